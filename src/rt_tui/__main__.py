@@ -1,0 +1,3 @@
+from rt_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""One WebSocket frame in either direction, as observers, the recorder and the UI see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from rt_tui.realtime.events import ServerEvent
+
+
+class Direction(StrEnum):
+    SENT = "sent"
+    RECEIVED = "received"
+
+    @property
+    def mark(self) -> str:
+        """A one-character mark for compact displays."""
+        return "→" if self is Direction.SENT else "←"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A frame exactly as it crossed the socket, with when and which way.
+
+    `data` is the text (or bytes) on the wire. For received frames `event` is the parsed
+    server event; for sent frames `client_event` is the dict that was serialised.
+    """
+
+    direction: Direction
+    t_ms: float
+    """Milliseconds since the socket opened, from a monotonic clock."""
+    wall_time: float
+    """`time.time()` when the frame crossed the socket."""
+    data: str | bytes
+    event: ServerEvent | None = None
+    client_event: dict[str, Any] | None = None
+
+    @property
+    def wire_type(self) -> str:
+        """The frame's `type` as on the wire ('' for frames that have none)."""
+        if self.event is not None:
+            return self.event.wire_type
+        if self.client_event is not None:
+            value = self.client_event.get("type")
+            return value if isinstance(value, str) else ""
+        return ""
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
