@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from rt_tui import paths
 from rt_tui.realtime.dialect import Dialect
 
 
@@ -110,3 +119,169 @@ class Config(_Section):
     active_profile: str | None = None
     profiles: dict[str, Profile] = Field(default_factory=dict)
     session: SessionSettings = Field(default_factory=SessionSettings)
+
+
+# --- Loading, saving and the environment -------------------------------------------------
+
+#: Name given to profiles made up from environment variables when the file has none.
+ENV_OPENAI_PROFILE = "env-openai"
+ENV_AZURE_PROFILE = "env-azure"
+
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; `str(e)` is one sentence naming the file and the
+    line or field at fault. Never carries a value from the file (it could be a key)."""
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The config in `path` (default `paths.config_file()`); a missing file is the default
+    Config. Raises ConfigError for a file that cannot be read, parsed or validated."""
+    path = path or paths.config_file()
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return Config()
+    except UnicodeDecodeError:
+        raise ConfigError(f"The config file {path} is not UTF-8 text.") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"The config file {path} cannot be read: {reason}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_toml_error_sentence(path, text, str(exc))) from None
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_validation_sentence(path, exc)) from None
+
+
+def _toml_error_sentence(path: Path, text: str, message: str) -> str:
+    match = _TOML_POSITION.search(message)
+    what = _TOML_POSITION.sub("", message).rstrip(".") or "invalid TOML"
+    what = what[0].lower() + what[1:]
+    if match and match.group(1):
+        where = f"line {match.group(1)}, column {match.group(2)}"
+    else:
+        where = f"line {max(1, text.count(chr(10)) + (0 if text.endswith(chr(10)) else 1))}"
+    return f"The config file {path} is not valid TOML at {where}: {what}."
+
+
+def _validation_sentence(path: Path, exc: ValidationError) -> str:
+    errors = exc.errors(include_input=False, include_url=False)
+    first = errors[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        what = "this is not a setting rt-tui knows"
+    elif first["type"] == "missing":
+        what = "this setting is required"
+    else:
+        what = first["msg"].rstrip(".")
+        what = what[0].lower() + what[1:] if what else "invalid value"
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    suffix = more if len(errors) > 1 else ""
+    return f"The config file {path} has a bad value at '{field}': {what}{suffix}."
+
+
+def config_to_toml_data(config: Config) -> dict[str, Any]:
+    """The dict written to TOML: None values dropped (TOML has no null); a key appears only
+    when the user chose to keep it in the file."""
+    data = config.model_dump(mode="json", exclude_none=True)
+    for name, profile in config.profiles.items():
+        if profile.api_key is not None:
+            data["profiles"][name]["api_key"] = profile.api_key.get_secret_value()
+    return data
+
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write `config` as TOML to `path` (default `paths.config_file()`), atomically and with
+    mode 0600 since it may hold a key. Returns the path written."""
+    path = path or paths.config_file()
+    payload = tomli_w.dumps(config_to_toml_data(config)).encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _atomic_write(path, payload)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"The config file {path} cannot be written: {reason}.") from None
+    return path
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    # The temporary file is born 0600 so the key is never readable by others, not even briefly.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _env(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def overlay_env(config: Config, env: Mapping[str, str]) -> Config:
+    """`config` with the standard environment variables applied; the input is not changed.
+
+    - No profile in the file: AZURE_OPENAI_ENDPOINT makes an implicit `env-azure` profile
+      (azure-preview when OPENAI_API_VERSION is set; deployment from AZURE_OPENAI_DEPLOYMENT);
+      OPENAI_API_KEY or OPENAI_BASE_URL makes an implicit `env-openai` profile. Azure wins as
+      the active profile when both exist.
+    - Profiles from the file keep what they set explicitly; the environment only fills what
+      they left unset (OPENAI_BASE_URL for openai endpoints, AZURE_OPENAI_ENDPOINT,
+      AZURE_OPENAI_DEPLOYMENT and OPENAI_API_VERSION for azure ones).
+    Keys are never copied into the config: they are read from the environment at connect time.
+    """
+    result = config.model_copy(deep=True)
+    base_url = _env(env, "OPENAI_BASE_URL")
+    azure_endpoint = _env(env, "AZURE_OPENAI_ENDPOINT")
+    deployment = _env(env, "AZURE_OPENAI_DEPLOYMENT")
+    api_version = _env(env, "OPENAI_API_VERSION")
+
+    if not result.profiles:
+        implicit: dict[str, Profile] = {}
+        if azure_endpoint:
+            provider = Provider.AZURE_PREVIEW if api_version else Provider.AZURE
+            azure = Profile(provider=provider, endpoint=azure_endpoint)
+            if deployment:
+                azure.model = deployment
+            if api_version:
+                azure.api_version = api_version
+            implicit[ENV_AZURE_PROFILE] = azure
+        if _env(env, "OPENAI_API_KEY") or base_url:
+            implicit[ENV_OPENAI_PROFILE] = Profile(provider=Provider.OPENAI, endpoint=base_url)
+        result.profiles = implicit
+        if result.active_profile not in implicit and implicit:
+            result.active_profile = next(iter(implicit))
+        return result
+
+    for profile in result.profiles.values():
+        explicit = profile.model_fields_set
+        if profile.provider is Provider.OPENAI and profile.endpoint is None and base_url:
+            profile.endpoint = base_url
+        if profile.provider in (Provider.AZURE, Provider.AZURE_PREVIEW):
+            if profile.endpoint is None and azure_endpoint:
+                profile.endpoint = azure_endpoint
+            if "model" not in explicit and deployment:
+                profile.model = deployment
+        preview = profile.provider is Provider.AZURE_PREVIEW
+        if preview and "api_version" not in explicit and api_version:
+            profile.api_version = api_version
+    return result
+
+
+def key_is_set(profile: Profile, env: Mapping[str, str]) -> bool:
+    """Whether a key is available for `profile`: written in the file, or in its env var."""
+    if profile.api_key is not None and profile.api_key.get_secret_value().strip():
+        return True
+    return _env(env, profile.key_env_name) is not None

@@ -1,0 +1,42 @@
+"""Where rt-tui keeps its files: one module, so tests can point everything at tmp dirs.
+
+`RT_TUI_CONFIG_DIR` and `RT_TUI_DATA_DIR` override the platformdirs locations.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "rt-tui"
+CONFIG_DIR_ENV = "RT_TUI_CONFIG_DIR"
+DATA_DIR_ENV = "RT_TUI_DATA_DIR"
+
+
+def config_dir() -> Path:
+    """The directory holding config.toml and user themes."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    return Path(override).expanduser() if override else user_config_path(APP_NAME)
+
+
+def data_dir() -> Path:
+    """The directory holding recorded sessions."""
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override).expanduser() if override else user_data_path(APP_NAME)
+
+
+def config_file() -> Path:
+    """The TOML config file (it may not exist yet)."""
+    return config_dir() / "config.toml"
+
+
+def sessions_dir() -> Path:
+    """Where session logs (JSONL) are written by default."""
+    return data_dir() / "sessions"
+
+
+def user_themes_dir() -> Path:
+    """Where user theme files (*.toml) are looked up."""
+    return config_dir() / "themes"
