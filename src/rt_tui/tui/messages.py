@@ -1,0 +1,54 @@
+"""Messages that cross the boundary between the connection worker and the screen.
+
+The worker only ever posts these; the main screen routes them to its widgets with `@on`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from textual.message import Message
+
+from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.frames import Frame
+
+
+class LinkState(StrEnum):
+    """Where the connection stands, as the status bar shows it."""
+
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    CLOSED = "closed"
+    FAILED = "failed"
+
+
+class FrameMessage(Message):
+    """One frame crossed the socket, in either direction (`frame.direction` says which)."""
+
+    def __init__(self, frame: Frame) -> None:
+        super().__init__()
+        self.frame = frame
+
+
+@dataclass
+class LinkChanged(Message):
+    """The connection changed state.
+
+    `host` is the redacted host, `detail` a one-sentence reason for closed/failed states.
+    """
+
+    state: LinkState
+    host: str = ""
+    dialect: Dialect | None = None
+    model: str = ""
+    detail: str = ""
+
+
+@dataclass
+class RecordingStarted(Message):
+    """The session is being recorded to `path` (JSONL, one frame a line)."""
+
+    path: Path

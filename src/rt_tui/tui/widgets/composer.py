@@ -1,0 +1,130 @@
+"""The composer: a multi-line input where Enter sends and ctrl+j starts a new line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import TextArea
+
+NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
+"""Keys that insert a line break. ctrl+j works in every terminal and in tmux; the others only
+where the terminal reports them distinctly from Enter."""
+
+
+class Composer(TextArea):
+    """Where the user writes. Posts `Submitted` on Enter and `CancelRequested` on Escape.
+
+    Up on the first line and Down on the last line walk through earlier messages. A paste
+    arrives as one Paste event, so the line breaks it contains never send.
+    """
+
+    DEFAULT_CSS = """
+    Composer {
+        height: auto;
+        min-height: 3;
+        max-height: 10;
+    }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+j", "newline", "New line", id="composer.newline", show=False),
+    ]
+
+    @dataclass
+    class Submitted(Message):
+        """The user pressed Enter on a message that is not blank."""
+
+        composer: Composer
+        text: str
+
+        @property
+        def control(self) -> Composer:
+            return self.composer
+
+    @dataclass
+    class CancelRequested(Message):
+        """The user pressed Escape: stop the running response."""
+
+        composer: Composer
+
+        @property
+        def control(self) -> Composer:
+            return self.composer
+
+    def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
+        super().__init__(id=id, soft_wrap=True, tab_behavior="focus", placeholder=placeholder)
+        self.sent_history: list[str] = []
+        self._recall_index: int | None = None
+        """Position in `history` while recalling; None while editing a fresh message."""
+        self._draft = ""
+        """What was typed before recalling started, restored when walking past the newest."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        if key == "enter":
+            self._consume(event)
+            self.submit()
+        elif key in NEWLINE_KEYS:
+            self._consume(event)
+            self.action_newline()
+        elif key == "escape":
+            self._consume(event)
+            self.post_message(self.CancelRequested(self))
+        elif self._recall_key(key):
+            self._consume(event)
+        else:
+            await super()._on_key(event)
+
+    def _recall_key(self, key: str) -> bool:
+        """Up on the first line / Down on the last line recall history; True if they did."""
+        if key == "up" and self.cursor_at_first_line:
+            return self._recall(-1)
+        if key == "down" and self.cursor_at_last_line:
+            return self._recall(+1)
+        return False
+
+    @staticmethod
+    def _consume(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+
+    def action_newline(self) -> None:
+        """Insert a line break at the cursor."""
+        self.insert("\n")
+
+    def submit(self) -> None:
+        """Send what is written (if anything), remember it, and start afresh."""
+        text = self.text
+        if not text.strip():
+            return
+        if not self.sent_history or self.sent_history[-1] != text:
+            self.sent_history.append(text)
+        self._recall_index = None
+        self._draft = ""
+        self.clear()
+        self.post_message(self.Submitted(self, text))
+
+    def _recall(self, step: int) -> bool:
+        """Show the previous (-1) or next (+1) message from history; False if none."""
+        if not self.sent_history:
+            return False
+        if self._recall_index is None:
+            if step > 0:
+                return False
+            self._draft = self.text
+            index = len(self.sent_history) - 1
+        else:
+            index = self._recall_index + step
+        if index < 0:
+            return False
+        if index >= len(self.sent_history):
+            self._recall_index = None
+            self.load_text(self._draft)
+        else:
+            self._recall_index = index
+            self.load_text(self.sent_history[index])
+        self.move_cursor(self.document.end)
+        return True

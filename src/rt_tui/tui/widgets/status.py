@@ -1,0 +1,151 @@
+"""The status bar: connection state, dialect, model, session age, latency, tokens."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual.widget import Widget
+
+from rt_tui.realtime.dialect import Dialect
+from rt_tui.tui.messages import LinkState
+
+SESSION_LIMIT_S = 60 * 60
+"""The service ends a session after 60 minutes (PROTOCOL.md §6)."""
+
+_STATE_LOOK = {
+    LinkState.IDLE: ("○", "status-idle"),
+    LinkState.CONNECTING: ("◌", "status-connecting"),
+    LinkState.CONNECTED: ("●", "status-connected"),
+    LinkState.CLOSED: ("○", "status-closed"),
+    LinkState.FAILED: ("✕", "status-failed"),
+}
+
+
+def format_age(seconds: float) -> str:
+    """`mm:ss` against the one-hour limit, e.g. `12:03 / 60:00`."""
+    whole = max(0, int(seconds))
+    return f"{whole // 60:02d}:{whole % 60:02d} / {SESSION_LIMIT_S // 60:02d}:00"
+
+
+class StatusBar(Widget):
+    """One line at the bottom of the main screen.
+
+    Setters only store values and ask for a refresh; a timer redraws the session age twice a
+    second, so the bar repaints at most a few times a second however fast frames arrive.
+    """
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "status-idle",
+        "status-connecting",
+        "status-connected",
+        "status-closed",
+        "status-failed",
+        "status-dim",
+    }
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._clock = clock
+        self.state = LinkState.IDLE
+        self.host = ""
+        self.dialect: Dialect | None = None
+        self.model = ""
+        self.detail = ""
+        self.connected_at: float | None = None
+        self.latency_ms: float | None = None
+        self.input_tokens = 0
+        self.output_tokens = 0
+        self.log_path: Path | None = None
+        self._dirty = False
+
+    def on_mount(self) -> None:
+        self.set_interval(0.5, self._tick)
+
+    def _tick(self) -> None:
+        if self._dirty or self.state is LinkState.CONNECTED:
+            self._dirty = False
+            self.refresh()
+
+    def _changed(self) -> None:
+        self._dirty = True
+
+    def set_link(
+        self,
+        state: LinkState,
+        *,
+        host: str = "",
+        dialect: Dialect | None = None,
+        model: str = "",
+        detail: str = "",
+    ) -> None:
+        """Show a new connection state; the age counts from the moment it is CONNECTED."""
+        if state is LinkState.CONNECTED and self.state is not LinkState.CONNECTED:
+            self.connected_at = self._clock()
+        self.state = state
+        self.host = host or self.host
+        self.dialect = dialect or self.dialect
+        self.model = model or self.model
+        self.detail = detail
+        # A state change is worth showing at once.
+        self.refresh()
+
+    def set_usage(self, *, latency_ms: float | None, input_tokens: int, output_tokens: int) -> None:
+        self.latency_ms = latency_ms
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens
+        self._changed()
+
+    def set_log_path(self, path: Path) -> None:
+        self.log_path = path
+        self._changed()
+
+    def render(self) -> Text:
+        mark, style_class = _STATE_LOOK[self.state]
+        style = self.get_component_rich_style(style_class)
+        dim = self.get_component_rich_style("status-dim")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{mark} ", style)
+        if self.state is LinkState.CONNECTED:
+            text.append(f"{self.host}", style)
+        elif self.state is LinkState.CONNECTING:
+            text.append(f"connecting to {self.host}…" if self.host else "connecting…", style)
+        else:
+            text.append(self.state.value, style)
+            if self.detail:
+                text.append(f" {self.detail}", dim)
+        for part in self._facts():
+            text.append(" · ", dim)
+            text.append(part)
+        return text
+
+    def _facts(self) -> list[str]:
+        facts = []
+        if self.dialect is not None:
+            facts.append(self.dialect.value)
+        if self.model:
+            facts.append(self.model)
+        if self.state is LinkState.CONNECTED and self.connected_at is not None:
+            facts.append(format_age(self._clock() - self.connected_at))
+        if self.latency_ms is not None:
+            facts.append(f"{self.latency_ms:,.0f} ms")
+        if self.input_tokens or self.output_tokens:
+            facts.append(f"{self.input_tokens:,} in / {self.output_tokens:,} out tok")
+        if self.log_path is not None:
+            facts.append(f"rec {self.log_path.name}")
+        return facts

@@ -1,0 +1,143 @@
+"""The connection worker: runs the engine's Connection and turns what happens into messages.
+
+The screen starts `run_connection` as ONE Textual worker (exclusive, group "connection",
+exit_on_error=False). The body never touches a widget: it posts `FrameMessage` for every
+frame of both directions and `LinkChanged` / `RecordingStarted` for its own progress. A
+failure leaves as a `RealtimeError` whose one-sentence text the screen shows.
+
+Widgets never touch the socket either: they call `Session.send`, which enqueues.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+from rt_tui.realtime.frames import Frame
+from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.connection import Connection
+    from rt_tui.realtime.endpoints import Endpoint
+
+Post = Callable[[Message], object]
+"""How the worker hands a message to the screen (`Widget.post_message`)."""
+
+
+@dataclass(frozen=True)
+class ConnectPlan:
+    """Everything the worker needs to open one session."""
+
+    endpoint: Endpoint | None
+    """Where to connect; None starts the in-process mock server and connects to it."""
+    model: str
+    """The model or deployment, for the status bar (and the mock's URL)."""
+    log_path: Path
+    """Where the session's frames are recorded."""
+    initial_events: Sequence[dict[str, Any]] = field(default_factory=tuple)
+    """Client events sent as soon as the socket is open (e.g. a session.update)."""
+
+
+class Session:
+    """The screen's handle on the live connection: `send` enqueues, nothing else.
+
+    Events sent before the socket is open wait and go out, in order, once it is.
+    """
+
+    def __init__(self) -> None:
+        self._connection: Connection | None = None
+        self._waiting: list[dict[str, Any]] = []
+
+    @property
+    def connected(self) -> bool:
+        return self._connection is not None
+
+    def send(self, event: dict[str, Any]) -> None:
+        """Queue a client event for the socket (never blocks)."""
+        if self._connection is None:
+            self._waiting.append(event)
+        else:
+            self._connection.send(event)
+
+    def attach(self, connection: Connection) -> None:
+        """Called by the worker once the socket is open."""
+        self._connection = connection
+        waiting, self._waiting = self._waiting, []
+        for event in waiting:
+            connection.send(event)
+
+    def detach(self) -> None:
+        """Called by the worker when the socket is gone; later sends wait for the next one."""
+        self._connection = None
+
+
+async def run_connection(
+    plan: ConnectPlan,
+    session: Session,
+    post: Post,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    wall_clock: Callable[[], float] = time.time,
+    id_factory: Callable[[], str] | None = None,
+) -> None:
+    """Open the session, record it, post a message per frame, until the socket closes.
+
+    Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one.
+    """
+    # Imported here so the TUI module loads even where the engine is being reworked.
+    from rt_tui.realtime.connection import Connection
+    from rt_tui.realtime.endpoints import endpoint_for_url
+    from rt_tui.realtime.recorder import SessionRecorder
+
+    def observe(frame: Frame) -> None:
+        post(FrameMessage(frame))
+
+    async with AsyncExitStack() as stack:
+        endpoint = plan.endpoint
+        if endpoint is None:
+            from rt_tui.mock.server import MockServer
+
+            server = await stack.enter_async_context(MockServer())
+            endpoint = endpoint_for_url(server.ga_url(plan.model))
+        post(LinkChanged(LinkState.CONNECTING, host=endpoint.host, dialect=endpoint.dialect))
+        recorder = stack.enter_context(SessionRecorder(plan.log_path))
+        post(RecordingStarted(recorder.path))
+        connection = Connection(
+            endpoint,
+            observers=(recorder.write, observe),
+            id_factory=id_factory,
+            clock=clock,
+            wall_clock=wall_clock,
+        )
+        await connection.open()
+        stack.push_async_callback(connection.close)
+        stack.callback(session.detach)
+        post(
+            LinkChanged(
+                LinkState.CONNECTED,
+                host=endpoint.host,
+                dialect=endpoint.dialect,
+                model=plan.model,
+            )
+        )
+        for event in plan.initial_events:
+            connection.send(event)
+        session.attach(connection)
+        async for _frame in connection:
+            pass  # The observer already posted it.
+        reason = connection.close_reason or "no reason given"
+        post(
+            LinkChanged(
+                LinkState.CLOSED,
+                host=endpoint.host,
+                dialect=endpoint.dialect,
+                model=plan.model,
+                detail=f"The server closed the session ({connection.close_code}: {reason}).",
+            )
+        )
