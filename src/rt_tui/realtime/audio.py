@@ -1,0 +1,162 @@
+"""PCM16 24 kHz mono helpers: the one audio format the Realtime API speaks by default.
+
+Standard library only (`audioop` is gone from Python 3.13). Samples are signed 16-bit
+little-endian; 24,000 of them a second, so 100 ms is 4,800 bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import wave
+from array import array
+from functools import lru_cache
+from pathlib import Path
+
+SAMPLE_RATE = 24_000
+"""Samples per second of Realtime API PCM16 audio."""
+SAMPLE_WIDTH = 2
+"""Bytes per sample (16-bit)."""
+BYTES_PER_MS = SAMPLE_RATE * SAMPLE_WIDTH // 1000
+"""48 bytes of PCM16 per millisecond."""
+
+_FULL_SCALE = 32768.0
+
+
+class WavError(ValueError):
+    """A WAV file that cannot be read or converted (the message is one sentence)."""
+
+
+def _samples(pcm: bytes) -> array[int]:
+    """Signed 16-bit samples of little-endian PCM (a trailing odd byte is ignored)."""
+    samples = array("h")
+    samples.frombytes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples
+
+
+def _pcm(samples: array[int]) -> bytes:
+    """Little-endian bytes of signed 16-bit samples."""
+    if sys.byteorder == "big":
+        samples = array("h", samples)
+        samples.byteswap()
+    return samples.tobytes()
+
+
+def duration_ms(pcm: bytes) -> float:
+    """How long `pcm` (PCM16 24 kHz mono) plays, in milliseconds."""
+    return len(pcm) // SAMPLE_WIDTH * 1000 / SAMPLE_RATE
+
+
+def rms(pcm: bytes) -> float:
+    """Root-mean-square level of `pcm`, from 0.0 (silence) to 1.0 (full scale)."""
+    samples = _samples(pcm)
+    if not samples:
+        return 0.0
+    total = math.fsum(s * s for s in samples)
+    return min(1.0, math.sqrt(total / len(samples)) / _FULL_SCALE)
+
+
+@lru_cache(maxsize=256)
+def tone(freq: float, ms: float, amplitude: float = 0.3) -> bytes:
+    """A sine tone of `freq` Hz lasting `ms` milliseconds at `amplitude` (0..1) of full scale.
+
+    The ends fade over 5 ms so joined tones do not click. Cached: the mock speaks the same
+    few tones over and over.
+    """
+    if freq < 0 or ms < 0 or not 0 <= amplitude <= 1:
+        raise ValueError("tone() needs freq >= 0, ms >= 0 and 0 <= amplitude <= 1.")
+    count = round(ms * SAMPLE_RATE / 1000)
+    fade = min(count // 2, SAMPLE_RATE * 5 // 1000)
+    peak = amplitude * (_FULL_SCALE - 1)
+    step = 2 * math.pi * freq / SAMPLE_RATE
+    samples = array("h", bytes(count * SAMPLE_WIDTH))
+    for i in range(count):
+        envelope = 1.0
+        if fade:
+            envelope = min(1.0, i / fade, (count - 1 - i) / fade)
+        samples[i] = round(peak * envelope * math.sin(step * i))
+    return _pcm(samples)
+
+
+def silence(ms: float) -> bytes:
+    """`ms` milliseconds of PCM16 silence."""
+    return bytes(round(ms * SAMPLE_RATE / 1000) * SAMPLE_WIDTH)
+
+
+def _to_mono16(frames: bytes, channels: int, width: int) -> array[int]:
+    """Decode interleaved WAV frames of any sample width to mono signed 16-bit samples."""
+    if width == 1:  # 8-bit WAV is unsigned
+        values = [(b - 128) << 8 for b in frames]
+    elif width == 2:
+        values = list(_samples(frames))
+    elif width in (3, 4):
+        # Keep the top 16 bits of each little-endian signed sample.
+        values = [
+            int.from_bytes(frames[i + width - 2 : i + width], "little", signed=True)
+            for i in range(0, len(frames) - width + 1, width)
+        ]
+    else:
+        raise WavError(f"WAV sample width of {width * 8} bits is not supported.")
+    if channels == 1:
+        return array("h", values)
+    mono = array("h")
+    for i in range(0, len(values) - channels + 1, channels):
+        mono.append(sum(values[i : i + channels]) // channels)
+    return mono
+
+
+def _resample(samples: array[int], rate: int) -> array[int]:
+    """Linear resampling of mono samples from `rate` to 24 kHz."""
+    if rate == SAMPLE_RATE or not samples:
+        return samples
+    count = max(1, round(len(samples) * SAMPLE_RATE / rate))
+    ratio = rate / SAMPLE_RATE
+    last = len(samples) - 1
+    out = array("h", bytes(count * SAMPLE_WIDTH))
+    for i in range(count):
+        pos = i * ratio
+        left = min(int(pos), last)
+        right = min(left + 1, last)
+        frac = pos - left
+        out[i] = round(samples[left] + (samples[right] - samples[left]) * frac)
+    return out
+
+
+def read_wav(path: Path | str) -> bytes:
+    """The audio of a WAV file as PCM16 24 kHz mono (any rate, channel count, 8/16/24/32-bit).
+
+    Raises `WavError` with a one-sentence message for a missing, unreadable or non-PCM file.
+    """
+    path = Path(path)
+    try:
+        with wave.open(str(path), "rb") as wav:
+            channels = wav.getnchannels()
+            width = wav.getsampwidth()
+            rate = wav.getframerate()
+            frames = wav.readframes(wav.getnframes())
+    except FileNotFoundError:
+        raise WavError(f"{path.name}: no such file.") from None
+    except IsADirectoryError:
+        raise WavError(f"{path.name} is a directory, not a WAV file.") from None
+    except (wave.Error, EOFError) as exc:
+        raise WavError(f"{path.name} is not a PCM WAV file ({exc}).") from None
+    except OSError as exc:
+        raise WavError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
+    if channels < 1 or rate < 1:
+        raise WavError(f"{path.name} has an invalid header ({channels} channels, {rate} Hz).")
+    try:
+        mono = _to_mono16(frames, channels, width)
+    except WavError as exc:
+        raise WavError(f"{path.name}: {exc}") from None
+    return _pcm(_resample(mono, rate))
+
+
+def write_wav(path: Path | str, pcm: bytes) -> None:
+    """Write PCM16 24 kHz mono `pcm` as a WAV file."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(SAMPLE_WIDTH)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])

@@ -1,0 +1,135 @@
+"""PCM16 24 kHz helpers: durations, levels, tones and WAV conversion."""
+
+from __future__ import annotations
+
+import math
+import struct
+import wave
+from pathlib import Path
+
+import pytest
+
+from rt_tui.realtime import audio
+from rt_tui.realtime.audio import (
+    BYTES_PER_MS,
+    SAMPLE_RATE,
+    WavError,
+    duration_ms,
+    read_wav,
+    rms,
+    tone,
+    write_wav,
+)
+
+
+def _write(path: Path, frames: bytes, *, rate: int, channels: int, width: int) -> Path:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(width)
+        wav.setframerate(rate)
+        wav.writeframes(frames)
+    return path
+
+
+def _sine16(freq: float, rate: int, count: int, amplitude: float = 0.5) -> list[int]:
+    return [
+        round(amplitude * 32767 * math.sin(2 * math.pi * freq * i / rate)) for i in range(count)
+    ]
+
+
+def test_format_constants() -> None:
+    assert SAMPLE_RATE == 24_000
+    assert BYTES_PER_MS * 100 == 4_800
+
+
+def test_duration_of_pcm16() -> None:
+    assert duration_ms(b"") == 0
+    assert duration_ms(bytes(4_800)) == 100
+    assert duration_ms(bytes(48_000)) == 1_000
+    assert duration_ms(bytes(4_801)) == 100  # a dangling byte is not a sample
+
+
+def test_rms_of_silence_full_scale_and_sine() -> None:
+    assert rms(b"") == 0.0
+    assert rms(bytes(960)) == 0.0
+    full = struct.pack("<4h", 32767, -32768, 32767, -32768)
+    assert rms(full) == pytest.approx(1.0, abs=1e-4)
+    sine = struct.pack(f"<{2400}h", *_sine16(1000, SAMPLE_RATE, 2400, 0.5))
+    assert rms(sine) == pytest.approx(0.5 / math.sqrt(2), rel=0.01)
+
+
+def test_tone_has_the_asked_length_and_level() -> None:
+    pcm = tone(440, 250)
+    assert len(pcm) == 250 * BYTES_PER_MS
+    assert duration_ms(pcm) == 250
+    # A 0.3 amplitude sine has an RMS near 0.3/sqrt(2); the short fades lower it a little.
+    assert 0.19 < rms(pcm) < 0.22
+    assert rms(tone(440, 100, amplitude=0.0)) == 0.0
+
+
+def test_tone_rejects_nonsense() -> None:
+    with pytest.raises(ValueError, match="tone"):
+        tone(440, -1)
+
+
+def test_silence() -> None:
+    assert audio.silence(20) == bytes(960)
+
+
+def test_wav_round_trip(tmp_path: Path) -> None:
+    pcm = tone(300, 120)
+    path = tmp_path / "a.wav"
+    write_wav(path, pcm)
+    with wave.open(str(path), "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 24_000)
+    assert read_wav(path) == pcm
+
+
+def test_read_wav_resamples_and_downmixes(tmp_path: Path) -> None:
+    count = 16_000  # one second at 16 kHz
+    left = _sine16(500, 16_000, count)
+    frames = struct.pack(f"<{count * 2}h", *(v for s in left for v in (s, s)))
+    path = _write(tmp_path / "stereo16k.wav", frames, rate=16_000, channels=2, width=2)
+    pcm = read_wav(path)
+    assert duration_ms(pcm) == pytest.approx(1_000, abs=1)
+    assert rms(pcm) == pytest.approx(0.5 / math.sqrt(2), rel=0.02)
+
+
+def test_read_wav_opposite_channels_cancel_when_downmixed(tmp_path: Path) -> None:
+    count = 2_400
+    left = _sine16(500, SAMPLE_RATE, count)
+    frames = struct.pack(f"<{count * 2}h", *(v for s in left for v in (s, -s)))
+    path = _write(tmp_path / "phase.wav", frames, rate=SAMPLE_RATE, channels=2, width=2)
+    assert rms(read_wav(path)) < 0.001
+
+
+def test_read_wav_8_bit_unsigned(tmp_path: Path) -> None:
+    count = 8_000  # one second at 8 kHz
+    frames = bytes(128 + round(100 * math.sin(2 * math.pi * 400 * i / 8_000)) for i in range(count))
+    path = _write(tmp_path / "u8.wav", frames, rate=8_000, channels=1, width=1)
+    pcm = read_wav(path)
+    assert duration_ms(pcm) == pytest.approx(1_000, abs=1)
+    assert rms(pcm) == pytest.approx(100 * 256 / 32768 / math.sqrt(2), rel=0.03)
+
+
+def test_read_wav_32_bit(tmp_path: Path) -> None:
+    samples = [v << 16 for v in _sine16(1000, 48_000, 4_800)]
+    frames = struct.pack(f"<{len(samples)}i", *samples)
+    path = _write(tmp_path / "s32.wav", frames, rate=48_000, channels=1, width=4)
+    pcm = read_wav(path)
+    assert duration_ms(pcm) == pytest.approx(100, abs=1)
+    assert rms(pcm) == pytest.approx(0.5 / math.sqrt(2), rel=0.02)
+
+
+def test_read_wav_errors_are_one_sentence(tmp_path: Path) -> None:
+    not_wav = tmp_path / "notes.wav"
+    not_wav.write_text("hello")
+    cases = [tmp_path / "missing.wav", not_wav, tmp_path]
+    for path in cases:
+        with pytest.raises(WavError) as info:
+            read_wav(path)
+        message = str(info.value)
+        assert message.endswith(".")
+        assert "\n" not in message
+        assert "Traceback" not in message
+        assert path.name in message
