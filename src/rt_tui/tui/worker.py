@@ -58,12 +58,16 @@ class Session:
     def connected(self) -> bool:
         return self._connection is not None
 
-    def send(self, event: dict[str, Any]) -> None:
-        """Queue a client event for the socket (never blocks)."""
-        if self._connection is None:
-            self._waiting.append(event)
-        else:
+    def send(self, event: dict[str, Any]) -> bool:
+        """Queue a client event for the socket (never blocks).
+
+        True if it went to the open socket's queue, False if it waits for the next one.
+        """
+        if self._connection is not None and self._connection.is_open:
             self._connection.send(event)
+            return True
+        self._waiting.append(event)
+        return False
 
     def attach(self, connection: Connection) -> None:
         """Called by the worker once the socket is open."""
@@ -114,6 +118,7 @@ async def run_connection(
             id_factory=id_factory,
             clock=clock,
             wall_clock=wall_clock,
+            buffer_received=False,  # Every frame reaches the screen through the observer.
         )
         await connection.open()
         stack.push_async_callback(connection.close)
@@ -129,8 +134,9 @@ async def run_connection(
         for event in plan.initial_events:
             connection.send(event)
         session.attach(connection)
-        async for _frame in connection:
-            pass  # The observer already posted it.
+        error = await connection.wait_closed()
+        if error is not None:
+            raise error
         reason = connection.close_reason or "no reason given"
         post(
             LinkChanged(

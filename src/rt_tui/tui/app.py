@@ -1,0 +1,111 @@
+"""The Textual app: stylesheet, app-wide keys, command palette, themes, first screen.
+
+`make_app` builds it for both the CLI (`run_tui`) and the tests, which inject a fixed
+clock, id source, config and paths so what they see is what users run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from rt_tui.tui.commands import ActionsProvider
+from rt_tui.tui.context import AppContext
+
+
+class RtTuiApp(App[int]):
+    """rt-tui: chat with a Realtime model and inspect every event on the wire."""
+
+    TITLE = "rt-tui"
+    CSS_PATH = "rt_tui.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+    COMMANDS = App.COMMANDS | {ActionsProvider}
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def on_mount(self) -> None:
+        from rt_tui.tui.themes import choose_theme, register_themes
+
+        loaded = register_themes(self)
+        self.theme = choose_theme(self, None)
+        problem = loaded.error_message()
+        if problem:
+            self.notify(problem, title="Themes", severity="warning")
+        from rt_tui.tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen(self.context))
+
+    def action_help(self) -> None:
+        """Show the keys and panes."""
+        from rt_tui.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+
+def make_app(
+    *,
+    config: Any = None,
+    config_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    profile: str | None = None,
+    url: str | None = None,
+    demo: bool = False,
+    log: Path | None = None,
+    sessions_dir: Path | None = None,
+    connect: bool = True,
+    clock: Callable[[], float] | None = None,
+    wall_clock: Callable[[], float] | None = None,
+    id_factory: Callable[[], str] | None = None,
+) -> RtTuiApp:
+    """The app as the CLI runs it; every argument can be injected (tests, snapshots).
+
+    `config` None loads the config file (`config_path`, or the platform's); `env` None
+    uses the process environment (the launch target reads it; the config stays as saved).
+    """
+    from rt_tui import paths
+    from rt_tui.config import load_config
+
+    path = config_path or paths.config_file()
+    environment = dict(os.environ) if env is None else dict(env)
+    loaded = load_config(path) if config is None else config
+    context = AppContext(
+        config=loaded,
+        config_path=path,
+        env=environment,
+        profile=profile,
+        url=url,
+        demo=demo,
+        log_path=log,
+        sessions_dir=sessions_dir,
+        connect=connect,
+    )
+    if clock is not None:
+        context.clock = clock
+    if wall_clock is not None:
+        context.wall_clock = wall_clock
+    context.id_factory = id_factory
+    return RtTuiApp(context)
+
+
+def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | None) -> int:
+    """Run the TUI until the user quits; the process exit code."""
+    from rt_tui.config import ConfigError
+
+    try:
+        app = make_app(profile=profile, url=url, demo=demo, log=log)
+    except ConfigError as error:
+        print(f"rt-tui: {error}", file=sys.stderr)
+        return 2
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,39 @@
+"""What the app is given from outside: config, environment, flags, clocks, paths.
+
+Built by `make_app` (from the CLI with real values, from tests with fixed ones) and passed
+explicitly to the screens, so nothing reads a hidden global.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rt_tui.config import Config
+
+
+@dataclass
+class AppContext:
+    """The app's inputs. `config` is replaced when the user saves the settings screen."""
+
+    config: Config = field(default_factory=Config)
+    config_path: Path = field(default_factory=lambda: Path("config.toml"))
+    env: Mapping[str, str] = field(default_factory=dict)
+    profile: str | None = None
+    """--profile: a named profile instead of the active one."""
+    url: str | None = None
+    """--url: connect to this ws:// or wss:// URL."""
+    demo: bool = False
+    """--demo: start the in-process mock server and connect to it."""
+    log_path: Path | None = None
+    """--log: record here instead of a new file in `sessions_dir`."""
+    sessions_dir: Path | None = None
+    """Where session logs go; None = the platform's data dir (rt_tui.paths)."""
+    connect: bool = True
+    """False keeps the app offline (snapshots feed it recorded frames instead)."""
+    clock: Callable[[], float] = time.monotonic
+    wall_clock: Callable[[], float] = time.time
+    id_factory: Callable[[], str] | None = None
+    """Event ids for sent events; None lets the connection pick."""

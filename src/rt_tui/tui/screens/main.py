@@ -1,0 +1,253 @@
+"""The main screen: conversation and event inspector side by side, composer, status bar.
+
+It owns the connection worker and the conversation reducer, and routes each message the
+worker posts to the widgets that show it. It holds no socket code: sending goes through
+the worker's `Session` handle.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from rt_tui.config import SessionSettings
+from rt_tui.realtime import client_events
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.dialect import Dialect
+from rt_tui.tui.context import AppContext
+from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
+from rt_tui.tui.widgets.composer import Composer
+from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.inspector import EventInspector
+from rt_tui.tui.widgets.status import StatusBar
+from rt_tui.tui.worker import ConnectPlan, Session, run_connection
+
+if TYPE_CHECKING:
+    from rt_tui.tui.screens.settings import SettingsOutcome
+
+NARROW_WIDTH = 110
+"""Below this many columns the inspector goes under the conversation instead of beside it."""
+
+
+class MainScreen(Screen[None]):
+    """Talk to the model on the left, watch every frame on the right."""
+
+    BINDINGS = [
+        Binding("escape", "cancel_response", "Cancel", id="main.cancel_response"),
+        Binding("f2,ctrl+s", "settings", "Settings", id="main.settings"),
+        Binding("f3", "toggle_inspector", "Inspector", id="main.toggle_inspector"),
+        Binding("f4", "toggle_details", "Details", id="main.toggle_details"),
+        Binding("ctrl+r", "reconnect", "Reconnect", id="main.reconnect"),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.conversation = Conversation()
+        self.session = Session()
+        self.dialect = Dialect.GA
+        self.connection_worker: Worker[None] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield ConversationPane(id="conversation")
+            yield EventInspector(id="inspector")
+        yield Composer(id="composer", placeholder="Message  (Enter sends, ctrl+j new line)")
+        yield StatusBar(id="status", clock=self.context.clock)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Composer).focus()
+        if self.context.connect:
+            self.connect()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # --- connecting -------------------------------------------------------------------
+
+    def connect(self) -> None:
+        """Work out where to connect and start the worker (replacing any running one)."""
+        from rt_tui.launch import resolve_target
+
+        context = self.context
+        target = resolve_target(
+            context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
+        )
+        if target.problem:
+            self.status.set_link(LinkState.IDLE, detail=target.problem)
+            self.open_settings(notice=target.problem)
+            return
+        plan = ConnectPlan(
+            endpoint=target.endpoint,
+            model=target.model,
+            log_path=self._log_path(),
+            initial_events=self._initial_events(target.dialect),
+        )
+        self.dialect = target.dialect
+        self.session = Session()
+        self.connection_worker = self.run_worker(
+            run_connection(
+                plan,
+                self.session,
+                self.post_message,
+                clock=context.clock,
+                wall_clock=context.wall_clock,
+                id_factory=context.id_factory,
+            ),
+            name="connection",
+            group="connection",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _log_path(self) -> Any:
+        from rt_tui.realtime.recorder import new_session_path
+
+        if self.context.log_path is not None:
+            return self.context.log_path
+        return new_session_path(self.context.sessions_dir)
+
+    def _initial_events(self, dialect: Dialect) -> list[dict[str, Any]]:
+        """A session.update at connect, when the user changed anything from the defaults."""
+        settings = self.context.config.session
+        if settings == SessionSettings():
+            return []
+        return [client_events.session_update(settings, dialect)]
+
+    @on(Worker.StateChanged)
+    def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self.connection_worker:
+            return
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            detail = str(error) if error else "The connection failed."
+            self.status.set_link(LinkState.FAILED, detail=detail)
+            self.notify(detail, title="Connection failed", severity="error", timeout=10)
+
+    # --- what the worker posts --------------------------------------------------------
+
+    @on(FrameMessage)
+    def _on_frame(self, message: FrameMessage) -> None:
+        frame = message.frame
+        self.query_one(EventInspector).add_frame(frame)
+        change = self.conversation.apply(frame)
+        if change:
+            self.query_one(ConversationPane).show_change(self.conversation, change)
+        if change.totals or change.responses:
+            self._show_usage()
+
+    def _show_usage(self) -> None:
+        totals = self.conversation.totals
+        latency = None
+        for response in reversed(list(self.conversation.responses.values())):
+            latency = response.timings.time_to_first_delta_ms
+            if latency is not None:
+                break
+        self.status.set_usage(
+            latency_ms=latency,
+            input_tokens=totals.input_tokens,
+            output_tokens=totals.output_tokens,
+        )
+
+    @on(LinkChanged)
+    def _on_link(self, message: LinkChanged) -> None:
+        if message.dialect is not None:
+            self.dialect = message.dialect
+        self.status.set_link(
+            message.state,
+            host=message.host,
+            dialect=message.dialect,
+            model=message.model,
+            detail=message.detail,
+        )
+        if message.state is LinkState.CLOSED:
+            self.notify(message.detail, title="Session closed", severity="warning")
+
+    @on(RecordingStarted)
+    def _on_recording(self, message: RecordingStarted) -> None:
+        self.status.set_log_path(message.path)
+        self.notify(f"Recording this session to {message.path}", title="Session log")
+
+    # --- what the user does -----------------------------------------------------------
+
+    @on(Composer.Submitted, "#composer")
+    def _on_submit(self, message: Composer.Submitted) -> None:
+        queued = not self.session.send(client_events.user_message(message.text))
+        self.session.send(client_events.response_create(self.dialect))
+        if queued:
+            self.notify("Not connected yet: the message goes out once the session opens.")
+
+    @on(Composer.CancelRequested, "#composer")
+    def _on_cancel_requested(self) -> None:
+        self.action_cancel_response()
+
+    def action_cancel_response(self) -> None:
+        """Ask the server to stop the response that is running, if one is."""
+        running = [r for r in self.conversation.responses.values() if not r.finished]
+        if not running:
+            self.notify("No response is running.", timeout=2)
+            return
+        self.session.send(client_events.response_cancel(running[-1].id))
+
+    def action_toggle_inspector(self) -> None:
+        """Show or hide the event inspector."""
+        inspector = self.query_one(EventInspector)
+        inspector.display = not inspector.display
+        if (
+            not inspector.display
+            and self.focused is not None
+            and inspector in self.focused.ancestors_with_self
+        ):
+            self.query_one(Composer).focus()
+
+    def action_toggle_details(self) -> None:
+        """Show or hide usage and latency under each response."""
+        self.query_one(ConversationPane).toggle_details()
+
+    async def action_reconnect(self) -> None:
+        """Start a fresh session (the old one's conversation is cleared)."""
+        await self.reset()
+        self.connect()
+
+    async def reset(self) -> None:
+        """Forget the conversation and the frames shown."""
+        self.conversation = Conversation()
+        await self.query_one(ConversationPane).clear()
+        self.query_one(EventInspector).clear()
+
+    def action_settings(self) -> None:
+        """Open the settings screen."""
+        self.open_settings()
+
+    def open_settings(self, notice: str | None = None) -> None:
+        from rt_tui.tui.screens.settings import SettingsScreen
+
+        context = self.context
+        screen = SettingsScreen(
+            context.config, config_path=context.config_path, env=context.env, notice=notice
+        )
+        self.app.push_screen(screen, self.apply_settings)
+
+    async def apply_settings(self, outcome: SettingsOutcome | None) -> None:
+        """Use what the settings screen returned: resend the session or reconnect."""
+        if outcome is None:
+            return
+        self.context.config = outcome.config
+        if outcome.apply == "session":
+            self.session.send(client_events.session_update(outcome.config.session, self.dialect))
+            self.notify("Session settings sent.", timeout=3)
+        elif outcome.apply == "reconnect":
+            await self.action_reconnect()
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)

@@ -1,0 +1,179 @@
+"""The conversation pane: user and assistant turns, streamed as Markdown, driven by the
+engine's `Conversation` reducer.
+
+The screen applies each frame to the reducer and hands the pane the `Change`; the pane only
+marks what changed and redraws those blocks on a short timer, so a burst of deltas costs one
+repaint. Streaming text that grows at the end is appended to the Markdown widget (which
+re-parses only the last block); anything else replaces the block's text.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.conversation_model import Change
+from rt_tui.tui.widgets.conversation_views import (
+    ItemView,
+    describe_error,
+    describe_item,
+    describe_response,
+)
+
+FLUSH_INTERVAL_S = 0.05
+"""How long changes gather before the pane redraws: at most ~20 repaints a second."""
+
+
+class ItemBlock(Vertical):
+    """One conversation item: a one-line header and a Markdown body."""
+
+    DEFAULT_CSS = """
+    ItemBlock { height: auto; }
+    ItemBlock > Markdown { margin: 0; padding: 0 1; }
+    """
+
+    def __init__(self, view: ItemView) -> None:
+        super().__init__(classes=f"item -{view.role}")
+        self._view = view
+        self._shown_body = view.body
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._view.header, classes="item-header", markup=False)
+        yield Markdown(self._view.body)
+
+    async def show(self, view: ItemView) -> None:
+        """Bring the block up to date with `view`, appending when the text only grew."""
+        if view.header != self._view.header:
+            self.query_one(".item-header", Static).update(view.header)
+        if view.role != self._view.role:
+            self.set_classes(f"item -{view.role}")
+        self._view = view
+        body = view.body
+        if body == self._shown_body:
+            return
+        markdown = self.query_one(Markdown)
+        if self._shown_body and body.startswith(self._shown_body):
+            await markdown.append(body[len(self._shown_body) :])
+        else:
+            await markdown.update(body)
+        self._shown_body = body
+
+
+class ResponseLine(Static):
+    """A response's state, and on demand its usage and latency."""
+
+    def __init__(self, summary: str, details: str) -> None:
+        super().__init__(summary, classes="response-line", markup=False)
+        self.summary = summary
+        self.details = details
+
+    def show(self, summary: str, details: str, *, with_details: bool) -> None:
+        self.summary, self.details = summary, details
+        self.update(f"{summary}  {details}" if with_details and details else summary)
+
+
+PendingKey = tuple[str, str]
+"""("response" | "item", id): what to redraw, kept in the order changes arrived."""
+
+
+class ConversationPane(VerticalScroll, can_focus=True):
+    """Scrolling list of conversation items; follows new text unless the user scrolled up."""
+
+    DEFAULT_CSS = """
+    ConversationPane { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.show_details = False
+        self._conversation: Conversation | None = None
+        self._pending: dict[PendingKey, None] = {}
+        self._flush_scheduled = False
+        self._items: dict[str, ItemBlock] = {}
+        self._responses: dict[str, ResponseLine] = {}
+        self._errors_shown = 0
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def show_change(self, conversation: Conversation, change: Change) -> None:
+        """Note what `change` touched; the blocks are redrawn shortly, together."""
+        self._conversation = conversation
+        for response_id in change.responses:
+            self._pending["response", response_id] = None
+        for item_id in change.items | change.removed_items:
+            self._pending["item", item_id] = None
+        if self._pending or change.errors:
+            self._schedule_flush()
+
+    def toggle_details(self) -> None:
+        """Show or hide usage and latency under each response."""
+        self.show_details = not self.show_details
+        for response_id in self._responses:
+            self._pending["response", response_id] = None
+        self._schedule_flush()
+
+    async def clear(self) -> None:
+        """Forget everything shown (e.g. before a new session)."""
+        self._pending.clear()
+        self._items.clear()
+        self._responses.clear()
+        self._errors_shown = 0
+        await self.remove_children()
+
+    def _schedule_flush(self) -> None:
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.set_timer(FLUSH_INTERVAL_S, self._flush)
+
+    async def _flush(self) -> None:
+        # Changes that arrive while this awaits wait for the next flush.
+        pending, self._pending = self._pending, {}
+        try:
+            conversation = self._conversation
+            if conversation is None:
+                return
+            for kind, key in pending:
+                if kind == "item":
+                    await self._show_item(conversation, key)
+                else:
+                    await self._show_response(conversation, key)
+            await self._show_errors(conversation)
+        finally:
+            self._flush_scheduled = False
+            if self._pending:
+                self._schedule_flush()
+
+    async def _show_item(self, conversation: Conversation, item_id: str) -> None:
+        item = conversation.item(item_id)
+        block = self._items.get(item_id)
+        if item is None:
+            if block is not None:
+                del self._items[item_id]
+                await block.remove()
+            return
+        view = describe_item(item)
+        if block is None:
+            block = self._items[item_id] = ItemBlock(view)
+            await self.mount(block)
+        else:
+            await block.show(view)
+
+    async def _show_response(self, conversation: Conversation, response_id: str) -> None:
+        response = conversation.responses.get(response_id)
+        if response is None:
+            return
+        summary, details = describe_response(response)
+        line = self._responses.get(response_id)
+        if line is None:
+            line = self._responses[response_id] = ResponseLine(summary, details)
+            await self.mount(line)
+        line.show(summary, details, with_details=self.show_details)
+
+    async def _show_errors(self, conversation: Conversation) -> None:
+        errors = conversation.errors
+        for error in errors[self._errors_shown :]:
+            await self.mount(Static(describe_error(error), classes="error-line", markup=False))
+        self._errors_shown = len(errors)

@@ -1,0 +1,102 @@
+"""How conversation state reads on screen: pure functions from reducer records to text.
+
+Kept apart from the widgets so the wording can be tested without an app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
+
+_STATUS_LOOK = {
+    "in_progress": "… responding",
+    "completed": "✓ completed",
+    "cancelled": "⊘ cancelled",
+    "failed": "✕ failed",
+    "incomplete": "◐ incomplete",
+}
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """What one conversation item shows: a CSS role, a one-line header, a Markdown body."""
+
+    role: str
+    """user, assistant, system, tool (function calls and outputs) or other."""
+    header: str
+    body: str
+
+
+def _fenced(text: str, language: str = "") -> str:
+    # A fence longer than any backtick run inside keeps the block closed.
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+def _message_body(item: Item) -> str:
+    pieces = []
+    for part in item.content:
+        if part.text:
+            pieces.append(part.text)
+        elif part.transcription_error is not None:
+            message = part.transcription_error.get("message") or "no reason given"
+            pieces.append(f"*(transcription failed: {message})*")
+        elif part.is_audio:
+            pieces.append("*(audio)*")
+        if part.truncated_audio_end_ms is not None:
+            pieces.append(f"*(audio cut at {part.truncated_audio_end_ms} ms)*")
+    return "\n\n".join(pieces)
+
+
+def describe_item(item: Item) -> ItemView:
+    """The header and Markdown body of one item, in its current (maybe streaming) state."""
+    streaming = " …" if item.status == "in_progress" else ""
+    if item.type == "message":
+        role = item.role or "other"
+        title = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
+        audio = " 🔊" if any(part.is_audio for part in item.content) else ""
+        return ItemView(role, f"{title}{audio}{streaming}", _message_body(item))
+    if item.type == "function_call":
+        header = f"ƒ {item.name or '?'}  call {item.call_id or '?'}{streaming}"
+        return ItemView("tool", header, _fenced(item.arguments or "", "json"))
+    if item.type == "function_call_output":
+        header = f"↳ output of call {item.call_id or '?'}"
+        return ItemView("tool", header, _fenced(item.output or ""))
+    return ItemView("other", f"{item.type}{streaming}", "")
+
+
+def describe_response(response: Response) -> tuple[str, str]:
+    """A response's one-line state and its details (latency and usage), separately."""
+    summary = _STATUS_LOOK.get(response.status, response.status)
+    if response.status_reason:
+        summary += f" ({response.status_reason})"
+    if response.error:
+        message = response.error.get("message") or response.error.get("code")
+        if message:
+            summary += f": {message}"
+    return f"◆ response {summary}", _details(response)
+
+
+def _details(response: Response) -> str:
+    facts = []
+    timings = response.timings
+    if timings.time_to_first_delta_ms is not None:
+        facts.append(f"first delta {timings.time_to_first_delta_ms:,.0f} ms")
+    if timings.total_ms is not None:
+        facts.append(f"total {timings.total_ms:,.0f} ms")
+    usage = response.usage
+    if usage is not None:
+        tokens = f"{usage.input_tokens:,} in / {usage.output_tokens:,} out tokens"
+        if usage.cached_tokens:
+            tokens += f" ({usage.cached_tokens:,} cached)"
+        facts.append(tokens)
+    return " · ".join(facts)
+
+
+def describe_error(record: ErrorRecord) -> str:
+    """One line for a server error, naming the client event it refers to when known."""
+    about = f" (after {record.client_event_type})" if record.client_event_type else ""
+    return f"⚠ {record.error.one_line()}{about}"
