@@ -1,0 +1,392 @@
+"""One Realtime WebSocket: a send task fed by a queue, a receive task, observers, and typed,
+one-sentence failures.
+
+    async with Connection(endpoint, observers=[recorder.write]) as conn:
+        conn.send({"type": "response.create"})
+        async for frame in conn:          # received frames, in order
+            ...
+
+Every frame in both directions is handed to each observer as a `Frame` stamped with the
+milliseconds since the socket opened (monotonic clock) and the wall time. Iteration ends on
+a normal close (1000, or our own `close()`) and raises a `RealtimeError` on anything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import ssl
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidMessage,
+    InvalidStatus,
+    InvalidURI,
+)
+
+from rt_tui import __version__
+from rt_tui.realtime.endpoints import Endpoint
+from rt_tui.realtime.errors import (
+    CannotConnect,
+    ConnectionDropped,
+    ConnectTimeout,
+    HandshakeRejected,
+    NotConnected,
+    RealtimeError,
+    ServerClosed,
+    handshake_message,
+    one_line,
+    scrub,
+)
+from rt_tui.realtime.events import ErrorEvent, ServerEvent, parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame
+
+__all__ = [
+    "CannotConnect",
+    "ConnectTimeout",
+    "Connection",
+    "ConnectionDropped",
+    "FrameObserver",
+    "HandshakeRejected",
+    "NotConnected",
+    "RealtimeError",
+    "ServerClosed",
+]
+
+FrameObserver = Callable[[Frame], None]
+
+#: Realtime frames can be large (a 15 MiB audio append is ~20 MiB of base64).
+MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
+#: Close codes that end a session normally.
+NORMAL_CLOSE_CODES: Final = frozenset({1000})
+#: How long `close()` lets already queued client events reach the socket.
+_DRAIN_TIMEOUT: Final = 2.0
+
+_END: Final = object()
+
+
+def _default_event_id() -> str:
+    return f"evt_rt_{uuid.uuid4().hex[:20]}"
+
+
+class Connection:
+    """A Realtime API socket. Not reusable: open it once, close it once."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        observers: Iterable[FrameObserver] = (),
+        connect_timeout: float = 10.0,
+        id_factory: Callable[[], str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        buffer_received: bool = True,
+        ping_interval: float | None = 20.0,
+    ) -> None:
+        """`buffer_received=False` skips the queue behind `async for` (for callers that only
+        use observers, so a long session does not pile up frames nobody reads)."""
+        self.endpoint = endpoint
+        self._observers: list[FrameObserver] = list(observers)
+        self._connect_timeout = connect_timeout
+        self._id_factory = id_factory or _default_event_id
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._buffer_received = buffer_received
+        self._ping_interval = ping_interval
+        self._ws: ClientConnection | None = None
+        self._t0 = 0.0
+        self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
+        self._received: asyncio.Queue[Frame | object] = asyncio.Queue()
+        self._send_task: asyncio.Task[None] | None = None
+        self._receive_task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._ended = False
+        self._last_event: ServerEvent | None = None
+        self._last_error: ErrorEvent | None = None
+        self.error: RealtimeError | None = None
+        """Why the connection ended abnormally (None while open or after a normal close)."""
+        self.observer_errors: list[Exception] = []
+        """Exceptions raised by observers; one broken observer must not kill the session."""
+
+    def __repr__(self) -> str:
+        state = "open" if self.is_open else "closed" if self._ended else "new"
+        return f"Connection({self.endpoint.display_url!r}, {state})"
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self._ws is not None and not self._ended
+
+    @property
+    def close_code(self) -> int | None:
+        """The close code once closed (1006 after a drop without a close frame); None while
+        open."""
+        if self._ws is None or not self._ended or self._ws.close_code is None:
+            return None
+        return int(self._ws.close_code)
+
+    @property
+    def close_reason(self) -> str | None:
+        return self._ws.close_reason if self._ws is not None and self._ended else None
+
+    def add_observer(self, observer: FrameObserver) -> None:
+        self._observers.append(observer)
+
+    def remove_observer(self, observer: FrameObserver) -> None:
+        with contextlib.suppress(ValueError):
+            self._observers.remove(observer)
+
+    def elapsed_ms(self) -> float:
+        """Milliseconds since the socket opened, on the same clock as frames."""
+        return (self._clock() - self._t0) * 1000.0
+
+    async def open(self) -> None:
+        """Open the socket and start the send and receive tasks. Raises a RealtimeError."""
+        if self._ws is not None:
+            raise RealtimeError("This connection was already opened; make a new one.")
+        self._ws = await self._connect()
+        self._t0 = self._clock()
+        self._send_task = asyncio.create_task(self._send_loop(), name="rt-send")
+        self._receive_task = asyncio.create_task(self._receive_loop(), name="rt-receive")
+
+    async def _connect(self) -> ClientConnection:
+        endpoint = self.endpoint
+        where = self._where()
+        options: dict[str, Any] = {}
+        if endpoint.url.startswith("wss:") and not endpoint.verify_tls:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            options["ssl"] = context
+        try:
+            return await connect(
+                endpoint.url,
+                additional_headers=dict(endpoint.headers),
+                user_agent_header=f"rt-tui/{__version__}",
+                compression=None,
+                max_size=MAX_FRAME_BYTES,
+                open_timeout=self._connect_timeout,
+                ping_interval=self._ping_interval,
+                # A proxy has no business seeing loopback traffic.
+                proxy=None if endpoint.is_loopback else True,
+                **options,
+            )
+        except InvalidStatus as exc:
+            body = bytes(exc.response.body or b"")
+            message = scrub(handshake_message(body), self._secrets())
+            raise HandshakeRejected(exc.response.status_code, message, host=where) from None
+        except TimeoutError:
+            raise ConnectTimeout(
+                f"{where} did not complete the WebSocket handshake within "
+                f"{self._connect_timeout:g} s."
+            ) from None
+        except ssl.SSLCertVerificationError as exc:
+            detail = one_line(exc.verify_message or "unknown reason", 120)
+            raise CannotConnect(
+                f"Cannot connect to {where}: the TLS certificate could not be verified ({detail})."
+            ) from None
+        except socket.gaierror:
+            raise CannotConnect(
+                f"Cannot connect to {where}: the host name could not be resolved."
+            ) from None
+        except ConnectionRefusedError:
+            raise CannotConnect(f"Cannot connect to {where}: connection refused.") from None
+        except InvalidURI:
+            raise CannotConnect(
+                f"Cannot connect: '{endpoint.display_url}' is not a valid URL."
+            ) from None
+        except InvalidMessage:
+            raise CannotConnect(
+                f"Cannot connect to {where}: the server did not answer with a valid "
+                "WebSocket handshake."
+            ) from None
+        except InvalidHandshake as exc:
+            detail = one_line(scrub(str(exc), self._secrets()), 160)
+            raise CannotConnect(f"Cannot connect to {where}: {detail}.") from None
+        except OSError as exc:
+            reason = (exc.strerror or type(exc).__name__).rstrip(".")
+            raise CannotConnect(f"Cannot connect to {where}: {reason.lower()}.") from None
+
+    def _where(self) -> str:
+        parts = urlsplit(self.endpoint.url)
+        host = parts.hostname or "the server"
+        return f"{host}:{parts.port}" if parts.port else host
+
+    def _secrets(self) -> list[str]:
+        values = []
+        for value in self.endpoint.headers.values():
+            values.append(value)
+            if value.lower().startswith("bearer "):
+                values.append(value[7:])
+        return values
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Send what is queued (briefly), close the socket and wait for both tasks."""
+        if self._ws is None or self._closing:
+            await self._wait_tasks()
+            return
+        self._closing = True
+        if not self._ended:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._outgoing.join(), _DRAIN_TIMEOUT)
+        if self._send_task is not None:
+            self._send_task.cancel()
+        await self._ws.close(code, reason)
+        await self._wait_tasks()
+
+    async def _wait_tasks(self) -> None:
+        tasks = [t for t in (self._send_task, self._receive_task) if t is not None]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def wait_closed(self) -> RealtimeError | None:
+        """Wait until the socket has ended; the abnormal-end error, or None."""
+        if self._receive_task is not None:
+            await asyncio.gather(self._receive_task, return_exceptions=True)
+        return self.error
+
+    async def __aenter__(self) -> Connection:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # --- sending ------------------------------------------------------------------------
+
+    def send(self, event: dict[str, Any]) -> None:
+        """Queue a client event; an `event_id` is added if missing. Never blocks."""
+        if not self.is_open or self._closing:
+            raise NotConnected()
+        if not event.get("event_id"):
+            event = {**event, "event_id": self._id_factory()}
+        self._outgoing.put_nowait((json.dumps(event, ensure_ascii=False), event))
+
+    def send_raw(self, data: str | bytes) -> None:
+        """Queue a frame exactly as given (for poking the server with odd input)."""
+        if not self.is_open or self._closing:
+            raise NotConnected()
+        event: dict[str, Any] | None = None
+        if isinstance(data, str):
+            with contextlib.suppress(ValueError):
+                decoded = json.loads(data)
+                event = decoded if isinstance(decoded, dict) else None
+        self._outgoing.put_nowait((data, event))
+
+    async def _send_loop(self) -> None:
+        assert self._ws is not None
+        while True:
+            data, event = await self._outgoing.get()
+            try:
+                await self._ws.send(data)
+            except ConnectionClosed:
+                # The receive task reports how the socket ended.
+                self._outgoing.task_done()
+                return
+            self._notify(
+                Frame(
+                    Direction.SENT,
+                    self.elapsed_ms(),
+                    self._wall_clock(),
+                    data,
+                    client_event=event,
+                )
+            )
+            self._outgoing.task_done()
+
+    # --- receiving ----------------------------------------------------------------------
+
+    async def _receive_loop(self) -> None:
+        assert self._ws is not None
+        try:
+            async for message in self._ws:
+                event = parse_server_frame(message)
+                frame = Frame(
+                    Direction.RECEIVED,
+                    self.elapsed_ms(),
+                    self._wall_clock(),
+                    message,
+                    event=event,
+                )
+                self._last_event = event
+                if isinstance(event, ErrorEvent):
+                    self._last_error = event
+                self._notify(frame)
+                if self._buffer_received:
+                    self._received.put_nowait(frame)
+        except ConnectionClosed as exc:
+            self.error = self._ending_error(exc)
+        else:
+            self.error = self._ending_error(None)
+        finally:
+            self._ended = True
+            if self._send_task is not None:
+                self._send_task.cancel()
+            self._received.put_nowait(self.error if self.error is not None else _END)
+
+    def _ending_error(self, exc: ConnectionClosed | None) -> RealtimeError | None:
+        ws = self._ws
+        assert ws is not None
+        received = exc.rcvd if exc is not None else ws.protocol.close_rcvd
+        if received is None:
+            if self._closing:
+                return None
+            return ConnectionDropped(
+                f"The connection to {self._where()} dropped without a close frame (1006)."
+            )
+        if received.code in NORMAL_CLOSE_CODES or self._closing:
+            return None
+        reason = scrub(one_line(received.reason, 120), self._secrets())
+        return ServerClosed(received.code, reason, self._closing_error_message(reason))
+
+    def _closing_error_message(self, reason: str) -> str | None:
+        """The text of the `error` event that explains a close: the last frame before it, or
+        an earlier error whose code the close reason names."""
+        error = self._last_error
+        if error is None:
+            return None
+        code = error.error.code
+        if self._last_event is error or (code and code in reason):
+            return scrub(one_line(error.error.message), self._secrets()) or None
+        return None
+
+    def _notify(self, frame: Frame) -> None:
+        for observer in list(self._observers):
+            try:
+                observer(frame)
+            except Exception as exc:
+                self.observer_errors.append(exc)
+
+    def __aiter__(self) -> Connection:
+        return self
+
+    async def __anext__(self) -> Frame:
+        if not self._buffer_received:
+            raise RealtimeError("This connection was opened with buffer_received=False.")
+        if self._ws is None:
+            raise NotConnected()
+        item = await self._received.get()
+        if isinstance(item, Frame):
+            return item
+        # Leave the end marker for any later reader, then finish this one.
+        self._received.put_nowait(_END)
+        if isinstance(item, RealtimeError):
+            raise item
+        raise StopAsyncIteration

@@ -1,0 +1,106 @@
+"""Typed connection failures, each rendering as one plain sentence a user can act on.
+
+Messages are built only from the URL host, HTTP status, close code and reason and the
+server's own error text; `scrub` removes anything key-shaped from the server's text, so a
+key never reaches an exception (and through it the screen or a log).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+#: Text that looks like an API key or token (OpenAI `sk-…`, ephemeral `ek_…`, Bearer values).
+_KEY_SHAPED = re.compile(r"\b(?:sk|ek|rk)[-_][A-Za-z0-9_\-*.]{6,}|(?i:bearer)\s+[^\s,;\"']+")
+_MAX_SERVER_TEXT = 300
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with the given secret values and anything key-shaped replaced by ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return _KEY_SHAPED.sub("***", text)
+
+
+def one_line(text: str, limit: int = _MAX_SERVER_TEXT) -> str:
+    """Whitespace folded to single spaces and cut to `limit` characters."""
+    folded = " ".join(text.split())
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+class RealtimeError(Exception):
+    """Base of every connection failure; `str(e)` is one sentence without secrets."""
+
+
+class NotConnected(RealtimeError):
+    """`send` was called on a connection that is not open."""
+
+    def __init__(self, message: str = "The connection is not open.") -> None:
+        super().__init__(message)
+
+
+class HandshakeRejected(RealtimeError):
+    """The HTTP upgrade was answered with a non-101 status (401 bad key, 404 unknown
+    deployment, 429 rate limit…). `message` is the server's explanation, if it gave one."""
+
+    def __init__(self, status: int, message: str = "", *, host: str = "") -> None:
+        self.status = status
+        self.message = message
+        where = f" {host}" if host else ""
+        text = f"The server{where} refused the connection (HTTP {status})"
+        super().__init__(_sentence(f"{text}: {message}" if message else text))
+
+
+class CannotConnect(RealtimeError):
+    """No WebSocket could be opened: refused, unknown host, TLS failure, broken handshake."""
+
+
+class ConnectTimeout(RealtimeError):
+    """The server did not complete the opening handshake in time."""
+
+
+class ServerClosed(RealtimeError):
+    """The server closed the session with a non-normal close code (e.g. 3000 auth,
+    4000 bad request shape, 1001 session time limit). `error_message` is the text of the
+    `error` event that came just before, if any."""
+
+    def __init__(self, code: int, reason: str = "", error_message: str | None = None) -> None:
+        self.code = code
+        self.reason = reason
+        self.error_message = error_message
+        label = f"{code} {reason}" if reason else f"{code}"
+        text = f"The server closed the session ({label})"
+        super().__init__(_sentence(f"{text}: {error_message}" if error_message else text))
+
+
+class ConnectionDropped(RealtimeError):
+    """The connection ended without a close frame (code 1006): network loss or a crash."""
+
+
+def handshake_message(body: bytes) -> str:
+    """The server's explanation from an HTTP error body: JSON `error.message`, a top-level
+    `message`, or short plain text; '' when there is nothing readable."""
+    text = body.decode("utf-8", errors="replace").strip()
+    if not text:
+        return ""
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        # HTML error pages say nothing useful in one line.
+        return "" if text.lstrip().startswith("<") else one_line(text)
+    if isinstance(decoded, dict):
+        error = decoded.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return one_line(error["message"])
+        if isinstance(error, str):
+            return one_line(error)
+        if isinstance(decoded.get("message"), str):
+            return one_line(decoded["message"])
+    return one_line(text)
