@@ -1,0 +1,114 @@
+"""Classify one frame for the inspector: type, summary, flags, audio size, fold key.
+
+Runs once per frame as it arrives; everything later reads the stored results.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from rt_tui.realtime.events import (
+    BinaryFrame,
+    DeltaEvent,
+    InputTranscriptionEvent,
+    MalformedFrame,
+    ResponseEvent,
+    ServerEvent,
+    parse_server_frame,
+)
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.tui.inspector.summary import (
+    base64_decoded_size,
+    client_summary,
+    decode_client_text,
+    server_summary,
+)
+
+FLAG_ERROR = 1
+FLAG_AUDIO = 2
+"""The frame's text is in the spill file, not in memory."""
+FLAG_BINARY = 4
+FLAG_MALFORMED = 8
+
+SENT, RECEIVED = 0, 1
+_AUDIO_KINDS = frozenset({"response.output_audio.delta", "input_audio_buffer.append"})
+
+FoldKey = tuple[int, str, str, int]
+"""(direction, wire type, item id, content index) of a run of deltas."""
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    direction: int
+    wire_type: str
+    kind: str
+    summary: str | None
+    flags: int
+    audio_size: int
+    fold_key: FoldKey | None
+    piece: str | None
+
+
+def wire_text(frame: Frame) -> str | bytes:
+    if frame.data or frame.client_event is None:
+        return frame.data
+    return json.dumps(frame.client_event)
+
+
+def classify(frame: Frame) -> Classified:
+    if frame.direction is Direction.RECEIVED:
+        event = frame.event if frame.event is not None else parse_server_frame(frame.data)
+        return _classify_received(event)
+    if isinstance(frame.data, bytes):
+        return Classified(SENT, "(binary)", "rt_tui.binary", None, FLAG_BINARY, 0, None, None)
+    client = frame.client_event if frame.client_event is not None else None
+    if client is None:
+        client = decode_client_text(frame.data)
+    if client is None:
+        summary = "malformed: the frame is not a JSON object."
+        return Classified(SENT, "(malformed)", "rt_tui.malformed", summary, 0, 0, None, None)
+    wire = client.get("type")
+    wire_type = wire if isinstance(wire, str) else ""
+    summary = client_summary(client)
+    if wire_type in _AUDIO_KINDS:
+        audio = client.get("audio")
+        size = base64_decoded_size(audio if isinstance(audio, str) else "")
+        key: FoldKey = (SENT, wire_type, "", 0)
+        return Classified(SENT, wire_type, wire_type, None, FLAG_AUDIO, size, key, None)
+    return Classified(SENT, wire_type, wire_type, summary, 0, 0, None, None)
+
+
+def _classify_received(event: ServerEvent) -> Classified:
+    flags = 0
+    if isinstance(event, BinaryFrame):
+        flags |= FLAG_BINARY | FLAG_ERROR
+    elif isinstance(event, MalformedFrame):
+        flags |= FLAG_MALFORMED | FLAG_ERROR
+    elif (
+        event.kind == "error"
+        or event.kind.endswith(".failed")
+        or (isinstance(event, ResponseEvent) and event.status == "failed")
+    ):
+        flags |= FLAG_ERROR
+    wire_type = event.wire_type
+    if not wire_type:
+        wire_type = "(binary)" if flags & FLAG_BINARY else "(malformed)"
+    key: FoldKey | None = None
+    piece: str | None = None
+    audio_size = 0
+    summary: str | None
+    if isinstance(event, DeltaEvent):
+        key = (RECEIVED, wire_type, event.item_id, event.content_index)
+        if event.kind in _AUDIO_KINDS:
+            flags |= FLAG_AUDIO
+            audio_size = base64_decoded_size(event.delta)
+            summary = None
+        else:
+            summary = piece = event.delta
+    elif isinstance(event, InputTranscriptionEvent) and event.kind.endswith(".delta"):
+        key = (RECEIVED, wire_type, event.item_id, event.content_index)
+        summary = piece = event.text or ""
+    else:
+        summary = server_summary(event)
+    return Classified(RECEIVED, wire_type, event.kind, summary, flags, audio_size, key, piece)

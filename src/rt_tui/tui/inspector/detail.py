@@ -1,0 +1,102 @@
+"""What the detail panel shows for a row: a title and pretty JSON, audio shortened.
+
+Base64 audio is replaced on screen only ("<4800 bytes, 100 ms base64 audio>"); copy and
+export always use the full frame.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rt_tui.tui.inspector.store import FrameStore
+from rt_tui.tui.inspector.summary import audio_ms, base64_decoded_size
+
+_AUDIO_KEYS = frozenset({"audio", "delta"})
+_LONG_BASE64 = re.compile(r"[A-Za-z0-9+/]{512,}={0,2}")
+_BINARY_PREVIEW = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """The detail panel's content for one row."""
+
+    title: str
+    body: str
+    language: str = "json"
+    """'json' when `body` is JSON to highlight, 'text' otherwise."""
+
+
+def audio_placeholder(b64: str) -> str:
+    """'<4800 bytes, 100 ms base64 audio>' for a base64 PCM16 payload."""
+    size = base64_decoded_size(b64)
+    return f"<{size} bytes, {audio_ms(size):.0f} ms base64 audio>"
+
+
+def shorten_audio(value: Any, *, audio_frame: bool = False) -> Any:
+    """A copy of decoded JSON with base64 audio payloads replaced by a placeholder.
+
+    In an audio frame the `audio`/`delta` strings are audio; anywhere else, any long
+    base64-only string (e.g. audio inside an item) is treated as audio too."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, str) and (
+                (audio_frame and key in _AUDIO_KEYS) or _LONG_BASE64.fullmatch(item)
+            ):
+                out[key] = audio_placeholder(item)
+            else:
+                out[key] = shorten_audio(item)
+        return out
+    if isinstance(value, list):
+        return [shorten_audio(item) for item in value]
+    return value
+
+
+def pretty_frame(text: str | bytes, *, audio_frame: bool = False) -> Detail:
+    """A frame's text as indented JSON (or as it is, when it is not JSON)."""
+    if isinstance(text, bytes):
+        shown = text[:_BINARY_PREVIEW].hex(" ")
+        more = " …" if len(text) > _BINARY_PREVIEW else ""
+        return Detail(f"binary frame, {len(text)} bytes", shown + more, "text")
+    try:
+        decoded = json.loads(text)
+    except (ValueError, RecursionError):
+        return Detail("not JSON: shown as received", text, "text")
+    body = json.dumps(shorten_audio(decoded, audio_frame=audio_frame), indent=2, ensure_ascii=False)
+    return Detail("", body)
+
+
+def frame_detail(store: FrameStore, i: int) -> Detail:
+    """The detail of frame `i` on its own."""
+    detail = pretty_frame(store.frame_text(i), audio_frame=store.is_audio(i))
+    title = f"#{i + 1} {store.direction(i).mark} {store.wire_type(i)} at {store.t_ms(i):.0f} ms"
+    if detail.title:
+        title = f"{title} · {detail.title}"
+    return Detail(title, detail.body, detail.language)
+
+
+def row_detail(store: FrameStore, row: int) -> Detail:
+    """The detail of a visible row: a frame, or a folded group's combined view."""
+    i = store.frame_at_row(row)
+    shown = store.row(row)
+    group = store.group_of(i)
+    if group is None or shown.fold != "folded":
+        return frame_detail(store, i)
+    combined: dict[str, Any] = {"type": shown.wire_type, "folded_frames": group.count}
+    first_detail = pretty_frame(store.frame_text(group.first))
+    first = json.loads(first_detail.body) if first_detail.language == "json" else {}
+    if isinstance(first, dict):
+        for key in ("response_id", "item_id", "output_index", "content_index", "call_id"):
+            if key in first:
+                combined[key] = first[key]
+    if shown.is_audio:
+        combined["audio_bytes"] = group.audio_bytes
+        combined["audio_ms"] = round(audio_ms(group.audio_bytes))
+    else:
+        combined["text"] = group.text()
+    span = f"{store.t_ms(group.first):.0f}-{store.t_ms(group.last):.0f} ms"
+    title = f"{shown.direction.mark} {shown.wire_type} x{group.count} folded, {span}"
+    return Detail(title, json.dumps(combined, indent=2, ensure_ascii=False))

@@ -1,0 +1,61 @@
+"""The small records the frame store hands out: a fold group and a visible row."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+from rt_tui.realtime.frames import Direction
+
+
+class FoldGroup:
+    """A run of deltas of one content part, shown as one row while folded."""
+
+    __slots__ = ("_joined", "_joined_parts", "audio_bytes", "hits", "members", "pieces")
+
+    def __init__(self) -> None:
+        self.members = array("I")
+        self.audio_bytes = 0
+        self.pieces: list[str] = []
+        self.hits = 0
+        """How many members pass the current filter."""
+        self._joined = ""
+        self._joined_parts = 0
+
+    @property
+    def first(self) -> int:
+        return self.members[0]
+
+    @property
+    def last(self) -> int:
+        return self.members[-1]
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    def text(self) -> str:
+        """The text of the deltas so far (joined incrementally)."""
+        if self._joined_parts < len(self.pieces):
+            self._joined += "".join(self.pieces[self._joined_parts :])
+            self._joined_parts = len(self.pieces)
+        return self._joined
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What one visible row shows."""
+
+    frame_index: int
+    t_ms: float
+    direction: Direction
+    wire_type: str
+    summary: str
+    count: int
+    """Frames the row stands for (>1 only for a folded group)."""
+    fold: str
+    """'' (not foldable), 'folded', 'open' (first of an unfolded group) or 'member'."""
+    is_error: bool
+    is_audio: bool
+    summary_is_stream: bool = False
+    """The summary is streamed text whose end matters most (show its tail when cut)."""

@@ -1,0 +1,388 @@
+"""The inspector's frame store: every frame of a session, compact, foldable, filterable.
+
+Pure Python, no Textual, so it is tested and benchmarked on its own.
+
+Memory. Per-frame facts live in parallel `array`s (time, direction, type id, flags,
+audio size, group id, spill offset). Text frames keep their wire text (needed for the
+detail view, the copy and the free-text filter). Audio frames (`response.output_audio.delta`
+received, `input_audio_buffer.append` sent) keep only their decoded size in memory; their
+full text goes to a `SpillFile` on disk, from which the detail view and the export read it
+back. So an audio frame costs a few dozen bytes however large its payload.
+
+Folding. Deltas of one content part (same direction, wire type, item_id and
+content_index) fold into one group while the frames between them are deltas of that same
+part. So an audio response's audio and transcript deltas, which interleave, fold into two
+rows (one per wire type), while any other frame (a `.done`, another item's delta, a sent
+event) ends the run and a later delta starts a new group. Consecutive sent
+`input_audio_buffer.append` frames fold the same way.
+
+Rows. The visible rows are a sorted array of frame indices: a frame shown on its own, or
+the first frame of a folded group standing for the whole group. New frames only append to
+it (or insert one group row), so the filter is maintained incrementally; changing the filter
+or the global fold rebuilds it once.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterator
+from pathlib import Path
+from re import Pattern
+from typing import Any
+
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.tui.inspector.classify import (
+    FLAG_AUDIO,
+    FLAG_ERROR,
+    RECEIVED,
+    SENT,
+    Classified,
+    FoldKey,
+    classify,
+    wire_text,
+)
+from rt_tui.tui.inspector.filtering import DirectionFilter, FrameFilter
+from rt_tui.tui.inspector.records import FoldGroup, Row
+from rt_tui.tui.inspector.spill import SpillFile
+from rt_tui.tui.inspector.summary import audio_label
+
+
+class FrameStore:
+    """All frames of a session, with folding and an incrementally kept filtered view."""
+
+    def __init__(self, *, fold: bool = True, spill_dir: Path | None = None) -> None:
+        self._spill_dir = spill_dir
+        self._fold_all = fold
+        self._filter = FrameFilter()
+        self._reset()
+
+    # -- storage -----------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._t_ms = array("d")
+        self._wall = array("d")
+        self._dir = bytearray()
+        self._type = array("I")
+        self._flags = bytearray()
+        self._audio = array("I")
+        self._group = array("i")
+        self._spill_at = array("q")
+        self._spill_len = array("I")
+        self._texts: list[str | bytes | None] = []
+        self._summaries: list[str | None] = []
+        self._type_ids: dict[tuple[str, str], int] = {}
+        self._type_names: list[tuple[str, str]] = []
+        self._type_ok: dict[int, bool] = {}
+        self._groups: list[FoldGroup] = []
+        self._toggled: set[int] = set()
+        self._open: dict[FoldKey, int] = {}
+        self._open_part: tuple[int, str, int] | None = None
+        self._rows = array("q")
+        self._matcher: Pattern[str] | None = self._filter.text_matcher()
+        self._spill: SpillFile | None = None
+        self.version = 0
+        """Bumped on every change, so a view knows when to repaint."""
+
+    def clear(self) -> None:
+        """Forget every frame (the filter and the fold setting stay)."""
+        self.close()
+        self._reset()
+
+    def close(self) -> None:
+        """Release the scratch file."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def __len__(self) -> int:
+        return len(self._t_ms)
+
+    def append(self, frame: Frame) -> int:
+        """Store one frame and update the rows; returns the frame's index."""
+        c = classify(frame)
+        i = len(self._t_ms)
+        self._t_ms.append(frame.t_ms)
+        self._wall.append(frame.wall_time)
+        self._dir.append(c.direction)
+        self._type.append(self._type_id(c.wire_type, c.kind))
+        self._flags.append(c.flags)
+        self._audio.append(c.audio_size)
+        if c.flags & FLAG_AUDIO:
+            data = frame.data if isinstance(frame.data, bytes) else frame.data.encode()
+            if self._spill is None:
+                self._spill = SpillFile(self._spill_dir)
+            self._spill_at.append(self._spill.append(data))
+            self._spill_len.append(len(data))
+            self._texts.append(None)
+        else:
+            self._spill_at.append(-1)
+            self._spill_len.append(0)
+            self._texts.append(wire_text(frame))
+        self._summaries.append(c.summary)
+        self._group.append(self._join_group(i, c))
+        self._add_row(i)
+        self.version += 1
+        return i
+
+    def _type_id(self, wire_type: str, kind: str) -> int:
+        key = (wire_type, kind)
+        type_id = self._type_ids.get(key)
+        if type_id is None:
+            type_id = self._type_ids[key] = len(self._type_names)
+            self._type_names.append(key)
+        return type_id
+
+    def _join_group(self, i: int, c: Classified) -> int:
+        if c.fold_key is None:
+            self._open.clear()
+            self._open_part = None
+            return -1
+        part = (c.fold_key[0], c.fold_key[2], c.fold_key[3])
+        if part != self._open_part:
+            self._open.clear()
+            self._open_part = part
+        gid = self._open.get(c.fold_key)
+        if gid is None:
+            gid = self._open[c.fold_key] = len(self._groups)
+            self._groups.append(FoldGroup())
+        group = self._groups[gid]
+        group.members.append(i)
+        group.audio_bytes += c.audio_size
+        if c.piece is not None:
+            group.pieces.append(c.piece)
+        return gid
+
+    # -- filter and rows ---------------------------------------------------------------
+
+    @property
+    def filter(self) -> FrameFilter:
+        return self._filter
+
+    def set_filter(self, frame_filter: FrameFilter) -> None:
+        """Show only frames passing `frame_filter` (rebuilds the rows once)."""
+        self._filter = frame_filter
+        self._matcher = frame_filter.text_matcher()
+        self._type_ok.clear()
+        self._rebuild()
+
+    @property
+    def fold_all(self) -> bool:
+        """Whether groups are folded unless toggled one by one."""
+        return self._fold_all
+
+    def set_fold_all(self, fold: bool) -> None:
+        """Fold or unfold every group (forgets per-group toggles)."""
+        self._fold_all = fold
+        self._toggled.clear()
+        self._rebuild()
+
+    def is_folded(self, gid: int) -> bool:
+        return self._fold_all != (gid in self._toggled)
+
+    def matches(self, i: int) -> bool:
+        """Whether frame `i` passes the current filter."""
+        f = self._filter
+        if f.direction is DirectionFilter.SENT and self._dir[i] != SENT:
+            return False
+        if f.direction is DirectionFilter.RECEIVED and self._dir[i] != RECEIVED:
+            return False
+        if f.errors_only and not self._flags[i] & FLAG_ERROR:
+            return False
+        type_id = self._type[i]
+        ok = self._type_ok.get(type_id)
+        if ok is None:
+            ok = self._type_ok[type_id] = f.type_matches(*self._type_names[type_id])
+        if not ok:
+            return False
+        return self._matcher is None or self._matcher.search(self.search_text(i)) is not None
+
+    def search_text(self, i: int) -> str:
+        """What the free-text filter looks at: the wire text, or for audio and binary
+        frames (whose payload is not in memory) the type and summary."""
+        text = self._texts[i]
+        if isinstance(text, str):
+            return text
+        return f"{self._type_names[self._type[i]][0]} {self.summary(i)}"
+
+    def _add_row(self, i: int) -> None:
+        matched = self.matches(i)
+        gid = self._group[i]
+        if gid < 0:
+            if matched:
+                self._rows.append(i)
+            return
+        group = self._groups[gid]
+        if matched:
+            group.hits += 1
+        if not self.is_folded(gid) or group.first == i:
+            if matched:
+                self._rows.append(i)
+        elif matched and group.hits == 1:
+            insort(self._rows, group.first)
+
+    def _rebuild(self) -> None:
+        matched = bytearray(len(self))
+        for group in self._groups:
+            group.hits = 0
+        for i in range(len(self)):
+            if self.matches(i):
+                matched[i] = 1
+                gid = self._group[i]
+                if gid >= 0:
+                    self._groups[gid].hits += 1
+        rows = array("q")
+        for i in range(len(self)):
+            gid = self._group[i]
+            if gid >= 0 and self.is_folded(gid):
+                group = self._groups[gid]
+                if group.first == i and group.hits:
+                    rows.append(i)
+            elif matched[i]:
+                rows.append(i)
+        self._rows = rows
+        self.version += 1
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def frame_at_row(self, row: int) -> int:
+        """The frame index shown at `row` (the group's first frame for a folded group)."""
+        return self._rows[row]
+
+    def row_of_frame(self, i: int) -> int:
+        """The row showing frame `i`, or the nearest row before it (0 if none)."""
+        gid = self._group[i] if 0 <= i < len(self) else -1
+        if gid >= 0 and self.is_folded(gid):
+            i = self._groups[gid].first
+        return max(0, bisect_right(self._rows, i) - 1)
+
+    def group_of(self, i: int) -> FoldGroup | None:
+        gid = self._group[i]
+        return self._groups[gid] if gid >= 0 else None
+
+    def toggle_fold(self, row: int) -> int:
+        """Fold or unfold the group shown at `row`; returns the frame index to keep selected.
+
+        Only the group's span of rows is rewritten, not the whole view."""
+        i = self._rows[row]
+        gid = self._group[i]
+        if gid < 0:
+            return i
+        group = self._groups[gid]
+        self._toggled ^= {gid}
+        lo = bisect_left(self._rows, group.first)
+        hi = bisect_right(self._rows, group.last)
+        keep = {x for x in self._rows[lo:hi] if self._group[x] != gid}
+        if self.is_folded(gid):
+            if group.hits:
+                keep.add(group.first)
+        else:
+            keep.update(m for m in group.members if self.matches(m))
+        self._rows[lo:hi] = array("q", sorted(keep))
+        self.version += 1
+        return group.first
+
+    def rows_of_view(self) -> Iterator[int]:
+        """Frame indices of the filtered view in order, folded groups expanded."""
+        for i in self._rows:
+            gid = self._group[i]
+            if gid >= 0 and self.is_folded(gid):
+                yield from (m for m in self._groups[gid].members if self.matches(m))
+            else:
+                yield i
+
+    # -- reading -----------------------------------------------------------------------
+
+    def summary(self, i: int) -> str:
+        """Frame `i`'s one-line summary."""
+        text = self._summaries[i]
+        if text is not None:
+            return text
+        if self._audio[i] or self._flags[i] & FLAG_AUDIO:
+            return audio_label(self._audio[i])
+        return ""
+
+    def row(self, row: int) -> Row:
+        """What row number `row` shows."""
+        i = self._rows[row]
+        wire_type = self._type_names[self._type[i]][0]
+        flags = self._flags[i]
+        gid = self._group[i]
+        group = self._groups[gid] if gid >= 0 else None
+        fold = ""
+        count = 1
+        summary = self.summary(i)
+        stream = group is not None and not flags & FLAG_AUDIO
+        if group is not None and group.count > 1:
+            if self.is_folded(gid):
+                fold, count = "folded", group.count
+                if flags & FLAG_AUDIO:
+                    summary = f"{count} chunks · {audio_label(group.audio_bytes)}"
+                else:
+                    summary = group.text()
+            else:
+                fold = "open" if group.first == i else "member"
+        return Row(
+            frame_index=i,
+            t_ms=self._t_ms[i],
+            direction=Direction.SENT if self._dir[i] == SENT else Direction.RECEIVED,
+            wire_type=wire_type,
+            summary=summary,
+            count=count,
+            fold=fold,
+            is_error=bool(flags & FLAG_ERROR),
+            is_audio=bool(flags & FLAG_AUDIO),
+            summary_is_stream=stream,
+        )
+
+    def frame_text(self, i: int) -> str | bytes:
+        """Frame `i` exactly as on the wire (audio read back from the scratch file)."""
+        text = self._texts[i]
+        if text is not None:
+            return text
+        if self._spill is None:
+            return ""
+        return self._spill.read(self._spill_at[i], self._spill_len[i]).decode()
+
+    def wire_type(self, i: int) -> str:
+        return self._type_names[self._type[i]][0]
+
+    def direction(self, i: int) -> Direction:
+        return Direction.SENT if self._dir[i] == SENT else Direction.RECEIVED
+
+    def t_ms(self, i: int) -> float:
+        return self._t_ms[i]
+
+    def wall_time(self, i: int) -> float:
+        return self._wall[i]
+
+    def audio_size(self, i: int) -> int:
+        return self._audio[i]
+
+    def is_audio(self, i: int) -> bool:
+        return bool(self._flags[i] & FLAG_AUDIO)
+
+    def memory_bytes(self) -> int:
+        """Approximate bytes held in memory for the frames (arrays, texts, summaries, groups)."""
+        arrays: list[Any] = [
+            self._t_ms,
+            self._wall,
+            self._type,
+            self._audio,
+            self._group,
+            self._spill_at,
+            self._spill_len,
+            self._rows,
+        ]
+        total = int(sum(a.itemsize * len(a) for a in arrays)) + len(self._dir) + len(self._flags)
+        total += 8 * (len(self._texts) + len(self._summaries))
+        total += sum(sys.getsizeof(t) for t in self._texts if t is not None)
+        total += sum(sys.getsizeof(s) for s in self._summaries if s is not None)
+        total += sum(
+            sys.getsizeof(g) + g.members.itemsize * len(g.members) + 8 * len(g.pieces)
+            for g in self._groups
+        )
+        return total
