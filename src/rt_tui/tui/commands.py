@@ -1,0 +1,92 @@
+"""Command palette provider: every bound action, reachable by its description.
+
+The list is derived from the bindings of the screen the palette was opened from (its
+focused widget chain included) and of the app, so a new binding with a description
+shows up here without any extra registration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class BoundAction:
+    """One action the user can run, with where it is bound and how it is shown."""
+
+    name: str
+    """The binding's description: what the palette lists."""
+    action: str
+    namespace: DOMNode
+    key_display: str
+    help: str
+    """The binding's tooltip, or the action name when it has none."""
+
+
+def bound_actions(screen: Screen[object]) -> list[BoundAction]:
+    """Enabled actions bound on `screen` (and its focus chain) and on the app.
+
+    Bindings without a description and system bindings (quit, palette…) are left out:
+    Textual's own system commands cover the latter.
+    """
+    app = screen.app
+    seen: set[tuple[int, str]] = set()
+    found: list[BoundAction] = []
+    for active in screen.active_bindings.values():
+        binding: Binding = active.binding
+        if not binding.description or binding.system or not active.enabled:
+            continue
+        key = (id(active.node), binding.action)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(
+            BoundAction(
+                name=binding.description,
+                action=binding.action,
+                namespace=active.node,
+                key_display=app.get_key_display(binding),
+                help=active.tooltip or binding.tooltip or binding.action,
+            )
+        )
+    return sorted(found, key=lambda bound: bound.name.casefold())
+
+
+class ActionsProvider(Provider):
+    """Lists every described key binding as a palette command (`App.COMMANDS | {...}`)."""
+
+    def _actions(self) -> Iterator[BoundAction]:
+        yield from bound_actions(self.screen)
+
+    def _runner(self, bound: BoundAction) -> Callable[[], Coroutine[Any, Any, bool]]:
+        return partial(self.app.run_action, bound.action, bound.namespace)
+
+    async def discover(self) -> Hits:
+        for bound in self._actions():
+            yield DiscoveryHit(
+                f"{bound.name} ({bound.key_display})",
+                self._runner(bound),
+                text=bound.name,
+                help=bound.help,
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for bound in self._actions():
+            score = matcher.match(bound.name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(f"{bound.name} ({bound.key_display})"),
+                    self._runner(bound),
+                    text=bound.name,
+                    help=bound.help,
+                )

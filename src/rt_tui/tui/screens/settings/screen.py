@@ -1,0 +1,511 @@
+"""The settings screen: profiles and session settings as one keyboard-driven form.
+
+The screen only moves values between widgets and the pure helpers in `form.py`; the one
+piece of I/O is `save_config`, because the screen itself saves when the user asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from rt_tui.config import Config, ConfigError, Profile, Provider, save_config
+from rt_tui.tui.screens.settings.form import (
+    AUTO_DIALECT,
+    TURN_PARAMS,
+    ApplyKind,
+    FieldErrors,
+    ProfileForm,
+    SessionForm,
+    apply_kind,
+    build_profile,
+    build_session,
+    endpoint_preview,
+    key_status,
+    profile_to_form,
+    session_to_form,
+)
+from rt_tui.tui.screens.settings.layout import SETTINGS_CSS, field, profile_row
+
+VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
+TRANSCRIPTION_MODELS = ["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
+DEFAULT_PROFILE_NAME = "default"
+_ENDPOINT_HINTS = {
+    Provider.OPENAI: "default https://api.openai.com/v1 (or $OPENAI_BASE_URL)",
+    Provider.AZURE: "https://RESOURCE.openai.azure.com or just RESOURCE",
+    Provider.AZURE_PREVIEW: "https://RESOURCE.openai.azure.com or just RESOURCE",
+    Provider.URL: "ws://host:port/v1/realtime?model=… or wss://…",
+}
+
+
+@dataclass(frozen=True)
+class SettingsOutcome:
+    """What the settings screen hands back to the app."""
+
+    config: Config
+    apply: ApplyKind
+    """"reconnect": the active profile changed; "session": only session settings
+    changed (send a session.update); "none": nothing for the live session to do."""
+
+
+class SettingsScreen(ModalScreen[SettingsOutcome | None]):
+    """Edit profiles and session settings; ctrl+s saves, ctrl+o applies, Escape leaves.
+
+    Escape dismisses with None, unless something was saved during this visit: then the
+    saved config comes back (with what applying it needs), so the app matches the file.
+    """
+
+    DEFAULT_CSS = SETTINGS_CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="settings.save"),
+        Binding("ctrl+o", "apply", "Apply", priority=True, id="settings.apply"),
+        Binding("escape", "cancel", "Cancel", id="settings.cancel"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        config_path: Path,
+        env: Mapping[str, str],
+        notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._original = config
+        self._config_path = config_path
+        self._env = dict(env)
+        self._notice = notice
+        self._profiles: dict[str, Profile] = dict(config.profiles) or {
+            DEFAULT_PROFILE_NAME: Profile()
+        }
+        active = config.active_profile
+        self._current = active if active in self._profiles else next(iter(self._profiles))
+        self._saved: Config | None = None
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        profile = profile_to_form(self._current, self._profiles[self._current])
+        session = session_to_form(self._original.session)
+        with Vertical(id="settings-dialog") as dialog:
+            dialog.border_title = "Settings"
+            if self._notice:
+                yield Static(self._notice, id="settings-notice")
+            with VerticalScroll(id="settings-form"):
+                yield from self._compose_connection(profile)
+                yield from self._compose_session(session)
+            yield Static("", id="settings-status")
+            with Horizontal(id="settings-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Apply (ctrl+o)", id="apply", variant="success")
+                yield Button("Cancel (esc)", id="cancel")
+            yield Footer()
+
+    def _compose_connection(self, form: ProfileForm) -> Iterable[Widget]:
+        yield Static("Connection", classes="section")
+        yield profile_row(list(self._profiles), self._current)
+        yield field("profile-name", "Profile name", Input(form.name, id="profile-name"))
+        providers = [(provider.value, provider.value) for provider in Provider]
+        yield field(
+            "provider",
+            "Provider",
+            Select(providers, value=form.provider, allow_blank=False, id="provider"),
+        )
+        yield field(
+            "endpoint",
+            "Endpoint",
+            Input(form.endpoint, id="endpoint"),
+            Static("", id="endpoint-preview", classes="hint"),
+        )
+        yield field("model", "Model", Input(form.model, id="model"))
+        yield field("api-version", "API version", Input(form.api_version, id="api-version"))
+        dialects = [("guess from the URL", AUTO_DIALECT), ("GA", "ga"), ("beta", "beta")]
+        yield field(
+            "dialect",
+            "Dialect",
+            Select(dialects, value=form.dialect, allow_blank=False, id="dialect"),
+        )
+        yield field(
+            "api-key-env",
+            "Key environment variable",
+            Input(form.api_key_env, id="api-key-env"),
+            Static("", id="key-status", classes="hint"),
+        )
+        yield Checkbox("Keep a key in the config file", form.keep_key, id="keep-key")
+        yield field(
+            "api-key",
+            "Key to keep in the file",
+            Input(password=True, id="api-key"),
+        )
+        yield Checkbox("Verify TLS certificates", form.verify_tls, id="verify-tls")
+
+    def _compose_session(self, form: SessionForm) -> Iterable[Widget]:
+        yield Static("Session", classes="section")
+        yield field(
+            "instructions",
+            "Instructions (empty: the server's default)",
+            TextArea(form.instructions, id="instructions"),
+        )
+        yield field(
+            "voice",
+            "Voice (empty: the server's default)",
+            Input(form.voice, id="voice", suggester=SuggestFromList(VOICES)),
+        )
+        modalities = [("text", "text"), ("audio", "audio")]
+        yield field(
+            "output-modality",
+            "Output modality",
+            Select(modalities, value=form.output_modality, allow_blank=False, id="output-modality"),
+        )
+        turn_types = [("none (manual commit)", "none"), ("server_vad", "server_vad")]
+        turn_types.append(("semantic_vad", "semantic_vad"))
+        yield field(
+            "turn-type",
+            "Turn detection",
+            Select(turn_types, value=form.turn_type, allow_blank=False, id="turn-type"),
+        )
+        yield field(
+            "vad-threshold", "VAD threshold (0 to 1)", Input(form.threshold, id="vad-threshold")
+        )
+        yield field(
+            "vad-prefix",
+            "Prefix padding (ms)",
+            Input(form.prefix_padding_ms, id="vad-prefix"),
+        )
+        yield field(
+            "vad-silence",
+            "Silence duration (ms)",
+            Input(form.silence_duration_ms, id="vad-silence"),
+        )
+        yield field(
+            "vad-idle",
+            "Idle timeout (ms, empty: off)",
+            Input(form.idle_timeout_ms, id="vad-idle"),
+        )
+        eagerness = [(level, level) for level in ("auto", "low", "medium", "high")]
+        yield field(
+            "vad-eagerness",
+            "Eagerness",
+            Select(eagerness, value=form.eagerness, allow_blank=False, id="vad-eagerness"),
+        )
+        yield Checkbox(
+            "Create a response at the end of a turn", form.create_response, id="vad-create"
+        )
+        yield Checkbox(
+            "Interrupt the response when the user speaks",
+            form.interrupt_response,
+            id="vad-interrupt",
+        )
+        yield field(
+            "transcription-model",
+            "Input transcription model (empty: off)",
+            Input(
+                form.transcription_model,
+                id="transcription-model",
+                suggester=SuggestFromList(TRANSCRIPTION_MODELS),
+            ),
+        )
+        yield field(
+            "tools",
+            "Tools (JSON list of {name, description, parameters})",
+            TextArea(form.tools_json, id="tools", show_line_numbers=True),
+        )
+        yield field(
+            "max-tokens",
+            "Max output tokens (1 to 4096, or inf)",
+            Input(form.max_output_tokens, id="max-tokens"),
+        )
+
+    def on_mount(self) -> None:
+        # Borderless widgets: one line per field, so the form is usable in 80x24.
+        for widget in self.query("Input, Select, TextArea, Checkbox, Button"):
+            widget.compact = True  # type: ignore[attr-defined]
+        self.query_one("#profile", Select).focus()
+        self._refresh_visibility()
+        self._refresh_hints()
+
+    # ------------------------------------------------------------ form <-> widgets
+
+    def _input(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def _select(self, widget_id: str) -> str:
+        return str(self.query_one(f"#{widget_id}", Select).value)
+
+    def _checked(self, widget_id: str) -> bool:
+        return self.query_one(f"#{widget_id}", Checkbox).value
+
+    def _profile_form(self) -> ProfileForm:
+        return ProfileForm(
+            name=self._input("profile-name"),
+            provider=self._select("provider"),
+            endpoint=self._input("endpoint"),
+            model=self._input("model"),
+            api_version=self._input("api-version"),
+            api_key_env=self._input("api-key-env"),
+            dialect=self._select("dialect"),
+            verify_tls=self._checked("verify-tls"),
+            keep_key=self._checked("keep-key"),
+            new_key=self._input("api-key"),
+        )
+
+    def _session_form(self) -> SessionForm:
+        return SessionForm(
+            instructions=self.query_one("#instructions", TextArea).text,
+            voice=self._input("voice"),
+            output_modality=self._select("output-modality"),
+            turn_type=self._select("turn-type"),
+            threshold=self._input("vad-threshold"),
+            prefix_padding_ms=self._input("vad-prefix"),
+            silence_duration_ms=self._input("vad-silence"),
+            idle_timeout_ms=self._input("vad-idle"),
+            eagerness=self._select("vad-eagerness"),
+            create_response=self._checked("vad-create"),
+            interrupt_response=self._checked("vad-interrupt"),
+            transcription_model=self._input("transcription-model"),
+            tools_json=self.query_one("#tools", TextArea).text,
+            max_output_tokens=self._input("max-tokens"),
+        )
+
+    def _load_profile(self, name: str) -> None:
+        """Show profile `name` in the connection fields (never its stored key)."""
+        self._current = name
+        form = profile_to_form(name, self._profiles[name])
+        for widget_id, value in (
+            ("profile-name", form.name),
+            ("endpoint", form.endpoint),
+            ("model", form.model),
+            ("api-version", form.api_version),
+            ("api-key-env", form.api_key_env),
+            ("api-key", ""),
+        ):
+            self.query_one(f"#{widget_id}", Input).value = value
+        self.query_one("#provider", Select).value = form.provider
+        self.query_one("#dialect", Select).value = form.dialect
+        self.query_one("#keep-key", Checkbox).value = form.keep_key
+        self.query_one("#verify-tls", Checkbox).value = form.verify_tls
+        self._clear_errors()
+        self._refresh_visibility()
+        self._refresh_hints()
+
+    def _commit_profile(self) -> FieldErrors:
+        """Fold the connection fields into the working profiles (renaming if asked)."""
+        others = {name for name in self._profiles if name != self._current}
+        profile, errors = build_profile(
+            self._profile_form(), self._profiles[self._current], others, self._env
+        )
+        if profile is None:
+            return errors
+        new_name = self._input("profile-name").strip()
+        self._profiles = {
+            (new_name if name == self._current else name): (
+                profile if name == self._current else existing
+            )
+            for name, existing in self._profiles.items()
+        }
+        if new_name != self._current:
+            self._current = new_name
+            self._refresh_profile_select()
+        return {}
+
+    def _collect(self) -> Config | None:
+        """The whole config from the form, or None after showing every problem."""
+        self._clear_errors()
+        errors = self._commit_profile()
+        session, session_errors = build_session(self._session_form(), self._original.session)
+        errors.update(session_errors)
+        if errors or session is None:
+            self._show_errors(errors)
+            return None
+        profiles = dict(self._profiles)
+        active: str | None = self._current
+        # Opening settings on an empty config and changing nothing adds no profile.
+        if not self._original.profiles and profiles == {DEFAULT_PROFILE_NAME: Profile()}:
+            profiles, active = {}, self._original.active_profile
+        return self._original.model_copy(
+            update={"profiles": profiles, "active_profile": active, "session": session}
+        )
+
+    # ------------------------------------------------------------ feedback
+
+    def _clear_errors(self) -> None:
+        for container in self.query(".field.-invalid"):
+            container.remove_class("-invalid")
+        self._set_status("")
+
+    def _show_errors(self, errors: FieldErrors) -> None:
+        first: Widget | None = None
+        for field_id, message in errors.items():
+            container = self.query_one(f"#{field_id}-field")
+            container.add_class("-invalid")
+            container.display = True
+            self.query_one(f"#{field_id}-error", Static).update(message)
+            if first is None:
+                first = self.query_one(f"#{field_id}")
+        count = len(errors)
+        self._set_status(
+            f"Fix the {count} field{'s' if count > 1 else ''} marked below.", error=True
+        )
+        if first is not None:
+            first.focus()
+            self.query_one("#settings-form", VerticalScroll).scroll_to_widget(first)
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#settings-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    def _refresh_visibility(self) -> None:
+        """Show only the fields that matter for the chosen provider and turn detection."""
+        provider = Provider(self._select("provider"))
+        azure = provider in (Provider.AZURE, Provider.AZURE_PREVIEW)
+        self.query_one("#api-version-field").display = provider is Provider.AZURE_PREVIEW
+        self.query_one("#dialect-field").display = provider is Provider.URL
+        self.query_one("#model-field Label", Label).update("Deployment" if azure else "Model")
+        self.query_one("#endpoint", Input).placeholder = _ENDPOINT_HINTS[provider]
+        self.query_one("#api-key-field").display = self._checked("keep-key")
+        stored = self._profiles[self._current].api_key is not None
+        self.query_one("#api-key", Input).placeholder = (
+            "stored in file (type to replace)" if stored else "paste the key"
+        )
+        relevant = TURN_PARAMS.get(self._select("turn-type"), ())
+        for name, widget_id in (
+            ("threshold", "#vad-threshold-field"),
+            ("prefix_padding_ms", "#vad-prefix-field"),
+            ("silence_duration_ms", "#vad-silence-field"),
+            ("idle_timeout_ms", "#vad-idle-field"),
+            ("eagerness", "#vad-eagerness-field"),
+            ("create_response", "#vad-create"),
+            ("interrupt_response", "#vad-interrupt"),
+        ):
+            self.query_one(widget_id).display = name in relevant
+
+    def _refresh_hints(self) -> None:
+        form = self._profile_form()
+        previous = self._profiles[self._current]
+        default_env = Profile(provider=Provider(form.provider)).key_env_name
+        self.query_one("#api-key-env", Input).placeholder = default_env
+        self.query_one("#key-status", Static).update(key_status(form, previous, self._env))
+        profile, _ = build_profile(form, previous, set(), self._env)
+        url = endpoint_preview(profile, self._env) if profile is not None else None
+        preview = self.query_one("#endpoint-preview", Static)
+        preview.update(f"Connects to {url}" if url else "")
+        preview.display = url is not None
+
+    def _refresh_profile_select(self) -> None:
+        select = self.query_one("#profile", Select)
+        select.set_options([(name, name) for name in self._profiles])
+        select.value = self._current
+
+    # ------------------------------------------------------------ events
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    def _field_changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        widget = event.control
+        if widget is None or widget.id == "profile":
+            return
+        for container in self.query(f"#{widget.id}-field.-invalid"):
+            container.remove_class("-invalid")
+        self._refresh_visibility()
+        self._refresh_hints()
+
+    @on(Select.Changed, "#profile")
+    def _switch_profile(self, event: Select.Changed) -> None:
+        wanted = str(event.value)
+        if wanted == self._current or wanted not in self._profiles:
+            return
+        errors = self._commit_profile()
+        if errors:
+            self.query_one("#profile", Select).value = self._current
+            self._show_errors(errors)
+            return
+        self._load_profile(wanted)
+        self._set_status(f"Editing profile {wanted!r}; it is used when you save or apply.")
+
+    @on(Button.Pressed, "#profile-new")
+    def _new_profile(self) -> None:
+        errors = self._commit_profile()
+        if errors:
+            self._show_errors(errors)
+            return
+        number = 2
+        while f"profile-{number}" in self._profiles:
+            number += 1
+        name = f"profile-{number}"
+        self._profiles[name] = Profile()
+        self._current = name
+        self._refresh_profile_select()
+        self._load_profile(name)
+        self.query_one("#profile-name", Input).focus()
+        self._set_status(f"Added profile {name!r}: rename it and fill in its connection.")
+
+    @on(Button.Pressed, "#profile-delete")
+    def _delete_profile(self) -> None:
+        if len(self._profiles) < 2:
+            self._set_status("The last profile cannot be deleted.", error=True)
+            return
+        deleted = self._current
+        del self._profiles[deleted]
+        self._current = next(iter(self._profiles))
+        self._refresh_profile_select()
+        self._load_profile(self._current)
+        self._set_status(f"Deleted profile {deleted!r}; save to make it permanent.")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#apply")
+    def _apply_pressed(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    # ------------------------------------------------------------ actions
+
+    def action_save(self) -> None:
+        """Validate and write the config file; the screen stays open."""
+        config = self._collect()
+        if config is None:
+            return
+        try:
+            written = save_config(config, self._config_path)
+        except ConfigError as error:
+            self._set_status(str(error), error=True)
+            return
+        self._saved = config
+        # The typed key now lives in the file: stop holding it in the widget.
+        self.query_one("#api-key", Input).value = ""
+        self._refresh_visibility()
+        self._refresh_hints()
+        self._set_status(f"Saved to {written}.")
+
+    def action_apply(self) -> None:
+        """Validate and hand the config back, saying what the live session must do."""
+        config = self._collect()
+        if config is not None:
+            self.dismiss(SettingsOutcome(config, apply_kind(self._original, config)))
+
+    def action_cancel(self) -> None:
+        """Leave without applying (a config saved meanwhile is still handed back)."""
+        if self._saved is None:
+            self.dismiss(None)
+        else:
+            self.dismiss(SettingsOutcome(self._saved, apply_kind(self._original, self._saved)))
