@@ -269,6 +269,16 @@ def _opt_int(d: JsonObject, key: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _opt_float(d: JsonObject, key: str) -> float | None:
+    value = d.get(key)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # a JSON integer too big for a float
+        return None
+
+
 def _obj(d: JsonObject, key: str) -> JsonObject:
     value = d.get(key)
     return value if isinstance(value, dict) else {}
@@ -286,13 +296,12 @@ def _rate_limits(raw: JsonObject) -> tuple[RateLimit, ...]:
     limits = []
     for entry in entries:
         if isinstance(entry, dict):
-            reset = entry.get("reset_seconds")
             limits.append(
                 RateLimit(
                     name=_str(entry, "name", "?"),
                     limit=_opt_int(entry, "limit"),
                     remaining=_opt_int(entry, "remaining"),
-                    reset_seconds=float(reset) if isinstance(reset, int | float) else None,
+                    reset_seconds=_opt_float(entry, "reset_seconds"),
                 )
             )
     return tuple(limits)
@@ -344,9 +353,7 @@ def event_from_dict(raw: JsonObject) -> ServerEvent:
     """The typed event for one decoded JSON object. Never raises."""
     wire_type = raw.get("type")
     if not isinstance(wire_type, str):
-        return MalformedFrame(
-            MALFORMED, "", raw, reason="The frame has no 'type' field.", text=""
-        )
+        return MalformedFrame(MALFORMED, "", raw, reason="The frame has no 'type' field.", text="")
     # GA's dtmf example carries a stray leading space in its type.
     kind = normalise(wire_type.strip())
     if kind in _DELTA_KINDS:
@@ -460,9 +467,7 @@ def parse_server_frame(frame: str | bytes) -> ServerEvent:
     try:
         decoded = json.loads(frame)
     except (ValueError, RecursionError):
-        return MalformedFrame(
-            MALFORMED, "", {}, reason="The frame is not valid JSON.", text=frame
-        )
+        return MalformedFrame(MALFORMED, "", {}, reason="The frame is not valid JSON.", text=frame)
     if not isinstance(decoded, dict):
         return MalformedFrame(
             MALFORMED,

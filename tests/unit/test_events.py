@@ -1,0 +1,262 @@
+"""The server frame parser (rt_tui.realtime.events): spec examples, odd input, fuzzing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rt_tui.realtime import events as ev
+from rt_tui.realtime.dialect import BETA_TO_GA
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "realtime-examples"
+
+#: The typed class each documented server event kind (GA names) must parse to.
+EXPECTED_CLASS: dict[str, type[ev.ServerEvent]] = {
+    "session.created": ev.SessionEvent,
+    "session.updated": ev.SessionEvent,
+    "conversation.created": ev.ConversationCreated,
+    "conversation.item.added": ev.ItemEvent,
+    "conversation.item.done": ev.ItemEvent,
+    "conversation.item.retrieved": ev.ItemEvent,
+    "conversation.item.deleted": ev.ItemDeleted,
+    "conversation.item.truncated": ev.ItemTruncated,
+    "input_audio_buffer.committed": ev.InputAudioBufferEvent,
+    "input_audio_buffer.cleared": ev.InputAudioBufferEvent,
+    "input_audio_buffer.speech_started": ev.InputAudioBufferEvent,
+    "input_audio_buffer.speech_stopped": ev.InputAudioBufferEvent,
+    "input_audio_buffer.timeout_triggered": ev.InputAudioBufferEvent,
+    "conversation.item.input_audio_transcription.delta": ev.InputTranscriptionEvent,
+    "conversation.item.input_audio_transcription.completed": ev.InputTranscriptionEvent,
+    "conversation.item.input_audio_transcription.failed": ev.InputTranscriptionEvent,
+    "conversation.item.input_audio_transcription.segment": ev.InputTranscriptionEvent,
+    "response.created": ev.ResponseEvent,
+    "response.done": ev.ResponseEvent,
+    "response.output_item.added": ev.OutputItemEvent,
+    "response.output_item.done": ev.OutputItemEvent,
+    "response.content_part.added": ev.ContentPartEvent,
+    "response.content_part.done": ev.ContentPartEvent,
+    "response.output_text.delta": ev.DeltaEvent,
+    "response.output_audio.delta": ev.DeltaEvent,
+    "response.output_audio_transcript.delta": ev.DeltaEvent,
+    "response.function_call_arguments.delta": ev.DeltaEvent,
+    "response.output_text.done": ev.PartDoneEvent,
+    "response.output_audio.done": ev.PartDoneEvent,
+    "response.output_audio_transcript.done": ev.PartDoneEvent,
+    "response.function_call_arguments.done": ev.PartDoneEvent,
+    "rate_limits.updated": ev.RateLimitsEvent,
+    "error": ev.ErrorEvent,
+    **dict.fromkeys(ev.OTHER_KINDS, ev.OtherEvent),
+}
+
+
+def _server_examples() -> list[dict[str, Any]]:
+    path = EXAMPLES / "server_event_examples.jsonl"
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def _wire(example: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in example.items() if not k.startswith("_")})
+
+
+SERVER_EXAMPLES = _server_examples()
+
+
+def test_examples_are_all_there() -> None:
+    assert len(SERVER_EXAMPLES) == 25
+    assert {e["_dialect"] for e in SERVER_EXAMPLES} == {"ga", "beta"}
+
+
+@pytest.mark.parametrize(
+    "example", SERVER_EXAMPLES, ids=[f"{e['_dialect']}-{e['type']}" for e in SERVER_EXAMPLES]
+)
+def test_every_spec_example_parses_to_its_typed_class(example: dict[str, Any]) -> None:
+    event = ev.parse_server_frame(_wire(example))
+    kind = BETA_TO_GA.get(example["type"], example["type"])
+    assert event.kind == kind
+    assert event.wire_type == example["type"]
+    assert type(event) is EXPECTED_CLASS[kind]
+    assert event.raw["type"] == example["type"]
+    assert event.event_id == example.get("event_id")
+
+
+@pytest.mark.parametrize("beta", sorted(BETA_TO_GA))
+def test_beta_names_are_normalised(beta: str) -> None:
+    event = ev.parse_server_frame(json.dumps({"type": beta, "item": {"id": "x"}}))
+    assert event.kind == BETA_TO_GA[beta]
+    assert event.wire_type == beta
+    assert type(event) is EXPECTED_CLASS[event.kind]
+
+
+def _example(dialect: str, kind: str) -> ev.ServerEvent:
+    for example in SERVER_EXAMPLES:
+        if example["_dialect"] == dialect and example["type"] == kind:
+            return ev.parse_server_frame(_wire(example))
+    raise LookupError(kind)
+
+
+def test_fields_of_a_text_delta() -> None:
+    event = _example("beta", "response.text.delta")
+    assert isinstance(event, ev.DeltaEvent)
+    assert (event.response_id, event.item_id, event.delta) == (
+        "resp_001",
+        "msg_007",
+        "Sure, I can h",
+    )
+    assert (event.output_index, event.content_index) == (0, 0)
+
+
+def test_fields_of_function_arguments() -> None:
+    delta = _example("beta", "response.function_call_arguments.delta")
+    assert isinstance(delta, ev.DeltaEvent)
+    assert delta.call_id == "call_001"
+    done = _example("ga", "response.function_call_arguments.done")
+    assert isinstance(done, ev.PartDoneEvent)
+    assert (done.name, done.call_id) == ("get_weather", "call_001")
+    assert json.loads(done.value or "") == {"location": "San Francisco"}
+
+
+def test_fields_of_response_done_and_error() -> None:
+    done = _example("ga", "response.done")
+    assert isinstance(done, ev.ResponseEvent)
+    assert (done.response_id, done.status) == ("resp_CCXHw0UJld10EzIUXQCNh", "completed")
+    error = _example("ga", "error")
+    assert isinstance(error, ev.ErrorEvent)
+    assert error.error.code == "invalid_event"
+    assert error.error.event_id == "event_567"
+    assert error.error.one_line() == "invalid_event: The 'type' field is missing."
+
+
+def test_fields_of_rate_limits_and_transcription() -> None:
+    limits = _example("beta", "rate_limits.updated")
+    assert isinstance(limits, ev.RateLimitsEvent)
+    assert limits.rate_limits[1] == ev.RateLimit("tokens", 50000, 49950, 60.0)
+    completed = _example("ga", "conversation.item.input_audio_transcription.completed")
+    assert isinstance(completed, ev.InputTranscriptionEvent)
+    assert completed.text == "Hey, can you hear me?"
+
+
+def test_fields_of_buffer_and_item_events() -> None:
+    committed = _example("ga", "input_audio_buffer.committed")
+    assert isinstance(committed, ev.InputAudioBufferEvent)
+    assert (committed.item_id, committed.previous_item_id) == ("msg_002", "msg_001")
+    added = _example("ga", "conversation.item.added")
+    assert isinstance(added, ev.ItemEvent)
+    assert added.item_id == "item_C9G8pGVKYnaZu8PH5YQ9O"
+    assert added.previous_item_id is None
+
+
+def test_dtmf_type_with_a_stray_space_is_recognised() -> None:
+    event = ev.parse_server_frame('{"type": " input_audio_buffer.dtmf_event_received"}')
+    assert type(event) is ev.OtherEvent
+    assert event.kind == "input_audio_buffer.dtmf_event_received"
+
+
+def test_unknown_type_is_kept_as_unknown() -> None:
+    event = ev.parse_server_frame('{"type": "brand.new_event", "x": 1}')
+    assert type(event) is ev.UnknownEvent
+    assert (event.kind, event.raw["x"]) == ("brand.new_event", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("not json", "The frame is not valid JSON."),
+        ("", "The frame is not valid JSON."),
+        ('{"type": ', "The frame is not valid JSON."),
+        ("[1, 2]", "The frame is JSON but not an object (a list)."),
+        ('"type"', "The frame is JSON but not an object (a str)."),
+        ("null", "The frame is JSON but not an object (a NoneType)."),
+        ("{}", "The frame has no 'type' field."),
+        ('{"type": 5}', "The frame has no 'type' field."),
+        ("[" * 100_000, "The frame is not valid JSON."),
+    ],
+)
+def test_malformed_frames_say_why(text: str, reason: str) -> None:
+    event = ev.parse_server_frame(text)
+    assert isinstance(event, ev.MalformedFrame)
+    assert event.kind == ev.MALFORMED
+    assert event.reason == reason
+    assert event.text == text
+
+
+def test_object_without_type_keeps_its_content() -> None:
+    event = ev.parse_server_frame('{"event_id": "e1"}')
+    assert isinstance(event, ev.MalformedFrame)
+    assert event.raw == {"event_id": "e1"}
+    assert event.event_id == "e1"
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02", bytearray(b"abc"), b""])
+def test_binary_frames(data: bytes) -> None:
+    event = ev.parse_server_frame(data)
+    assert isinstance(event, ev.BinaryFrame)
+    assert (event.kind, event.size) == (ev.BINARY, len(data))
+
+
+def test_wrongly_typed_fields_fall_back_to_defaults() -> None:
+    event = ev.parse_server_frame(
+        json.dumps(
+            {
+                "type": "response.output_text.delta",
+                "response_id": 7,
+                "item_id": None,
+                "output_index": "0",
+                "content_index": True,
+                "delta": ["x"],
+            }
+        )
+    )
+    assert isinstance(event, ev.DeltaEvent)
+    assert (event.response_id, event.item_id, event.delta) == ("", "", "")
+    assert (event.output_index, event.content_index) == (0, 0)
+
+
+def test_huge_numbers_do_not_break_rate_limits() -> None:
+    frame = (
+        '{"type": "rate_limits.updated", "rate_limits": [{"name": "tokens", "reset_seconds": 1%s}]}'
+    )
+    event = ev.parse_server_frame(frame % ("0" * 400))
+    assert isinstance(event, ev.RateLimitsEvent)
+    assert event.rate_limits[0].reset_seconds is None
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+KNOWN_KINDS = sorted(EXPECTED_CLASS) + sorted(BETA_TO_GA)
+FIELD_NAMES = st.sampled_from(
+    [
+        "event_id", "item_id", "response_id", "previous_item_id", "output_index",
+        "content_index", "delta", "text", "transcript", "arguments", "name", "call_id",
+        "item", "response", "part", "session", "error", "rate_limits", "audio_start_ms",
+        "audio_end_ms", "conversation", "usage", "status", "output",
+    ]
+)  # fmt: skip
+FRAMES = st.builds(
+    lambda kind, fields: {"type": kind, **fields},
+    st.sampled_from(KNOWN_KINDS) | st.text(max_size=30),
+    st.dictionaries(FIELD_NAMES, JSON, max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FRAMES)
+def test_parser_never_raises_on_known_kinds_with_junk_fields(frame: dict[str, Any]) -> None:
+    event = ev.parse_server_frame(json.dumps(frame))
+    assert isinstance(event, ev.ServerEvent)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(JSON.map(json.dumps), st.text(max_size=50), st.binary(max_size=50)))
+def test_parser_never_raises_on_anything(data: str | bytes) -> None:
+    assert isinstance(ev.parse_server_frame(data), ev.ServerEvent)
