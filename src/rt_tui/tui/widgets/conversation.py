@@ -108,6 +108,11 @@ class ConversationPane(VerticalScroll, can_focus=True):
         if self._pending or change.errors:
             self._schedule_flush()
 
+    @property
+    def busy(self) -> bool:
+        """True while changes wait to be drawn (tests wait on this instead of sleeping)."""
+        return self._flush_scheduled or bool(self._pending)
+
     def toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
         self.show_details = not self.show_details

@@ -1,0 +1,76 @@
+"""Helpers for the app's pilot tests: build the app for a loopback server, wait on conditions.
+
+Imported explicitly by the test_app_* modules (not a pytest conftest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.message import Message
+from textual.pilot import Pilot
+
+from rt_tui.config import Config
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.messages import FrameMessage
+from rt_tui.tui.screens.main import MainScreen
+
+WAIT_TIMEOUT_S = 10.0
+
+
+def app_for_url(url: str | None, tmp_path: Path, *, config: Config | None = None, **kwargs: object) -> RtTuiApp:
+    """The app as `rt-tui --url URL` builds it, with config and logs in `tmp_path`."""
+    return make_app(
+        config=config or Config(),
+        config_path=tmp_path / "config.toml",
+        env={},
+        url=url,
+        sessions_dir=tmp_path / "sessions",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class MessageLog:
+    """A `message_hook` that keeps every message the app's nodes posted."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def frames(self, direction: Direction | None = None) -> list[Frame]:
+        return [
+            m.frame
+            for m in self.messages
+            if isinstance(m, FrameMessage) and (direction is None or m.frame.direction is direction)
+        ]
+
+    def wire_types(self, direction: Direction) -> list[str]:
+        return [frame.wire_type for frame in self.frames(direction)]
+
+
+async def wait_for(pilot: Pilot[int], condition: Callable[[], object], what: str) -> None:
+    """Let the app run until `condition()` is true; fail naming `what` after a timeout."""
+    async def poll() -> None:
+        while not condition():
+            await pilot.pause(0.01)
+
+    try:
+        await asyncio.wait_for(poll(), WAIT_TIMEOUT_S)
+    except TimeoutError:
+        raise AssertionError(f"Timed out waiting for {what}.") from None
+
+
+def main_screen(pilot: Pilot[int]) -> MainScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen), f"expected the main screen, got {screen!r}"
+    return screen
+
+
+async def type_text(pilot: Pilot[int], text: str) -> None:
+    """Type `text` into the focused widget key by key (spaces as 'space')."""
+    await pilot.press(*["space" if char == " " else char for char in text])

@@ -1,0 +1,102 @@
+"""The composer on its own: Enter sends, ctrl+j breaks lines, pastes never send, history."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import App, ComposeResult
+
+from rt_tui.tui.widgets.composer import Composer
+
+
+class ComposerApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.submitted: list[str] = []
+        self.cancels = 0
+
+    def compose(self) -> ComposeResult:
+        yield Composer(id="composer")
+
+    def on_composer_submitted(self, message: Composer.Submitted) -> None:
+        self.submitted.append(message.text)
+
+    def on_composer_cancel_requested(self) -> None:
+        self.cancels += 1
+
+
+async def test_enter_sends_and_clears() -> None:
+    app = ComposerApp()
+    async with app.run_test() as pilot:
+        await pilot.press("h", "i", "enter")
+        await pilot.pause()
+        assert app.submitted == ["hi"]
+        assert app.query_one(Composer).text == ""
+
+
+async def test_blank_message_is_not_sent() -> None:
+    app = ComposerApp()
+    async with app.run_test() as pilot:
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        assert app.submitted == []
+
+
+async def test_newline_keys_insert_a_line_break() -> None:
+    app = ComposerApp()
+    async with app.run_test() as pilot:
+        await pilot.press("a", "ctrl+j", "b", "shift+enter", "c", "alt+enter", "d")
+        await pilot.pause()
+        assert app.query_one(Composer).text == "a\nb\nc\nd"
+        assert app.submitted == []
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.submitted == ["a\nb\nc\nd"]
+
+
+async def test_paste_with_newlines_arrives_whole_and_does_not_send() -> None:
+    app = ComposerApp()
+    async with app.run_test() as pilot:
+        composer = app.query_one(Composer)
+        pasted = "line one\nline two\n\n" + "x" * 5000
+        app.post_message(events.Paste(pasted))  # As the driver delivers it.
+        await pilot.pause()
+        assert composer.text == pasted
+        assert app.submitted == []
+
+
+async def test_up_and_down_walk_through_history() -> None:
+    app = ComposerApp()
+    async with app.run_test() as pilot:
+        composer = app.query_one(Composer)
+        await pilot.press("o", "n", "e", "enter", "t", "w", "o", "enter", "d", "r")
+        await pilot.pause()
+        await pilot.press("up")
+        assert composer.text == "two"
+        await pilot.press("up")
+        assert composer.text == "one"
+        await pilot.press("up")  # Nothing older: stays.
+        assert composer.text == "one"
+        await pilot.press("down")
+        assert composer.text == "two"
+        await pilot.press("down")  # Past the newest: the draft comes back.
+        assert composer.text == "dr"
+
+
+async def test_up_inside_a_multiline_message_moves_the_cursor_first() -> None:
+    app = ComposerApp()
+    async with app.run_test() as pilot:
+        composer = app.query_one(Composer)
+        await pilot.press("o", "l", "d", "enter", "a", "ctrl+j", "b")
+        await pilot.press("up")
+        assert composer.text == "a\nb"
+        assert composer.cursor_location[0] == 0
+        await pilot.press("up")
+        assert composer.text == "old"
+
+
+async def test_escape_asks_to_cancel() -> None:
+    app = ComposerApp()
+    async with app.run_test() as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.cancels == 1

@@ -1,0 +1,96 @@
+"""Snapshots of the main screen, fed a recorded session with a fixed clock (no live server)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from rt_tui.config import Config
+from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.events import parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
+from rt_tui.tui.screens.main import MainScreen
+from rt_tui.tui.widgets.conversation import ConversationPane
+
+SESSION = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
+WALL_START = 1_767_225_600.0
+"""2026-01-01T00:00:00Z: the recorded session's wall clock starts here."""
+
+
+def load_session(path: Path) -> list[Frame]:
+    """Frames from a `{"t_ms", "direction", "data"}` JSONL recording, parsed as live ones are."""
+    frames = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        data = record["data"]
+        wall = WALL_START + record["t_ms"] / 1000
+        if record["direction"] == Direction.RECEIVED:
+            frames.append(
+                Frame(Direction.RECEIVED, record["t_ms"], wall, data, event=parse_server_frame(data))
+            )
+        else:
+            frames.append(Frame(Direction.SENT, record["t_ms"], wall, data, client_event=json.loads(data)))
+    return frames
+
+
+class FixedClock:
+    """A monotonic clock that only moves when told."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[RtTuiApp, FixedClock]:
+    monkeypatch.setenv("RT_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("RT_TUI_DATA_DIR", str(tmp_path / "data"))
+    clock = FixedClock()
+    app = make_app(
+        config=Config(),
+        config_path=tmp_path / "config.toml",
+        env={},
+        connect=False,
+        clock=clock,
+        wall_clock=lambda: WALL_START,
+    )
+    return app, clock
+
+
+def replay(clock: FixedClock):
+    """A `run_before` that plays the recorded session into the main screen and waits for it."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        screen.post_message(
+            LinkChanged(LinkState.CONNECTED, host="api.openai.com", dialect=Dialect.GA, model="gpt-realtime")
+        )
+        for frame in load_session(SESSION):
+            screen.post_message(FrameMessage(frame))
+        await pilot.pause()
+        pane = screen.query_one(ConversationPane)
+        while pane.busy:
+            await pilot.pause()
+        clock.now = 12 * 60 + 3  # The age reads 12:03 / 60:00.
+        screen.query_one("#status").refresh()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_main_screen_80x24(snap_compare, offline_app) -> None:
+    app, clock = offline_app
+    assert snap_compare(app, terminal_size=(80, 24), run_before=replay(clock))
+
+
+def test_main_screen_160x48(snap_compare, offline_app) -> None:
+    app, clock = offline_app
+    assert snap_compare(app, terminal_size=(160, 48), run_before=replay(clock))
