@@ -172,17 +172,46 @@ def _toml_error_sentence(path: Path, text: str, message: str) -> str:
 def _validation_sentence(path: Path, exc: ValidationError) -> str:
     errors = exc.errors(include_input=False, include_url=False)
     first = errors[0]
-    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    if first["type"] == "extra_forbidden":
-        what = "this is not a setting rt-tui knows"
-    elif first["type"] == "missing":
-        what = "this setting is required"
+    loc = first["loc"]
+    # A value matching no branch of a union gets one error per branch, each with the branch
+    # tag (e.g. "int", "literal['inf']") appended to the field path: report them as one.
+    branches = [
+        e
+        for e in errors
+        if len(e["loc"]) == len(loc) > 1 and e["loc"][:-1] == loc[:-1] and _is_tag(e["loc"][-1])
+    ]
+    if len(branches) > 1:
+        loc = loc[:-1]
+        options = [_strip_should_be(e["msg"]) for e in branches]
+        what = "input should be " + " or ".join(options)
+        remaining = len(errors) - len(branches)
     else:
-        what = first["msg"].rstrip(".")
-        what = what[0].lower() + what[1:] if what else "invalid value"
-    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    suffix = more if len(errors) > 1 else ""
+        remaining = len(errors) - 1
+        if first["type"] == "extra_forbidden":
+            what = "this is not a setting rt-tui knows"
+        elif first["type"] == "missing":
+            what = "this setting is required"
+        else:
+            what = first["msg"].rstrip(".")
+            what = what[0].lower() + what[1:] if what else "invalid value"
+    field = ".".join(str(part) for part in loc) or "(top level)"
+    suffix = f" (and {remaining} more problem{'s' if remaining > 1 else ''})" if remaining else ""
     return f"The config file {path} has a bad value at '{field}': {what}{suffix}."
+
+
+_TYPE_TAGS = frozenset({"int", "float", "str", "bool", "dict", "list", "none", "tuple"})
+
+
+def _is_tag(part: int | str) -> bool:
+    """Whether a pydantic error location part names a union branch rather than a field."""
+    return isinstance(part, str) and ("[" in part or part in _TYPE_TAGS or part[:1].isupper())
+
+
+def _strip_should_be(message: str) -> str:
+    """'Input should be a valid integer, unable to…' → 'a valid integer'."""
+    text = message.split(",")[0].rstrip(".")
+    prefix = "Input should be "
+    return text[len(prefix) :] if text.startswith(prefix) else text[0].lower() + text[1:]
 
 
 def config_to_toml_data(config: Config) -> dict[str, Any]:
