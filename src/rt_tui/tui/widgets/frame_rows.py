@@ -1,0 +1,240 @@
+"""The inspector's rows: a Line API view over a `FrameStore`, one line per row.
+
+Only visible lines are rendered, each from a cached `Strip` keyed by what the row
+shows, so 100,000 frames cost no more to paint than 100.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input
+
+from rt_tui.tui.inspector.records import Row
+from rt_tui.tui.inspector.store import FrameStore
+
+_FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
+
+
+def _flat(text: str) -> str:
+    return text.replace("\r", "").replace("\n", "⏎").replace("\t", " ")
+
+
+class FrameRows(ScrollView, can_focus=True):
+    """The rows: one per frame or folded group, rendered line by line."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "frame-rows--time",
+        "frame-rows--sent",
+        "frame-rows--received",
+        "frame-rows--type",
+        "frame-rows--fold",
+        "frame-rows--summary",
+        "frame-rows--error",
+        "frame-rows--cursor",
+    }
+    DEFAULT_CSS = """
+    FrameRows { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    FrameRows > .frame-rows--time { color: $text-muted; }
+    FrameRows > .frame-rows--sent { color: $text-accent; text-style: bold; }
+    FrameRows > .frame-rows--received { color: $text-success; text-style: bold; }
+    FrameRows > .frame-rows--type { color: $text-primary; }
+    FrameRows > .frame-rows--fold { color: $text-warning; }
+    FrameRows > .frame-rows--summary { color: $text; }
+    FrameRows > .frame-rows--error { color: $text-error; text-style: bold; }
+    FrameRows > .frame-rows--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    FrameRows:focus > .frame-rows--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False, id="inspector.cursor_up"),
+        Binding("down", "cursor_down", "Down", show=False, id="inspector.cursor_down"),
+        Binding("pageup", "page_up_rows", "Page up", show=False, id="inspector.page_up"),
+        Binding("pagedown", "page_down_rows", "Page down", show=False, id="inspector.page_down"),
+        Binding("home", "first_row", "First", show=False, id="inspector.first"),
+        Binding("end", "last_row", "Tail", id="inspector.tail"),
+    ]
+
+    class CursorMoved(Message):
+        """The selected row changed (`frame_index` None: nothing selected)."""
+
+        def __init__(self, frame_index: int | None) -> None:
+            super().__init__()
+            self.frame_index = frame_index
+
+    def __init__(self, store: FrameStore, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.cursor_frame: int | None = None
+        """The frame index of the selected row's key frame."""
+        self.follow = True
+        """Keep the last row in view (and selected, if a row is selected)."""
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+
+    # -- cursor ------------------------------------------------------------------------
+
+    @property
+    def cursor_row(self) -> int | None:
+        if self.cursor_frame is None or not self.store.row_count:
+            return None
+        return self.store.row_of_frame(self.cursor_frame)
+
+    def select_row(self, row: int | None) -> None:
+        """Move the cursor to `row` (clamped); following resumes on the last row."""
+        count = self.store.row_count
+        old = self.cursor_frame
+        if row is None or not count:
+            self.cursor_frame = None
+        else:
+            row = max(0, min(row, count - 1))
+            self.cursor_frame = self.store.frame_at_row(row)
+            self.follow = row == count - 1
+            self._scroll_to_row(row)
+        self.refresh()
+        if self.cursor_frame != old:
+            self.post_message(self.CursorMoved(self.cursor_frame))
+
+    def resync_cursor(self) -> None:
+        """Re-anchor the cursor after the rows were rebuilt (filter or fold change)."""
+        row = self.cursor_row
+        if row is not None:
+            self.select_row(row)
+
+    def _scroll_to_row(self, row: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_offset.y)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    def _start_row(self, upward: bool) -> int:
+        """Where the cursor starts when nothing was selected: the visible edge."""
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_offset.y)
+        last_visible = min(top + height, self.store.row_count) - 1
+        return last_visible if upward or self.follow else top
+
+    def _move(self, delta: int) -> None:
+        row = self.cursor_row
+        self.select_row(self._start_row(delta < 0) if row is None else row + delta)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_page_up_rows(self) -> None:
+        self._move(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down_rows(self) -> None:
+        self._move(max(1, self.scrollable_content_region.height - 1))
+
+    def action_first_row(self) -> None:
+        self.select_row(0)
+
+    def action_last_row(self) -> None:
+        """Jump to the tail and follow it."""
+        self.follow = True
+        if self.store.row_count:
+            self.select_row(self.store.row_count - 1)
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def on_click(self, event: Click) -> None:
+        row = event.y + round(self.scroll_offset.y)
+        if row < self.store.row_count:
+            self.select_row(row)
+
+    # -- repaint -----------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Catch up with the store: size, tail following, one repaint."""
+        count = self.store.row_count
+        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        if self.follow and count:
+            last = self.store.frame_at_row(count - 1)
+            if self.cursor_frame is not None and self.cursor_frame != last:
+                self.cursor_frame = last
+                self.post_message(self.CursorMoved(last))
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        elif self.cursor_frame is not None and not count:
+            self.cursor_frame = None
+            self.post_message(self.CursorMoved(None))
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row_index = round(self.scroll_offset.y) + y
+        if row_index >= self.store.row_count:
+            return Strip.blank(width, self.rich_style)
+        row = self.store.row(row_index)
+        selected = row.frame_index == self.cursor_frame
+        key = (row.frame_index, row.count, row.fold, row.summary_is_stream, selected, width)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._cache[key] = self._render_row(row, selected, width)
+        return strip.apply_offsets(0, row_index)
+
+    def _render_row(self, row: Row, selected: bool, width: int) -> Strip:
+        style = self.get_component_rich_style
+        base = self.rich_style
+        type_width = max(16, min(40, width // 3))
+        wire_type = row.wire_type or "(no type)"
+        if len(wire_type) > type_width:
+            wire_type = wire_type[: type_width - 1] + "…"
+        count = f"x{row.count} " if row.fold == "folded" else ""
+        used = 8 + 1 + 2 + 2 + type_width + 1 + len(count)
+        room = max(0, width - used)
+        summary = _flat(row.summary)
+        if len(summary) > room and row.summary_is_stream and room > 1:
+            summary = "…" + summary[-(room - 1) :]
+        mark_style = style(
+            "frame-rows--sent" if row.direction.value == "sent" else "frame-rows--received"
+        )
+        segments = [
+            Segment(f"{row.t_ms:>8.0f} ", base + style("frame-rows--time")),
+            Segment(f"{row.direction.mark} ", base + mark_style),
+            Segment(f"{_FOLD_MARKS[row.fold]} ", base + style("frame-rows--fold")),
+            Segment(
+                f"{wire_type:<{type_width}} ",
+                base + style("frame-rows--error" if row.is_error else "frame-rows--type"),
+            ),
+            Segment(count, base + style("frame-rows--fold")),
+            Segment(
+                summary,
+                base + style("frame-rows--error" if row.is_error else "frame-rows--summary"),
+            ),
+        ]
+        if selected:
+            segments = list(Segment.apply_style(segments, post_style=style("frame-rows--cursor")))
+            base = base + style("frame-rows--cursor")
+        return Strip(segments).adjust_cell_length(width, base)
+
+
+class FilterInput(Input):
+    """The filter box; Escape hands the keys back to the rows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "done", "Close filter", show=False, id="inspector.filter_done"),
+    ]
+
+    def action_done(self) -> None:
+        self.post_message(self.Submitted(self, self.value))

@@ -1,0 +1,348 @@
+"""The event inspector: every frame of both directions, folded, filtered and inspectable.
+
+`EventInspector` is a vertical split: a status line, a filter box (shown with `/`), the
+rows, and a detail panel with the selected frame's JSON (hidden while nothing is
+selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
+`ScrollView` that renders only the visible lines from cached strips. `add_frame` only
+appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from rt_tui.realtime.frames import Frame
+from rt_tui.tui.inspector.detail import row_detail
+from rt_tui.tui.inspector.export import export_path, write_jsonl
+from rt_tui.tui.inspector.filtering import FrameFilter
+from rt_tui.tui.inspector.store import FrameStore
+from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
+from rt_tui.tui.widgets.json_view import JsonView
+
+REFRESH_INTERVAL = 1 / 30
+"""Frames arriving within one tick cause a single repaint."""
+FILTER_DEBOUNCE = 0.15
+
+
+class EventInspector(Vertical):
+    """Every frame on the wire: rows above, the selected frame's JSON below."""
+
+    DEFAULT_CSS = """
+    EventInspector { border: round $panel; border-title-color: $text-muted; height: 1fr; }
+    EventInspector:focus-within { border: round $accent; }
+    EventInspector > #inspector-status { height: 1; color: $text-muted; padding: 0 1; }
+    EventInspector > #inspector-filter { display: none; height: 3; }
+    EventInspector > #inspector-filter.-shown { display: block; }
+    EventInspector > #inspector-detail {
+        display: none;
+        height: 45%;
+        border-top: solid $panel;
+    }
+    EventInspector > #inspector-detail.-shown { display: block; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "show_filter", "Filter", id="inspector.filter"),
+        Binding("f,enter", "toggle_fold", "Fold", id="inspector.toggle_fold"),
+        Binding("F", "toggle_fold_all", "Fold all", id="inspector.toggle_fold_all"),
+        Binding("d", "cycle_direction", "Direction", id="inspector.cycle_direction"),
+        Binding("e", "toggle_errors", "Errors", id="inspector.toggle_errors"),
+        Binding("c", "copy_frame", "Copy", id="inspector.copy"),
+        Binding("x", "export(True)", "Export view", id="inspector.export_view"),
+        Binding("X", "export(False)", "Export all", id="inspector.export_all"),
+    ]
+
+    class Selected(Message):
+        """The selected row changed. `frame_index` is None when nothing is selected."""
+
+        def __init__(self, inspector: EventInspector, frame_index: int | None) -> None:
+            super().__init__()
+            self.inspector = inspector
+            self.frame_index = frame_index
+
+        @property
+        def control(self) -> EventInspector:
+            return self.inspector
+
+    class FilterChanged(Message):
+        """The filter changed (type patterns, direction, errors only or text)."""
+
+        def __init__(self, inspector: EventInspector, frame_filter: FrameFilter) -> None:
+            super().__init__()
+            self.inspector = inspector
+            self.frame_filter = frame_filter
+
+        @property
+        def control(self) -> EventInspector:
+            return self.inspector
+
+    class Exported(Message):
+        """An export finished: `count` frames written to `path`."""
+
+        def __init__(self, inspector: EventInspector, path: Path, count: int) -> None:
+            super().__init__()
+            self.inspector = inspector
+            self.path = path
+            self.count = count
+
+        @property
+        def control(self) -> EventInspector:
+            return self.inspector
+
+    def __init__(
+        self,
+        *,
+        export_dir: Path | None = None,
+        fold: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = FrameStore(fold=fold)
+        self.export_dir = export_dir
+        """Where exports go; None means the sessions directory."""
+        self._flush_pending = False
+        self._filter_timer: Timer | None = None
+        self.border_title = "Events"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="inspector-status", markup=False)
+        yield FilterInput(
+            id="inspector-filter",
+            placeholder="types (response.* !*.delta) and/or text; Enter applies, Esc closes",
+        )
+        yield FrameRows(self.store, id="inspector-rows")
+        yield JsonView(id="inspector-detail")
+
+    def on_mount(self) -> None:
+        self._schedule_flush()
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    @property
+    def rows(self) -> FrameRows:
+        return self.query_one(FrameRows)
+
+    @property
+    def detail(self) -> JsonView:
+        return self.query_one(JsonView)
+
+    # -- the API the main screen uses --------------------------------------------------
+
+    def add_frame(self, frame: Frame) -> None:
+        """Store one frame; the repaint happens once per tick, however many arrive."""
+        self.store.append(frame)
+        self._schedule_flush()
+
+    def clear(self) -> None:
+        """Forget every frame shown (filter and fold settings stay)."""
+        self.store.clear()
+        if self.is_mounted:
+            self.rows.cursor_frame = None
+            self.rows.follow = True
+            self._show_detail(None)
+        self._schedule_flush()
+
+    @property
+    def follow(self) -> bool:
+        """Whether the view follows the newest frames."""
+        return self.rows.follow if self.is_mounted else True
+
+    @follow.setter
+    def follow(self, value: bool) -> None:
+        if value:
+            self.rows.action_last_row()
+        else:
+            self.rows.follow = False
+
+    @property
+    def selected_frame(self) -> int | None:
+        """The index (in arrival order) of the selected row's frame, if any."""
+        return self.rows.cursor_frame if self.is_mounted else None
+
+    @property
+    def frame_filter(self) -> FrameFilter:
+        return self.store.filter
+
+    def set_filter(self, frame_filter: FrameFilter) -> None:
+        """Show only the frames passing `frame_filter`."""
+        self.store.set_filter(frame_filter)
+        if self.is_mounted:
+            self.rows.resync_cursor()
+        self._schedule_flush()
+        self.post_message(self.FilterChanged(self, frame_filter))
+
+    # -- repaint -----------------------------------------------------------------------
+
+    def _schedule_flush(self) -> None:
+        if not self._flush_pending and self.is_mounted:
+            self._flush_pending = True
+            self.set_timer(REFRESH_INTERVAL, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        self.rows.sync()
+        self._update_status()
+        self._refresh_detail()
+
+    def _update_status(self) -> None:
+        store = self.store
+        parts = [f"{len(store):,} frames"]
+        if store.row_count != len(store):
+            parts.append(f"{store.row_count:,} rows")
+        described = store.filter.describe()
+        if described:
+            parts.append(f"filter: {described}")
+        parts.append("folded" if store.fold_all else "unfolded")
+        parts.append("following" if self.rows.follow else "paused (End follows)")
+        self.query_one("#inspector-status", Static).update(" · ".join(parts))
+
+    def _refresh_detail(self) -> None:
+        row = self.rows.cursor_row
+        self._show_detail(row)
+
+    def _show_detail(self, row: int | None) -> None:
+        detail = self.detail
+        if row is None:
+            detail.remove_class("-shown")
+            detail.detail = None
+            return
+        detail.add_class("-shown")
+        detail.show(row_detail(self.store, row))
+
+    @on(FrameRows.CursorMoved)
+    def _on_cursor_moved(self, message: FrameRows.CursorMoved) -> None:
+        message.stop()
+        self._refresh_detail()
+        self._update_status()
+        self.post_message(self.Selected(self, message.frame_index))
+
+    # -- filter ------------------------------------------------------------------------
+
+    def action_show_filter(self) -> None:
+        """Show the filter box and type into it."""
+        box = self.query_one(FilterInput)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#inspector-filter")
+    def _on_filter_typed(self, message: Input.Changed) -> None:
+        message.stop()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, self._apply_query)
+
+    @on(Input.Submitted, "#inspector-filter")
+    def _on_filter_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._apply_query()
+        box = self.query_one(FilterInput)
+        box.set_class(bool(box.value.strip()), "-shown")
+        self.rows.focus()
+
+    def _apply_query(self) -> None:
+        query = self.query_one(FilterInput).value
+        current = self.store.filter
+        if query != current.query:
+            self.set_filter(FrameFilter(query, current.direction, current.errors_only))
+
+    def action_cycle_direction(self) -> None:
+        """Show all → sent only → received only → all."""
+        current = self.store.filter
+        self.set_filter(FrameFilter(current.query, current.direction.next(), current.errors_only))
+        self.notify(f"Showing {current.direction.next().value} frames.", timeout=2)
+
+    def action_toggle_errors(self) -> None:
+        """Show only errors (error events, failed responses, malformed frames) or everything."""
+        current = self.store.filter
+        self.set_filter(FrameFilter(current.query, current.direction, not current.errors_only))
+
+    # -- folding -----------------------------------------------------------------------
+
+    def action_toggle_fold(self) -> None:
+        """Fold or unfold the selected run of deltas."""
+        row = self.rows.cursor_row
+        if row is None:
+            return
+        keep = self.store.toggle_fold(row)
+        self.rows.cursor_frame = keep
+        self.rows.resync_cursor()
+        self._flush()
+
+    def action_toggle_fold_all(self) -> None:
+        """Fold or unfold every run of deltas."""
+        self.store.set_fold_all(not self.store.fold_all)
+        self.rows.resync_cursor()
+        self._flush()
+
+    # -- copy and export ---------------------------------------------------------------
+
+    def selected_text(self) -> str | None:
+        """The selected row's frames as on the wire (a folded group: one frame a line)."""
+        row = self.rows.cursor_row
+        if row is None:
+            return None
+        shown = self.store.row(row)
+        group = self.store.group_of(shown.frame_index)
+        indices = list(group.members) if group and shown.fold == "folded" else [shown.frame_index]
+        texts = []
+        for i in indices:
+            data = self.store.frame_text(i)
+            texts.append(base64.b64encode(data).decode() if isinstance(data, bytes) else data)
+        return "\n".join(texts)
+
+    def action_copy_frame(self) -> None:
+        """Copy the selected frame's JSON to the clipboard (OSC 52, works over SSH)."""
+        text = self.selected_text()
+        if text is None:
+            self.notify("Select a frame to copy first.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {len(text):,} characters of JSON to the clipboard.", timeout=3)
+
+    def action_export(self, filtered: bool) -> None:
+        """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
+        indices = list(self.store.rows_of_view()) if filtered else list(range(len(self.store)))
+        if not indices:
+            self.notify("Nothing to export.", severity="warning", timeout=3)
+            return
+        directory = self.export_dir
+        if directory is None:
+            from rt_tui.paths import sessions_dir
+
+            directory = sessions_dir()
+        path = export_path(directory, filtered=filtered)
+        store = self.store
+
+        def write() -> None:
+            try:
+                count = write_jsonl(store, indices, path)
+            except (OSError, ValueError) as error:
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Could not export to {path}: {reason}.",
+                    severity="error",
+                    timeout=8,
+                )
+                return
+            self.app.call_from_thread(self._exported, path, count)
+
+        self.run_worker(write, thread=True, group="inspector-export", exit_on_error=False)
+
+    def _exported(self, path: Path, count: int) -> None:
+        self.notify(f"Exported {count:,} frames to {path}", title="Export", timeout=8)
+        self.post_message(self.Exported(self, path, count))

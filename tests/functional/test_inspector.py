@@ -1,0 +1,230 @@
+"""Pilot tests of the event inspector in a tiny host app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+
+from rt_tui.realtime.frames import Frame
+from rt_tui.tui.inspector import samples
+from rt_tui.tui.widgets.frame_rows import FrameRows
+from rt_tui.tui.widgets.inspector import EventInspector
+
+
+class InspectorHost(App[None]):
+    """Just the inspector, full screen, recording the messages it posts."""
+
+    def __init__(self, export_dir: Path) -> None:
+        super().__init__()
+        self.export_dir = export_dir
+        self.selections: list[int | None] = []
+        self.exports: list[EventInspector.Exported] = []
+
+    def compose(self) -> ComposeResult:
+        yield EventInspector(id="inspector", export_dir=self.export_dir)
+
+    def on_event_inspector_selected(self, message: EventInspector.Selected) -> None:
+        self.selections.append(message.frame_index)
+
+    def on_event_inspector_exported(self, message: EventInspector.Exported) -> None:
+        self.exports.append(message)
+
+    @property
+    def inspector(self) -> EventInspector:
+        return self.query_one(EventInspector)
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await pilot.pause(0.01)
+
+
+def rows_of(app: InspectorHost) -> FrameRows:
+    return app.query_one(FrameRows)
+
+
+def mixed_frames() -> list[Frame]:
+    return [
+        samples.sent({"type": "session.update", "session": {"type": "realtime"}}, 1),
+        samples.received(
+            {"type": "session.updated", "event_id": "e1", "session": {"model": "gpt-realtime"}}, 5
+        ),
+        samples.text_delta("Hel", 10),
+        samples.text_delta("lo!", 11),
+        samples.received(
+            {"type": "response.output_text.done", "item_id": "item_1", "text": "Hello!"}, 12
+        ),
+        samples.audio_delta(4800, 13),
+        samples.audio_delta(4800, 14),
+        samples.error_frame("invalid_event", "The 'type' field is missing.", 15),
+    ]
+
+
+async def test_frames_show_as_rows_and_follow_the_tail(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for frame in mixed_frames():
+            app.inspector.add_frame(frame)
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 6)
+        assert app.inspector.follow
+        assert app.inspector.selected_frame is None
+        lines = [rows_of(app).render_line(y).text for y in range(6)]
+        assert "session.update" in lines[0] and "→" in lines[0]
+        assert "x2" in lines[2] and "Hello!" in lines[2]
+        assert "9600 B" in lines[4]
+        assert "invalid_event" in lines[5]
+
+
+async def add_and_settle(pilot: Pilot[None], app: InspectorHost, frames: list[Frame]) -> None:
+    for frame in frames:
+        app.inspector.add_frame(frame)
+    expected = app.inspector.store.row_count
+    await wait_for(pilot, lambda: rows_of(app).virtual_size.height == expected)
+
+
+async def test_cursor_selects_rows_and_detail_shows_pretty_json(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        await pilot.press("up")
+        await wait_for(pilot, lambda: app.selections[-1:] == [7])
+        assert app.inspector.follow  # the last row is selected: still following
+        detail = app.inspector.detail
+        assert detail.has_class("-shown")
+        assert '"code": "invalid_event"' in detail.text
+        await pilot.press("up", "up", "up")
+        await wait_for(pilot, lambda: app.selections[-1:] == [2])
+        assert not app.inspector.follow
+        # A folded group shows its text so far.
+        assert '"folded_frames": 2' in detail.text and '"text": "Hello!"' in detail.text
+        await pilot.press("home")
+        await wait_for(pilot, lambda: app.selections[-1:] == [0])
+        assert '"type": "session.update"' in detail.text
+        # New frames do not move the cursor while paused; End resumes following.
+        await add_and_settle(pilot, app, [samples.text_delta("later", 20, item_id="item_2")])
+        assert app.inspector.selected_frame == 0
+        await pilot.press("end")
+        await wait_for(pilot, lambda: app.selections[-1:] == [8])
+        assert app.inspector.follow
+        await add_and_settle(pilot, app, [samples.error_frame("x", "again", 30)])
+        await wait_for(pilot, lambda: app.inspector.selected_frame == 9)
+
+
+async def test_audio_payload_is_shortened_on_screen_only(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, [samples.audio_delta(4800, 1)])
+        rows_of(app).focus()
+        await pilot.press("up")
+        await wait_for(pilot, lambda: app.inspector.selected_frame == 0)
+        assert "<4800 bytes, 100 ms base64 audio>" in app.inspector.detail.text
+        await pilot.press("c")
+        copied = json.loads(app.clipboard)
+        assert len(copied["delta"]) == 6400
+
+
+async def test_copy_puts_the_selected_frame_on_the_clipboard(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        frames = mixed_frames()
+        await add_and_settle(pilot, app, frames)
+        rows_of(app).focus()
+        await pilot.press("c")  # nothing selected yet: a warning, no copy
+        assert app.clipboard == ""
+        await pilot.press("up", "c")
+        assert app.clipboard == frames[-1].data
+
+
+async def test_filter_box_narrows_rows(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        await pilot.press("slash")
+        await pilot.press(*"session.*")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 2)
+        assert app.focused is rows_of(app)
+        await pilot.press("d")  # sent only
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
+        assert "session.update" in rows_of(app).render_line(0).text
+        await pilot.press("d", "d")  # received, then all again
+        await pilot.press("slash", "ctrl+a", "ctrl+k")
+        await pilot.press(*"missing", "enter")  # free text
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
+        assert "invalid_event" in rows_of(app).render_line(0).text
+
+
+async def test_errors_only_key(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        await pilot.press("e")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 6)
+
+
+async def test_fold_keys_unfold_one_group_and_all(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        await pilot.press("home", "down", "down")
+        await wait_for(pilot, lambda: app.inspector.selected_frame == 2)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 7)
+        assert "lo!" in rows_of(app).render_line(3).text
+        await pilot.press("f")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 6)
+        await pilot.press("F")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 8)
+        assert not app.inspector.store.fold_all
+
+
+async def test_export_writes_the_view_and_the_whole_log(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        frames = mixed_frames()
+        await add_and_settle(pilot, app, frames)
+        rows_of(app).focus()
+        await pilot.press("X")
+        await wait_for(pilot, lambda: len(app.exports) == 1)
+        exported = app.exports[0]
+        assert exported.count == len(frames)
+        lines = exported.path.read_text().splitlines()
+        assert [json.loads(line)["data"] for line in lines] == [f.data for f in frames]
+        assert json.loads(lines[0])["direction"] == "sent"
+        assert exported.path.parent == tmp_path
+        assert (exported.path.stat().st_mode & 0o777) == 0o600
+        await pilot.press("slash", *"*audio*", "enter")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: len(app.exports) == 2)
+        audio_lines = app.exports[1].path.read_text().splitlines()
+        assert [json.loads(line)["data"] for line in audio_lines] == [
+            frames[5].data,
+            frames[6].data,
+        ]
+
+
+async def test_clear_forgets_frames(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        await pilot.press("up")
+        app.inspector.clear()
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 0)
+        assert app.inspector.selected_frame is None
+        assert not app.inspector.detail.has_class("-shown")
