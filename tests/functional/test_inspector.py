@@ -39,9 +39,9 @@ class InspectorHost(App[None]):
         return self.query_one(EventInspector)
 
 
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until `condition()` holds (fails after `timeout` seconds)."""
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], within: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (fails after `within` seconds)."""
+    deadline = asyncio.get_running_loop().time() + within
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
         await pilot.pause(0.01)
@@ -77,8 +77,10 @@ async def test_frames_show_as_rows_and_follow_the_tail(tmp_path: Path) -> None:
         assert app.inspector.follow
         assert app.inspector.selected_frame is None
         lines = [rows_of(app).render_line(y).text for y in range(6)]
-        assert "session.update" in lines[0] and "→" in lines[0]
-        assert "x2" in lines[2] and "Hello!" in lines[2]
+        assert "session.update" in lines[0]
+        assert "→" in lines[0]
+        assert "x2" in lines[2]
+        assert "Hello!" in lines[2]
         assert "9600 B" in lines[4]
         assert "invalid_event" in lines[5]
 
@@ -105,7 +107,8 @@ async def test_cursor_selects_rows_and_detail_shows_pretty_json(tmp_path: Path) 
         await wait_for(pilot, lambda: app.selections[-1:] == [2])
         assert not app.inspector.follow
         # A folded group shows its text so far.
-        assert '"folded_frames": 2' in detail.text and '"text": "Hello!"' in detail.text
+        assert '"folded_frames": 2' in detail.text
+        assert '"text": "Hello!"' in detail.text
         await pilot.press("home")
         await wait_for(pilot, lambda: app.selections[-1:] == [0])
         assert '"type": "session.update"' in detail.text
