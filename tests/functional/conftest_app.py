@@ -21,7 +21,9 @@ from rt_tui.tui.screens.main import MainScreen
 WAIT_TIMEOUT_S = 10.0
 
 
-def app_for_url(url: str | None, tmp_path: Path, *, config: Config | None = None, **kwargs: object) -> RtTuiApp:
+def app_for_url(
+    url: str | None, tmp_path: Path, *, config: Config | None = None, **kwargs: object
+) -> RtTuiApp:
     """The app as `rt-tui --url URL` builds it, with config and logs in `tmp_path`."""
     return make_app(
         config=config or Config(),
@@ -55,6 +57,7 @@ class MessageLog:
 
 async def wait_for(pilot: Pilot[int], condition: Callable[[], object], what: str) -> None:
     """Let the app run until `condition()` is true; fail naming `what` after a timeout."""
+
     async def poll() -> None:
         while not condition():
             await pilot.pause(0.01)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,7 @@ from textual.pilot import Pilot
 
 from rt_tui.config import Config
 from rt_tui.realtime.dialect import Dialect
-from rt_tui.realtime.events import parse_server_frame
-from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
 from rt_tui.tui.screens.main import MainScreen
@@ -20,22 +18,6 @@ from rt_tui.tui.widgets.conversation import ConversationPane
 SESSION = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 WALL_START = 1_767_225_600.0
 """2026-01-01T00:00:00Z: the recorded session's wall clock starts here."""
-
-
-def load_session(path: Path) -> list[Frame]:
-    """Frames from a `{"t_ms", "direction", "data"}` JSONL recording, parsed as live ones are."""
-    frames = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        data = record["data"]
-        wall = WALL_START + record["t_ms"] / 1000
-        if record["direction"] == Direction.RECEIVED:
-            frames.append(
-                Frame(Direction.RECEIVED, record["t_ms"], wall, data, event=parse_server_frame(data))
-            )
-        else:
-            frames.append(Frame(Direction.SENT, record["t_ms"], wall, data, client_event=json.loads(data)))
-    return frames
 
 
 class FixedClock:
@@ -71,10 +53,16 @@ def replay(clock: FixedClock):
         screen = pilot.app.screen
         assert isinstance(screen, MainScreen)
         screen.post_message(
-            LinkChanged(LinkState.CONNECTED, host="api.openai.com", dialect=Dialect.GA, model="gpt-realtime")
+            LinkChanged(
+                LinkState.CONNECTED,
+                host="api.openai.com",
+                dialect=Dialect.GA,
+                model="gpt-realtime",
+                source=screen.session,
+            )
         )
-        for frame in load_session(SESSION):
-            screen.post_message(FrameMessage(frame))
+        for record in read_log(SESSION):
+            screen.post_message(FrameMessage(record.to_frame(), screen.session))
         await pilot.pause()
         pane = screen.query_one(ConversationPane)
         while pane.busy:

@@ -26,11 +26,16 @@ class LinkState(StrEnum):
 
 
 class FrameMessage(Message):
-    """One frame crossed the socket, in either direction (`frame.direction` says which)."""
+    """One frame crossed the socket, in either direction (`frame.direction` says which).
 
-    def __init__(self, frame: Frame) -> None:
+    `source` is the session handle of the worker that posted it, so frames still queued from
+    a session that was just replaced can be told apart and dropped.
+    """
+
+    def __init__(self, frame: Frame, source: object = None) -> None:
         super().__init__()
         self.frame = frame
+        self.source = source
 
 
 @dataclass
@@ -45,6 +50,8 @@ class LinkChanged(Message):
     dialect: Dialect | None = None
     model: str = ""
     detail: str = ""
+    source: object = None
+    """The session handle of the worker that posted it (see `FrameMessage.source`)."""
 
 
 @dataclass

@@ -100,7 +100,19 @@ async def run_connection(
     from rt_tui.realtime.recorder import SessionRecorder
 
     def observe(frame: Frame) -> None:
-        post(FrameMessage(frame))
+        post(FrameMessage(frame, session))
+
+    def link(state: LinkState, endpoint: Endpoint, detail: str = "") -> None:
+        post(
+            LinkChanged(
+                state,
+                host=endpoint.host,
+                dialect=endpoint.dialect,
+                model=plan.model,
+                detail=detail,
+                source=session,
+            )
+        )
 
     async with AsyncExitStack() as stack:
         endpoint = plan.endpoint
@@ -109,8 +121,8 @@ async def run_connection(
 
             server = await stack.enter_async_context(MockServer())
             endpoint = endpoint_for_url(server.ga_url(plan.model))
-        post(LinkChanged(LinkState.CONNECTING, host=endpoint.host, dialect=endpoint.dialect))
-        recorder = stack.enter_context(SessionRecorder(plan.log_path))
+        link(LinkState.CONNECTING, endpoint)
+        recorder = stack.enter_context(SessionRecorder(plan.log_path, endpoint=endpoint))
         post(RecordingStarted(recorder.path))
         connection = Connection(
             endpoint,
@@ -123,14 +135,7 @@ async def run_connection(
         await connection.open()
         stack.push_async_callback(connection.close)
         stack.callback(session.detach)
-        post(
-            LinkChanged(
-                LinkState.CONNECTED,
-                host=endpoint.host,
-                dialect=endpoint.dialect,
-                model=plan.model,
-            )
-        )
+        link(LinkState.CONNECTED, endpoint)
         for event in plan.initial_events:
             connection.send(event)
         session.attach(connection)
@@ -138,12 +143,8 @@ async def run_connection(
         if error is not None:
             raise error
         reason = connection.close_reason or "no reason given"
-        post(
-            LinkChanged(
-                LinkState.CLOSED,
-                host=endpoint.host,
-                dialect=endpoint.dialect,
-                model=plan.model,
-                detail=f"The server closed the session ({connection.close_code}: {reason}).",
-            )
+        link(
+            LinkState.CLOSED,
+            endpoint,
+            f"The server closed the session ({connection.close_code}: {reason}).",
         )

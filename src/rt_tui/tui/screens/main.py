@@ -59,7 +59,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield ConversationPane(id="conversation")
-            yield EventInspector(id="inspector")
+            yield EventInspector(id="inspector", export_dir=self.context.sessions_dir)
         yield Composer(id="composer", placeholder="Message  (Enter sends, ctrl+j new line)")
         yield StatusBar(id="status", clock=self.context.clock)
         yield Footer()
@@ -137,6 +137,8 @@ class MainScreen(Screen[None]):
 
     @on(FrameMessage)
     def _on_frame(self, message: FrameMessage) -> None:
+        if message.source is not self.session:
+            return  # Still queued from a session that was replaced.
         frame = message.frame
         self.query_one(EventInspector).add_frame(frame)
         change = self.conversation.apply(frame)
@@ -160,6 +162,8 @@ class MainScreen(Screen[None]):
 
     @on(LinkChanged)
     def _on_link(self, message: LinkChanged) -> None:
+        if message.source is not self.session:
+            return
         if message.dialect is not None:
             self.dialect = message.dialect
         self.status.set_link(

@@ -43,6 +43,11 @@ class ItemBlock(Vertical):
         yield Static(self._view.header, classes="item-header", markup=False)
         yield Markdown(self._view.body)
 
+    @property
+    def shown_body(self) -> str:
+        """The Markdown source the block shows now."""
+        return self._shown_body
+
     async def show(self, view: ItemView) -> None:
         """Bring the block up to date with `view`, appending when the text only grew."""
         if view.header != self._view.header:
@@ -95,9 +100,6 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._responses: dict[str, ResponseLine] = {}
         self._errors_shown = 0
 
-    def on_mount(self) -> None:
-        self.anchor()
-
     def show_change(self, conversation: Conversation, change: Change) -> None:
         """Note what `change` touched; the blocks are redrawn shortly, together."""
         self._conversation = conversation
@@ -136,6 +138,9 @@ class ConversationPane(VerticalScroll, can_focus=True):
     async def _flush(self) -> None:
         # Changes that arrive while this awaits wait for the next flush.
         pending, self._pending = self._pending, {}
+        # Follow new text only if the user had not scrolled up. (Textual's anchor() would
+        # also bottom-align a short conversation, which reads oddly.)
+        following = self.scroll_y >= self.max_scroll_y - 1
         try:
             conversation = self._conversation
             if conversation is None:
@@ -146,6 +151,8 @@ class ConversationPane(VerticalScroll, can_focus=True):
                 else:
                     await self._show_response(conversation, key)
             await self._show_errors(conversation)
+            if following:
+                self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
         finally:
             self._flush_scheduled = False
             if self._pending:

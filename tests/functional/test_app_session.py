@@ -1,0 +1,189 @@
+"""The app against the real mock server on loopback: chat, inspector, cancel, errors, settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from conftest_app import MessageLog, app_for_url, main_screen, type_text, wait_for
+
+from rt_tui.config import Config, SessionSettings
+from rt_tui.mock.server import MockServer
+from rt_tui.realtime.frames import Direction
+from rt_tui.realtime.recorder import read_log
+from rt_tui.tui.messages import LinkState
+from rt_tui.tui.screens.settings import SettingsOutcome
+from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
+from rt_tui.tui.widgets.inspector import EventInspector
+from rt_tui.tui.widgets.status import StatusBar
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[MockServer]:
+    async with MockServer(delay=0) as mock:
+        yield mock
+
+
+@pytest.fixture
+async def slow_server() -> AsyncIterator[MockServer]:
+    # Slow enough that a cancel lands while the reply still streams.
+    async with MockServer(delay=0.05) as mock:
+        yield mock
+
+
+def _connected(pilot) -> bool:
+    return main_screen(pilot).query_one(StatusBar).state is LinkState.CONNECTED
+
+
+def _assistant_blocks(pilot) -> list[ItemBlock]:
+    pane = main_screen(pilot).query_one(ConversationPane)
+    return [block for block in pane.query(ItemBlock) if block.has_class("-assistant")]
+
+
+async def test_message_gets_a_streamed_reply_shown_in_both_panes(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        await type_text(pilot, "hello mock")
+        await pilot.press("enter")
+        screen = main_screen(pilot)
+        await wait_for(
+            pilot,
+            lambda: any(r.status == "completed" for r in screen.conversation.responses.values()),
+            "a completed response",
+        )
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+
+        sent = log.wire_types(Direction.SENT)
+        received = log.wire_types(Direction.RECEIVED)
+        assert sent[:2] == ["conversation.item.create", "response.create"]
+        assert "response.output_text.delta" in received
+        assert received.count("response.output_text.delta") > 1  # It streamed.
+
+        reply = next(i for i in screen.conversation.items if i.role == "assistant")
+        assert reply.text
+        blocks = _assistant_blocks(pilot)
+        assert len(blocks) == 1
+        assert blocks[0].shown_body == reply.text
+        user = [b for b in pane.query(ItemBlock) if b.has_class("-user")]
+        assert user
+        assert "hello mock" in user[0].shown_body
+        assert "completed" in str(pane.query_one(ResponseLine).render())
+
+        inspector_frames = len(screen.query_one(EventInspector).store)
+        assert inspector_frames == len(log.frames())
+
+
+async def test_escape_cancels_the_running_response(slow_server: MockServer, tmp_path: Path) -> None:
+    app = app_for_url(slow_server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        screen = main_screen(pilot)
+        await type_text(pilot, "tell me a long story")
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: any(i.role == "assistant" and i.text for i in screen.conversation.items),
+            "the first delta",
+        )
+        await pilot.press("escape")
+        await wait_for(
+            pilot,
+            lambda: any(r.finished for r in screen.conversation.responses.values()),
+            "the response to end",
+        )
+        (response,) = screen.conversation.responses.values()
+        assert response.status == "cancelled"
+        assert response.status_reason == "client_cancelled"
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        assert "cancelled" in str(pane.query_one(ResponseLine).render())
+
+
+async def test_server_error_shows_inline_and_in_the_inspector(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        screen = main_screen(pilot)
+        screen.session.send({"type": "no.such.event"})
+        await wait_for(pilot, lambda: screen.conversation.errors, "the error event")
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: pane.query(".error-line"), "the inline error")
+        line = str(pane.query_one(".error-line").render())
+        assert "invalid_value" in line
+        assert "error" in log.wire_types(Direction.RECEIVED)
+        assert len(screen.query_one(EventInspector).store) == len(log.frames())
+
+
+async def test_applied_session_settings_reach_the_server(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        screen = main_screen(pilot)
+        config = Config(session=SessionSettings(instructions="Answer like a pirate."))
+        await screen.apply_settings(SettingsOutcome(config=config, apply="session"))
+        await wait_for(
+            pilot,
+            lambda: (
+                (screen.conversation.session or {}).get("instructions") == "Answer like a pirate."
+            ),
+            "session.updated with the new instructions",
+        )
+        assert "session.update" in log.wire_types(Direction.SENT)
+
+
+async def test_changed_settings_are_sent_at_connect(server: MockServer, tmp_path: Path) -> None:
+    config = Config(session=SessionSettings(instructions="Be brief."))
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(
+            pilot,
+            lambda: (screen.conversation.session or {}).get("instructions") == "Be brief.",
+            "the session.update sent at connect",
+        )
+
+
+async def test_session_is_recorded_where_the_status_bar_says(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "chosen.jsonl"
+    app = app_for_url(server.ga_url(), tmp_path, log=log_file)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        status = main_screen(pilot).query_one(StatusBar)
+        assert status.log_path == log_file
+        await type_text(pilot, "hi")
+        await pilot.press("enter")
+        screen = main_screen(pilot)
+        await wait_for(
+            pilot,
+            lambda: any(r.finished for r in screen.conversation.responses.values()),
+            "the response",
+        )
+    directions = {record.direction for record in read_log(log_file)}
+    assert directions == {Direction.SENT, Direction.RECEIVED}
+
+
+async def test_reconnect_starts_a_fresh_session(server: MockServer, tmp_path: Path) -> None:
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        screen = main_screen(pilot)
+        first = screen.session
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot, lambda: screen.session is not first and _connected(pilot), "the new session"
+        )
+        await wait_for(pilot, lambda: screen.conversation.session, "the new session.created")
