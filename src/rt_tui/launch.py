@@ -1,0 +1,170 @@
+"""Where to connect, decided once from config + environment + command-line flags.
+
+Both `rt-tui send` and the TUI call `resolve_target`; the order is:
+`--demo` (the in-process mock), `--url`, `--profile NAME`, the config's active profile
+(or its first profile), an implicit profile made from environment variables, and otherwise
+"nothing configured" — a Target whose `problem` says what to fill in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rt_tui.config import (
+    ENV_AZURE_PROFILE,
+    ENV_OPENAI_PROFILE,
+    Config,
+    Profile,
+    Provider,
+    overlay_env,
+)
+from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.endpoints import Endpoint, EndpointError, endpoint_for_url, resolve
+
+DEMO_MODEL = "gpt-realtime"
+
+NOTHING_CONFIGURED = (
+    "Nothing is configured yet: set OPENAI_API_KEY (or AZURE_OPENAI_ENDPOINT and "
+    "AZURE_OPENAI_API_KEY), add a profile in the settings, or use --url or --demo."
+)
+
+
+class TargetKind(StrEnum):
+    DEMO = "demo"
+    """The built-in mock server, started in-process (endpoint known only once it runs)."""
+    URL = "url"
+    PROFILE = "profile"
+    """A profile from the config file."""
+    ENV = "env"
+    """A profile made up from environment variables."""
+    NONE = "none"
+    """Nothing usable: see `problem`."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The decision: an endpoint to open, the demo, or a problem sentence."""
+
+    kind: TargetKind
+    endpoint: Endpoint | None = None
+    """None for the demo (the mock picks its port when it starts) and for problems."""
+    profile_name: str | None = None
+    profile: Profile | None = None
+    problem: str | None = None
+    """One sentence saying what is missing or wrong; None when the target is usable."""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.endpoint.dialect if self.endpoint is not None else Dialect.GA
+
+    @property
+    def model(self) -> str:
+        """The model or deployment name (for the status bar)."""
+        if self.kind is TargetKind.DEMO:
+            return DEMO_MODEL
+        if self.profile is not None and self.profile.provider is not Provider.URL:
+            return self.profile.model
+        if self.endpoint is not None:
+            for pair in self.endpoint.url.partition("?")[2].split("&"):
+                name, _, value = pair.partition("=")
+                if name in ("model", "deployment") and value:
+                    return value
+        return ""
+
+    @property
+    def description(self) -> str:
+        """A short human label: `demo (mock server)`, `profile 'work' → host`, …"""
+        if self.kind is TargetKind.DEMO:
+            return "demo (mock server)"
+        host = self.endpoint.host if self.endpoint is not None else "?"
+        if self.kind is TargetKind.URL:
+            return f"URL {self.endpoint.display_url if self.endpoint else '?'}"
+        if self.profile_name is not None:
+            return f"profile '{self.profile_name}' ({host})"
+        return "nothing configured"
+
+
+def _from_profile(name: str, profile: Profile, env: Mapping[str, str]) -> Target:
+    kind = TargetKind.ENV if name in (ENV_OPENAI_PROFILE, ENV_AZURE_PROFILE) else TargetKind.PROFILE
+    try:
+        endpoint = resolve(profile, env)
+    except EndpointError as exc:
+        return Target(kind, None, name, profile, problem=f"Profile '{name}': {exc}")
+    return Target(kind, endpoint, name, profile)
+
+
+def _url_key(url: str, env: Mapping[str, str]) -> str | None:
+    # Azure-style paths take the Azure key; anything else the OpenAI one; none → no auth.
+    name = "AZURE_OPENAI_API_KEY" if "/openai/" in url else "OPENAI_API_KEY"
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def resolve_target(
+    config: Config,
+    env: Mapping[str, str],
+    *,
+    profile: str | None,
+    url: str | None,
+    demo: bool,
+) -> Target:
+    """Decide where to connect. Never raises: problems come back as `Target.problem`.
+    `config` is the file as loaded; the environment overlay is applied here."""
+    if demo:
+        return Target(TargetKind.DEMO)
+    if url:
+        try:
+            endpoint = endpoint_for_url(url, _url_key(url, env))
+        except EndpointError as exc:
+            return Target(TargetKind.URL, problem=str(exc))
+        return Target(TargetKind.URL, endpoint)
+    effective = overlay_env(config, env)
+    if profile is not None:
+        chosen = effective.profiles.get(profile)
+        if chosen is None:
+            known = ", ".join(sorted(effective.profiles)) or "none"
+            return Target(
+                TargetKind.NONE,
+                problem=f"There is no profile named '{profile}' (known profiles: {known}).",
+            )
+        return _from_profile(profile, chosen, env)
+    if not effective.profiles:
+        return Target(TargetKind.NONE, problem=NOTHING_CONFIGURED)
+    name = effective.active_profile
+    if name is None:
+        name = next(iter(effective.profiles))
+    elif name not in effective.profiles:
+        known = ", ".join(sorted(effective.profiles))
+        return Target(
+            TargetKind.NONE,
+            problem=f"The active profile '{name}' does not exist (known profiles: {known}).",
+        )
+    return _from_profile(name, effective.profiles[name], env)
+
+
+class LaunchError(Exception):
+    """A target that cannot be opened; `str(e)` is one sentence."""
+
+
+@contextlib.asynccontextmanager
+async def target_endpoint(target: Target) -> AsyncIterator[Endpoint]:
+    """The endpoint to open for `target`; for the demo, a mock server runs for the duration
+    of the block. Raises LaunchError for a target with a problem."""
+    if target.problem is not None:
+        raise LaunchError(target.problem)
+    if target.kind is TargetKind.DEMO:
+        from rt_tui.mock.server import MockServer  # the mock is only loaded for the demo
+
+        async with MockServer() as server:
+            yield endpoint_for_url(server.ga_url(DEMO_MODEL))
+        return
+    if target.endpoint is None:
+        raise LaunchError("There is no endpoint to connect to.")
+    yield target.endpoint
