@@ -1,0 +1,170 @@
+"""The main screen offline (no server): layout, keys, details, status bar wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest_app import main_screen, wait_for
+from textual.pilot import Pilot
+
+from rt_tui.config import Config
+from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.recorder import read_log
+from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
+from rt_tui.tui.widgets.composer import Composer
+from rt_tui.tui.widgets.conversation import ConversationPane, ResponseLine
+from rt_tui.tui.widgets.inspector import EventInspector
+from rt_tui.tui.widgets.status import StatusBar, format_age
+
+SESSION = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
+
+
+@pytest.fixture
+def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RtTuiApp:
+    monkeypatch.setenv("RT_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("RT_TUI_DATA_DIR", str(tmp_path / "data"))
+    return make_app(config=Config(), config_path=tmp_path / "config.toml", env={}, connect=False)
+
+
+async def _replay(pilot: Pilot[int]) -> None:
+    screen = main_screen(pilot)
+    for record in read_log(SESSION):
+        screen.post_message(FrameMessage(record.to_frame(), screen.session))
+    pane = screen.query_one(ConversationPane)
+    await wait_for(pilot, lambda: len(screen.conversation.errors) == 1, "the replay")
+    await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+
+
+async def test_wide_terminal_puts_the_panes_side_by_side(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        screen = main_screen(pilot)
+        conversation = screen.query_one(ConversationPane).region
+        inspector = screen.query_one(EventInspector).region
+        assert not screen.has_class("-narrow")
+        assert inspector.x >= conversation.right
+        assert inspector.y == conversation.y
+
+
+async def test_narrow_terminal_stacks_the_inspector_below(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(80, 24)) as pilot:
+        screen = main_screen(pilot)
+        conversation = screen.query_one(ConversationPane).region
+        inspector = screen.query_one(EventInspector).region
+        assert screen.has_class("-narrow")
+        assert inspector.y >= conversation.bottom
+        assert conversation.height > 0
+        assert inspector.height > 0
+
+
+async def test_f3_hides_and_shows_the_inspector(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        screen = main_screen(pilot)
+        inspector = screen.query_one(EventInspector)
+        await pilot.press("f3")
+        assert not inspector.display
+        assert screen.query_one(ConversationPane).region.width > 150
+        await pilot.press("f3")
+        assert inspector.display
+
+
+async def test_hiding_the_focused_inspector_returns_focus_to_the_composer(
+    offline_app: RtTuiApp,
+) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        screen = main_screen(pilot)
+        inspector = screen.query_one(EventInspector)
+        inspector.rows.focus()
+        await pilot.pause()
+        await pilot.press("f3")
+        assert isinstance(screen.focused, Composer)
+
+
+async def test_tab_moves_between_composer_conversation_and_inspector(
+    offline_app: RtTuiApp,
+) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        screen = main_screen(pilot)
+        inspector = screen.query_one(EventInspector)
+        assert isinstance(screen.focused, Composer)
+        seen = []
+        for _ in range(3):
+            await pilot.press("tab")
+            focused = screen.focused
+            assert focused is not None
+            if isinstance(focused, ConversationPane):
+                seen.append("conversation")
+            elif inspector in focused.ancestors_with_self:
+                seen.append("inspector")
+            elif isinstance(focused, Composer):
+                seen.append("composer")
+        assert seen == ["conversation", "inspector", "composer"]
+
+
+async def test_replayed_session_shows_turns_states_and_error(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        await _replay(pilot)
+        screen = main_screen(pilot)
+        lines = [str(line.render()) for line in screen.query(ResponseLine)]
+        assert lines == [
+            "◆ response ✓ completed",
+            "◆ response ⊘ cancelled (client_cancelled)",
+        ]
+        error = str(screen.query_one(".error-line").render())
+        assert error.startswith("⚠ integer_below_min_value: Invalid")
+        assert error.endswith("(after response.create)")
+        status = screen.query_one(StatusBar)
+        assert (status.input_tokens, status.output_tokens) == (318, 60)
+        assert status.latency_ms == pytest.approx(299.6)
+
+
+async def test_f4_shows_usage_and_latency_under_each_response(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        await _replay(pilot)
+        screen = main_screen(pilot)
+        pane = screen.query_one(ConversationPane)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        first = str(screen.query(ResponseLine).first().render())
+        assert "first delta 300 ms" in first
+        assert "total 509 ms" in first
+        assert "128 in / 46 out tokens" in first
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        assert str(screen.query(ResponseLine).first().render()) == "◆ response ✓ completed"
+
+
+async def test_status_bar_says_where_it_is_connected(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        screen = main_screen(pilot)
+        screen.post_message(
+            LinkChanged(
+                LinkState.CONNECTED,
+                host="example.openai.azure.com",
+                dialect=Dialect.BETA,
+                model="my-deployment",
+                source=screen.session,
+            )
+        )
+        status = screen.query_one(StatusBar)
+        await wait_for(pilot, lambda: status.state is LinkState.CONNECTED, "the state")
+        text = str(status.render())
+        assert text.startswith("● example.openai.azure.com · beta · my-deployment · 00:00 / 60:00")
+
+
+async def test_frames_from_a_replaced_session_are_dropped(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        screen = main_screen(pilot)
+        stale = object()
+        for record in read_log(SESSION):
+            screen.post_message(FrameMessage(record.to_frame(), stale))
+        await pilot.pause()
+        assert len(screen.conversation) == 0
+        assert len(screen.query_one(EventInspector).store) == 0
+
+
+def test_age_reads_against_the_one_hour_limit() -> None:
+    assert format_age(0) == "00:00 / 60:00"
+    assert format_age(723.9) == "12:03 / 60:00"
+    assert format_age(3600) == "60:00 / 60:00"
