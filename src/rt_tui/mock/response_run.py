@@ -1,0 +1,324 @@
+"""One response, streamed as the service streams it, and cancellable between deltas.
+
+The event order follows PROTOCOL.md §4: `response.created` → `output_item.added` →
+item added (GA `conversation.item.added`, beta `conversation.item.created`) →
+`content_part.added` → deltas → `.done` events → `content_part.done` → (GA
+`conversation.item.done`) → `output_item.done` → `response.done` → `rate_limits.updated`.
+A cancel (client or VAD barge-in) stops the deltas and closes the open part and item as
+`incomplete`, then `response.done` says `cancelled`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from rt_tui.mock.items import ItemStore
+from rt_tui.mock.responder import (
+    Reply,
+    ToolCallReply,
+    audio_tokens,
+    chunks,
+    count_tokens,
+    speak,
+    words,
+)
+from rt_tui.realtime.audio import duration_ms
+from rt_tui.realtime.dialect import Dialect
+
+JsonObject = dict[str, Any]
+
+
+class RunHost(Protocol):
+    """What a running response needs from its session."""
+
+    dialect: Dialect
+
+    async def emit(self, event: JsonObject) -> None: ...
+
+    def new_id(self, prefix: str) -> str: ...
+
+    def response_finished(self, run: ResponseRun) -> JsonObject:
+        """Called before `response.done` goes out; returns the `rate_limits.updated` event."""
+        ...
+
+
+@dataclass(slots=True)
+class ResponseSpec:
+    """Everything fixed when `response.create` arrives."""
+
+    response_id: str
+    reply: Reply
+    audio: bool
+    modalities: list[str]
+    voice: Any
+    output_format: Any
+    max_output_tokens: Any
+    conversation_id: str | None
+    """None for an out-of-band response (`response.conversation: "none"`)."""
+    metadata: Any = None
+    temperature: Any = None
+    input_text_tokens: int = 0
+    input_audio_tokens: int = 0
+    cached_text_tokens: int = 0
+    cached_audio_tokens: int = 0
+
+
+@dataclass(slots=True)
+class _Output:
+    text: str = ""
+    audio_ms: float = 0.0
+    items: list[JsonObject] = field(default_factory=list)
+
+
+class ResponseRun:
+    """Streams one response through `host.emit`; `cancel()` ends it early."""
+
+    def __init__(
+        self,
+        host: RunHost,
+        spec: ResponseSpec,
+        items: ItemStore | None,
+        *,
+        delay: float,
+        after: asyncio.Event | None = None,
+    ) -> None:
+        self.host = host
+        self.spec = spec
+        self.items = items
+        self.delay = delay
+        self.cancel_reason: str | None = None
+        self.status = "in_progress"
+        self.status_details: JsonObject | None = None
+        self.usage: JsonObject | None = None
+        self._wake = asyncio.Event()
+        self.finished = asyncio.Event()
+        """Set by the session when the run's task has ended (for responses queued after it)."""
+        self._after = after
+        self._out = _Output()
+
+    @property
+    def response_id(self) -> str:
+        return self.spec.response_id
+
+    @property
+    def ga(self) -> bool:
+        return self.host.dialect is Dialect.GA
+
+    def cancel(self, reason: str) -> bool:
+        """Ask the stream to stop ('client_cancelled' or 'turn_detected'); False if finished."""
+        if self.status != "in_progress" or self.cancel_reason is not None:
+            return False
+        self.cancel_reason = reason
+        self._wake.set()
+        return True
+
+    # --- the stream ---------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Send the whole response; returns when `rate_limits.updated` has gone out."""
+        if self._after is not None:
+            await self._after.wait()
+        await self._emit("response.created", response=self._response())
+        stop_reason: str | None = None
+        if self.cancel_reason is None:
+            if isinstance(self.spec.reply, ToolCallReply):
+                stop_reason = await self._function_call(self.spec.reply)
+            else:
+                stop_reason = await self._message(self.spec.reply.text)
+        self._finish(stop_reason)
+        rate_limits = self.host.response_finished(self)
+        await self._emit("response.done", response=self._response())
+        await self.host.emit(rate_limits)
+
+    def _finish(self, stop_reason: str | None) -> None:
+        if self.cancel_reason is not None:
+            self.status = "cancelled"
+            self.status_details = {"type": "cancelled", "reason": self.cancel_reason}
+        elif stop_reason is not None:
+            self.status = "incomplete"
+            self.status_details = {"type": "incomplete", "reason": stop_reason}
+        else:
+            self.status = "completed"
+        self.usage = self._usage()
+
+    async def _message(self, text: str) -> str | None:
+        audio = self.spec.audio
+        item_id = self.host.new_id("item")
+        item: JsonObject = {
+            "id": item_id,
+            "object": "realtime.item",
+            "type": "message",
+            "status": "in_progress",
+            "role": "assistant",
+            "content": [],
+        }
+        previous = await self._item_added(item)
+        where = {"item_id": item_id, "output_index": 0, "content_index": 0}
+        part: JsonObject = (
+            {"type": "audio", "transcript": ""} if audio else {"type": "text", "text": ""}
+        )
+        await self._emit("response.content_part.added", **where, part=part)
+
+        limit = self.spec.max_output_tokens
+        stop_reason: str | None = None
+        sent: list[str] = []
+        for index, word in enumerate(words(text)):
+            if self.cancel_reason is not None:
+                break
+            if isinstance(limit, int) and index >= limit:
+                stop_reason = "max_output_tokens"
+                break
+            if index:
+                await self._pause()
+                if self.cancel_reason is not None:
+                    break
+            sent.append(word)
+            if audio:
+                pcm = speak(word)
+                self._out.audio_ms += duration_ms(pcm)
+                delta = base64.b64encode(pcm).decode("ascii")
+                await self._emit("response.output_audio.delta", **where, delta=delta)
+                await self._emit("response.output_audio_transcript.delta", **where, delta=word)
+            else:
+                await self._emit("response.output_text.delta", **where, delta=word)
+
+        said = "".join(sent)
+        self._out.text = said
+        if audio:
+            await self._emit("response.output_audio.done", **where)
+            await self._emit("response.output_audio_transcript.done", **where, transcript=said)
+            part = {"type": "audio", "transcript": said}
+            final_part: JsonObject = {"type": "output_audio" if self.ga else "audio"}
+            final_part["transcript"] = said
+        else:
+            await self._emit("response.output_text.done", **where, text=said)
+            part = {"type": "text", "text": said}
+            final_part = {"type": "output_text" if self.ga else "text", "text": said}
+        await self._emit("response.content_part.done", **where, part=part)
+
+        done = self.cancel_reason is None and stop_reason is None
+        final = {**item, "status": "completed" if done else "incomplete", "content": [final_part]}
+        if self.items is not None and self._out.audio_ms:
+            self.items.audio_ms[item_id] = self._out.audio_ms
+        await self._item_done(final, previous)
+        return stop_reason
+
+    async def _function_call(self, call: ToolCallReply) -> str | None:
+        item_id = self.host.new_id("item")
+        call_id = self.host.new_id("call")
+        item: JsonObject = {
+            "id": item_id,
+            "object": "realtime.item",
+            "type": "function_call",
+            "status": "in_progress",
+            "name": call.name,
+            "call_id": call_id,
+            "arguments": "",
+        }
+        previous = await self._item_added(item)
+        where = {"item_id": item_id, "output_index": 0, "call_id": call_id}
+        sent: list[str] = []
+        for index, piece in enumerate(chunks(call.arguments)):
+            if index:
+                await self._pause()
+            if self.cancel_reason is not None:
+                break
+            sent.append(piece)
+            await self._emit("response.function_call_arguments.delta", **where, delta=piece)
+        arguments = "".join(sent)
+        self._out.text = arguments
+        if self.cancel_reason is None:
+            extra = {"name": call.name} if self.ga else {}
+            await self._emit(
+                "response.function_call_arguments.done", **where, arguments=arguments, **extra
+            )
+        status = "completed" if self.cancel_reason is None else "incomplete"
+        await self._item_done({**item, "status": status, "arguments": arguments}, previous)
+        return None
+
+    # --- pieces -------------------------------------------------------------------------
+
+    async def _item_added(self, item: JsonObject) -> str | None:
+        """`response.output_item.added`, then the conversation's copy of the new item."""
+        await self._emit("response.output_item.added", output_index=0, item=item)
+        if self.items is None:
+            return None
+        previous = self.items.add(dict(item))
+        await self._emit("conversation.item.added", previous_item_id=previous, item=item)
+        return previous
+
+    async def _item_done(self, item: JsonObject, previous: str | None) -> None:
+        """GA `conversation.item.done` (in a conversation), then `response.output_item.done`."""
+        self._out.items.append(item)
+        if self.items is not None:
+            self.items.replace(item)
+            if self.ga:
+                await self._emit("conversation.item.done", previous_item_id=previous, item=item)
+        await self._emit("response.output_item.done", output_index=0, item=item)
+
+    async def _pause(self) -> None:
+        """The gap between deltas: wakes early on cancel; with no delay, still lets reads in."""
+        if self.delay <= 0:
+            await asyncio.sleep(0)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.delay)
+
+    async def _emit(self, kind: str, **fields: Any) -> None:
+        if kind.startswith("response.") and kind not in ("response.created", "response.done"):
+            fields.setdefault("response_id", self.spec.response_id)
+        await self.host.emit({"type": kind, **fields})
+
+    def _response(self) -> JsonObject:
+        spec = self.spec
+        response: JsonObject = {
+            "object": "realtime.response",
+            "id": spec.response_id,
+            "status": self.status,
+            "status_details": self.status_details,
+            "output": list(self._out.items),
+            "conversation_id": spec.conversation_id,
+        }
+        if self.ga:
+            response["output_modalities"] = spec.modalities
+            response["max_output_tokens"] = spec.max_output_tokens
+            response["audio"] = {"output": {"format": spec.output_format, "voice": spec.voice}}
+        else:
+            response["modalities"] = spec.modalities
+            response["voice"] = spec.voice
+            response["output_audio_format"] = spec.output_format
+            response["temperature"] = spec.temperature
+            response["max_output_tokens"] = spec.max_output_tokens
+        response["usage"] = self.usage
+        response["metadata"] = spec.metadata
+        return response
+
+    def _usage(self) -> JsonObject:
+        spec = self.spec
+        text_out = count_tokens(self._out.text)
+        audio_out = audio_tokens(self._out.audio_ms)
+        input_total = spec.input_text_tokens + spec.input_audio_tokens
+        cached = spec.cached_text_tokens + spec.cached_audio_tokens
+        input_details: JsonObject = {
+            "text_tokens": spec.input_text_tokens,
+            "audio_tokens": spec.input_audio_tokens,
+            "cached_tokens": cached,
+        }
+        if self.ga:
+            input_details["image_tokens"] = 0
+            input_details["cached_tokens_details"] = {
+                "text_tokens": spec.cached_text_tokens,
+                "audio_tokens": spec.cached_audio_tokens,
+                "image_tokens": 0,
+            }
+        return {
+            "total_tokens": input_total + text_out + audio_out,
+            "input_tokens": input_total,
+            "output_tokens": text_out + audio_out,
+            "input_token_details": input_details,
+            "output_token_details": {"text_tokens": text_out, "audio_tokens": audio_out},
+        }

@@ -1,0 +1,448 @@
+"""One mock realtime session: reads client events from a socket and answers as the service does.
+
+`MockSession.run()` sends `session.created` (beta: then `conversation.created`) and handles
+each client frame in order. Mistakes get the service's non-fatal `error` event with the
+client's `event_id`; the session lives on. Responses stream in their own task so that
+`response.cancel`, VAD barge-in and other events are handled while one runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from rt_tui.mock.errors import (
+    MockError,
+    error_event,
+    invalid_type,
+    invalid_value,
+    unknown_parameter,
+)
+from rt_tui.mock.ids import IdFactory
+from rt_tui.mock.input_audio import InputAudio
+from rt_tui.mock.items import ItemStore, client_item, item_not_found
+from rt_tui.mock.responder import audio_tokens, count_tokens, plan_reply
+from rt_tui.mock.response_run import ResponseRun, ResponseSpec
+from rt_tui.mock.session_config import SessionConfig, default_session
+from rt_tui.realtime.dialect import Dialect, wire_name
+
+JsonObject = dict[str, Any]
+log = logging.getLogger(__name__)
+
+_BASE_KEYS = {"type", "event_id"}
+#: Fields each client event may carry (anything else is `unknown_parameter`).
+CLIENT_EVENT_FIELDS: dict[str, set[str]] = {
+    "session.update": {"session"},
+    "input_audio_buffer.append": {"audio"},
+    "input_audio_buffer.commit": set(),
+    "input_audio_buffer.clear": set(),
+    "conversation.item.create": {"item", "previous_item_id"},
+    "conversation.item.retrieve": {"item_id"},
+    "conversation.item.delete": {"item_id"},
+    "conversation.item.truncate": {"item_id", "content_index", "audio_end_ms"},
+    "response.create": {"response"},
+    "response.cancel": {"response_id"},
+    "output_audio_buffer.clear": set(),
+}
+_RESPONSE_FIELDS_COMMON = {
+    "instructions",
+    "tools",
+    "tool_choice",
+    "conversation",
+    "input",
+    "metadata",
+}
+RESPONSE_FIELDS = {
+    Dialect.GA: _RESPONSE_FIELDS_COMMON
+    | {"output_modalities", "audio", "max_output_tokens", "prompt", "reasoning"},
+    Dialect.BETA: _RESPONSE_FIELDS_COMMON
+    | {"modalities", "voice", "output_audio_format", "temperature", "max_response_output_tokens"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOptions:
+    """How a mock session behaves (shared by every session of one `MockServer`)."""
+
+    delta_delay: float = 0.015
+    """Seconds between streamed deltas (0 = as fast as the socket takes them)."""
+    max_session_s: float | None = 3600.0
+    """After this, `session_expired` and CLOSE 1001, as the service's 60-minute limit."""
+    rate_limit_requests: int = 1000
+    rate_limit_tokens: int = 50_000
+
+
+class MockSession:
+    """The server side of one realtime socket."""
+
+    def __init__(
+        self,
+        ws: ServerConnection,
+        *,
+        dialect: Dialect,
+        model: str,
+        options: SessionOptions,
+        ids: IdFactory,
+        now: float,
+    ) -> None:
+        self.ws = ws
+        self.dialect = dialect
+        self.options = options
+        self._ids = ids
+        self.config = SessionConfig(
+            dialect, default_session(dialect, session_id=ids("sess"), model=model, now=now)
+        )
+        self.conversation_id = ids("conv")
+        self.items = ItemStore()
+        self.audio_in = InputAudio(self)
+        self.run_in_progress: ResponseRun | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._responses = 0
+        self._tokens_used = 0
+        self._last_input = (0, 0)
+        self._handlers: dict[str, Callable[[JsonObject], Awaitable[None]]] = {
+            "session.update": self._session_update,
+            "input_audio_buffer.append": self.audio_in.append,
+            "input_audio_buffer.commit": self.audio_in.commit,
+            "input_audio_buffer.clear": self.audio_in.clear,
+            "conversation.item.create": self._item_create,
+            "conversation.item.retrieve": self._item_retrieve,
+            "conversation.item.delete": self._item_delete,
+            "conversation.item.truncate": self._item_truncate,
+            "response.create": self._response_create,
+            "response.cancel": self._response_cancel,
+            "output_audio_buffer.clear": self._ignore,
+        }
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def new_id(self, prefix: str) -> str:
+        return self._ids(prefix)
+
+    async def emit(self, event: JsonObject) -> None:
+        """Send a server event: wire name of the dialect, a fresh `event_id`, compact JSON."""
+        wire: JsonObject = {"type": wire_name(event["type"], self.dialect)}
+        wire["event_id"] = self._ids("event")
+        for key, value in event.items():
+            if key != "type":
+                wire[key] = value
+        await self.ws.send(json.dumps(wire, separators=(",", ":"), ensure_ascii=False))
+
+    async def run(self) -> None:
+        """Serve the socket until the client leaves (or the session limit ends it)."""
+        limit = self._spawn(self._expire()) if self.options.max_session_s else None
+        try:
+            await self.emit({"type": "session.created", "session": self.config.data})
+            if self.dialect is Dialect.BETA:
+                conversation = {"id": self.conversation_id, "object": "realtime.conversation"}
+                await self.emit({"type": "conversation.created", "conversation": conversation})
+            async for message in self.ws:
+                await self.handle(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            if limit is not None:
+                limit.cancel()
+            await self.shutdown()
+
+    async def shutdown(self) -> None:
+        """Stop any running response; wait for every task this session started."""
+        if self.run_in_progress is not None:
+            self.run_in_progress.cancel("client_cancelled")
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _expire(self) -> None:
+        assert self.options.max_session_s is not None
+        await asyncio.sleep(self.options.max_session_s)
+        minutes = self.options.max_session_s / 60
+        message = f"Your session hit the maximum duration of {minutes:g} minutes."
+        try:
+            await self.emit(error_event(MockError("session_expired", message)))
+            await self.ws.close(1001, message)
+        except ConnectionClosed:
+            pass
+
+    # --- dispatch -----------------------------------------------------------------------
+
+    async def handle(self, message: str | bytes) -> None:
+        """Answer one client frame (errors become `error` events; nothing raises)."""
+        client_id: str | None = None
+        try:
+            if isinstance(message, bytes):
+                raise MockError(
+                    "invalid_event",
+                    "Invalid event: binary frames are not supported; send JSON text frames.",
+                )
+            try:
+                data = json.loads(message)
+            except json.JSONDecodeError as exc:
+                raise MockError(
+                    "invalid_json",
+                    f"Invalid event: failed to parse JSON value; {exc.msg} at column {exc.colno}.",
+                ) from None
+            except RecursionError:
+                raise MockError(
+                    "invalid_json", "Invalid event: failed to parse JSON value; nested too deeply."
+                ) from None
+            if not isinstance(data, dict):
+                raise MockError("invalid_event", "Invalid event: expected a JSON object.")
+            if isinstance(data.get("event_id"), str):
+                client_id = data["event_id"]
+            kind = data.get("type")
+            if kind is None:
+                raise MockError("invalid_event", "The 'type' field is missing.")
+            handler = self._handlers.get(kind) if isinstance(kind, str) else None
+            if handler is None:
+                raise invalid_value("type", kind, list(self._handlers))
+            for key in data:
+                if key not in _BASE_KEYS and key not in CLIENT_EVENT_FIELDS[kind]:
+                    raise unknown_parameter(key)
+            await handler(data)
+        except MockError as error:
+            await self.emit(error_event(error, client_id))
+
+    async def _ignore(self, data: JsonObject) -> None:
+        """WebRTC/SIP-only events do nothing on a WebSocket."""
+
+    # --- session and items --------------------------------------------------------------
+
+    async def _session_update(self, data: JsonObject) -> None:
+        self.config.update(data.get("session"))
+        await self.emit({"type": "session.updated", "session": self.config.data})
+
+    async def add_item(
+        self, item: JsonObject, previous_item_id: str | None = None, audio_ms: float = 0.0
+    ) -> None:
+        """Put an item in the conversation and announce it (GA added + done, beta created)."""
+        previous = self.items.add(item, previous_item_id)
+        if audio_ms:
+            self.items.audio_ms[str(item["id"])] = audio_ms
+        await self.emit(
+            {"type": "conversation.item.added", "previous_item_id": previous, "item": item}
+        )
+        if self.dialect is Dialect.GA:
+            await self.emit(
+                {"type": "conversation.item.done", "previous_item_id": previous, "item": item}
+            )
+
+    async def _item_create(self, data: JsonObject) -> None:
+        item, audio_ms = client_item(data.get("item"), self.dialect, self._ids)
+        previous = data.get("previous_item_id")
+        if previous is not None and not isinstance(previous, str):
+            raise invalid_type("previous_item_id", "a string", previous)
+        await self.add_item(item, previous, audio_ms)
+
+    def _existing(self, data: JsonObject) -> tuple[str, JsonObject]:
+        item_id = data.get("item_id")
+        item = self.items.get(item_id) if isinstance(item_id, str) else None
+        if item is None:
+            raise item_not_found(item_id)
+        return str(item_id), item
+
+    async def _item_retrieve(self, data: JsonObject) -> None:
+        _, item = self._existing(data)
+        await self.emit({"type": "conversation.item.retrieved", "item": item})
+
+    async def _item_delete(self, data: JsonObject) -> None:
+        item_id, _ = self._existing(data)
+        self.items.delete(item_id)
+        await self.emit({"type": "conversation.item.deleted", "item_id": item_id})
+
+    async def _item_truncate(self, data: JsonObject) -> None:
+        item_id, item = self._existing(data)
+        played = self.items.audio_ms.get(item_id, 0.0)
+        if item.get("role") != "assistant" or not played:
+            raise MockError(
+                "invalid_value",
+                "Only assistant messages with audio can be truncated.",
+                "item_id",
+            )
+        if data.get("content_index", 0) != 0:
+            raise invalid_value("content_index", data.get("content_index"), ["0"])
+        end = data.get("audio_end_ms")
+        if not isinstance(end, int) or isinstance(end, bool) or end < 0:
+            raise invalid_type("audio_end_ms", "a non-negative integer", end)
+        if end > played:
+            raise MockError(
+                "invalid_value",
+                f"Audio content of {played:.0f}ms is already shorter than {end}ms.",
+                "audio_end_ms",
+            )
+        self.items.audio_ms[item_id] = float(end)
+        for part in item.get("content") or []:
+            if isinstance(part, dict) and "transcript" in part:
+                part["transcript"] = ""  # the service drops the transcript it can't vouch for
+        await self.emit(
+            {
+                "type": "conversation.item.truncated",
+                "item_id": item_id,
+                "content_index": 0,
+                "audio_end_ms": end,
+            }
+        )
+
+    # --- responses ----------------------------------------------------------------------
+
+    def _active(self) -> ResponseRun | None:
+        run = self.run_in_progress
+        return run if run is not None and run.status == "in_progress" else None
+
+    async def _response_create(self, data: JsonObject) -> None:
+        active = self._active()
+        if active is not None:
+            raise MockError(
+                "conversation_already_has_active_response",
+                f"Conversation already has an active response in progress: "
+                f"{active.response_id}. Wait until the response is finished before "
+                "creating a new one.",
+            )
+        params = data.get("response") or {}
+        if not isinstance(params, dict):
+            raise invalid_type("response", "an object", params)
+        for key in params:
+            if key not in RESPONSE_FIELDS[self.dialect]:
+                raise unknown_parameter(f"response.{key}")
+        self.start_response(params)
+
+    def start_response(self, params: JsonObject | None = None) -> ResponseRun:
+        """Begin streaming a response (after any response still running has finished)."""
+        params = params or {}
+        config = self.config
+        ga = self.dialect is Dialect.GA
+        out_of_band = params.get("conversation") == "none"
+        context = self.items.items
+        if out_of_band and isinstance(params.get("input"), list):
+            context = [i for i in params["input"] if isinstance(i, dict)]
+        tools = params.get("tools") if isinstance(params.get("tools"), list) else None
+        reply = plan_reply(
+            context,
+            tools if tools is not None else config.function_tools,
+            params.get("tool_choice", config.tool_choice),
+            self.items.audio_ms,
+        )
+        modalities_key = "output_modalities" if ga else "modalities"
+        audio_override = params.get("audio", {}).get("output", {}) if ga else params
+        instructions = params.get("instructions", config.data.get("instructions", ""))
+        text_in = count_tokens(str(instructions)) + sum(_item_tokens(i) for i in context)
+        audio_in = sum(audio_tokens(self.items.audio_ms.get(str(i.get("id")), 0)) for i in context)
+        cached_text, cached_audio = (
+            min(self._last_input[0], text_in),
+            min(self._last_input[1], audio_in),
+        )
+        self._last_input = (text_in, audio_in)
+        max_key = "max_output_tokens" if ga else "max_response_output_tokens"
+        spec = ResponseSpec(
+            response_id=self._ids("resp"),
+            reply=reply,
+            audio=config.output_audio(params),
+            modalities=list(params.get(modalities_key) or config.modalities),
+            voice=audio_override.get("voice", config.voice),
+            output_format=(
+                audio_override.get("format", config.output_format)
+                if ga
+                else params.get("output_audio_format", config.output_format)
+            ),
+            max_output_tokens=params.get(max_key, config.max_output_tokens),
+            conversation_id=None if out_of_band else self.conversation_id,
+            metadata=params.get("metadata"),
+            temperature=None if ga else params.get("temperature", config.data.get("temperature")),
+            input_text_tokens=text_in,
+            input_audio_tokens=audio_in,
+            cached_text_tokens=cached_text,
+            cached_audio_tokens=cached_audio,
+        )
+        previous = self._active()
+        previous_done = previous.finished if previous is not None else None
+        run = ResponseRun(
+            self,
+            spec,
+            None if out_of_band else self.items,
+            delay=self.options.delta_delay,
+            after=previous_done,
+        )
+        self.run_in_progress = run
+        self._spawn(self._drive(run))
+        return run
+
+    async def _drive(self, run: ResponseRun) -> None:
+        try:
+            await run.run()
+        except ConnectionClosed:
+            pass
+        except Exception:  # a bug in the mock must not kill the server
+            log.exception("mock response %s failed", run.response_id)
+        finally:
+            run.finished.set()
+
+    def response_finished(self, run: ResponseRun) -> JsonObject:
+        """Count the response against the rate limits; the `rate_limits.updated` event."""
+        self._responses += 1
+        usage = run.usage or {}
+        self._tokens_used += int(usage.get("total_tokens", 0))
+        options = self.options
+        return {
+            "type": "rate_limits.updated",
+            "rate_limits": [
+                {
+                    "name": "requests",
+                    "limit": options.rate_limit_requests,
+                    "remaining": max(0, options.rate_limit_requests - self._responses),
+                    "reset_seconds": 60,
+                },
+                {
+                    "name": "tokens",
+                    "limit": options.rate_limit_tokens,
+                    "remaining": max(0, options.rate_limit_tokens - self._tokens_used),
+                    "reset_seconds": round(60 * self._tokens_used / options.rate_limit_tokens, 3),
+                },
+            ],
+        }
+
+    async def _response_cancel(self, data: JsonObject) -> None:
+        run = self._active()
+        wanted = data.get("response_id")
+        if (
+            run is None
+            or (wanted is not None and wanted != run.response_id)
+            or not run.cancel("client_cancelled")
+        ):
+            raise MockError(
+                "response_cancel_not_active",
+                "Cancellation failed: no active response found.",
+            )
+
+    def interrupt(self) -> None:
+        """Speech started: end the running response if the session says so (barge-in)."""
+        run = self._active()
+        detection = self.config.turn_detection or {}
+        if run is not None and detection.get("interrupt_response", True):
+            run.cancel("turn_detected")
+
+
+def _item_tokens(item: JsonObject) -> int:
+    """Rough text tokens of one item, for usage figures."""
+    total = 0
+    for key in ("arguments", "output"):
+        if isinstance(item.get(key), str):
+            total += count_tokens(item[key])
+    for part in item.get("content") or []:
+        if isinstance(part, dict):
+            for key in ("text", "transcript"):
+                if isinstance(part.get(key), str):
+                    total += count_tokens(part[key])
+    return total

@@ -1,0 +1,125 @@
+"""A tiny raw-websockets client for talking to the mock server in tests, and a schema check.
+
+Deliberately independent of `rt_tui.realtime.connection`: the mock is tested against the wire,
+with plain `websockets`, so both sides can be trusted separately.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import openai.types.beta.realtime as beta_types
+import openai.types.realtime as ga_types
+from pydantic import BaseModel, TypeAdapter
+from websockets.asyncio.client import ClientConnection, connect
+
+from rt_tui.realtime.dialect import Dialect
+
+JsonObject = dict[str, Any]
+TIMEOUT = 5.0
+
+_ADAPTERS: dict[Dialect, TypeAdapter[Any]] = {
+    Dialect.GA: TypeAdapter(ga_types.RealtimeServerEvent),
+    Dialect.BETA: TypeAdapter(beta_types.RealtimeServerEvent),
+}
+
+#: Fields the service sends that the SDK models do not declare (PROTOCOL.md §3: "The server's
+#: copy of the session adds object, id and expires_at"; the beta spec example has `object`).
+ALLOWED_EXTRAS: dict[Dialect, set[str]] = {
+    Dialect.GA: {"session.object", "session.id", "session.expires_at"},
+    Dialect.BETA: {"session.object"},
+}
+
+
+def _extras(value: object, path: str) -> Iterator[str]:
+    if isinstance(value, BaseModel):
+        for key in value.model_extra or {}:
+            yield f"{path}.{key}".lstrip(".")
+        for name in type(value).model_fields:
+            yield from _extras(getattr(value, name), f"{path}.{name}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _extras(item, path)
+
+
+def check_server_event(event: JsonObject, dialect: Dialect) -> None:
+    """Assert `event` validates against the official SDK union of `dialect`, with no stray fields.
+
+    The SDK models accept extra fields, so a misspelt or wrong-dialect field would pass a
+    plain validation; this also rejects any field the models do not declare.
+    """
+    model = _ADAPTERS[dialect].validate_python(event)
+    assert model.type == event["type"], f"validated as {model.type}: {event}"
+    extras = set(_extras(model, "")) - ALLOWED_EXTRAS[dialect]
+    assert not extras, f"{event['type']} has fields the {dialect} schema lacks: {sorted(extras)}"
+
+
+class MockClient:
+    """A client socket that decodes every server frame and remembers them in order."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.received: list[JsonObject] = []
+
+    async def send(self, event: JsonObject | str | bytes) -> None:
+        """Send a dict as JSON text, or a raw str / bytes frame as is."""
+        await self.ws.send(json.dumps(event) if isinstance(event, dict) else event)
+
+    async def recv(self, timeout: float = TIMEOUT) -> JsonObject:
+        """The next server event (fails the test if none comes within `timeout`)."""
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        assert isinstance(raw, str), "the server sent a binary frame"
+        event = json.loads(raw)
+        assert isinstance(event, dict)
+        self.received.append(event)
+        return event
+
+    async def until(self, *types: str, timeout: float = TIMEOUT) -> list[JsonObject]:
+        """Receive events up to and including the first whose type is one of `types`."""
+        got: list[JsonObject] = []
+        async with asyncio.timeout(timeout):
+            while True:
+                event = await self.recv(timeout)
+                got.append(event)
+                if event["type"] in types:
+                    return got
+
+    async def request(self, event: JsonObject, *until: str) -> list[JsonObject]:
+        """Send `event`, then receive up to the first event of one of the `until` types."""
+        await self.send(event)
+        return await self.until(*until)
+
+
+@asynccontextmanager
+async def open_client(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    subprotocols: list[str] | None = None,
+    skip_greeting: bool = True,
+) -> AsyncIterator[MockClient]:
+    """Connect to `url`; by default consume `session.created` (and beta `conversation.created`)."""
+    async with connect(
+        url,
+        additional_headers=headers,
+        subprotocols=subprotocols,  # type: ignore[arg-type]
+        open_timeout=TIMEOUT,
+        close_timeout=2,
+        max_size=None,
+    ) as ws:
+        client = MockClient(ws)
+        if skip_greeting:
+            first = await client.recv()
+            assert first["type"] == "session.created", first
+            if "modalities" in first["session"]:  # beta: conversation.created follows
+                second = await client.recv()
+                assert second["type"] == "conversation.created", second
+        yield client
+
+
+def beta_headers() -> dict[str, str]:
+    return {"OpenAI-Beta": "realtime=v1"}
