@@ -3,8 +3,9 @@
 The filter box takes one line. Tokens are separated by spaces or commas:
 
 - a token with a wildcard (`*`, `?`, `[`), a leading `!`, or shaped like an event type
-  (`word.word…`) is a **type pattern** (fnmatch-style, case-insensitive). A pattern
-  without wildcards also matches as a dotted prefix (`response` matches `response.done`).
+  (`word.word…`, or the one-word type `error`) is a **type pattern** (fnmatch-style,
+  case-insensitive). A pattern without wildcards also matches as a dotted prefix
+  (`!response` hides `response.done`).
   `!pattern` excludes. With include patterns, a type must match at least one of them.
 - everything else (and anything in double quotes) is **free text**, matched
   case-insensitively against the frame's text.
@@ -23,6 +24,7 @@ from fnmatch import fnmatchcase
 _TYPE_SHAPED = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+\.?$", re.IGNORECASE)
 _TOKENS = re.compile(r'"([^"]*)"?|([^\s,]+)')
 _WILDCARDS = frozenset("*?[")
+_ONE_WORD_TYPES = frozenset({"error"})
 
 
 class DirectionFilter(StrEnum):
@@ -67,7 +69,12 @@ def parse_query(query: str) -> tuple[tuple[TypePattern, ...], str]:
         body = token[1:] if exclude else token
         if not body:
             continue
-        if exclude or any(ch in _WILDCARDS for ch in body) or _TYPE_SHAPED.match(body):
+        if (
+            exclude
+            or any(ch in _WILDCARDS for ch in body)
+            or _TYPE_SHAPED.match(body)
+            or body.lower() in _ONE_WORD_TYPES
+        ):
             patterns.append(TypePattern(body.lower(), exclude))
         else:
             words.append(token)
