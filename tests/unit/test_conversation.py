@@ -11,6 +11,7 @@ import pytest
 from rt_tui.realtime.audio_store import BYTES_PER_MS, AudioStore
 from rt_tui.realtime.conversation import MAX_NOTES, Conversation
 from rt_tui.realtime.conversation_model import NO_CHANGE, Change, TextBuffer
+from rt_tui.realtime.conversation_requests import SENT_EVENT_MEMORY, RequestTracker
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 
@@ -218,6 +219,17 @@ def test_content_parts_are_kept_by_index(feed: Feed) -> None:
     assert x.text == "first\nsecond"
 
 
+def test_active_response(feed: Feed) -> None:
+    assert feed.conversation.active_response_id is None
+    feed.received("response.created", response={"id": "r1", "status": "in_progress"})
+    feed.received("response.created", response={"id": "r2", "status": "in_progress"})
+    assert feed.conversation.active_response_id == "r2"
+    feed.received("response.done", response={"id": "r2", "status": "cancelled"})
+    assert feed.conversation.active_response_id == "r1"
+    assert feed.conversation.response("r2") is feed.conversation.responses["r2"]
+    assert feed.conversation.response("nope") is None
+
+
 def test_response_done_twice_counts_usage_once(feed: Feed) -> None:
     body = {"id": "r", "status": "completed", "output": [], "usage": {"input_tokens": 3}}
     assert feed.received("response.done", response=body).totals
@@ -336,3 +348,16 @@ def test_audio_store() -> None:
 def test_a_conversation_can_share_an_audio_store() -> None:
     store = AudioStore()
     assert Conversation(store).audio is store
+
+
+def test_request_tracker_forgets_old_sent_events() -> None:
+    tracker = RequestTracker()
+    for n in range(SENT_EVENT_MEMORY + 1):
+        tracker.sent("input_audio_buffer.append", f"e{n}", float(n))
+    assert tracker.rejected("e0") is None
+    assert tracker.rejected(f"e{SENT_EVENT_MEMORY}") == "input_audio_buffer.append"
+    assert tracker.claim() is None
+    tracker.turn_ended("committed", 1.0, overwrite=False)
+    tracker.turn_ended("committed", 2.0, overwrite=False)  # the first end stands
+    assert tracker.claim() == ("committed", 1.0)
+    assert tracker.claim() is None
