@@ -21,14 +21,14 @@ from rt_tui.tui.widgets.status import StatusBar
 
 @pytest.fixture
 async def server() -> AsyncIterator[MockServer]:
-    async with MockServer(delay=0) as mock:
+    async with MockServer(delta_delay=0) as mock:
         yield mock
 
 
 @pytest.fixture
 async def slow_server() -> AsyncIterator[MockServer]:
     # Slow enough that a cancel lands while the reply still streams.
-    async with MockServer(delay=0.05) as mock:
+    async with MockServer(delta_delay=0.05) as mock:
         yield mock
 
 
@@ -61,7 +61,8 @@ async def test_message_gets_a_streamed_reply_shown_in_both_panes(
 
         sent = log.wire_types(Direction.SENT)
         received = log.wire_types(Direction.RECEIVED)
-        assert sent[:2] == ["conversation.item.create", "response.create"]
+        # The app asks for text replies (the service starts with audio), then sends the turn.
+        assert sent[:3] == ["session.update", "conversation.item.create", "response.create"]
         assert "response.output_text.delta" in received
         assert received.count("response.output_text.delta") > 1  # It streamed.
 

@@ -25,7 +25,7 @@ class LinkState(StrEnum):
     FAILED = "failed"
 
 
-class FrameMessage(Message):
+class FrameMessage(Message, bubble=False):
     """One frame crossed the socket, in either direction (`frame.direction` says which).
 
     `source` is the session handle of the worker that posted it, so frames still queued from
@@ -39,7 +39,7 @@ class FrameMessage(Message):
 
 
 @dataclass
-class LinkChanged(Message):
+class LinkChanged(Message, bubble=False):
     """The connection changed state.
 
     `host` is the redacted host, `detail` a one-sentence reason for closed/failed states.
@@ -55,7 +55,7 @@ class LinkChanged(Message):
 
 
 @dataclass
-class RecordingStarted(Message):
+class RecordingStarted(Message, bubble=False):
     """The session is being recorded to `path` (JSONL, one frame a line)."""
 
     path: Path

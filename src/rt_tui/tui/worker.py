@@ -11,9 +11,9 @@ Widgets never touch the socket either: they call `Session.send`, which enqueues.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from rt_tui.realtime.frames import Frame
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
 
 if TYPE_CHECKING:
+    from rt_tui.launch import Target
     from rt_tui.realtime.connection import Connection
     from rt_tui.realtime.endpoints import Endpoint
 
@@ -34,14 +35,10 @@ Post = Callable[[Message], object]
 class ConnectPlan:
     """Everything the worker needs to open one session."""
 
-    endpoint: Endpoint | None
-    """Where to connect; None starts the in-process mock server and connects to it."""
-    model: str
-    """The model or deployment, for the status bar (and the mock's URL)."""
+    target: Target
+    """Where to connect (for the demo, the in-process mock starts with the worker)."""
     log_path: Path
     """Where the session's frames are recorded."""
-    initial_events: Sequence[dict[str, Any]] = field(default_factory=tuple)
-    """Client events sent as soon as the socket is open (e.g. a session.update)."""
 
 
 class Session:
@@ -95,8 +92,8 @@ async def run_connection(
     Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one.
     """
     # Imported here so the TUI module loads even where the engine is being reworked.
+    from rt_tui.launch import target_endpoint
     from rt_tui.realtime.connection import Connection
-    from rt_tui.realtime.endpoints import endpoint_for_url
     from rt_tui.realtime.recorder import SessionRecorder
 
     def observe(frame: Frame) -> None:
@@ -108,19 +105,14 @@ async def run_connection(
                 state,
                 host=endpoint.host,
                 dialect=endpoint.dialect,
-                model=plan.model,
+                model=plan.target.model,
                 detail=detail,
                 source=session,
             )
         )
 
     async with AsyncExitStack() as stack:
-        endpoint = plan.endpoint
-        if endpoint is None:
-            from rt_tui.mock.server import MockServer
-
-            server = await stack.enter_async_context(MockServer())
-            endpoint = endpoint_for_url(server.ga_url(plan.model))
+        endpoint = await stack.enter_async_context(target_endpoint(plan.target))
         link(LinkState.CONNECTING, endpoint)
         recorder = stack.enter_context(SessionRecorder(plan.log_path, endpoint=endpoint))
         post(RecordingStarted(recorder.path))
@@ -136,8 +128,6 @@ async def run_connection(
         stack.push_async_callback(connection.close)
         stack.callback(session.detach)
         link(LinkState.CONNECTED, endpoint)
-        for event in plan.initial_events:
-            connection.send(event)
         session.attach(connection)
         error = await connection.wait_closed()
         if error is not None:

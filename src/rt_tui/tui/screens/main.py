@@ -7,6 +7,7 @@ the worker's `Session` handle.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -87,10 +88,8 @@ class MainScreen(Screen[None]):
             self.open_settings(notice=target.problem)
             return
         plan = ConnectPlan(
-            endpoint=target.endpoint,
-            model=target.model,
+            target=target,
             log_path=self._log_path(),
-            initial_events=self._initial_events(target.dialect),
         )
         self.dialect = target.dialect
         self.session = Session()
@@ -109,19 +108,27 @@ class MainScreen(Screen[None]):
             exit_on_error=False,
         )
 
-    def _log_path(self) -> Any:
+    def _log_path(self) -> Path:
         from rt_tui.realtime.recorder import new_session_path
 
         if self.context.log_path is not None:
             return self.context.log_path
         return new_session_path(self.context.sessions_dir)
 
-    def _initial_events(self, dialect: Dialect) -> list[dict[str, Any]]:
-        """A session.update at connect, when the user changed anything from the defaults."""
+    def _settings_differ(self, server_session: dict[str, Any]) -> bool:
+        """Whether the user's session settings need a session.update on this server.
+
+        Any change from the app's defaults does; so does the output modality when the
+        server starts with another one (the service defaults to audio, the app to text).
+        """
         settings = self.context.config.session
-        if settings == SessionSettings():
-            return []
-        return [client_events.session_update(settings, dialect)]
+        if settings != SessionSettings():
+            return True
+        modalities = server_session.get("output_modalities") or server_session.get("modalities")
+        server_modality = (
+            "audio" if isinstance(modalities, list) and "audio" in modalities else "text"
+        )
+        return server_modality != settings.output_modality
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
@@ -141,7 +148,13 @@ class MainScreen(Screen[None]):
             return  # Still queued from a session that was replaced.
         frame = message.frame
         self.query_one(EventInspector).add_frame(frame)
+        first_session = self.conversation.session is None
         change = self.conversation.apply(frame)
+        server_session = self.conversation.session
+        if first_session and server_session is not None and self._settings_differ(server_session):
+            self.session.send(
+                client_events.session_update(self.context.config.session, self.dialect)
+            )
         if change:
             self.query_one(ConversationPane).show_change(self.conversation, change)
         if change.totals or change.responses:
