@@ -169,8 +169,9 @@ class MockSession:
     async def _expire(self) -> None:
         assert self.options.max_session_s is not None
         await asyncio.sleep(self.options.max_session_s)
-        minutes = self.options.max_session_s / 60
-        message = f"Your session hit the maximum duration of {minutes:g} minutes."
+        limit = self.options.max_session_s
+        span = f"{limit / 60:g} minutes" if limit >= 60 else f"{limit:g} seconds"
+        message = f"Your session hit the maximum duration of {span}."
         try:
             await self.emit(error_event(MockError("session_expired", message)))
             await self.ws.close(1001, message)

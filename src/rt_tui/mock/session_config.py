@@ -99,6 +99,19 @@ BETA_FIELDS = {
 _AUDIO_FORMATS_BETA = ["pcm16", "g711_ulaw", "g711_alaw"]
 
 
+#: Models a beta session may report (the beta schema allows no others).
+BETA_MODELS = (
+    "gpt-4o-realtime-preview",
+    "gpt-4o-realtime-preview-2024-10-01",
+    "gpt-4o-realtime-preview-2024-12-17",
+    "gpt-4o-realtime-preview-2025-06-03",
+    "gpt-4o-mini-realtime-preview",
+    "gpt-4o-mini-realtime-preview-2024-12-17",
+)
+BETA_FALLBACK_MODEL = "gpt-4o-realtime-preview-2024-12-17"
+"""What a beta session reports for an Azure deployment name (the model behind it)."""
+
+
 def default_session(dialect: Dialect, *, session_id: str, model: str, now: float) -> JsonObject:
     """The session object `session.created` carries, as the service reports its defaults."""
     if dialect is Dialect.GA:
@@ -129,7 +142,7 @@ def default_session(dialect: Dialect, *, session_id: str, model: str, now: float
     return {
         "id": session_id,
         "object": "realtime.session",
-        "model": model,
+        "model": model if model in BETA_MODELS else BETA_FALLBACK_MODEL,
         "modalities": ["text", "audio"],
         "instructions": DEFAULT_INSTRUCTIONS,
         "voice": "alloy",
