@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.inspector import samples
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
@@ -205,20 +206,17 @@ async def test_export_writes_the_view_and_the_whole_log(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: len(app.exports) == 1)
         exported = app.exports[0]
         assert exported.count == len(frames)
-        lines = exported.path.read_text().splitlines()
-        assert [json.loads(line)["data"] for line in lines] == [f.data for f in frames]
-        assert json.loads(lines[0])["direction"] == "sent"
+        records = list(read_log(exported.path))
+        assert [r.data for r in records] == [f.data for f in frames]
+        assert [r.direction for r in records] == [f.direction for f in frames]
         assert exported.path.parent == tmp_path
         assert (exported.path.stat().st_mode & 0o777) == 0o600
         await pilot.press("slash", *"*audio*", "enter")
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
         await pilot.press("x")
         await wait_for(pilot, lambda: len(app.exports) == 2)
-        audio_lines = app.exports[1].path.read_text().splitlines()
-        assert [json.loads(line)["data"] for line in audio_lines] == [
-            frames[5].data,
-            frames[6].data,
-        ]
+        exported_data = [r.data for r in read_log(app.exports[1].path)]
+        assert exported_data == [frames[5].data, frames[6].data]
 
 
 async def test_clear_forgets_frames(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.inspector import samples
 from rt_tui.tui.inspector.detail import audio_placeholder, pretty_frame, row_detail
 from rt_tui.tui.inspector.export import export_path, write_jsonl
@@ -317,19 +318,39 @@ def test_detail_of_non_json_and_binary() -> None:
     assert pretty_frame(b"\x01\x02").body == "01 02"
 
 
-def test_export_writes_full_frames_one_per_line(tmp_path: Path) -> None:
+def test_export_writes_full_frames_in_the_session_log_format(tmp_path: Path) -> None:
     store = FrameStore()
     frames = [samples.audio_delta(4800, 1), samples.text_delta("hi", 2), samples.received(b"\xff")]
     for frame in frames:
         store.append(frame)
     path = export_path(tmp_path, filtered=False, now=0)
     assert write_jsonl(store, range(len(store)), path) == 3
-    records = [json.loads(line) for line in path.read_text().splitlines()]
-    assert records[0]["data"] == frames[0].data
-    assert records[0]["direction"] == "received"
-    assert records[0]["t_ms"] == 1
-    assert records[2] == {**records[2], "data": "/w==", "encoding": "base64"}
+    records = list(read_log(path))
+    assert [r.data for r in records] == [f.data for f in frames]
+    assert [r.t_ms for r in records] == [1, 2, 0]
+    assert records[0].direction is Direction.RECEIVED
+    assert json.loads(path.read_text().splitlines()[-1])["binary"] is True
+    assert (path.stat().st_mode & 0o777) == 0o600
     assert export_path(tmp_path, filtered=False, now=0) != path
+
+
+def test_a_secret_in_a_frame_never_reaches_rows_detail_or_export(tmp_path: Path) -> None:
+    secret = "ek_abcdefghijklmnopqrstuvwxyz012345"
+    store = FrameStore()
+    store.append(
+        samples.received(
+            {
+                "type": "session.created",
+                "session": {"model": "m", "client_secret": {"value": secret, "expires_at": 1}},
+            }
+        )
+    )
+    path = tmp_path / "out.jsonl"
+    write_jsonl(store, [0], path)
+    shown = [store.row(0).summary, row_detail(store, 0).body, str(store.frame_text(0))]
+    assert all(secret not in text for text in shown)
+    assert secret not in path.read_text()
+    assert "***" in row_detail(store, 0).body
 
 
 # -- scale ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from rt_tui.realtime.events import (
     parse_server_frame,
 )
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.recorder import redact_frame_text
 from rt_tui.tui.inspector.summary import (
     base64_decoded_size,
     client_summary,
@@ -51,9 +52,14 @@ class Classified:
 
 
 def wire_text(frame: Frame) -> str | bytes:
-    if frame.data or frame.client_event is None:
+    """The text the inspector keeps for a (non-audio) frame, with any secret redacted, so
+    no key reaches the screen, the clipboard or an export."""
+    if isinstance(frame.data, bytes):
         return frame.data
-    return json.dumps(frame.client_event)
+    text = frame.data
+    if not text and frame.client_event is not None:
+        text = json.dumps(frame.client_event)
+    return redact_frame_text(text)
 
 
 def classify(frame: Frame) -> Classified:

@@ -1,8 +1,11 @@
-"""Export the inspector's frames to a JSONL file, one full frame a line.
+"""Export the inspector's frames to a JSONL file in the session recorder's line format.
 
-Each line is `{"wall_time", "t_ms", "direction", "data"}` where `data` is the frame's
-text exactly as on the wire (audio included in full). A binary frame's `data` is base64
-with `"encoding": "base64"` beside it.
+    {"rt_tui": "session", "version": 1, "wall_time": …, "source": "inspector export", …}
+    {"wall_time": …, "t_ms": …, "direction": "received", "data": "<frame text>"}
+    {"wall_time": …, "t_ms": …, "direction": "sent", "data": "<base64>", "binary": true}
+
+So `rt_tui.realtime.recorder.read_log` reads an export back like any session log. `data`
+is the full frame as the inspector stored it (audio in full, secrets already redacted).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from rt_tui.realtime.recorder import LOG_VERSION, META_MARK
 from rt_tui.tui.inspector.store import FrameStore
 
 
@@ -32,25 +37,36 @@ def export_path(directory: Path, *, filtered: bool, now: float | None = None) ->
 def frame_line(store: FrameStore, i: int) -> str:
     """The JSONL line for frame `i` (no newline)."""
     data = store.frame_text(i)
-    record: dict[str, object] = {
-        "wall_time": store.wall_time(i),
-        "t_ms": store.t_ms(i),
+    record: dict[str, Any] = {
+        "wall_time": round(store.wall_time(i), 6),
+        "t_ms": round(store.t_ms(i), 3),
         "direction": store.direction(i).value,
     }
     if isinstance(data, bytes):
         record["data"] = base64.b64encode(data).decode("ascii")
-        record["encoding"] = "base64"
+        record["binary"] = True
     else:
         record["data"] = data
     return json.dumps(record, ensure_ascii=False)
 
 
-def write_jsonl(store: FrameStore, indices: Iterable[int], path: Path) -> int:
-    """Write frames `indices` to `path` (mode 0600, created fresh); returns how many."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_jsonl(
+    store: FrameStore, indices: Iterable[int], path: Path, *, description: str = ""
+) -> int:
+    """Write frames `indices` to a new file `path` (mode 0600); returns how many."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    meta: dict[str, Any] = {
+        META_MARK: "session",
+        "version": LOG_VERSION,
+        "wall_time": time.time(),
+        "source": "inspector export",
+    }
+    if description:
+        meta["filter"] = description
     count = 0
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(meta) + "\n")
         for i in indices:
             out.write(frame_line(store, i))
             out.write("\n")

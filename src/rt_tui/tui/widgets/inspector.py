@@ -326,10 +326,11 @@ class EventInspector(Vertical):
             directory = sessions_dir()
         path = export_path(directory, filtered=filtered)
         store = self.store
+        description = store.filter.describe() if filtered else ""
 
         def write() -> None:
             try:
-                count = write_jsonl(store, indices, path)
+                count = write_jsonl(store, indices, path, description=description)
             except (OSError, ValueError) as error:
                 reason = error.strerror if isinstance(error, OSError) else str(error)
                 self.app.call_from_thread(
