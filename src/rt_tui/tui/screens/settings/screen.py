@@ -108,97 +108,113 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
                 yield from self._compose_session(session)
             yield Static("", id="settings-status")
             with Horizontal(id="settings-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Apply (ctrl+o)", id="apply", variant="success")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Apply (ctrl+o)", id="apply", variant="success", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
             yield Footer()
 
     def _compose_connection(self, form: ProfileForm) -> Iterable[Widget]:
         yield Static("Connection", classes="section")
         yield profile_row(list(self._profiles), self._current)
-        yield field("profile-name", "Profile name", Input(form.name, id="profile-name"))
+        yield field(
+            "profile-name", "Profile name", Input(form.name, id="profile-name", compact=True)
+        )
         providers = [(provider.value, provider.value) for provider in Provider]
         yield field(
             "provider",
             "Provider",
-            Select(providers, value=form.provider, allow_blank=False, id="provider"),
+            Select(providers, value=form.provider, allow_blank=False, id="provider", compact=True),
         )
         yield field(
             "endpoint",
             "Endpoint",
-            Input(form.endpoint, id="endpoint"),
+            Input(form.endpoint, id="endpoint", compact=True),
             Static("", id="endpoint-preview", classes="hint"),
         )
-        yield field("model", "Model", Input(form.model, id="model"))
-        yield field("api-version", "API version", Input(form.api_version, id="api-version"))
+        yield field("model", "Model", Input(form.model, id="model", compact=True))
+        yield field(
+            "api-version", "API version", Input(form.api_version, id="api-version", compact=True)
+        )
         dialects = [("guess from the URL", AUTO_DIALECT), ("GA", "ga"), ("beta", "beta")]
         yield field(
             "dialect",
             "Dialect",
-            Select(dialects, value=form.dialect, allow_blank=False, id="dialect"),
+            Select(dialects, value=form.dialect, allow_blank=False, id="dialect", compact=True),
         )
         yield field(
             "api-key-env",
             "Key environment variable",
-            Input(form.api_key_env, id="api-key-env"),
+            Input(form.api_key_env, id="api-key-env", compact=True),
             Static("", id="key-status", classes="hint"),
         )
-        yield Checkbox("Keep a key in the config file", form.keep_key, id="keep-key")
+        yield Checkbox("Keep a key in the config file", form.keep_key, id="keep-key", compact=True)
         yield field(
             "api-key",
             "Key to keep in the file",
-            Input(password=True, id="api-key"),
+            Input(password=True, id="api-key", compact=True),
         )
-        yield Checkbox("Verify TLS certificates", form.verify_tls, id="verify-tls")
+        yield Checkbox("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
 
     def _compose_session(self, form: SessionForm) -> Iterable[Widget]:
         yield Static("Session", classes="section")
         yield field(
             "instructions",
             "Instructions (empty: the server's default)",
-            TextArea(form.instructions, id="instructions"),
+            TextArea(form.instructions, id="instructions", compact=True),
         )
         yield field(
             "voice",
             "Voice (empty: the server's default)",
-            Input(form.voice, id="voice", suggester=SuggestFromList(VOICES)),
+            Input(form.voice, id="voice", suggester=SuggestFromList(VOICES), compact=True),
         )
         modalities = [("text", "text"), ("audio", "audio")]
         yield field(
             "output-modality",
             "Output modality",
-            Select(modalities, value=form.output_modality, allow_blank=False, id="output-modality"),
+            Select(
+                modalities,
+                value=form.output_modality,
+                allow_blank=False,
+                id="output-modality",
+                compact=True,
+            ),
         )
         turn_types = [("none (manual commit)", "none"), ("server_vad", "server_vad")]
         turn_types.append(("semantic_vad", "semantic_vad"))
         yield field(
             "turn-type",
             "Turn detection",
-            Select(turn_types, value=form.turn_type, allow_blank=False, id="turn-type"),
+            Select(
+                turn_types, value=form.turn_type, allow_blank=False, id="turn-type", compact=True
+            ),
         )
         yield field(
-            "vad-threshold", "VAD threshold (0 to 1)", Input(form.threshold, id="vad-threshold")
+            "vad-threshold",
+            "VAD threshold (0 to 1)",
+            Input(form.threshold, id="vad-threshold", compact=True),
         )
         yield field(
             "vad-prefix",
             "Prefix padding (ms)",
-            Input(form.prefix_padding_ms, id="vad-prefix"),
+            Input(form.prefix_padding_ms, id="vad-prefix", compact=True),
         )
         yield field(
             "vad-silence",
             "Silence duration (ms)",
-            Input(form.silence_duration_ms, id="vad-silence"),
+            Input(form.silence_duration_ms, id="vad-silence", compact=True),
         )
         yield field(
             "vad-idle",
             "Idle timeout (ms, empty: off)",
-            Input(form.idle_timeout_ms, id="vad-idle"),
+            Input(form.idle_timeout_ms, id="vad-idle", compact=True),
         )
         eagerness = [(level, level) for level in ("auto", "low", "medium", "high")]
         yield field(
             "vad-eagerness",
             "Eagerness",
-            Select(eagerness, value=form.eagerness, allow_blank=False, id="vad-eagerness"),
+            Select(
+                eagerness, value=form.eagerness, allow_blank=False, id="vad-eagerness", compact=True
+            ),
         )
         yield Checkbox(
             "Create a response at the end of a turn", form.create_response, id="vad-create"
@@ -215,23 +231,21 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
                 form.transcription_model,
                 id="transcription-model",
                 suggester=SuggestFromList(TRANSCRIPTION_MODELS),
+                compact=True,
             ),
         )
         yield field(
             "tools",
             "Tools (JSON list of {name, description, parameters})",
-            TextArea(form.tools_json, id="tools", show_line_numbers=True),
+            TextArea(form.tools_json, id="tools", show_line_numbers=True, compact=True),
         )
         yield field(
             "max-tokens",
             "Max output tokens (1 to 4096, or inf)",
-            Input(form.max_output_tokens, id="max-tokens"),
+            Input(form.max_output_tokens, id="max-tokens", compact=True),
         )
 
     def on_mount(self) -> None:
-        # Borderless widgets: one line per field, so the form is usable in 80x24.
-        for widget in self.query("Input, Select, TextArea, Checkbox, Button"):
-            widget.compact = True  # type: ignore[attr-defined]
         self.query_one("#profile", Select).focus()
         self._refresh_visibility()
         self._refresh_hints()
