@@ -96,7 +96,6 @@ class InputAudio:
 
     async def _speech_started(self, audio_start_ms: int) -> None:
         self._turn_item_id = self._session.new_id("item")
-        self._session.interrupt()
         await self._session.emit(
             {
                 "type": "input_audio_buffer.speech_started",
@@ -104,6 +103,7 @@ class InputAudio:
                 "item_id": self._turn_item_id,
             }
         )
+        self._session.interrupt()  # after speech_started, as the service orders them
 
     async def _speech_stopped(self, audio_end_ms: int, detection: JsonObject) -> None:
         item_id = self._turn_item_id or self._session.new_id("item")
