@@ -67,9 +67,13 @@ RESPONSE_FIELDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SessionOptions:
-    """How a mock session behaves (shared by every session of one `MockServer`)."""
+    """How a mock session behaves (shared by every session of one `MockServer`).
+
+    Changes apply to what starts afterwards, e.g. `server.options.delta_delay = 0.05`
+    slows the next responses of every open session.
+    """
 
     delta_delay: float = 0.015
     """Seconds between streamed deltas (0 = as fast as the socket takes them)."""
