@@ -42,10 +42,10 @@ VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse",
 TRANSCRIPTION_MODELS = ["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
 DEFAULT_PROFILE_NAME = "default"
 _ENDPOINT_HINTS = {
-    Provider.OPENAI: "default https://api.openai.com/v1 (or $OPENAI_BASE_URL)",
-    Provider.AZURE: "https://RESOURCE.openai.azure.com or just RESOURCE",
-    Provider.AZURE_PREVIEW: "https://RESOURCE.openai.azure.com or just RESOURCE",
-    Provider.URL: "ws://host:port/v1/realtime?model=… or wss://…",
+    Provider.OPENAI: "default: api.openai.com or $OPENAI_BASE_URL",
+    Provider.AZURE: "RESOURCE or https://RESOURCE.openai.azure.com",
+    Provider.AZURE_PREVIEW: "RESOURCE or https://RESOURCE.openai.azure.com",
+    Provider.URL: "ws://host:port/v1/realtime?model=…",
 }
 
 
@@ -67,6 +67,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     """
 
     DEFAULT_CSS = SETTINGS_CSS
+    AUTO_FOCUS = "#profile"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True, id="settings.save"),
@@ -159,13 +160,24 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         yield Static("Session", classes="section")
         yield field(
             "instructions",
-            "Instructions (empty: the server's default)",
-            TextArea(form.instructions, id="instructions", compact=True),
+            "Instructions",
+            TextArea(
+                form.instructions,
+                id="instructions",
+                placeholder="empty: the server's default instructions",
+                compact=True,
+            ),
         )
         yield field(
             "voice",
-            "Voice (empty: the server's default)",
-            Input(form.voice, id="voice", suggester=SuggestFromList(VOICES), compact=True),
+            "Voice",
+            Input(
+                form.voice,
+                id="voice",
+                placeholder="server default (e.g. marin, alloy)",
+                suggester=SuggestFromList(VOICES),
+                compact=True,
+            ),
         )
         modalities = [("text", "text"), ("audio", "audio")]
         yield field(
@@ -205,8 +217,8 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         )
         yield field(
             "vad-idle",
-            "Idle timeout (ms, empty: off)",
-            Input(form.idle_timeout_ms, id="vad-idle", compact=True),
+            "Idle timeout (ms)",
+            Input(form.idle_timeout_ms, id="vad-idle", placeholder="off", compact=True),
         )
         eagerness = [(level, level) for level in ("auto", "low", "medium", "high")]
         yield field(
@@ -217,36 +229,51 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             ),
         )
         yield Checkbox(
-            "Create a response at the end of a turn", form.create_response, id="vad-create"
+            "Create a response at the end of a turn",
+            form.create_response,
+            id="vad-create",
+            compact=True,
         )
         yield Checkbox(
             "Interrupt the response when the user speaks",
             form.interrupt_response,
             id="vad-interrupt",
+            compact=True,
         )
         yield field(
             "transcription-model",
-            "Input transcription model (empty: off)",
+            "Input transcription",
             Input(
                 form.transcription_model,
                 id="transcription-model",
+                placeholder="off (e.g. whisper-1, gpt-4o-transcribe)",
                 suggester=SuggestFromList(TRANSCRIPTION_MODELS),
                 compact=True,
             ),
         )
         yield field(
             "tools",
-            "Tools (JSON list of {name, description, parameters})",
-            TextArea(form.tools_json, id="tools", show_line_numbers=True, compact=True),
+            "Tools (JSON)",
+            TextArea(
+                form.tools_json,
+                id="tools",
+                placeholder='[{"name": "…", "description": "…", "parameters": {…}}]',
+                show_line_numbers=True,
+                compact=True,
+            ),
         )
         yield field(
             "max-tokens",
-            "Max output tokens (1 to 4096, or inf)",
-            Input(form.max_output_tokens, id="max-tokens", compact=True),
+            "Max output tokens",
+            Input(
+                form.max_output_tokens,
+                id="max-tokens",
+                placeholder="1 to 4096, or inf",
+                compact=True,
+            ),
         )
 
     def on_mount(self) -> None:
-        self.query_one("#profile", Select).focus()
         self._refresh_visibility()
         self._refresh_hints()
 
@@ -415,7 +442,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         profile, _ = build_profile(form, previous, set(), self._env)
         url = endpoint_preview(profile, self._env) if profile is not None else None
         preview = self.query_one("#endpoint-preview", Static)
-        preview.update(f"Connects to {url}" if url else "")
+        preview.update(f"→ {url}" if url else "")
         preview.display = url is not None
 
     def _refresh_profile_select(self) -> None:
