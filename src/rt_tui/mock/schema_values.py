@@ -149,22 +149,35 @@ def _string(schema: JsonObject, name: str) -> str:
 
 
 def _number(schema: JsonObject, *, integer: bool) -> float:
-    low = schema.get("minimum")
-    high = schema.get("maximum")
-    exclusive_low = schema.get("exclusiveMinimum")
-    exclusive_high = schema.get("exclusiveMaximum")
-    value: float = 1
-    if isinstance(low, int | float):
-        value = max(value, low)
-    if isinstance(exclusive_low, int | float) and value <= exclusive_low:
-        value = math.floor(exclusive_low) + 1 if integer else exclusive_low + 0.5
-    if isinstance(high, int | float):
-        value = min(value, high)
-    if isinstance(exclusive_high, int | float) and value >= exclusive_high:
-        value = math.ceil(exclusive_high) - 1 if integer else exclusive_high - 0.5
-    multiple = schema.get("multipleOf")
-    if isinstance(multiple, int | float) and multiple > 0:
-        value = math.ceil(value / multiple) * multiple
+    """1 when the bounds allow it, else the nearest allowed value (the middle if squeezed)."""
+
+    def bound(key: str) -> float | None:
+        value = schema.get(key)
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    low, high = bound("minimum"), bound("maximum")
+    ex_low, ex_high = bound("exclusiveMinimum"), bound("exclusiveMaximum")
+    step = 1.0 if integer else 0.5
+    if ex_low is not None:
+        nudged = math.floor(ex_low) + 1 if integer else ex_low + step
+        low = nudged if low is None else max(low, nudged)
+    if ex_high is not None:
+        nudged = math.ceil(ex_high) - 1 if integer else ex_high - step
+        high = nudged if high is None else min(high, nudged)
     if integer:
-        return math.ceil(value) if isinstance(low, int | float) else math.floor(value)
+        low = None if low is None else math.ceil(low)
+        high = None if high is None else math.floor(high)
+    value: float = 1
+    if low is not None and value < low:
+        value = low
+    if high is not None and value > high:
+        value = high
+    if low is not None and high is not None and low > high:
+        # Exclusive bounds closer than the nudge: take the middle of the open interval.
+        lo = ex_low if ex_low is not None else low
+        hi = ex_high if ex_high is not None else high
+        value = (lo + hi) / 2
+    multiple = bound("multipleOf")
+    if multiple is not None and multiple > 0:
+        value = math.ceil(value / multiple) * multiple
     return value
