@@ -454,3 +454,24 @@ async def test_save_failure_is_one_sentence(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: "cannot be written" in str(status.render()), "error")
         assert status.has_class("-error")
         assert "Traceback" not in screen_text(app)
+
+
+async def test_keyboard_only_tab_to_a_field_and_apply(tmp_path: Path) -> None:
+    app = Host(two_profiles(), tmp_path / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        assert screen.focused is screen.query_one("#profile")
+        voice = screen.query_one("#voice", Input)
+        for _ in range(40):
+            if screen.focused is voice:
+                break
+            await pilot.press("tab")
+        assert screen.focused is voice
+        # The form scrolled to keep the focused field visible in 24 rows.
+        assert voice.region.height == 1
+        assert screen.query_one("#settings-form").region.contains_region(voice.region)
+        await pilot.press("ctrl+u", *"verse", "ctrl+o")
+        outcome = await finished(pilot, app)
+    assert isinstance(outcome, SettingsOutcome)
+    assert outcome.config.session.voice == "verse"
+    assert outcome.apply == "session"
