@@ -310,3 +310,68 @@ async def test_bad_frames_get_the_service_errors_and_the_session_lives_on(ga: Mo
     # Four errors in a row and the session still answers normally.
     cleared = await ga.request({"type": "input_audio_buffer.clear"}, "input_audio_buffer.cleared")
     assert cleared[-1]["type"] == "input_audio_buffer.cleared"
+
+
+@pytest.mark.parametrize(
+    ("patch", "code", "param"),
+    [
+        ({"type": "realtime", "instructions": 5}, "invalid_type", "session.instructions"),
+        ({"type": "realtime", "tracing": "sometimes"}, "invalid_value", "session.tracing"),
+        (
+            {"type": "realtime", "audio": {"input": {"turn_detection": {"threshold": "high"}}}},
+            "invalid_type",
+            "session.audio.input.turn_detection.threshold",
+        ),
+        (
+            {"type": "realtime", "audio": {"input": {"transcription": {"model": 1}}}},
+            "invalid_type",
+            "session.audio.input.transcription.model",
+        ),
+        (
+            {"type": "realtime", "tools": [{"type": "function"}]},
+            "missing_required_parameter",
+            "session.tools[0].name",
+        ),
+    ],
+)
+async def test_ga_wrong_types_are_refused(
+    ga: MockClient, patch: JsonObject, code: str, param: str
+) -> None:
+    error = await expect_error(ga, {"type": "session.update", "session": patch})
+    assert (error["code"], error["param"]) == (code, param)
+
+
+@pytest.mark.parametrize(
+    ("patch", "param"),
+    [
+        ({"voice": 5}, "session.voice"),
+        ({"temperature": "warm"}, "session.temperature"),
+        (
+            {"input_audio_transcription": {"model": "whisper-1", "speed": 2}},
+            "session.input_audio_transcription.speed",
+        ),
+        ({"input_audio_format": "mp3"}, "session.input_audio_format"),
+    ],
+)
+async def test_beta_wrong_types_are_refused(
+    beta: MockClient, patch: JsonObject, param: str
+) -> None:
+    error = await expect_error(beta, {"type": "session.update", "session": patch})
+    assert error["param"] == param
+
+
+@pytest.mark.parametrize(
+    ("response", "param"),
+    [
+        ({"output_modalities": ["text", "audio"]}, "response.output_modalities"),
+        ({"conversation": "sometimes"}, "response.conversation"),
+        ({"max_output_tokens": 0}, "response.max_output_tokens"),
+        ({"instructions": ["a"]}, "response.instructions"),
+        ({"tools": [{"type": "function", "name": ""}]}, "response.tools[0].name"),
+    ],
+)
+async def test_bad_response_overrides_are_refused(
+    ga: MockClient, response: JsonObject, param: str
+) -> None:
+    error = await expect_error(ga, {"type": "response.create", "response": response})
+    assert error["param"] == param

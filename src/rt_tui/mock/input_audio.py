@@ -103,7 +103,7 @@ class InputAudio:
                 "item_id": self._turn_item_id,
             }
         )
-        self._session.interrupt()  # after speech_started, as the service orders them
+        self._session.responses.interrupt()  # after speech_started, as the service orders them
 
     async def _speech_stopped(self, audio_end_ms: int, detection: JsonObject) -> None:
         item_id = self._turn_item_id or self._session.new_id("item")
@@ -120,7 +120,7 @@ class InputAudio:
         del self._buffer[:cut]
         await self._commit(pcm, item_id)
         if detection.get("create_response", True):
-            self._session.start_response()
+            self._session.responses.start()
 
     def _buffer_start(self) -> int:
         return self._appended - len(self._buffer)

@@ -28,8 +28,7 @@ from rt_tui.mock.errors import (
 from rt_tui.mock.ids import IdFactory
 from rt_tui.mock.input_audio import InputAudio
 from rt_tui.mock.items import ItemStore, client_item, item_not_found
-from rt_tui.mock.responder import audio_tokens, count_tokens, plan_reply
-from rt_tui.mock.response_run import ResponseRun, ResponseSpec
+from rt_tui.mock.responses import Responses
 from rt_tui.mock.session_config import SessionConfig, default_session
 from rt_tui.realtime.dialect import Dialect, wire_name
 
@@ -50,20 +49,6 @@ CLIENT_EVENT_FIELDS: dict[str, set[str]] = {
     "response.create": {"response"},
     "response.cancel": {"response_id"},
     "output_audio_buffer.clear": set(),
-}
-_RESPONSE_FIELDS_COMMON = {
-    "instructions",
-    "tools",
-    "tool_choice",
-    "conversation",
-    "input",
-    "metadata",
-}
-RESPONSE_FIELDS = {
-    Dialect.GA: _RESPONSE_FIELDS_COMMON
-    | {"output_modalities", "audio", "max_output_tokens", "prompt", "reasoning"},
-    Dialect.BETA: _RESPONSE_FIELDS_COMMON
-    | {"modalities", "voice", "output_audio_format", "temperature", "max_response_output_tokens"},
 }
 
 
@@ -106,11 +91,8 @@ class MockSession:
         self.conversation_id = ids("conv")
         self.items = ItemStore()
         self.audio_in = InputAudio(self)
-        self.run_in_progress: ResponseRun | None = None
+        self.responses = Responses(self)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._responses = 0
-        self._tokens_used = 0
-        self._last_input = (0, 0)
         self._handlers: dict[str, Callable[[JsonObject], Awaitable[None]]] = {
             "session.update": self._session_update,
             "input_audio_buffer.append": self.audio_in.append,
@@ -120,8 +102,8 @@ class MockSession:
             "conversation.item.retrieve": self._item_retrieve,
             "conversation.item.delete": self._item_delete,
             "conversation.item.truncate": self._item_truncate,
-            "response.create": self._response_create,
-            "response.cancel": self._response_cancel,
+            "response.create": self.responses.create,
+            "response.cancel": self.responses.cancel,
             "output_audio_buffer.clear": self._ignore,
         }
 
@@ -141,7 +123,7 @@ class MockSession:
 
     async def run(self) -> None:
         """Serve the socket until the client leaves (or the session limit ends it)."""
-        limit = self._spawn(self._expire()) if self.options.max_session_s else None
+        limit = self.spawn(self._expire()) if self.options.max_session_s else None
         try:
             await self.emit({"type": "session.created", "session": self.config.data})
             if self.dialect is Dialect.BETA:
@@ -158,13 +140,13 @@ class MockSession:
 
     async def shutdown(self) -> None:
         """Stop any running response; wait for every task this session started."""
-        if self.run_in_progress is not None:
-            self.run_in_progress.cancel("client_cancelled")
+        if self.responses.run_in_progress is not None:
+            self.responses.run_in_progress.cancel("client_cancelled")
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
+    def spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -220,6 +202,16 @@ class MockSession:
             await handler(data)
         except MockError as error:
             await self.emit(error_event(error, client_id))
+        except ConnectionClosed:
+            raise
+        except Exception:  # a bug in the mock: answer as the service does, keep serving
+            log.exception("mock session failed on a client event")
+            failure = MockError(
+                "server_error",
+                "The server had an error while processing your request.",
+                error_type="server_error",
+            )
+            await self.emit(error_event(failure, client_id))
 
     async def _ignore(self, data: JsonObject) -> None:
         """WebRTC/SIP-only events do nothing on a WebSocket."""
@@ -300,154 +292,3 @@ class MockSession:
                 "audio_end_ms": end,
             }
         )
-
-    # --- responses ----------------------------------------------------------------------
-
-    def _active(self) -> ResponseRun | None:
-        run = self.run_in_progress
-        return run if run is not None and run.status == "in_progress" else None
-
-    async def _response_create(self, data: JsonObject) -> None:
-        active = self._active()
-        if active is not None:
-            raise MockError(
-                "conversation_already_has_active_response",
-                f"Conversation already has an active response in progress: "
-                f"{active.response_id}. Wait until the response is finished before "
-                "creating a new one.",
-            )
-        params = data.get("response") or {}
-        if not isinstance(params, dict):
-            raise invalid_type("response", "an object", params)
-        for key in params:
-            if key not in RESPONSE_FIELDS[self.dialect]:
-                raise unknown_parameter(f"response.{key}")
-        self.start_response(params)
-
-    def start_response(self, params: JsonObject | None = None) -> ResponseRun:
-        """Begin streaming a response (after any response still running has finished)."""
-        params = params or {}
-        config = self.config
-        ga = self.dialect is Dialect.GA
-        out_of_band = params.get("conversation") == "none"
-        context = self.items.items
-        if out_of_band and isinstance(params.get("input"), list):
-            context = [i for i in params["input"] if isinstance(i, dict)]
-        tools = params.get("tools") if isinstance(params.get("tools"), list) else None
-        reply = plan_reply(
-            context,
-            tools if tools is not None else config.function_tools,
-            params.get("tool_choice", config.tool_choice),
-            self.items.audio_ms,
-        )
-        modalities_key = "output_modalities" if ga else "modalities"
-        audio_override = params.get("audio", {}).get("output", {}) if ga else params
-        instructions = params.get("instructions", config.data.get("instructions", ""))
-        text_in = count_tokens(str(instructions)) + sum(_item_tokens(i) for i in context)
-        audio_in = sum(audio_tokens(self.items.audio_ms.get(str(i.get("id")), 0)) for i in context)
-        cached_text, cached_audio = (
-            min(self._last_input[0], text_in),
-            min(self._last_input[1], audio_in),
-        )
-        self._last_input = (text_in, audio_in)
-        max_key = "max_output_tokens" if ga else "max_response_output_tokens"
-        spec = ResponseSpec(
-            response_id=self._ids("resp"),
-            reply=reply,
-            audio=config.output_audio(params),
-            modalities=list(params.get(modalities_key) or config.modalities),
-            voice=audio_override.get("voice", config.voice),
-            output_format=(
-                audio_override.get("format", config.output_format)
-                if ga
-                else params.get("output_audio_format", config.output_format)
-            ),
-            max_output_tokens=params.get(max_key, config.max_output_tokens),
-            conversation_id=None if out_of_band else self.conversation_id,
-            metadata=params.get("metadata"),
-            temperature=None if ga else params.get("temperature", config.data.get("temperature")),
-            input_text_tokens=text_in,
-            input_audio_tokens=audio_in,
-            cached_text_tokens=cached_text,
-            cached_audio_tokens=cached_audio,
-        )
-        previous = self._active()
-        previous_done = previous.finished if previous is not None else None
-        run = ResponseRun(
-            self,
-            spec,
-            None if out_of_band else self.items,
-            delay=self.options.delta_delay,
-            after=previous_done,
-        )
-        self.run_in_progress = run
-        self._spawn(self._drive(run))
-        return run
-
-    async def _drive(self, run: ResponseRun) -> None:
-        try:
-            await run.run()
-        except ConnectionClosed:
-            pass
-        except Exception:  # a bug in the mock must not kill the server
-            log.exception("mock response %s failed", run.response_id)
-        finally:
-            run.finished.set()
-
-    def response_finished(self, run: ResponseRun) -> JsonObject:
-        """Count the response against the rate limits; the `rate_limits.updated` event."""
-        self._responses += 1
-        usage = run.usage or {}
-        self._tokens_used += int(usage.get("total_tokens", 0))
-        options = self.options
-        return {
-            "type": "rate_limits.updated",
-            "rate_limits": [
-                {
-                    "name": "requests",
-                    "limit": options.rate_limit_requests,
-                    "remaining": max(0, options.rate_limit_requests - self._responses),
-                    "reset_seconds": 60,
-                },
-                {
-                    "name": "tokens",
-                    "limit": options.rate_limit_tokens,
-                    "remaining": max(0, options.rate_limit_tokens - self._tokens_used),
-                    "reset_seconds": round(60 * self._tokens_used / options.rate_limit_tokens, 3),
-                },
-            ],
-        }
-
-    async def _response_cancel(self, data: JsonObject) -> None:
-        run = self._active()
-        wanted = data.get("response_id")
-        if (
-            run is None
-            or (wanted is not None and wanted != run.response_id)
-            or not run.cancel("client_cancelled")
-        ):
-            raise MockError(
-                "response_cancel_not_active",
-                "Cancellation failed: no active response found.",
-            )
-
-    def interrupt(self) -> None:
-        """Speech started: end the running response if the session says so (barge-in)."""
-        run = self._active()
-        detection = self.config.turn_detection or {}
-        if run is not None and detection.get("interrupt_response", True):
-            run.cancel("turn_detected")
-
-
-def _item_tokens(item: JsonObject) -> int:
-    """Rough text tokens of one item, for usage figures."""
-    total = 0
-    for key in ("arguments", "output"):
-        if isinstance(item.get(key), str):
-            total += count_tokens(item[key])
-    for part in item.get("content") or []:
-        if isinstance(part, dict):
-            for key in ("text", "transcript"):
-                if isinstance(part.get(key), str):
-                    total += count_tokens(part[key])
-    return total

@@ -18,6 +18,7 @@ from rt_tui.mock.errors import (
     missing_parameter,
     unknown_parameter,
 )
+from rt_tui.mock.shapes import BETA_SESSION, GA_SESSION, check_shape, check_tool
 from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
@@ -175,6 +176,9 @@ class SessionConfig:
             if patch is None:
                 raise missing_parameter("session")
             raise invalid_type("session", "an object", patch)
+        check_shape(patch, GA_SESSION if self.dialect is Dialect.GA else BETA_SESSION, "session")
+        for index, tool in enumerate(patch.get("tools") or []):
+            check_tool(tool, f"session.tools[{index}]")
         merged = copy.deepcopy(self.data)
         if self.dialect is Dialect.GA:
             _merge_ga(merged, patch)
@@ -188,7 +192,7 @@ class SessionConfig:
         """Whether a response speaks (audio + transcript) or writes text."""
         key = "output_modalities" if self.dialect is Dialect.GA else "modalities"
         modalities = (override or {}).get(key) or self.data.get(key) or []
-        return "audio" in modalities
+        return isinstance(modalities, list) and "audio" in modalities
 
     @property
     def modalities(self) -> list[str]:
@@ -257,7 +261,6 @@ def _merge_ga(merged: JsonObject, patch: JsonObject) -> None:
                 raise invalid_value("session.output_modalities", value, ["text", "audio"])
             merged[key] = value
         else:
-            _check_common(key, value, "session")
             merged[key] = value
 
 
@@ -302,37 +305,7 @@ def _merge_beta(merged: JsonObject, patch: JsonObject) -> None:
                 raise invalid_value(param, value, _AUDIO_FORMATS_BETA)
             merged[key] = value
         else:
-            _check_common(key, value, "session")
             merged[key] = value
-
-
-def _check_common(key: str, value: object, prefix: str) -> None:
-    """Checks shared by both dialects for the fields the mock acts on."""
-    param = f"{prefix}.{key}"
-    if key == "instructions" and not isinstance(value, str):
-        raise invalid_type(param, "a string", value)
-    if key == "tools":
-        if not isinstance(value, list):
-            raise invalid_type(param, "an array", value)
-        for index, tool in enumerate(value):
-            _check_tool(tool, f"{param}[{index}]")
-
-
-def _check_tool(tool: object, param: str) -> None:
-    if not isinstance(tool, dict):
-        raise invalid_type(param, "an object", tool)
-    if tool.get("type", "function") != "function":
-        return  # MCP tools are stored as sent; the mock never calls them
-    if not isinstance(tool.get("name"), str) or not tool["name"]:
-        raise missing_parameter(f"{param}.name")
-    description = tool.get("description")
-    if isinstance(description, str) and len(description) > 1024:
-        raise MockError(
-            "string_above_max_length",
-            f"Invalid '{param}.description': string too long. Expected a string with maximum "
-            f"length 1024, but got a string with length {len(description)} instead.",
-            f"{param}.description",
-        )
 
 
 def _turn_detection(value: object, param: str, dialect: Dialect) -> JsonObject | None:
