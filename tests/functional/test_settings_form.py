@@ -172,3 +172,17 @@ def test_apply_kind() -> None:
     assert apply_kind(base, other_edited) == "none"
     both = switched.model_copy(update={"session": SessionSettings(voice="ash")})
     assert apply_kind(base, both) == "reconnect"
+
+
+def test_secret_in_an_endpoint_url_is_shown_redacted_and_kept() -> None:
+    url = f"wss://host/v1/realtime?model=m&api-key={KEY}"
+    stored = Profile(provider=Provider.URL, endpoint=url)
+    form = profile_to_form("lab", stored)
+    assert KEY not in form.endpoint
+    assert "api-key=***" in form.endpoint
+    unchanged, _ = build_profile(form, stored, set(), {})
+    assert unchanged is not None
+    assert unchanged.endpoint == url
+    edited, _ = build_profile(replace(form, endpoint="wss://other/x"), stored, set(), {})
+    assert edited is not None
+    assert edited.endpoint == "wss://other/x"

@@ -50,6 +50,7 @@ class HelpHost(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+t", "ring", "Ring the bell"),
+        Binding("ctrl+q", "quit", "Quit"),  # already a system command: not repeated
     ]
     COMMANDS = App.COMMANDS | {ActionsProvider}
 
@@ -114,6 +115,7 @@ async def test_palette_lists_and_runs_bound_actions() -> None:
         assert "Ring the bell" in names
         assert names == sorted(names, key=str.casefold)
         assert len(names) == len(set(names))  # ctrl+r and f5 give one command
+        assert "Quit" not in names
 
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")

@@ -17,6 +17,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+#: Actions Textual's own system commands already list (Quit, Theme, Keys…).
+_SYSTEM_COVERED = frozenset({"quit", "command_palette", "change_theme", "show_help_panel"})
+
 
 @dataclass(frozen=True)
 class BoundAction:
@@ -34,8 +37,8 @@ class BoundAction:
 def bound_actions(screen: Screen[object]) -> list[BoundAction]:
     """Enabled actions bound on `screen` (and its focus chain) and on the app.
 
-    Bindings without a description and system bindings (quit, palette…) are left out:
-    Textual's own system commands cover the latter.
+    Bindings without a description, disabled ones, and those Textual's system commands
+    already offer (quit, palette, theme) are left out.
     """
     app = screen.app
     seen: set[tuple[int, str]] = set()
@@ -43,6 +46,8 @@ def bound_actions(screen: Screen[object]) -> list[BoundAction]:
     for active in screen.active_bindings.values():
         binding: Binding = active.binding
         if not binding.description or binding.system or not active.enabled:
+            continue
+        if binding.action.removeprefix("app.") in _SYSTEM_COVERED:
             continue
         key = (id(active.node), binding.action)
         if key in seen:

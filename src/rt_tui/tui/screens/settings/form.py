@@ -22,7 +22,7 @@ from rt_tui.config import (
     SessionSettings,
 )
 from rt_tui.realtime.dialect import Dialect
-from rt_tui.realtime.endpoints import EndpointError, resolve
+from rt_tui.realtime.endpoints import EndpointError, redact_url, resolve
 
 #: Widget id -> one-sentence problem.
 FieldErrors = dict[str, str]
@@ -118,7 +118,9 @@ def profile_to_form(name: str, profile: Profile) -> ProfileForm:
     return ProfileForm(
         name=name,
         provider=profile.provider.value,
-        endpoint=profile.endpoint or "",
+        # A URL may carry a secret (?api-key=…, user:password@): shown redacted, and
+        # kept as stored for as long as the redacted text is left alone.
+        endpoint=redact_url(profile.endpoint) if profile.endpoint else "",
         model=profile.model,
         api_version=profile.api_version,
         api_key_env=profile.api_key_env or "",
@@ -223,9 +225,12 @@ def build_profile(
         else:
             errors["api-key"] = "Type the key to keep in the file, or untick the box."
 
+    endpoint = form.endpoint.strip() or None
+    if previous is not None and previous.endpoint and endpoint == redact_url(previous.endpoint):
+        endpoint = previous.endpoint
     values: dict[str, Any] = {
         "provider": provider,
-        "endpoint": form.endpoint.strip() or None,
+        "endpoint": endpoint,
         "model": form.model.strip() or Profile().model,
         "api_version": form.api_version.strip() or Profile().api_version,
         "api_key_env": env_name or None,

@@ -456,7 +456,10 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(TextArea.Changed)
-    def _field_changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+    def _field_changed(
+        self, event: Input.Changed | Select.Changed | Checkbox.Changed | TextArea.Changed
+    ) -> None:
+        """Any edit clears that field's error mark and refreshes what depends on it."""
         widget = event.control
         if widget is None or widget.id == "profile":
             return
