@@ -191,6 +191,21 @@ async def test_missing_model_is_fatal_with_close_4000(server: MockServer) -> Non
         assert client.ws.close_reason == "invalid_request_error.missing_model"
 
 
+async def test_beta_header_can_be_refused_as_openai_does_now() -> None:
+    async with MockServer(openai_beta_disabled=True, delta_delay=0) as mock:
+        async with open_client(
+            mock.ga_url(), headers=beta_headers(), skip_greeting=False, dialect=Dialect.BETA
+        ) as client:
+            error = await client.recv()
+            assert error["error"]["code"] == "beta_api_shape_disabled"
+            await client.until_closed()
+            assert client.ws.close_code == 4000
+            assert client.ws.close_reason == "invalid_request_error.beta_api_shape_disabled"
+        # Azure preview still speaks beta.
+        async with open_client(mock.azure_preview_url("d")) as client:
+            assert client.dialect is Dialect.BETA
+
+
 async def test_stop_closes_every_session_and_leaves_no_task() -> None:
     mock = MockServer(delta_delay=0.5)
     await mock.start()

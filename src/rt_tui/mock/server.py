@@ -45,6 +45,10 @@ DEFAULT_MODEL = "gpt-realtime"
 MAX_FRAME_BYTES = 24 * 2**20
 """Room for a 15 MiB audio append once base64 and JSON are added."""
 _SUBPROTOCOL_KEY_PREFIX = "openai-insecure-api-key."
+_BETA_GONE = (
+    "The Realtime API beta shape has been shut down; remove the 'OpenAI-Beta: realtime=v1' "
+    "header to use the GA interface."
+)
 _AZURE_401 = (
     "Access denied due to invalid subscription key or wrong API endpoint. Make sure to "
     "provide a valid key for an active subscription and use a correct regional API "
@@ -74,6 +78,7 @@ class _Route:
     azure: bool
     model: str | None
     key_rejected: bool
+    beta_refused: bool = False
 
 
 def _json_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
@@ -118,7 +123,11 @@ class MockServer:
 
     Use as `async with MockServer() as server:` or call `start()` / `stop()`.
     `delta_delay` is the pause between streamed deltas (0 for tests); `seed` makes ids
-    repeatable; `reject_keys` lists keys to refuse; `require_key` refuses a missing key too.
+    repeatable; `reject_keys` lists keys to refuse; `require_key` refuses a missing key too;
+    `max_session_s` is the session limit (the service's is 60 minutes);
+    `openai_beta_disabled` makes the beta header at the OpenAI path fatal (error
+    `beta_api_shape_disabled`, CLOSE 4000), as the service answers since beta was shut down.
+    `options` (a `SessionOptions`) may be changed while running, e.g. `options.delta_delay`.
     """
 
     def __init__(
@@ -131,6 +140,7 @@ class MockServer:
         delta_delay: float = 0.015,
         seed: int | str | None = None,
         max_session_s: float | None = 3600.0,
+        openai_beta_disabled: bool = False,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.host = host
@@ -139,6 +149,8 @@ class MockServer:
         self.require_key = require_key
         self.options = SessionOptions(delta_delay=delta_delay, max_session_s=max_session_s)
         self.seed = seed
+        self.openai_beta_disabled = openai_beta_disabled
+        """Answer the beta header at `/v1/realtime` as OpenAI does now that beta is shut down."""
         self.wall_clock = wall_clock
         self.handshakes: list[Handshake] = []
         """Every opening handshake seen, oldest first."""
@@ -283,7 +295,8 @@ class MockServer:
         )
         if refusal is not None:
             return refusal
-        self._routes[connection.id] = _Route(dialect, azure, model, rejected)
+        beta_refused = beta and path == OPENAI_GA_PATH and self.openai_beta_disabled
+        self._routes[connection.id] = _Route(dialect, azure, model, rejected, beta_refused)
         return None
 
     # --- sessions -----------------------------------------------------------------------
@@ -299,6 +312,9 @@ class MockServer:
         try:
             if route.key_rejected:
                 await self._fatal(ws, ids, "invalid_api_key", 3000, "Incorrect API key provided.")
+                return
+            if route.beta_refused:
+                await self._fatal(ws, ids, "beta_api_shape_disabled", 4000, _BETA_GONE)
                 return
             if route.model is None and route.dialect is Dialect.GA:
                 await self._fatal(
