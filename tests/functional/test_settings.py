@@ -370,6 +370,14 @@ async def test_add_rename_and_switch_profiles(tmp_path: Path) -> None:
         await wait_for(
             pilot, lambda: screen.query_one("#endpoint-field").has_class("-invalid"), "error"
         )
+        # Switching away from an invalid profile is refused, with the error shown.
+        screen.query_one("#profile", Select).value = "home"
+        await pilot.pause()
+        # (the rename to "lab" is not committed yet either: the chooser keeps the old name)
+        profile_select = screen.query_one("#profile", Select)
+        await wait_for(pilot, lambda: profile_select.value == "profile-2", "revert")
+        assert name_input.value == "lab"
+        assert screen.query_one("#endpoint-field").has_class("-invalid")
         await set_input(pilot, "endpoint", "ws://127.0.0.1:9000/v1/realtime?model=m")
         await pilot.press("ctrl+s")
         await wait_for(pilot, path.exists, "the config file")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import SecretStr
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Footer, Input, Static
 
 from rt_tui.config import Config, Profile, Provider, SessionSettings
+from rt_tui.tui.screens.help import HelpScreen
 from rt_tui.tui.screens.settings import SettingsScreen
 
 NOTICE = "No profile or API key found: pick a provider and fill in the endpoint and key."
@@ -78,3 +80,34 @@ def test_settings_field_errors_100x40(snap_compare) -> None:
     assert snap_compare(
         SettingsHost(azure_config()), terminal_size=(100, 40), run_before=break_fields
     )
+
+
+class HelpHost(App[None]):
+    """A stand-in main screen with a few keys, then the help screen over it."""
+
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("f2", "settings", "Settings"),
+        Binding("ctrl+r", "reconnect", "Reconnect"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("main screen")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_help()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+
+def test_help_80x24(snap_compare) -> None:
+    async def help_open(pilot: Pilot[None]) -> None:
+        for _ in range(100):
+            if isinstance(pilot.app.screen, HelpScreen):
+                break
+            await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(HelpHost(), terminal_size=(80, 24), run_before=help_open)
