@@ -8,6 +8,8 @@ import wave
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rt_tui.realtime import audio
 from rt_tui.realtime.audio import (
@@ -133,3 +135,44 @@ def test_read_wav_errors_are_one_sentence(tmp_path: Path) -> None:
         assert "\n" not in message
         assert "Traceback" not in message
         assert path.name in message
+
+
+def test_resample_changes_length_not_level() -> None:
+    pcm = tone(440, 500)
+    low = audio.resample(pcm, SAMPLE_RATE, 8_000)
+    assert len(low) == len(pcm) // 3
+    assert rms(low) == pytest.approx(rms(pcm), rel=0.03)
+    assert audio.resample(pcm, SAMPLE_RATE, SAMPLE_RATE) == pcm
+    with pytest.raises(ValueError, match="positive"):
+        audio.resample(pcm, 0, 8_000)
+
+
+def test_g711_reference_values() -> None:
+    pcm = struct.pack("<3h", 0, 1000, -1000)
+    assert audio.ulaw_encode(pcm) == bytes([0xFF, 0xCE, 0x4E])
+    assert audio.alaw_encode(pcm) == bytes([0xD5, 0xFA, 0x7A])
+    assert struct.unpack("<3h", audio.ulaw_decode(bytes([0xFF, 0xCE, 0x4E]))) == (0, 988, -988)
+    assert struct.unpack("<3h", audio.alaw_decode(bytes([0xD5, 0xFA, 0x7A]))) == (8, 1008, -1008)
+
+
+def test_g711_codes_survive_a_round_trip() -> None:
+    codes = bytes(range(256))
+    assert audio.alaw_encode(audio.alaw_decode(codes)) == codes
+    # mu-law has two zeros (0x7F and 0xFF); every other code maps back to itself.
+    back = audio.ulaw_encode(audio.ulaw_decode(codes))
+    assert [b for b, c in zip(back, codes, strict=True) if b != c] == [0xFF]
+
+
+@given(st.lists(st.integers(-32768, 32767), min_size=1, max_size=200))
+def test_g711_error_stays_within_the_quantisation_step(samples: list[int]) -> None:
+    pcm = struct.pack(f"<{len(samples)}h", *samples)
+    for encode, decode in [
+        (audio.ulaw_encode, audio.ulaw_decode),
+        (audio.alaw_encode, audio.alaw_decode),
+    ]:
+        back = struct.unpack(f"<{len(samples)}h", decode(encode(pcm)))
+        for original, decoded in zip(samples, back, strict=True):
+            # Logarithmic steps: the error is about 1/32 of the magnitude; both laws clip
+            # a little below full scale.
+            limit = 700 if abs(original) > 32_000 else max(abs(original) // 16, 16)
+            assert abs(original - decoded) <= limit

@@ -107,12 +107,12 @@ def _to_mono16(frames: bytes, channels: int, width: int) -> array[int]:
     return mono
 
 
-def _resample(samples: array[int], rate: int) -> array[int]:
-    """Linear resampling of mono samples from `rate` to 24 kHz."""
-    if rate == SAMPLE_RATE or not samples:
+def _resample(samples: array[int], rate: int, to_rate: int = SAMPLE_RATE) -> array[int]:
+    """Linear resampling of mono samples from `rate` to `to_rate` (24 kHz by default)."""
+    if rate == to_rate or not samples:
         return samples
-    count = max(1, round(len(samples) * SAMPLE_RATE / rate))
-    ratio = rate / SAMPLE_RATE
+    count = max(1, round(len(samples) * to_rate / rate))
+    ratio = rate / to_rate
     last = len(samples) - 1
     out = array("h", bytes(count * SAMPLE_WIDTH))
     for i in range(count):
@@ -122,6 +122,13 @@ def _resample(samples: array[int], rate: int) -> array[int]:
         frac = pos - left
         out[i] = round(samples[left] + (samples[right] - samples[left]) * frac)
     return out
+
+
+def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
+    """Mono PCM16 at `from_rate` Hz converted to `to_rate` Hz (linear interpolation)."""
+    if from_rate < 1 or to_rate < 1:
+        raise ValueError("resample() needs positive sample rates.")
+    return _pcm(_resample(_samples(pcm), from_rate, to_rate))
 
 
 def read_wav(path: Path | str) -> bytes:
@@ -160,3 +167,97 @@ def write_wav(path: Path | str, pcm: bytes) -> None:
         wav.setsampwidth(SAMPLE_WIDTH)
         wav.setframerate(SAMPLE_RATE)
         wav.writeframes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])
+
+
+# --- G.711 (the `g711_ulaw` / `g711_alaw` beta formats, GA `audio/pcmu` / `audio/pcma`) -------
+# 8 kHz, one byte a sample. Encoders and decoders follow the ITU reference (Sun's g711.c).
+
+G711_RATE = 8_000
+"""G.711 audio is 8 kHz by definition (the formats carry no rate)."""
+_ULAW_BIAS = 0x84
+_ULAW_CLIP = 8159
+
+
+def _ulaw_byte(sample: int) -> int:
+    value = sample >> 2
+    mask = 0xFF
+    if value < 0:
+        value, mask = -value, 0x7F
+    value = min(value, _ULAW_CLIP) + (_ULAW_BIAS >> 2)
+    segment = max(0, value.bit_length() - 6)
+    if segment >= 8:
+        return 0x7F ^ mask
+    return ((segment << 4) | ((value >> (segment + 1)) & 0x0F)) ^ mask
+
+
+def _alaw_byte(sample: int) -> int:
+    value = sample >> 3
+    mask = 0xD5
+    if value < 0:
+        value, mask = -value - 1, 0x55
+    segment = max(0, value.bit_length() - 5)
+    if segment >= 8:
+        return 0x7F ^ mask
+    quantised = (value >> 1) if segment < 2 else (value >> segment)
+    return ((segment << 4) | (quantised & 0x0F)) ^ mask
+
+
+def _ulaw_sample(byte: int) -> int:
+    inverted = ~byte & 0xFF
+    magnitude = (((inverted & 0x0F) << 3) + _ULAW_BIAS) << ((inverted & 0x70) >> 4)
+    return _ULAW_BIAS - magnitude if inverted & 0x80 else magnitude - _ULAW_BIAS
+
+
+def _alaw_sample(byte: int) -> int:
+    value = byte ^ 0x55
+    magnitude = (value & 0x0F) << 4
+    segment = (value & 0x70) >> 4
+    if segment == 0:
+        magnitude += 8
+    else:
+        magnitude = (magnitude + 0x108) << (segment - 1)
+    return magnitude if value & 0x80 else -magnitude
+
+
+@lru_cache(maxsize=2)
+def _encode_table(law: str) -> bytes:
+    """G.711 byte for every 16-bit sample, indexed by the sample's unsigned bit pattern."""
+    encode = _ulaw_byte if law == "ulaw" else _alaw_byte
+    return bytes(encode(i - 65536 if i >= 32768 else i) for i in range(65536))
+
+
+@lru_cache(maxsize=2)
+def _decode_table(law: str) -> bytes:
+    """PCM16 little-endian bytes for each of the 256 G.711 codes, one after another."""
+    decode = _ulaw_sample if law == "ulaw" else _alaw_sample
+    return _pcm(array("h", (decode(b) for b in range(256))))
+
+
+def _g711_encode(pcm: bytes, law: str) -> bytes:
+    table = _encode_table(law)
+    return bytes(table[s & 0xFFFF] for s in _samples(pcm))
+
+
+def _g711_decode(data: bytes, law: str) -> bytes:
+    table = _decode_table(law)
+    return b"".join(table[2 * b : 2 * b + 2] for b in data)
+
+
+def ulaw_encode(pcm: bytes) -> bytes:
+    """PCM16 samples as G.711 mu-law bytes (same rate; resample to 8 kHz first for the API)."""
+    return _g711_encode(pcm, "ulaw")
+
+
+def ulaw_decode(data: bytes) -> bytes:
+    """G.711 mu-law bytes as PCM16 samples (same rate)."""
+    return _g711_decode(data, "ulaw")
+
+
+def alaw_encode(pcm: bytes) -> bytes:
+    """PCM16 samples as G.711 A-law bytes (same rate; resample to 8 kHz first for the API)."""
+    return _g711_encode(pcm, "alaw")
+
+
+def alaw_decode(data: bytes) -> bytes:
+    """G.711 A-law bytes as PCM16 samples (same rate)."""
+    return _g711_decode(data, "alaw")
