@@ -10,6 +10,7 @@ import pytest
 from mock_client import MockClient, beta_headers, open_client
 
 from rt_tui.mock import MockServer
+from rt_tui.realtime import audio
 from rt_tui.realtime.audio import silence, tone
 from rt_tui.realtime.dialect import Dialect
 
@@ -162,3 +163,47 @@ async def test_speech_interrupts_a_running_response() -> None:
     final = events[-1]["response"]
     assert final["status"] == "cancelled"
     assert final["status_details"]["reason"] == "turn_detected"
+
+
+@pytest.mark.parametrize(
+    ("dialect", "session", "law"),
+    [
+        (
+            Dialect.GA,
+            {
+                "type": "realtime",
+                "audio": {
+                    "input": {"format": {"type": "audio/pcmu"}},
+                    "output": {"format": {"type": "audio/pcma"}},
+                },
+            },
+            ("ulaw", "alaw"),
+        ),
+        (
+            Dialect.BETA,
+            {"input_audio_format": "g711_alaw", "output_audio_format": "g711_ulaw"},
+            ("alaw", "ulaw"),
+        ),
+    ],
+)
+async def test_g711_sessions_hear_and_speak_g711(
+    server: MockServer, dialect: Dialect, session: JsonObject, law: tuple[str, str]
+) -> None:
+    encoders = {"ulaw": audio.ulaw_encode, "alaw": audio.alaw_encode}
+    decoders = {"ulaw": audio.ulaw_decode, "alaw": audio.alaw_decode}
+    speech = audio.resample(silence(300) + tone(300, 600) + silence(400), 24_000, 8_000)
+    async with connect(server, dialect) as client:
+        await update(client, session)
+        wire = encoders[law[0]](speech)
+        for start in range(0, len(wire), 160):  # 20 ms of 8 kHz G.711
+            await client.send(append(wire[start : start + 160]))
+        events = await client.until("rate_limits.updated")
+    stopped = next(e for e in events if e["type"] == "input_audio_buffer.speech_stopped")
+    assert stopped["audio_end_ms"] == 900 + 200
+    delta_type = "response.output_audio.delta" if dialect is Dialect.GA else "response.audio.delta"
+    spoken = b"".join(base64.b64decode(e["delta"]) for e in events if e["type"] == delta_type)
+    pcm8k = decoders[law[1]](spoken)
+    assert len(spoken) * 2 == len(pcm8k)  # one byte a sample
+    assert audio.rms(pcm8k) > 0.05
+    final = next(e for e in events if e["type"] == "response.done")["response"]
+    assert final["usage"]["output_token_details"]["audio_tokens"] > 0

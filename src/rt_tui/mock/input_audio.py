@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rt_tui.mock.errors import MockError, missing_parameter
+from rt_tui.mock.formats import from_wire
 from rt_tui.mock.items import decode_audio
 from rt_tui.mock.responder import transcript_for, words
 from rt_tui.mock.session_config import SEMANTIC_SILENCE_MS
@@ -45,7 +46,7 @@ class InputAudio:
     async def append(self, data: JsonObject) -> None:
         if "audio" not in data:
             raise missing_parameter("audio")
-        pcm = decode_audio(data["audio"], "audio")
+        pcm = from_wire(decode_audio(data["audio"], "audio"), self._session.config.input_format)
         self._buffer += pcm
         self._appended += len(pcm)
         detection = self._session.config.turn_detection

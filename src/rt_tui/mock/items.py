@@ -19,6 +19,7 @@ from rt_tui.mock.errors import (
     missing_parameter,
     unknown_parameter,
 )
+from rt_tui.mock.formats import from_wire
 from rt_tui.realtime.audio import duration_ms
 from rt_tui.realtime.dialect import Dialect
 
@@ -126,7 +127,7 @@ def item_not_found(item_id: object) -> MockError:
 
 
 def client_item(
-    raw: object, dialect: Dialect, new_id: Callable[[str], str]
+    raw: object, dialect: Dialect, new_id: Callable[[str], str], input_format: object = None
 ) -> tuple[JsonObject, float]:
     """The server's copy of an item sent in `conversation.item.create`, and its audio length.
 
@@ -156,7 +157,7 @@ def client_item(
             raise invalid_value("item.role", role, _ROLES)
         item["status"] = "completed"
         item["role"] = role
-        item["content"], audio = _content(raw.get("content"), dialect, role)
+        item["content"], audio = _content(raw.get("content"), dialect, role, input_format)
     elif kind == "function_call":
         for key in ("name", "arguments"):
             if not isinstance(raw.get(key), str):
@@ -177,7 +178,9 @@ def client_item(
     return item, audio
 
 
-def _content(raw: object, dialect: Dialect, role: str) -> tuple[list[JsonObject], float]:
+def _content(
+    raw: object, dialect: Dialect, role: str, input_format: object
+) -> tuple[list[JsonObject], float]:
     if raw is None:
         raise missing_parameter("item.content")
     if not isinstance(raw, list):
@@ -194,7 +197,7 @@ def _content(raw: object, dialect: Dialect, role: str) -> tuple[list[JsonObject]
             raise invalid_value(f"{param}.type", kind, allowed)
         clean = copy.deepcopy(part)
         if kind == "input_audio":
-            pcm = decode_audio(clean.pop("audio", ""), f"{param}.audio")
+            pcm = from_wire(decode_audio(clean.pop("audio", ""), f"{param}.audio"), input_format)
             audio += duration_ms(pcm)
             clean.setdefault("transcript", None)
         content.append(clean)

@@ -16,6 +16,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from rt_tui.mock.formats import law_of, spoken
 from rt_tui.mock.items import ItemStore
 from rt_tui.mock.responder import (
     Reply,
@@ -178,9 +179,9 @@ class ResponseRun:
                     break
             sent.append(word)
             if audio:
-                pcm = speak(word)
-                self._out.audio_ms += duration_ms(pcm)
-                delta = base64.b64encode(pcm).decode("ascii")
+                self._out.audio_ms += duration_ms(speak(word))
+                wire = spoken(word, law_of(self.spec.output_format))
+                delta = base64.b64encode(wire).decode("ascii")
                 await self._emit("response.output_audio.delta", **where, delta=delta)
                 await self._emit("response.output_audio_transcript.delta", **where, delta=word)
             else:

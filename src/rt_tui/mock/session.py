@@ -238,7 +238,9 @@ class MockSession:
             )
 
     async def _item_create(self, data: JsonObject) -> None:
-        item, audio_ms = client_item(data.get("item"), self.dialect, self._ids)
+        item, audio_ms = client_item(
+            data.get("item"), self.dialect, self._ids, self.config.input_format
+        )
         previous = data.get("previous_item_id")
         if previous is not None and not isinstance(previous, str):
             raise invalid_type("previous_item_id", "a string", previous)

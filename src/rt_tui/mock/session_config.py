@@ -222,6 +222,12 @@ class SessionConfig:
         return self.data.get("voice")
 
     @property
+    def input_format(self) -> Any:
+        if self.dialect is Dialect.GA:
+            return self.data.get("audio", {}).get("input", {}).get("format")
+        return self.data.get("input_audio_format")
+
+    @property
     def output_format(self) -> Any:
         if self.dialect is Dialect.GA:
             return self.data.get("audio", {}).get("output", {}).get("format")
