@@ -6,7 +6,7 @@ piece of I/O is `save_config`, because the screen itself saves when the user ask
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -16,13 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from rt_tui.config import Config, ConfigError, Profile, Provider, save_config
+from rt_tui.tui.screens.settings.fields import ENDPOINT_HINTS, connection_fields, session_fields
 from rt_tui.tui.screens.settings.form import (
-    AUTO_DIALECT,
     TURN_PARAMS,
     ApplyKind,
     FieldErrors,
@@ -36,17 +35,9 @@ from rt_tui.tui.screens.settings.form import (
     profile_to_form,
     session_to_form,
 )
-from rt_tui.tui.screens.settings.layout import SETTINGS_CSS, field, profile_row
+from rt_tui.tui.screens.settings.layout import SETTINGS_CSS
 
-VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
-TRANSCRIPTION_MODELS = ["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
 DEFAULT_PROFILE_NAME = "default"
-_ENDPOINT_HINTS = {
-    Provider.OPENAI: "default: api.openai.com or $OPENAI_BASE_URL",
-    Provider.AZURE: "RESOURCE or https://RESOURCE.openai.azure.com",
-    Provider.AZURE_PREVIEW: "RESOURCE or https://RESOURCE.openai.azure.com",
-    Provider.URL: "ws://host:port/v1/realtime?model=…",
-}
 
 
 @dataclass(frozen=True)
@@ -55,8 +46,8 @@ class SettingsOutcome:
 
     config: Config
     apply: ApplyKind
-    """"reconnect": the active profile changed; "session": only session settings
-    changed (send a session.update); "none": nothing for the live session to do."""
+    """What the live session must do: "reconnect" (the active profile changed),
+    "session" (only session settings changed: send a session.update) or "none"."""
 
 
 class SettingsScreen(ModalScreen[SettingsOutcome | None]):
@@ -105,173 +96,14 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             if self._notice:
                 yield Static(self._notice, id="settings-notice")
             with VerticalScroll(id="settings-form"):
-                yield from self._compose_connection(profile)
-                yield from self._compose_session(session)
+                yield from connection_fields(profile, list(self._profiles), self._current)
+                yield from session_fields(session)
             yield Static("", id="settings-status")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Apply (ctrl+o)", id="apply", variant="success", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
             yield Footer()
-
-    def _compose_connection(self, form: ProfileForm) -> Iterable[Widget]:
-        yield Static("Connection", classes="section")
-        yield profile_row(list(self._profiles), self._current)
-        yield field(
-            "profile-name", "Profile name", Input(form.name, id="profile-name", compact=True)
-        )
-        providers = [(provider.value, provider.value) for provider in Provider]
-        yield field(
-            "provider",
-            "Provider",
-            Select(providers, value=form.provider, allow_blank=False, id="provider", compact=True),
-        )
-        yield field(
-            "endpoint",
-            "Endpoint",
-            Input(form.endpoint, id="endpoint", compact=True),
-            Static("", id="endpoint-preview", classes="hint"),
-        )
-        yield field("model", "Model", Input(form.model, id="model", compact=True))
-        yield field(
-            "api-version", "API version", Input(form.api_version, id="api-version", compact=True)
-        )
-        dialects = [("guess from the URL", AUTO_DIALECT), ("GA", "ga"), ("beta", "beta")]
-        yield field(
-            "dialect",
-            "Dialect",
-            Select(dialects, value=form.dialect, allow_blank=False, id="dialect", compact=True),
-        )
-        yield field(
-            "api-key-env",
-            "Key environment variable",
-            Input(form.api_key_env, id="api-key-env", compact=True),
-            Static("", id="key-status", classes="hint"),
-        )
-        yield Checkbox("Keep a key in the config file", form.keep_key, id="keep-key", compact=True)
-        yield field(
-            "api-key",
-            "Key to keep in the file",
-            Input(password=True, id="api-key", compact=True),
-        )
-        yield Checkbox("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
-
-    def _compose_session(self, form: SessionForm) -> Iterable[Widget]:
-        yield Static("Session", classes="section")
-        yield field(
-            "instructions",
-            "Instructions",
-            TextArea(
-                form.instructions,
-                id="instructions",
-                placeholder="empty: the server's default instructions",
-                compact=True,
-            ),
-        )
-        yield field(
-            "voice",
-            "Voice",
-            Input(
-                form.voice,
-                id="voice",
-                placeholder="server default (e.g. marin, alloy)",
-                suggester=SuggestFromList(VOICES),
-                compact=True,
-            ),
-        )
-        modalities = [("text", "text"), ("audio", "audio")]
-        yield field(
-            "output-modality",
-            "Output modality",
-            Select(
-                modalities,
-                value=form.output_modality,
-                allow_blank=False,
-                id="output-modality",
-                compact=True,
-            ),
-        )
-        turn_types = [("none (manual commit)", "none"), ("server_vad", "server_vad")]
-        turn_types.append(("semantic_vad", "semantic_vad"))
-        yield field(
-            "turn-type",
-            "Turn detection",
-            Select(
-                turn_types, value=form.turn_type, allow_blank=False, id="turn-type", compact=True
-            ),
-        )
-        yield field(
-            "vad-threshold",
-            "VAD threshold (0 to 1)",
-            Input(form.threshold, id="vad-threshold", compact=True),
-        )
-        yield field(
-            "vad-prefix",
-            "Prefix padding (ms)",
-            Input(form.prefix_padding_ms, id="vad-prefix", compact=True),
-        )
-        yield field(
-            "vad-silence",
-            "Silence duration (ms)",
-            Input(form.silence_duration_ms, id="vad-silence", compact=True),
-        )
-        yield field(
-            "vad-idle",
-            "Idle timeout (ms)",
-            Input(form.idle_timeout_ms, id="vad-idle", placeholder="off", compact=True),
-        )
-        eagerness = [(level, level) for level in ("auto", "low", "medium", "high")]
-        yield field(
-            "vad-eagerness",
-            "Eagerness",
-            Select(
-                eagerness, value=form.eagerness, allow_blank=False, id="vad-eagerness", compact=True
-            ),
-        )
-        yield Checkbox(
-            "Create a response at the end of a turn",
-            form.create_response,
-            id="vad-create",
-            compact=True,
-        )
-        yield Checkbox(
-            "Interrupt the response when the user speaks",
-            form.interrupt_response,
-            id="vad-interrupt",
-            compact=True,
-        )
-        yield field(
-            "transcription-model",
-            "Input transcription",
-            Input(
-                form.transcription_model,
-                id="transcription-model",
-                placeholder="off (e.g. whisper-1, gpt-4o-transcribe)",
-                suggester=SuggestFromList(TRANSCRIPTION_MODELS),
-                compact=True,
-            ),
-        )
-        yield field(
-            "tools",
-            "Tools (JSON)",
-            TextArea(
-                form.tools_json,
-                id="tools",
-                placeholder='[{"name": "…", "description": "…", "parameters": {…}}]',
-                show_line_numbers=True,
-                compact=True,
-            ),
-        )
-        yield field(
-            "max-tokens",
-            "Max output tokens",
-            Input(
-                form.max_output_tokens,
-                id="max-tokens",
-                placeholder="1 to 4096, or inf",
-                compact=True,
-            ),
-        )
 
     def on_mount(self) -> None:
         self._refresh_visibility()
@@ -415,7 +247,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self.query_one("#api-version-field").display = provider is Provider.AZURE_PREVIEW
         self.query_one("#dialect-field").display = provider is Provider.URL
         self.query_one("#model-field Label", Label).update("Deployment" if azure else "Model")
-        self.query_one("#endpoint", Input).placeholder = _ENDPOINT_HINTS[provider]
+        self.query_one("#endpoint", Input).placeholder = ENDPOINT_HINTS[provider]
         self.query_one("#api-key-field").display = self._checked("keep-key")
         stored = self._profiles[self._current].api_key is not None
         self.query_one("#api-key", Input).placeholder = (

@@ -1,0 +1,181 @@
+"""The widgets of the settings form, built from form values (no behaviour here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
+
+from rt_tui.config import Provider
+from rt_tui.tui.screens.settings.form import AUTO_DIALECT, ProfileForm, SessionForm
+from rt_tui.tui.screens.settings.layout import field, profile_row
+
+VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
+TRANSCRIPTION_MODELS = ["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
+ENDPOINT_HINTS = {
+    Provider.OPENAI: "default: api.openai.com or $OPENAI_BASE_URL",
+    Provider.AZURE: "RESOURCE or https://RESOURCE.openai.azure.com",
+    Provider.AZURE_PREVIEW: "RESOURCE or https://RESOURCE.openai.azure.com",
+    Provider.URL: "ws://host:port/v1/realtime?model=…",
+}
+
+
+def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iterable[Widget]:
+    """The connection half of the form, filled from `form`."""
+    yield Static("Connection", classes="section")
+    yield profile_row(names, current)
+    yield field("profile-name", "Profile name", Input(form.name, id="profile-name", compact=True))
+    providers = [(provider.value, provider.value) for provider in Provider]
+    yield field(
+        "provider",
+        "Provider",
+        Select(providers, value=form.provider, allow_blank=False, id="provider", compact=True),
+    )
+    yield field(
+        "endpoint",
+        "Endpoint",
+        Input(form.endpoint, id="endpoint", compact=True),
+        Static("", id="endpoint-preview", classes="hint"),
+    )
+    yield field("model", "Model", Input(form.model, id="model", compact=True))
+    yield field(
+        "api-version", "API version", Input(form.api_version, id="api-version", compact=True)
+    )
+    dialects = [("guess from the URL", AUTO_DIALECT), ("GA", "ga"), ("beta", "beta")]
+    yield field(
+        "dialect",
+        "Dialect",
+        Select(dialects, value=form.dialect, allow_blank=False, id="dialect", compact=True),
+    )
+    yield field(
+        "api-key-env",
+        "Key environment variable",
+        Input(form.api_key_env, id="api-key-env", compact=True),
+        Static("", id="key-status", classes="hint"),
+    )
+    yield Checkbox("Keep a key in the config file", form.keep_key, id="keep-key", compact=True)
+    yield field(
+        "api-key",
+        "Key to keep in the file",
+        Input(password=True, id="api-key", compact=True),
+    )
+    yield Checkbox("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
+
+
+def session_fields(form: SessionForm) -> Iterable[Widget]:
+    """The session half of the form, filled from `form`."""
+    yield Static("Session", classes="section")
+    yield field(
+        "instructions",
+        "Instructions",
+        TextArea(
+            form.instructions,
+            id="instructions",
+            placeholder="empty: the server's default instructions",
+            compact=True,
+        ),
+    )
+    yield field(
+        "voice",
+        "Voice",
+        Input(
+            form.voice,
+            id="voice",
+            placeholder="server default (e.g. marin, alloy)",
+            suggester=SuggestFromList(VOICES),
+            compact=True,
+        ),
+    )
+    modalities = [("text", "text"), ("audio", "audio")]
+    yield field(
+        "output-modality",
+        "Output modality",
+        Select(
+            modalities,
+            value=form.output_modality,
+            allow_blank=False,
+            id="output-modality",
+            compact=True,
+        ),
+    )
+    turn_types = [("none (manual commit)", "none"), ("server_vad", "server_vad")]
+    turn_types.append(("semantic_vad", "semantic_vad"))
+    yield field(
+        "turn-type",
+        "Turn detection",
+        Select(turn_types, value=form.turn_type, allow_blank=False, id="turn-type", compact=True),
+    )
+    yield field(
+        "vad-threshold",
+        "VAD threshold (0 to 1)",
+        Input(form.threshold, id="vad-threshold", compact=True),
+    )
+    yield field(
+        "vad-prefix",
+        "Prefix padding (ms)",
+        Input(form.prefix_padding_ms, id="vad-prefix", compact=True),
+    )
+    yield field(
+        "vad-silence",
+        "Silence duration (ms)",
+        Input(form.silence_duration_ms, id="vad-silence", compact=True),
+    )
+    yield field(
+        "vad-idle",
+        "Idle timeout (ms)",
+        Input(form.idle_timeout_ms, id="vad-idle", placeholder="off", compact=True),
+    )
+    eagerness = [(level, level) for level in ("auto", "low", "medium", "high")]
+    yield field(
+        "vad-eagerness",
+        "Eagerness",
+        Select(
+            eagerness, value=form.eagerness, allow_blank=False, id="vad-eagerness", compact=True
+        ),
+    )
+    yield Checkbox(
+        "Create a response at the end of a turn",
+        form.create_response,
+        id="vad-create",
+        compact=True,
+    )
+    yield Checkbox(
+        "Interrupt the response when the user speaks",
+        form.interrupt_response,
+        id="vad-interrupt",
+        compact=True,
+    )
+    yield field(
+        "transcription-model",
+        "Input transcription",
+        Input(
+            form.transcription_model,
+            id="transcription-model",
+            placeholder="off (e.g. whisper-1, gpt-4o-transcribe)",
+            suggester=SuggestFromList(TRANSCRIPTION_MODELS),
+            compact=True,
+        ),
+    )
+    yield field(
+        "tools",
+        "Tools (JSON)",
+        TextArea(
+            form.tools_json,
+            id="tools",
+            placeholder='[{"name": "…", "description": "…", "parameters": {…}}]',
+            show_line_numbers=True,
+            compact=True,
+        ),
+    )
+    yield field(
+        "max-tokens",
+        "Max output tokens",
+        Input(
+            form.max_output_tokens,
+            id="max-tokens",
+            placeholder="1 to 4096, or inf",
+            compact=True,
+        ),
+    )
