@@ -481,3 +481,31 @@ async def test_keyboard_only_tab_to_a_field_and_apply(tmp_path: Path) -> None:
     assert isinstance(outcome, SettingsOutcome)
     assert outcome.config.session.voice == "verse"
     assert outcome.apply == "session"
+
+
+async def test_through_the_real_app(tmp_path: Path) -> None:
+    """f2 opens settings over the main screen; Apply hands the config to the app."""
+    from rt_tui.tui.app import make_app
+
+    path = tmp_path / "config.toml"
+    app = make_app(
+        config=two_profiles(),
+        config_path=path,
+        env={"AZURE_OPENAI_API_KEY": ENV_KEY},
+        sessions_dir=tmp_path / "sessions",
+        connect=False,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
+        await pilot.press("f2")
+        await opened(pilot)
+        text = screen_text(app)
+        assert STORED_KEY not in text
+        assert ENV_KEY not in text
+        await set_input(pilot, "voice", "verse")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen), "apply")
+        await wait_for(
+            pilot, lambda: app.context.config.session.voice == "verse", "the app's config"
+        )
+    assert not path.exists()  # Apply alone does not write the file
