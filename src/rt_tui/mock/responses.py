@@ -61,6 +61,7 @@ class Responses:
         return run if run is not None and run.status == "in_progress" else None
 
     async def create(self, data: JsonObject) -> None:
+        """`response.create`: refuse while one runs, check the overrides, start streaming."""
         active = self._active()
         if active is not None:
             raise MockError(
@@ -69,7 +70,8 @@ class Responses:
                 f"{active.response_id}. Wait until the response is finished before "
                 "creating a new one.",
             )
-        params = data.get("response") or {}
+        params = data.get("response")
+        params = {} if params is None else params
         if not isinstance(params, dict):
             raise invalid_type("response", "an object", params)
         for key in params:
@@ -178,6 +180,7 @@ class Responses:
         }
 
     async def cancel(self, data: JsonObject) -> None:
+        """`response.cancel`: stop the running response, or `response_cancel_not_active`."""
         run = self._active()
         wanted = data.get("response_id")
         if (
