@@ -266,6 +266,9 @@ async def test_turn_detection_and_provider_show_only_relevant_fields(tmp_path: P
         assert shown("#vad-threshold-field")
         assert not shown("#vad-eagerness-field")
         assert not shown("#api-version-field")
+        assert not shown("#tls-warning")
+        screen.query_one("#verify-tls", Checkbox).value = False
+        await wait_for(pilot, lambda: shown("#tls-warning"), "the TLS warning")
         screen.query_one("#turn-type", Select).value = "semantic_vad"
         await wait_for(pilot, lambda: shown("#vad-eagerness-field"), "eagerness")
         assert not shown("#vad-threshold-field")
@@ -281,6 +284,7 @@ async def test_turn_detection_and_provider_show_only_relevant_fields(tmp_path: P
     assert isinstance(outcome, SettingsOutcome)
     assert outcome.config.session.turn_detection.type == "none"
     assert outcome.config.profiles["work"].provider is Provider.AZURE_PREVIEW
+    assert outcome.config.profiles["work"].verify_tls is False
     assert outcome.apply == "reconnect"
 
 

@@ -62,6 +62,11 @@ def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iter
         Input(password=True, id="api-key", compact=True),
     )
     yield Checkbox("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
+    yield Static(
+        "TLS verification is off: anyone on the path can read this connection.",
+        id="tls-warning",
+        classes="hint warning",
+    )
 
 
 def session_fields(form: SessionForm) -> Iterable[Widget]:

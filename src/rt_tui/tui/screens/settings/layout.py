@@ -74,6 +74,9 @@ SettingsScreen .field.-invalid .field-row > * {
 SettingsScreen .hint {
     color: $text-muted;
 }
+SettingsScreen .hint.warning {
+    color: $warning;
+}
 SettingsScreen Checkbox {
     margin-left: 25;
 }

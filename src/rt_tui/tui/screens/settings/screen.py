@@ -249,6 +249,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self.query_one("#model-field Label", Label).update("Deployment" if azure else "Model")
         self.query_one("#endpoint", Input).placeholder = ENDPOINT_HINTS[provider]
         self.query_one("#api-key-field").display = self._checked("keep-key")
+        self.query_one("#tls-warning").display = not self._checked("verify-tls")
         stored = self._profiles[self._current].api_key is not None
         self.query_one("#api-key", Input).placeholder = (
             "stored in file (type to replace)" if stored else "paste the key"
