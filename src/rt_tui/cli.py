@@ -1,5 +1,171 @@
-"""Command line entry point (filled in by the engine work)."""
+"""The `rt-tui` command: the TUI (default), `send` and `mock-server`.
+
+Every failure ends as one line on stderr, `rt-tui: <sentence>`, and a non-zero exit code:
+1 for a failed session, 2 for a usage or configuration problem, 130 for Ctrl-C.
+Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from rt_tui import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+DEFAULT_MOCK_PORT = 8765
 
 
-def main() -> int:
-    return 0
+class _Parser(argparse.ArgumentParser):
+    """argparse with our one-line error format."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"rt-tui: {message}.\n")
+
+
+def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--profile / --url / --demo / --log; on subcommands they default to 'not given' so the
+    values given before the subcommand still count."""
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--profile", metavar="NAME", default=default, help="use this profile")
+    group.add_argument("--url", metavar="URL", default=default, help="connect to this ws(s):// URL")
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="talk to the built-in mock server",
+    )
+    parser.add_argument(
+        "--log", metavar="FILE", type=Path, default=default, help="record the session here"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rt-tui",
+        description="A terminal client and event inspector for the OpenAI and Azure OpenAI "
+        "Realtime API. With no command, opens the TUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"rt-tui {__version__}")
+    _add_target_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    send = commands.add_parser(
+        "send",
+        help="send one message and print the reply",
+        description="Connect, send one user message, print the reply as it streams and exit "
+        "after response.done.",
+    )
+    send.add_argument("text", metavar="TEXT", help="the message to send")
+    _add_target_options(send, suppress=True)
+    send.add_argument(
+        "--json", action="store_true", help="print every frame (both directions) as JSON lines"
+    )
+    send.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="give up if the reply is not complete after this long (default 120)",
+    )
+
+    mock = commands.add_parser(
+        "mock-server",
+        help="run the built-in mock Realtime server",
+        description="Serve the mock Realtime API until Ctrl-C.",
+    )
+    mock.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    mock.add_argument(
+        "--port", type=int, default=DEFAULT_MOCK_PORT, help=f"port (default {DEFAULT_MOCK_PORT})"
+    )
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"rt-tui: {message}", file=sys.stderr, flush=True)
+    return code
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    try:
+        from rt_tui.tui.app import run_tui
+    except ImportError:
+        print("rt-tui: the terminal UI is not available in this build; try 'rt-tui send'.")
+        return EXIT_FAILED
+    return run_tui(profile=args.profile, url=args.url, demo=args.demo, log=args.log)
+
+
+async def _mock_server(host: str, port: int) -> int:
+    from rt_tui.mock.server import MockServer
+    from rt_tui.realtime.errors import os_reason
+
+    server = MockServer(host, port)
+    try:
+        await server.start()
+    except OSError as exc:
+        return _fail(f"cannot listen on {host}:{port}: {os_reason(exc)}.")
+    try:
+        lines = [
+            f"rt-tui mock server listening on {server.base_url}",
+            f"  OpenAI GA:      {server.ga_url()}",
+            f"  Azure GA:       {server.azure_ga_url('gpt-realtime')}",
+            f"  Azure preview:  {server.azure_preview_url('gpt-realtime')}",
+            "Press Ctrl-C to stop.",
+        ]
+        print("\n".join(lines), flush=True)
+        stop = asyncio.Event()
+        # SIGTERM (service managers, `kill`) stops as cleanly as Ctrl-C.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await stop.wait()
+    finally:
+        await server.stop()
+    print("rt-tui: mock server stopped.", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `rt-tui` script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "send":
+            from rt_tui.send import run_send
+
+            return asyncio.run(
+                run_send(
+                    args.text,
+                    profile=args.profile,
+                    url=args.url,
+                    demo=args.demo,
+                    log=args.log,
+                    json_lines=args.json,
+                    reply_timeout=args.timeout,
+                    env=os.environ,
+                )
+            )
+        if args.command == "mock-server":
+            with contextlib.suppress(KeyboardInterrupt):
+                return asyncio.run(_mock_server(args.host, args.port))
+            print("rt-tui: mock server stopped.", file=sys.stderr)
+            return EXIT_OK
+        return _run_tui(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted.", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into `head`): not an error worth a traceback.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter exit quiet
+        return EXIT_OK

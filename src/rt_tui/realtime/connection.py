@@ -46,6 +46,7 @@ from rt_tui.realtime.errors import (
     ServerClosed,
     handshake_message,
     one_line,
+    os_reason,
     scrub,
 )
 from rt_tui.realtime.events import ErrorEvent, ServerEvent, parse_server_frame
@@ -216,8 +217,7 @@ class Connection:
             detail = one_line(scrub(str(exc), self._secrets()), 160)
             raise CannotConnect(f"Cannot connect to {where}: {detail}.") from None
         except OSError as exc:
-            reason = (exc.strerror or type(exc).__name__).rstrip(".")
-            raise CannotConnect(f"Cannot connect to {where}: {reason.lower()}.") from None
+            raise CannotConnect(f"Cannot connect to {where}: {os_reason(exc)}.") from None
 
     def _where(self) -> str:
         parts = urlsplit(self.endpoint.url)

@@ -8,6 +8,7 @@ key never reaches an exception (and through it the screen or a log).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 
@@ -28,6 +29,17 @@ def one_line(text: str, limit: int = _MAX_SERVER_TEXT) -> str:
     """Whitespace folded to single spaces and cut to `limit` characters."""
     folded = " ".join(text.split())
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+
+def os_reason(exc: OSError) -> str:
+    """The plain reason of an OS error, lower case without a final period ('connection
+    refused'), without the wrapping text asyncio adds around it."""
+    if exc.errno is not None:
+        reason = os.strerror(exc.errno)
+    else:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+    reason = reason.rstrip(".")
+    return reason[:1].lower() + reason[1:]
 
 
 def _sentence(text: str) -> str:

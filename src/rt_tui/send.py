@@ -1,0 +1,179 @@
+"""`rt-tui send`: one message, one streamed reply, then exit.
+
+Text (or, for audio sessions, the audio transcript) streams to stdout as it arrives; with
+`--json` every frame of both directions is printed as one JSON line instead. Problems end
+as one `rt-tui: …` line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from rt_tui.config import ConfigError, SessionSettings, load_config
+from rt_tui.launch import LaunchError, resolve_target, target_endpoint
+from rt_tui.realtime import client_events
+from rt_tui.realtime.connection import Connection, FrameObserver, RealtimeError
+from rt_tui.realtime.errors import one_line, os_reason
+from rt_tui.realtime.events import DeltaEvent, ErrorEvent, PartDoneEvent, ResponseEvent
+from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.recorder import SessionRecorder, redact_frame_text
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+#: Our own event ids, so an `error` naming one of them is known to be fatal for the send.
+SESSION_ID = "rt_send_session"
+MESSAGE_ID = "rt_send_message"
+RESPONSE_ID = "rt_send_response"
+_OUR_IDS = {SESSION_ID: "the session settings", MESSAGE_ID: "the message"}
+_OUR_IDS[RESPONSE_ID] = "the response request"
+
+_STREAMED_KINDS = frozenset(
+    {"response.output_text.delta", "response.output_audio_transcript.delta"}
+)
+
+
+class SendFailed(Exception):
+    """Ends the send with one sentence on stderr."""
+
+
+def frame_json_line(frame: Frame) -> str:
+    """One JSON line for a frame: time, direction and the decoded event (secrets removed)."""
+    record: dict[str, Any] = {"t_ms": round(frame.t_ms, 3), "direction": frame.direction.value}
+    if isinstance(frame.data, str):
+        text = redact_frame_text(frame.data)
+        try:
+            record["event"] = json.loads(text)
+        except ValueError:
+            record["data"] = text
+    else:
+        record["binary"] = base64.b64encode(bytes(frame.data)).decode("ascii")
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _json_printer(out: TextIO) -> FrameObserver:
+    def print_frame(frame: Frame) -> None:
+        out.write(frame_json_line(frame) + "\n")
+        out.flush()
+
+    return print_frame
+
+
+def _response_outcome(event: ResponseEvent) -> str | None:
+    """None for a completed response, else the sentence saying how it ended."""
+    status = event.status or "unknown"
+    if status == "completed":
+        return None
+    details = event.response.get("status_details")
+    reason = ""
+    if isinstance(details, dict):
+        error = details.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            reason = error["message"]
+        elif isinstance(details.get("reason"), str):
+            reason = details["reason"].replace("_", " ")
+    suffix = f": {one_line(reason, 200).rstrip('.')}" if reason else ""
+    return f"the response ended as {status}{suffix}."
+
+
+async def _converse(
+    conn: Connection, text: str, settings: SessionSettings, *, json_lines: bool, out: TextIO
+) -> None:
+    dialect = conn.endpoint.dialect
+    if settings != SessionSettings():
+        conn.send({**client_events.session_update(settings, dialect), "event_id": SESSION_ID})
+    conn.send({**client_events.user_message(text), "event_id": MESSAGE_ID})
+    response = client_events.response_create(dialect, output_modality=settings.output_modality)
+    conn.send({**response, "event_id": RESPONSE_ID})
+    printed = False
+    async for frame in conn:
+        event = frame.event
+        if isinstance(event, ErrorEvent):
+            info = event.error
+            if info.event_id in _OUR_IDS:
+                raise SendFailed(
+                    f"the server rejected {_OUR_IDS[info.event_id]}: "
+                    f"{one_line(info.one_line(), 300).rstrip('.')}."
+                )
+            print(f"rt-tui: server error: {one_line(info.one_line(), 300)}", file=sys.stderr)
+        elif json_lines:
+            pass
+        elif isinstance(event, DeltaEvent) and event.kind in _STREAMED_KINDS:
+            out.write(event.delta)
+            out.flush()
+            printed = printed or bool(event.delta)
+        elif isinstance(event, PartDoneEvent) and event.kind.startswith("response.function_call"):
+            out.write(f"{chr(10) if printed else ''}[function call] {event.name or '?'}")
+            out.write(f"({event.value or ''})\n")
+            printed = False
+        if isinstance(event, ResponseEvent) and event.kind == "response.done":
+            if printed and not json_lines:
+                out.write("\n")
+                out.flush()
+            outcome = _response_outcome(event)
+            if outcome is not None:
+                raise SendFailed(outcome)
+            return
+    raise SendFailed("the server closed the session before the reply was complete.")
+
+
+async def run_send(
+    text: str,
+    *,
+    profile: str | None,
+    url: str | None,
+    demo: bool,
+    log: Path | None,
+    json_lines: bool,
+    reply_timeout: float,
+    env: Mapping[str, str],
+    config_path: Path | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Run one send; the process exit code (messages already printed)."""
+    out = out or sys.stdout
+
+    def fail(message: str, code: int = EXIT_FAILED) -> int:
+        out.flush()
+        print(f"rt-tui: {message}", file=sys.stderr, flush=True)
+        return code
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    target = resolve_target(config, env, profile=profile, url=url, demo=demo)
+    if target.problem is not None:
+        return fail(target.problem, EXIT_USAGE)
+    try:
+        async with asyncio.timeout(reply_timeout), contextlib.AsyncExitStack() as stack:
+            endpoint = await stack.enter_async_context(target_endpoint(target))
+            observers: list[FrameObserver] = []
+            if log is not None:
+                try:
+                    recorder = stack.enter_context(SessionRecorder(log, endpoint=endpoint))
+                except OSError as exc:
+                    return fail(f"cannot write the log {log}: {os_reason(exc)}.", EXIT_USAGE)
+                observers.append(recorder.write)
+            if json_lines:
+                observers.append(_json_printer(out))
+            conn = await stack.enter_async_context(Connection(endpoint, observers=observers))
+            await _converse(conn, text, config.session, json_lines=json_lines, out=out)
+    except TimeoutError:
+        return fail(f"no complete reply within {reply_timeout:g} s.")
+    except (RealtimeError, LaunchError) as exc:
+        return fail(str(exc))
+    except SendFailed as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        # e.g. the demo's mock server could not bind.
+        return fail(f"{os_reason(exc)}.")
+    return EXIT_OK
