@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest_app import main_screen, wait_for
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.widgets._markdown import MarkdownParagraph
 
 from rt_tui.config import Config
 from rt_tui.realtime.dialect import Dialect
@@ -14,7 +16,8 @@ from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
 from rt_tui.tui.widgets.composer import Composer
-from rt_tui.tui.widgets.conversation import ConversationPane, ResponseLine
+from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
+from rt_tui.tui.widgets.conversation_views import ItemView
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.status import StatusBar, format_age
 
@@ -168,3 +171,26 @@ def test_age_reads_against_the_one_hour_limit() -> None:
     assert format_age(0) == "00:00 / 60:00"
     assert format_age(723.9) == "12:03 / 60:00"
     assert format_age(3600) == "60:00 / 60:00"
+
+
+class BlockApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ItemBlock(ItemView("assistant", "Assistant", ""))
+
+
+async def test_streamed_markdown_keeps_every_paragraph() -> None:
+    # A delta that ends in a blank line, then the next paragraph: both must stay on screen.
+    app = BlockApp()
+    async with app.run_test() as pilot:
+        block = app.query_one(ItemBlock)
+        for body in ("You said: hi\n\n", "You said: hi\n\nI am", "You said: hi\n\nI am the mock."):
+            await block.show(ItemView("assistant", "Assistant", body))
+        await pilot.pause()
+        paragraphs = [(p.source or "").strip() for p in block.query(MarkdownParagraph)]
+        assert paragraphs == ["You said: hi", "I am the mock."]
+        # A change that is not an append (the final text differs) replaces the text.
+        await block.show(ItemView("assistant", "Assistant", "Something else."))
+        await pilot.pause()
+        assert [(p.source or "").strip() for p in block.query(MarkdownParagraph)] == [
+            "Something else."
+        ]

@@ -209,11 +209,11 @@ class MainScreen(Screen[None]):
 
     def action_cancel_response(self) -> None:
         """Ask the server to stop the response that is running, if one is."""
-        running = [r for r in self.conversation.responses.values() if not r.finished]
-        if not running:
+        response_id = self.conversation.active_response_id
+        if response_id is None:
             self.notify("No response is running.", timeout=2)
             return
-        self.session.send(client_events.response_cancel(running[-1].id))
+        self.session.send(client_events.response_cancel(response_id))
 
     def action_toggle_inspector(self) -> None:
         """Show or hide the event inspector."""

@@ -37,11 +37,12 @@ class ItemBlock(Vertical):
     def __init__(self, view: ItemView) -> None:
         super().__init__(classes=f"item -{view.role}")
         self._view = view
-        self._shown_body = view.body
+        self._shown_body = ""
+        """What the Markdown widget holds; the body arrives through `show` once mounted."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._view.header, classes="item-header", markup=False)
-        yield Markdown(self._view.body)
+        yield Markdown()
 
     @property
     def shown_body(self) -> str:
@@ -59,10 +60,12 @@ class ItemBlock(Vertical):
         if body == self._shown_body:
             return
         markdown = self.query_one(Markdown)
-        if self._shown_body and body.startswith(self._shown_body):
-            await markdown.append(body[len(self._shown_body) :])
-        else:
-            await markdown.update(body)
+        if not body.startswith(self._shown_body):
+            # Only ever append: Markdown.update() leaves its "parsed up to" line wrong when the
+            # text ends in a blank line, and a later append would then replace a paragraph.
+            await markdown.update("")
+            self._shown_body = ""
+        await markdown.append(body[len(self._shown_body) :])
         self._shown_body = body
 
 
@@ -170,8 +173,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
         if block is None:
             block = self._items[item_id] = ItemBlock(view)
             await self.mount(block)
-        else:
-            await block.show(view)
+        await block.show(view)
 
     async def _show_response(self, conversation: Conversation, response_id: str) -> None:
         response = conversation.responses.get(response_id)
