@@ -207,3 +207,34 @@ async def test_g711_sessions_hear_and_speak_g711(
     assert audio.rms(pcm8k) > 0.05
     final = next(e for e in events if e["type"] == "response.done")["response"]
     assert final["usage"]["output_token_details"]["audio_tokens"] > 0
+
+
+async def test_idle_timeout_prompts_the_user(server: MockServer) -> None:
+    async with connect(server, Dialect.GA) as client:
+        vad = {"type": "server_vad", "idle_timeout_ms": 50}
+        session = {"type": "realtime", "output_modalities": ["text"]}
+        await update(client, {**session, "audio": {"input": {"turn_detection": vad}}})
+        await client.send(append(silence(200)))  # quiet audio: no turn, stays buffered
+        await client.send({"type": "response.create"})
+        await client.until("rate_limits.updated")
+        events = await client.until("input_audio_buffer.timeout_triggered")
+        timeout = events[-1]
+        assert (timeout["audio_start_ms"], timeout["audio_end_ms"]) == (0, 200)
+        events = await client.until("rate_limits.updated")
+    names = [e["type"] for e in events]
+    assert names[:3] == [
+        "input_audio_buffer.committed",
+        "conversation.item.added",
+        "conversation.item.done",
+    ]
+    assert events[0]["item_id"] == timeout["item_id"]
+    assert "response.done" in names
+
+
+async def test_beta_turn_detection_has_no_idle_timeout(server: MockServer) -> None:
+    async with connect(server, Dialect.BETA) as client:
+        vad = {"type": "server_vad", "idle_timeout_ms": 50}
+        events = await client.request(
+            {"type": "session.update", "session": {"turn_detection": vad}}, "error"
+        )
+        assert events[-1]["error"]["param"] == "session.turn_detection.idle_timeout_ms"

@@ -7,6 +7,7 @@ is committed like a manual commit, then answered if `create_response` is on.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from rt_tui.mock.errors import MockError, missing_parameter
@@ -37,6 +38,8 @@ class InputAudio:
         """Bytes appended since the session began."""
         self._vad = EnergyVad()
         self._turn_item_id: str | None = None
+        self._idle_timer: asyncio.Task[None] | None = None
+        self._idle_firing = False
 
     def _buffer_start_ms(self) -> int:
         return (self._appended - len(self._buffer)) // BYTES_PER_MS
@@ -96,6 +99,7 @@ class InputAudio:
     # --- turns --------------------------------------------------------------------------
 
     async def _speech_started(self, audio_start_ms: int) -> None:
+        self.disarm_idle_timer()
         self._turn_item_id = self._session.new_id("item")
         await self._session.emit(
             {
@@ -122,6 +126,53 @@ class InputAudio:
         await self._commit(pcm, item_id)
         if detection.get("create_response", True):
             self._session.responses.start()
+
+    # --- idle timeout (GA server_vad `idle_timeout_ms`) -----------------------------------
+
+    def arm_idle_timer(self, playback_ms: float) -> None:
+        """After a response: if the user stays quiet for `idle_timeout_ms` once its audio has
+        played, the service prompts them with a response of its own."""
+        self.disarm_idle_timer()
+        detection = self._session.config.turn_detection
+        if detection is None or detection.get("type") != "server_vad":
+            return
+        idle = detection.get("idle_timeout_ms")
+        if not isinstance(idle, int) or isinstance(idle, bool) or idle <= 0:
+            return
+        self._idle_timer = self._session.spawn(self._idle_after((idle + playback_ms) / 1000))
+
+    def disarm_idle_timer(self) -> None:
+        """Speech or a new response came first: no timeout (unless it is already firing)."""
+        if self._idle_timer is not None and not self._idle_firing:
+            self._idle_timer.cancel()
+        self._idle_timer = None
+
+    async def _idle_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        session = self._session
+        if self._vad.speaking or session.responses.active is not None:
+            return
+        self._idle_firing = True
+        try:
+            item_id = session.new_id("item")
+            await session.emit(
+                {
+                    "type": "input_audio_buffer.timeout_triggered",
+                    "audio_start_ms": self._buffer_start() // BYTES_PER_MS,
+                    "audio_end_ms": self._appended // BYTES_PER_MS,
+                    "item_id": item_id,
+                }
+            )
+            pcm = bytes(self._buffer)
+            self._buffer.clear()
+            self._vad.reset_turn()
+            await self._commit(pcm, item_id)
+            detection = session.config.turn_detection or {}
+            if detection.get("create_response", True):
+                session.responses.start()
+        finally:
+            self._idle_firing = False
+            self._idle_timer = None
 
     def _buffer_start(self) -> int:
         return self._appended - len(self._buffer)

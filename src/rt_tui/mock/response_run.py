@@ -106,6 +106,11 @@ class ResponseRun:
         return self.spec.response_id
 
     @property
+    def audio_ms(self) -> float:
+        """Milliseconds of audio this response has spoken so far."""
+        return self._out.audio_ms
+
+    @property
     def ga(self) -> bool:
         return self.host.dialect is Dialect.GA
 

@@ -56,6 +56,11 @@ class Responses:
     def new_id(self, prefix: str) -> str:
         return self.session.new_id(prefix)
 
+    @property
+    def active(self) -> ResponseRun | None:
+        """The response streaming now, if any."""
+        return self._active()
+
     def _active(self) -> ResponseRun | None:
         run = self.run_in_progress
         return run if run is not None and run.status == "in_progress" else None
@@ -82,6 +87,7 @@ class Responses:
 
     def start(self, params: JsonObject | None = None) -> ResponseRun:
         """Begin streaming a response (after any response still running has finished)."""
+        self.session.audio_in.disarm_idle_timer()
         params = params or {}
         config = self.session.config
         ga = self.dialect is Dialect.GA
@@ -158,6 +164,7 @@ class Responses:
     def response_finished(self, run: ResponseRun) -> JsonObject:
         """Count the response against the rate limits; the `rate_limits.updated` event."""
         self._responses += 1
+        self.session.audio_in.arm_idle_timer(run.audio_ms)
         usage = run.usage or {}
         self._tokens_used += int(usage.get("total_tokens", 0))
         options = self.session.options

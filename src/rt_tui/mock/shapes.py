@@ -76,7 +76,7 @@ BETA_SESSION: Shape = {
     "output_audio_format": str,
     "input_audio_transcription": (_TRANSCRIPTION_BETA, None),
     "input_audio_noise_reduction": ({"type": (str, None)}, None),
-    "turn_detection": (TURN_DETECTION, None),
+    "turn_detection": ({k: v for k, v in TURN_DETECTION.items() if k != "idle_timeout_ms"}, None),
     "tools": list,
     "tool_choice": str,
     "temperature": NUMBER,
