@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import json
 import socket
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -26,12 +28,13 @@ class ScriptedServer:
     """A running loopback server: where it listens and what it saw."""
 
     port: int
+    scheme: str = "ws"
     requests: list[Request] = field(default_factory=list)
     received: list[str | bytes] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     @property
     def url(self) -> str:
@@ -40,11 +43,15 @@ class ScriptedServer:
 
 @contextlib.asynccontextmanager
 async def scripted_server(
-    script: Handler, *, reject: tuple[int, str] | None = None
+    script: Handler,
+    *,
+    reject: tuple[int, str] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> AsyncIterator[ScriptedServer]:
     """Serve `script` for every connection; with `reject=(status, body)` answer the HTTP
-    upgrade with that status and body instead (JSON bodies get a JSON content type)."""
-    state = ScriptedServer(port=0)
+    upgrade with that status and body instead (JSON bodies get a JSON content type);
+    with `tls`, serve wss://."""
+    state = ScriptedServer(port=0, scheme="wss" if tls else "ws")
 
     def process_request(connection: ServerConnection, request: Request) -> Response | None:
         state.requests.append(request)
@@ -59,7 +66,7 @@ async def scripted_server(
     async def handler(connection: ServerConnection) -> None:
         await script(connection)
 
-    async with serve(handler, "127.0.0.1", 0, process_request=process_request) as server:
+    async with serve(handler, "127.0.0.1", 0, process_request=process_request, ssl=tls) as server:
         state.port = server.sockets[0].getsockname()[1]
         yield state
 
@@ -110,6 +117,16 @@ async def silent_tcp_server() -> AsyncIterator[int]:
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+TLS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "tls"
+
+
+def self_signed_context() -> ssl.SSLContext:
+    """A server TLS context with the test-only self-signed certificate for 127.0.0.1."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(TLS_DIR / "selfsigned.crt", TLS_DIR / "selfsigned.key")
+    return context
 
 
 def unused_port() -> int:

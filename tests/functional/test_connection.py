@@ -13,6 +13,7 @@ from scripted_server import (
     header,
     recv_json,
     scripted_server,
+    self_signed_context,
     send_json,
     session_created,
     silent_tcp_server,
@@ -355,3 +356,30 @@ async def test_observer_only_mode_and_wait_closed() -> None:
     assert isinstance(error, ServerClosed)
     assert [f.wire_type for f in seen] == ["error"]
     assert "open" not in repr(conn)
+
+
+async def test_tls_verification_refuses_a_self_signed_certificate() -> None:
+    async def script(ws: ServerConnection) -> None:  # pragma: no cover - never reached
+        await ws.close()
+
+    async with scripted_server(script, tls=self_signed_context()) as server:
+        conn = Connection(endpoint_for_url(server.url))
+        with pytest.raises(CannotConnect) as caught:
+            await conn.open()
+    assert str(caught.value) == (
+        f"Cannot connect to 127.0.0.1:{server.port}: the TLS certificate could not be "
+        "verified (self-signed certificate)."
+    )
+
+
+async def test_tls_verification_off_accepts_a_self_signed_certificate() -> None:
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        await ws.close()
+
+    async with scripted_server(script, tls=self_signed_context()) as server:
+        endpoint = endpoint_for_url(server.url, verify_tls=False)
+        async with Connection(endpoint) as conn:
+            frames = await drain(conn)
+    assert server.url.startswith("wss://")
+    assert [f.wire_type for f in frames] == ["session.created"]
