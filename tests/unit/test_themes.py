@@ -65,6 +65,15 @@ def test_good_file_becomes_a_textual_theme(tmp_path: Path) -> None:
         ('name = "x"\nprimary = "#fff"\nshiny = true', "unknown field 'shiny'"),
         ('name = "Bad Name"\nprimary = "#fff"', "name: use lower-case letters"),
         ('name = "x"\nprimary = "#fff"\ntext_alpha = 3', "text_alpha"),
+        (
+            'name = "x"\nprimary = "#fff"\n[variables]\n"footer-key-foreground" = "zzz"',
+            "variable 'footer-key-foreground' has an unusable value 'zzz'",
+        ),
+        (
+            'name = "x"\nprimary = "#fff"\n[variables]\n"link-style" = "wobbly"',
+            "variable 'link-style' has an unusable value",
+        ),
+        ('name = "x"\nprimary = "#fff"\n[variables]\n"Bad Name" = "red"', "not a CSS variable"),
     ],
 )
 def test_broken_file_gives_one_sentence(tmp_path: Path, text: str, expected: str) -> None:
@@ -76,6 +85,21 @@ def test_broken_file_gives_one_sentence(tmp_path: Path, text: str, expected: str
     assert expected in message
     assert "\n" not in message
     assert "Traceback" not in message
+
+
+def test_good_variables_of_every_kind_are_accepted(tmp_path: Path) -> None:
+    text = """
+name = "vars"
+primary = "#004578"
+[variables]
+"footer-key-foreground" = "#ffa62b"
+"text-muted" = "auto 50%"
+"link-style" = "bold underline"
+"input-selection-background" = "#4c9aff 35%"
+"my-own-colour" = "red"
+"""
+    theme = load_theme_file(write(tmp_path, "vars.toml", text))
+    assert theme.variables["link-style"] == "bold underline"
 
 
 def test_non_utf8_file_is_reported(tmp_path: Path) -> None:

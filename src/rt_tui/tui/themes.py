@@ -17,6 +17,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from textual.color import Color, ColorParseError
+from textual.css.stylesheet import Stylesheet, StylesheetParseError
+from textual.design import ColorSystem
 from textual.theme import BUILTIN_THEMES, Theme
 
 #: The theme used when the wanted one is missing or broken.
@@ -25,6 +27,30 @@ FALLBACK_THEME = "textual-dark"
 DEFAULT_THEME = "rt-midnight"
 
 _NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_VARIABLE_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+#: The CSS variables a Textual theme defines, with their default values.
+_THEME_VARIABLES = ColorSystem(primary="#000000").generate()
+
+
+def _variable_problem(name: str, value: str) -> str | None:
+    """Why `value` cannot be used for CSS variable `name` (a bad one breaks every screen)."""
+    if not _VARIABLE_PATTERN.match(name):
+        return f"variable name {name!r} is not a CSS variable name"
+    is_style = name.endswith("-style") or name.endswith("-style-hover")
+    rules = ["text-style"] if is_style else ["color"]
+    if name not in _THEME_VARIABLES:
+        rules = ["color", "text-style"]
+    for rule in rules:
+        sheet = Stylesheet(variables={**_THEME_VARIABLES, name: value})
+        sheet.add_source(f"Screen {{ {rule}: ${name}; }}")
+        try:
+            sheet.parse()
+        except StylesheetParseError:
+            continue
+        return None
+    return f"variable {name!r} has an unusable value {value!r}"
+
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -79,6 +105,15 @@ class ThemeFile(BaseModel):
                 Color.parse(value)
             except ColorParseError:
                 raise ValueError(f"{value!r} is not a colour") from None
+        return value
+
+    @field_validator("variables")
+    @classmethod
+    def _check_variables(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, setting in value.items():
+            problem = _variable_problem(name, setting)
+            if problem:
+                raise ValueError(problem)
         return value
 
     def to_theme(self) -> Theme:
