@@ -42,7 +42,8 @@ class InputAudio:
         self._idle_firing = False
 
     def _buffer_start_ms(self) -> int:
-        return (self._appended - len(self._buffer)) // BYTES_PER_MS
+        """Where the buffered audio begins on the session's audio clock."""
+        return self._buffer_start() // BYTES_PER_MS
 
     # --- client events ------------------------------------------------------------------
 
@@ -158,7 +159,7 @@ class InputAudio:
             await session.emit(
                 {
                     "type": "input_audio_buffer.timeout_triggered",
-                    "audio_start_ms": self._buffer_start() // BYTES_PER_MS,
+                    "audio_start_ms": self._buffer_start_ms(),
                     "audio_end_ms": self._appended // BYTES_PER_MS,
                     "item_id": item_id,
                 }
@@ -175,6 +176,7 @@ class InputAudio:
             self._idle_timer = None
 
     def _buffer_start(self) -> int:
+        """Byte offset of the buffered audio in everything appended this session."""
         return self._appended - len(self._buffer)
 
     async def _commit(self, pcm: bytes, item_id: str | None) -> None:
