@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterable
 
 #: Text that looks like an API key or token (OpenAI `sk-…`, ephemeral `ek_…`, Bearer values).
-_KEY_SHAPED = re.compile(r"\b(?:sk|ek|rk)[-_][A-Za-z0-9_\-*.]{6,}|(?i:bearer)\s+[^\s,;\"']+")
+#: Long enough that ordinary words ("sk-learn", "the bearer of news") are left alone.
+_KEY_SHAPED = re.compile(
+    r"\b(?:sk|ek|rk)[-_][A-Za-z0-9_\-*]{16,}|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]{16,}"
+)
 _MAX_SERVER_TEXT = 300
 
 
