@@ -221,6 +221,19 @@ async def test_stop_closes_every_session_and_leaves_no_task() -> None:
     await mock.stop()  # a second stop is harmless
 
 
+async def test_close_and_drop_sessions_for_client_tests(server: MockServer) -> None:
+    async with open_client(server.ga_url()) as client:
+        await server.close_sessions(4001, "mock says bye")
+        assert await client.until_closed() == []
+        assert (client.ws.close_code, client.ws.close_reason) == (4001, "mock says bye")
+    async with open_client(server.ga_url()) as client:
+        server.drop_sessions()
+        await client.until_closed()
+        assert client.ws.close_code == 1006  # no close frame: an abnormal closure
+    async with open_client(server.ga_url()) as client:  # the server itself carries on
+        assert client.dialect is Dialect.GA
+
+
 async def test_session_limit_expires_the_session() -> None:
     async with (
         MockServer(delta_delay=0, max_session_s=0.05) as mock,

@@ -184,6 +184,22 @@ class MockServer:
         server.close()
         await server.wait_closed()
 
+    async def close_sessions(self, code: int = 1011, reason: str = "") -> None:
+        """Close every open session with `code` and `reason` (to test how clients take it)."""
+        if self._server is None:
+            return
+        await asyncio.gather(
+            *(conn.close(code, reason) for conn in list(self._server.connections)),
+            return_exceptions=True,
+        )
+
+    def drop_sessions(self) -> None:
+        """Cut every open socket without a close frame, as a network failure would (1006)."""
+        if self._server is None:
+            return
+        for conn in list(self._server.connections):
+            conn.transport.abort()
+
     async def __aenter__(self) -> MockServer:
         await self.start()
         return self
