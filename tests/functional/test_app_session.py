@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from conftest_app import MessageLog, app_for_url, main_screen, type_text, wait_for
+from textual.widgets import TextArea
 
 from rt_tui.config import Config, SessionSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.messages import LinkState
-from rt_tui.tui.screens.settings import SettingsOutcome
+from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.status import StatusBar
@@ -188,3 +189,28 @@ async def test_reconnect_starts_a_fresh_session(server: MockServer, tmp_path: Pa
             pilot, lambda: screen.session is not first and _connected(pilot), "the new session"
         )
         await wait_for(pilot, lambda: screen.conversation.session, "the new session.created")
+
+
+async def test_settings_screen_apply_sends_session_update(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        screen = main_screen(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings screen")
+        app.screen.query_one("#instructions", TextArea).load_text("Answer like a pirate.")
+        await pilot.press("ctrl+o")
+        await wait_for(
+            pilot,
+            lambda: (
+                (screen.conversation.session or {}).get("instructions") == "Answer like a pirate."
+            ),
+            "session.updated with the new instructions",
+        )
+        assert app.screen is screen
+        updates = [f for f in log.frames(Direction.SENT) if f.wire_type == "session.update"]
+        assert updates[-1].client_event is not None
+        assert updates[-1].client_event["session"]["instructions"] == "Answer like a pirate."

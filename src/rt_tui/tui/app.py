@@ -25,8 +25,8 @@ class RtTuiApp(App[int]):
     TITLE = "rt-tui"
     CSS_PATH = "rt_tui.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1", "help", "Help", tooltip="Keys and panes at a glance", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit rt-tui", id="app.quit", priority=True),
     ]
     COMMANDS = App.COMMANDS | {ActionsProvider}
 

@@ -20,7 +20,8 @@ class AppContext:
 
     config: Config = field(default_factory=Config)
     config_path: Path = field(default_factory=lambda: Path("config.toml"))
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The environment (it may hold keys, so it stays out of the repr)."""
     profile: str | None = None
     """--profile: a named profile instead of the active one."""
     url: str | None = None

@@ -42,11 +42,41 @@ class MainScreen(Screen[None]):
     """Talk to the model on the left, watch every frame on the right."""
 
     BINDINGS = [
-        Binding("escape", "cancel_response", "Cancel", id="main.cancel_response"),
-        Binding("f2,ctrl+s", "settings", "Settings", id="main.settings"),
-        Binding("f3", "toggle_inspector", "Inspector", id="main.toggle_inspector"),
-        Binding("f4", "toggle_details", "Details", id="main.toggle_details"),
-        Binding("ctrl+r", "reconnect", "Reconnect", id="main.reconnect"),
+        Binding(
+            "escape",
+            "cancel_response",
+            "Cancel",
+            tooltip="Cancel the running response (response.cancel)",
+            id="main.cancel_response",
+        ),
+        Binding(
+            "f2,ctrl+s",
+            "settings",
+            "Settings",
+            tooltip="Profiles, connection and session settings",
+            id="main.settings",
+        ),
+        Binding(
+            "f3",
+            "toggle_inspector",
+            "Inspector",
+            tooltip="Show or hide the event inspector",
+            id="main.toggle_inspector",
+        ),
+        Binding(
+            "f4",
+            "toggle_details",
+            "Details",
+            tooltip="Show or hide usage and latency under each response",
+            id="main.toggle_details",
+        ),
+        Binding(
+            "ctrl+r",
+            "reconnect",
+            "Reconnect",
+            tooltip="Close this session and start a fresh one",
+            id="main.reconnect",
+        ),
     ]
 
     def __init__(self, context: AppContext) -> None:

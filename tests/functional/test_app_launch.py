@@ -1,0 +1,81 @@
+"""Starting the app: the demo, a dead endpoint, nothing configured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest_app import app_for_url, main_screen, type_text, wait_for
+
+from rt_tui.config import Config
+from rt_tui.tui.app import make_app
+from rt_tui.tui.messages import LinkState
+from rt_tui.tui.screens.settings import SettingsScreen
+from rt_tui.tui.widgets.status import StatusBar
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RT_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("RT_TUI_DATA_DIR", str(tmp_path / "data"))
+
+
+async def test_demo_runs_the_mock_in_process_and_chats(tmp_path: Path) -> None:
+    app = make_app(
+        config=Config(), config_path=tmp_path / "config.toml", env={}, demo=True, log=None
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(pilot)
+        status = screen.query_one(StatusBar)
+        await wait_for(pilot, lambda: status.state is LinkState.CONNECTED, "the demo connection")
+        assert status.host == "127.0.0.1"
+        assert status.model == "gpt-realtime"
+        assert status.log_path is not None
+        assert status.log_path.parent == tmp_path / "data" / "sessions"
+        await type_text(pilot, "hello demo")
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: any(r.status == "completed" for r in screen.conversation.responses.values()),
+            "the demo reply",
+        )
+
+
+async def test_unreachable_server_shows_a_one_sentence_failure(tmp_path: Path) -> None:
+    app = app_for_url("ws://127.0.0.1:9/v1/realtime", tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = main_screen(pilot).query_one(StatusBar)
+        await wait_for(pilot, lambda: status.state is LinkState.FAILED, "the failure")
+        assert status.detail.startswith("Cannot connect to 127.0.0.1:9")
+        assert status.detail.endswith(".")
+        assert "\n" not in status.detail
+        assert "✕ failed Cannot connect" in str(status.render())
+
+
+async def test_nothing_configured_opens_the_settings_with_a_notice(tmp_path: Path) -> None:
+    app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
+        notice = str(app.screen.query_one("#settings-notice").render())
+        assert "OPENAI_API_KEY" in notice
+        await pilot.press("escape")
+        status = main_screen(pilot).query_one(StatusBar)
+        assert status.state is LinkState.IDLE
+        assert status.detail.startswith("Nothing is configured yet")
+
+
+async def test_a_key_from_the_environment_never_reaches_the_screen(tmp_path: Path) -> None:
+    secret = "sk-test-0123456789abcdefSECRET"
+    app = make_app(
+        config=Config(),
+        config_path=tmp_path / "config.toml",
+        env={"OPENAI_API_KEY": secret, "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"},
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        status = main_screen(pilot).query_one(StatusBar)
+        await wait_for(pilot, lambda: status.state is LinkState.FAILED, "the failure")
+        await pilot.pause()
+        screen_text = app.export_screenshot()
+        assert secret not in screen_text
+        assert secret not in status.detail
+        assert secret not in repr(main_screen(pilot).context)
