@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from rt_tui import paths
 from rt_tui.realtime.dialect import Dialect
@@ -96,6 +97,20 @@ class FunctionTool(_Section):
     name: str
     description: str = ""
     parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+    """In the file either a TOML table or, when the schema holds JSON nulls (which TOML
+    cannot write), a string of JSON."""
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _parameters_from_json_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError("parameters text is not valid JSON") from None
+            if not isinstance(value, dict):
+                raise ValueError("parameters must be a JSON object")
+        return value
 
 
 class SessionSettings(_Section):
@@ -192,7 +207,8 @@ def _validation_sentence(path: Path, exc: ValidationError) -> str:
         elif first["type"] == "missing":
             what = "this setting is required"
         else:
-            what = first["msg"].rstrip(".")
+            # Our own validators' messages come prefixed with "Value error, ".
+            what = first["msg"].removeprefix("Value error, ").rstrip(".")
             what = what[0].lower() + what[1:] if what else "invalid value"
     field = ".".join(str(part) for part in loc) or "(top level)"
     suffix = f" (and {remaining} more problem{'s' if remaining > 1 else ''})" if remaining else ""
@@ -221,14 +237,30 @@ def config_to_toml_data(config: Config) -> dict[str, Any]:
     for name, profile in config.profiles.items():
         if profile.api_key is not None:
             data["profiles"][name]["api_key"] = profile.api_key.get_secret_value()
+    for tool_data, tool in zip(data["session"]["tools"], config.session.tools, strict=True):
+        if _holds_none(tool.parameters):
+            tool_data["parameters"] = json.dumps(tool.parameters)
     return data
+
+
+def _holds_none(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_none(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_none(item) for item in value)
+    return False
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:
     """Write `config` as TOML to `path` (default `paths.config_file()`), atomically and with
     mode 0600 since it may hold a key. Returns the path written."""
     path = path or paths.config_file()
-    payload = tomli_w.dumps(config_to_toml_data(config)).encode("utf-8")
+    try:
+        payload = tomli_w.dumps(config_to_toml_data(config)).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"The config cannot be written as TOML: {exc}.") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _atomic_write(path, payload)

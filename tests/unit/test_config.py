@@ -268,3 +268,25 @@ def test_key_is_set() -> None:
 def test_profile_repr_hides_a_written_key() -> None:
     assert KEY not in repr(Profile(api_key=SecretStr(KEY)))
     assert KEY not in repr(full_config())
+
+
+def test_tool_schema_with_nulls_round_trips_as_json_text(tmp_path: Path) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"unit": {"type": ["string", "null"], "default": None}},
+    }
+    config = Config(session=SessionSettings(tools=[FunctionTool(name="f", parameters=schema)]))
+    path = save_config(config, tmp_path / "c.toml")
+    assert load_config(path) == config
+    assert isinstance(tomllib.loads(path.read_text())["session"]["tools"][0]["parameters"], str)
+
+
+def test_tool_parameters_text_must_be_a_json_object(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[[session.tools]]\nname = 'f'\nparameters = '[1, 2]'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"The config file {path} has a bad value at 'session.tools.0.parameters': "
+        "parameters must be a JSON object."
+    )
