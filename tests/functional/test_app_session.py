@@ -9,12 +9,13 @@ import pytest
 from conftest_app import MessageLog, app_for_url, main_screen, type_text, wait_for
 from textual.widgets import TextArea
 
-from rt_tui.config import Config, SessionSettings
+from rt_tui.config import Config, FunctionTool, SessionSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
+from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.status import StatusBar
@@ -214,3 +215,92 @@ async def test_settings_screen_apply_sends_session_update(
         updates = [f for f in log.frames(Direction.SENT) if f.wire_type == "session.update"]
         assert updates[-1].client_event is not None
         assert updates[-1].client_event["session"]["instructions"] == "Answer like a pirate."
+
+
+async def test_session_limit_close_is_shown_with_its_reason(tmp_path: Path) -> None:
+    async with MockServer(delta_delay=0, max_session_s=0.3) as short:
+        app = app_for_url(short.ga_url(), tmp_path)
+        async with app.run_test(size=(140, 40)) as pilot:
+            screen = main_screen(pilot)
+            status = screen.query_one(StatusBar)
+            await wait_for(
+                pilot,
+                lambda: status.state in (LinkState.CLOSED, LinkState.FAILED),
+                "the session limit",
+            )
+            assert "1001" in status.detail
+            assert "\n" not in status.detail
+            await wait_for(pilot, lambda: screen.conversation.errors, "the session_expired error")
+            assert screen.conversation.errors[0].error.code == "session_expired"
+
+
+WEATHER_TOOL = FunctionTool(
+    name="get_weather",
+    description="The weather in a city.",
+    parameters={
+        "type": "object",
+        "properties": {"city": {"type": "string"}},
+        "required": ["city"],
+    },
+)
+
+
+async def test_function_call_shows_name_arguments_and_the_output(
+    server: MockServer, tmp_path: Path
+) -> None:
+    config = Config(session=SessionSettings(tools=[WEATHER_TOOL]))
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(
+            pilot, lambda: (screen.conversation.session or {}).get("tools"), "the tools session"
+        )
+        composer = screen.query_one(Composer)
+        composer.load_text("please call get_weather")
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: any(
+                i.type == "function_call" and i.status == "completed"
+                for i in screen.conversation.items
+            ),
+            "the function call",
+        )
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        call = next(b for b in pane.query(ItemBlock) if b.has_class("-tool"))
+        header = str(call.query_one(".item-header").render())
+        assert header.startswith("ƒ get_weather  call ")
+        assert '"city"' in call.shown_body
+
+        composer.load_text('/output {"temperature_c": 21}')
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                sum(r.status == "completed" for r in screen.conversation.responses.values()) == 2
+            ),
+            "the reply after the output",
+        )
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        output = [b for b in pane.query(ItemBlock) if b.has_class("-tool")][1]
+        assert "temperature_c" in output.shown_body
+        sent = [f.client_event for f in log.frames(Direction.SENT) if f.client_event]
+        outputs = [e for e in sent if e.get("item", {}).get("type") == "function_call_output"]
+        assert outputs[0]["item"]["output"] == '{"temperature_c": 21}'
+
+
+async def test_output_command_without_a_waiting_call_sends_nothing(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        screen = main_screen(pilot)
+        before = len(log.frames(Direction.SENT))
+        screen.query_one(Composer).load_text("/output 42")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(log.frames(Direction.SENT)) == before

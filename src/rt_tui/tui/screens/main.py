@@ -27,6 +27,7 @@ from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.worker import ConnectPlan, Session, run_connection
@@ -189,6 +190,25 @@ class MainScreen(Screen[None]):
             self.query_one(ConversationPane).show_change(self.conversation, change)
         if change.totals or change.responses:
             self._show_usage()
+            self._hint_pending_call(change.responses)
+
+    def _hint_pending_call(self, response_ids: frozenset[str]) -> None:
+        """When a response ends waiting on a function call, say how to answer it."""
+        pending = pending_call_id(self.conversation.items)
+        if pending is None:
+            return
+        for response_id in response_ids:
+            response = self.conversation.response(response_id)
+            if response is None or response.status != "completed":
+                continue
+            for item_id in response.output_item_ids:
+                item = self.conversation.item(item_id)
+                if item is not None and item.call_id == pending:
+                    self.notify(
+                        f"The model called {item.name or 'a function'}: answer with "
+                        f"'{OUTPUT_COMMAND}<result>' in the composer.",
+                        title="Function call",
+                    )
 
     def _show_usage(self) -> None:
         totals = self.conversation.totals
@@ -228,10 +248,31 @@ class MainScreen(Screen[None]):
 
     @on(Composer.Submitted, "#composer")
     def _on_submit(self, message: Composer.Submitted) -> None:
-        queued = not self.session.send(client_events.user_message(message.text))
+        text = message.text
+        link = self.status.state
+        if not self.session.connected and link is not LinkState.CONNECTING:
+            self.notify(
+                "Not connected, so nothing was sent: press ctrl+r to reconnect "
+                "(Up brings the message back).",
+                severity="warning",
+            )
+            return
+        if text.startswith(OUTPUT_COMMAND):
+            self._answer_call(text.removeprefix(OUTPUT_COMMAND).strip())
+            return
+        self.session.send(client_events.user_message(text))
         self.session.send(client_events.response_create(self.dialect))
-        if queued:
+        if not self.session.connected:
             self.notify("Not connected yet: the message goes out once the session opens.")
+
+    def _answer_call(self, output: str) -> None:
+        """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
+        call_id = pending_call_id(self.conversation.items)
+        if call_id is None:
+            self.notify("There is no function call waiting for an output.", severity="warning")
+            return
+        self.session.send(client_events.function_call_output(call_id, output))
+        self.session.send(client_events.response_create(self.dialect))
 
     @on(Composer.CancelRequested, "#composer")
     def _on_cancel_requested(self) -> None:
