@@ -1,4 +1,31 @@
-"""Profiles and session settings: pydantic models, TOML load/save, environment overlay."""
+"""Profiles and session settings: pydantic models, TOML load/save, environment overlay.
+
+The file (`paths.config_file()`, mode 0600) looks like this:
+
+    active_profile = "work"
+
+    [profiles.work]                 # Azure GA; key from $AZURE_OPENAI_API_KEY
+    provider = "azure"
+    endpoint = "my-resource"        # or https://my-resource.openai.azure.com
+    model = "gpt-realtime"          # the deployment name
+
+    [profiles.personal]             # api.openai.com; key from $MY_OPENAI_KEY
+    provider = "openai"
+    api_key_env = "MY_OPENAI_KEY"
+
+    [profiles.local]                # any ws:// URL; no key needed
+    provider = "url"
+    endpoint = "ws://127.0.0.1:8765/v1/realtime?model=gpt-realtime"
+
+    [session]
+    instructions = "Answer briefly."
+    output_modality = "text"
+
+    [session.turn_detection]
+    type = "server_vad"
+
+Keys live in environment variables unless the user chooses to store one (`api_key = "…"`).
+"""
 
 from __future__ import annotations
 
