@@ -356,3 +356,18 @@ def test_target_flags_before_the_subcommand_count(monkeypatch: pytest.MonkeyPatc
     after = parser.parse_args(["send", "hi", "--url", "ws://h/"])
     assert (before.demo, before.url, before.profile) == (True, None, None)
     assert (after.demo, after.url, after.profile) == (False, "ws://h/", None)
+
+
+@pytest.mark.parametrize("form", ["ga", "azure-ga", "azure-preview"])
+async def test_send_speaks_each_dialect_of_the_mock(cli_env: dict[str, str], form: str) -> None:
+    from rt_tui.mock.server import MockServer
+
+    async with MockServer(delta_delay=0) as server:
+        url = {
+            "ga": server.ga_url("m"),
+            "azure-ga": server.azure_ga_url("dep"),
+            "azure-preview": server.azure_preview_url("dep"),
+        }[form]
+        code, out, err = await run_cli_async(cli_env, "send", "dialect check", "--url", url)
+    assert (code, err) == (0, "")
+    assert "dialect check" in out

@@ -290,3 +290,14 @@ def test_tool_parameters_text_must_be_a_json_object(tmp_path: Path) -> None:
         f"The config file {path} has a bad value at 'session.tools.0.parameters': "
         "parameters must be a JSON object."
     )
+
+
+def test_documented_example_file_is_valid() -> None:
+    import rt_tui.config
+
+    doc = rt_tui.config.__doc__ or ""
+    block = doc.split("looks like this:")[1].split("Keys live")[0]
+    text = "\n".join(line[4:] for line in block.splitlines())
+    config = Config.model_validate(tomllib.loads(text))
+    assert config.active_profile == "work"
+    assert set(config.profiles) == {"work", "personal", "local"}
