@@ -207,7 +207,8 @@ def _toml_error_sentence(path: Path, text: str, message: str) -> str:
     if match and match.group(1):
         where = f"line {match.group(1)}, column {match.group(2)}"
     else:
-        where = f"line {max(1, text.count(chr(10)) + (0 if text.endswith(chr(10)) else 1))}"
+        # "at end of document": the error is on the last line.
+        where = f"line {text.rstrip(chr(10)).count(chr(10)) + 1}"
     return f"The config file {path} is not valid TOML at {where}: {what}."
 
 
