@@ -15,17 +15,17 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.message import Message
 
+from rt_tui.launch import Target, target_endpoint
+from rt_tui.realtime.connection import Connection
+from rt_tui.realtime.endpoints import Endpoint
+from rt_tui.realtime.errors import NotConnected
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
-
-if TYPE_CHECKING:
-    from rt_tui.launch import Target
-    from rt_tui.realtime.connection import Connection
-    from rt_tui.realtime.endpoints import Endpoint
 
 Post = Callable[[Message], object]
 """How the worker hands a message to the screen (`Widget.post_message`)."""
@@ -60,9 +60,13 @@ class Session:
 
         True if it went to the open socket's queue, False if it waits for the next one.
         """
-        if self._connection is not None and self._connection.is_open:
-            self._connection.send(event)
-            return True
+        if self._connection is not None:
+            try:
+                self._connection.send(event)
+            except NotConnected:
+                pass  # Closing under our feet: keep it for the next socket.
+            else:
+                return True
         self._waiting.append(event)
         return False
 
@@ -91,10 +95,6 @@ async def run_connection(
 
     Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one.
     """
-    # Imported here so the TUI module loads even where the engine is being reworked.
-    from rt_tui.launch import target_endpoint
-    from rt_tui.realtime.connection import Connection
-    from rt_tui.realtime.recorder import SessionRecorder
 
     def observe(frame: Frame) -> None:
         post(FrameMessage(frame, session))

@@ -20,9 +20,11 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from rt_tui.config import SessionSettings
+from rt_tui.launch import resolve_target
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.recorder import new_session_path
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
 from rt_tui.tui.widgets.composer import Composer
@@ -108,8 +110,6 @@ class MainScreen(Screen[None]):
 
     def connect(self) -> None:
         """Work out where to connect and start the worker (replacing any running one)."""
-        from rt_tui.launch import resolve_target
-
         context = self.context
         target = resolve_target(
             context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
@@ -140,8 +140,6 @@ class MainScreen(Screen[None]):
         )
 
     def _log_path(self) -> Path:
-        from rt_tui.realtime.recorder import new_session_path
-
         if self.context.log_path is not None:
             return self.context.log_path
         return new_session_path(self.context.sessions_dir)
