@@ -12,6 +12,8 @@ from textual.widgets._markdown import MarkdownParagraph
 
 from rt_tui.config import Config
 from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.events import parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
@@ -194,3 +196,32 @@ async def test_streamed_markdown_keeps_every_paragraph() -> None:
         assert [(p.source or "").strip() for p in block.query(MarkdownParagraph)] == [
             "Something else."
         ]
+
+
+async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(80, 24)) as pilot:
+        await _replay(pilot)
+        screen = main_screen(pilot)
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: pane.max_scroll_y > 0, "an overflowing conversation")
+        await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y, "following the end")
+
+        # Scrolled up: a new error appears below, the view stays where the user put it.
+        pane.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        error = '{"type":"error","error":{"type":"server_error","code":null,"message":"boom"}}'
+        frame = Frame(Direction.RECEIVED, 9000.0, 0.0, error, event=parse_server_frame(error))
+        screen.post_message(FrameMessage(frame, screen.session))
+        await wait_for(pilot, lambda: len(screen.conversation.errors) == 2, "the new error")
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        await pilot.pause()
+        assert pane.scroll_y == 0
+
+        # Back at the end: the next one is followed.
+        pane.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        frame = Frame(Direction.RECEIVED, 9100.0, 0.0, error, event=parse_server_frame(error))
+        screen.post_message(FrameMessage(frame, screen.session))
+        await wait_for(pilot, lambda: len(screen.conversation.errors) == 3, "the next error")
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y, "following again")
