@@ -304,3 +304,26 @@ async def test_output_command_without_a_waiting_call_sends_nothing(
         await pilot.press("enter")
         await pilot.pause()
         assert len(log.frames(Direction.SENT)) == before
+
+
+async def test_audio_reply_shows_its_transcript(server: MockServer, tmp_path: Path) -> None:
+    config = Config(session=SessionSettings(output_modality="audio"))
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        await type_text(pilot, "say something")
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: any(r.status == "completed" for r in screen.conversation.responses.values()),
+            "the spoken reply",
+        )
+        reply = next(i for i in screen.conversation.items if i.role == "assistant")
+        assert screen.conversation.audio.duration_ms(reply.id) > 0
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        (block,) = _assistant_blocks(pilot)
+        assert block.shown_body == reply.text
+        assert reply.text  # The transcript.
+        assert "🔊" in str(block.query_one(".item-header").render())
