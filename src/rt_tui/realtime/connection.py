@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import (
@@ -33,9 +33,10 @@ from websockets.exceptions import (
     InvalidStatus,
     InvalidURI,
 )
+from websockets.uri import parse_uri
 
 from rt_tui import __version__
-from rt_tui.realtime.endpoints import Endpoint
+from rt_tui.realtime.endpoints import Endpoint, redact_url
 from rt_tui.realtime.errors import (
     CannotConnect,
     ConnectionDropped,
@@ -43,6 +44,7 @@ from rt_tui.realtime.errors import (
     HandshakeRejected,
     NotConnected,
     RealtimeError,
+    RedirectRefused,
     ServerClosed,
     handshake_message,
     one_line,
@@ -61,6 +63,7 @@ __all__ = [
     "HandshakeRejected",
     "NotConnected",
     "RealtimeError",
+    "RedirectRefused",
     "ServerClosed",
 ]
 
@@ -74,6 +77,32 @@ NORMAL_CLOSE_CODES: Final = frozenset({1000})
 _DRAIN_TIMEOUT: Final = 2.0
 
 _END: Final = object()
+#: HTTP statuses websockets treats as redirects.
+_REDIRECT_STATUSES: Final = frozenset({300, 301, 302, 303, 307, 308})
+
+
+class _SameOriginConnect(connect):
+    """`connect` that follows a redirect only within the same scheme, host and port.
+
+    websockets follows cross-origin redirects too and strips only Authorization and Cookie,
+    so an Azure `api-key` header would travel to whatever host the server names.
+    """
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        if (
+            isinstance(exc, InvalidStatus)
+            and exc.response.status_code in _REDIRECT_STATUSES
+            and "Location" in exc.response.headers
+        ):
+            target = urljoin(self.uri, exc.response.headers["Location"])
+            try:
+                new = parse_uri(target)
+            except InvalidURI:
+                return RedirectRefused(redact_url(target))
+            old = self.ws_uri
+            if (new.secure, new.host, new.port) != (old.secure, old.host, old.port):
+                return RedirectRefused(redact_url(target))
+        return super().process_redirect(exc)
 
 
 def _default_event_id() -> str:
@@ -172,7 +201,7 @@ class Connection:
             context.verify_mode = ssl.CERT_NONE
             options["ssl"] = context
         try:
-            return await connect(
+            return await _SameOriginConnect(
                 endpoint.url,
                 additional_headers=dict(endpoint.headers),
                 user_agent_header=f"rt-tui/{__version__}",
@@ -184,6 +213,8 @@ class Connection:
                 proxy=None if endpoint.is_loopback else True,
                 **options,
             )
+        except RedirectRefused as exc:
+            raise exc from None
         except InvalidStatus as exc:
             body = bytes(exc.response.body or b"")
             message = scrub(handshake_message(body), self._secrets())

@@ -77,6 +77,19 @@ class CannotConnect(RealtimeError):
     """No WebSocket could be opened: refused, unknown host, TLS failure, broken handshake."""
 
 
+class RedirectRefused(CannotConnect):
+    """The server answered the upgrade with a redirect to another scheme, host or port.
+    Following it would carry the key's header elsewhere, so it is never followed."""
+
+    def __init__(self, shown_url: str) -> None:
+        self.shown_url = shown_url
+        """Where the redirect pointed, with secrets redacted."""
+        super().__init__(
+            f"The server redirected to another host ({shown_url}); rt-tui does not follow it "
+            "so the key is not sent elsewhere."
+        )
+
+
 class ConnectTimeout(RealtimeError):
     """The server did not complete the opening handshake in time."""
 

@@ -1,0 +1,105 @@
+"""Keys stay where the user sent them: redirects to another origin are refused, on real
+loopback servers."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from scripted_server import scripted_server, send_json, session_created
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Request, Response
+
+from rt_tui.realtime.connection import CannotConnect, Connection, RedirectRefused
+from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
+
+SECRET = "0123456789abcdef0123456789abcdef"  # Azure keys are 32 hex digits: not key-shaped
+
+
+@contextlib.asynccontextmanager
+async def redirecting_server(location: str, requests: list[Request]) -> AsyncIterator[int]:
+    """A loopback server that answers every upgrade with 302 to `location` (`{port}` in it
+    becomes the server's own port); yields that port."""
+    port = 0
+
+    def process_request(connection: ServerConnection, request: Request) -> Response:
+        requests.append(request)
+        response = connection.respond(302, "")
+        response.headers["Location"] = location.replace("{port}", str(port))
+        return response
+
+    async def never(_ws: ServerConnection) -> None:  # pragma: no cover - upgrade never happens
+        return
+
+    async with serve(never, "127.0.0.1", 0, process_request=process_request) as server:
+        port = server.sockets[0].getsockname()[1]
+        yield port
+
+
+async def open_refused(endpoint: Endpoint) -> CannotConnect:
+    """The RedirectRefused that opening `endpoint` raises."""
+    with pytest.raises(RedirectRefused) as caught:
+        await Connection(endpoint).open()
+    return caught.value
+
+
+async def greet(ws: ServerConnection) -> None:
+    await send_json(ws, session_created())
+    await ws.wait_closed()
+
+
+async def test_redirect_to_another_port_is_refused_and_the_key_stays_home() -> None:
+    first: list[Request] = []
+    async with scripted_server(greet) as elsewhere:
+        location = f"{elsewhere.url}&api-key=leaked-secret"
+        async with redirecting_server(location, first) as port:
+            endpoint = endpoint_for_url(
+                f"ws://127.0.0.1:{port}/openai/v1/realtime?model=m", api_key=SECRET
+            )
+            error = await open_refused(endpoint)
+    assert first[0].headers["api-key"] == SECRET
+    assert elsewhere.requests == []
+    assert str(error) == (
+        f"The server redirected to another host (ws://127.0.0.1:{elsewhere.port}"
+        "/v1/realtime?model=test-model&api-key=***); rt-tui does not follow it so the key "
+        "is not sent elsewhere."
+    )
+    assert error.__cause__ is None
+    assert error.__suppress_context__
+
+
+async def test_redirect_to_another_scheme_on_the_same_port_is_refused() -> None:
+    async with redirecting_server("wss://127.0.0.1:{port}/v1/realtime", []) as port:
+        endpoint = endpoint_for_url(f"ws://127.0.0.1:{port}/v1/realtime", api_key=SECRET)
+        error = await open_refused(endpoint)
+    assert f"(wss://127.0.0.1:{port}/v1/realtime)" in str(error)
+
+
+async def test_redirect_to_an_unparsable_location_is_refused_in_one_sentence() -> None:
+    async with redirecting_server("ftp://127.0.0.1/x", []) as port:
+        error = await open_refused(endpoint_for_url(f"ws://127.0.0.1:{port}/v1/realtime"))
+    assert str(error).startswith("The server redirected to another host (ftp://127.0.0.1/x);")
+
+
+async def test_redirect_within_the_same_server_is_followed() -> None:
+    async with scripted_server(greet) as server:
+        seen: list[Request] = []
+
+        def process_request(connection: ServerConnection, request: Request) -> Response | None:
+            seen.append(request)
+            if request.path.startswith("/old"):
+                response = connection.respond(307, "")
+                response.headers["Location"] = "/v1/realtime?model=m"
+                return response
+            return None
+
+        async with serve(greet, "127.0.0.1", 0, process_request=process_request) as moved:
+            port = moved.sockets[0].getsockname()[1]
+            endpoint = endpoint_for_url(f"ws://127.0.0.1:{port}/old/realtime", api_key=SECRET)
+            async with Connection(endpoint) as conn:
+                frame = await anext(aiter(conn))
+    assert frame.wire_type == "session.created"
+    assert [request.path for request in seen] == ["/old/realtime", "/v1/realtime?model=m"]
+    assert seen[1].headers["Authorization"] == f"Bearer {SECRET}"
+    assert server.requests == []
