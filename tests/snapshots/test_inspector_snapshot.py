@@ -107,6 +107,8 @@ async def select_transcript(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_inspector_with_a_folded_row_selected(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_inspector_with_a_folded_row_selected(
+    snap_compare: Callable[..., bool], tmp_path: Path
+) -> None:
     app = InspectorHost(tmp_path)
     assert snap_compare(app, terminal_size=(110, 34), run_before=select_transcript)
