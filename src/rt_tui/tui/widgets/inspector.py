@@ -5,6 +5,11 @@ rows, and a detail panel with the selected frame's JSON (hidden while nothing is
 selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
 `ScrollView` that renders only the visible lines from cached strips. `add_frame` only
 appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
+
+Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
+folds or unfolds the selected run of deltas, `F` all of them, `/` filters, `d` cycles
+the direction shown, `e` shows errors only, `c` copies the selected frame, `x` exports
+the filtered view and `X` the whole log (JSONL, in the sessions folder).
 """
 
 from __future__ import annotations
@@ -149,9 +154,12 @@ class EventInspector(Vertical):
         """Forget every frame shown (filter and fold settings stay)."""
         self.store.clear()
         if self.is_mounted:
+            had_selection = self.rows.cursor_frame is not None
             self.rows.cursor_frame = None
             self.rows.follow = True
             self._show_detail(None)
+            if had_selection:
+                self.post_message(self.Selected(self, None))
         self._schedule_flush()
 
     @property
@@ -161,6 +169,8 @@ class EventInspector(Vertical):
 
     @follow.setter
     def follow(self, value: bool) -> None:
+        if not self.is_mounted:
+            return
         if value:
             self.rows.action_last_row()
         else:
