@@ -11,7 +11,12 @@ from scripted_server import scripted_server, send_json, session_created
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
-from rt_tui.realtime.connection import CannotConnect, Connection, RedirectRefused
+from rt_tui.realtime.connection import (
+    CannotConnect,
+    Connection,
+    HandshakeRejected,
+    RedirectRefused,
+)
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
 
 SECRET = "0123456789abcdef0123456789abcdef"  # Azure keys are 32 hex digits: not key-shaped
@@ -103,3 +108,17 @@ async def test_redirect_within_the_same_server_is_followed() -> None:
     assert [request.path for request in seen] == ["/old/realtime", "/v1/realtime?model=m"]
     assert seen[1].headers["Authorization"] == f"Bearer {SECRET}"
     assert server.requests == []
+
+
+async def test_a_401_after_a_withheld_key_says_why_no_key_was_sent() -> None:
+    body = '{"error": {"message": "Missing bearer or basic authentication in header."}}'
+    async with scripted_server(greet, reject=(401, body)) as server:
+        # A loopback server stands in for a LAN host: the endpoint says the key was withheld.
+        endpoint = Endpoint(server.url, {}, key_withheld=True)
+        with pytest.raises(HandshakeRejected) as caught:
+            await Connection(endpoint).open()
+    assert str(caught.value) == (
+        f"The server 127.0.0.1:{server.port} refused the connection (HTTP 401): Missing bearer "
+        "or basic authentication in header (rt-tui sent no key: it never sends one over "
+        "unencrypted ws:// to another host)."
+    )

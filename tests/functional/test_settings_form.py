@@ -26,7 +26,7 @@ KEY = "sk-form-SECRET-42"
 
 
 def test_profile_round_trip_keeps_the_stored_key_out_of_the_form() -> None:
-    stored = Profile(provider=Provider.URL, endpoint="ws://h:1/x", api_key=SecretStr(KEY))
+    stored = Profile(provider=Provider.URL, endpoint="wss://h:1/x", api_key=SecretStr(KEY))
     form = profile_to_form("lab", stored)
     assert form.keep_key
     assert form.new_key == ""

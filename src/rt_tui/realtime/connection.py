@@ -218,7 +218,13 @@ class Connection:
         except InvalidStatus as exc:
             body = bytes(exc.response.body or b"")
             message = scrub(handshake_message(body), self._secrets())
-            raise HandshakeRejected(exc.response.status_code, message, host=where) from None
+            status = exc.response.status_code
+            if endpoint.key_withheld and status in (401, 403):
+                hint = (
+                    "rt-tui sent no key: it never sends one over unencrypted ws:// to another host"
+                )
+                message = f"{message.rstrip('.')} ({hint})" if message else hint
+            raise HandshakeRejected(status, message, host=where) from None
         except TimeoutError:
             raise ConnectTimeout(
                 f"{where} did not complete the WebSocket handshake within "

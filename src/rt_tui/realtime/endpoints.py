@@ -9,6 +9,17 @@
 Azure accepts either `api-key` or `Authorization: Bearer`; rt-tui sends `api-key` for both
 Azure forms because it is the header Microsoft documents for keys (Bearer is for Entra tokens).
 A key only ever travels in a header; URLs are shown through `redact_url`.
+
+A key never travels in clear text to another machine. Plain `ws://` (or `http://`) to a host
+that is not loopback is handled like this:
+- openai, azure, azure-preview (a key is required): EndpointError; use wss:// (or an SSH
+  tunnel to a loopback port).
+- url target with a key the user named for it (`api_key` or `api_key_env` in the profile):
+  EndpointError, for the same reason. There is deliberately no switch to allow it.
+- url target (profile or `--url`) whose key would only come from the default environment
+  variable: the key is withheld and the socket opens without auth (`Endpoint.key_withheld`),
+  which suits an unauthenticated server on the local network; a 401 then says why.
+Loopback hosts (`localhost`, 127.0.0.0/8, ::1 — the mock) keep their key over ws://.
 """
 
 from __future__ import annotations
@@ -43,6 +54,8 @@ class Endpoint:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
     dialect: Dialect = Dialect.GA
     verify_tls: bool = True
+    key_withheld: bool = False
+    """A key was available but not attached: plain ws:// to a host that is not loopback."""
 
     def __post_init__(self) -> None:
         # Frozen all the way down: nobody can slip a header in after the fact.
@@ -81,6 +94,20 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _cleartext_to_remote(scheme: str, netloc: str) -> bool:
+    """Whether a socket to `scheme://netloc` would carry headers unencrypted off this machine."""
+    return scheme == "ws" and not is_loopback_host(urlsplit(f"ws://{netloc}").hostname or "")
+
+
+def _refuse_cleartext(scheme: str, netloc: str) -> None:
+    if _cleartext_to_remote(scheme, netloc):
+        host = urlsplit(f"ws://{netloc}").hostname or netloc
+        raise EndpointError(
+            f"rt-tui will not send the API key to {host} over unencrypted ws:// (anyone on "
+            "the network could read it); use wss://, or a loopback address such as an SSH tunnel."
+        )
 
 
 def _is_secret_param(name: str) -> bool:
@@ -159,6 +186,7 @@ def _openai(profile: Profile, env: Mapping[str, str]) -> Endpoint:
     if not path.endswith("/realtime"):
         path += "/realtime"
     url = urlunsplit((scheme, netloc, path, _with_query(query, [("model", profile.model)]), ""))
+    _refuse_cleartext(scheme, netloc)
     headers = {"Authorization": f"Bearer {_require_key(profile, env)}"}
     return Endpoint(url, headers, Dialect.GA, profile.verify_tls)
 
@@ -186,6 +214,7 @@ def _azure(profile: Profile, env: Mapping[str, str]) -> Endpoint:
     scheme, netloc, prefix = _azure_base(profile, env)
     query = _with_query("", [("model", profile.model)])
     url = urlunsplit((scheme, netloc, f"{prefix}/openai/v1/realtime", query, ""))
+    _refuse_cleartext(scheme, netloc)
     headers = {"api-key": _require_key(profile, env)}
     return Endpoint(url, headers, Dialect.GA, profile.verify_tls)
 
@@ -194,6 +223,7 @@ def _azure_preview(profile: Profile, env: Mapping[str, str]) -> Endpoint:
     scheme, netloc, prefix = _azure_base(profile, env)
     query = _with_query("", [("api-version", profile.api_version), ("deployment", profile.model)])
     url = urlunsplit((scheme, netloc, f"{prefix}/openai/realtime", query, ""))
+    _refuse_cleartext(scheme, netloc)
     headers = {"api-key": _require_key(profile, env)}
     return Endpoint(url, headers, Dialect.BETA, profile.verify_tls)
 
@@ -204,12 +234,21 @@ def endpoint_for_url(
     dialect: Dialect | None = None,
     *,
     verify_tls: bool = True,
+    key_is_explicit: bool = False,
 ) -> Endpoint:
     """An Endpoint for a URL given as is. With a key, Azure-looking paths (`/openai/…`) get an
     `api-key` header and others `Authorization: Bearer`; without one, no auth (local servers).
-    Forcing beta on a non-Azure path adds the `OpenAI-Beta: realtime=v1` header."""
+    Forcing beta on a non-Azure path adds the `OpenAI-Beta: realtime=v1` header.
+
+    Over plain ws:// to a host that is not loopback the key is withheld (`key_withheld`), or,
+    when `key_is_explicit` (the user named this key for this URL), EndpointError is raised."""
     scheme, netloc, path, query = _websocket_scheme(url, "URL")
     full = urlunsplit((scheme, netloc, path, query, ""))
+    withheld = False
+    if api_key and _cleartext_to_remote(scheme, netloc):
+        if key_is_explicit:
+            _refuse_cleartext(scheme, netloc)
+        api_key, withheld = None, True
     chosen = dialect or guess_dialect(full)
     azure_path = path.startswith("/openai/") or "/openai/" in path
     headers: dict[str, str] = {}
@@ -220,7 +259,7 @@ def endpoint_for_url(
             headers["Authorization"] = f"Bearer {api_key}"
     if chosen is Dialect.BETA and not azure_path:
         headers["OpenAI-Beta"] = "realtime=v1"
-    return Endpoint(full, headers, chosen, verify_tls)
+    return Endpoint(full, headers, chosen, verify_tls, key_withheld=withheld)
 
 
 def _url(profile: Profile, env: Mapping[str, str]) -> Endpoint:
@@ -231,7 +270,14 @@ def _url(profile: Profile, env: Mapping[str, str]) -> Endpoint:
         _lookup_key(profile, env),
         profile.dialect,
         verify_tls=profile.verify_tls,
+        key_is_explicit=_names_its_key(profile),
     )
+
+
+def _names_its_key(profile: Profile) -> bool:
+    """Whether the user chose a key for this profile (rather than the default variable)."""
+    written = profile.api_key is not None and bool(profile.api_key.get_secret_value().strip())
+    return written or profile.api_key_env is not None
 
 
 def resolve(profile: Profile, env: Mapping[str, str] | None = None) -> Endpoint:
