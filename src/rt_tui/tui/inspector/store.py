@@ -27,7 +27,6 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator
 from pathlib import Path
 from re import Pattern
 from typing import Any
@@ -285,14 +284,18 @@ class FrameStore:
         self.version += 1
         return group.first
 
-    def rows_of_view(self) -> Iterator[int]:
-        """Frame indices of the filtered view in order, folded groups expanded."""
+    def rows_of_view(self) -> list[int]:
+        """Frame indices of the filtered view in arrival order, folded groups expanded
+        (interleaved groups, such as audio and transcript deltas, are merged back)."""
+        indices: list[int] = []
         for i in self._rows:
             gid = self._group[i]
             if gid >= 0 and self.is_folded(gid):
-                yield from (m for m in self._groups[gid].members if self.matches(m))
+                indices.extend(m for m in self._groups[gid].members if self.matches(m))
             else:
-                yield i
+                indices.append(i)
+        indices.sort()
+        return indices
 
     # -- reading -----------------------------------------------------------------------
 

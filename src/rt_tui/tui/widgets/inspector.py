@@ -325,7 +325,7 @@ class EventInspector(Vertical):
 
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
-        indices = list(self.store.rows_of_view()) if filtered else list(range(len(self.store)))
+        indices = self.store.rows_of_view() if filtered else list(range(len(self.store)))
         if not indices:
             self.notify("Nothing to export.", severity="warning", timeout=3)
             return
