@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -431,3 +433,16 @@ def test_rows_kept_incrementally_equal_a_full_rebuild(steps: list[tuple[str, int
     store._rebuild()  # the reference: the view computed from scratch
     assert incremental == [store.frame_at_row(r) for r in range(store.row_count)]
     assert expanded == [i for i in range(len(store)) if store.matches(i)]
+
+
+def test_the_store_package_does_not_import_textual() -> None:
+    code = (
+        "import sys, pkgutil, importlib, rt_tui.tui.inspector as p\n"
+        "for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(','.join(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""
