@@ -229,3 +229,31 @@ async def test_clear_forgets_frames(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 0)
         assert app.inspector.selected_frame is None
         assert not app.inspector.detail.has_class("-shown")
+
+
+async def test_a_burst_of_frames_causes_one_repaint(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = rows_of(app)
+        await pilot.pause()
+        syncs: list[int] = []
+        original = rows.sync
+
+        def counting_sync() -> None:
+            syncs.append(app.inspector.store.row_count)
+            original()
+
+        rows.sync = counting_sync  # type: ignore[method-assign]
+        for k in range(500):
+            app.inspector.add_frame(samples.error_frame("c", f"burst {k}", k))
+        await wait_for(pilot, lambda: rows.virtual_size.height == 500)
+        assert syncs == [500]
+
+
+async def test_clicking_a_row_selects_it(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        await pilot.click(FrameRows, offset=(10, 1))
+        await wait_for(pilot, lambda: app.inspector.selected_frame == 1)
+        assert "session.updated" in app.inspector.detail.text
