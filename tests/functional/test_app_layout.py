@@ -177,7 +177,7 @@ def test_age_reads_against_the_one_hour_limit() -> None:
 
 class BlockApp(App[None]):
     def compose(self) -> ComposeResult:
-        yield ItemBlock(ItemView("assistant", "Assistant", ""))
+        yield ItemBlock(ItemView("assistant", "Assistant", "", final=False))
 
 
 async def test_streamed_markdown_keeps_every_paragraph() -> None:
@@ -186,12 +186,12 @@ async def test_streamed_markdown_keeps_every_paragraph() -> None:
     async with app.run_test() as pilot:
         block = app.query_one(ItemBlock)
         for body in ("You said: hi\n\n", "You said: hi\n\nI am", "You said: hi\n\nI am the mock."):
-            await block.show(ItemView("assistant", "Assistant", body))
+            await block.show(ItemView("assistant", "Assistant", body, final=False))
         await pilot.pause()
         paragraphs = [(p.source or "").strip() for p in block.query(MarkdownParagraph)]
         assert paragraphs == ["You said: hi", "I am the mock."]
         # A change that is not an append (the final text differs) replaces the text.
-        await block.show(ItemView("assistant", "Assistant", "Something else."))
+        await block.show(ItemView("assistant", "Assistant", "Something else.", final=False))
         await pilot.pause()
         assert [(p.source or "").strip() for p in block.query(MarkdownParagraph)] == [
             "Something else."
@@ -225,3 +225,16 @@ async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtT
         await wait_for(pilot, lambda: len(screen.conversation.errors) == 3, "the next error")
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
         await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y, "following again")
+
+
+async def test_a_final_item_settles_into_one_widget() -> None:
+    app = BlockApp()
+    async with app.run_test() as pilot:
+        block = app.query_one(ItemBlock)
+        await block.show(ItemView("assistant", "Assistant", "Streaming **text**", final=False))
+        assert not block.settled
+        await block.show(ItemView("assistant", "Assistant", "Streaming **text** done.", final=True))
+        await pilot.pause()
+        assert block.settled
+        assert block.shown_body == "Streaming **text** done."
+        assert len(block.children) == 2  # Header and body.

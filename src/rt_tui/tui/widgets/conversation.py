@@ -3,12 +3,15 @@ engine's `Conversation` reducer.
 
 The screen applies each frame to the reducer and hands the pane the `Change`; the pane only
 marks what changed and redraws those blocks on a short timer, so a burst of deltas costs one
-repaint. Streaming text that grows at the end is appended to the Markdown widget (which
-re-parses only the last block); anything else replaces the block's text.
+repaint. Streaming text that grows at the end is appended to Textual's Markdown widget
+(which re-parses only the last block). Once an item is final its text moves into a single
+Static (Rich's Markdown renderer): a Markdown widget is a tree of ~20 widgets per message,
+and a long conversation of those makes every repaint slower.
 """
 
 from __future__ import annotations
 
+from rich.markdown import Markdown as RichMarkdown
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
@@ -27,27 +30,37 @@ FLUSH_INTERVAL_S = 0.05
 
 
 class ItemBlock(Vertical):
-    """One conversation item: a one-line header and a Markdown body."""
+    """One conversation item: a one-line header and a Markdown body.
+
+    The body streams into a Markdown widget while the item is in progress and settles into
+    one Static once the item is final.
+    """
 
     DEFAULT_CSS = """
     ItemBlock { height: auto; }
     ItemBlock > Markdown { margin: 0; padding: 0 1; }
+    ItemBlock > .item-body { padding: 0 1 1 1; }
     """
 
     def __init__(self, view: ItemView) -> None:
         super().__init__(classes=f"item -{view.role}")
         self._view = view
         self._shown_body = ""
-        """What the Markdown widget holds; the body arrives through `show` once mounted."""
+        """What the body widget holds; the text arrives through `show` once mounted."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._view.header, classes="item-header", markup=False)
-        yield Markdown()
+        yield Static(classes="item-body") if self._view.final else Markdown()
 
     @property
     def shown_body(self) -> str:
         """The Markdown source the block shows now."""
         return self._shown_body
+
+    @property
+    def settled(self) -> bool:
+        """True once the body is a single Static (the item is final)."""
+        return not self.query(Markdown)
 
     async def show(self, view: ItemView) -> None:
         """Bring the block up to date with `view`, appending when the text only grew."""
@@ -56,7 +69,12 @@ class ItemBlock(Vertical):
         if view.role != self._view.role:
             self.set_classes(f"item -{view.role}")
         self._view = view
-        body = view.body
+        if view.final or self.settled:
+            await self._settle(view.body)
+        else:
+            await self._stream(view.body)
+
+    async def _stream(self, body: str) -> None:
         if body == self._shown_body:
             return
         markdown = self.query_one(Markdown)
@@ -66,6 +84,20 @@ class ItemBlock(Vertical):
             await markdown.update("")
             self._shown_body = ""
         await markdown.append(body[len(self._shown_body) :])
+        self._shown_body = body
+
+    async def _settle(self, body: str) -> None:
+        statics = self.query(".item-body")
+        if statics:
+            if body == self._shown_body and self._shown_body:
+                return
+            static = statics.first(Static)
+        else:
+            static = Static(classes="item-body")
+            with self.app.batch_update():
+                await self.query(Markdown).remove()
+                await self.mount(static)
+        static.update(RichMarkdown(body, hyperlinks=False))
         self._shown_body = body
 
 

@@ -30,6 +30,8 @@ class ItemView:
     """user, assistant, system, tool (function calls and outputs) or other."""
     header: str
     body: str
+    final: bool = True
+    """The item will not stream any more (its status is no longer in_progress)."""
 
 
 def _fenced(text: str, language: str = "") -> str:
@@ -57,19 +59,20 @@ def _message_body(item: Item) -> str:
 
 def describe_item(item: Item) -> ItemView:
     """The header and Markdown body of one item, in its current (maybe streaming) state."""
-    streaming = " …" if item.status == "in_progress" else ""
+    final = item.status != "in_progress"
+    streaming = "" if final else " …"
     if item.type == "message":
         role = item.role or "other"
         title = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
         audio = " 🔊" if any(part.is_audio for part in item.content) else ""
-        return ItemView(role, f"{title}{audio}{streaming}", _message_body(item))
+        return ItemView(role, f"{title}{audio}{streaming}", _message_body(item), final)
     if item.type == "function_call":
         header = f"ƒ {item.name or '?'}  call {item.call_id or '?'}{streaming}"
-        return ItemView("tool", header, _fenced(item.arguments or "", "json"))
+        return ItemView("tool", header, _fenced(item.arguments or "", "json"), final)
     if item.type == "function_call_output":
         header = f"↳ output of call {item.call_id or '?'}"
         return ItemView("tool", header, _fenced(item.output or ""))
-    return ItemView("other", f"{item.type}{streaming}", "")
+    return ItemView("other", f"{item.type}{streaming}", "", final)
 
 
 def describe_response(response: Response) -> tuple[str, str]:
