@@ -1,8 +1,10 @@
 """`rt-tui send`: one message, one streamed reply, then exit.
 
-Text (or, for audio sessions, the audio transcript) streams to stdout as it arrives; with
-`--json` every frame of both directions is printed as one JSON line instead. Problems end
-as one `rt-tui: …` line on stderr and a non-zero exit code.
+Like a careful client, it waits for the server's `session.created` (its first frame) before
+sending anything. Text (or, for audio sessions, the audio transcript) streams to stdout as
+it arrives; with `--json` every frame of both directions is printed as one JSON line instead,
+in the order the frames crossed the socket. Problems end as one `rt-tui: …` line on stderr
+and a non-zero exit code; one `--timeout` covers the whole exchange.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from rt_tui.launch import LaunchError, resolve_target, target_endpoint
 from rt_tui.realtime import client_events
 from rt_tui.realtime.connection import Connection, FrameObserver, RealtimeError
 from rt_tui.realtime.errors import one_line, os_reason
-from rt_tui.realtime.events import DeltaEvent, ErrorEvent, PartDoneEvent, ResponseEvent
+from rt_tui.realtime.events import (
+    DeltaEvent,
+    ErrorEvent,
+    PartDoneEvent,
+    ResponseEvent,
+    ServerEvent,
+)
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder, redact_frame_text
 
@@ -84,9 +92,45 @@ def _response_outcome(event: ResponseEvent) -> str | None:
     return f"the response ended as {status}{suffix}."
 
 
+def _report_error(event: ErrorEvent) -> None:
+    """Stop on an error about one of our events; print any other error and carry on."""
+    info = event.error
+    if info.event_id in _OUR_IDS:
+        raise SendFailed(
+            f"the server rejected {_OUR_IDS[info.event_id]}: "
+            f"{one_line(info.one_line(), 300).rstrip('.')}."
+        )
+    print(f"rt-tui: server error: {one_line(info.one_line(), 300)}", file=sys.stderr)
+
+
+class _Progress:
+    """How far the exchange got, so a timeout can say what was missing."""
+
+    session_ready = False
+
+
+async def _await_session(conn: Connection, progress: _Progress) -> None:
+    """Wait for `session.created`; frames before it are only observed (and errors told)."""
+    async for frame in conn:
+        event: ServerEvent | None = frame.event
+        if isinstance(event, ErrorEvent):
+            _report_error(event)
+        elif event is not None and event.kind == "session.created":
+            progress.session_ready = True
+            return
+    raise SendFailed("the server closed the session before it sent session.created.")
+
+
 async def _converse(
-    conn: Connection, text: str, settings: SessionSettings, *, json_lines: bool, out: TextIO
+    conn: Connection,
+    text: str,
+    settings: SessionSettings,
+    *,
+    json_lines: bool,
+    out: TextIO,
+    progress: _Progress,
 ) -> None:
+    await _await_session(conn, progress)
     dialect = conn.endpoint.dialect
     if settings != SessionSettings():
         conn.send({**client_events.session_update(settings, dialect), "event_id": SESSION_ID})
@@ -97,13 +141,7 @@ async def _converse(
     async for frame in conn:
         event = frame.event
         if isinstance(event, ErrorEvent):
-            info = event.error
-            if info.event_id in _OUR_IDS:
-                raise SendFailed(
-                    f"the server rejected {_OUR_IDS[info.event_id]}: "
-                    f"{one_line(info.one_line(), 300).rstrip('.')}."
-                )
-            print(f"rt-tui: server error: {one_line(info.one_line(), 300)}", file=sys.stderr)
+            _report_error(event)
         elif json_lines:
             pass
         elif isinstance(event, DeltaEvent) and event.kind in _STREAMED_KINDS:
@@ -153,6 +191,7 @@ async def run_send(
     target = resolve_target(config, env, profile=profile, url=url, demo=demo)
     if target.problem is not None:
         return fail(target.problem, EXIT_USAGE)
+    progress = _Progress()
     try:
         async with asyncio.timeout(reply_timeout), contextlib.AsyncExitStack() as stack:
             endpoint = await stack.enter_async_context(target_endpoint(target))
@@ -166,8 +205,12 @@ async def run_send(
             if json_lines:
                 observers.append(_json_printer(out))
             conn = await stack.enter_async_context(Connection(endpoint, observers=observers))
-            await _converse(conn, text, config.session, json_lines=json_lines, out=out)
+            await _converse(
+                conn, text, config.session, json_lines=json_lines, out=out, progress=progress
+            )
     except TimeoutError:
+        if not progress.session_ready:
+            return fail(f"the server sent no session.created within {reply_timeout:g} s.")
         return fail(f"no complete reply within {reply_timeout:g} s.")
     except (RealtimeError, LaunchError) as exc:
         return fail(str(exc))

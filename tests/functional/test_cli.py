@@ -234,6 +234,7 @@ async def test_send_through_a_url_profile_in_the_config(cli_env: dict[str, str])
 
 async def test_send_reports_a_failed_response(cli_env: dict[str, str]) -> None:
     async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
         async for message in ws:
             if json.loads(message)["type"] == "response.create":
                 details = {"type": "failed", "error": {"message": "The model had a bad day."}}
@@ -255,7 +256,7 @@ async def test_send_times_out_waiting_for_the_reply(cli_env: dict[str, str]) -> 
             cli_env, "send", "hi", "--url", server.url, "--timeout", "0.5"
         )
     assert code == 1
-    assert_one_error_line(err, "no complete reply within 0.5 s.")
+    assert_one_error_line(err, "the server sent no session.created within 0.5 s.")
 
 
 async def test_ctrl_c_during_send_is_one_line(cli_env: dict[str, str]) -> None:
