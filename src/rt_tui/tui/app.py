@@ -8,15 +8,32 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from rt_tui import paths
+from rt_tui.config import Config, ConfigError, load_config
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.screens.help import HelpScreen
+from rt_tui.tui.screens.main import MainScreen
+from rt_tui.tui.themes import choose_theme, register_themes
+
+PANES = {
+    "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
+    "each response's latency and tokens.",
+    "Inspector": "every event on the wire, both directions, with timing; select one to see it.",
+    "Composer": "Enter sends; ctrl+j (or shift/alt+Enter) starts a new line; Up/Down recall "
+    "earlier messages; Escape cancels the response; '/output TEXT' answers a function call.",
+    "Status bar": "connection state, dialect, model, session age against the 60-minute limit, "
+    "last latency, token totals and the session log.",
+}
+"""What the help screen says about each pane."""
 
 
 class RtTuiApp(App[int]):
@@ -35,27 +52,21 @@ class RtTuiApp(App[int]):
         self.context = context
 
     def on_mount(self) -> None:
-        from rt_tui.tui.themes import choose_theme, register_themes
-
         loaded = register_themes(self)
         self.theme = choose_theme(self, None)
         problem = loaded.error_message()
         if problem:
             self.notify(problem, title="Themes", severity="warning")
-        from rt_tui.tui.screens.main import MainScreen
-
         self.push_screen(MainScreen(self.context))
 
     def action_help(self) -> None:
         """Show the keys and panes."""
-        from rt_tui.tui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen(self.screen))
+        self.push_screen(HelpScreen(self.screen, panes=PANES))
 
 
 def make_app(
     *,
-    config: Any = None,
+    config: Config | None = None,
     config_path: Path | None = None,
     env: Mapping[str, str] | None = None,
     profile: str | None = None,
@@ -73,9 +84,6 @@ def make_app(
     `config` None loads the config file (`config_path`, or the platform's); `env` None
     uses the process environment (the launch target reads it; the config stays as saved).
     """
-    from rt_tui import paths
-    from rt_tui.config import load_config
-
     path = config_path or paths.config_file()
     environment = dict(os.environ) if env is None else dict(env)
     loaded = load_config(path) if config is None else config
@@ -89,23 +97,19 @@ def make_app(
         log_path=log,
         sessions_dir=sessions_dir,
         connect=connect,
+        clock=clock or time.monotonic,
+        wall_clock=wall_clock or time.time,
+        id_factory=id_factory,
     )
-    if clock is not None:
-        context.clock = clock
-    if wall_clock is not None:
-        context.wall_clock = wall_clock
-    context.id_factory = id_factory
     return RtTuiApp(context)
 
 
 def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | None) -> int:
     """Run the TUI until the user quits; the process exit code."""
-    from rt_tui.config import ConfigError
-
     try:
         app = make_app(profile=profile, url=url, demo=demo, log=log)
     except ConfigError as error:
         print(f"rt-tui: {error}", file=sys.stderr)
-        return 2
+        return 1
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -127,6 +127,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.border_title = "Conversation"
         self.show_details = False
         self._conversation: Conversation | None = None
         self._pending: dict[PendingKey, None] = {}
