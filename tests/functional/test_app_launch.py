@@ -79,3 +79,13 @@ async def test_a_key_from_the_environment_never_reaches_the_screen(tmp_path: Pat
         assert secret not in screen_text
         assert secret not in status.detail
         assert secret not in repr(main_screen(pilot).context)
+
+
+async def test_a_refused_connection_leaves_no_session_log(tmp_path: Path) -> None:
+    app = app_for_url("ws://127.0.0.1:9/v1/realtime", tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = main_screen(pilot).query_one(StatusBar)
+        await wait_for(pilot, lambda: status.state is LinkState.FAILED, "the failure")
+        assert status.log_path is None
+    sessions = tmp_path / "sessions"
+    assert not sessions.exists() or not any(sessions.iterdir())

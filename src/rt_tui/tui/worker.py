@@ -114,8 +114,9 @@ async def run_connection(
     async with AsyncExitStack() as stack:
         endpoint = await stack.enter_async_context(target_endpoint(plan.target))
         link(LinkState.CONNECTING, endpoint)
-        recorder = stack.enter_context(SessionRecorder(plan.log_path, endpoint=endpoint))
-        post(RecordingStarted(recorder.path))
+        # The log file appears with the first frame, so a refused connection leaves none.
+        recorder = SessionRecorder(plan.log_path, endpoint=endpoint)
+        stack.callback(recorder.close)
         connection = Connection(
             endpoint,
             observers=(recorder.write, observe),
@@ -128,6 +129,7 @@ async def run_connection(
         stack.push_async_callback(connection.close)
         stack.callback(session.detach)
         link(LinkState.CONNECTED, endpoint)
+        post(RecordingStarted(recorder.path))
         session.attach(connection)
         error = await connection.wait_closed()
         if error is not None:

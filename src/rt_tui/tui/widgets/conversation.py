@@ -160,6 +160,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
 
     async def clear(self) -> None:
         """Forget everything shown (e.g. before a new session)."""
+        self._conversation = None
         self._pending.clear()
         self._items.clear()
         self._responses.clear()
