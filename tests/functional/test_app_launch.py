@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from conftest_app import app_for_url, main_screen, type_text, wait_for
 
-from rt_tui.config import Config
+from rt_tui.config import Config, Profile, Provider
+from rt_tui.mock.server import MockServer
 from rt_tui.tui.app import make_app
 from rt_tui.tui.messages import LinkState
-from rt_tui.tui.screens.settings import SettingsScreen
+from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.widgets.status import StatusBar
 
 
@@ -89,3 +90,17 @@ async def test_a_refused_connection_leaves_no_session_log(tmp_path: Path) -> Non
         assert status.log_path is None
     sessions = tmp_path / "sessions"
     assert not sessions.exists() or not any(sessions.iterdir())
+
+
+async def test_saving_a_profile_after_nothing_was_configured_connects(tmp_path: Path) -> None:
+    async with MockServer(delta_delay=0) as server:
+        app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={})
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
+            await pilot.press("escape")
+            screen = main_screen(pilot)
+            profile = Profile(provider=Provider.URL, endpoint=server.ga_url())
+            config = Config(active_profile="local", profiles={"local": profile})
+            await screen.apply_settings(SettingsOutcome(config=config, apply="session"))
+            status = screen.query_one(StatusBar)
+            await wait_for(pilot, lambda: status.state is LinkState.CONNECTED, "the connection")

@@ -328,10 +328,14 @@ class MainScreen(Screen[None]):
         if outcome is None:
             return
         self.context.config = outcome.config
-        if outcome.apply == "session":
+        if outcome.apply == "none":
+            return
+        live = self.status.state in (LinkState.CONNECTING, LinkState.CONNECTED)
+        if outcome.apply == "session" and live:
             self.session.send(client_events.session_update(outcome.config.session, self.dialect))
             self.notify("Session settings sent.", timeout=3)
-        elif outcome.apply == "reconnect":
+        else:
+            # A new endpoint, or no session to update: start one with the new settings.
             await self.action_reconnect()
 
     @property
