@@ -14,7 +14,7 @@ import base64
 import contextlib
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,7 +22,7 @@ from rt_tui.config import ConfigError, SessionSettings, load_config
 from rt_tui.launch import LaunchError, resolve_target, target_endpoint
 from rt_tui.realtime import client_events
 from rt_tui.realtime.connection import Connection, FrameObserver, RealtimeError
-from rt_tui.realtime.errors import one_line, os_reason
+from rt_tui.realtime.errors import one_line, os_reason, scrub
 from rt_tui.realtime.events import (
     DeltaEvent,
     ErrorEvent,
@@ -53,11 +53,12 @@ class SendFailed(Exception):
     """Ends the send with one sentence on stderr."""
 
 
-def frame_json_line(frame: Frame) -> str:
-    """One JSON line for a frame: time, direction and the decoded event (secrets removed)."""
+def frame_json_line(frame: Frame, known_secrets: Iterable[str] = ()) -> str:
+    """One JSON line for a frame: time, direction and the decoded event (secrets removed,
+    including `known_secrets` such as the endpoint's key, which may not look like a key)."""
     record: dict[str, Any] = {"t_ms": round(frame.t_ms, 3), "direction": frame.direction.value}
     if isinstance(frame.data, str):
-        text = redact_frame_text(frame.data)
+        text = redact_frame_text(frame.data, known_secrets)
         try:
             record["event"] = json.loads(text)
         except ValueError:
@@ -67,15 +68,15 @@ def frame_json_line(frame: Frame) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def _json_printer(out: TextIO) -> FrameObserver:
+def _json_printer(out: TextIO, known_secrets: tuple[str, ...]) -> FrameObserver:
     def print_frame(frame: Frame) -> None:
-        out.write(frame_json_line(frame) + "\n")
+        out.write(frame_json_line(frame, known_secrets) + "\n")
         out.flush()
 
     return print_frame
 
 
-def _response_outcome(event: ResponseEvent) -> str | None:
+def _response_outcome(event: ResponseEvent, known_secrets: tuple[str, ...]) -> str | None:
     """None for a completed response, else the sentence saying how it ended."""
     status = event.status or "unknown"
     if status == "completed":
@@ -88,19 +89,18 @@ def _response_outcome(event: ResponseEvent) -> str | None:
             reason = error["message"]
         elif isinstance(details.get("reason"), str):
             reason = details["reason"].replace("_", " ")
-    suffix = f": {one_line(reason, 200).rstrip('.')}" if reason else ""
+    suffix = f": {one_line(scrub(reason, known_secrets), 200).rstrip('.')}" if reason else ""
     return f"the response ended as {status}{suffix}."
 
 
-def _report_error(event: ErrorEvent) -> None:
-    """Stop on an error about one of our events; print any other error and carry on."""
+def _report_error(event: ErrorEvent, known_secrets: tuple[str, ...]) -> None:
+    """Stop on an error about one of our events; print any other error and carry on. The
+    server's text may echo the key, so it is scrubbed first."""
     info = event.error
+    text = one_line(scrub(info.one_line(), known_secrets), 300)
     if info.event_id in _OUR_IDS:
-        raise SendFailed(
-            f"the server rejected {_OUR_IDS[info.event_id]}: "
-            f"{one_line(info.one_line(), 300).rstrip('.')}."
-        )
-    print(f"rt-tui: server error: {one_line(info.one_line(), 300)}", file=sys.stderr)
+        raise SendFailed(f"the server rejected {_OUR_IDS[info.event_id]}: {text.rstrip('.')}.")
+    print(f"rt-tui: server error: {text}", file=sys.stderr)
 
 
 class _Progress:
@@ -114,7 +114,7 @@ async def _await_session(conn: Connection, progress: _Progress) -> None:
     async for frame in conn:
         event: ServerEvent | None = frame.event
         if isinstance(event, ErrorEvent):
-            _report_error(event)
+            _report_error(event, conn.endpoint.secret_values())
         elif event is not None and event.kind == "session.created":
             progress.session_ready = True
             return
@@ -141,7 +141,7 @@ async def _converse(
     async for frame in conn:
         event = frame.event
         if isinstance(event, ErrorEvent):
-            _report_error(event)
+            _report_error(event, conn.endpoint.secret_values())
         elif json_lines:
             pass
         elif isinstance(event, DeltaEvent) and event.kind in _STREAMED_KINDS:
@@ -156,7 +156,7 @@ async def _converse(
             if printed and not json_lines:
                 out.write("\n")
                 out.flush()
-            outcome = _response_outcome(event)
+            outcome = _response_outcome(event, conn.endpoint.secret_values())
             if outcome is not None:
                 raise SendFailed(outcome)
             return
@@ -203,7 +203,7 @@ async def run_send(
                     return fail(f"cannot write the log {log}: {os_reason(exc)}.", EXIT_USAGE)
                 observers.append(recorder.write)
             if json_lines:
-                observers.append(_json_printer(out))
+                observers.append(_json_printer(out, endpoint.secret_values()))
             conn = await stack.enter_async_context(Connection(endpoint, observers=observers))
             await _converse(
                 conn, text, config.session, json_lines=json_lines, out=out, progress=progress

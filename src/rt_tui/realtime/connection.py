@@ -261,13 +261,8 @@ class Connection:
         host = parts.hostname or "the server"
         return f"{host}:{parts.port}" if parts.port else host
 
-    def _secrets(self) -> list[str]:
-        values = []
-        for value in self.endpoint.headers.values():
-            values.append(value)
-            if value.lower().startswith("bearer "):
-                values.append(value[7:])
-        return values
+    def _secrets(self) -> tuple[str, ...]:
+        return self.endpoint.secret_values()
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Send what is queued (briefly), close the socket and wait for both tasks."""

@@ -38,6 +38,8 @@ OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
 AZURE_DOMAIN = "openai.azure.com"
 REDACTED = "***"
 
+#: Headers that carry a key or token.
+_AUTH_HEADERS = frozenset({"authorization", "api-key"})
 #: Query parameter names whose values are secrets (matched as substrings, lower case).
 _SECRET_PARAM_PARTS = ("key", "token", "secret", "password", "signature", "sig", "auth")
 
@@ -82,8 +84,19 @@ class Endpoint:
 
     @property
     def has_auth(self) -> bool:
-        names = {name.lower() for name in self.headers}
-        return "authorization" in names or "api-key" in names
+        return any(name.lower() in _AUTH_HEADERS for name in self.headers)
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The secrets this endpoint sends (auth header values and bare Bearer tokens), for
+        scrubbing text that must not show them. Other headers (OpenAI-Beta) are not secret."""
+        values: list[str] = []
+        for name, value in self.headers.items():
+            if name.lower() in _AUTH_HEADERS and value:
+                values.append(value)
+                scheme, _, token = value.partition(" ")
+                if token and scheme.lower() == "bearer":
+                    values.append(token)
+        return tuple(values)
 
 
 def is_loopback_host(host: str) -> bool:

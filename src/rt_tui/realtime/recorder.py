@@ -156,10 +156,7 @@ class SessionRecorder:
         if endpoint is not None:
             self._meta["url"] = endpoint.display_url
             self._meta["dialect"] = endpoint.dialect.value
-            for value in endpoint.headers.values():
-                self._secrets.append(value)
-                if value.lower().startswith("bearer "):
-                    self._secrets.append(value[7:])
+            self._secrets.extend(endpoint.secret_values())
         if url is not None:
             self._meta["url"] = redact_url(url)
         if dialect is not None:
