@@ -122,3 +122,20 @@ async def test_a_401_after_a_withheld_key_says_why_no_key_was_sent() -> None:
         "or basic authentication in header (rt-tui sent no key: it never sends one over "
         "unencrypted ws:// to another host)."
     )
+
+
+async def test_an_unusable_proxy_setting_is_one_sentence_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("https_proxy", "ftp://me:pr0xy-pass@proxy.example:8080")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    endpoint = endpoint_for_url("wss://realtime.example/v1/realtime", SECRET)
+    with pytest.raises(CannotConnect) as caught:
+        await Connection(endpoint).open()
+    assert str(caught.value) == (
+        "Cannot connect to realtime.example: the proxy setting "
+        "ftp://me:***@proxy.example:8080 is not usable (scheme ftp isn't supported)."
+    )

@@ -30,6 +30,7 @@ from websockets.exceptions import (
     ConnectionClosed,
     InvalidHandshake,
     InvalidMessage,
+    InvalidProxy,
     InvalidStatus,
     InvalidURI,
 )
@@ -244,6 +245,12 @@ class Connection:
         except InvalidURI:
             raise CannotConnect(
                 f"Cannot connect: '{endpoint.display_url}' is not a valid URL."
+            ) from None
+        except InvalidProxy as exc:
+            # The proxy URL comes from the environment and may carry a password.
+            raise CannotConnect(
+                f"Cannot connect to {where}: the proxy setting {redact_url(exc.proxy)} is not "
+                f"usable ({one_line(exc.msg, 120)})."
             ) from None
         except InvalidMessage:
             raise CannotConnect(
