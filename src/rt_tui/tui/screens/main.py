@@ -89,17 +89,24 @@ class MainScreen(Screen[None]):
         self.session = Session()
         self.dialect = Dialect.GA
         self.connection_worker: Worker[None] | None = None
+        # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
+        self.pane = ConversationPane(id="conversation")
+        self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
+        self.composer = Composer(
+            id="composer", placeholder="Message  (Enter sends, ctrl+j new line)"
+        )
+        self.status = StatusBar(id="status", clock=context.clock)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield ConversationPane(id="conversation")
-            yield EventInspector(id="inspector", export_dir=self.context.sessions_dir)
-        yield Composer(id="composer", placeholder="Message  (Enter sends, ctrl+j new line)")
-        yield StatusBar(id="status", clock=self.context.clock)
+            yield self.pane
+            yield self.inspector
+        yield self.composer
+        yield self.status
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Composer).focus()
+        self.composer.focus()
         if self.context.connect:
             self.connect()
 
@@ -176,7 +183,7 @@ class MainScreen(Screen[None]):
         if message.source is not self.session:
             return  # Still queued from a session that was replaced.
         frame = message.frame
-        self.query_one(EventInspector).add_frame(frame)
+        self.inspector.add_frame(frame)
         first_session = self.conversation.session is None
         change = self.conversation.apply(frame)
         server_session = self.conversation.session
@@ -185,7 +192,7 @@ class MainScreen(Screen[None]):
                 client_events.session_update(self.context.config.session, self.dialect)
             )
         if change:
-            self.query_one(ConversationPane).show_change(self.conversation, change)
+            self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
             self._show_usage()
             self._hint_pending_call(change.responses)
@@ -286,18 +293,18 @@ class MainScreen(Screen[None]):
 
     def action_toggle_inspector(self) -> None:
         """Show or hide the event inspector."""
-        inspector = self.query_one(EventInspector)
+        inspector = self.inspector
         inspector.display = not inspector.display
         if (
             not inspector.display
             and self.focused is not None
             and inspector in self.focused.ancestors_with_self
         ):
-            self.query_one(Composer).focus()
+            self.composer.focus()
 
     def action_toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
-        self.query_one(ConversationPane).toggle_details()
+        self.pane.toggle_details()
 
     async def action_reconnect(self) -> None:
         """Start a fresh session (the old one's conversation is cleared)."""
@@ -307,8 +314,8 @@ class MainScreen(Screen[None]):
     async def reset(self) -> None:
         """Forget the conversation and the frames shown."""
         self.conversation = Conversation()
-        await self.query_one(ConversationPane).clear()
-        self.query_one(EventInspector).clear()
+        await self.pane.clear()
+        self.inspector.clear()
 
     def action_settings(self) -> None:
         """Open the settings screen."""
@@ -337,7 +344,3 @@ class MainScreen(Screen[None]):
         else:
             # A new endpoint, or no session to update: start one with the new settings.
             await self.action_reconnect()
-
-    @property
-    def status(self) -> StatusBar:
-        return self.query_one(StatusBar)
