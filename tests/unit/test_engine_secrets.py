@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rt_tui.realtime import recorder
 from rt_tui.realtime.dialect import Dialect
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
 from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.realtime.recorder import SessionRecorder, read_log
+from rt_tui.realtime.recorder import SessionRecorder, read_log, redact_frame_text
 
 KEY = "sk-secret-ValuesOnlyPlease12345"
 AZURE_KEY = "0123456789abcdef0123456789abcdef"
@@ -36,3 +41,77 @@ def test_recorder_scrubs_the_key_but_not_the_beta_header_value(tmp_path: Path) -
         recorder.write(Frame(Direction.RECEIVED, 1.0, 2.0, text))
     [record] = read_log(path)
     assert record.data == json.dumps({"type": "x", "note": "realtime=v1 with ***"})
+
+
+# --- the recorder's cheap path for long values (base64 audio) --------------------------------
+
+AUDIO = base64.b64encode(bytes(range(256)) * 8).decode("ascii")  # 2,732 chars, no hint in it
+
+
+def slow_redact(text: str, known: tuple[str, ...] = ()) -> str:
+    """The same redaction with the long-value shortcut switched off."""
+    saved = recorder.LONG_VALUE_CHARS
+    recorder.LONG_VALUE_CHARS = 10**12  # type: ignore[misc]
+    try:
+        return redact_frame_text(text, known)
+    finally:
+        recorder.LONG_VALUE_CHARS = saved  # type: ignore[misc]
+
+
+def audio_frame(**extra: object) -> str:
+    return json.dumps({"type": "response.output_audio.delta", "delta": AUDIO, **extra})
+
+
+def test_an_audio_frame_without_secrets_comes_back_as_is() -> None:
+    text = audio_frame(item_id="item_1")
+    assert redact_frame_text(text, (AZURE_KEY,)) is text
+
+
+def test_secrets_beside_or_inside_a_long_value_are_still_redacted() -> None:
+    beside = audio_frame(api_key="plain-value", note=f"Bearer {'t' * 20}")
+    assert json.loads(redact_frame_text(beside)) == {
+        "type": "response.output_audio.delta",
+        "delta": AUDIO,
+        "api_key": "***",
+        "note": "***",
+    }
+    inside = audio_frame(delta=AUDIO + KEY + AUDIO)
+    assert KEY not in redact_frame_text(inside)
+    tabbed = json.dumps({"delta": AUDIO}).replace(AUDIO, AUDIO + "Bearer\t" + "x" * 30)
+    assert "x" * 30 not in redact_frame_text(tabbed)
+    known = audio_frame(delta=AUDIO + AZURE_KEY + AUDIO)
+    assert AZURE_KEY not in redact_frame_text(known, (AZURE_KEY,))
+
+
+FRAGMENTS = [
+    "",
+    KEY,
+    "sk_" + "a" * 20,
+    "ek_" + "b" * 20,
+    "Bearer " + "c" * 20,
+    "bearer\n" + "d" * 20,
+    '\\"api_key\\": \\"v\\"',
+    "secret",
+    "password",
+    AZURE_KEY,
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    blob=st.binary(min_size=1600, max_size=2400),
+    fragment=st.sampled_from(FRAGMENTS),
+    where=st.floats(0, 1),
+    as_key=st.booleans(),
+    ascii_only=st.booleans(),
+    known=st.sampled_from([(), (AZURE_KEY,), (f"Bearer {KEY}", KEY)]),
+)
+def test_the_shortcut_redacts_exactly_like_the_full_scan(
+    blob: bytes, fragment: str, where: float, as_key: bool, ascii_only: bool, known: tuple[str, ...]
+) -> None:
+    encoded = base64.b64encode(blob).decode("ascii")
+    at = int(len(encoded) * where)
+    value = encoded[:at] + fragment + encoded[at:]
+    record = {"type": "x", (value if as_key else "delta"): value if not as_key else 1, "é": "ü"}
+    text = json.dumps(record, ensure_ascii=ascii_only)
+    assert redact_frame_text(text, known) == slow_redact(text, known)

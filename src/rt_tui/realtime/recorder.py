@@ -104,11 +104,47 @@ def _redact_fields(value: Any) -> Any:
     return value
 
 
+#: String values at least this long are left out of the hint scans when they cannot hold a
+#: hint (base64 audio), which keeps the per-frame cost of audio frames small.
+LONG_VALUE_CHARS: Final = 1024
+#: A hint inside a string value needs one of these: a key prefix's - or _, the whitespace
+#: after "Bearer", the backslash of an escaped quote around a nested field. Base64 has none.
+_HINT_CARRIERS: Final = (" ", "-", "_", "\\", "\t", "\n", "\r", "\x0b", "\x0c")
+_HINT_CARRIERS_RARE: Final = ("\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _may_hold_hint(text: str, start: int, stop: int) -> bool:
+    return any(text.find(c, start, stop) >= 0 for c in _HINT_CARRIERS + _HINT_CARRIERS_RARE)
+
+
+def _hint_scope(text: str) -> str:
+    """`text` without the long quoted runs that cannot hold a hint, joined by quotes so no
+    new hint can form across a cut (no hint contains a quote). Only ASCII text is cut, so
+    every whitespace character the key patterns match is in `_HINT_CARRIERS`."""
+    if len(text) < 2 * LONG_VALUE_CHARS or not text.isascii():
+        return text
+    pieces: list[str] = []
+    cut = False
+    start = 0
+    while True:
+        end = text.find('"', start)
+        stop = len(text) if end < 0 else end
+        if stop - start >= LONG_VALUE_CHARS and not _may_hold_hint(text, start, stop):
+            cut = True
+        else:
+            pieces.append(text[start:stop])
+        if end < 0:
+            break
+        start = end + 1
+    return '"'.join(pieces) if cut else text
+
+
 def redact_frame_text(text: str, known_secrets: Iterable[str] = ()) -> str:
     """`text` with every secret it may carry replaced by ***. Frames without a hint of a
     secret (the vast majority, including audio) come back unchanged and uncopied."""
     known = [s for s in known_secrets if s]
-    if any(field in text for field in _FIELD_HINTS):
+    scope = _hint_scope(text)
+    if any(field in scope for field in _FIELD_HINTS):
         try:
             decoded = json.loads(text)
         except ValueError:
@@ -119,7 +155,7 @@ def redact_frame_text(text: str, known_secrets: Iterable[str] = ()) -> str:
                 text = json.dumps(redacted, ensure_ascii=False)
     if known and any(secret in text for secret in known):
         text = scrub(text, known)
-    elif any(hint in text for hint in _KEY_HINTS):
+    elif any(hint in scope for hint in _KEY_HINTS):
         text = scrub(text)
     return text
 

@@ -1,0 +1,117 @@
+"""The engine's per-frame cost over a long session.
+
+Measures:
+- parsing and redacting one frame (text delta, 8 KB and 32 KB audio deltas), each alone;
+- `SessionRecorder.write` for 100,000 mixed frames into a temporary file;
+- a `Connection` receiving 100,000 frames from a loopback server, with the recorder as its
+  observer, from the first frame to the close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from websockets.asyncio.server import ServerConnection, serve
+
+from rt_tui.realtime.connection import Connection
+from rt_tui.realtime.endpoints import endpoint_for_url
+from rt_tui.realtime.events import parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.recorder import SessionRecorder, redact_frame_text
+
+FRAMES = 100_000
+KEY = "sk-bench-NotARealKey1234567890"
+
+
+def delta(kind: str, value: str) -> str:
+    return json.dumps(
+        {
+            "type": kind,
+            "event_id": "event_Bench0001",
+            "response_id": "resp_1",
+            "item_id": "item_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": value,
+        }
+    )
+
+
+def per_call_us(work: Callable[[], object], repeats: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeats):
+        work()
+    return (time.perf_counter() - start) / repeats * 1e6
+
+
+def mixed_frames() -> list[str]:
+    """Mostly ~8 KB audio deltas (100 ms of 24 kHz PCM16 as base64) with transcript deltas."""
+    audio = delta("response.output_audio.delta", base64.b64encode(os.urandom(4800)).decode())
+    text = delta("response.output_audio_transcript.delta", "word ")
+    return [audio if n % 4 else text for n in range(FRAMES)]
+
+
+def bench_single_frames() -> None:
+    secrets = (f"Bearer {KEY}", KEY)
+    for label, size in (("text delta", 0), ("8 KB audio", 6000), ("32 KB audio", 24000)):
+        frame = (
+            delta("response.output_text.delta", "hello")
+            if size == 0
+            else delta("response.output_audio.delta", base64.b64encode(os.urandom(size)).decode())
+        )
+        parse = per_call_us(lambda f=frame: parse_server_frame(f), 2000)
+        redact = per_call_us(lambda f=frame: redact_frame_text(f, secrets), 2000)
+        print(f"{label:>12}: parse {parse:7.1f} µs   redact {redact:7.1f} µs")
+
+
+def bench_recorder(frames: list[str]) -> None:
+    endpoint = endpoint_for_url("ws://127.0.0.1:1/v1/realtime", KEY)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        SessionRecorder(Path(tmp) / "bench.jsonl", endpoint=endpoint) as recorder,
+    ):
+        start = time.perf_counter()
+        for n, text in enumerate(frames):
+            recorder.write(Frame(Direction.RECEIVED, float(n), 0.0, text))
+        elapsed = time.perf_counter() - start
+    each = elapsed / len(frames) * 1e6
+    print(f"recorder: {len(frames):,} frames in {elapsed:.2f} s ({each:.1f} µs each)")
+
+
+async def bench_connection(frames: list[str]) -> None:
+    async def stream(ws: ServerConnection) -> None:
+        for text in frames:
+            await ws.send(text)
+        await ws.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        async with serve(stream, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            endpoint = endpoint_for_url(f"ws://127.0.0.1:{port}/v1/realtime", KEY)
+            with SessionRecorder(Path(tmp) / "bench.jsonl", endpoint=endpoint) as recorder:
+                conn = Connection(endpoint, observers=[recorder.write], buffer_received=False)
+                start = time.perf_counter()
+                await conn.open()
+                await conn.wait_closed()
+                elapsed = time.perf_counter() - start
+                await conn.close()
+    count = recorder.frames_written
+    print(f"connection + recorder: {count:,} frames in {elapsed:.2f} s ({count / elapsed:,.0f}/s)")
+
+
+def main() -> None:
+    bench_single_frames()
+    frames = mixed_frames()
+    bench_recorder(frames)
+    asyncio.run(bench_connection(frames))
+
+
+if __name__ == "__main__":
+    main()
