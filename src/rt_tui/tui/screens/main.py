@@ -199,16 +199,14 @@ class MainScreen(Screen[None]):
 
     def _hint_pending_call(self, response_ids: frozenset[str]) -> None:
         """When a response ends waiting on a function call, say how to answer it."""
-        pending = pending_call_id(self.conversation.items)
-        if pending is None:
-            return
         for response_id in response_ids:
             response = self.conversation.response(response_id)
             if response is None or response.status != "completed":
                 continue
+            pending = pending_call_id(self.conversation.items)
             for item_id in response.output_item_ids:
                 item = self.conversation.item(item_id)
-                if item is not None and item.call_id == pending:
+                if pending is not None and item is not None and item.call_id == pending:
                     self.notify(
                         f"The model called {item.name or 'a function'}: answer with "
                         f"'{OUTPUT_COMMAND}<result>' in the composer.",
@@ -218,7 +216,7 @@ class MainScreen(Screen[None]):
     def _show_usage(self) -> None:
         totals = self.conversation.totals
         latency = None
-        for response in reversed(list(self.conversation.responses.values())):
+        for response in reversed(self.conversation.responses.values()):
             latency = response.timings.time_to_first_delta_ms
             if latency is not None:
                 break
