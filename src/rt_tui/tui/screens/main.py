@@ -89,6 +89,7 @@ class MainScreen(Screen[None]):
         self.session = Session()
         self.dialect = Dialect.GA
         self.connection_worker: Worker[None] | None = None
+        self._responding = False
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
         self.pane = ConversationPane(id="conversation")
         self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
@@ -196,6 +197,10 @@ class MainScreen(Screen[None]):
         if change.totals or change.responses:
             self._show_usage()
             self._hint_pending_call(change.responses)
+            responding = self.conversation.active_response_id is not None
+            if responding != self._responding:
+                self._responding = responding
+                self.refresh_bindings()  # Cancel is only offered while a response runs.
 
     def _hint_pending_call(self, response_ids: frozenset[str]) -> None:
         """When a response ends waiting on a function call, say how to answer it."""
@@ -281,6 +286,11 @@ class MainScreen(Screen[None]):
     def _on_cancel_requested(self) -> None:
         self.action_cancel_response()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_response" and not self._responding:
+            return None  # Shown dimmed in the footer.
+        return True
+
     def action_cancel_response(self) -> None:
         """Ask the server to stop the response that is running, if one is."""
         response_id = self.conversation.active_response_id
@@ -312,6 +322,8 @@ class MainScreen(Screen[None]):
     async def reset(self) -> None:
         """Forget the conversation and the frames shown."""
         self.conversation = Conversation()
+        self._responding = False
+        self.refresh_bindings()
         await self.pane.clear()
         self.inspector.clear()
 
