@@ -14,6 +14,7 @@ from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.messages import LinkState
+from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
@@ -36,6 +37,14 @@ async def slow_server() -> AsyncIterator[MockServer]:
 
 def _connected(pilot) -> bool:
     return main_screen(pilot).query_one(StatusBar).state is LinkState.CONNECTED
+
+
+def _cancel_offered(screen: MainScreen) -> bool:
+    """Whether the footer offers Escape as an enabled Cancel."""
+    return any(
+        active.binding.action == "cancel_response" and active.enabled
+        for active in screen.active_bindings.values()
+    )
 
 
 def _assistant_blocks(pilot) -> list[ItemBlock]:
@@ -87,6 +96,7 @@ async def test_escape_cancels_the_running_response(slow_server: MockServer, tmp_
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: _connected(pilot), "the connection")
         screen = main_screen(pilot)
+        assert not _cancel_offered(screen)
         await type_text(pilot, "tell me a long story")
         await pilot.press("enter")
         await wait_for(
@@ -94,6 +104,7 @@ async def test_escape_cancels_the_running_response(slow_server: MockServer, tmp_
             lambda: any(i.role == "assistant" and i.text for i in screen.conversation.items),
             "the first delta",
         )
+        assert _cancel_offered(screen)
         await pilot.press("escape")
         await wait_for(
             pilot,
@@ -106,6 +117,7 @@ async def test_escape_cancels_the_running_response(slow_server: MockServer, tmp_
         pane = screen.query_one(ConversationPane)
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
         assert "cancelled" in str(pane.query_one(ResponseLine).render())
+        await wait_for(pilot, lambda: not _cancel_offered(screen), "Cancel to be withdrawn")
 
 
 async def test_server_error_shows_inline_and_in_the_inspector(
