@@ -1,5 +1,5 @@
 """One Realtime WebSocket: a send task fed by a queue, a receive task, observers, and typed,
-one-sentence failures.
+one-sentence failures (the handshake and its rules live in `handshake`).
 
     async with Connection(endpoint, observers=[recorder.write]) as conn:
         conn.send({"type": "response.create"})
@@ -16,44 +16,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
-import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
-from urllib.parse import urljoin, urlsplit
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidHandshake,
-    InvalidMessage,
-    InvalidProxy,
-    InvalidStatus,
-    InvalidURI,
-)
-from websockets.uri import parse_uri
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
 
-from rt_tui import __version__
-from rt_tui.realtime.endpoints import Endpoint, redact_url
+from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import (
     CannotConnect,
     ConnectionDropped,
     ConnectTimeout,
     HandshakeRejected,
     NotConnected,
+    ProtocolViolation,
     RealtimeError,
     RedirectRefused,
     ServerClosed,
-    handshake_message,
     one_line,
-    os_reason,
     scrub,
 )
 from rt_tui.realtime.events import ErrorEvent, ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.handshake import open_socket, where
 
 __all__ = [
     "CannotConnect",
@@ -63,6 +51,7 @@ __all__ = [
     "FrameObserver",
     "HandshakeRejected",
     "NotConnected",
+    "ProtocolViolation",
     "RealtimeError",
     "RedirectRefused",
     "ServerClosed",
@@ -78,32 +67,9 @@ NORMAL_CLOSE_CODES: Final = frozenset({1000})
 _DRAIN_TIMEOUT: Final = 2.0
 
 _END: Final = object()
-#: HTTP statuses websockets treats as redirects.
-_REDIRECT_STATUSES: Final = frozenset({300, 301, 302, 303, 307, 308})
-
-
-class _SameOriginConnect(connect):
-    """`connect` that follows a redirect only within the same scheme, host and port.
-
-    websockets follows cross-origin redirects too and strips only Authorization and Cookie,
-    so an Azure `api-key` header would travel to whatever host the server names.
-    """
-
-    def process_redirect(self, exc: Exception) -> Exception | str:
-        if (
-            isinstance(exc, InvalidStatus)
-            and exc.response.status_code in _REDIRECT_STATUSES
-            and "Location" in exc.response.headers
-        ):
-            target = urljoin(self.uri, exc.response.headers["Location"])
-            try:
-                new = parse_uri(target)
-            except InvalidURI:
-                return RedirectRefused(redact_url(target))
-            old = self.ws_uri
-            if (new.secure, new.host, new.port) != (old.secure, old.host, old.port):
-                return RedirectRefused(redact_url(target))
-        return super().process_redirect(exc)
+#: Close codes websockets sends when the peer breaks the protocol (bad frame, not UTF-8,
+#: policy, frame too big, unsupported data).
+_PROTOCOL_FAILURES: Final = frozenset({1002, 1003, 1007, 1008, 1009})
 
 
 def _default_event_id() -> str:
@@ -124,9 +90,11 @@ class Connection:
         wall_clock: Callable[[], float] = time.time,
         buffer_received: bool = True,
         ping_interval: float | None = 20.0,
+        max_frame_bytes: int = MAX_FRAME_BYTES,
     ) -> None:
         """`buffer_received=False` skips the queue behind `async for` (for callers that only
-        use observers, so a long session does not pile up frames nobody reads)."""
+        use observers, so a long session does not pile up frames nobody reads). A received
+        frame over `max_frame_bytes` ends the session with ProtocolViolation."""
         self.endpoint = endpoint
         self._observers: list[FrameObserver] = list(observers)
         self._connect_timeout = connect_timeout
@@ -135,6 +103,7 @@ class Connection:
         self._wall_clock = wall_clock
         self._buffer_received = buffer_received
         self._ping_interval = ping_interval
+        self._max_frame_bytes = max_frame_bytes
         self._ws: ClientConnection | None = None
         self._t0 = 0.0
         self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
@@ -187,86 +156,18 @@ class Connection:
         """Open the socket and start the send and receive tasks. Raises a RealtimeError."""
         if self._ws is not None:
             raise RealtimeError("This connection was already opened; make a new one.")
-        self._ws = await self._connect()
+        self._ws = await open_socket(
+            self.endpoint,
+            connect_timeout=self._connect_timeout,
+            ping_interval=self._ping_interval,
+            max_size=self._max_frame_bytes,
+        )
         self._t0 = self._clock()
         self._send_task = asyncio.create_task(self._send_loop(), name="rt-send")
         self._receive_task = asyncio.create_task(self._receive_loop(), name="rt-receive")
 
-    async def _connect(self) -> ClientConnection:
-        endpoint = self.endpoint
-        where = self._where()
-        options: dict[str, Any] = {}
-        if endpoint.url.startswith("wss:") and not endpoint.verify_tls:
-            context = ssl.create_default_context()
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            options["ssl"] = context
-        try:
-            return await _SameOriginConnect(
-                endpoint.url,
-                additional_headers=dict(endpoint.headers),
-                user_agent_header=f"rt-tui/{__version__}",
-                compression=None,
-                max_size=MAX_FRAME_BYTES,
-                open_timeout=self._connect_timeout,
-                ping_interval=self._ping_interval,
-                # A proxy has no business seeing loopback traffic.
-                proxy=None if endpoint.is_loopback else True,
-                **options,
-            )
-        except RedirectRefused as exc:
-            raise exc from None
-        except InvalidStatus as exc:
-            body = bytes(exc.response.body or b"")
-            message = scrub(handshake_message(body), self._secrets())
-            status = exc.response.status_code
-            if endpoint.key_withheld and status in (401, 403):
-                hint = (
-                    "rt-tui sent no key: it never sends one over unencrypted ws:// to another host"
-                )
-                message = f"{message.rstrip('.')} ({hint})" if message else hint
-            raise HandshakeRejected(status, message, host=where) from None
-        except TimeoutError:
-            raise ConnectTimeout(
-                f"{where} did not complete the WebSocket handshake within "
-                f"{self._connect_timeout:g} s."
-            ) from None
-        except ssl.SSLCertVerificationError as exc:
-            detail = one_line(exc.verify_message or "unknown reason", 120)
-            raise CannotConnect(
-                f"Cannot connect to {where}: the TLS certificate could not be verified ({detail})."
-            ) from None
-        except socket.gaierror:
-            raise CannotConnect(
-                f"Cannot connect to {where}: the host name could not be resolved."
-            ) from None
-        except ConnectionRefusedError:
-            raise CannotConnect(f"Cannot connect to {where}: connection refused.") from None
-        except InvalidURI:
-            raise CannotConnect(
-                f"Cannot connect: '{endpoint.display_url}' is not a valid URL."
-            ) from None
-        except InvalidProxy as exc:
-            # The proxy URL comes from the environment and may carry a password.
-            raise CannotConnect(
-                f"Cannot connect to {where}: the proxy setting {redact_url(exc.proxy)} is not "
-                f"usable ({one_line(exc.msg, 120)})."
-            ) from None
-        except InvalidMessage:
-            raise CannotConnect(
-                f"Cannot connect to {where}: the server did not answer with a valid "
-                "WebSocket handshake."
-            ) from None
-        except InvalidHandshake as exc:
-            detail = one_line(scrub(str(exc), self._secrets()), 160)
-            raise CannotConnect(f"Cannot connect to {where}: {detail}.") from None
-        except OSError as exc:
-            raise CannotConnect(f"Cannot connect to {where}: {os_reason(exc)}.") from None
-
     def _where(self) -> str:
-        parts = urlsplit(self.endpoint.url)
-        host = parts.hostname or "the server"
-        return f"{host}:{parts.port}" if parts.port else host
+        return where(self.endpoint)
 
     def _secrets(self) -> tuple[str, ...]:
         return self.endpoint.secret_values()
@@ -384,6 +285,17 @@ class Connection:
         ws = self._ws
         assert ws is not None
         received = exc.rcvd if exc is not None else ws.protocol.close_rcvd
+        sent = exc.sent if exc is not None else None
+        we_failed_first = received is None or (exc is not None and exc.rcvd_then_sent is False)
+        if (
+            not self._closing
+            and sent is not None
+            and sent.code in _PROTOCOL_FAILURES
+            and we_failed_first
+        ):
+            # websockets closed the socket itself because of what the server sent.
+            reason = scrub(one_line(sent.reason, 120), self._secrets())
+            return ProtocolViolation(sent.code, reason, host=self._where())
         if received is None:
             if self._closing:
                 return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 from collections.abc import Iterable
 
 #: Text that looks like an API key or token (OpenAI `sk-…`, ephemeral `ek_…`, Bearer values).
@@ -37,12 +38,21 @@ def one_line(text: str, limit: int = _MAX_SERVER_TEXT) -> str:
 def os_reason(exc: OSError) -> str:
     """The plain reason of an OS error, lower case without a final period ('connection
     refused'), without the wrapping text asyncio adds around it."""
+    if isinstance(exc, ssl.SSLError):
+        # Its errno is OpenSSL's, not the OS's: os.strerror would say "operation not permitted".
+        detail = str(getattr(exc, "reason", None) or "").replace("_", " ").lower()
+        return f"the TLS handshake failed ({detail})" if detail else "the TLS handshake failed"
     if exc.errno is not None:
         reason = os.strerror(exc.errno)
     else:
-        reason = exc.strerror or str(exc) or type(exc).__name__
+        reason = exc.strerror or str(exc) or _words(type(exc).__name__.removesuffix("Error"))
     reason = reason.rstrip(".")
     return reason[:1].lower() + reason[1:]
+
+
+def _words(camel: str) -> str:
+    """'ConnectionReset' -> 'connection reset'."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
 
 
 def _sentence(text: str) -> str:
@@ -110,6 +120,21 @@ class ServerClosed(RealtimeError):
 
 class ConnectionDropped(RealtimeError):
     """The connection ended without a close frame (code 1006): network loss or a crash."""
+
+
+class ProtocolViolation(RealtimeError):
+    """rt-tui closed the socket because the server broke the WebSocket protocol: a frame over
+    the size limit (1009), text that is not UTF-8 (1007), a malformed frame (1002)."""
+
+    def __init__(self, code: int, reason: str = "", *, host: str = "") -> None:
+        self.code = code
+        self.reason = reason
+        label = f"{code} {reason}" if reason else f"{code}"
+        where = f" {host}" if host else ""
+        super().__init__(
+            f"rt-tui closed the connection because the server{where} broke the WebSocket "
+            f"protocol ({label})."
+        )
 
 
 def handshake_message(body: bytes) -> str:
