@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from rt_tui.realtime import recorder
 from rt_tui.realtime.dialect import Dialect
-from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
+from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url, redact_url
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder, read_log, redact_frame_text
 
@@ -115,3 +115,11 @@ def test_the_shortcut_redacts_exactly_like_the_full_scan(
     record = {"type": "x", (value if as_key else "delta"): value if not as_key else 1, "é": "ü"}
     text = json.dumps(record, ensure_ascii=ascii_only)
     assert redact_frame_text(text, known) == slow_redact(text, known)
+
+
+def test_redact_url_hides_key_shaped_values_under_any_name_or_in_the_path() -> None:
+    assert redact_url(f"wss://h/v1/realtime?model=m&k={KEY}") == "wss://h/v1/realtime?model=m&k=***"
+    assert redact_url(f"wss://h/{KEY}/realtime") == "wss://h/***/realtime"
+    assert redact_url("wss://h/v1/realtime?model=gpt-realtime") == (
+        "wss://h/v1/realtime?model=gpt-realtime"
+    )

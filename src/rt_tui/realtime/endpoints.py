@@ -33,6 +33,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from rt_tui.config import Profile, Provider
 from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.errors import scrub
 
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
 AZURE_DOMAIN = "openai.azure.com"
@@ -129,8 +130,9 @@ def _is_secret_param(name: str) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """`url` with secret query values (api-key, token, secret, …) and any password in the
-    user-info part replaced by ***. Everything else is kept exactly as written."""
+    """`url` with secret query values (api-key, token, secret, …), any password in the
+    user-info part and anything key-shaped (`sk-…`, wherever it sits) replaced by ***.
+    Everything else is kept exactly as written."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -144,7 +146,7 @@ def redact_url(url: str) -> str:
     for pair in parts.query.split("&") if parts.query else []:
         name, sep, value = pair.partition("=")
         pairs.append(f"{name}={REDACTED}" if sep and value and _is_secret_param(name) else pair)
-    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), parts.fragment))
+    return scrub(urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), parts.fragment)))
 
 
 def guess_dialect(url: str) -> Dialect:
