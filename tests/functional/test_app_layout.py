@@ -238,3 +238,13 @@ async def test_a_final_item_settles_into_one_widget() -> None:
         assert block.settled
         assert block.shown_body == "Streaming **text** done."
         assert len(block.children) == 2  # Header and body.
+
+
+async def test_the_users_words_are_shown_as_typed() -> None:
+    app = BlockApp()
+    async with app.run_test() as pilot:
+        block = app.query_one(ItemBlock)
+        typed = "line one\nline **two**"
+        await block.show(ItemView("user", "You", typed, final=True, markdown=False))
+        await pilot.pause()
+        assert str(block.query_one(".item-body").render()) == typed

@@ -12,6 +12,7 @@ and a long conversation of those makes every repaint slower.
 from __future__ import annotations
 
 from rich.markdown import Markdown as RichMarkdown
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
@@ -70,7 +71,7 @@ class ItemBlock(Vertical):
             self.set_classes(f"item -{view.role}")
         self._view = view
         if view.final or self.settled:
-            await self._settle(view.body)
+            await self._settle(view.body, markdown=view.markdown)
         else:
             await self._stream(view.body)
 
@@ -86,7 +87,7 @@ class ItemBlock(Vertical):
         await markdown.append(body[len(self._shown_body) :])
         self._shown_body = body
 
-    async def _settle(self, body: str) -> None:
+    async def _settle(self, body: str, *, markdown: bool) -> None:
         statics = self.query(".item-body")
         if statics:
             if body == self._shown_body and self._shown_body:
@@ -97,7 +98,7 @@ class ItemBlock(Vertical):
             with self.app.batch_update():
                 await self.query(Markdown).remove()
                 await self.mount(static)
-        static.update(RichMarkdown(body, hyperlinks=False))
+        static.update(RichMarkdown(body, hyperlinks=False) if markdown else Text(body))
         self._shown_body = body
 
 

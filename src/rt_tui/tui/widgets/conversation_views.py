@@ -32,6 +32,8 @@ class ItemView:
     body: str
     final: bool = True
     """The item will not stream any more (its status is no longer in_progress)."""
+    markdown: bool = True
+    """Render the body as Markdown; False shows it verbatim (what the user typed)."""
 
 
 def _fenced(text: str, language: str = "") -> str:
@@ -65,7 +67,9 @@ def describe_item(item: Item) -> ItemView:
         role = item.role or "other"
         title = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
         audio = " 🔊" if any(part.is_audio for part in item.content) else ""
-        return ItemView(role, f"{title}{audio}{streaming}", _message_body(item), final)
+        # The user's own words are shown as typed: line breaks kept, no Markdown surprises.
+        body = _message_body(item)
+        return ItemView(role, f"{title}{audio}{streaming}", body, final, markdown=role != "user")
     if item.type == "function_call":
         header = f"ƒ {item.name or '?'}  call {item.call_id or '?'}{streaming}"
         return ItemView("tool", header, _fenced(item.arguments or "", "json"), final)
