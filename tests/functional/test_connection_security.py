@@ -4,10 +4,11 @@ loopback servers."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from scripted_server import scripted_server, send_json, session_created
+from scripted_server import header, scripted_server, send_json, session_created
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
@@ -139,3 +140,17 @@ async def test_an_unusable_proxy_setting_is_one_sentence_without_its_password(
         "Cannot connect to realtime.example: the proxy setting "
         "ftp://me:***@proxy.example:8080 is not usable (scheme ftp isn't supported)."
     )
+
+
+async def test_debug_logging_never_shows_the_key(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with scripted_server(greet) as server:
+        endpoint = endpoint_for_url(server.url.replace("/v1/", "/openai/v1/"), api_key=SECRET)
+        async with Connection(endpoint) as conn:
+            frame = await anext(aiter(conn))
+    assert frame.wire_type == "session.created"
+    assert header(server.requests[0], "api-key") == SECRET
+    # The loopback test server logs what it received; only the client side matters here.
+    client = [r for r in caplog.records if not r.name.startswith("websockets.server")]
+    assert not [r for r in client if SECRET in r.getMessage()]
+    assert not [r for r in client if r.name.startswith(("websockets", "rt_tui"))]

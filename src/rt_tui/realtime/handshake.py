@@ -4,10 +4,13 @@ can fail turned into one RealtimeError sentence without secrets.
 The rules: a redirect is followed only within the same scheme, host and port (so a key
 header never travels elsewhere); loopback never goes through a proxy; TLS verification is
 off only when the endpoint says so; no compression (frames are mostly base64 audio).
+websockets logs every request header (the key among them) and every frame at DEBUG, so its
+logger here is pinned at INFO: turning on debug logging elsewhere never prints the key.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 from typing import Any, Final
@@ -36,6 +39,9 @@ from rt_tui.realtime.errors import (
     scrub,
 )
 
+#: The logger websockets writes to; never DEBUG, which would log the auth headers.
+WIRE_LOGGER: Final = logging.getLogger("rt_tui.realtime.wire")
+WIRE_LOGGER.setLevel(logging.INFO)
 #: HTTP statuses websockets treats as redirects.
 _REDIRECT_STATUSES: Final = frozenset({300, 301, 302, 303, 307, 308})
 
@@ -96,6 +102,7 @@ async def open_socket(
             max_size=max_size,
             open_timeout=connect_timeout,
             ping_interval=ping_interval,
+            logger=WIRE_LOGGER,
             # A proxy has no business seeing loopback traffic.
             proxy=None if endpoint.is_loopback else True,
             **options,
