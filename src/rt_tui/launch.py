@@ -100,10 +100,13 @@ def _from_profile(name: str, profile: Profile, env: Mapping[str, str]) -> Target
     return Target(kind, endpoint, name, profile)
 
 
-def _url_key(url: str, env: Mapping[str, str]) -> str | None:
+def _url_key_name(url: str) -> str:
     # Azure-style paths take the Azure key; anything else the OpenAI one; none → no auth.
-    name = "AZURE_OPENAI_API_KEY" if "/openai/" in url else "OPENAI_API_KEY"
-    value = env.get(name, "").strip()
+    return "AZURE_OPENAI_API_KEY" if "/openai/" in url else "OPENAI_API_KEY"
+
+
+def _url_key(url: str, env: Mapping[str, str]) -> str | None:
+    value = env.get(_url_key_name(url), "").strip()
     return value or None
 
 
@@ -121,7 +124,7 @@ def resolve_target(
         return Target(TargetKind.DEMO)
     if url:
         try:
-            endpoint = endpoint_for_url(url, _url_key(url, env))
+            endpoint = endpoint_for_url(url, _url_key(url, env), key_source=_url_key_name(url))
         except EndpointError as exc:
             return Target(TargetKind.URL, problem=str(exc))
         return Target(TargetKind.URL, endpoint)

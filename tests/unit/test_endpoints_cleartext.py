@@ -98,3 +98,22 @@ def test_explicit_key_for_a_remote_plain_url_is_refused_and_implicit_one_withhel
         endpoint_for_url("ws://192.0.2.7/v1/realtime", KEY, key_is_explicit=True)
     endpoint = endpoint_for_url("ws://192.0.2.7/v1/realtime", KEY)
     assert (dict(endpoint.headers), endpoint.key_withheld) == ({}, True)
+
+
+@pytest.mark.parametrize("bad", ["sk-abc\u2026defghijklmnop", "sk-abc def", "sk-abc\r\nX-Evil: 1"])
+def test_a_key_that_cannot_go_in_a_header_is_one_sentence_without_the_key(bad: str) -> None:
+    profile = Profile(provider=Provider.OPENAI, api_key_env="MY_KEY")
+    with pytest.raises(EndpointError) as caught:
+        resolve(profile, {"MY_KEY": bad})
+    assert str(caught.value) == (
+        "The API key from MY_KEY contains a space or a character that is not plain ASCII; "
+        "check it for a copy-and-paste mistake."
+    )
+    target = resolve_target(Config(), {"OPENAI_API_KEY": bad}, profile=None, url=None, demo=False)
+    assert target.problem is not None
+    assert bad not in target.problem
+    url_flag = resolve_target(
+        Config(), {"OPENAI_API_KEY": bad}, profile=None, url="wss://h/v1/realtime", demo=False
+    )
+    assert url_flag.problem is not None
+    assert url_flag.problem.startswith("The API key from OPENAI_API_KEY contains a space")

@@ -175,13 +175,24 @@ def _with_query(query: str, extra: list[tuple[str, str]]) -> str:
     return f"{query}&{added}" if query and added else query or added
 
 
+def _checked_key(key: str, source: str) -> str:
+    """`key` if it can travel in an HTTP header; a pasted key with a space, a line break or a
+    typographic character would otherwise fail deep in the handshake."""
+    if not (key.isascii() and key.isprintable()) or " " in key:
+        raise EndpointError(
+            f"The API key from {source} contains a space or a character that is not plain "
+            "ASCII; check it for a copy-and-paste mistake."
+        )
+    return key
+
+
 def _lookup_key(profile: Profile, env: Mapping[str, str]) -> str | None:
     if profile.api_key is not None:
         written = profile.api_key.get_secret_value().strip()
         if written:
-            return written
+            return _checked_key(written, "the profile")
     value = env.get(profile.key_env_name, "").strip()
-    return value or None
+    return _checked_key(value, profile.key_env_name) if value else None
 
 
 def _require_key(profile: Profile, env: Mapping[str, str]) -> str:
@@ -250,16 +261,20 @@ def endpoint_for_url(
     *,
     verify_tls: bool = True,
     key_is_explicit: bool = False,
+    key_source: str = "the URL target",
 ) -> Endpoint:
     """An Endpoint for a URL given as is. With a key, Azure-looking paths (`/openai/…`) get an
     `api-key` header and others `Authorization: Bearer`; without one, no auth (local servers).
     Forcing beta on a non-Azure path adds the `OpenAI-Beta: realtime=v1` header.
 
     Over plain ws:// to a host that is not loopback the key is withheld (`key_withheld`), or,
-    when `key_is_explicit` (the user named this key for this URL), EndpointError is raised."""
+    when `key_is_explicit` (the user named this key for this URL), EndpointError is raised.
+    `key_source` names where the key came from (an environment variable) in messages."""
     scheme, netloc, path, query = _websocket_scheme(url, "URL")
     full = urlunsplit((scheme, netloc, path, query, ""))
     withheld = False
+    if api_key:
+        _checked_key(api_key, key_source)
     if api_key and _cleartext_to_remote(scheme, netloc):
         if key_is_explicit:
             _refuse_cleartext(scheme, netloc)
