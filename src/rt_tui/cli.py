@@ -1,4 +1,4 @@
-"""The `rt-tui` command: the TUI (default), `send` and `mock-server`.
+"""The `rt-tui` command: the TUI (default), `send`, `replay` and `mock-server`.
 
 Every failure ends as one line on stderr, `rt-tui: <sentence>`, and a non-zero exit code:
 1 for a failed session, 2 for a usage or configuration problem, 130 for Ctrl-C.
@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up if the reply is not complete after this long (default 120)",
     )
 
+    _add_replay_command(commands)
+
     mock = commands.add_parser(
         "mock-server",
         help="run the built-in mock Realtime server",
@@ -92,6 +94,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_MOCK_PORT, help=f"port (default {DEFAULT_MOCK_PORT})"
     )
     return parser
+
+
+def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    replay = commands.add_parser(
+        "replay",
+        help="open a recorded session log offline",
+        description="Open a session log (or an inspector export) in the TUI without "
+        "connecting anywhere, or print its events.",
+    )
+    replay.add_argument("file", metavar="FILE", type=Path, help="the JSONL session log")
+    output = replay.add_mutually_exclusive_group()
+    output.add_argument(
+        "--print", action="store_true", help="print the inspector's rows as text, no TUI"
+    )
+    output.add_argument(
+        "--json", action="store_true", help="print the frames as JSON lines, no TUI"
+    )
+    replay.add_argument(
+        "--filter",
+        metavar="PATTERN",
+        default="",
+        help="show only matching events (the inspector's filter: 'response.* !*.delta', text)",
+    )
+    replay.add_argument(
+        "--unfold", action="store_true", help="one row per frame (runs of deltas unfolded)"
+    )
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -106,6 +134,46 @@ def _run_tui(args: argparse.Namespace) -> int:
         print("rt-tui: the terminal UI is not available in this build; try 'rt-tui send'.")
         return EXIT_FAILED
     return run_tui(profile=args.profile, url=args.url, demo=args.demo, log=args.log)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from rt_tui.replay import (
+        LogError,
+        ReplayPlan,
+        check_log,
+        load_store,
+        read_meta,
+        write_json,
+        write_rows,
+    )
+
+    if args.url or args.profile or args.demo or args.log:
+        return _fail(
+            "A replay connects nowhere and records nothing, so --url, --profile, "
+            "--demo and --log do not apply.",
+            EXIT_USAGE,
+        )
+    if not (args.print or args.json):
+        try:
+            info = check_log(args.file)
+        except LogError as error:
+            return _fail(str(error))
+        from rt_tui.tui.replay import run_replay
+
+        return run_replay(ReplayPlan(info, query=args.filter, fold=not args.unfold))
+    try:
+        store = load_store(args.file, fold=not args.unfold, query=args.filter)
+    except LogError as error:
+        return _fail(str(error))
+    try:
+        if args.json:
+            write_json(store, sys.stdout, read_meta(args.file))
+        else:
+            write_rows(store, sys.stdout)
+        sys.stdout.flush()
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 async def _mock_server(host: str, port: int) -> int:
@@ -156,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     env=os.environ,
                 )
             )
+        if args.command == "replay":
+            return _replay(args)
         if args.command == "mock-server":
             with contextlib.suppress(KeyboardInterrupt):
                 return asyncio.run(_mock_server(args.host, args.port))

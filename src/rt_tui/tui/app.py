@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 
 from rt_tui import paths
 from rt_tui.config import Config, ConfigError, load_config
+from rt_tui.replay import ReplayPlan
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.help import HelpScreen
@@ -75,6 +76,7 @@ def make_app(
     log: Path | None = None,
     sessions_dir: Path | None = None,
     connect: bool = True,
+    replay: ReplayPlan | None = None,
     clock: Callable[[], float] | None = None,
     wall_clock: Callable[[], float] | None = None,
     id_factory: Callable[[], str] | None = None,
@@ -96,7 +98,8 @@ def make_app(
         demo=demo,
         log_path=log,
         sessions_dir=sessions_dir,
-        connect=connect,
+        connect=connect and replay is None,
+        replay=replay,
         clock=clock or time.monotonic,
         wall_clock=wall_clock or time.time,
         id_factory=id_factory,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rt_tui.config import Config
+from rt_tui.replay import ReplayPlan
 
 
 @dataclass
@@ -34,6 +35,8 @@ class AppContext:
     """Where session logs go; None = the platform's data dir (rt_tui.paths)."""
     connect: bool = True
     """False keeps the app offline (snapshots feed it recorded frames instead)."""
+    replay: ReplayPlan | None = None
+    """`rt-tui replay FILE`: show this log's frames, read-only; nothing connects."""
     clock: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], float] = time.time
     id_factory: Callable[[], str] | None = None

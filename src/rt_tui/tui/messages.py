@@ -23,6 +23,8 @@ class LinkState(StrEnum):
     CONNECTED = "connected"
     CLOSED = "closed"
     FAILED = "failed"
+    REPLAY = "replay"
+    """Showing a recorded log (`rt-tui replay`); nothing connects."""
 
 
 class FrameMessage(Message, bubble=False):

@@ -27,6 +27,7 @@ from rt_tui.realtime.dialect import Dialect
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
+from rt_tui.tui.replay import start_replay
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
@@ -108,7 +109,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.composer.focus()
-        if self.context.connect:
+        if self.context.replay is not None:
+            start_replay(self, self.context.replay)
+        elif self.context.connect:
             self.connect()
 
     def on_resize(self, event: Resize) -> None:
@@ -287,6 +290,8 @@ class MainScreen(Screen[None]):
         self.action_cancel_response()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("cancel_response", "reconnect") and self.context.replay is not None:
+            return False  # A replay sends nothing.
         if action == "cancel_response" and not self._responding:
             return None  # Shown dimmed in the footer.
         return True
@@ -316,6 +321,9 @@ class MainScreen(Screen[None]):
 
     async def action_reconnect(self) -> None:
         """Start a fresh session (the old one's conversation is cleared)."""
+        if self.context.replay is not None:
+            self.notify("replay: read-only, nothing connects.", severity="warning", timeout=3)
+            return
         await self.reset()
         self.connect()
 

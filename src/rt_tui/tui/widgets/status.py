@@ -21,6 +21,7 @@ _STATE_LOOK = {
     LinkState.CONNECTED: ("●", "status-connected"),
     LinkState.CLOSED: ("○", "status-closed"),
     LinkState.FAILED: ("✕", "status-failed"),
+    LinkState.REPLAY: ("▶", "status-idle"),
 }
 
 
