@@ -257,3 +257,20 @@ async def test_clicking_a_row_selects_it(tmp_path: Path) -> None:
         await pilot.click(FrameRows, offset=(10, 1))
         await wait_for(pilot, lambda: app.inspector.selected_frame == 1)
         assert "session.updated" in app.inspector.detail.text
+
+
+async def test_a_burst_larger_than_the_view_shows_its_newest_rows(tmp_path: Path) -> None:
+    # The first burst arrives before the rows have a scrollbar: the view must still
+    # land on the tail, not stay on the first rows.
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 12)) as pilot:
+        rows = rows_of(app)
+        await pilot.pause()
+        for k in range(40):
+            app.inspector.add_frame(samples.error_frame("c", f"burst {k}", k))
+        await wait_for(pilot, lambda: rows.virtual_size.height == 40)
+        await pilot.pause()
+        assert rows.max_scroll_y > 0
+        assert rows.scroll_offset.y == rows.max_scroll_y
+        visible = rows.scrollable_content_region.height
+        assert "burst 39" in rows.render_line(visible - 1).text

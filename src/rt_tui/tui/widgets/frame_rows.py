@@ -117,9 +117,9 @@ class FrameRows(ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_offset.y)
         if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
+            self.scroll_to(y=row, animate=False, immediate=True, force=True)
         elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True, force=True)
 
     def _start_row(self, upward: bool) -> int:
         """Where the cursor starts when nothing was selected: the visible edge."""
@@ -152,7 +152,7 @@ class FrameRows(ScrollView, can_focus=True):
         self.follow = True
         if self.store.row_count:
             self.select_row(self.store.row_count - 1)
-        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self._scroll_to_tail()
 
     def on_click(self, event: Click) -> None:
         row = event.y + round(self.scroll_offset.y)
@@ -170,11 +170,17 @@ class FrameRows(ScrollView, can_focus=True):
             if self.cursor_frame is not None and self.cursor_frame != last:
                 self.cursor_frame = last
                 self.post_message(self.CursorMoved(last))
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self._scroll_to_tail()
         elif self.cursor_frame is not None and not count:
             self.cursor_frame = None
             self.post_message(self.CursorMoved(None))
         self.refresh()
+
+    def _scroll_to_tail(self) -> None:
+        # `force`: right after `virtual_size` grows the scrollbar is not shown yet (that
+        # waits for the next layout), and without it Textual refuses to scroll at all, so
+        # a first burst taller than the view would stay on its first rows.
+        self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
