@@ -169,7 +169,9 @@ def test_audio_turn() -> None:
     # Three 100 ms chunks, decoded once; no base64 kept anywhere.
     assert conversation.audio.duration_ms("item_asst1") == 300
     assert conversation.audio.size("item_asst1") == 300 * BYTES_PER_MS
-    assert conversation.audio.total_bytes == 300 * BYTES_PER_MS
+    # The user's item keeps the audio sent for it: up to the VAD's audio_end_ms (180 ms).
+    assert conversation.audio.duration_ms("item_user1") == 180
+    assert conversation.audio.total_bytes == (300 + 180) * BYTES_PER_MS
     timings = conversation.responses["resp_a1"].timings
     assert timings.request_source == "speech_stopped"
     assert timings.requested_ms is not None

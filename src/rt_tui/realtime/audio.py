@@ -161,8 +161,10 @@ def read_wav(path: Path | str) -> bytes:
 
 
 def write_wav(path: Path | str, pcm: bytes) -> None:
-    """Write PCM16 24 kHz mono `pcm` as a WAV file."""
-    with wave.open(str(path), "wb") as wav:
+    """Write PCM16 24 kHz mono `pcm` as a WAV file (OSError if it cannot be created)."""
+    # Open the file first: `wave.open(path)` failing to create it also fails in its
+    # destructor, which then complains as an unraisable exception.
+    with open(path, "wb") as file, wave.open(file, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(SAMPLE_WIDTH)
         wav.setframerate(SAMPLE_RATE)

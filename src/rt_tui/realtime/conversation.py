@@ -56,6 +56,7 @@ from rt_tui.realtime.events import (
     parse_server_frame,
 )
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.input_audio_track import InputAudioTrack
 
 __all__ = [
     "AudioStore",
@@ -84,7 +85,7 @@ class Conversation:
 
     def __init__(self, audio: AudioStore | None = None) -> None:
         self.audio = audio if audio is not None else AudioStore()
-        """Decoded assistant audio per item id."""
+        """Decoded audio per item id: the assistant's deltas, the user's committed turns."""
         self.totals = Totals()
         self.rate_limits: tuple[RateLimit, ...] = ()
         """The last `rate_limits.updated`."""
@@ -95,6 +96,7 @@ class Conversation:
         self._items = ItemList()
         self._responses: dict[str, Response] = {}
         self._requests = RequestTracker()
+        self._input_audio = InputAudioTrack()
         self._handlers: dict[type[ServerEvent], Callable[[Any, float], Change]] = {
             DeltaEvent: self._on_delta,
             PartDoneEvent: self._on_part_done,
@@ -168,6 +170,8 @@ class Conversation:
         event_id = event_id if isinstance(event_id, str) else None
         if isinstance(kind, str):
             self._requests.sent(kind, event_id, frame.t_ms)
+        if kind == "input_audio_buffer.append":
+            self._input_audio.appended(sent.get("audio"))
         return NO_CHANGE
 
     def _note(self, t_ms: float, message: str) -> Change:
@@ -297,9 +301,15 @@ class Conversation:
     def _on_input_buffer(self, event: InputAudioBufferEvent, t_ms: float) -> Change:
         if event.kind == "input_audio_buffer.speech_stopped":
             self._requests.turn_ended("speech_stopped", t_ms)
+            self._input_audio.speech_stopped(event.audio_end_ms)
+        elif event.kind == "input_audio_buffer.cleared":
+            self._input_audio.cleared()
         elif event.kind == "input_audio_buffer.committed":
             self._requests.turn_ended("committed", t_ms, overwrite=False)
+            pcm = self._input_audio.committed()
             if event.item_id:
+                if pcm:
+                    self.audio.append(event.item_id, pcm)
                 # The user's audio item: show it now, the item event fills it in.
                 item, new = self._items.ensure(event.item_id, role="user", status="in_progress")
                 item.part(0, "input_audio")

@@ -18,6 +18,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
+from rt_tui.tui.widgets.composer import Composer
+
 #: A short word on each pane of the main screen.
 DEFAULT_PANES: dict[str, str] = {
     "Conversation": "the messages, transcripts and tool calls of the session, as they stream in.",
@@ -95,6 +97,19 @@ def _keys_table(groups: list[KeyGroup]) -> Table:
     return table
 
 
+def _commands_table(screen: Screen[object]) -> Table | None:
+    """The slash commands of the screen's composer (its own list), if it has one."""
+    composers = screen.query(Composer)
+    if not composers:
+        return None
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("command", no_wrap=True, ratio=1)
+    table.add_column("what", ratio=3)
+    for command in composers.first().SLASH_COMMANDS:
+        table.add_row(Text(command.usage, style="bold"), Text(command.description))
+    return table
+
+
 def _panes_table(panes: Mapping[str, str]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column("pane", no_wrap=True, ratio=1)
@@ -156,6 +171,10 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static("Keys", classes="help-heading")
                 yield Static(_keys_table(key_groups(self._target_screen())), id="help-keys")
+                commands = _commands_table(self._target_screen())
+                if commands is not None:
+                    yield Static("Composer commands", classes="help-heading")
+                    yield Static(commands, id="help-commands")
                 if self._panes:
                     yield Static("Panes", classes="help-heading")
                     yield Static(_panes_table(self._panes), id="help-panes")

@@ -28,6 +28,7 @@ from rt_tui.realtime.recorder import new_session_path
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
 from rt_tui.tui.replay import start_replay
+from rt_tui.tui.slash_commands import run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
@@ -260,6 +261,8 @@ class MainScreen(Screen[None]):
     @on(Composer.Submitted, "#composer")
     def _on_submit(self, message: Composer.Submitted) -> None:
         text = message.text
+        if run_slash_command(self, text):
+            return
         link = self.status.state
         if not self.session.connected and link is not LinkState.CONNECTING:
             self.notify(

@@ -1,4 +1,8 @@
-"""The composer: a multi-line input where Enter sends and ctrl+j starts a new line."""
+"""The composer: a multi-line input where Enter sends and ctrl+j starts a new line.
+
+It also owns the list of slash commands (`SLASH_COMMANDS`): the help screen and `/help`
+list them from there, and the main screen carries them out.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,29 @@ from textual.widgets import TextArea
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
 """Keys that insert a line break. ctrl+j works in every terminal and in tmux; the others only
 where the terminal reports them distinctly from Enter."""
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    """A command typed in the composer instead of a message."""
+
+    name: str
+    """What starts the line, e.g. `/wav`."""
+    usage: str
+    """How to write it, e.g. `/wav PATH`."""
+    description: str
+
+
+SLASH_COMMANDS: tuple[SlashCommand, ...] = (
+    SlashCommand("/wav", "/wav PATH", "send a WAV file as your spoken turn"),
+    SlashCommand(
+        "/save-audio",
+        "/save-audio [PATH]",
+        "save the assistant's last spoken reply as a WAV file (default: the sessions folder)",
+    ),
+    SlashCommand("/output", "/output TEXT", "answer the waiting function call with TEXT"),
+    SlashCommand("/help", "/help", "list these commands"),
+)
 
 
 class Composer(TextArea):
@@ -32,6 +59,9 @@ class Composer(TextArea):
     BINDINGS = [
         Binding("ctrl+j", "newline", "New line", id="composer.newline", show=False),
     ]
+
+    SLASH_COMMANDS = SLASH_COMMANDS
+    """The commands this composer understands (what help lists)."""
 
     @dataclass
     class Submitted(Message):

@@ -124,6 +124,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
 
     DEFAULT_CSS = """
     ConversationPane { height: 1fr; }
+    ConversationPane > .notice-line { color: $text-muted; padding: 0 1; margin: 0 0 1 0; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -204,7 +205,8 @@ class ConversationPane(VerticalScroll, can_focus=True):
                 del self._items[item_id]
                 await block.remove()
             return
-        view = describe_item(item)
+        audio = conversation.audio
+        view = describe_item(item, audio.duration_ms(item_id) if item_id in audio else None)
         if block is None:
             block = self._items[item_id] = ItemBlock(view)
             await self.mount(block)
@@ -220,6 +222,11 @@ class ConversationPane(VerticalScroll, can_focus=True):
             line = self._responses[response_id] = ResponseLine(summary, details)
             await self.mount(line)
         line.show(summary, details, with_details=self.show_details)
+
+    def add_notice(self, text: str) -> None:
+        """A line of the app's own (a command's outcome) at the end of the conversation."""
+        self.mount(Static(text, classes="notice-line", markup=False))
+        self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     async def _show_errors(self, conversation: Conversation) -> None:
         errors = conversation.errors

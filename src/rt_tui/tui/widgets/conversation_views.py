@@ -59,14 +59,29 @@ def _message_body(item: Item) -> str:
     return "\n\n".join(pieces)
 
 
-def describe_item(item: Item) -> ItemView:
-    """The header and Markdown body of one item, in its current (maybe streaming) state."""
+def audio_length(ms: float) -> str:
+    """A duration the way the conversation shows it: `850 ms`, `2.4 s`, `3:05`."""
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    if ms < 60_000:
+        return f"{ms / 1000:.1f} s"
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def describe_item(item: Item, audio_ms: float | None = None) -> ItemView:
+    """The header and Markdown body of one item, in its current (maybe streaming) state.
+
+    `audio_ms` is how much of the item's audio the client holds (shown in the header).
+    """
     final = item.status != "in_progress"
     streaming = "" if final else " …"
     if item.type == "message":
         role = item.role or "other"
         title = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
         audio = " 🔊" if any(part.is_audio for part in item.content) else ""
+        if audio and audio_ms:
+            audio += f" {audio_length(audio_ms)}"
         # The user's own words are shown as typed: line breaks kept, no Markdown surprises.
         body = _message_body(item)
         return ItemView(role, f"{title}{audio}{streaming}", body, final, markdown=role != "user")

@@ -1,0 +1,121 @@
+"""Audio from and to WAV files in the TUI: `/wav PATH` sends a file as the user's turn,
+`/save-audio [PATH]` writes the assistant's last spoken reply.
+
+For users with no sound device (a remote box over SSH) these are the way to talk and to
+listen. The turn logic itself (chunks, commit or VAD) is `rt_tui.realtime.audio_turn`;
+this module reads the file off the event loop, sends through the screen's `Session` and
+says what happened in one line in the conversation.
+
+`/save-audio` saves the *last* assistant item that has audio: that is what a user wants
+to hear after a reply. Each spoken reply is one item, so earlier ones are one `/save-audio`
+away while they are the newest; the whole session's audio is in the session log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rt_tui import paths
+from rt_tui.realtime.audio import WavError, duration_ms, write_wav
+from rt_tui.realtime.audio_turn import audio_turn_events, load_turn_audio, turn_mode_of_session
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.errors import os_reason
+from rt_tui.tui.widgets.conversation_views import audio_length
+
+if TYPE_CHECKING:
+    from rt_tui.tui.screens.main import MainScreen
+
+
+class SaveAudioError(Exception):
+    """The audio could not be saved (the message is one sentence)."""
+
+
+async def send_wav(screen: MainScreen, argument: str) -> None:
+    """`/wav PATH`: read the file, send it as one audio turn, say so in the conversation."""
+    pane = screen.pane
+    if not argument:
+        pane.add_notice("/wav needs the path of a WAV file, e.g. /wav ~/question.wav")
+        return
+    session = screen.session
+    if screen.conversation.session is None:
+        pane.add_notice("Not connected yet, so nothing was sent: wait for the session to open.")
+        return
+    try:
+        # Resampling a long file takes a moment: keep the screen responsive meanwhile.
+        pcm = await asyncio.to_thread(load_turn_audio, argument)
+    except WavError as exc:
+        pane.add_notice(f"Nothing was sent: {exc}")
+        return
+    if screen.session is not session or not session.connected:
+        pane.add_notice("The session ended while the file was read, so nothing was sent.")
+        return
+    mode = turn_mode_of_session(screen.conversation.session)
+    for event in audio_turn_events(pcm, mode, screen.dialect):
+        session.send(event)
+    name = Path(argument).name  # the name only: no need to expand ~
+    pane.add_notice(f"Sent {name}: {audio_length(duration_ms(pcm))} of audio ({mode.describe()}).")
+
+
+def last_assistant_audio(conversation: Conversation) -> str | None:
+    """The id of the newest assistant item with audio, if any."""
+    for item in reversed(conversation.items):
+        if item.role == "assistant" and conversation.audio.size(item.id):
+            return item.id
+    return None
+
+
+def _free_path(directory: Path, stem: str) -> Path:
+    """`directory/stem.wav`, or `stem-2.wav`… if that exists (a default never overwrites)."""
+    path = directory / f"{stem}.wav"
+    number = 2
+    while path.exists():
+        path = directory / f"{stem}-{number}.wav"
+        number += 1
+    return path
+
+
+def save_audio_path(argument: str, item_id: str, sessions_dir: Path | None) -> Path:
+    """Where `/save-audio [PATH]` writes: PATH (a folder gets `<item id>.wav` inside), else
+    a new `<item id>.wav` in the sessions folder."""
+    safe_id = "".join(c if c.isalnum() or c in "-_" else "_" for c in item_id) or "audio"
+    if not argument:
+        directory = sessions_dir if sessions_dir is not None else paths.sessions_dir()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _free_path(directory, safe_id)
+    path = Path(argument).expanduser()
+    return path / f"{safe_id}.wav" if path.is_dir() else path
+
+
+def save_last_audio(
+    conversation: Conversation, argument: str, sessions_dir: Path | None
+) -> tuple[Path, float]:
+    """Write the last assistant audio item to a WAV file; its path and duration in ms.
+
+    Raises `SaveAudioError` with one sentence when there is nothing to save or the file
+    cannot be written.
+    """
+    item_id = last_assistant_audio(conversation)
+    if item_id is None:
+        raise SaveAudioError(
+            "There is no assistant audio to save yet (set the output modality to audio)."
+        )
+    pcm = conversation.audio.get(item_id)
+    try:
+        path = save_audio_path(argument, item_id, sessions_dir)
+        write_wav(path, pcm)
+    except OSError as exc:
+        where = argument or "the sessions folder"
+        raise SaveAudioError(f"Cannot write {where}: {os_reason(exc)}.") from None
+    return path, duration_ms(pcm)
+
+
+def save_audio(screen: MainScreen, argument: str) -> None:
+    """`/save-audio [PATH]`: save the last spoken reply and say where it went."""
+    try:
+        path, ms = save_last_audio(screen.conversation, argument, screen.context.sessions_dir)
+    except SaveAudioError as exc:
+        screen.pane.add_notice(str(exc))
+        return
+    screen.pane.add_notice(f"Saved {audio_length(ms)} of the assistant's audio to {path}")
