@@ -69,7 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Connect, send one user message, print the reply as it streams and exit "
         "after response.done.",
     )
-    send.add_argument("text", metavar="TEXT", help="the message to send")
+    send.add_argument("text", metavar="TEXT", nargs="?", help="the message to send")
+    send.add_argument(
+        "--wav",
+        metavar="FILE",
+        type=Path,
+        help="send this WAV file as spoken input (after TEXT, if given)",
+    )
+    send.add_argument(
+        "--save-audio",
+        metavar="FILE",
+        type=Path,
+        help="ask for a spoken reply and write its audio to this WAV file",
+    )
     _add_target_options(send, suppress=True)
     send.add_argument(
         "--json", action="store_true", help="print every frame (both directions) as JSON lines"
@@ -212,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "send":
             from rt_tui.send import run_send
 
+            if args.text is None and args.wav is None:
+                return _fail("send needs TEXT, --wav FILE or both.", EXIT_USAGE)
             return asyncio.run(
                 run_send(
                     args.text,
@@ -222,6 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     json_lines=args.json,
                     reply_timeout=args.timeout,
                     env=os.environ,
+                    wav=args.wav,
+                    save_audio=args.save_audio,
                 )
             )
         if args.command == "replay":

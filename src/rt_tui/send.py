@@ -5,6 +5,11 @@ sending anything. Text (or, for audio sessions, the audio transcript) streams to
 it arrives; with `--json` every frame of both directions is printed as one JSON line instead,
 in the order the frames crossed the socket. Problems end as one `rt-tui: …` line on stderr
 and a non-zero exit code; one `--timeout` covers the whole exchange.
+
+`--wav FILE` sends a WAV file as the user's turn (after TEXT, if given), ended as the
+session's turn detection wants (`rt_tui.realtime.audio_turn`); `--save-audio FILE` asks
+for a spoken reply and writes its audio. Either sends the session settings first, so the
+turn detection and modality are known rather than the server's defaults.
 """
 
 from __future__ import annotations
@@ -15,12 +20,20 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from rt_tui.config import ConfigError, SessionSettings, load_config
 from rt_tui.launch import LaunchError, resolve_target, target_endpoint
 from rt_tui.realtime import client_events
+from rt_tui.realtime.audio import WavError
+from rt_tui.realtime.audio_turn import (
+    TurnMode,
+    audio_turn_events,
+    load_turn_audio,
+    turn_mode_of_settings,
+)
 from rt_tui.realtime.connection import Connection, FrameObserver, RealtimeError
 from rt_tui.realtime.errors import one_line, os_reason, scrub
 from rt_tui.realtime.events import (
@@ -32,6 +45,7 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder, redact_frame_text
+from rt_tui.send_audio import AudioFileError, ReplyAudio, check_writable
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -109,6 +123,49 @@ class _Progress:
     session_ready = False
 
 
+@dataclass(frozen=True)
+class _Turn:
+    """What the user sends: text, audio, or text then audio; and where reply audio goes."""
+
+    text: str | None = None
+    pcm: bytes | None = None
+    save_audio: Path | None = None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.pcm is not None or self.save_audio is not None
+
+
+def _send_turn(conn: Connection, turn: _Turn, settings: SessionSettings) -> TurnMode | None:
+    """Send the session settings (if needed) and the user's turn; the turn mode of audio."""
+    dialect = conn.endpoint.dialect
+    if turn.save_audio is not None:
+        settings = settings.model_copy(update={"output_modality": "audio"})
+    if settings != SessionSettings() or turn.has_audio:
+        conn.send({**client_events.session_update(settings, dialect), "event_id": SESSION_ID})
+    if turn.text is not None:
+        conn.send({**client_events.user_message(turn.text), "event_id": MESSAGE_ID})
+    if turn.pcm is None:
+        response = client_events.response_create(dialect, output_modality=settings.output_modality)
+        conn.send({**response, "event_id": RESPONSE_ID})
+        return None
+    mode = turn_mode_of_settings(settings.turn_detection)
+    events = audio_turn_events(turn.pcm, mode, dialect, output_modality=settings.output_modality)
+    for event in events:
+        tagged = event["type"] == "response.create"
+        conn.send({**event, "event_id": RESPONSE_ID} if tagged else event)
+    return mode
+
+
+def _superseded(event: ResponseEvent, mode: TurnMode | None) -> bool:
+    """A VAD turn's response cut short by the next stretch of speech in the same file:
+    the reply to wait for comes after it."""
+    if mode is None or mode.manual or event.status != "cancelled":
+        return False
+    details = event.response.get("status_details")
+    return isinstance(details, dict) and details.get("reason") == "turn_detected"
+
+
 async def _await_session(conn: Connection, progress: _Progress) -> None:
     """Wait for `session.created`; frames before it are only observed (and errors told)."""
     async for frame in conn:
@@ -123,7 +180,7 @@ async def _await_session(conn: Connection, progress: _Progress) -> None:
 
 async def _converse(
     conn: Connection,
-    text: str,
+    turn: _Turn,
     settings: SessionSettings,
     *,
     json_lines: bool,
@@ -131,15 +188,12 @@ async def _converse(
     progress: _Progress,
 ) -> None:
     await _await_session(conn, progress)
-    dialect = conn.endpoint.dialect
-    if settings != SessionSettings():
-        conn.send({**client_events.session_update(settings, dialect), "event_id": SESSION_ID})
-    conn.send({**client_events.user_message(text), "event_id": MESSAGE_ID})
-    response = client_events.response_create(dialect, output_modality=settings.output_modality)
-    conn.send({**response, "event_id": RESPONSE_ID})
+    mode = _send_turn(conn, turn, settings)
+    audio = ReplyAudio()
     printed = False
     async for frame in conn:
         event = frame.event
+        audio.observe(event)
         if isinstance(event, ErrorEvent):
             _report_error(event, conn.endpoint.secret_values())
         elif json_lines:
@@ -156,15 +210,20 @@ async def _converse(
             if printed and not json_lines:
                 out.write("\n")
                 out.flush()
+            if _superseded(event, mode):
+                printed = False
+                continue
             outcome = _response_outcome(event, conn.endpoint.secret_values())
             if outcome is not None:
                 raise SendFailed(outcome)
+            if turn.save_audio is not None:
+                audio.save(event.response_id, turn.save_audio)
             return
     raise SendFailed("the server closed the session before the reply was complete.")
 
 
 async def run_send(
-    text: str,
+    text: str | None,
     *,
     profile: str | None,
     url: str | None,
@@ -175,8 +234,13 @@ async def run_send(
     env: Mapping[str, str],
     config_path: Path | None = None,
     out: TextIO | None = None,
+    wav: Path | None = None,
+    save_audio: Path | None = None,
 ) -> int:
-    """Run one send; the process exit code (messages already printed)."""
+    """Run one send; the process exit code (messages already printed).
+
+    `text`, `wav` or both make the user's turn; `save_audio` writes the reply's audio.
+    """
     out = out or sys.stdout
 
     def fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -188,6 +252,14 @@ async def run_send(
         config = load_config(config_path)
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
+    try:
+        # A bad file or folder ends the send before anything is sent.
+        pcm = load_turn_audio(wav) if wav is not None else None
+        if save_audio is not None:
+            check_writable(save_audio)
+    except (WavError, AudioFileError) as exc:
+        return fail(str(exc), EXIT_USAGE)
+    turn = _Turn(text, pcm, save_audio)
     target = resolve_target(config, env, profile=profile, url=url, demo=demo)
     if target.problem is not None:
         return fail(target.problem, EXIT_USAGE)
@@ -206,7 +278,7 @@ async def run_send(
                 observers.append(_json_printer(out, endpoint.secret_values()))
             conn = await stack.enter_async_context(Connection(endpoint, observers=observers))
             await _converse(
-                conn, text, config.session, json_lines=json_lines, out=out, progress=progress
+                conn, turn, config.session, json_lines=json_lines, out=out, progress=progress
             )
     except TimeoutError:
         if not progress.session_ready:
@@ -214,7 +286,7 @@ async def run_send(
         return fail(f"no complete reply within {reply_timeout:g} s.")
     except (RealtimeError, LaunchError) as exc:
         return fail(str(exc))
-    except SendFailed as exc:
+    except (SendFailed, AudioFileError) as exc:
         return fail(str(exc))
     except OSError as exc:
         # e.g. the demo's mock server could not bind.

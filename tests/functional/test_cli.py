@@ -157,7 +157,7 @@ def test_missing_key_names_the_variable(cli_env: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["send"], "the following arguments are required: TEXT."),
+        (["send"], "send needs TEXT, --wav FILE or both."),
         (["send", "x", "--demo", "--url", "ws://h/"], "argument --url: not allowed with argument"),
         (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
     ],

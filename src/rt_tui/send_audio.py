@@ -1,0 +1,61 @@
+"""`rt-tui send --save-audio FILE`: gather the reply's audio as it streams, write it at the end.
+
+Audio deltas are decoded as they arrive and kept per response, so the file holds exactly
+the audio of the response that answered (not of one cut short by a later turn).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+from rt_tui.realtime.audio import duration_ms, write_wav
+from rt_tui.realtime.errors import os_reason
+from rt_tui.realtime.events import DeltaEvent, ServerEvent
+
+_AUDIO_DELTA = "response.output_audio.delta"
+
+
+class AudioFileError(Exception):
+    """The reply's audio cannot be written (the message is one sentence)."""
+
+
+def check_writable(path: Path) -> None:
+    """Fail early, before anything is sent, if `path` cannot be a new file."""
+    if path.is_dir():
+        raise AudioFileError(f"cannot write the audio to {path}: it is a folder.")
+    if not path.parent.is_dir():
+        raise AudioFileError(f"cannot write the audio to {path}: its folder does not exist.")
+
+
+class ReplyAudio:
+    """PCM16 audio of each response, by response id."""
+
+    def __init__(self) -> None:
+        self._by_response: dict[str, bytearray] = {}
+
+    def observe(self, event: ServerEvent | None) -> None:
+        """Keep the audio of an audio delta; ignore anything else."""
+        if not isinstance(event, DeltaEvent) or event.kind != _AUDIO_DELTA:
+            return
+        try:
+            pcm = base64.b64decode(event.delta, validate=True)
+        except (binascii.Error, ValueError):
+            return
+        self._by_response.setdefault(event.response_id, bytearray()).extend(pcm)
+
+    def pcm(self, response_id: str | None) -> bytes:
+        """The audio of one response so far (empty if it had none)."""
+        return bytes(self._by_response.get(response_id or "", b""))
+
+    def save(self, response_id: str | None, path: Path) -> float:
+        """Write one response's audio to `path` as a WAV file; its duration in ms."""
+        pcm = self.pcm(response_id)
+        if not pcm:
+            raise AudioFileError(f"the reply carried no audio, so {path} was not written.")
+        try:
+            write_wav(path, pcm)
+        except OSError as exc:
+            raise AudioFileError(f"cannot write the audio to {path}: {os_reason(exc)}.") from None
+        return duration_ms(pcm)
