@@ -274,3 +274,26 @@ async def test_a_burst_larger_than_the_view_shows_its_newest_rows(tmp_path: Path
         assert rows.scroll_offset.y == rows.max_scroll_y
         visible = rows.scrollable_content_region.height
         assert "burst 39" in rows.render_line(visible - 1).text
+
+
+async def test_a_long_type_keeps_its_end_in_a_narrow_pane(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(56, 12)) as pilot:
+        await add_and_settle(
+            pilot, app, [samples.received({"type": "response.content_part.added"}, 1)]
+        )
+        line = rows_of(app).render_line(0).text
+        assert "…content_part.added" in line
+
+
+async def test_rows_after_clear_show_the_new_frames(tmp_path: Path) -> None:
+    # Frame indices start again at 0 after a clear (a reconnect): nothing drawn for the
+    # old session may come back.
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await add_and_settle(pilot, app, [samples.error_frame("old", "old session", 1)])
+        assert "old session" in rows_of(app).render_line(0).text
+        app.inspector.clear()
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 0)
+        await add_and_settle(pilot, app, [samples.error_frame("new", "new session", 1)])
+        assert "new session" in rows_of(app).render_line(0).text

@@ -73,6 +73,8 @@ class FrameStore:
         self._summaries: list[str | None] = []
         self._type_ids: dict[tuple[str, str], int] = {}
         self._type_names: list[tuple[str, str]] = []
+        self.longest_wire_type = 0
+        """The length of the longest wire type stored (the rows size their type column by it)."""
         self._type_ok: dict[int, bool] = {}
         self._groups: list[FoldGroup] = []
         self._toggled: set[int] = set()
@@ -131,6 +133,7 @@ class FrameStore:
         if type_id is None:
             type_id = self._type_ids[key] = len(self._type_names)
             self._type_names.append(key)
+            self.longest_wire_type = max(self.longest_wire_type, len(wire_type))
         return type_id
 
     def _join_group(self, i: int, c: Classified) -> int:

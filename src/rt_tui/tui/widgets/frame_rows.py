@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
+from rt_tui.tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
 from rt_tui.tui.inspector.records import Row
 from rt_tui.tui.inspector.store import FrameStore
 
@@ -182,6 +183,11 @@ class FrameRows(ScrollView, can_focus=True):
         # a first burst taller than the view would stay on its first rows.
         self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
 
+    def forget_drawn(self) -> None:
+        """Drop the cached lines: the store was cleared and its frame indices start over."""
+        self._cache.clear()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
@@ -193,21 +199,27 @@ class FrameRows(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         row = self.store.row(row_index)
         selected = row.frame_index == self.cursor_frame
-        key = (row.frame_index, row.count, row.fold, row.summary_is_stream, selected, width)
+        type_width = type_column_width(width, self.store.longest_wire_type)
+        key = (
+            row.frame_index,
+            row.count,
+            row.fold,
+            row.summary_is_stream,
+            selected,
+            width,
+            type_width,
+        )
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._cache[key] = self._render_row(row, selected, width)
+            strip = self._cache[key] = self._render_row(row, selected, width, type_width)
         return strip.apply_offsets(0, row_index)
 
-    def _render_row(self, row: Row, selected: bool, width: int) -> Strip:
+    def _render_row(self, row: Row, selected: bool, width: int, type_width: int) -> Strip:
         style = self.get_component_rich_style
         base = self.rich_style
-        type_width = max(16, min(40, width // 3))
-        wire_type = row.wire_type or "(no type)"
-        if len(wire_type) > type_width:
-            wire_type = wire_type[: type_width - 1] + "…"
+        wire_type = fit_wire_type(row.wire_type or "(no type)", type_width)
         count = f"x{row.count} " if row.fold == "folded" else ""
-        used = 8 + 1 + 2 + 2 + type_width + 1 + len(count)
+        used = LEAD_WIDTH + type_width + len(count)
         room = max(0, width - used)
         summary = _flat(row.summary)
         if len(summary) > room and row.summary_is_stream and room > 1:

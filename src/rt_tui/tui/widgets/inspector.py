@@ -155,6 +155,7 @@ class EventInspector(Vertical):
         self.store.clear()
         if self.is_mounted:
             had_selection = self.rows.cursor_frame is not None
+            self.rows.forget_drawn()
             self.rows.cursor_frame = None
             self.rows.follow = True
             self._show_detail(None)
