@@ -34,7 +34,7 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand(
         "/save-audio",
         "/save-audio [PATH]",
-        "save the assistant's last spoken reply as a WAV file (default: the sessions folder)",
+        "save the last spoken reply as a WAV file (default: the sessions folder)",
     ),
     SlashCommand("/output", "/output TEXT", "answer the waiting function call with TEXT"),
     SlashCommand("/help", "/help", "list these commands"),
