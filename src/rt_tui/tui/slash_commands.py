@@ -4,6 +4,9 @@ The list of commands (names, usage, what they do) belongs to the composer
 (`Composer.SLASH_COMMANDS`); this module only dispatches. `/output` stays with the main
 screen, which answers function calls. A line starting with any other `/word` is sent as
 an ordinary message, as before.
+
+`/raw` is for poking the server: what follows it goes out as one frame exactly as written
+(no `event_id` added, malformed on purpose if need be), so it is not split or unquoted.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
 
 _QUOTES = ("'", '"')
+
+RAW_COMMAND = "/raw"
+RAW_TEMPLATE = '/raw {"type": ""}'
+"""What "Send raw event" puts in the composer (the cursor goes between the empty quotes)."""
 
 
 def split_command(text: str) -> tuple[str, str]:
@@ -39,8 +46,38 @@ def commands_help(commands: Iterable[SlashCommand] = SLASH_COMMANDS) -> str:
     return "Composer commands:\n" + "\n".join(lines)
 
 
+def raw_frame_text(text: str) -> str | None:
+    """The frame of `/raw FRAME`: everything after `/raw` and the blanks or line breaks
+    that follow it, untouched; None when `text` is not a `/raw` command."""
+    rest = text.lstrip()
+    if not rest.startswith(RAW_COMMAND):
+        return None
+    rest = rest.removeprefix(RAW_COMMAND)
+    if rest and not rest[0].isspace():
+        return None  # `/rawness` is a word, not the command
+    return rest.lstrip()
+
+
+def send_raw_frame(screen: MainScreen, frame_text: str) -> None:
+    """`/raw FRAME`: send the frame as is; it shows in the inspector like any sent frame."""
+    if not frame_text:
+        screen.pane.add_notice(
+            '/raw needs the frame to send, e.g. /raw {"type": "response.create"}'
+        )
+        return
+    if screen.context.replay is not None:
+        screen.pane.add_notice("replay: read-only, nothing was sent.")
+        return
+    if not screen.session.send_raw(frame_text):
+        screen.pane.add_notice("Not connected, so nothing was sent: press ctrl+r to reconnect.")
+
+
 def run_slash_command(screen: MainScreen, text: str) -> bool:
-    """Carry out `/wav`, `/save-audio` or `/help`; False for anything else."""
+    """Carry out `/raw`, `/wav`, `/save-audio` or `/help`; False for anything else."""
+    frame_text = raw_frame_text(text)
+    if frame_text is not None:
+        send_raw_frame(screen, frame_text)
+        return True
     command, argument = split_command(text)
     if command == "/wav":
         screen.run_worker(send_wav(screen, argument), group="audio-turn", exit_on_error=False)

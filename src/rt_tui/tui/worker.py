@@ -70,6 +70,20 @@ class Session:
         self._waiting.append(event)
         return False
 
+    def send_raw(self, text: str) -> bool:
+        """Send `text` as one text frame exactly as given (no `event_id` added, JSON or not).
+
+        Unlike `send` it never waits for a later socket: False, and nothing sent, when
+        none is open.
+        """
+        if self._connection is None:
+            return False
+        try:
+            self._connection.send_raw(text)
+        except NotConnected:
+            return False
+        return True
+
     def attach(self, connection: Connection) -> None:
         """Called by the worker once the socket is open."""
         self._connection = connection

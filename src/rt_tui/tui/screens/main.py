@@ -28,7 +28,7 @@ from rt_tui.realtime.recorder import new_session_path
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
 from rt_tui.tui.replay import start_replay
-from rt_tui.tui.slash_commands import run_slash_command
+from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
@@ -81,6 +81,14 @@ class MainScreen(Screen[None]):
             "Reconnect",
             tooltip="Close this session and start a fresh one",
             id="main.reconnect",
+        ),
+        Binding(
+            "f5",
+            "send_raw",
+            "Send raw event",
+            tooltip="Write a frame in the composer to send exactly as written (/raw)",
+            show=False,
+            id="main.send_raw",
         ),
     ]
 
@@ -293,7 +301,7 @@ class MainScreen(Screen[None]):
         self.action_cancel_response()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("cancel_response", "reconnect") and self.context.replay is not None:
+        if action in ("cancel_response", "reconnect", "send_raw") and self.context.replay:
             return False  # A replay sends nothing.
         if action == "cancel_response" and not self._responding:
             return None  # Shown dimmed in the footer.
@@ -306,6 +314,12 @@ class MainScreen(Screen[None]):
             self.notify("No response is running.", timeout=2)
             return
         self.session.send(client_events.response_cancel(response_id))
+
+    def action_send_raw(self) -> None:
+        """Start a `/raw` frame in the composer, the cursor where the type goes."""
+        self.composer.load_text(RAW_TEMPLATE)
+        self.composer.move_cursor((0, len(RAW_TEMPLATE) - 2))
+        self.composer.focus()
 
     def action_toggle_inspector(self) -> None:
         """Show or hide the event inspector."""

@@ -37,6 +37,11 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
         "save the last spoken reply as a WAV file (default: the sessions folder)",
     ),
     SlashCommand("/output", "/output TEXT", "answer the waiting function call with TEXT"),
+    SlashCommand(
+        "/raw",
+        "/raw JSON",
+        "send the text after /raw as one frame, exactly as written (valid JSON or not)",
+    ),
     SlashCommand("/help", "/help", "list these commands"),
 )
 

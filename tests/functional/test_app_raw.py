@@ -1,0 +1,185 @@
+"""`/raw FRAME` and "Send raw event" in the app, against the real mock server on loopback.
+
+A raw frame goes out exactly as written (no `event_id` added, malformed or not), shows in
+the inspector as a sent frame and lands in the session log; the mock answers it as the
+service would.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from conftest_app import MessageLog, app_for_url, main_screen, wait_for
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from rt_tui.mock.server import MockServer
+from rt_tui.realtime.frames import Direction
+from rt_tui.realtime.recorder import read_log
+from rt_tui.tui.commands import bound_actions
+from rt_tui.tui.messages import LinkState
+from rt_tui.tui.screens.main import MainScreen
+from rt_tui.tui.slash_commands import RAW_TEMPLATE, raw_frame_text
+from rt_tui.tui.widgets.composer import Composer
+from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.status import StatusBar
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[MockServer]:
+    async with MockServer(delta_delay=0) as mock:
+        yield mock
+
+
+async def _connected(pilot: Pilot[int]) -> MainScreen:
+    screen = main_screen(pilot)
+    await wait_for(
+        pilot, lambda: screen.query_one(StatusBar).state is LinkState.CONNECTED, "the connection"
+    )
+    await wait_for(pilot, lambda: screen.conversation.session is not None, "session.created")
+    return screen
+
+
+async def _submit(pilot: Pilot[int], text: str) -> None:
+    main_screen(pilot).query_one(Composer).load_text(text)
+    await pilot.press("enter")
+
+
+def _sent_texts(log: MessageLog) -> list[str]:
+    """The frames sent, bar the app's own session.update at connect."""
+    return [
+        f.data
+        for f in log.frames(Direction.SENT)
+        if isinstance(f.data, str) and f.wire_type != "session.update"
+    ]
+
+
+async def _error_code(pilot: Pilot[int], screen: MainScreen) -> str | None:
+    """Wait for the server's error event; its code, once shown inline too."""
+    await wait_for(pilot, lambda: screen.conversation.errors, "the error event")
+    pane = screen.query_one(ConversationPane)
+    await wait_for(pilot, lambda: pane.query(".error-line"), "the inline error")
+    code = screen.conversation.errors[-1].error.code
+    assert code is not None
+    assert code in str(pane.query(".error-line").last().render())
+    return code
+
+
+@pytest.mark.parametrize(
+    ("typed", "frame"),
+    [
+        ('/raw {"type":"nope"}', '{"type":"nope"}'),
+        ("/raw   {bad", "{bad"),
+        ('/raw\n{\n  "type": "x"\n}\n', '{\n  "type": "x"\n}\n'),
+        ("  /raw 'quoted'", "'quoted'"),
+    ],
+)
+def test_raw_frame_is_the_text_after_the_command(typed: str, frame: str) -> None:
+    assert raw_frame_text(typed) == frame
+
+
+@pytest.mark.parametrize("typed", ["/rawness", "hello /raw {}", "/wav x.wav"])
+def test_other_text_is_not_a_raw_frame(typed: str) -> None:
+    assert raw_frame_text(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ('{"type":"nope"}', "invalid_value"),
+        ("{bad", "invalid_json"),
+        ("[1, 2]", "invalid_event"),
+    ],
+)
+async def test_a_bad_raw_frame_gets_the_servers_error_in_both_panes(
+    server: MockServer, tmp_path: Path, frame: str, code: str
+) -> None:
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        screen = await _connected(pilot)
+        await _submit(pilot, f"/raw {frame}")
+        assert await _error_code(pilot, screen) == code
+        assert _sent_texts(log) == [frame]  # exactly as typed, no event_id added
+        assert "error" in log.wire_types(Direction.RECEIVED)
+        store = screen.inspector.store
+        await wait_for(pilot, lambda: len(store) == len(log.frames()), "the inspector")
+        sent = [i for i in range(len(store)) if store.direction(i) is Direction.SENT]
+        assert store.frame_text(sent[-1]) == frame
+        errors = [i for i in range(len(store)) if store.wire_type(i) == "error"]
+        assert errors
+        assert code in str(store.frame_text(errors[-1]))
+
+
+async def test_a_valid_raw_frame_starts_a_response_and_is_recorded(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log = MessageLog()
+    log_path = tmp_path / "raw.jsonl"
+    frame = '{"type":"response.create"}'
+    app = app_for_url(server.ga_url(), tmp_path, log=log_path)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        screen = await _connected(pilot)
+        await _submit(pilot, f"/raw {frame}")
+        await wait_for(
+            pilot,
+            lambda: any(r.status == "completed" for r in screen.conversation.responses.values()),
+            "the response",
+        )
+        assert _sent_texts(log) == [frame]
+        assert "event_id" not in json.loads(_sent_texts(log)[0])
+        assert not screen.conversation.errors
+        await wait_for(pilot, lambda: len(screen.inspector.store) == len(log.frames()), "rows")
+        store = screen.inspector.store
+        assert "response.create" in [store.wire_type(i) for i in range(len(store))]
+    recorded = [f.data for f in read_log(log_path) if f.direction is Direction.SENT]
+    assert recorded[-1] == frame
+
+
+async def test_a_multi_line_raw_frame_goes_as_one_frame(server: MockServer, tmp_path: Path) -> None:
+    log = MessageLog()
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        screen = await _connected(pilot)
+        screen.composer.focus()
+        await pilot.press(*"/raw", "ctrl+j", "{", "ctrl+j", *'"type":', "space")
+        await pilot.press(*'"response.create"', "ctrl+j", "}", "enter")
+        await wait_for(pilot, lambda: screen.conversation.responses, "the response")
+        assert _sent_texts(log) == ['{\n"type": "response.create"\n}']
+
+
+async def test_raw_without_a_frame_or_a_connection_sends_nothing(tmp_path: Path) -> None:
+    log = MessageLog()
+    app = app_for_url(None, tmp_path, connect=False)
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        screen = main_screen(pilot)
+        await _submit(pilot, "/raw")
+        await _submit(pilot, '/raw {"type":"response.create"}')
+        pane = screen.pane
+        await wait_for(pilot, lambda: len(pane.query(".notice-line")) == 2, "two notices")
+        notices = [str(s.render()) for s in pane.query(".notice-line").results(Static)]
+        assert notices[0].startswith("/raw needs the frame to send")
+        assert notices[1].startswith("Not connected, so nothing was sent")
+        assert log.frames() == []
+
+
+async def test_send_raw_event_from_the_palette_prefills_the_composer(tmp_path: Path) -> None:
+    app = app_for_url(None, tmp_path, connect=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = main_screen(pilot)
+        assert "Send raw event" in [bound.name for bound in bound_actions(screen)]
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press(*"send raw")
+        await pilot.pause()
+        await pilot.press("enter")
+        composer = screen.composer
+        await wait_for(pilot, lambda: composer.text == RAW_TEMPLATE, "the template")
+        assert app.focused is composer
+        # The cursor waits between the empty quotes: typing fills in the type.
+        await pilot.press(*"nope")
+        assert composer.text == '/raw {"type": "nope"}'
