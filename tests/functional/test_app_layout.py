@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest_app import main_screen, wait_for
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets._markdown import MarkdownParagraph
+from textual.widgets import Static
 
 from rt_tui.config import Config
 from rt_tui.realtime.dialect import Dialect
@@ -180,6 +181,15 @@ class BlockApp(App[None]):
         yield ItemBlock(ItemView("assistant", "Assistant", "", final=False))
 
 
+def _shown_lines(block: ItemBlock) -> list[str]:
+    """The body lines the block shows on screen, top to bottom, right-trimmed."""
+    lines: list[str] = []
+    for body in block.query_children(".item-body").results(Static):
+        strips = body.render_lines(Region(0, 0, *body.outer_size))
+        lines.extend(strip.text.rstrip() for strip in strips)
+    return lines
+
+
 async def test_streamed_markdown_keeps_every_paragraph() -> None:
     # A delta that ends in a blank line, then the next paragraph: both must stay on screen.
     app = BlockApp()
@@ -188,14 +198,50 @@ async def test_streamed_markdown_keeps_every_paragraph() -> None:
         for body in ("You said: hi\n\n", "You said: hi\n\nI am", "You said: hi\n\nI am the mock."):
             await block.show(ItemView("assistant", "Assistant", body, final=False))
         await pilot.pause()
-        paragraphs = [(p.source or "").strip() for p in block.query(MarkdownParagraph)]
-        assert paragraphs == ["You said: hi", "I am the mock."]
+        assert [line for line in _shown_lines(block) if line] == [
+            " You said: hi",
+            " I am the mock.",
+        ]
         # A change that is not an append (the final text differs) replaces the text.
         await block.show(ItemView("assistant", "Assistant", "Something else.", final=False))
         await pilot.pause()
-        assert [(p.source or "").strip() for p in block.query(MarkdownParagraph)] == [
-            "Something else."
-        ]
+        assert [line for line in _shown_lines(block) if line] == [" Something else."]
+
+
+REPLY = """Here is the plan:
+
+1. read the **events**
+2. fold the `deltas`
+
+- one
+- two
+
+```json
+{"type": "response.done"}
+```
+
+---
+
+Done."""
+
+
+async def test_a_reply_reads_the_same_while_streaming_and_when_done() -> None:
+    app = BlockApp()
+    async with app.run_test(size=(60, 40)) as pilot:
+        block = app.query_one(ItemBlock)
+        words = REPLY.split(" ")
+        for count in range(1, len(words) + 1):
+            body = " ".join(words[:count])
+            await block.show(ItemView("assistant", "Assistant …", body, final=False))
+        await pilot.pause()
+        streaming = _shown_lines(block)
+        assert not block.settled
+        assert len(block.query_children(".item-body")) > 1  # Settled pieces are kept.
+        await block.show(ItemView("assistant", "Assistant", REPLY, final=True))
+        await pilot.pause()
+        assert block.settled
+        assert _shown_lines(block) == streaming
+        assert "  1. read the events" in streaming  # Numbered "1.", as while streaming.
 
 
 async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtTuiApp) -> None:

@@ -3,19 +3,17 @@ engine's `Conversation` reducer.
 
 The screen applies each frame to the reducer and hands the pane the `Change`; the pane only
 marks what changed and redraws those blocks on a short timer, so a burst of deltas costs one
-repaint. Streaming text that grows at the end is appended to Textual's Markdown widget
-(which re-parses only the last block). Once an item is final its text moves into a single
-Static (Rich's Markdown renderer): a Markdown widget is a tree of ~20 widgets per message,
-and a long conversation of those makes every repaint slower.
+repaint. Text renders the same way while it streams and once it is final (Rich's Markdown,
+see `markdown_text`): while streaming, the blocks that can no longer change are rendered
+once into a Static each and only the growing last block is re-rendered; once the item is
+final its text becomes a single Static, so a long conversation stays one widget per item.
 """
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change
@@ -25,6 +23,7 @@ from rt_tui.tui.widgets.conversation_views import (
     describe_item,
     describe_response,
 )
+from rt_tui.tui.widgets.markdown_text import render_body, settled_end
 
 FLUSH_INTERVAL_S = 0.05
 """How long changes gather before the pane redraws: at most ~20 repaints a second."""
@@ -33,25 +32,27 @@ FLUSH_INTERVAL_S = 0.05
 class ItemBlock(Vertical):
     """One conversation item: a one-line header and a Markdown body.
 
-    The body streams into a Markdown widget while the item is in progress and settles into
-    one Static once the item is final.
+    While the item streams, the body is a few Statics: one per settled piece and one for
+    the growing tail. Once final it is a single Static, rendered by the same renderer.
     """
 
     DEFAULT_CSS = """
-    ItemBlock { height: auto; }
-    ItemBlock > Markdown { margin: 0; padding: 0 1; }
-    ItemBlock > .item-body { padding: 0 1 1 1; }
+    ItemBlock { height: auto; padding-bottom: 1; }
+    ItemBlock > .item-body { padding: 0 1; }
     """
 
     def __init__(self, view: ItemView) -> None:
         super().__init__(classes=f"item -{view.role}")
         self._view = view
         self._shown_body = ""
-        """What the body widget holds; the text arrives through `show` once mounted."""
+        """What the body shows; the text arrives through `show` once mounted."""
+        self._settled = 0
+        """While streaming: `_shown_body[:_settled]` is rendered in pieces that stay."""
+        self._final_shown = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._view.header, classes="item-header", markup=False)
-        yield Static(classes="item-body") if self._view.final else Markdown()
+        yield Static(classes="item-body")
 
     @property
     def shown_body(self) -> str:
@@ -60,46 +61,61 @@ class ItemBlock(Vertical):
 
     @property
     def settled(self) -> bool:
-        """True once the body is a single Static (the item is final)."""
-        return not self.query(Markdown)
+        """True once the item is final and its body is a single Static."""
+        return self._final_shown
+
+    def _bodies(self) -> list[Static]:
+        return list(self.query_children(".item-body").results(Static))
 
     async def show(self, view: ItemView) -> None:
-        """Bring the block up to date with `view`, appending when the text only grew."""
+        """Bring the block up to date with `view`, re-rendering only what changed."""
         if view.header != self._view.header:
             self.query_one(".item-header", Static).update(view.header)
         if view.role != self._view.role:
             self.set_classes(f"item -{view.role}")
         self._view = view
-        if view.final or self.settled:
+        if view.final:
             await self._settle(view.body, markdown=view.markdown)
         else:
-            await self._stream(view.body)
+            await self._stream(view.body, markdown=view.markdown)
 
-    async def _stream(self, body: str) -> None:
-        if body == self._shown_body:
+    async def _stream(self, body: str, *, markdown: bool) -> None:
+        if body == self._shown_body and not self._final_shown:
             return
-        markdown = self.query_one(Markdown)
-        if not body.startswith(self._shown_body):
-            # Only ever append: Markdown.update() leaves its "parsed up to" line wrong when the
-            # text ends in a blank line, and a later append would then replace a paragraph.
-            await markdown.update("")
-            self._shown_body = ""
-        await markdown.append(body[len(self._shown_body) :])
+        bodies = self._bodies()
+        if self._final_shown or not body.startswith(self._shown_body[: self._settled]):
+            # Not an append to what settled (the text was replaced): start over.
+            await self._keep_one(bodies)
+            bodies = bodies[:1]
+            self._settled = 0
+            self._final_shown = False
+        end = settled_end(body, self._settled) if markdown else 0
+        if end > self._settled:
+            # The tail's finished blocks stay in the tail's Static; a new one takes the rest.
+            piece = body[self._settled : end]
+            bodies[-1].update(render_body(piece, markdown=True, first=len(bodies) == 1))
+            tail = Static(classes="item-body")
+            await self.mount(tail)
+            bodies.append(tail)
+            self._settled = end
+        tail_text = body[self._settled :]
+        bodies[-1].update(render_body(tail_text, markdown=markdown, first=len(bodies) == 1))
         self._shown_body = body
 
     async def _settle(self, body: str, *, markdown: bool) -> None:
-        statics = self.query(".item-body")
-        if statics:
-            if body == self._shown_body and self._shown_body:
-                return
-            static = statics.first(Static)
-        else:
-            static = Static(classes="item-body")
-            with self.app.batch_update():
-                await self.query(Markdown).remove()
-                await self.mount(static)
-        static.update(RichMarkdown(body, hyperlinks=False) if markdown else Text(body))
+        if self._final_shown and body == self._shown_body:
+            return
+        bodies = self._bodies()
+        with self.app.batch_update():
+            await self._keep_one(bodies)
+            bodies[0].update(render_body(body, markdown=markdown))
         self._shown_body = body
+        self._settled = 0
+        self._final_shown = True
+
+    async def _keep_one(self, bodies: list[Static]) -> None:
+        if len(bodies) > 1:
+            await self.remove_children(bodies[1:])
 
 
 class ResponseLine(Static):
