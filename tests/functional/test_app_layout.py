@@ -294,3 +294,34 @@ async def test_the_users_words_are_shown_as_typed() -> None:
         await block.show(ItemView("user", "You", typed, final=True, markdown=False))
         await pilot.pause()
         assert str(block.query_one(".item-body").render()) == typed
+
+
+async def test_the_empty_conversation_says_where_it_is_and_how_to_start(
+    offline_app: RtTuiApp,
+) -> None:
+    async with offline_app.run_test(size=(120, 36)) as pilot:
+        screen = main_screen(pilot)
+        pane = screen.query_one(ConversationPane)
+        hint = pane.query_one(".empty-hint", Static)
+        assert pane.hint_shown
+        assert "press Enter" in str(hint.render())
+        assert "F1" in str(hint.render())
+        screen.post_message(
+            LinkChanged(
+                LinkState.CONNECTED,
+                host="api.openai.com",
+                dialect=Dialect.GA,
+                model="gpt-realtime",
+                source=screen.session,
+            )
+        )
+        await wait_for(
+            pilot,
+            lambda: "Connected to api.openai.com · gpt-realtime." in str(hint.render()),
+            "the hint to name the endpoint",
+        )
+        # The first item takes its place; a fresh session brings it back.
+        await _replay(pilot)
+        assert not pane.hint_shown
+        await screen.reset()
+        assert pane.hint_shown

@@ -256,6 +256,7 @@ class MainScreen(Screen[None]):
             model=message.model,
             detail=message.detail,
         )
+        self.pane.set_link(message.state, message.host, message.model)
         if message.state is LinkState.CLOSED:
             self.notify(message.detail, title="Session closed", severity="warning")
 

@@ -22,6 +22,7 @@ from rt_tui.tui.widgets.conversation_views import (
     describe_error,
     describe_item,
     describe_response,
+    empty_hint,
 )
 from rt_tui.tui.widgets.markdown_text import render_body, settled_end
 
@@ -141,6 +142,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     ConversationPane { height: 1fr; }
     ConversationPane > .notice-line { color: $text-muted; padding: 0 1; margin: 0 0 1 0; }
+    ConversationPane > .empty-hint { color: $text-muted; padding: 1 2; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -153,6 +155,24 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._items: dict[str, ItemBlock] = {}
         self._responses: dict[str, ResponseLine] = {}
         self._errors_shown = 0
+        self._hint = Static(empty_hint(), classes="empty-hint", markup=False)
+        """Where the session is and how to start; shown until the first thing arrives."""
+
+    def compose(self) -> ComposeResult:
+        yield self._hint
+
+    def set_link(self, state: str, host: str | None = None, model: str | None = None) -> None:
+        """Say in the empty pane where the session stands (`state`: a `LinkState` value)."""
+        self._hint.update(empty_hint(state, host, model))
+
+    @property
+    def hint_shown(self) -> bool:
+        """Whether the empty pane's hint is on screen (nothing else is yet)."""
+        return bool(self._hint.display)
+
+    def _hide_hint(self) -> None:
+        if any(child is not self._hint for child in self.children):
+            self._hint.display = False
 
     def show_change(self, conversation: Conversation, change: Change) -> None:
         """Note what `change` touched; the blocks are redrawn shortly, together."""
@@ -183,7 +203,8 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._items.clear()
         self._responses.clear()
         self._errors_shown = 0
-        await self.remove_children()
+        await self.remove_children([child for child in self.children if child is not self._hint])
+        self._hint.display = True
 
     def _schedule_flush(self) -> None:
         if not self._flush_scheduled:
@@ -206,6 +227,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
                 else:
                     await self._show_response(conversation, key)
             await self._show_errors(conversation)
+            self._hide_hint()
             if following:
                 self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
         finally:
@@ -242,6 +264,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
     def add_notice(self, text: str) -> None:
         """A line of the app's own (a command's outcome) at the end of the conversation."""
         self.mount(Static(text, classes="notice-line", markup=False))
+        self._hide_hint()
         self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     async def _show_errors(self, conversation: Conversation) -> None:

@@ -94,6 +94,27 @@ def describe_item(item: Item, audio_ms: float | None = None) -> ItemView:
     return ItemView("other", f"{item.type}{streaming}", "", final)
 
 
+def empty_hint(state: str | None = None, host: str | None = None, model: str | None = None) -> str:
+    """What the empty conversation says: where it is connected and how to start.
+
+    `state` is a `LinkState` value (connecting, connected, closed, failed…) or None.
+    """
+    where = " · ".join(part for part in (host, model) if part)
+    if state == "connected":
+        first = f"Connected to {where}." if where else "Connected."
+    elif state == "connecting":
+        first = f"Connecting to {where}…" if where else "Connecting…"
+    elif state in ("closed", "failed"):
+        first = "Not connected: ctrl+r reconnects, F2 opens the settings."
+    else:
+        first = ""
+    how = (
+        "Type a message and press Enter to send it (ctrl+j starts a new line).\n"
+        "F1 lists the keys; ctrl+p finds any command."
+    )
+    return f"{first}\n{how}" if first else how
+
+
 def describe_response(response: Response) -> tuple[str, str]:
     """A response's one-line state and its details (latency and usage), separately."""
     summary = _STATUS_LOOK.get(response.status, response.status)
