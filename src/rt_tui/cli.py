@@ -28,11 +28,11 @@ DEFAULT_MOCK_PORT = 8765
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with our one-line error format."""
+    """argparse with our one-line error format: the problem and where help is, no usage
+    block (`--help` has it)."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"rt-tui: {message}.\n")
+        self.exit(EXIT_USAGE, f"rt-tui: {message.rstrip('.')}; try '{self.prog} --help'.\n")
 
 
 def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -143,8 +143,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     try:
         from rt_tui.tui.app import run_tui
     except ImportError:
-        print("rt-tui: the terminal UI is not available in this build; try 'rt-tui send'.")
-        return EXIT_FAILED
+        return _fail("the terminal UI is not available in this build; try 'rt-tui send'.")
     return run_tui(profile=args.profile, url=args.url, demo=args.demo, log=args.log)
 
 

@@ -154,21 +154,52 @@ def test_missing_key_names_the_variable(cli_env: dict[str, str]) -> None:
     )
 
 
+def test_tui_with_broken_config_fails_like_send(cli_env: dict[str, str]) -> None:
+    config = Path(cli_env["RT_TUI_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[session]\nturn_detection = 5\n")
+    expected = (
+        f"The config file {config} has a bad value at 'session.turn_detection': "
+        "it should be a table (e.g. [session.turn_detection])."
+    )
+    tui = run_cli(cli_env, "--demo")
+    send = run_cli(cli_env, "send", "hi", "--demo")
+    for result in (tui, send):
+        assert result.returncode == 2
+        assert_one_error_line(result.stderr, expected)
+        assert result.stdout == ""
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["send"], "send needs TEXT, --wav FILE or both."),
-        (["send", "x", "--demo", "--url", "ws://h/"], "argument --url: not allowed with argument"),
-        (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
+        (
+            ["send", "x", "--demo", "--url", "ws://h/"],
+            "argument --url: not allowed with argument --demo; try 'rt-tui send --help'.",
+        ),
+        (
+            ["frobnicate"],
+            "argument COMMAND: invalid choice: 'frobnicate' (choose from 'send', 'replay', "
+            "'mock-server'); try 'rt-tui --help'.",
+        ),
+        (["--bogus"], "unrecognized arguments: --bogus; try 'rt-tui --help'."),
+        (["send", "x", "--bogus"], "unrecognized arguments: --bogus; try 'rt-tui --help'."),
+        (
+            ["send", "x", "--timeout", "soon"],
+            "argument --timeout: invalid float value: 'soon'; try 'rt-tui send --help'.",
+        ),
+        (
+            ["replay"],
+            "the following arguments are required: FILE; try 'rt-tui replay --help'.",
+        ),
     ],
 )
 def test_usage_errors_are_one_line(cli_env: dict[str, str], args: list[str], message: str) -> None:
     result = run_cli(cli_env, *args)
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    error_lines = [line for line in result.stderr.splitlines() if line.startswith("rt-tui: ")]
-    assert len(error_lines) == 1
-    assert message in error_lines[0]
+    assert_one_error_line(result.stderr, message)  # no usage block: --help has it
+    assert result.stdout == ""
 
 
 async def test_send_url_server_closes_with_error(cli_env: dict[str, str]) -> None:

@@ -113,6 +113,6 @@ def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | Non
         app = make_app(profile=profile, url=url, demo=demo, log=log)
     except ConfigError as error:
         print(f"rt-tui: {error}", file=sys.stderr)
-        return 1
+        return 2  # a usage or configuration problem, as for `rt-tui send`
     result = app.run()
     return result if isinstance(result, int) else 0
