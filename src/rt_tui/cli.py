@@ -191,7 +191,10 @@ async def _mock_server(host: str, port: int) -> int:
     from rt_tui.mock.server import MockServer
     from rt_tui.realtime.errors import os_reason
 
-    server = MockServer(host, port)
+    def show_traffic(line: str) -> None:
+        print(line, flush=True)
+
+    server = MockServer(host, port, on_traffic=show_traffic)
     try:
         await server.start()
     except OSError as exc:
@@ -202,7 +205,7 @@ async def _mock_server(host: str, port: int) -> int:
             f"  OpenAI GA:      {server.ga_url()}",
             f"  Azure GA:       {server.azure_ga_url('gpt-realtime')}",
             f"  Azure preview:  {server.azure_preview_url('gpt-realtime')}",
-            "Press Ctrl-C to stop.",
+            "Press Ctrl-C to stop. Connections are shown as they open and close.",
         ]
         print("\n".join(lines), flush=True)
         stop = asyncio.Event()

@@ -11,6 +11,9 @@ Keys come from `Authorization: Bearer`, the `api-key` header, the `api-key` quer
 the browser subprotocol `openai-insecure-api-key.<key>`. A key listed in `reject_keys` gets the
 service's answer to a bad key: on Azure paths HTTP 401; on the OpenAI path the handshake
 succeeds, then an `invalid_api_key` error and CLOSE 3000. Keys are never logged or shown.
+
+`on_traffic` receives one line per connection opened, refused and closed (time, number,
+path with any key redacted, dialect, close code), which `rt-tui mock-server` prints.
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ class _Route:
     model: str | None
     key_rejected: bool
     beta_refused: bool = False
+    path: str = ""
+    """The request path, any key redacted (for the traffic lines)."""
 
 
 def _json_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
@@ -128,6 +133,7 @@ class MockServer:
     `openai_beta_disabled` makes the beta header at the OpenAI path fatal (error
     `beta_api_shape_disabled`, CLOSE 4000), as the service answers since beta was shut down.
     `options` (a `SessionOptions`) may be changed while running, e.g. `options.delta_delay`.
+    `on_traffic(line)` hears of every connection opened, refused or closed, one line each.
     """
 
     def __init__(
@@ -142,6 +148,7 @@ class MockServer:
         max_session_s: float | None = 3600.0,
         openai_beta_disabled: bool = False,
         wall_clock: Callable[[], float] = time.time,
+        on_traffic: Callable[[str], object] | None = None,
     ) -> None:
         self.host = host
         self._requested_port = port
@@ -152,6 +159,7 @@ class MockServer:
         self.openai_beta_disabled = openai_beta_disabled
         """Answer the beta header at `/v1/realtime` as OpenAI does now that beta is shut down."""
         self.wall_clock = wall_clock
+        self.on_traffic = on_traffic
         self.handshakes: list[Handshake] = []
         """Every opening handshake seen, oldest first."""
         self.sessions_served = 0
@@ -298,9 +306,10 @@ class MockServer:
             refusal = _json_response(
                 HTTPStatus.UNAUTHORIZED, {"error": {"code": "401", "message": _AZURE_401}}
             )
+        safe_path = _redacted_path(request.path, query)
         self.handshakes.append(
             Handshake(
-                path=_redacted_path(request.path, query),
+                path=safe_path,
                 dialect=None if refusal is not None else dialect,
                 azure=azure,
                 auth=auth,
@@ -310,10 +319,19 @@ class MockServer:
             )
         )
         if refusal is not None:
+            self._report(f"refused {safe_path} (HTTP {refusal.status_code})")
             return refusal
         beta_refused = beta and path == OPENAI_GA_PATH and self.openai_beta_disabled
-        self._routes[connection.id] = _Route(dialect, azure, model, rejected, beta_refused)
+        self._routes[connection.id] = _Route(
+            dialect, azure, model, rejected, beta_refused, path=safe_path
+        )
         return None
+
+    def _report(self, what: str) -> None:
+        """One traffic line, stamped with the local time, to `on_traffic` if set."""
+        if self.on_traffic is not None:
+            stamp = time.strftime("%H:%M:%S", time.localtime(self.wall_clock()))
+            self.on_traffic(f"{stamp} {what}")
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -323,7 +341,17 @@ class MockServer:
             await ws.close(1011, "no route")
             return
         self._connections += 1
-        seed = None if self.seed is None else f"{self.seed}:{self._connections}"
+        number = self._connections
+        self._report(f"#{number} open {route.path} ({route.dialect.value})")
+        try:
+            await self._serve(ws, route, number)
+        finally:
+            code = ws.close_code
+            self._report(f"#{number} closed {code if code is not None else '(no close code)'}")
+
+    async def _serve(self, ws: ServerConnection, route: _Route, number: int) -> None:
+        """One accepted connection, from the first frame to the end."""
+        seed = None if self.seed is None else f"{self.seed}:{number}"
         ids = IdFactory(seed)
         try:
             if route.key_rejected:
