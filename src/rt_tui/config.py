@@ -24,6 +24,12 @@ The file (`paths.config_file()`, mode 0600) looks like this:
     [session.turn_detection]
     type = "server_vad"
 
+    [ui]
+    theme = "rt-midnight"           # any theme the palette (ctrl+p, Theme) lists
+
+    [ui.keymap]                     # binding id = keys
+    "main.toggle_inspector" = "f3,ctrl+o"
+
 Keys live in environment variables unless the user chooses to store one (`api_key = "…"`).
 """
 
@@ -155,12 +161,34 @@ class SessionSettings(_Section):
     max_output_tokens: int | Literal["inf"] = "inf"
 
 
+class UiSettings(_Section):
+    """How the app looks and which keys do what."""
+
+    theme: str | None = None
+    """A theme by name: Textual's own or a theme file's; None = rt-tui's default theme.
+    Choosing one in the palette (ctrl+p, Theme) writes it here."""
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id -> keys, comma-separated, e.g. `"main.settings" = "f2,ctrl+comma"`.
+    Ids name the screen or widget, then the action: `app.help`, `app.quit`,
+    `main.toggle_inspector`, `main.reconnect`, `inspector.filter`…; one the app does not
+    know is named in a notification at start."""
+
+    @field_validator("keymap")
+    @classmethod
+    def _check_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for binding_id, keys in value.items():
+            if not all(key.strip() for key in keys.split(",")):
+                raise ValueError(f"the keys for {binding_id!r} hold an empty key name")
+        return value
+
+
 class Config(_Section):
     """The whole config file."""
 
     active_profile: str | None = None
     profiles: dict[str, Profile] = Field(default_factory=dict)
     session: SessionSettings = Field(default_factory=SessionSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
 
 
 # --- Loading, saving and the environment -------------------------------------------------

@@ -23,7 +23,8 @@ from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.help import HelpScreen
 from rt_tui.tui.screens.main import MainScreen
-from rt_tui.tui.themes import choose_theme, register_themes
+from rt_tui.tui.themes import register_themes
+from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
@@ -51,14 +52,34 @@ class RtTuiApp(App[int]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        self._saved_theme: str | None = None
+        """The theme the config file holds (effectively); None until it is applied."""
 
     def on_mount(self) -> None:
         loaded = register_themes(self)
-        self.theme = choose_theme(self, None)
-        problem = loaded.error_message()
-        if problem:
-            self.notify(problem, title="Themes", severity="warning")
+        ui = self.context.config.ui
+        self.theme, theme_problem = pick_theme(self, ui.theme)
+        self._saved_theme = self.theme
+        self.set_keymap(ui.keymap)
+        problems = {
+            "Themes": loaded.error_message(),
+            "Theme": theme_problem,
+            "Keys": keymap_problem(ui.keymap),
+        }
+        for title, problem in problems.items():
+            if problem:
+                self.notify(problem, title=title, severity="warning", timeout=10, markup=False)
         self.push_screen(MainScreen(self.context))
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked in the palette (ctrl+p, Theme) is kept for the next start."""
+        if self._saved_theme is None or theme == self._saved_theme:
+            return
+        problem = remember_theme(self.context, theme)
+        if problem:
+            self.notify(problem, title="Theme", severity="error", timeout=10, markup=False)
+            return
+        self._saved_theme = theme
 
     def action_help(self) -> None:
         """Show the keys and panes."""
