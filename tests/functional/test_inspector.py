@@ -297,3 +297,38 @@ async def test_rows_after_clear_show_the_new_frames(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 0)
         await add_and_settle(pilot, app, [samples.error_frame("new", "new session", 1)])
         assert "new session" in rows_of(app).render_line(0).text
+
+
+async def test_detail_gets_a_usable_share_and_zooms(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(80, 14)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows = rows_of(app)
+        detail = app.inspector.detail
+        rows.focus()
+        await pilot.press("home")
+        await wait_for(pilot, lambda: detail.outer_size.height >= 8 and rows.size.height >= 3)
+        assert rows.cursor_row == 0
+        assert rows.scroll_offset.y == 0
+        await pilot.press("z")  # the detail fills the inspector
+        await wait_for(pilot, lambda: not rows.display and detail.outer_size.height == 11)
+        assert app.focused is detail
+        await pilot.press("z")  # and gives the rows back
+        await wait_for(pilot, lambda: rows.display and rows.size.height >= 3)
+        assert app.focused is rows
+        # The palette's Maximize works on the detail and fills the screen.
+        detail.focus()
+        await pilot.pause()
+        assert app.screen.maximize(detail)
+        await wait_for(pilot, lambda: detail.outer_size.height == 14)
+        app.screen.minimize()
+        await wait_for(pilot, lambda: detail.outer_size.height < 14)
+
+
+def test_detail_height_shares() -> None:
+    from rt_tui.tui.widgets.inspector import detail_height
+
+    assert detail_height(11) == 8  # rows keep 3
+    assert detail_height(40) == 24
+    assert detail_height(5) == 3
+    assert detail_height(1) == 0

@@ -114,6 +114,14 @@ class FrameRows(ScrollView, can_focus=True):
         if row is not None:
             self.select_row(row)
 
+    def scroll_to_cursor(self) -> None:
+        """Bring the selected row (or, when following, the tail) into view."""
+        row = self.cursor_row
+        if row is not None:
+            self._scroll_to_row(row)
+        elif self.follow:
+            self._scroll_to_tail()
+
     def _scroll_to_row(self, row: int) -> None:
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_offset.y)

@@ -39,6 +39,15 @@ REFRESH_INTERVAL = 1 / 30
 FILTER_DEBOUNCE = 0.15
 
 
+def detail_height(available: int) -> int:
+    """How many of `available` lines the detail gets: 60%, at least 8 while the rows
+    keep 3, and never all of them (one row stays in view)."""
+    if available <= 1:
+        return 0
+    wanted = max(round(available * 0.6), min(8, available - 3))
+    return min(wanted, available - 1)
+
+
 class EventInspector(Vertical):
     """Every frame on the wire: rows above, the selected frame's JSON below."""
 
@@ -50,10 +59,11 @@ class EventInspector(Vertical):
     EventInspector > #inspector-filter.-shown { display: block; }
     EventInspector > #inspector-detail {
         display: none;
-        height: 45%;
+        height: 1fr;
         border-top: solid $panel;
     }
     EventInspector > #inspector-detail.-shown { display: block; }
+    EventInspector.-zoomed > #inspector-rows { display: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "show_filter", "Filter", id="inspector.filter"),
@@ -61,6 +71,7 @@ class EventInspector(Vertical):
         Binding("F", "toggle_fold_all", "Fold all", id="inspector.toggle_fold_all"),
         Binding("d", "cycle_direction", "Direction", id="inspector.cycle_direction"),
         Binding("e", "toggle_errors", "Errors", id="inspector.toggle_errors"),
+        Binding("z", "toggle_zoom", "Zoom", id="inspector.toggle_zoom"),
         Binding("c", "copy_frame", "Copy", id="inspector.copy"),
         Binding("x", "export(True)", "Export view", id="inspector.export_view"),
         Binding("X", "export(False)", "Export all", id="inspector.export_all"),
@@ -131,6 +142,13 @@ class EventInspector(Vertical):
 
     def on_mount(self) -> None:
         self._schedule_flush()
+        self.watch(self.screen, "maximized", self._on_maximized, init=False)
+
+    def on_resize(self) -> None:
+        self._layout_split()
+
+    def _on_maximized(self) -> None:
+        self._layout_split()
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -228,9 +246,47 @@ class EventInspector(Vertical):
         if row is None:
             detail.remove_class("-shown")
             detail.detail = None
+            if self.has_class("-zoomed"):
+                self._zoom(False)
+            self._layout_split()
             return
         detail.add_class("-shown")
         detail.show(row_detail(self.store, row))
+        self._layout_split()
+
+    def _layout_split(self) -> None:
+        """Share the height between rows and detail (the detail gets a usable part)."""
+        rows = self.rows
+        before = rows.styles.height
+        detail_shown = self.detail.has_class("-shown")
+        if not detail_shown or self.has_class("-zoomed") or rows.is_maximized:
+            rows.styles.height = "1fr"
+        else:
+            filter_box = self.query_one(FilterInput)
+            shown_filter = 3 if filter_box.has_class("-shown") else 0
+            available = self.content_region.height - 1 - shown_filter
+            rows.styles.height = max(1, available - detail_height(available))
+        if rows.styles.height != before:
+            # Fewer lines: keep the selected row in view.
+            self.call_after_refresh(rows.scroll_to_cursor)
+
+    # -- zoom --------------------------------------------------------------------------
+
+    def action_toggle_zoom(self) -> None:
+        """Let the selected frame's detail fill the inspector, or bring the rows back."""
+        if not self.has_class("-zoomed") and not self.detail.has_class("-shown"):
+            self.notify("Select a frame to zoom into first.", severity="warning", timeout=3)
+            return
+        self._zoom(not self.has_class("-zoomed"))
+
+    def _zoom(self, zoomed: bool) -> None:
+        focus_rows = self.rows.has_focus
+        self.set_class(zoomed, "-zoomed")
+        if zoomed and focus_rows:
+            self.detail.focus()
+        elif not zoomed and self.detail.has_focus:
+            self.rows.focus()
+        self._layout_split()
 
     @on(FrameRows.CursorMoved)
     def _on_cursor_moved(self, message: FrameRows.CursorMoved) -> None:

@@ -14,6 +14,9 @@ from rt_tui.tui.inspector.detail import Detail
 class JsonView(VerticalScroll, can_focus=True):
     """A scrollable title + JSON body. Colours come from the theme (Textual's highlighter)."""
 
+    ALLOW_MAXIMIZE = True
+    """'Maximize' in the palette shows a long frame on the whole screen."""
+
     DEFAULT_CSS = """
     JsonView {
         height: auto;
