@@ -332,3 +332,24 @@ def test_detail_height_shares() -> None:
     assert detail_height(40) == 24
     assert detail_height(5) == 3
     assert detail_height(1) == 0
+
+
+def screen_text(app: InspectorHost) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_long_strings_wrap_in_the_detail(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    long_text = " ".join(f"word{k}" for k in range(60)) + " THE-END"
+    async with app.run_test(size=(60, 30)) as pilot:
+        await add_and_settle(
+            pilot,
+            app,
+            [samples.received({"type": "response.output_text.done", "text": long_text}, 1)],
+        )
+        rows_of(app).focus()
+        await pilot.press("home", "z")
+        await wait_for(pilot, lambda: "THE-END" in screen_text(app))
+        text = screen_text(app)
+        assert "word0" in text
+        assert "word30" in text

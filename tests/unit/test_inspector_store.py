@@ -446,3 +446,16 @@ def test_the_store_package_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == ""
+
+
+def test_soft_wrap_keeps_the_indent_and_cuts_at_spaces() -> None:
+    from rt_tui.tui.inspector.detail import soft_wrap
+
+    line = '    "text": "' + "word " * 30 + '"'
+    pieces = soft_wrap(line, 40)
+    shown = [" " * indent + line[start:end] for start, end, indent in pieces]
+    assert all(len(piece) <= 40 for piece in shown)
+    assert "".join(line[start:end] for start, end, _ in pieces) == line
+    assert all(piece.startswith("      word") for piece in shown[1:])
+    assert soft_wrap("short", 40) == [(0, 5, 0)]
+    assert soft_wrap("x" * 100, 30) == [(0, 30, 0), (30, 58, 2), (58, 86, 2), (86, 100, 2)]

@@ -100,3 +100,23 @@ def row_detail(store: FrameStore, row: int) -> Detail:
     span = f"{store.t_ms(group.first):.0f}-{store.t_ms(group.last):.0f} ms"
     title = f"{shown.direction.mark} {shown.wire_type} x{group.count} folded, {span}"
     return Detail(title, json.dumps(combined, indent=2, ensure_ascii=False))
+
+
+def soft_wrap(line: str, width: int) -> list[tuple[int, int, int]]:
+    """Where to cut `line` to fit `width` cells: (start, end, indent) pieces, where each
+    piece after the first is shown indented by `indent` spaces (the line's own indent plus
+    two), cut at a space when one is near the end, so wrapped JSON keeps its shape."""
+    if width <= 0 or len(line) <= width:
+        return [(0, len(line), 0)]
+    indent = min(len(line) - len(line.lstrip(" ")) + 2, width // 2)
+    pieces: list[tuple[int, int, int]] = []
+    start, room, lead = 0, width, 0
+    while len(line) - start > room:
+        end = start + room
+        space = line.rfind(" ", start + room // 2, end)
+        if space > start and line[start:space].strip():
+            end = space + 1
+        pieces.append((start, end, lead))
+        start, room, lead = end, width - indent, indent
+    pieces.append((start, len(line), lead))
+    return pieces
