@@ -353,3 +353,41 @@ async def test_long_strings_wrap_in_the_detail(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "word0" in text
         assert "word30" in text
+
+
+async def test_filter_bar_closes_and_the_filter_clears(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows = rows_of(app)
+        box = app.query_one("#inspector-filter")
+        rows.focus()
+        await pilot.press("slash", *"session.*", "enter")
+        await wait_for(pilot, lambda: rows.virtual_size.height == 2)
+        assert not box.has_class("-shown")  # closed, the filter still on
+        assert "session.*" in str(app.query_one("#inspector-status").render())
+        await pilot.press("slash", "end", "x", "escape")  # Esc applies and closes too
+        await wait_for(pilot, lambda: app.inspector.frame_filter.query == "session.*x")
+        assert not box.has_class("-shown")
+        assert app.focused is rows
+        await pilot.press("slash", "ctrl+u", "enter")  # ctrl+u empties the box
+        await wait_for(pilot, lambda: rows.virtual_size.height == 6)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: rows.virtual_size.height == 1)
+        await pilot.press("backspace")  # clears every part of the filter
+        await wait_for(pilot, lambda: rows.virtual_size.height == 6)
+        assert not app.inspector.frame_filter.describe()
+
+
+async def test_the_selected_row_stays_in_view_when_the_detail_opens(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        frames = [samples.error_frame("c", f"frame {k}", k) for k in range(12)]
+        await add_and_settle(pilot, app, frames)
+        rows = rows_of(app)
+        rows.focus()
+        await pilot.press("up")  # selects the last row; the detail takes most lines
+        await wait_for(pilot, lambda: app.inspector.detail.outer_size.height >= 8)
+        await pilot.pause()
+        top = round(rows.scroll_offset.y)
+        assert top <= 11 < top + rows.scrollable_content_region.height

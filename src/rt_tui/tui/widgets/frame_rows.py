@@ -163,6 +163,10 @@ class FrameRows(ScrollView, can_focus=True):
             self.select_row(self.store.row_count - 1)
         self._scroll_to_tail()
 
+    def on_resize(self) -> None:
+        # Fewer lines (the detail opened, the filter bar showed): keep the cursor in view.
+        self.call_after_refresh(self.scroll_to_cursor)
+
     def on_click(self, event: Click) -> None:
         row = event.y + round(self.scroll_offset.y)
         if row < self.store.row_count:
@@ -256,11 +260,15 @@ class FrameRows(ScrollView, can_focus=True):
 
 
 class FilterInput(Input):
-    """The filter box; Escape hands the keys back to the rows."""
+    """The filter box; Escape applies and closes it like Enter, ctrl+u empties it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "done", "Close filter", show=False, id="inspector.filter_done"),
+        Binding("ctrl+u", "clear_text", "Clear", show=False, id="inspector.filter_clear"),
     ]
 
     def action_done(self) -> None:
         self.post_message(self.Submitted(self, self.value))
+
+    def action_clear_text(self) -> None:
+        self.value = ""

@@ -71,6 +71,7 @@ class EventInspector(Vertical):
         Binding("F", "toggle_fold_all", "Fold all", id="inspector.toggle_fold_all"),
         Binding("d", "cycle_direction", "Direction", id="inspector.cycle_direction"),
         Binding("e", "toggle_errors", "Errors", id="inspector.toggle_errors"),
+        Binding("backspace", "clear_filter", "Clear filter", id="inspector.clear_filter"),
         Binding("z", "toggle_zoom", "Zoom", id="inspector.toggle_zoom"),
         Binding("c", "copy_frame", "Copy", id="inspector.copy"),
         Binding("x", "export(True)", "Export view", id="inspector.export_view"),
@@ -135,7 +136,7 @@ class EventInspector(Vertical):
         yield Static(id="inspector-status", markup=False)
         yield FilterInput(
             id="inspector-filter",
-            placeholder="types (response.* !*.delta) and/or text; Enter applies, Esc closes",
+            placeholder="types (response.* !*.delta) and/or text · Enter/Esc close · ^u clears",
         )
         yield FrameRows(self.store, id="inspector-rows")
         yield JsonView(id="inspector-detail")
@@ -209,6 +210,7 @@ class EventInspector(Vertical):
         self.store.set_filter(frame_filter)
         if self.is_mounted:
             self.rows.resync_cursor()
+            self.refresh_bindings()
         self._schedule_flush()
         self.post_message(self.FilterChanged(self, frame_filter))
 
@@ -257,7 +259,6 @@ class EventInspector(Vertical):
     def _layout_split(self) -> None:
         """Share the height between rows and detail (the detail gets a usable part)."""
         rows = self.rows
-        before = rows.styles.height
         detail_shown = self.detail.has_class("-shown")
         if not detail_shown or self.has_class("-zoomed") or rows.is_maximized:
             rows.styles.height = "1fr"
@@ -266,9 +267,6 @@ class EventInspector(Vertical):
             shown_filter = 3 if filter_box.has_class("-shown") else 0
             available = self.content_region.height - 1 - shown_filter
             rows.styles.height = max(1, available - detail_height(available))
-        if rows.styles.height != before:
-            # Fewer lines: keep the selected row in view.
-            self.call_after_refresh(rows.scroll_to_cursor)
 
     # -- zoom --------------------------------------------------------------------------
 
@@ -302,6 +300,7 @@ class EventInspector(Vertical):
         box = self.query_one(FilterInput)
         box.add_class("-shown")
         box.focus()
+        self._layout_split()
 
     @on(Input.Changed, "#inspector-filter")
     def _on_filter_typed(self, message: Input.Changed) -> None:
@@ -316,15 +315,29 @@ class EventInspector(Vertical):
         if self._filter_timer is not None:
             self._filter_timer.stop()
         self._apply_query()
-        box = self.query_one(FilterInput)
-        box.set_class(bool(box.value.strip()), "-shown")
+        # The bar closes; the filter stays on, and the status line says what it is.
+        self.query_one(FilterInput).remove_class("-shown")
         self.rows.focus()
+        self._layout_split()
 
     def _apply_query(self) -> None:
         query = self.query_one(FilterInput).value
         current = self.store.filter
         if query != current.query:
             self.set_filter(FrameFilter(query, current.direction, current.errors_only))
+
+    def action_clear_filter(self) -> None:
+        """Show every frame again (types, text, direction and errors only all cleared)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.query_one(FilterInput).value = ""
+        self.set_filter(FrameFilter())
+        self.notify("Filter cleared: showing every frame.", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.store.filter.describe())  # Offered only while a filter is on.
+        return True
 
     def action_cycle_direction(self) -> None:
         """Show all → sent only → received only → all."""
