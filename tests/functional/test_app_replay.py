@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest_app import MessageLog, app_for_url, main_screen, type_text, wait_for
 from scripted_server import scripted_server
 from textual.pilot import Pilot
@@ -12,8 +13,10 @@ from websockets.asyncio.server import ServerConnection
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
 from rt_tui.replay import ReplayPlan, check_log
+from rt_tui.tui import replay as replay_module
 from rt_tui.tui.messages import FrameMessage, LinkState
-from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock
+from rt_tui.tui.replay import replay_finished
+from rt_tui.tui.widgets.conversation import ItemBlock
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 
@@ -24,12 +27,8 @@ async def _close_at_once(connection: ServerConnection) -> None:
 
 async def _replayed(pilot: Pilot[int], count: int) -> None:
     screen = main_screen(pilot)
-    pane = screen.query_one(ConversationPane)
-    await wait_for(
-        pilot,
-        lambda: len(screen.inspector.store) == count and not pane.busy,
-        "the replay to load and draw",
-    )
+    await wait_for(pilot, lambda: replay_finished(screen), "the replay to load and draw")
+    assert len(screen.inspector.store) == count
 
 
 async def test_replay_shows_every_frame_and_the_conversation_without_connecting(
@@ -110,3 +109,19 @@ async def test_replay_of_an_export_reads_like_a_session_log(tmp_path: Path) -> N
         status = main_screen(pilot).status
         assert status.state is LinkState.REPLAY
         assert "inspector export" in status.detail
+
+
+async def test_a_long_replay_draws_only_the_newest_items(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fixture has four items; pretend the pane's limit is two.
+    monkeypatch.setattr(replay_module, "MAX_DRAWN_ITEMS", 2)
+    app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(FIXTURE)))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _replayed(pilot, 44)
+        screen = main_screen(pilot)
+        assert len(screen.conversation) == 4
+        bodies = [block.shown_body for block in screen.pane.query(ItemBlock)]
+        assert len(bodies) == 2
+        assert bodies[0] == "And if I send a bad event?"
+        assert any("last 2 of 4 items" in str(n.message) for n in app._notifications)

@@ -16,10 +16,12 @@ import asyncio
 import sys
 from itertools import islice
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from textual.worker import Worker
 
 from rt_tui.config import ConfigError
+from rt_tui.realtime.conversation import Change
 from rt_tui.replay import LogError, ReplayPlan, iter_frames
 from rt_tui.tui.inspector.filtering import FrameFilter
 from rt_tui.tui.messages import LinkState
@@ -30,6 +32,19 @@ if TYPE_CHECKING:
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
 READ_ONLY = "replay: read-only"
+REPLAY_WORKER = "replay"
+MAX_DRAWN_ITEMS = 400
+"""The conversation pane mounts one widget per item, and a pane of thousands takes minutes
+to lay out, so a long replay shows its newest items (the inspector keeps every frame)."""
+
+_workers: WeakKeyDictionary[MainScreen, Worker[int]] = WeakKeyDictionary()
+"""Each replaying screen's feeding worker (Textual forgets workers once they finish)."""
+
+
+def replay_finished(screen: MainScreen) -> bool:
+    """Whether the replay has fed every frame and the conversation pane has drawn them."""
+    worker = _workers.get(screen)
+    return worker is not None and worker.is_finished and not screen.pane.busy
 
 
 def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
@@ -50,17 +65,21 @@ def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
         screen.inspector.store.set_fold_all(False)
     if plan.query:
         screen.inspector.set_filter(FrameFilter(plan.query))
-    return screen.run_worker(
-        feed_frames(screen, plan), name="replay", group="replay", exit_on_error=False
+    worker = screen.run_worker(
+        feed_frames(screen, plan), name=REPLAY_WORKER, group="replay", exit_on_error=False
     )
+    _workers[screen] = worker
+    return worker
 
 
 async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
     """Feed every frame of the log to the screen's inspector and conversation; returns
     how many. A log that broke since it was checked stops with a notification."""
     inspector = screen.inspector
-    pane = screen.pane
     conversation = screen.conversation
+    # What the pane must draw, in order of first appearance. The pane draws it once at
+    # the end: redrawing items while their text still grows would cost far more.
+    touched: dict[tuple[str, str], None] = {}
     frames = iter_frames(plan.info.path)
     count = 0
     try:
@@ -68,12 +87,14 @@ async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
             for frame in batch:
                 inspector.add_frame(frame)
                 change = conversation.apply(frame)
-                if change:
-                    pane.show_change(conversation, change)
+                if change.responses or change.items:
+                    touched.update(dict.fromkeys(("response", r) for r in change.responses))
+                    touched.update(dict.fromkeys(("item", i) for i in change.items))
             count += len(batch)
             await asyncio.sleep(0)
     except LogError as error:
         screen.notify(str(error), title="Replay", severity="error", timeout=10)
+    _draw_conversation(screen, touched)
     screen._show_usage()
     screen.notify(
         f"Replayed {count:,} frames from {plan.info.path.name}"
@@ -82,6 +103,28 @@ async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
         timeout=4,
     )
     return count
+
+
+def _draw_conversation(screen: MainScreen, touched: dict[tuple[str, str], None]) -> None:
+    """Hand the pane what the replay touched (the newest `MAX_DRAWN_ITEMS` items and the
+    responses among them), as one batch of changes."""
+    pane, conversation = screen.pane, screen.conversation
+    keys = list(touched)
+    item_positions = [n for n, (kind, _key) in enumerate(keys) if kind == "item"]
+    if len(item_positions) > MAX_DRAWN_ITEMS:
+        keys = keys[item_positions[-MAX_DRAWN_ITEMS] :]
+        screen.notify(
+            f"The conversation shows the last {MAX_DRAWN_ITEMS:,} of {len(item_positions):,} "
+            "items; every frame is in the inspector.",
+            title="Replay",
+            timeout=8,
+        )
+    for kind, key in keys:
+        if kind == "item":
+            pane.show_change(conversation, Change(items=frozenset((key,))))
+        else:
+            pane.show_change(conversation, Change(responses=frozenset((key,))))
+    pane.show_change(conversation, Change(errors=bool(conversation.errors)))
 
 
 def run_replay(plan: ReplayPlan) -> int:
