@@ -391,3 +391,41 @@ async def test_the_selected_row_stays_in_view_when_the_detail_opens(tmp_path: Pa
         await pilot.pause()
         top = round(rows.scroll_offset.y)
         assert top <= 11 < top + rows.scrollable_content_region.height
+
+
+async def test_fold_label_says_what_it_does_and_status_is_truthful(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        status = app.query_one("#inspector-status")
+
+        def fold_label() -> str:
+            return next(
+                a.binding.description
+                for a in app.screen.active_bindings.values()
+                if a.binding.key == "F"
+            )
+
+        await pilot.pause()
+        assert fold_label() == "Unfold all"
+        await pilot.press("home", "down", "down", "f")  # unfold one group of two
+        await wait_for(pilot, lambda: "some folded" in str(status.render()))
+        assert "7 rows" in str(status.render())
+        assert fold_label() == "Fold all"
+        await pilot.press("F")
+        await wait_for(pilot, lambda: "· folded" in str(status.render()))
+        assert fold_label() == "Unfold all"
+
+
+async def test_a_filter_matching_nothing_says_so(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        await pilot.press("slash", *"nothing.like.this", "enter")
+        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 0)
+        await pilot.pause()
+        line = rows_of(app).render_line(0).text
+        assert "No frame matches the filter (nothing.like.this)" in line
+        assert "0 rows" in str(app.query_one("#inspector-status").render())

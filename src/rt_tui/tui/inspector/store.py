@@ -78,6 +78,8 @@ class FrameStore:
         self._type_ok: dict[int, bool] = {}
         self._groups: list[FoldGroup] = []
         self._toggled: set[int] = set()
+        self._foldable = 0
+        """How many groups have two or more members (a row that can fold)."""
         self._open: dict[FoldKey, int] = {}
         self._open_part: tuple[int, str, int] | None = None
         self._rows = array("q")
@@ -151,6 +153,8 @@ class FrameStore:
             self._groups.append(FoldGroup())
         group = self._groups[gid]
         group.members.append(i)
+        if group.count == 2:
+            self._foldable += 1
         group.audio_bytes += c.audio_size
         if c.piece is not None:
             group.pieces.append(c.piece)
@@ -179,6 +183,16 @@ class FrameStore:
         self._fold_all = fold
         self._toggled.clear()
         self._rebuild()
+
+    def fold_state(self) -> str:
+        """'folded', 'unfolded' or 'mixed' (some groups toggled away from the rest)."""
+        toggled = sum(1 for gid in self._toggled if self._groups[gid].count > 1)
+        everything = "folded" if self._fold_all else "unfolded"
+        if not toggled:
+            return everything
+        if toggled == self._foldable:
+            return "unfolded" if self._fold_all else "folded"
+        return "mixed"
 
     def is_folded(self, gid: int) -> bool:
         return self._fold_all != (gid in self._toggled)

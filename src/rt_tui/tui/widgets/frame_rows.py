@@ -208,6 +208,8 @@ class FrameRows(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         row_index = round(self.scroll_offset.y) + y
         if row_index >= self.store.row_count:
+            if y == 0 and not self.store.row_count and len(self.store):
+                return self._no_match_line(width)
             return Strip.blank(width, self.rich_style)
         row = self.store.row(row_index)
         selected = row.frame_index == self.cursor_frame
@@ -225,6 +227,12 @@ class FrameRows(ScrollView, can_focus=True):
         if strip is None:
             strip = self._cache[key] = self._render_row(row, selected, width, type_width)
         return strip.apply_offsets(0, row_index)
+
+    def _no_match_line(self, width: int) -> Strip:
+        """Frames arrived but the filter hides them all: say so instead of a blank list."""
+        text = f" No frame matches the filter ({self.store.filter.describe()}); ⌫ clears it."
+        style = self.rich_style + self.get_component_rich_style("frame-rows--time")
+        return Strip([Segment(text, style)]).adjust_cell_length(width, self.rich_style)
 
     def _render_row(self, row: Row, selected: bool, width: int, type_width: int) -> Strip:
         style = self.get_component_rich_style

@@ -7,9 +7,10 @@ selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
 appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
 
 Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
-folds or unfolds the selected run of deltas, `F` all of them, `/` filters, `d` cycles
-the direction shown, `e` shows errors only, `c` copies the selected frame, `x` exports
-the filtered view and `X` the whole log (JSONL, in the sessions folder).
+folds or unfolds the selected run of deltas, `F` all of them (its label says which), `/`
+filters, backspace clears the filter, `d` cycles the direction shown, `e` shows errors
+only, `z` zooms the detail, `c` copies the selected frame, `x` exports the filtered view
+and `X` the whole log (JSONL, in the sessions folder).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from rt_tui.realtime.frames import Frame
 from rt_tui.tui.inspector.detail import row_detail
 from rt_tui.tui.inspector.export import export_path, write_jsonl
 from rt_tui.tui.inspector.filtering import FrameFilter
+from rt_tui.tui.inspector.status_line import InspectorState, status_line
 from rt_tui.tui.inspector.store import FrameStore
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.json_view import JsonView
@@ -68,7 +70,9 @@ class EventInspector(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "show_filter", "Filter", id="inspector.filter"),
         Binding("f,enter", "toggle_fold", "Fold", id="inspector.toggle_fold"),
-        Binding("F", "toggle_fold_all", "Fold all", id="inspector.toggle_fold_all"),
+        # One key, labelled with what it will do (check_action shows one of the two).
+        Binding("F", "fold_all(False)", "Unfold all", id="inspector.toggle_fold_all"),
+        Binding("F", "fold_all(True)", "Fold all", id="inspector.toggle_fold_all"),
         Binding("d", "cycle_direction", "Direction", id="inspector.cycle_direction"),
         Binding("e", "toggle_errors", "Errors", id="inspector.toggle_errors"),
         Binding("backspace", "clear_filter", "Clear filter", id="inspector.clear_filter"),
@@ -147,6 +151,7 @@ class EventInspector(Vertical):
 
     def on_resize(self) -> None:
         self._layout_split()
+        self._update_status()
 
     def _on_maximized(self) -> None:
         self._layout_split()
@@ -229,15 +234,16 @@ class EventInspector(Vertical):
 
     def _update_status(self) -> None:
         store = self.store
-        parts = [f"{len(store):,} frames"]
-        if store.row_count != len(store):
-            parts.append(f"{store.row_count:,} rows")
-        described = store.filter.describe()
-        if described:
-            parts.append(f"filter: {described}")
-        parts.append("folded" if store.fold_all else "unfolded")
-        parts.append("following" if self.rows.follow else "paused (End follows)")
-        self.query_one("#inspector-status", Static).update(" · ".join(parts))
+        state = InspectorState(
+            frames=len(store),
+            rows=store.row_count,
+            filter_text=store.filter.describe(),
+            fold_state=store.fold_state(),
+            following=self.rows.follow,
+        )
+        status = self.query_one("#inspector-status", Static)
+        width = status.content_region.width or self.content_region.width - 2
+        status.update(status_line(state, width))
 
     def _refresh_detail(self) -> None:
         row = self.rows.cursor_row
@@ -337,6 +343,9 @@ class EventInspector(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return bool(self.store.filter.describe())  # Offered only while a filter is on.
+        if action == "fold_all":
+            # 'Unfold all' while everything is folded, 'Fold all' otherwise.
+            return parameters[0] is (self.store.fold_state() != "folded")
         return True
 
     def action_cycle_direction(self) -> None:
@@ -361,12 +370,14 @@ class EventInspector(Vertical):
         self.rows.cursor_frame = keep
         self.rows.resync_cursor()
         self._flush()
+        self.refresh_bindings()
 
-    def action_toggle_fold_all(self) -> None:
-        """Fold or unfold every run of deltas."""
-        self.store.set_fold_all(not self.store.fold_all)
+    def action_fold_all(self, fold: bool) -> None:
+        """Fold (or unfold) every run of deltas."""
+        self.store.set_fold_all(fold)
         self.rows.resync_cursor()
         self._flush()
+        self.refresh_bindings()
 
     # -- copy and export ---------------------------------------------------------------
 
