@@ -62,7 +62,7 @@ async def test_nothing_configured_opens_the_settings_with_a_notice(tmp_path: Pat
         await pilot.press("escape")
         status = main_screen(pilot).query_one(StatusBar)
         assert status.state is LinkState.IDLE
-        assert status.detail.startswith("Nothing is configured yet")
+        assert status.detail == "Nothing is configured: press F2 to open the settings."
 
 
 async def test_a_key_from_the_environment_never_reaches_the_screen(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from rt_tui.config import SessionSettings
-from rt_tui.launch import resolve_target
+from rt_tui.launch import NOTHING_CONFIGURED, resolve_target
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.dialect import Dialect
@@ -38,6 +38,9 @@ from rt_tui.tui.worker import ConnectPlan, Session, run_connection
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.settings import SettingsOutcome
+
+NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
+"""What the status bar and a message sent too early say when no connection is set up."""
 
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
@@ -100,6 +103,8 @@ class MainScreen(Screen[None]):
         self.dialect = Dialect.GA
         self.connection_worker: Worker[None] | None = None
         self._responding = False
+        self._setup_problem: str | None = None
+        """Why the last connect could not start (nothing or a broken profile configured)."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
         self.pane = ConversationPane(id="conversation")
         self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
@@ -134,8 +139,11 @@ class MainScreen(Screen[None]):
         target = resolve_target(
             context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
         )
+        self._setup_problem = target.problem
         if target.problem:
-            self.status.set_link(LinkState.IDLE, detail=target.problem)
+            nothing = target.problem == NOTHING_CONFIGURED
+            detail = NOT_CONFIGURED_HINT if nothing else target.problem
+            self.status.set_link(LinkState.IDLE, detail=detail)
             self.open_settings(notice=target.problem)
             return
         plan = ConnectPlan(
@@ -273,6 +281,14 @@ class MainScreen(Screen[None]):
         if run_slash_command(self, text):
             return
         link = self.status.state
+        problem = self._setup_problem
+        if problem is not None:
+            if problem == NOTHING_CONFIGURED:
+                problem = NOT_CONFIGURED_HINT
+            else:
+                problem = f"{problem.rstrip('.')}: press F2 to open the settings."
+            self.notify(f"{problem} Nothing was sent (Up brings it back).", severity="warning")
+            return
         if not self.session.connected and link is not LinkState.CONNECTING:
             self.notify(
                 "Not connected, so nothing was sent: press ctrl+r to reconnect "

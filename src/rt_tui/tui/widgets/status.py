@@ -1,11 +1,16 @@
-"""The status bar: connection state, dialect, model, session age, latency, tokens."""
+"""The status bar: connection state, dialect, model, session age, latency, tokens, log.
+
+When the line is too narrow, the least important facts are shortened, then left out.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
@@ -23,6 +28,40 @@ _STATE_LOOK = {
     LinkState.FAILED: ("✕", "status-failed"),
     LinkState.REPLAY: ("▶", "status-idle"),
 }
+
+
+SEPARATOR = " · "
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One part of the status bar after the state: the lower the rank, the more it matters."""
+
+    rank: int
+    full: str
+    short: str = ""
+    """A shorter form used when the full one does not fit; empty: none."""
+
+
+def fit_facts(facts: list[Fact], room: int) -> list[str]:
+    """The facts to show in `room` cells, in their order: the least important ones are
+    shortened first, then left out, until the rest fits (each costs a separator too)."""
+    shown = {index: fact.full for index, fact in enumerate(facts)}
+
+    def width() -> int:
+        return sum(cell_len(SEPARATOR) + cell_len(text) for text in shown.values())
+
+    by_rank = sorted(range(len(facts)), key=lambda index: facts[index].rank, reverse=True)
+    for index in by_rank:
+        if width() <= room:
+            break
+        if facts[index].short:
+            shown[index] = facts[index].short
+    for index in by_rank:
+        if width() <= room:
+            break
+        del shown[index]
+    return [shown[index] for index in sorted(shown)]
 
 
 def format_age(seconds: float) -> str:
@@ -130,23 +169,29 @@ class StatusBar(Widget):
             text.append(self.state.value, style)
             if self.detail:
                 text.append(f" {self.detail}", dim)
-        for part in self._facts():
-            text.append(" · ", dim)
+        room = self.size.width - text.cell_len if self.size.width else 10_000
+        for part in fit_facts(self._facts(), room):
+            text.append(SEPARATOR, dim)
             text.append(part)
         return text
 
-    def _facts(self) -> list[str]:
+    def _facts(self) -> list[Fact]:
+        """What follows the state, in display order, each with its rank and short form."""
         facts = []
         if self.dialect is not None:
-            facts.append(self.dialect.value)
+            facts.append(Fact(1, self.dialect.value))
         if self.model:
-            facts.append(self.model)
+            facts.append(Fact(2, self.model))
         if self.state is LinkState.CONNECTED and self.connected_at is not None:
-            facts.append(format_age(self._clock() - self.connected_at))
+            age = format_age(self._clock() - self.connected_at)
+            facts.append(Fact(3, age, age.partition(" ")[0]))
         if self.latency_ms is not None:
-            facts.append(f"{self.latency_ms:,.0f} ms")
+            facts.append(Fact(4, f"{self.latency_ms:,.0f} ms"))
         if self.input_tokens or self.output_tokens:
-            facts.append(f"{self.input_tokens:,} in / {self.output_tokens:,} out tok")
+            ins, outs = f"{self.input_tokens:,}", f"{self.output_tokens:,}"
+            facts.append(Fact(5, f"{ins} in / {outs} out tok", f"{ins}/{outs} tok"))
         if self.log_path is not None:
-            facts.append(f"rec {self.log_path.name}")
+            stem = self.log_path.stem
+            short = f"rec …{stem[-6:]}" if len(stem) > 8 else f"rec {stem}"
+            facts.append(Fact(6, f"rec {self.log_path.name}", short))
         return facts

@@ -1,0 +1,37 @@
+"""The status bar's fitting: the least important facts are shortened, then left out."""
+
+from __future__ import annotations
+
+from rt_tui.tui.widgets.status import SEPARATOR, Fact, fit_facts
+
+FACTS = [
+    Fact(1, "ga"),
+    Fact(2, "gpt-realtime"),
+    Fact(3, "00:12 / 60:00", "00:12"),
+    Fact(4, "4 ms"),
+    Fact(5, "37 in / 65 out tok", "37/65 tok"),
+    Fact(6, "rec 20261124-042513-bd19df.jsonl", "rec …bd19df"),
+]
+
+
+def _width(parts: list[str]) -> int:
+    return sum(len(SEPARATOR) + len(part) for part in parts)
+
+
+def test_everything_in_full_when_there_is_room() -> None:
+    assert fit_facts(FACTS, 500) == [fact.full for fact in FACTS]
+
+
+def test_the_least_important_are_shortened_first_and_order_is_kept() -> None:
+    full = _width([fact.full for fact in FACTS])
+    shown = fit_facts(FACTS, full - 1)
+    assert shown[-1] == "rec …bd19df"
+    assert shown[:-1] == [fact.full for fact in FACTS[:-1]]
+
+
+def test_then_the_least_important_are_left_out() -> None:
+    shown = fit_facts(FACTS, 40)
+    assert _width(shown) <= 40
+    assert shown[:2] == ["ga", "gpt-realtime"]
+    assert "rec …bd19df" not in shown
+    assert fit_facts(FACTS, 0) == []
