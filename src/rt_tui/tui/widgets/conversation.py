@@ -248,6 +248,8 @@ class ConversationPane(VerticalScroll, can_focus=True):
         if block is None:
             block = self._items[item_id] = ItemBlock(view)
             await self.mount(block)
+        if not block.is_attached:
+            return  # The app is closing (quit mid-draw): nothing can mount any more.
         await block.show(view)
 
     async def _show_response(self, conversation: Conversation, response_id: str) -> None:
