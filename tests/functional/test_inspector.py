@@ -198,7 +198,7 @@ async def test_fold_keys_unfold_one_group_and_all(tmp_path: Path) -> None:
 
 async def test_export_writes_the_view_and_the_whole_log(tmp_path: Path) -> None:
     app = InspectorHost(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         frames = mixed_frames()
         await add_and_settle(pilot, app, frames)
         rows_of(app).focus()
@@ -211,12 +211,21 @@ async def test_export_writes_the_view_and_the_whole_log(tmp_path: Path) -> None:
         assert [r.direction for r in records] == [f.direction for f in frames]
         assert exported.path.parent == tmp_path
         assert (exported.path.stat().st_mode & 0o777) == 0o600
+        assert exported.path.name.endswith("-all.jsonl")
+        await pilot.press("x")  # no filter on: the view is every frame
+        await wait_for(pilot, lambda: len(app.exports) == 2)
+        assert "-all" in app.exports[1].path.name
+        assert app.exports[1].count == len(frames)
         await pilot.press("slash", *"*audio*", "enter")
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
         await pilot.press("x")
-        await wait_for(pilot, lambda: len(app.exports) == 2)
-        exported_data = [r.data for r in read_log(app.exports[1].path)]
+        await wait_for(pilot, lambda: len(app.exports) == 3)
+        assert app.exports[2].path.name.endswith("-filtered.jsonl")
+        exported_data = [r.data for r in read_log(app.exports[2].path)]
         assert exported_data == [frames[5].data, frames[6].data]
+        notes = [n.message for n in app._notifications]
+        assert any(f"Exported 2 of {len(frames)} frames (filter: *audio*) to" in n for n in notes)
+        assert any(f"Exported all {len(frames)} frames to" in n for n in notes)
 
 
 async def test_clear_forgets_frames(tmp_path: Path) -> None:

@@ -23,9 +23,10 @@ from rt_tui.tui.inspector.store import FrameStore
 
 
 def export_path(directory: Path, *, filtered: bool, now: float | None = None) -> Path:
-    """A fresh file name in `directory` for an export made at `now`."""
+    """A fresh file name in `directory` for an export made at `now`: `…-filtered.jsonl`
+    for the frames a filter let through, `…-all.jsonl` for every frame."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(time.time() if now is None else now))
-    stem = f"inspector-{stamp}{'-filtered' if filtered else ''}"
+    stem = f"inspector-{stamp}-{'filtered' if filtered else 'all'}"
     path = directory / f"{stem}.jsonl"
     n = 2
     while path.exists():

@@ -31,7 +31,7 @@ from rt_tui.realtime.frames import Frame
 from rt_tui.tui.inspector.detail import row_detail
 from rt_tui.tui.inspector.export import export_path, write_jsonl
 from rt_tui.tui.inspector.filtering import FrameFilter
-from rt_tui.tui.inspector.status_line import InspectorState, status_line
+from rt_tui.tui.inspector.status_line import InspectorState, plural, status_line
 from rt_tui.tui.inspector.store import FrameStore
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.json_view import JsonView
@@ -406,7 +406,11 @@ class EventInspector(Vertical):
 
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
-        indices = self.store.rows_of_view() if filtered else list(range(len(self.store)))
+        store = self.store
+        # With no filter on, the view is every frame (folded groups are written in full).
+        description = store.filter.describe() if filtered else ""
+        filtered = bool(description)
+        indices = store.rows_of_view() if filtered else list(range(len(store)))
         if not indices:
             self.notify("Nothing to export.", severity="warning", timeout=3)
             return
@@ -416,8 +420,7 @@ class EventInspector(Vertical):
 
             directory = sessions_dir()
         path = export_path(directory, filtered=filtered)
-        store = self.store
-        description = store.filter.describe() if filtered else ""
+        total = len(store)
 
         def write() -> None:
             try:
@@ -431,10 +434,14 @@ class EventInspector(Vertical):
                     timeout=8,
                 )
                 return
-            self.app.call_from_thread(self._exported, path, count)
+            self.app.call_from_thread(self._exported, path, count, total, description)
 
         self.run_worker(write, thread=True, group="inspector-export", exit_on_error=False)
 
-    def _exported(self, path: Path, count: int) -> None:
-        self.notify(f"Exported {count:,} frames to {path}", title="Export", timeout=8)
+    def _exported(self, path: Path, count: int, total: int, description: str) -> None:
+        if description:
+            what = f"{count:,} of {total:,} frames (filter: {description})"
+        else:
+            what = f"all {plural(count, 'frame')}"
+        self.notify(f"Exported {what} to {path}", title="Export", timeout=8)
         self.post_message(self.Exported(self, path, count))
