@@ -8,6 +8,7 @@ import pytest
 from conftest_app import MessageLog, app_for_url, main_screen, type_text, wait_for
 from scripted_server import scripted_server
 from textual.pilot import Pilot
+from textual.widgets import Static
 from websockets.asyncio.server import ServerConnection
 
 from rt_tui.realtime.frames import Direction
@@ -106,9 +107,15 @@ async def test_replay_of_an_export_reads_like_a_session_log(tmp_path: Path) -> N
     app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(export)))
     async with app.run_test(size=(140, 40)) as pilot:
         await _replayed(pilot, 3)
-        status = main_screen(pilot).status
-        assert status.state is LinkState.REPLAY
-        assert "inspector export" in status.detail
+        screen = main_screen(pilot)
+        assert screen.status.state is LinkState.REPLAY
+        assert "inspector export" in screen.status.detail
+        # No item came back from the server: the empty pane says it is a replay.
+        assert len(screen.conversation) == 0
+        assert screen.pane.hint_shown
+        hint = screen.pane.query_one(".empty-hint", Static)
+        assert "replayed read-only" in str(hint.render())
+        assert "Type a message" not in str(hint.render())
 
 
 async def test_a_long_replay_draws_only_the_newest_items(

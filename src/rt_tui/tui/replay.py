@@ -54,6 +54,7 @@ def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
     composer.placeholder = READ_ONLY
     composer.disabled = True
     screen.inspector.rows.focus()
+    screen.pane.set_link(LinkState.REPLAY.value)
     screen.status.set_link(
         LinkState.REPLAY,
         host=info.host,

@@ -100,6 +100,8 @@ def empty_hint(state: str | None = None, host: str | None = None, model: str | N
     `state` is a `LinkState` value (connecting, connected, closed, failed…) or None.
     """
     where = " · ".join(part for part in (host, model) if part)
+    if state == "replay":
+        return "A recorded session, replayed read-only: nothing is sent.\nF1 lists the keys."
     if state == "connected":
         first = f"Connected to {where}." if where else "Connected."
     elif state == "connecting":
