@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest_app import main_screen, type_text, wait_for
+from textual.widgets._toast import Toast
 
 from rt_tui.config import Config
 from rt_tui.realtime.dialect import Dialect
@@ -63,3 +64,18 @@ async def test_nothing_configured_says_to_open_the_settings(tmp_path: Path) -> N
         said = [n.message for n in app._notifications]
         assert any(m.startswith("Nothing is configured: press F2") for m in said), said
         assert not any("ctrl+r" in m for m in said)
+
+
+async def test_notifications_are_short_and_leave_the_status_bar_visible(tmp_path: Path) -> None:
+    app = offline(tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = main_screen(pilot)
+        screen.notify("Saved.")
+        screen.notify("Could not connect.", title="Connection failed", severity="error")
+        await wait_for(pilot, lambda: len(screen.query(Toast)) == 2, "the toasts")
+        info, error = (n.timeout for n in app._notifications)
+        assert 3 <= info <= 4
+        assert info < error <= 6
+        status = screen.query_one(StatusBar).region
+        for toast in screen.query(Toast):
+            assert not toast.region.overlaps(status)

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from rt_tui import paths
 from rt_tui.config import Config, ConfigError, load_config
@@ -36,6 +37,10 @@ PANES = {
     "last latency, token totals and the session log.",
 }
 """What the help screen says about each pane."""
+
+TOAST_SECONDS: dict[SeverityLevel, float] = {"information": 3.5, "warning": 5, "error": 6}
+"""How long a notification stays unless its caller says otherwise. Short, because the
+state that matters (connection, failure, log) is also in the status bar."""
 
 
 class RtTuiApp(App[int]):
@@ -70,6 +75,20 @@ class RtTuiApp(App[int]):
             if problem:
                 self.notify(problem, title=title, severity="warning", timeout=10, markup=False)
         self.push_screen(MainScreen(self.context))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification that goes away after `TOAST_SECONDS` for its severity."""
+        if timeout is None:
+            timeout = TOAST_SECONDS.get(severity, self.NOTIFICATION_TIMEOUT)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def watch_theme(self, theme: str) -> None:
         """A theme picked in the palette (ctrl+p, Theme) is kept for the next start."""

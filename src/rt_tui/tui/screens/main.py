@@ -195,7 +195,7 @@ class MainScreen(Screen[None]):
             error = event.worker.error
             detail = str(error) if error else "The connection failed."
             self.status.set_link(LinkState.FAILED, detail=detail)
-            self.notify(detail, title="Connection failed", severity="error", timeout=10)
+            self.notify(detail, title="Connection failed", severity="error")
 
     # --- what the worker posts --------------------------------------------------------
 
