@@ -459,3 +459,23 @@ def test_soft_wrap_keeps_the_indent_and_cuts_at_spaces() -> None:
     assert all(piece.startswith("      word") for piece in shown[1:])
     assert soft_wrap("short", 40) == [(0, 5, 0)]
     assert soft_wrap("x" * 100, 30) == [(0, 30, 0), (30, 58, 2), (58, 86, 2), (86, 100, 2)]
+
+
+def test_known_secrets_leave_text_audio_binary_and_summaries() -> None:
+    key = "0123456789abcdef0123456789abcdef"
+    store = FrameStore()
+    store.set_secrets([key, ""])
+    store.append(samples.error_frame("invalid_api_key", f"Incorrect API key: {key}", 1))
+    store.append(samples.audio_delta(48, 2))
+    audio = samples.audio_delta(48, 3)
+    store.append(replace(audio, data=audio.data.replace('"delta"', f'"note": "{key}", "delta"')))
+    store.append(samples.received(f"raw {key}".encode(), 4))
+    store.append(samples.sent({"type": "response.create", "note": key}, 5))
+    for i in range(len(store)):
+        text = store.frame_text(i)
+        assert (key.encode() not in text) if isinstance(text, bytes) else (key not in text)
+        assert key not in store.summary(i)
+    assert "***" in store.summary(0)
+    store.set_secrets(["other-secret"])  # earlier secrets stay known
+    store.append(samples.error_frame("x", f"{key} other-secret", 6))
+    assert store.summary(len(store) - 1).count("***") == 2

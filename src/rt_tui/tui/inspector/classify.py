@@ -6,6 +6,7 @@ Runs once per frame as it arrives; everything later reads the stored results.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rt_tui.realtime.events import (
@@ -51,15 +52,16 @@ class Classified:
     piece: str | None
 
 
-def wire_text(frame: Frame) -> str | bytes:
-    """The text the inspector keeps for a (non-audio) frame, with any secret redacted, so
-    no key reaches the screen, the clipboard or an export."""
+def wire_text(frame: Frame, known_secrets: Iterable[str] = ()) -> str | bytes:
+    """The text the inspector keeps for a (non-audio) frame, with any secret redacted
+    (key-shaped ones and `known_secrets`, the endpoint's own), so no key reaches the
+    screen, the clipboard or an export."""
     if isinstance(frame.data, bytes):
         return frame.data
     text = frame.data
     if not text and frame.client_event is not None:
         text = json.dumps(frame.client_event)
-    return redact_frame_text(text)
+    return redact_frame_text(text, known_secrets)
 
 
 def classify(frame: Frame) -> Classified:

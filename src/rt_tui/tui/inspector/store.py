@@ -27,6 +27,7 @@ from __future__ import annotations
 import sys
 from array import array
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from pathlib import Path
 from re import Pattern
 from typing import Any
@@ -40,10 +41,10 @@ from rt_tui.tui.inspector.classify import (
     Classified,
     FoldKey,
     classify,
-    wire_text,
 )
 from rt_tui.tui.inspector.filtering import DirectionFilter, FrameFilter
 from rt_tui.tui.inspector.records import FoldGroup, Row
+from rt_tui.tui.inspector.redaction import redact_frame
 from rt_tui.tui.inspector.spill import SpillFile
 from rt_tui.tui.inspector.summary import audio_label
 
@@ -53,6 +54,7 @@ class FrameStore:
 
     def __init__(self, *, fold: bool = True, spill_dir: Path | None = None) -> None:
         self._spill_dir = spill_dir
+        self._secrets: tuple[str, ...] = ()
         self._fold_all = fold
         self._filter = FrameFilter()
         self._reset()
@@ -99,12 +101,20 @@ class FrameStore:
             self._spill.close()
             self._spill = None
 
+    def set_secrets(self, values: Iterable[str]) -> None:
+        """Also redact these exact strings (an endpoint's key, which need not look like
+        one) from every frame stored from now on. Earlier ones are kept: frames already
+        stored were redacted with them."""
+        known = dict.fromkeys(self._secrets)
+        known.update(dict.fromkeys(v for v in values if v))
+        self._secrets = tuple(known)
+
     def __len__(self) -> int:
         return len(self._t_ms)
 
     def append(self, frame: Frame) -> int:
         """Store one frame and update the rows; returns the frame's index."""
-        c = classify(frame)
+        frame, c, kept = redact_frame(frame, classify(frame), self._secrets)
         i = len(self._t_ms)
         self._t_ms.append(frame.t_ms)
         self._wall.append(frame.wall_time)
@@ -122,7 +132,7 @@ class FrameStore:
         else:
             self._spill_at.append(-1)
             self._spill_len.append(0)
-            self._texts.append(wire_text(frame))
+            self._texts.append(kept)
         self._summaries.append(c.summary)
         self._group.append(self._join_group(i, c))
         self._add_row(i)

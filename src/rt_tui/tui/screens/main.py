@@ -151,6 +151,9 @@ class MainScreen(Screen[None]):
             log_path=self._log_path(),
         )
         self.dialect = target.dialect
+        if target.endpoint is not None:
+            # The key may be echoed back (an error quoting it): the inspector hides it.
+            self.inspector.set_secrets(target.endpoint.secret_values())
         self.session = Session()
         self.connection_worker = self.run_worker(
             run_connection(

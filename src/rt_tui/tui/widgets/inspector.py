@@ -16,6 +16,7 @@ and `X` the whole log (JSONL, in the sessions folder).
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -173,6 +174,12 @@ class EventInspector(Vertical):
         """Store one frame; the repaint happens once per tick, however many arrive."""
         self.store.append(frame)
         self._schedule_flush()
+
+    def set_secrets(self, values: Iterable[str]) -> None:
+        """Redact these exact strings (the live endpoint's `secret_values()`) from every
+        frame stored from now on: the rows, the detail, a copy and an export never show
+        them, even when a key does not look like one (Azure's 32 hex digits)."""
+        self.store.set_secrets(values)
 
     def clear(self) -> None:
         """Forget every frame shown (filter and fold settings stay)."""
