@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest_app import main_screen, type_text, wait_for
+from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from rt_tui.config import Config
@@ -12,6 +13,7 @@ from rt_tui.realtime.dialect import Dialect
 from rt_tui.tui.app import make_app
 from rt_tui.tui.messages import LinkChanged, LinkState
 from rt_tui.tui.screens.settings import SettingsScreen
+from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
 
 
@@ -79,3 +81,42 @@ async def test_notifications_are_short_and_leave_the_status_bar_visible(tmp_path
         status = screen.query_one(StatusBar).region
         for toast in screen.query(Toast):
             assert not toast.region.overlaps(status)
+
+
+def _names(screen) -> list[str]:
+    """The footer's key descriptions, left to right ([] while it recomposes)."""
+    keys = screen.query(KeyFooter).first().query(FooterKey)
+    return [key.description for key in keys if not key.has_class("-command-palette")]
+
+
+def _footer_keys(screen) -> tuple[list[FooterKey], FooterKey]:
+    keys = list(screen.query(KeyFooter).first().query(FooterKey))
+    palette = next(key for key in keys if key.has_class("-command-palette"))
+    return [key for key in keys if key is not palette], palette
+
+
+async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Path) -> None:
+    app = offline(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: "Quit" in _names(screen), "the footer keys")
+        keys, palette = _footer_keys(screen)
+        assert [key.description for key in keys[:4]] == ["Settings", "Inspector", "Help", "Quit"]
+        for key in keys:
+            assert key.region.right <= palette.region.x, f"{key.description} runs under ^p"
+        assert palette.region.right <= 80
+
+        screen._responding = True  # As while a response streams.
+        screen.refresh_bindings()
+        await wait_for(pilot, lambda: _names(screen)[:1] == ["Cancel"], "Cancel first")
+        keys, palette = _footer_keys(screen)
+        assert all(key.region.right <= palette.region.x for key in keys)
+        assert "Quit" in [key.description for key in keys]
+
+        screen.inspector.query_one("#inspector-rows").focus()
+        await wait_for(pilot, lambda: _names(screen)[5:6] == ["Tail"], "its keys next")
+        keys, palette = _footer_keys(screen)
+        names = [key.description for key in keys]
+        assert names[:5] == ["Cancel", "Settings", "Inspector", "Help", "Quit"]
+        assert "Details" not in names  # The focused pane's keys come before the others.
+        assert all(key.region.right <= palette.region.x for key in keys)

@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from rt_tui.config import SessionSettings
@@ -33,6 +32,7 @@ from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
 from rt_tui.tui.widgets.inspector import EventInspector
+from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.worker import ConnectPlan, Session, run_connection
 
@@ -119,7 +119,7 @@ class MainScreen(Screen[None]):
             yield self.inspector
         yield self.composer
         yield self.status
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.composer.focus()
