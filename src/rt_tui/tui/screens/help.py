@@ -1,4 +1,5 @@
-"""Help screen: the keys of the screen underneath and of the app, and what each pane is for.
+"""Help screen: every key of the screen underneath (each pane's, whichever has the focus)
+and of the app, and what each pane is for.
 
 The key list is read from the live bindings (`Screen.active_bindings`), never written by
 hand, so it cannot drift from what the keys really do.
@@ -11,11 +12,13 @@ from dataclasses import dataclass, field
 
 from rich.table import Table
 from rich.text import Text
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from rt_tui.tui.widgets.composer import Composer
@@ -46,39 +49,78 @@ class KeyGroup:
     rows: list[KeyRow] = field(default_factory=list)
 
 
-def _group_title(node: DOMNode, screen: Screen[object]) -> str:
-    if node is screen.app:
-        return "App"
-    if node is screen:
-        return "This screen"
-    return node.id.replace("-", " ").capitalize() if node.id else type(node).__name__
+def _pane_of(widget: Widget, screen: Screen[object]) -> Widget:
+    """The pane a widget belongs to: its outermost ancestor (or itself) that is one of
+    the app's own widgets, so the inspector's rows and detail list under 'Inspector'."""
+    pane = widget
+    for node in widget.ancestors_with_self:
+        if node is screen or not isinstance(node, Widget):
+            break
+        if type(node).__module__.startswith("rt_tui."):
+            pane = node
+    return pane
+
+
+def _title(widget: Widget) -> str:
+    return widget.id.replace("-", " ").capitalize() if widget.id else type(widget).__name__
+
+
+def _shown(widget: Widget, screen: Screen[object]) -> bool:
+    """Whether `widget` is on screen (it and every container up to the screen displayed)."""
+    for node in widget.ancestors_with_self:
+        if node is screen:
+            return True
+        if isinstance(node, Widget) and not node.display:
+            return False
+    return True
+
+
+def _action_state(node: DOMNode, action: str) -> bool | None:
+    """What `node.check_action` says of `action` (True, None: dimmed, False: hidden)."""
+    _, name, parameters = parse_action(action)
+    try:
+        return node.check_action(name, parameters)
+    except Exception:  # A check that fails must not take the help screen down.
+        return True
 
 
 def key_groups(screen: Screen[object]) -> list[KeyGroup]:
-    """Bindings active on `screen`, grouped by the node that defines them.
+    """Every key on `screen`, grouped: the screen's, each pane's (whichever has the focus),
+    then the app's.
 
-    Widget bindings are listed only when shown in the footer; the screen's and the app's
-    are listed whenever they have a description.
+    Pane bindings are listed when shown in the footer and not hidden by `check_action`;
+    the screen's and the app's are listed whenever they have a description.
     """
     app = screen.app
-    groups: dict[int, KeyGroup] = {}
-    rows: dict[tuple[int, str], KeyRow] = {}
-    for active in screen.active_bindings.values():
-        binding: Binding = active.binding
-        node = active.node
-        if not binding.description:
-            continue
-        if node is not app and node is not screen and not binding.show:
-            continue
-        group = groups.setdefault(id(node), KeyGroup(_group_title(node, screen)))
+    groups: dict[str, KeyGroup] = {}
+    rows: dict[tuple[str, str], KeyRow] = {}
+
+    def add(title: str, binding: Binding, enabled: bool) -> None:
+        group = groups.setdefault(title, KeyGroup(title))
         key_text = app.get_key_display(binding)
-        row = rows.get((id(node), binding.action))
+        row = rows.get((title, binding.action))
         if row is None:
-            row = KeyRow([key_text], binding.description, active.enabled)
-            rows[(id(node), binding.action)] = row
+            row = rows[(title, binding.action)] = KeyRow([key_text], binding.description, enabled)
             group.rows.append(row)
         elif key_text not in row.keys:
             row.keys.append(key_text)
+
+    active = list(screen.active_bindings.values())
+    for item in active:
+        if item.node is screen and item.binding.description:
+            add("This screen", item.binding, item.enabled)
+    for widget in screen.walk_children(Widget):
+        if not _shown(widget, screen):
+            continue
+        for _key, binding in widget._bindings:
+            if not binding.show or not binding.description:
+                continue
+            state = _action_state(widget, binding.action)
+            if state is not False:
+                add(_title(_pane_of(widget, screen)), binding, bool(state))
+    for item in active:
+        if item.node is app and item.binding.description:
+            add("App", item.binding, item.enabled)
     order = {"This screen": 0, "App": 2}
     return sorted(groups.values(), key=lambda group: order.get(group.title, 1))
 
