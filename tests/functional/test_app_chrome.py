@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest_app import main_screen, type_text, wait_for
+from textual.command import CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from rt_tui.config import Config
 from rt_tui.realtime.dialect import Dialect
 from rt_tui.tui.app import make_app
+from rt_tui.tui.commands import bound_actions, is_keystroke
 from rt_tui.tui.messages import LinkChanged, LinkState
 from rt_tui.tui.screens.settings import SettingsScreen
 from rt_tui.tui.widgets.key_footer import KeyFooter
@@ -83,40 +85,70 @@ async def test_notifications_are_short_and_leave_the_status_bar_visible(tmp_path
             assert not toast.region.overlaps(status)
 
 
-def _names(screen) -> list[str]:
-    """The footer's key descriptions, left to right ([] while it recomposes)."""
-    keys = screen.query(KeyFooter).first().query(FooterKey)
-    return [key.description for key in keys if not key.has_class("-command-palette")]
-
-
-def _footer_keys(screen) -> tuple[list[FooterKey], FooterKey]:
+def _footer(screen) -> list[str]:
+    """The footer's key descriptions, left to right, after checking each is drawn whole
+    left of the palette key; [] while the footer recomposes."""
     keys = list(screen.query(KeyFooter).first().query(FooterKey))
-    palette = next(key for key in keys if key.has_class("-command-palette"))
-    return [key for key in keys if key is not palette], palette
+    palette = [key for key in keys if key.has_class("-command-palette")]
+    others = [key for key in keys if key not in palette]
+    if not palette or not others or any(key.region.width == 0 for key in keys):
+        return []
+    for key in others:
+        assert key.region.right <= palette[0].region.x, f"{key.description} runs under ^p"
+    assert palette[0].region.right <= screen.size.width
+    return [key.description for key in others]
 
 
 async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Path) -> None:
     app = offline(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
-        await wait_for(pilot, lambda: "Quit" in _names(screen), "the footer keys")
-        keys, palette = _footer_keys(screen)
-        assert [key.description for key in keys[:4]] == ["Settings", "Inspector", "Help", "Quit"]
-        for key in keys:
-            assert key.region.right <= palette.region.x, f"{key.description} runs under ^p"
-        assert palette.region.right <= 80
+        essential = ["Settings", "Inspector", "Help", "Quit"]
+        await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the essential keys")
 
         screen._responding = True  # As while a response streams.
         screen.refresh_bindings()
-        await wait_for(pilot, lambda: _names(screen)[:1] == ["Cancel"], "Cancel first")
-        keys, palette = _footer_keys(screen)
-        assert all(key.region.right <= palette.region.x for key in keys)
-        assert "Quit" in [key.description for key in keys]
+        await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "Cancel first")
+        assert _footer(screen)[:5] == ["Cancel", *essential]
 
         screen.inspector.query_one("#inspector-rows").focus()
-        await wait_for(pilot, lambda: _names(screen)[5:6] == ["Tail"], "its keys next")
-        keys, palette = _footer_keys(screen)
-        names = [key.description for key in keys]
-        assert names[:5] == ["Cancel", "Settings", "Inspector", "Help", "Quit"]
+        await wait_for(pilot, lambda: _footer(screen)[5:6] == ["Tail"], "its keys next")
+        names = _footer(screen)
+        assert names[:5] == ["Cancel", *essential]
         assert "Details" not in names  # The focused pane's keys come before the others.
-        assert all(key.region.right <= palette.region.x for key in keys)
+
+
+async def test_palette_has_human_help_and_no_cursor_moves(tmp_path: Path) -> None:
+    app = offline(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = main_screen(pilot)
+        for focus in (screen.composer, screen.inspector.query_one("#inspector-rows")):
+            focus.focus()
+            await pilot.pause()
+            listed = bound_actions(screen)
+            actions = {bound.action for bound in listed}
+            assert not any(is_keystroke(action) for action in actions), actions
+            assert not {"cursor_down", "cursor_up", "delete_left"} & actions
+            for bound in listed:
+                assert bound.help != bound.action, f"{bound.name} shows its action name"
+        helps = {bound.name: bound.help for bound in listed}
+        assert helps["Settings"] == "Profiles, connection and session settings"
+        assert "Tail" in helps  # A pane's own key (not a cursor move) stays listed.
+
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await type_text(pilot, "settings")
+        await wait_for(pilot, lambda: "Settings (f2)" in _screen_text(app), "the hit")
+        assert "Profiles, connection and session settings" in _screen_text(app)
+        assert "action_settings" not in _screen_text(app)
+
+
+def _screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def test_keystroke_actions() -> None:
+    assert is_keystroke("cursor_down(True)")
+    assert is_keystroke("inspector.page_up_rows")
+    assert not is_keystroke("export(False)")
+    assert not is_keystroke("app.help")

@@ -19,6 +19,23 @@ from textual.screen import Screen
 
 #: Actions Textual's own system commands already list (Quit, Theme, Keys…).
 _SYSTEM_COVERED = frozenset({"quit", "command_palette", "change_theme", "show_help_panel"})
+#: Keystroke-level actions (moving the cursor, deleting a character): pressing the key is
+#: the only sensible way to run them, so the palette leaves them out.
+_KEYSTROKE_PREFIXES = ("cursor_", "page_", "scroll_", "delete_")
+_KEYSTROKE_ACTIONS = frozenset({"first_row", "home", "end", "select_cursor", "submit", "newline"})
+
+
+def is_keystroke(action: str) -> bool:
+    """Whether `action` (e.g. `cursor_down(True)`, `app.quit`) only makes sense as a key."""
+    name = action.partition("(")[0].rpartition(".")[2]
+    return name.startswith(_KEYSTROKE_PREFIXES) or name in _KEYSTROKE_ACTIONS
+
+
+def _where(node: DOMNode, screen: Screen[object]) -> str:
+    """A human name for where a binding lives, e.g. `Inspector`, when it has no tooltip."""
+    if node is screen.app or node is screen:
+        return ""
+    return node.id.replace("-", " ").capitalize() if node.id else ""
 
 
 @dataclass(frozen=True)
@@ -30,15 +47,15 @@ class BoundAction:
     action: str
     namespace: DOMNode
     key_display: str
-    help: str
-    """The binding's tooltip, or the action name when it has none."""
+    help: str | None
+    """The binding's tooltip; without one, the pane it belongs to (or None)."""
 
 
 def bound_actions(screen: Screen[object]) -> list[BoundAction]:
     """Enabled actions bound on `screen` (and its focus chain) and on the app.
 
-    Bindings without a description, disabled ones, and those Textual's system commands
-    already offer (quit, palette, theme) are left out.
+    Bindings without a description, disabled ones, keystroke-level ones (cursor moves) and
+    those Textual's system commands already offer (quit, palette, theme) are left out.
     """
     app = screen.app
     seen: set[tuple[int, str]] = set()
@@ -47,7 +64,7 @@ def bound_actions(screen: Screen[object]) -> list[BoundAction]:
         binding: Binding = active.binding
         if not binding.description or binding.system or not active.enabled:
             continue
-        if binding.action.removeprefix("app.") in _SYSTEM_COVERED:
+        if binding.action.removeprefix("app.") in _SYSTEM_COVERED or is_keystroke(binding.action):
             continue
         key = (id(active.node), binding.action)
         if key in seen:
@@ -59,7 +76,7 @@ def bound_actions(screen: Screen[object]) -> list[BoundAction]:
                 action=binding.action,
                 namespace=active.node,
                 key_display=app.get_key_display(binding),
-                help=active.tooltip or binding.tooltip or binding.action,
+                help=active.tooltip or binding.tooltip or _where(active.node, screen) or None,
             )
         )
     return sorted(found, key=lambda bound: bound.name.casefold())

@@ -62,7 +62,14 @@ class Composer(TextArea):
     """
 
     BINDINGS = [
-        Binding("ctrl+j", "newline", "New line", id="composer.newline", show=False),
+        Binding(
+            "ctrl+j",
+            "newline",
+            "New line",
+            tooltip="Start a new line in the message (Enter sends it)",
+            id="composer.newline",
+            show=False,
+        ),
     ]
 
     SLASH_COMMANDS = SLASH_COMMANDS

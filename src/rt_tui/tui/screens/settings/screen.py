@@ -38,6 +38,9 @@ from rt_tui.tui.screens.settings.form import (
 from rt_tui.tui.screens.settings.layout import SETTINGS_CSS
 
 DEFAULT_PROFILE_NAME = "default"
+SAVE_TIP = "Write the settings to the config file (the screen stays open)"
+APPLY_TIP = "Use the settings now: session settings go to the live session"
+CANCEL_TIP = "Close the settings without applying them"
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,9 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     AUTO_FOCUS = "#profile"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="settings.save"),
-        Binding("ctrl+o", "apply", "Apply", priority=True, id="settings.apply"),
-        Binding("escape", "cancel", "Cancel", id="settings.cancel"),
+        Binding("ctrl+s", "save", "Save", tooltip=SAVE_TIP, priority=True, id="settings.save"),
+        Binding("ctrl+o", "apply", "Apply", tooltip=APPLY_TIP, priority=True, id="settings.apply"),
+        Binding("escape", "cancel", "Cancel", tooltip=CANCEL_TIP, id="settings.cancel"),
     ]
 
     def __init__(
