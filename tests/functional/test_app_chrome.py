@@ -108,14 +108,12 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
 
         screen._responding = True  # As while a response streams.
         screen.refresh_bindings()
-        await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "Cancel first")
-        assert _footer(screen)[:5] == ["Cancel", *essential]
+        running = ["Cancel", *essential]
+        await wait_for(pilot, lambda: _footer(screen)[:5] == running, "Cancel first")
 
         screen.inspector.query_one("#inspector-rows").focus()
-        await wait_for(pilot, lambda: _footer(screen)[5:6] == ["Tail"], "its keys next")
-        names = _footer(screen)
-        assert names[:5] == ["Cancel", *essential]
-        assert "Details" not in names  # The focused pane's keys come before the others.
+        # The focused pane's keys come before the screen's other keys (Details…).
+        await wait_for(pilot, lambda: _footer(screen)[:6] == [*running, "Tail"], "its keys")
 
 
 async def test_palette_has_human_help_and_no_cursor_moves(tmp_path: Path) -> None:
@@ -152,3 +150,29 @@ def test_keystroke_actions() -> None:
     assert is_keystroke("inspector.page_up_rows")
     assert not is_keystroke("export(False)")
     assert not is_keystroke("app.help")
+
+
+async def test_the_focused_pane_is_marked_without_colour(tmp_path: Path) -> None:
+    app = offline(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main_screen(pilot)
+        panes = {
+            "Conversation": screen.pane,
+            "Events": screen.inspector,
+            "Message": screen.composer,
+        }
+        targets = {
+            "Conversation": screen.pane,
+            "Events": screen.inspector.query_one("#inspector-rows"),
+            "Message": screen.composer,
+        }
+        for name, target in targets.items():
+            target.focus()
+            await pilot.pause()
+            for other, pane in panes.items():
+                title = str(pane.border_title)
+                edge = pane.styles.border.top[0]
+                if other == name:
+                    assert (title, edge) == (f"▶ {other}", "heavy")
+                else:
+                    assert (title, edge) == (other, "round")

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from rt_tui.config import SessionSettings
@@ -31,6 +32,7 @@ from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
+from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
@@ -111,6 +113,7 @@ class MainScreen(Screen[None]):
         self.composer = Composer(
             id="composer", placeholder="Message  (Enter sends, ctrl+j new line)"
         )
+        self.composer.border_title = "Message"
         self.status = StatusBar(id="status", clock=context.clock)
 
     def compose(self) -> ComposeResult:
@@ -127,6 +130,9 @@ class MainScreen(Screen[None]):
             start_replay(self, self.context.replay)
         elif self.context.connect:
             self.connect()
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        mark_focused((self.pane, self.inspector, self.composer), focused)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
