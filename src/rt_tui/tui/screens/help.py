@@ -39,6 +39,8 @@ class KeyRow:
     keys: list[str]
     description: str
     enabled: bool
+    binding_id: str | None = None
+    """The id `[ui.keymap]` in the config file uses to rebind this action."""
 
 
 @dataclass
@@ -100,7 +102,9 @@ def key_groups(screen: Screen[object]) -> list[KeyGroup]:
         key_text = app.get_key_display(binding)
         row = rows.get((title, binding.action))
         if row is None:
-            row = rows[(title, binding.action)] = KeyRow([key_text], binding.description, enabled)
+            row = rows[(title, binding.action)] = KeyRow(
+                [key_text], binding.description, enabled, binding.id
+            )
             group.rows.append(row)
         elif key_text not in row.keys:
             row.keys.append(key_text)
@@ -135,7 +139,10 @@ def _keys_table(groups: list[KeyGroup]) -> Table:
         table.add_row(Text(group.title, style="bold underline"), "")
         for row in group.rows:
             style = "" if row.enabled else "dim"
-            table.add_row(Text(" / ".join(row.keys), style=f"bold {style}"), Text(row.description))
+            action = Text(row.description)
+            if row.binding_id:
+                action.append(f"  {row.binding_id}", style="dim")
+            table.add_row(Text(" / ".join(row.keys), style=f"bold {style}"), action)
     return table
 
 
