@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from rt_tui.config import Config, FunctionTool, Profile, Provider, SessionSettings, load_config
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
+from rt_tui.tui.screens.settings.layout import UrlLine
 
 STORED_KEY = "sk-stored-SECRET-1234567890"
 ENV_KEY = "sk-env-SECRET-0987654321"
@@ -277,7 +278,7 @@ async def test_turn_detection_and_provider_show_only_relevant_fields(tmp_path: P
         await wait_for(pilot, lambda: not shown("#vad-create"), "no vad fields")
         screen.query_one("#provider", Select).value = "azure-preview"
         await wait_for(pilot, lambda: shown("#api-version-field"), "api-version")
-        preview = str(screen.query_one("#endpoint-preview", Static).render())
+        preview = screen.query_one("#endpoint-preview", UrlLine).url  # whole, as shortened
         assert "wss://myresource.openai.azure.com/openai/realtime" in preview
         await pilot.press("ctrl+o")
         outcome = await finished(pilot, app)

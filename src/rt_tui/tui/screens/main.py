@@ -8,7 +8,7 @@ the worker's `Session` handle.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from rt_tui.config import SessionSettings
 from rt_tui.launch import NOTHING_CONFIGURED, resolve_target
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
@@ -28,6 +27,7 @@ from rt_tui.realtime.recorder import new_session_path
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
 from rt_tui.tui.replay import start_replay
+from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
@@ -181,21 +181,6 @@ class MainScreen(Screen[None]):
             return self.context.log_path
         return new_session_path(self.context.sessions_dir)
 
-    def _settings_differ(self, server_session: dict[str, Any]) -> bool:
-        """Whether the user's session settings need a session.update on this server.
-
-        Any change from the app's defaults does; so does the output modality when the
-        server starts with another one (the service defaults to audio, the app to text).
-        """
-        settings = self.context.config.session
-        if settings != SessionSettings():
-            return True
-        modalities = server_session.get("output_modalities") or server_session.get("modalities")
-        server_modality = (
-            "audio" if isinstance(modalities, list) and "audio" in modalities else "text"
-        )
-        return server_modality != settings.output_modality
-
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
         if event.worker is not self.connection_worker:
@@ -217,7 +202,11 @@ class MainScreen(Screen[None]):
         first_session = self.conversation.session is None
         change = self.conversation.apply(frame)
         server_session = self.conversation.session
-        if first_session and server_session is not None and self._settings_differ(server_session):
+        if (
+            first_session
+            and server_session is not None
+            and settings_differ(self.context.config.session, server_session)
+        ):
             self.session.send(
                 client_events.session_update(self.context.config.session, self.dialect)
             )
@@ -383,23 +372,18 @@ class MainScreen(Screen[None]):
         self.open_settings()
 
     def open_settings(self, notice: str | None = None) -> None:
-        from rt_tui.tui.screens.settings import SettingsScreen
-
-        context = self.context
-        screen = SettingsScreen(
-            context.config, config_path=context.config_path, env=context.env, notice=notice
-        )
-        self.app.push_screen(screen, self.apply_settings)
+        self.app.push_screen(settings_screen(self.context, notice), self.apply_settings)
 
     async def apply_settings(self, outcome: SettingsOutcome | None) -> None:
         """Use what the settings screen returned: resend the session or reconnect."""
         if outcome is None:
             return
         self.context.config = outcome.config
-        if outcome.apply == "none":
+        apply = apply_needed(self.context, outcome)
+        if apply == "none":
             return
         live = self.status.state in (LinkState.CONNECTING, LinkState.CONNECTED)
-        if outcome.apply == "session" and live:
+        if apply == "session" and live:
             self.session.send(client_events.session_update(outcome.config.session, self.dialect))
             self.notify("Session settings sent.", timeout=3)
         else:

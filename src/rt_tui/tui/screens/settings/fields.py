@@ -6,11 +6,11 @@ from collections.abc import Iterable
 
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from rt_tui.config import Provider
 from rt_tui.tui.screens.settings.form import AUTO_DIALECT, ProfileForm, SessionForm
-from rt_tui.tui.screens.settings.layout import field, profile_row
+from rt_tui.tui.screens.settings.layout import Tick, UrlLine, field, profile_row
 
 VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
 TRANSCRIPTION_MODELS = ["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
@@ -37,7 +37,7 @@ def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iter
         "endpoint",
         "Endpoint",
         Input(form.endpoint, id="endpoint", compact=True),
-        Static("", id="endpoint-preview", classes="hint"),
+        UrlLine(id="endpoint-preview", classes="hint"),
     )
     yield field("model", "Model", Input(form.model, id="model", compact=True))
     yield field(
@@ -55,13 +55,13 @@ def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iter
         Input(form.api_key_env, id="api-key-env", compact=True),
         Static("", id="key-status", classes="hint"),
     )
-    yield Checkbox("Keep a key in the config file", form.keep_key, id="keep-key", compact=True)
+    yield Tick("Keep a key in the config file", form.keep_key, id="keep-key", compact=True)
     yield field(
         "api-key",
         "Key to keep in the file",
         Input(password=True, id="api-key", compact=True),
     )
-    yield Checkbox("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
+    yield Tick("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
     yield Static(
         "TLS verification is off: anyone on the path can read this connection.",
         id="tls-warning",
@@ -140,13 +140,13 @@ def session_fields(form: SessionForm) -> Iterable[Widget]:
             eagerness, value=form.eagerness, allow_blank=False, id="vad-eagerness", compact=True
         ),
     )
-    yield Checkbox(
+    yield Tick(
         "Create a response at the end of a turn",
         form.create_response,
         id="vad-create",
         compact=True,
     )
-    yield Checkbox(
+    yield Tick(
         "Interrupt the response when the user speaks",
         form.interrupt_response,
         id="vad-interrupt",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Checkbox, Label, Select, Static
 
 SETTINGS_CSS = """
 SettingsScreen {
@@ -18,6 +21,11 @@ SettingsScreen #settings-dialog {
     border: round $primary;
     border-title-color: $primary;
     border-title-style: bold;
+    padding: 0 1;
+}
+SettingsScreen #settings-session {
+    color: $text;
+    background: $primary 15%;
     padding: 0 1;
 }
 SettingsScreen #settings-notice {
@@ -56,6 +64,7 @@ SettingsScreen .field-row > TextArea:focus {
 }
 SettingsScreen .field-row > TextArea {
     height: 5;
+    padding: 0 1 0 0;  /* its text starts in the same column as the inputs' */
 }
 SettingsScreen .field-error,
 SettingsScreen .hint {
@@ -100,6 +109,40 @@ SettingsScreen #settings-buttons Button {
     margin-left: 1;
 }
 """
+
+
+def middle_ellipsis(text: str, width: int) -> str:
+    """`text` cut to `width` cells by replacing its middle with `…` (a URL keeps its
+    scheme and host and its query's end)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[: max(width, 0)]
+    keep = width - 1
+    head = keep // 2
+    return f"{text[:head]}…{text[len(text) - (keep - head) :]}"
+
+
+class UrlLine(Static):
+    """`→ URL` on one line; a URL too long for it is shortened in the middle."""
+
+    DEFAULT_CSS = "UrlLine { height: 1; }"
+    PREFIX = "→ "
+
+    url: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        room = self.size.width - cell_len(self.PREFIX)
+        return Text(self.PREFIX + middle_ellipsis(self.url, room), no_wrap=True)
+
+
+class Tick(Checkbox):
+    """A checkbox whose box holds X when ticked and is empty when not: Textual draws X
+    in both states and only changes its colour, which a terminal may not show."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return "X" if self.value else " "
 
 
 def field(field_id: str, label: str, widget: Widget, *extra: Widget) -> Vertical:

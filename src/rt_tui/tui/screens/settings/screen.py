@@ -35,7 +35,7 @@ from rt_tui.tui.screens.settings.form import (
     profile_to_form,
     session_to_form,
 )
-from rt_tui.tui.screens.settings.layout import SETTINGS_CSS
+from rt_tui.tui.screens.settings.layout import SETTINGS_CSS, UrlLine
 
 DEFAULT_PROFILE_NAME = "default"
 SAVE_TIP = "Write the settings to the config file (the screen stays open)"
@@ -76,8 +76,10 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         config_path: Path,
         env: Mapping[str, str],
         notice: str | None = None,
+        session_note: str | None = None,
     ) -> None:
         super().__init__()
+        self._session_note = session_note
         self._original = config
         self._config_path = config_path
         self._env = dict(env)
@@ -96,6 +98,8 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         session = session_to_form(self._original.session)
         with Vertical(id="settings-dialog") as dialog:
             dialog.border_title = "Settings"
+            if self._session_note:
+                yield Static(self._session_note, id="settings-session", markup=False)
             if self._notice:
                 yield Static(self._notice, id="settings-notice")
             with VerticalScroll(id="settings-form"):
@@ -277,8 +281,8 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self.query_one("#key-status", Static).update(key_status(form, previous, self._env))
         profile, _ = build_profile(form, previous, set(), self._env)
         url = endpoint_preview(profile, self._env) if profile is not None else None
-        preview = self.query_one("#endpoint-preview", Static)
-        preview.update(f"→ {url}" if url else "")
+        preview = self.query_one("#endpoint-preview", UrlLine)
+        preview.url = url or ""
         preview.display = url is not None
 
     def _refresh_profile_select(self) -> None:

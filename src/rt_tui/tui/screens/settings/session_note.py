@@ -1,0 +1,36 @@
+"""The line at the top of the settings screen: what this session is connected to, and
+what Apply changes in it (the session settings) and what it does not (other profiles).
+
+A `--demo` or `--url` session never uses the profiles, so the form's connection fields
+would otherwise suggest the wrong endpoint.
+"""
+
+from __future__ import annotations
+
+from rt_tui.launch import TargetKind, resolve_target
+from rt_tui.realtime.endpoints import redact_url
+from rt_tui.tui.context import AppContext
+
+APPLY = "Apply (ctrl+o) sends the Session settings to it"
+PROFILES_ONLY = "the Connection fields only edit saved profiles, which this session does not use."
+
+
+def session_note(context: AppContext) -> str | None:
+    """One or two sentences on this session; None when nothing is set up to connect."""
+    if context.replay is not None:
+        return "This is a replay of a session log: nothing is connected, nothing is sent."
+    target = resolve_target(
+        context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
+    )
+    if target.kind is TargetKind.DEMO:
+        return f"This session is the built-in mock server (--demo). {APPLY}; {PROFILES_ONLY}"
+    if target.kind is TargetKind.URL:
+        url = target.endpoint.display_url if target.endpoint else redact_url(context.url or "")
+        return f"This session is connected to {url} (--url). {APPLY}; {PROFILES_ONLY}"
+    if target.ok and target.profile_name is not None:
+        host = target.endpoint.host if target.endpoint else "?"
+        return (
+            f"This session uses profile '{target.profile_name}' ({host}). {APPLY}; "
+            "changing that profile's connection reconnects."
+        )
+    return None
