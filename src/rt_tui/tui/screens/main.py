@@ -111,7 +111,7 @@ class MainScreen(Screen[None]):
         self.pane = ConversationPane(id="conversation")
         self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
         self.composer = Composer(
-            id="composer", placeholder="Message  (Enter sends, ctrl+j new line)"
+            id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
         self.composer.border_title = "Message"
         self.status = StatusBar(id="status", clock=context.clock)
