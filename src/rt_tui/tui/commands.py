@@ -22,7 +22,18 @@ _SYSTEM_COVERED = frozenset({"quit", "command_palette", "change_theme", "show_he
 #: Keystroke-level actions (moving the cursor, deleting a character): pressing the key is
 #: the only sensible way to run them, so the palette leaves them out.
 _KEYSTROKE_PREFIXES = ("cursor_", "page_", "scroll_", "delete_")
-_KEYSTROKE_ACTIONS = frozenset({"first_row", "home", "end", "select_cursor", "submit", "newline"})
+_KEYSTROKE_ACTIONS = frozenset(
+    {
+        "first_row",
+        "home",
+        "end",
+        "select_cursor",
+        "submit",
+        "newline",
+        "focus_next",
+        "focus_previous",
+    }
+)
 
 
 def is_keystroke(action: str) -> bool:
