@@ -194,8 +194,8 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="help.close"),
-        Binding("q", "close", "Close", show=False, id="help.close_q"),
+        Binding("escape", "close", "Close", tooltip="Close the help", id="help.close"),
+        Binding("q", "close", "Close", show=False, tooltip="Close the help", id="help.close_q"),
     ]
 
     def __init__(

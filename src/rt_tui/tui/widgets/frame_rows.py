@@ -66,7 +66,13 @@ class FrameRows(ScrollView, can_focus=True):
         Binding("pageup", "page_up_rows", "Page up", show=False, id="inspector.page_up"),
         Binding("pagedown", "page_down_rows", "Page down", show=False, id="inspector.page_down"),
         Binding("home", "first_row", "First", show=False, id="inspector.first"),
-        Binding("end", "last_row", "Tail", id="inspector.tail"),
+        Binding(
+            "end",
+            "last_row",
+            "Tail",
+            id="inspector.tail",
+            tooltip="Jump to the newest event and follow new ones",
+        ),
     ]
 
     class CursorMoved(Message):
@@ -271,8 +277,22 @@ class FilterInput(Input):
     """The filter box; Escape applies and closes it like Enter, ctrl+u empties it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "done", "Close filter", show=False, id="inspector.filter_done"),
-        Binding("ctrl+u", "clear_text", "Clear", show=False, id="inspector.filter_clear"),
+        Binding(
+            "escape",
+            "done",
+            "Close filter",
+            show=False,
+            id="inspector.filter_done",
+            tooltip="Close the filter box, keeping the filter",
+        ),
+        Binding(
+            "ctrl+u",
+            "clear_text",
+            "Clear",
+            show=False,
+            id="inspector.filter_clear",
+            tooltip="Empty the filter box",
+        ),
     ]
 
     def action_done(self) -> None:
