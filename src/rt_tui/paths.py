@@ -40,3 +40,13 @@ def sessions_dir() -> Path:
 def user_themes_dir() -> Path:
     """Where user theme files (*.toml) are looked up."""
     return config_dir() / "themes"
+
+
+def free_path(directory: Path, stem: str, suffix: str) -> Path:
+    """`directory/stem.suffix`, or `stem-2.suffix`… if that exists (a default never overwrites)."""
+    path = directory / f"{stem}{suffix}"
+    number = 2
+    while path.exists():
+        path = directory / f"{stem}-{number}{suffix}"
+        number += 1
+    return path

@@ -66,16 +66,6 @@ def last_assistant_audio(conversation: Conversation) -> str | None:
     return None
 
 
-def _free_path(directory: Path, stem: str) -> Path:
-    """`directory/stem.wav`, or `stem-2.wav`… if that exists (a default never overwrites)."""
-    path = directory / f"{stem}.wav"
-    number = 2
-    while path.exists():
-        path = directory / f"{stem}-{number}.wav"
-        number += 1
-    return path
-
-
 def save_audio_path(argument: str, item_id: str, sessions_dir: Path | None) -> Path:
     """Where `/save-audio [PATH]` writes: PATH (a folder gets `<item id>.wav` inside), else
     a new `<item id>.wav` in the sessions folder."""
@@ -83,7 +73,7 @@ def save_audio_path(argument: str, item_id: str, sessions_dir: Path | None) -> P
     if not argument:
         directory = sessions_dir if sessions_dir is not None else paths.sessions_dir()
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return _free_path(directory, safe_id)
+        return paths.free_path(directory, safe_id, ".wav")
     path = Path(argument).expanduser()
     return path / f"{safe_id}.wav" if path.is_dir() else path
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rt_tui.paths import free_path
 from rt_tui.realtime.recorder import LOG_VERSION, META_MARK
 from rt_tui.tui.inspector.store import FrameStore
 
@@ -27,12 +28,7 @@ def export_path(directory: Path, *, filtered: bool, now: float | None = None) ->
     for the frames a filter let through, `…-all.jsonl` for every frame."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(time.time() if now is None else now))
     stem = f"inspector-{stamp}-{'filtered' if filtered else 'all'}"
-    path = directory / f"{stem}.jsonl"
-    n = 2
-    while path.exists():
-        path = directory / f"{stem}-{n}.jsonl"
-        n += 1
-    return path
+    return free_path(directory, stem, ".jsonl")
 
 
 def frame_line(store: FrameStore, i: int) -> str:
