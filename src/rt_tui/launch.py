@@ -22,7 +22,13 @@ from rt_tui.config import (
     overlay_env,
 )
 from rt_tui.realtime.dialect import Dialect
-from rt_tui.realtime.endpoints import Endpoint, EndpointError, endpoint_for_url, resolve
+from rt_tui.realtime.endpoints import (
+    Endpoint,
+    EndpointError,
+    endpoint_for_url,
+    model_in_url,
+    resolve,
+)
 
 DEMO_MODEL = "gpt-realtime"
 
@@ -71,12 +77,7 @@ class Target:
             return DEMO_MODEL
         if self.profile is not None and self.profile.provider is not Provider.URL:
             return self.profile.model
-        if self.endpoint is not None:
-            for pair in self.endpoint.url.partition("?")[2].split("&"):
-                name, _, value = pair.partition("=")
-                if name in ("model", "deployment") and value:
-                    return value
-        return ""
+        return model_in_url(self.endpoint.url) if self.endpoint is not None else ""
 
     @property
     def description(self) -> str:

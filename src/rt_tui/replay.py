@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from rt_tui.realtime.dialect import Dialect
+from rt_tui.realtime.endpoints import model_in_url
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import LogError, read_log, read_meta
 from rt_tui.tui.inspector.export import frame_line
@@ -68,11 +69,7 @@ class ReplayInfo:
     @property
     def model(self) -> str:
         """The model or deployment named in the URL, if any."""
-        for pair in self.url.partition("?")[2].split("&"):
-            name, _, value = pair.partition("=")
-            if name in ("model", "deployment") and value:
-                return value
-        return ""
+        return model_in_url(self.url)
 
     @property
     def host(self) -> str:

@@ -149,6 +149,15 @@ def redact_url(url: str) -> str:
     return scrub(urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), parts.fragment)))
 
 
+def model_in_url(url: str) -> str:
+    """The `model` or `deployment` query value of `url` (empty when it names neither)."""
+    for pair in url.partition("?")[2].split("&"):
+        name, _, value = pair.partition("=")
+        if name in ("model", "deployment") and value:
+            return value
+    return ""
+
+
 def guess_dialect(url: str) -> Dialect:
     """Azure's preview path `/openai/realtime` speaks beta; every other path is GA."""
     path = urlsplit(url).path.rstrip("/")
