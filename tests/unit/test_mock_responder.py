@@ -97,3 +97,12 @@ def test_each_word_gets_a_tone() -> None:
     assert duration_ms(speak("hello ")) == 60 + 15 * 5 + 40
     assert speak("hello") != speak("world")
     assert duration_ms(speak("   ")) == 40
+
+
+def test_the_reply_quotes_instructions_the_client_set() -> None:
+    reply = plan_reply([user("hi")], [], "auto", {}, instructions="Answer   like a pirate.")
+    assert isinstance(reply, TextReply)
+    assert "My instructions say: “Answer like a pirate.”" in reply.text
+    plain = plan_reply([user("hi")], [], "auto", {})
+    assert isinstance(plain, TextReply)
+    assert "instructions" not in plain.text

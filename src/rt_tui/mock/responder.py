@@ -83,7 +83,11 @@ def transcript_for(ms: float) -> str:
 
 
 def plan_reply(
-    items: list[JsonObject], tools: list[JsonObject], tool_choice: Any, audio_ms: dict[str, float]
+    items: list[JsonObject],
+    tools: list[JsonObject],
+    tool_choice: Any,
+    audio_ms: dict[str, float],
+    instructions: str | None = None,
 ) -> Reply:
     """What to answer to the conversation `items` (oldest first) given the session's tools.
 
@@ -102,18 +106,21 @@ def plan_reply(
         if not isinstance(arguments, dict):
             arguments = {}
         return ToolCallReply(name, json.dumps(arguments))
-    return TextReply(echo_text(user_text, tools))
+    return TextReply(echo_text(user_text, tools, instructions))
 
 
-def echo_text(user_text: str | None, tools: list[JsonObject]) -> str:
+def echo_text(
+    user_text: str | None, tools: list[JsonObject], instructions: str | None = None
+) -> str:
     """The mock's ordinary reply: what you said, what the mock is, some Markdown to render."""
     if user_text is None:
         opening = "You have not said anything yet, so there is nothing to echo."
     else:
-        quoted = " ".join(user_text.split())
-        if len(quoted) > _QUOTE_LIMIT:
-            quoted = quoted[: _QUOTE_LIMIT - 1] + "…"
+        quoted = _shorten(user_text)
         opening = f"You said: “{quoted}”"
+    # Quoting the session's own instructions shows that a session.update took effect.
+    if instructions:
+        opening += f"\n\nMy instructions say: “{_shorten(instructions)}”"
     example = f"`{tools[0]['name']}`" if tools and tools[0].get("name") else "a session tool"
     return (
         f"{opening}\n\n"
@@ -123,6 +130,12 @@ def echo_text(user_text: str | None, tools: list[JsonObject]) -> str:
         f"- name {example} in a message and I call it\n\n"
         "Send `response.cancel` while I talk to stop me."
     )
+
+
+def _shorten(text: str) -> str:
+    """One line of at most _QUOTE_LIMIT characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
 
 
 def _tool_result_text(items: list[JsonObject], output_item: JsonObject) -> str:

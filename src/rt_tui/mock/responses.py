@@ -14,6 +14,7 @@ from websockets.exceptions import ConnectionClosed
 from rt_tui.mock.errors import MockError, invalid_type, unknown_parameter
 from rt_tui.mock.responder import audio_tokens, count_tokens, plan_reply
 from rt_tui.mock.response_run import ResponseRun, ResponseSpec
+from rt_tui.mock.session_config import DEFAULT_INSTRUCTIONS
 from rt_tui.mock.shapes import check_response_params
 from rt_tui.realtime.dialect import Dialect
 
@@ -99,15 +100,16 @@ class Responses:
         tools = (
             [t for t in raw_tools if isinstance(t, dict)] if isinstance(raw_tools, list) else None
         )
+        instructions = params.get("instructions", config.data.get("instructions", ""))
         reply = plan_reply(
             context,
             tools if tools is not None else config.function_tools,
             params.get("tool_choice", config.tool_choice),
             self.session.items.audio_ms,
+            instructions=_own_instructions(instructions),
         )
         modalities_key = "output_modalities" if ga else "modalities"
         audio_override = _as_dict(_as_dict(params.get("audio")).get("output")) if ga else params
-        instructions = params.get("instructions", config.data.get("instructions", ""))
         text_in = count_tokens(str(instructions)) + sum(_item_tokens(i) for i in context)
         audio_in = sum(
             audio_tokens(self.session.items.audio_ms.get(str(i.get("id")), 0)) for i in context
@@ -206,6 +208,17 @@ class Responses:
         detection = self.session.config.turn_detection or {}
         if run is not None and detection.get("interrupt_response", True):
             run.cancel("turn_detected")
+
+
+def _own_instructions(instructions: object) -> str | None:
+    """Instructions the client set (not the mock's default), for the reply to quote."""
+    if (
+        isinstance(instructions, str)
+        and instructions.strip()
+        and instructions != DEFAULT_INSTRUCTIONS
+    ):
+        return instructions
+    return None
 
 
 def _as_dict(value: object) -> JsonObject:
