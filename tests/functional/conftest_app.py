@@ -8,15 +8,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 
 from rt_tui.config import Config
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.tui.app import RtTuiApp, make_app
-from rt_tui.tui.messages import FrameMessage
+from rt_tui.tui.messages import FrameMessage, LinkState
 from rt_tui.tui.screens.main import MainScreen
+from rt_tui.tui.widgets.composer import Composer
+from rt_tui.tui.widgets.status import StatusBar
 
 WAIT_TIMEOUT_S = 10.0
 
@@ -55,7 +59,9 @@ class MessageLog:
         return [frame.wire_type for frame in self.frames(direction)]
 
 
-async def wait_for(pilot: Pilot[int], condition: Callable[[], object], what: str) -> None:
+async def wait_for(
+    pilot: Pilot[Any], condition: Callable[[], object], what: str = "the condition"
+) -> None:
     """Let the app run until `condition()` is true; fail naming `what` after a timeout."""
 
     async def poll() -> None:
@@ -72,6 +78,27 @@ def main_screen(pilot: Pilot[int]) -> MainScreen:
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen), f"expected the main screen, got {screen!r}"
     return screen
+
+
+async def connected(pilot: Pilot[int]) -> MainScreen:
+    """The main screen once it is connected and the session was created."""
+    screen = main_screen(pilot)
+    await wait_for(
+        pilot, lambda: screen.query_one(StatusBar).state is LinkState.CONNECTED, "the connection"
+    )
+    await wait_for(pilot, lambda: screen.conversation.session is not None, "session.created")
+    return screen
+
+
+async def submit(pilot: Pilot[int], text: str) -> None:
+    """Put `text` in the composer and press Enter."""
+    main_screen(pilot).query_one(Composer).load_text(text)
+    await pilot.press("enter")
+
+
+def screen_text(app: App[Any]) -> str:
+    """The text of the screen as drawn, one line per row."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def type_text(pilot: Pilot[int], text: str) -> None:

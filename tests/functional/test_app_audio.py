@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, main_screen, wait_for
+from conftest_app import MessageLog, app_for_url, connected, main_screen, submit, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -16,12 +16,10 @@ from rt_tui.config import Config, SessionSettings, TurnDetection
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.audio import duration_ms, read_wav, silence, tone, write_wav
 from rt_tui.realtime.frames import Direction
-from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.help import HelpScreen
 from rt_tui.tui.screens.main import MainScreen
-from rt_tui.tui.widgets.composer import SLASH_COMMANDS, Composer
+from rt_tui.tui.widgets.composer import SLASH_COMMANDS
 from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock
-from rt_tui.tui.widgets.status import StatusBar
 
 TURN_MS = 700  # tone 500 ms + silence 200 ms
 
@@ -60,20 +58,6 @@ def _audio_config(detection: str) -> Config:
     )
 
 
-async def _connected(pilot: Pilot[int]) -> MainScreen:
-    screen = main_screen(pilot)
-    await wait_for(
-        pilot, lambda: screen.query_one(StatusBar).state is LinkState.CONNECTED, "the connection"
-    )
-    await wait_for(pilot, lambda: screen.conversation.session is not None, "session.created")
-    return screen
-
-
-async def _submit(pilot: Pilot[int], text: str) -> None:
-    main_screen(pilot).query_one(Composer).load_text(text)
-    await pilot.press("enter")
-
-
 def _notices(screen: MainScreen) -> list[str]:
     return [str(static.render()) for static in screen.pane.query(".notice-line").results(Static)]
 
@@ -98,8 +82,8 @@ async def test_wav_in_manual_mode_appends_commits_and_asks(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path, config=_audio_config("none"))
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        screen = await _connected(pilot)
-        await _submit(pilot, f"/wav {question}")
+        screen = await connected(pilot)
+        await submit(pilot, f"/wav {question}")
         await _completed_reply(pilot, screen)
         sent = [f.client_event for f in log.frames(Direction.SENT)]
         types = [event["type"] for event in sent if event]
@@ -132,8 +116,8 @@ async def test_wav_with_server_vad_lets_the_server_end_the_turn(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path, config=_audio_config("server_vad"))
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        screen = await _connected(pilot)
-        await _submit(pilot, f"/wav {question}")
+        screen = await connected(pilot)
+        await submit(pilot, f"/wav {question}")
         await _completed_reply(pilot, screen)
         sent = log.wire_types(Direction.SENT)
         assert "input_audio_buffer.commit" not in sent
@@ -154,10 +138,10 @@ async def test_a_bad_file_is_one_line_and_nothing_is_sent(
     app = app_for_url(server.ga_url(), tmp_path, config=_audio_config("none"))
     (tmp_path / "notes.wav").write_text("not audio")
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        screen = await _connected(pilot)
-        await _submit(pilot, f"/wav {tmp_path / 'missing.wav'}")
-        await _submit(pilot, f"/wav {tmp_path / 'notes.wav'}")
-        await _submit(pilot, "/wav")
+        screen = await connected(pilot)
+        await submit(pilot, f"/wav {tmp_path / 'missing.wav'}")
+        await submit(pilot, f"/wav {tmp_path / 'notes.wav'}")
+        await submit(pilot, "/wav")
         await wait_for(pilot, lambda: len(_notices(screen)) == 3, "three notices")
         missing, not_wav, no_path = _notices(screen)
         assert missing == "Nothing was sent: missing.wav: no such file."
@@ -173,17 +157,17 @@ async def test_save_audio_writes_the_last_spoken_reply(
 ) -> None:
     app = app_for_url(server.ga_url(), tmp_path, config=_audio_config("none"))
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await _connected(pilot)
-        await _submit(pilot, "/save-audio")
+        screen = await connected(pilot)
+        await submit(pilot, "/save-audio")
         await wait_for(pilot, lambda: _notices(screen), "the notice")
         assert _notices(screen)[0].startswith("There is no assistant audio to save yet")
 
-        await _submit(pilot, f"/wav {question}")
+        await submit(pilot, f"/wav {question}")
         await _completed_reply(pilot, screen)
         reply = screen.conversation.items[-1]
         stored = screen.conversation.audio.get(reply.id)
 
-        await _submit(pilot, "/save-audio")
+        await submit(pilot, "/save-audio")
         default = tmp_path / "sessions" / f"{reply.id}.wav"
         await wait_for(pilot, default.exists, "the default file")
         assert read_wav(default) == stored
@@ -192,10 +176,10 @@ async def test_save_audio_writes_the_last_spoken_reply(
         assert ms == duration_ms(stored) == screen.conversation.audio.duration_ms(reply.id)
 
         chosen = tmp_path / "reply.wav"
-        await _submit(pilot, f"/save-audio {chosen}")
+        await submit(pilot, f"/save-audio {chosen}")
         await wait_for(pilot, chosen.exists, "the chosen file")
         assert read_wav(chosen) == stored
-        await _submit(pilot, f"/save-audio {tmp_path / 'no' / 'such' / 'dir.wav'}")
+        await submit(pilot, f"/save-audio {tmp_path / 'no' / 'such' / 'dir.wav'}")
         await wait_for(pilot, lambda: len(_notices(screen)) >= 5, "the failure")
         notices = _notices(screen)
         assert f"to {default}" in notices[2]
@@ -208,7 +192,7 @@ async def test_help_lists_the_commands_inline_and_on_the_help_screen(tmp_path: P
     app = app_for_url(None, tmp_path, connect=False)
     async with app.run_test(size=(140, 100)) as pilot:
         screen = main_screen(pilot)
-        await _submit(pilot, "/help")
+        await submit(pilot, "/help")
         await wait_for(pilot, lambda: _notices(screen), "the command list")
         listed = _notices(screen)[0]
         assert all(command.usage in listed for command in SLASH_COMMANDS)
@@ -228,6 +212,6 @@ async def test_wav_before_the_session_opens_sends_nothing(tmp_path: Path) -> Non
     app = app_for_url(None, tmp_path, connect=False)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = main_screen(pilot)
-        await _submit(pilot, f"/wav {path}")
+        await submit(pilot, f"/wav {path}")
         await wait_for(pilot, lambda: _notices(screen), "the notice")
         assert _notices(screen)[0].startswith("Not connected yet, so nothing was sent")

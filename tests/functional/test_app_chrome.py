@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest_app import main_screen, type_text, wait_for
+from conftest_app import main_screen, screen_text, type_text, wait_for
 from textual.command import CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
@@ -136,13 +136,9 @@ async def test_palette_has_human_help_and_no_cursor_moves(tmp_path: Path) -> Non
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await type_text(pilot, "settings")
-        await wait_for(pilot, lambda: "Settings (f2)" in _screen_text(app), "the hit")
-        assert "Profiles, connection and session settings" in _screen_text(app)
-        assert "action_settings" not in _screen_text(app)
-
-
-def _screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        await wait_for(pilot, lambda: "Settings (f2)" in screen_text(app), "the hit")
+        assert "Profiles, connection and session settings" in screen_text(app)
+        assert "action_settings" not in screen_text(app)
 
 
 def test_keystroke_actions() -> None:

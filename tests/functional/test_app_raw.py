@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, main_screen, wait_for
+from conftest_app import MessageLog, app_for_url, connected, main_screen, submit, wait_for
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -21,32 +21,15 @@ from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.commands import bound_actions
-from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, raw_frame_text
-from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.status import StatusBar
 
 
 @pytest.fixture
 async def server() -> AsyncIterator[MockServer]:
     async with MockServer(delta_delay=0) as mock:
         yield mock
-
-
-async def _connected(pilot: Pilot[int]) -> MainScreen:
-    screen = main_screen(pilot)
-    await wait_for(
-        pilot, lambda: screen.query_one(StatusBar).state is LinkState.CONNECTED, "the connection"
-    )
-    await wait_for(pilot, lambda: screen.conversation.session is not None, "session.created")
-    return screen
-
-
-async def _submit(pilot: Pilot[int], text: str) -> None:
-    main_screen(pilot).query_one(Composer).load_text(text)
-    await pilot.press("enter")
 
 
 def _sent_texts(log: MessageLog) -> list[str]:
@@ -101,8 +84,8 @@ async def test_a_bad_raw_frame_gets_the_servers_error_in_both_panes(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        screen = await _connected(pilot)
-        await _submit(pilot, f"/raw {frame}")
+        screen = await connected(pilot)
+        await submit(pilot, f"/raw {frame}")
         assert await _error_code(pilot, screen) == code
         assert _sent_texts(log) == [frame]  # exactly as typed, no event_id added
         assert "error" in log.wire_types(Direction.RECEIVED)
@@ -123,8 +106,8 @@ async def test_a_valid_raw_frame_starts_a_response_and_is_recorded(
     frame = '{"type":"response.create"}'
     app = app_for_url(server.ga_url(), tmp_path, log=log_path)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        screen = await _connected(pilot)
-        await _submit(pilot, f"/raw {frame}")
+        screen = await connected(pilot)
+        await submit(pilot, f"/raw {frame}")
         await wait_for(
             pilot,
             lambda: any(r.status == "completed" for r in screen.conversation.responses.values()),
@@ -144,7 +127,7 @@ async def test_a_multi_line_raw_frame_goes_as_one_frame(server: MockServer, tmp_
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        screen = await _connected(pilot)
+        screen = await connected(pilot)
         screen.composer.focus()
         await pilot.press(*"/raw", "ctrl+j", "{", "ctrl+j", *'"type":', "space")
         await pilot.press(*'"response.create"', "ctrl+j", "}", "enter")
@@ -157,8 +140,8 @@ async def test_raw_without_a_frame_or_a_connection_sends_nothing(tmp_path: Path)
     app = app_for_url(None, tmp_path, connect=False)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
         screen = main_screen(pilot)
-        await _submit(pilot, "/raw")
-        await _submit(pilot, '/raw {"type":"response.create"}')
+        await submit(pilot, "/raw")
+        await submit(pilot, '/raw {"type":"response.create"}')
         pane = screen.pane
         await wait_for(pilot, lambda: len(pane.query(".notice-line")) == 2, "two notices")
         notices = [str(s.render()) for s in pane.query(".notice-line").results(Static)]

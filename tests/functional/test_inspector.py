@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable
 from pathlib import Path
 
+from conftest_app import screen_text, wait_for
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
@@ -38,14 +37,6 @@ class InspectorHost(App[None]):
     @property
     def inspector(self) -> EventInspector:
         return self.query_one(EventInspector)
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], within: float = 5.0) -> None:
-    """Let the app run until `condition()` holds (fails after `within` seconds)."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await pilot.pause(0.01)
 
 
 def rows_of(app: InspectorHost) -> FrameRows:
@@ -341,10 +332,6 @@ def test_detail_height_shares() -> None:
     assert detail_height(40) == 24
     assert detail_height(5) == 3
     assert detail_height(1) == 0
-
-
-def screen_text(app: InspectorHost) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_long_strings_wrap_in_the_detail(tmp_path: Path) -> None:

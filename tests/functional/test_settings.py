@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
+from conftest_app import screen_text, wait_for
 from pydantic import SecretStr
 from textual.app import App
 from textual.pilot import Pilot
@@ -66,19 +67,6 @@ def two_profiles() -> Config:
         },
         session=SessionSettings(instructions="Be brief.", voice="marin"),
     )
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition` holds (bounded, no fixed sleeps)."""
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def screen_text(app: App[None]) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def settings(app: App[None]) -> SettingsScreen:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from conftest_app import screen_text, wait_for
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
@@ -67,18 +66,6 @@ class HelpHost(App[None]):
 
     def action_ring(self) -> None:
         self.rang += 1
-
-
-def screen_text(app: App[object]) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def wait_for(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_help_lists_screen_and_app_bindings_and_closes() -> None:
