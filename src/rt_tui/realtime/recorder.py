@@ -160,6 +160,27 @@ def redact_frame_text(text: str, known_secrets: Iterable[str] = ()) -> str:
     return text
 
 
+def meta_line(**fields: Any) -> str:
+    """The first line of a log (no newline): the session mark, the version and `fields`."""
+    return json.dumps({META_MARK: "session", "version": LOG_VERSION, **fields}, ensure_ascii=False)
+
+
+def log_line(wall_time: float, t_ms: float, direction: Direction, data: str | bytes) -> str:
+    """One frame as a log line (no newline), the form `read_log` reads back; binary data
+    goes in base64. `data` is written as given: redact it first."""
+    record: dict[str, Any] = {
+        "wall_time": round(wall_time, 6),
+        "t_ms": round(t_ms, 3),
+        "direction": direction.value,
+    }
+    if isinstance(data, str):
+        record["data"] = data
+    else:
+        record["data"] = base64.b64encode(data).decode("ascii")
+        record["binary"] = True
+    return json.dumps(record, ensure_ascii=False)
+
+
 def new_session_path(directory: Path | None = None) -> Path:
     """A fresh log path: DIR/YYYYmmdd-HHMMSS-<short random>.jsonl (DIR default:
     `paths.sessions_dir()`), the directory created if needed."""
@@ -188,7 +209,7 @@ class SessionRecorder:
         header values are also scrubbed from every frame."""
         self.path = path
         self._secrets: list[str] = []
-        self._meta: dict[str, Any] = {META_MARK: "session", "version": LOG_VERSION}
+        self._meta: dict[str, Any] = {}
         if endpoint is not None:
             self._meta["url"] = endpoint.display_url
             self._meta["dialect"] = endpoint.dialect.value
@@ -206,7 +227,7 @@ class SessionRecorder:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             self._file = open(fd, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
-            self._write_line({**self._meta, "wall_time": time.time()})
+            self._write_line(meta_line(**self._meta, wall_time=time.time()))
         return self
 
     def close(self) -> None:
@@ -235,23 +256,15 @@ class SessionRecorder:
             if self.frames_written:
                 return
             self.open()
-        record: dict[str, Any] = {
-            "wall_time": round(frame.wall_time, 6),
-            "t_ms": round(frame.t_ms, 3),
-            "direction": frame.direction.value,
-        }
-        if isinstance(frame.data, str):
-            record["data"] = redact_frame_text(frame.data, self._secrets)
-        else:
-            record["data"] = base64.b64encode(bytes(frame.data)).decode("ascii")
-            record["binary"] = True
-        self._write_line(record)
+        data = frame.data
+        data = redact_frame_text(data, self._secrets) if isinstance(data, str) else bytes(data)
+        self._write_line(log_line(frame.wall_time, frame.t_ms, frame.direction, data))
         self.frames_written += 1
 
-    def _write_line(self, record: dict[str, Any]) -> None:
+    def _write_line(self, line: str) -> None:
         assert self._file is not None
         # One write per line, flushed at once: a crash can tear at most this line.
-        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.write(line + "\n")
         self._file.flush()
 
 

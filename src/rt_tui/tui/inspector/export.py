@@ -10,8 +10,6 @@ is the full frame as the inspector stored it (audio in full, secrets already red
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import time
 from collections.abc import Iterable
@@ -19,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rt_tui.paths import free_path
-from rt_tui.realtime.recorder import LOG_VERSION, META_MARK
+from rt_tui.realtime.recorder import log_line, meta_line
 from rt_tui.tui.inspector.store import FrameStore
 
 
@@ -33,18 +31,7 @@ def export_path(directory: Path, *, filtered: bool, now: float | None = None) ->
 
 def frame_line(store: FrameStore, i: int) -> str:
     """The JSONL line for frame `i` (no newline)."""
-    data = store.frame_text(i)
-    record: dict[str, Any] = {
-        "wall_time": round(store.wall_time(i), 6),
-        "t_ms": round(store.t_ms(i), 3),
-        "direction": store.direction(i).value,
-    }
-    if isinstance(data, bytes):
-        record["data"] = base64.b64encode(data).decode("ascii")
-        record["binary"] = True
-    else:
-        record["data"] = data
-    return json.dumps(record, ensure_ascii=False)
+    return log_line(store.wall_time(i), store.t_ms(i), store.direction(i), store.frame_text(i))
 
 
 def write_jsonl(
@@ -52,18 +39,13 @@ def write_jsonl(
 ) -> int:
     """Write frames `indices` to a new file `path` (mode 0600); returns how many."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    meta: dict[str, Any] = {
-        META_MARK: "session",
-        "version": LOG_VERSION,
-        "wall_time": time.time(),
-        "source": "inspector export",
-    }
+    meta: dict[str, Any] = {"wall_time": time.time(), "source": "inspector export"}
     if description:
         meta["filter"] = description
     count = 0
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(fd, "w", encoding="utf-8") as out:
-        out.write(json.dumps(meta) + "\n")
+        out.write(meta_line(**meta) + "\n")
         for i in indices:
             out.write(frame_line(store, i))
             out.write("\n")
