@@ -68,6 +68,16 @@ def test_meta_line_has_redacted_url_and_dialect_and_no_key(tmp_path: Path) -> No
     assert [r.data for r in read_log(path)] == [json.dumps({"type": "x", "note": "***"})]
 
 
+def test_the_endpoint_key_is_redacted_from_binary_frames(tmp_path: Path) -> None:
+    # An Azure key is not key-shaped: only the endpoint's own list finds it.
+    azure_key = "0123456789abcdef0123456789abcdef"
+    endpoint = Endpoint("wss://res.openai.azure.com/openai/realtime", {"api-key": azure_key})
+    path = tmp_path / "s.jsonl"
+    with SessionRecorder(path, endpoint=endpoint) as recorder:
+        recorder.write(frame(Direction.RECEIVED, 1, b"\x00" + azure_key.encode() + b"\xff"))
+    assert [r.data for r in read_log(path)] == [b"\x00***\xff"]
+
+
 def test_client_secret_and_key_fields_are_redacted() -> None:
     session = {
         "type": "session.created",

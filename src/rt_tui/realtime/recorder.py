@@ -160,6 +160,14 @@ def redact_frame_text(text: str, known_secrets: Iterable[str] = ()) -> str:
     return text
 
 
+def redact_frame_bytes(data: bytes, known_secrets: Iterable[str] = ()) -> bytes:
+    """A binary frame with `known_secrets` (the endpoint's own) replaced by ***."""
+    for secret in known_secrets:
+        if secret:
+            data = data.replace(secret.encode(), REDACTED.encode())
+    return data
+
+
 def meta_line(**fields: Any) -> str:
     """The first line of a log (no newline): the session mark, the version and `fields`."""
     return json.dumps({META_MARK: "session", "version": LOG_VERSION, **fields}, ensure_ascii=False)
@@ -257,7 +265,10 @@ class SessionRecorder:
                 return
             self.open()
         data = frame.data
-        data = redact_frame_text(data, self._secrets) if isinstance(data, str) else bytes(data)
+        if isinstance(data, str):
+            data = redact_frame_text(data, self._secrets)
+        else:
+            data = redact_frame_bytes(bytes(data), self._secrets)
         self._write_line(log_line(frame.wall_time, frame.t_ms, frame.direction, data))
         self.frames_written += 1
 

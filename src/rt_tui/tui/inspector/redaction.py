@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.recorder import redact_frame_bytes
 from rt_tui.tui.inspector.classify import FLAG_AUDIO, Classified, classify, wire_text
 
 
@@ -22,12 +23,11 @@ def redact_frame(
     again, so its summary cannot show the secret either."""
     data = frame.data
     if isinstance(data, bytes):
-        if not any(secret.encode() in data for secret in secrets):
+        scrubbed = redact_frame_bytes(data, secrets)
+        if scrubbed == data:
             return frame, c, data
-        for secret in secrets:
-            data = data.replace(secret.encode(), b"***")
-        frame = replace(frame, data=data, event=None)
-        return frame, classify(frame), data
+        frame = replace(frame, data=scrubbed, event=None)
+        return frame, classify(frame), scrubbed
     if c.flags & FLAG_AUDIO:
         # Audio is huge and has no key-shaped fields: only the known secrets are looked for.
         if not any(secret in data for secret in secrets):
