@@ -77,10 +77,6 @@ class ItemStore:
     def get(self, item_id: str) -> JsonObject | None:
         return self._items.get(item_id)
 
-    def previous_id(self, item_id: str) -> str | None:
-        index = self._order.index(item_id)
-        return self._order[index - 1] if index else None
-
     def add(self, item: JsonObject, previous_item_id: str | None = None) -> str | None:
         """Insert `item` after `previous_item_id` ('root' = first; None = last).
 

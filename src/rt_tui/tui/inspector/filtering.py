@@ -96,16 +96,6 @@ class FrameFilter:
         object.__setattr__(self, "patterns", patterns)
         object.__setattr__(self, "text", text)
 
-    @property
-    def is_active(self) -> bool:
-        """Whether anything is hidden by this filter."""
-        return bool(
-            self.patterns
-            or self.text
-            or self.errors_only
-            or self.direction is not DirectionFilter.ALL
-        )
-
     def type_matches(self, *names: str) -> bool:
         """Whether an event known by `names` (wire type, internal name) passes the patterns."""
         includes = [p for p in self.patterns if not p.exclude]
