@@ -14,6 +14,7 @@ from typing import Any
 
 from rt_tui.mock.schema_values import value_for
 from rt_tui.realtime.audio import silence, tone
+from rt_tui.realtime.errors import one_line
 
 JsonObject = dict[str, Any]
 
@@ -116,11 +117,11 @@ def echo_text(
     if user_text is None:
         opening = "You have not said anything yet, so there is nothing to echo."
     else:
-        quoted = _shorten(user_text)
+        quoted = one_line(user_text, _QUOTE_LIMIT)
         opening = f"You said: “{quoted}”"
     # Quoting the session's own instructions shows that a session.update took effect.
     if instructions:
-        opening += f"\n\nMy instructions say: “{_shorten(instructions)}”"
+        opening += f"\n\nMy instructions say: “{one_line(instructions, _QUOTE_LIMIT)}”"
     example = f"`{tools[0]['name']}`" if tools and tools[0].get("name") else "a session tool"
     return (
         f"{opening}\n\n"
@@ -130,12 +131,6 @@ def echo_text(
         f"- name {example} in a message and I call it\n\n"
         "Send `response.cancel` while I talk to stop me."
     )
-
-
-def _shorten(text: str) -> str:
-    """One line of at most _QUOTE_LIMIT characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
 
 
 def _tool_result_text(items: list[JsonObject], output_item: JsonObject) -> str:
