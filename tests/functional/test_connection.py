@@ -22,6 +22,7 @@ from scripted_server import (
 from websockets.asyncio.server import ServerConnection
 
 from rt_tui.realtime.connection import (
+    MAX_OBSERVER_ERRORS,
     CannotConnect,
     Connection,
     ConnectionDropped,
@@ -335,6 +336,26 @@ async def test_broken_observer_does_not_stop_the_session() -> None:
         frames = await drain(conn)
     assert len(frames) == 2
     assert len(conn.observer_errors) == 2
+
+
+async def test_observer_errors_are_kept_up_to_a_limit() -> None:
+    count = MAX_OBSERVER_ERRORS + 5
+
+    async def script(ws: ServerConnection) -> None:
+        for n in range(count):
+            await send_json(ws, session_created(f"event_{n}"))
+        await ws.close()
+
+    def broken(frame: Frame) -> None:
+        raise RuntimeError("observer bug")
+
+    async with (
+        scripted_server(script) as server,
+        Connection(endpoint_for_url(server.url), observers=[broken]) as conn,
+    ):
+        frames = await drain(conn)
+    assert len(frames) == count
+    assert len(conn.observer_errors) == MAX_OBSERVER_ERRORS
 
 
 async def test_observer_only_mode_and_wait_closed() -> None:

@@ -65,6 +65,9 @@ MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
 NORMAL_CLOSE_CODES: Final = frozenset({1000})
 #: How long `close()` lets already queued client events reach the socket.
 _DRAIN_TIMEOUT: Final = 2.0
+#: Observer exceptions kept: each holds its traceback and so the frame it failed on, and an
+#: observer failing on every frame (a full disk) must not keep a whole session's audio alive.
+MAX_OBSERVER_ERRORS: Final = 100
 
 _END: Final = object()
 #: Close codes websockets sends when the peer breaks the protocol (bad frame, not UTF-8,
@@ -117,7 +120,8 @@ class Connection:
         self.error: RealtimeError | None = None
         """Why the connection ended abnormally (None while open or after a normal close)."""
         self.observer_errors: list[Exception] = []
-        """Exceptions raised by observers; one broken observer must not kill the session."""
+        """Exceptions raised by observers (the first MAX_OBSERVER_ERRORS); one broken
+        observer must not kill the session."""
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed" if self._ended else "new"
@@ -323,7 +327,8 @@ class Connection:
             try:
                 observer(frame)
             except Exception as exc:
-                self.observer_errors.append(exc)
+                if len(self.observer_errors) < MAX_OBSERVER_ERRORS:
+                    self.observer_errors.append(exc)
 
     def __aiter__(self) -> Connection:
         return self
