@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, get_args
 
 import openai.types.beta.realtime as beta_types
@@ -18,6 +18,7 @@ from pydantic import BaseModel, TypeAdapter
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from rt_tui.mock import MockServer
 from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
@@ -168,3 +169,8 @@ async def open_client(
 
 def beta_headers() -> dict[str, str]:
     return {"OpenAI-Beta": "realtime=v1"}
+
+
+def open_mock(server: MockServer, dialect: Dialect) -> AbstractAsyncContextManager[MockClient]:
+    """A client for the mock's GA path speaking `dialect` (beta asks with OpenAI-Beta)."""
+    return open_client(server.ga_url(), headers=beta_headers() if dialect is Dialect.BETA else None)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from mock_client import MockClient, beta_headers, open_client
+from mock_client import MockClient, open_client, open_mock
 
 from rt_tui.mock import MockServer
 from rt_tui.realtime import audio
@@ -25,12 +25,6 @@ async def server() -> AsyncIterator[MockServer]:
 
 def append(pcm: bytes) -> JsonObject:
     return {"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()}
-
-
-def connect(server: MockServer, dialect: Dialect) -> Any:
-    if dialect is Dialect.GA:
-        return open_client(server.ga_url())
-    return open_client(server.ga_url(), headers=beta_headers())
 
 
 def manual_turns(dialect: Dialect) -> JsonObject:
@@ -51,7 +45,7 @@ async def update(client: MockClient, session: JsonObject) -> None:
 
 @pytest.mark.parametrize("dialect", [Dialect.GA, Dialect.BETA])
 async def test_manual_commit_makes_a_user_audio_item(server: MockServer, dialect: Dialect) -> None:
-    async with connect(server, dialect) as client:
+    async with open_mock(server, dialect) as client:
         await update(client, manual_turns(dialect))
         await client.send(append(tone(440, 300)))
         await client.send({"type": "input_audio_buffer.commit"})
@@ -72,7 +66,7 @@ async def test_manual_commit_makes_a_user_audio_item(server: MockServer, dialect
 
 
 async def test_commit_below_100_ms_is_refused(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         await update(client, manual_turns(Dialect.GA))
         events = await client.request(
             {"type": "input_audio_buffer.commit", "event_id": "k"}, "error"
@@ -91,7 +85,7 @@ async def test_commit_below_100_ms_is_refused(server: MockServer) -> None:
 
 
 async def test_bad_append_is_refused(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         events = await client.request({"type": "input_audio_buffer.append", "audio": "@@"}, "error")
         assert events[-1]["error"]["param"] == "audio"
         events = await client.request({"type": "input_audio_buffer.append"}, "error")
@@ -102,7 +96,7 @@ async def test_bad_append_is_refused(server: MockServer) -> None:
 async def test_server_vad_turn_with_transcription_and_response(
     server: MockServer, dialect: Dialect
 ) -> None:
-    async with connect(server, dialect) as client:
+    async with open_mock(server, dialect) as client:
         await update(client, with_transcription(dialect))
         # 500 ms quiet, 600 ms "speech", 400 ms quiet, in 20 ms chunks as a microphone sends.
         audio = silence(500) + tone(300, 600) + silence(400)
@@ -130,7 +124,7 @@ async def test_server_vad_turn_with_transcription_and_response(
 
 
 async def test_vad_without_create_response_only_commits(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         vad = {"type": "server_vad", "create_response": False, "silence_duration_ms": 100}
         await update(client, {"type": "realtime", "audio": {"input": {"turn_detection": vad}}})
         await client.send(append(tone(300, 300) + silence(200)))
@@ -144,7 +138,7 @@ async def test_vad_without_create_response_only_commits(server: MockServer) -> N
 
 
 async def test_quiet_audio_is_not_speech(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         await client.send(append(tone(300, 500, amplitude=0.01)))
         after = await client.request(
             {"type": "input_audio_buffer.clear"}, "input_audio_buffer.cleared"
@@ -192,7 +186,7 @@ async def test_g711_sessions_hear_and_speak_g711(
     encoders = {"ulaw": audio.ulaw_encode, "alaw": audio.alaw_encode}
     decoders = {"ulaw": audio.ulaw_decode, "alaw": audio.alaw_decode}
     speech = audio.resample(silence(300) + tone(300, 600) + silence(400), 24_000, 8_000)
-    async with connect(server, dialect) as client:
+    async with open_mock(server, dialect) as client:
         await update(client, session)
         wire = encoders[law[0]](speech)
         for start in range(0, len(wire), 160):  # 20 ms of 8 kHz G.711
@@ -210,7 +204,7 @@ async def test_g711_sessions_hear_and_speak_g711(
 
 
 async def test_idle_timeout_prompts_the_user(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         vad = {"type": "server_vad", "idle_timeout_ms": 50}
         session = {"type": "realtime", "output_modalities": ["text"]}
         await update(client, {**session, "audio": {"input": {"turn_detection": vad}}})
@@ -232,7 +226,7 @@ async def test_idle_timeout_prompts_the_user(server: MockServer) -> None:
 
 
 async def test_beta_turn_detection_has_no_idle_timeout(server: MockServer) -> None:
-    async with connect(server, Dialect.BETA) as client:
+    async with open_mock(server, Dialect.BETA) as client:
         vad = {"type": "server_vad", "idle_timeout_ms": 50}
         events = await client.request(
             {"type": "session.update", "session": {"turn_detection": vad}}, "error"

@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from mock_client import MockClient, beta_headers, open_client
+from mock_client import MockClient, open_mock
 
 from rt_tui.mock import MockServer
 from rt_tui.realtime.audio import duration_ms, rms
@@ -55,12 +55,6 @@ async def slow_server() -> AsyncIterator[MockServer]:
         yield mock
 
 
-def connect(server: MockServer, dialect: Dialect) -> Any:
-    if dialect is Dialect.GA:
-        return open_client(server.ga_url())
-    return open_client(server.ga_url(), headers=beta_headers())
-
-
 def text_only(dialect: Dialect) -> JsonObject:
     if dialect is Dialect.GA:
         return {"type": "realtime", "output_modalities": ["text"]}
@@ -100,7 +94,7 @@ async def say(client: MockClient, text: str) -> list[JsonObject]:
 
 @pytest.mark.parametrize("dialect", [Dialect.GA, Dialect.BETA])
 async def test_text_response_order_and_content(server: MockServer, dialect: Dialect) -> None:
-    async with connect(server, dialect) as client:
+    async with open_mock(server, dialect) as client:
         await client.request(
             {"type": "session.update", "session": text_only(dialect)}, "session.updated"
         )
@@ -152,7 +146,7 @@ async def test_text_response_order_and_content(server: MockServer, dialect: Dial
 async def test_audio_response_streams_pcm_and_transcript(
     server: MockServer, dialect: Dialect
 ) -> None:
-    async with connect(server, dialect) as client:
+    async with open_mock(server, dialect) as client:
         events = await say(client, "Speak to me")
     ga = dialect is Dialect.GA
     audio_delta = "response.output_audio.delta" if ga else "response.audio.delta"
@@ -181,7 +175,7 @@ async def test_audio_response_streams_pcm_and_transcript(
 
 
 async def test_usage_counts_and_rate_limits_go_down(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         first = await say(client, "one")
         second = await say(client, "two")
     usage1 = next(e for e in first if e["type"] == "response.done")["response"]["usage"]
@@ -201,7 +195,7 @@ async def test_usage_counts_and_rate_limits_go_down(server: MockServer) -> None:
 async def test_function_call_round_trip(server: MockServer, dialect: Dialect) -> None:
     ga = dialect is Dialect.GA
     session: JsonObject = {**text_only(dialect), "tools": [WEATHER_TOOL]}
-    async with connect(server, dialect) as client:
+    async with open_mock(server, dialect) as client:
         await client.request({"type": "session.update", "session": session}, "session.updated")
         events = await say(client, "Please call get_weather for Paris")
         expected = (
@@ -246,7 +240,7 @@ async def test_function_call_round_trip(server: MockServer, dialect: Dialect) ->
 async def test_no_tool_call_without_the_tool_name_or_with_tool_choice_none(
     server: MockServer,
 ) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         session = {**text_only(Dialect.GA), "tools": [WEATHER_TOOL]}
         await client.request({"type": "session.update", "session": session}, "session.updated")
         plain = await say(client, "hello")
@@ -259,7 +253,7 @@ async def test_no_tool_call_without_the_tool_name_or_with_tool_choice_none(
 
 @pytest.mark.parametrize("dialect", [Dialect.GA, Dialect.BETA])
 async def test_cancel_ends_a_running_response(slow_server: MockServer, dialect: Dialect) -> None:
-    async with connect(slow_server, dialect) as client:
+    async with open_mock(slow_server, dialect) as client:
         await client.send(user_text("stream slowly"))
         await client.send({"type": "response.create"})
         await client.until("response.output_audio.delta", "response.audio.delta")
@@ -274,7 +268,7 @@ async def test_cancel_ends_a_running_response(slow_server: MockServer, dialect: 
 
 
 async def test_response_create_while_one_runs_is_refused(slow_server: MockServer) -> None:
-    async with connect(slow_server, Dialect.GA) as client:
+    async with open_mock(slow_server, Dialect.GA) as client:
         await client.send({"type": "response.create"})
         await client.until("response.created")
         await client.send({"type": "response.create", "event_id": "evt_second"})
@@ -287,7 +281,7 @@ async def test_response_create_while_one_runs_is_refused(slow_server: MockServer
 
 
 async def test_cancel_with_nothing_running_is_an_error(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         events = await client.request({"type": "response.cancel", "event_id": "c1"}, "error")
         assert events[-1]["error"]["code"] == "response_cancel_not_active"
         assert events[-1]["error"]["event_id"] == "c1"
@@ -296,7 +290,7 @@ async def test_cancel_with_nothing_running_is_an_error(server: MockServer) -> No
 
 
 async def test_max_output_tokens_makes_the_response_incomplete(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         session = {**text_only(Dialect.GA), "max_output_tokens": 3}
         await client.request({"type": "session.update", "session": session}, "session.updated")
         events = await say(client, "hi")
@@ -308,7 +302,7 @@ async def test_max_output_tokens_makes_the_response_incomplete(server: MockServe
 
 
 async def test_out_of_band_response_stays_out_of_the_conversation(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         response = {"conversation": "none", "output_modalities": ["text"], "metadata": {"k": "v"}}
         events = await client.request(
             {"type": "response.create", "response": response}, "rate_limits.updated"
@@ -322,7 +316,7 @@ async def test_out_of_band_response_stays_out_of_the_conversation(server: MockSe
 
 
 async def test_unknown_response_parameter_is_refused(server: MockServer) -> None:
-    async with connect(server, Dialect.GA) as client:
+    async with open_mock(server, Dialect.GA) as client:
         bad = {"type": "response.create", "response": {"temperature": 0.7}}
         events = await client.request(bad, "error")
         assert events[-1]["error"]["code"] == "unknown_parameter"
