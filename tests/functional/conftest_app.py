@@ -39,6 +39,11 @@ def app_for_url(
     )
 
 
+def offline_app(tmp_path: Path, url: str | None = None, **kwargs: object) -> RtTuiApp:
+    """The app as `app_for_url` builds it (nothing configured by default), not connecting."""
+    return app_for_url(url, tmp_path, connect=False, **kwargs)
+
+
 class MessageLog:
     """A `message_hook` that keeps every message the app's nodes posted."""
 

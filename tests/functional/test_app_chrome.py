@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest_app import main_screen, screen_text, type_text, wait_for
+from conftest_app import main_screen, offline_app, screen_text, type_text, wait_for
 from textual.command import CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
@@ -19,19 +19,8 @@ from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
 
 
-def offline(tmp_path: Path, **kwargs: object):
-    return make_app(
-        config=Config(),
-        config_path=tmp_path / "config.toml",
-        env={},
-        sessions_dir=tmp_path / "sessions",
-        connect=False,
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
 async def test_status_bar_at_80_columns_keeps_the_log_by_shortening(tmp_path: Path) -> None:
-    app = offline(tmp_path)
+    app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
         screen.post_message(
@@ -71,7 +60,7 @@ async def test_nothing_configured_says_to_open_the_settings(tmp_path: Path) -> N
 
 
 async def test_notifications_are_short_and_leave_the_status_bar_visible(tmp_path: Path) -> None:
-    app = offline(tmp_path)
+    app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = main_screen(pilot)
         screen.notify("Saved.")
@@ -100,7 +89,7 @@ def _footer(screen) -> list[str]:
 
 
 async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Path) -> None:
-    app = offline(tmp_path)
+    app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
         essential = ["Settings", "Inspector", "Help", "Quit"]
@@ -117,7 +106,7 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
 
 
 async def test_palette_has_human_help_and_no_cursor_moves(tmp_path: Path) -> None:
-    app = offline(tmp_path)
+    app = offline_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = main_screen(pilot)
         for focus in (screen.composer, screen.inspector.query_one("#inspector-rows")):
@@ -149,7 +138,7 @@ def test_keystroke_actions() -> None:
 
 
 async def test_the_focused_pane_is_marked_without_colour(tmp_path: Path) -> None:
-    app = offline(tmp_path)
+    app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
         panes = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest_app import main_screen, type_text, wait_for
+from conftest_app import main_screen, offline_app, type_text, wait_for
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from rt_tui.config import Config, UiSettings, load_config
-from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.app import RtTuiApp
 from rt_tui.tui.themes import DEFAULT_THEME
 from rt_tui.tui.widgets.inspector import EventInspector
 
@@ -22,13 +22,7 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def app_with(tmp_path: Path, ui: UiSettings) -> RtTuiApp:
-    return make_app(
-        config=Config(ui=ui),
-        config_path=tmp_path / "config.toml",
-        env={},
-        sessions_dir=tmp_path / "sessions",
-        connect=False,
-    )
+    return offline_app(tmp_path, config=Config(ui=ui))
 
 
 def notes(app: RtTuiApp, title: str) -> list[str]:

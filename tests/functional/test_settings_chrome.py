@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest_app import wait_for
+from conftest_app import offline_app, wait_for
 from rich.text import Text
 from textual.widgets import Input, TextArea
 
 from rt_tui.config import Config
-from rt_tui.tui.app import make_app
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main_settings import apply_needed
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.layout import Tick, UrlLine, middle_ellipsis
 
 SECRET = "sk-test-0123456789abcdefSECRET"
-
-
-def offline(tmp_path: Path, **kwargs: object):
-    return make_app(
-        config=Config(),
-        config_path=tmp_path / "config.toml",
-        env={},
-        sessions_dir=tmp_path / "sessions",
-        connect=False,
-        **kwargs,  # type: ignore[arg-type]
-    )
 
 
 async def _open_settings(app, pilot) -> SettingsScreen:
@@ -42,7 +30,7 @@ def _note(screen: SettingsScreen) -> str:
 
 
 async def test_demo_session_says_it_is_the_mock_and_what_apply_does(tmp_path: Path) -> None:
-    app = offline(tmp_path, demo=True)
+    app = offline_app(tmp_path, demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open_settings(app, pilot)
         note = _note(screen)
@@ -56,7 +44,7 @@ async def test_demo_session_says_it_is_the_mock_and_what_apply_does(tmp_path: Pa
 
 async def test_url_session_shows_the_url_redacted(tmp_path: Path) -> None:
     url = f"ws://127.0.0.1:9/v1/realtime?model=m&api-key={SECRET}"
-    app = offline(tmp_path, url=url)
+    app = offline_app(tmp_path, url=url)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _open_settings(app, pilot)
         note = _note(screen)
@@ -65,7 +53,7 @@ async def test_url_session_shows_the_url_redacted(tmp_path: Path) -> None:
 
 
 async def test_form_at_80x24_preview_alignment_and_ticks(tmp_path: Path) -> None:
-    app = offline(tmp_path)
+    app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open_settings(app, pilot)
         preview = screen.query_one("#endpoint-preview", UrlLine)

@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from conftest_app import screen_text, wait_for
+from conftest_app import offline_app, screen_text, wait_for
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from rt_tui.config import Config
-from rt_tui.tui.app import make_app
 from rt_tui.tui.commands import ActionsProvider, bound_actions
 from rt_tui.tui.screens.help import HelpScreen, key_groups
 
@@ -120,13 +118,7 @@ async def test_palette_lists_and_runs_bound_actions() -> None:
 
 
 async def test_real_app_help_lists_its_keys(tmp_path: Path) -> None:
-    app = make_app(
-        config=Config(),
-        config_path=tmp_path / "config.toml",
-        env={},
-        sessions_dir=tmp_path / "sessions",
-        connect=False,
-    )
+    app = offline_app(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
         main = app.screen
