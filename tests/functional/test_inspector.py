@@ -219,6 +219,26 @@ async def test_export_writes_the_view_and_the_whole_log(tmp_path: Path) -> None:
         assert any(f"Exported all {len(frames)} frames to" in n for n in notes)
 
 
+async def test_an_export_that_cannot_be_written_says_why_in_one_line(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    app = InspectorHost(not_a_folder)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows_of(app).focus()
+        await pilot.press("X")
+
+        def errors() -> list[str]:
+            return [n.message for n in app._notifications if n.severity == "error"]
+
+        await wait_for(pilot, errors, "the error notice")
+        (note,) = errors()
+        assert note.startswith(f"Could not export to {not_a_folder}")
+        assert "None" not in note
+        assert "\n" not in note
+        assert not app.exports
+
+
 async def test_clear_forgets_frames(tmp_path: Path) -> None:
     app = InspectorHost(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

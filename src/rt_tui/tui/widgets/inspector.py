@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui.inspector.detail import row_detail
 from rt_tui.tui.inspector.export import export_path, write_jsonl
@@ -495,7 +496,7 @@ class EventInspector(Vertical):
             try:
                 count = write_jsonl(store, indices, path, description=description)
             except (OSError, ValueError) as error:
-                reason = error.strerror if isinstance(error, OSError) else str(error)
+                reason = os_reason(error) if isinstance(error, OSError) else str(error)
                 self.app.call_from_thread(
                     self.notify,
                     f"Could not export to {path}: {reason}.",
