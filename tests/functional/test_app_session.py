@@ -191,6 +191,26 @@ async def test_session_is_recorded_where_the_status_bar_says(
     assert directions == {Direction.SENT, Direction.RECEIVED}
 
 
+async def test_a_log_that_cannot_be_written_is_reported_not_claimed(
+    server: MockServer, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    app = app_for_url(server.ga_url(), tmp_path, log=not_a_folder / "session.jsonl")
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: screen.conversation.session, "session.created")
+
+        def errors() -> list[str]:
+            return [n.message for n in app._notifications if n.severity == "error"]
+
+        await wait_for(pilot, errors, "the error notice")
+        (note,) = errors()
+        assert note.startswith(f"This session is not recorded: cannot write {not_a_folder}")
+        assert screen.query_one(StatusBar).log_path is None
+
+
 async def test_reconnect_starts_a_fresh_session(server: MockServer, tmp_path: Path) -> None:
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:

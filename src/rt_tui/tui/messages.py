@@ -61,3 +61,12 @@ class RecordingStarted(Message, bubble=False):
     """The session is being recorded to `path` (JSONL, one frame a line)."""
 
     path: Path
+
+
+@dataclass
+class RecordingFailed(Message, bubble=False):
+    """The log at `path` could not be written (`reason`: 'permission denied'); the rest of
+    the session is not recorded."""
+
+    path: Path
+    reason: str

@@ -22,10 +22,16 @@ from textual.message import Message
 from rt_tui.launch import Target, target_endpoint
 from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import Endpoint
-from rt_tui.realtime.errors import NotConnected
+from rt_tui.realtime.errors import NotConnected, os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
-from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
+from rt_tui.tui.messages import (
+    FrameMessage,
+    LinkChanged,
+    LinkState,
+    RecordingFailed,
+    RecordingStarted,
+)
 
 Post = Callable[[Message], object]
 """How the worker hands a message to the screen (`Widget.post_message`)."""
@@ -131,9 +137,23 @@ async def run_connection(
         # The log file appears with the first frame, so a refused connection leaves none.
         recorder = SessionRecorder(plan.log_path, endpoint=endpoint)
         stack.callback(recorder.close)
+        recording = True
+
+        def record(frame: Frame) -> None:
+            # The connection would swallow the error: say it once, then stop trying.
+            nonlocal recording
+            if not recording:
+                return
+            try:
+                recorder.write(frame)
+            except OSError as exc:
+                recording = False
+                recorder.close()
+                post(RecordingFailed(recorder.path, os_reason(exc)))
+
         connection = Connection(
             endpoint,
-            observers=(recorder.write, observe),
+            observers=(record, observe),
             id_factory=id_factory,
             clock=clock,
             wall_clock=wall_clock,

@@ -25,7 +25,13 @@ from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.dialect import Dialect
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.tui.context import AppContext
-from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState, RecordingStarted
+from rt_tui.tui.messages import (
+    FrameMessage,
+    LinkChanged,
+    LinkState,
+    RecordingFailed,
+    RecordingStarted,
+)
 from rt_tui.tui.replay import start_replay
 from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
@@ -270,6 +276,15 @@ class MainScreen(Screen[None]):
     def _on_recording(self, message: RecordingStarted) -> None:
         self.status.set_log_path(message.path)
         self.notify(f"Recording this session to {message.path}", title="Session log")
+
+    @on(RecordingFailed)
+    def _on_recording_failed(self, message: RecordingFailed) -> None:
+        self.status.set_log_path(None)
+        self.notify(
+            f"This session is not recorded: cannot write {message.path}: {message.reason}.",
+            title="Session log",
+            severity="error",
+        )
 
     # --- what the user does -----------------------------------------------------------
 

@@ -151,7 +151,7 @@ class StatusBar(Widget):
         self.output_tokens = output_tokens
         self._changed()
 
-    def set_log_path(self, path: Path) -> None:
+    def set_log_path(self, path: Path | None) -> None:
         self.log_path = path
         self._changed()
 
