@@ -2,8 +2,8 @@
 
 The screen starts `run_connection` as ONE Textual worker (exclusive, group "connection",
 exit_on_error=False). The body never touches a widget: it posts `FrameMessage` for every
-frame of both directions and `LinkChanged` / `RecordingStarted` for its own progress. A
-failure leaves as a `RealtimeError` whose one-sentence text the screen shows.
+frame of both directions and `LinkChanged` / `RecordingStarted` / `RecordingFailed` for its own
+progress. A failure leaves as a `RealtimeError` whose one-sentence text the screen shows.
 
 Widgets never touch the socket either: they call `Session.send`, which enqueues.
 """
