@@ -10,12 +10,12 @@ Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`
 folds or unfolds the selected run of deltas, `F` all of them (its label says which), `/`
 filters, backspace clears the filter, `d` cycles the direction shown, `e` shows errors
 only, `z` zooms the detail, `c` copies the selected frame, `x` exports the filtered view
-and `X` the whole log (JSONL, in the sessions folder).
+and `X` the whole log (JSONL, in the sessions folder). The detail pane and zoom live in
+`inspector_detail_pane`, copy and export in `inspector_copy_export`.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -28,28 +28,31 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
-from rt_tui.tui.inspector.detail import row_detail
-from rt_tui.tui.inspector.export import export_path, write_jsonl
 from rt_tui.tui.inspector.filtering import FrameFilter
-from rt_tui.tui.inspector.status_line import InspectorState, plural, status_line
+from rt_tui.tui.inspector.status_line import InspectorState, status_line
 from rt_tui.tui.inspector.store import FrameStore
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
+from rt_tui.tui.widgets.inspector_copy_export import (
+    COPY_EXPORT_BINDINGS,
+    copy_selected,
+    export_frames,
+    selected_text,
+)
+from rt_tui.tui.widgets.inspector_detail_pane import (
+    ZOOM_BINDING,
+    layout_split,
+    show_detail,
+    toggle_zoom,
+)
+from rt_tui.tui.widgets.inspector_detail_pane import (
+    detail_height as detail_height,  # re-exported: tests and callers import it from here
+)
 from rt_tui.tui.widgets.json_view import JsonView
 
 REFRESH_INTERVAL = 1 / 30
 """Frames arriving within one tick cause a single repaint."""
 FILTER_DEBOUNCE = 0.15
-
-
-def detail_height(available: int) -> int:
-    """How many of `available` lines the detail gets: 60%, at least 8 while the rows
-    keep 3, and never all of them (one row stays in view)."""
-    if available <= 1:
-        return 0
-    wanted = max(round(available * 0.6), min(8, available - 3))
-    return min(wanted, available - 1)
 
 
 class EventInspector(Vertical):
@@ -116,34 +119,8 @@ class EventInspector(Vertical):
             id="inspector.clear_filter",
             tooltip="Clear the filter",
         ),
-        Binding(
-            "z",
-            "toggle_zoom",
-            "Zoom",
-            id="inspector.toggle_zoom",
-            tooltip="Zoom the event's JSON to the whole inspector and back",
-        ),
-        Binding(
-            "c",
-            "copy_frame",
-            "Copy",
-            id="inspector.copy",
-            tooltip="Copy the selected event's JSON to the clipboard (OSC 52)",
-        ),
-        Binding(
-            "x",
-            "export(True)",
-            "Export view",
-            id="inspector.export_view",
-            tooltip="Export the filtered events to a JSONL file",
-        ),
-        Binding(
-            "X",
-            "export(False)",
-            "Export all",
-            id="inspector.export_all",
-            tooltip="Export every event of the session to a JSONL file",
-        ),
+        ZOOM_BINDING,
+        *COPY_EXPORT_BINDINGS,
     ]
 
     class Selected(Message):
@@ -211,14 +188,11 @@ class EventInspector(Vertical):
 
     def on_mount(self) -> None:
         self._schedule_flush()
-        self.watch(self.screen, "maximized", self._on_maximized, init=False)
+        self.watch(self.screen, "maximized", lambda: layout_split(self), init=False)
 
     def on_resize(self) -> None:
-        self._layout_split()
+        layout_split(self)
         self._update_status()
-
-    def _on_maximized(self) -> None:
-        self._layout_split()
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -252,7 +226,7 @@ class EventInspector(Vertical):
             self.rows.forget_drawn()
             self.rows.cursor_frame = None
             self.rows.follow = True
-            self._show_detail(None)
+            show_detail(self, None)
             if had_selection:
                 self.post_message(self.Selected(self, None))
         self._schedule_flush()
@@ -300,7 +274,7 @@ class EventInspector(Vertical):
         self._flush_pending = False
         self.rows.sync()
         self._update_status()
-        self._refresh_detail()
+        show_detail(self, self.rows.cursor_row)
 
     def _update_status(self) -> None:
         store = self.store
@@ -315,57 +289,16 @@ class EventInspector(Vertical):
         width = status.content_region.width or self.content_region.width - 2
         status.update(status_line(state, width))
 
-    def _refresh_detail(self) -> None:
-        row = self.rows.cursor_row
-        self._show_detail(row)
-
-    def _show_detail(self, row: int | None) -> None:
-        detail = self.detail
-        if row is None:
-            detail.remove_class("-shown")
-            detail.detail = None
-            if self.has_class("-zoomed"):
-                self._zoom(False)
-            self._layout_split()
-            return
-        detail.add_class("-shown")
-        detail.show(row_detail(self.store, row))
-        self._layout_split()
-
-    def _layout_split(self) -> None:
-        """Share the height between rows and detail (the detail gets a usable part)."""
-        rows = self.rows
-        detail_shown = self.detail.has_class("-shown")
-        if not detail_shown or self.has_class("-zoomed") or rows.is_maximized:
-            rows.styles.height = "1fr"
-        else:
-            filter_box = self.query_one(FilterInput)
-            shown_filter = 3 if filter_box.has_class("-shown") else 0
-            available = self.content_region.height - 1 - shown_filter
-            rows.styles.height = max(1, available - detail_height(available))
-
     # -- zoom --------------------------------------------------------------------------
 
     def action_toggle_zoom(self) -> None:
         """Let the selected frame's detail fill the inspector, or bring the rows back."""
-        if not self.has_class("-zoomed") and not self.detail.has_class("-shown"):
-            self.notify("Select a frame to zoom into first.", severity="warning", timeout=3)
-            return
-        self._zoom(not self.has_class("-zoomed"))
-
-    def _zoom(self, zoomed: bool) -> None:
-        focus_rows = self.rows.has_focus
-        self.set_class(zoomed, "-zoomed")
-        if zoomed and focus_rows:
-            self.detail.focus()
-        elif not zoomed and self.detail.has_focus:
-            self.rows.focus()
-        self._layout_split()
+        toggle_zoom(self)
 
     @on(FrameRows.CursorMoved)
     def _on_cursor_moved(self, message: FrameRows.CursorMoved) -> None:
         message.stop()
-        self._refresh_detail()
+        show_detail(self, self.rows.cursor_row)
         self._update_status()
         self.post_message(self.Selected(self, message.frame_index))
 
@@ -376,7 +309,7 @@ class EventInspector(Vertical):
         box = self.query_one(FilterInput)
         box.add_class("-shown")
         box.focus()
-        self._layout_split()
+        layout_split(self)
 
     @on(Input.Changed, "#inspector-filter")
     def _on_filter_typed(self, message: Input.Changed) -> None:
@@ -394,7 +327,7 @@ class EventInspector(Vertical):
         # The bar closes; the filter stays on, and the status line says what it is.
         self.query_one(FilterInput).remove_class("-shown")
         self.rows.focus()
-        self._layout_split()
+        layout_split(self)
 
     def _apply_query(self) -> None:
         query = self.query_one(FilterInput).value
@@ -449,69 +382,16 @@ class EventInspector(Vertical):
         self._flush()
         self.refresh_bindings()
 
-    # -- copy and export ---------------------------------------------------------------
+    # -- copy and export (inspector_copy_export) ---------------------------------------
 
     def selected_text(self) -> str | None:
         """The selected row's frames as on the wire (a folded group: one frame a line)."""
-        row = self.rows.cursor_row
-        if row is None:
-            return None
-        shown = self.store.row(row)
-        group = self.store.group_of(shown.frame_index)
-        indices = list(group.members) if group and shown.fold == "folded" else [shown.frame_index]
-        texts = []
-        for i in indices:
-            data = self.store.frame_text(i)
-            texts.append(base64.b64encode(data).decode() if isinstance(data, bytes) else data)
-        return "\n".join(texts)
+        return selected_text(self)
 
     def action_copy_frame(self) -> None:
         """Copy the selected frame's JSON to the clipboard (OSC 52, works over SSH)."""
-        text = self.selected_text()
-        if text is None:
-            self.notify("Select a frame to copy first.", severity="warning", timeout=3)
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {len(text):,} characters of JSON to the clipboard.", timeout=3)
+        copy_selected(self)
 
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
-        store = self.store
-        # With no filter on, the view is every frame (folded groups are written in full).
-        description = store.filter.describe() if filtered else ""
-        filtered = bool(description)
-        indices = store.rows_of_view() if filtered else list(range(len(store)))
-        if not indices:
-            self.notify("Nothing to export.", severity="warning", timeout=3)
-            return
-        directory = self.export_dir
-        if directory is None:
-            from rt_tui.paths import sessions_dir
-
-            directory = sessions_dir()
-        path = export_path(directory, filtered=filtered)
-        total = len(store)
-
-        def write() -> None:
-            try:
-                count = write_jsonl(store, indices, path, description=description)
-            except (OSError, ValueError) as error:
-                reason = os_reason(error) if isinstance(error, OSError) else str(error)
-                self.app.call_from_thread(
-                    self.notify,
-                    f"Could not export to {path}: {reason}.",
-                    severity="error",
-                    timeout=8,
-                )
-                return
-            self.app.call_from_thread(self._exported, path, count, total, description)
-
-        self.run_worker(write, thread=True, group="inspector-export", exit_on_error=False)
-
-    def _exported(self, path: Path, count: int, total: int, description: str) -> None:
-        if description:
-            what = f"{count:,} of {total:,} frames (filter: {description})"
-        else:
-            what = f"all {plural(count, 'frame')}"
-        self.notify(f"Exported {what} to {path}", title="Export", timeout=8)
-        self.post_message(self.Exported(self, path, count))
+        export_frames(self, filtered)
