@@ -14,7 +14,8 @@ content_index) fold into one group while the frames between them are deltas of t
 part. So an audio response's audio and transcript deltas, which interleave, fold into two
 rows (one per wire type), while any other frame (a `.done`, another item's delta, a sent
 event) ends the run and a later delta starts a new group. Consecutive sent
-`input_audio_buffer.append` frames fold the same way.
+`input_audio_buffer.append` frames fold the same way. The groups and which of them are
+folded are kept by `FoldGroups` (fold_groups.py).
 
 Rows. The visible rows are a sorted array of frame indices: a frame shown on its own, or
 the first frame of a folded group standing for the whole group. New frames only append to
@@ -38,11 +39,10 @@ from rt_tui.tui.inspector.classify import (
     FLAG_ERROR,
     RECEIVED,
     SENT,
-    Classified,
-    FoldKey,
     classify,
 )
 from rt_tui.tui.inspector.filtering import DirectionFilter, FrameFilter
+from rt_tui.tui.inspector.fold_groups import FoldGroups
 from rt_tui.tui.inspector.records import FoldGroup, Row
 from rt_tui.tui.inspector.redaction import redact_frame
 from rt_tui.tui.inspector.spill import SpillFile
@@ -55,7 +55,7 @@ class FrameStore:
     def __init__(self, *, fold: bool = True, spill_dir: Path | None = None) -> None:
         self._spill_dir = spill_dir
         self._secrets: tuple[str, ...] = ()
-        self._fold_all = fold
+        self._folds = FoldGroups(fold_all=fold)
         self._filter = FrameFilter()
         self._reset()
 
@@ -78,12 +78,7 @@ class FrameStore:
         self.longest_wire_type = 0
         """The length of the longest wire type stored (the rows size their type column by it)."""
         self._type_ok: dict[int, bool] = {}
-        self._groups: list[FoldGroup] = []
-        self._toggled: set[int] = set()
-        self._foldable = 0
-        """How many groups have two or more members (a row that can fold)."""
-        self._open: dict[FoldKey, int] = {}
-        self._open_part: tuple[int, str, int] | None = None
+        self._folds.clear()
         self._rows = array("q")
         self._matcher: Pattern[str] | None = self._filter.text_matcher()
         self._spill: SpillFile | None = None
@@ -134,7 +129,7 @@ class FrameStore:
             self._spill_len.append(0)
             self._texts.append(kept)
         self._summaries.append(c.summary)
-        self._group.append(self._join_group(i, c))
+        self._group.append(self._folds.join(i, c))
         self._add_row(i)
         self.version += 1
         return i
@@ -147,28 +142,6 @@ class FrameStore:
             self._type_names.append(key)
             self.longest_wire_type = max(self.longest_wire_type, len(wire_type))
         return type_id
-
-    def _join_group(self, i: int, c: Classified) -> int:
-        if c.fold_key is None:
-            self._open.clear()
-            self._open_part = None
-            return -1
-        part = (c.fold_key[0], c.fold_key[2], c.fold_key[3])
-        if part != self._open_part:
-            self._open.clear()
-            self._open_part = part
-        gid = self._open.get(c.fold_key)
-        if gid is None:
-            gid = self._open[c.fold_key] = len(self._groups)
-            self._groups.append(FoldGroup())
-        group = self._groups[gid]
-        group.members.append(i)
-        if group.count == 2:
-            self._foldable += 1
-        group.audio_bytes += c.audio_size
-        if c.piece is not None:
-            group.pieces.append(c.piece)
-        return gid
 
     # -- filter and rows ---------------------------------------------------------------
 
@@ -186,26 +159,19 @@ class FrameStore:
     @property
     def fold_all(self) -> bool:
         """Whether groups are folded unless toggled one by one."""
-        return self._fold_all
+        return self._folds.fold_all
 
     def set_fold_all(self, fold: bool) -> None:
         """Fold or unfold every group (forgets per-group toggles)."""
-        self._fold_all = fold
-        self._toggled.clear()
+        self._folds.set_fold_all(fold)
         self._rebuild()
 
     def fold_state(self) -> str:
         """'folded', 'unfolded' or 'mixed' (some groups toggled away from the rest)."""
-        toggled = sum(1 for gid in self._toggled if self._groups[gid].count > 1)
-        everything = "folded" if self._fold_all else "unfolded"
-        if not toggled:
-            return everything
-        if toggled == self._foldable:
-            return "unfolded" if self._fold_all else "folded"
-        return "mixed"
+        return self._folds.fold_state()
 
     def is_folded(self, gid: int) -> bool:
-        return self._fold_all != (gid in self._toggled)
+        return self._folds.is_folded(gid)
 
     def matches(self, i: int) -> bool:
         """Whether frame `i` passes the current filter."""
@@ -239,7 +205,7 @@ class FrameStore:
             if matched:
                 self._rows.append(i)
             return
-        group = self._groups[gid]
+        group = self._folds.groups[gid]
         if matched:
             group.hits += 1
         if not self.is_folded(gid) or group.first == i:
@@ -250,19 +216,19 @@ class FrameStore:
 
     def _rebuild(self) -> None:
         matched = bytearray(len(self))
-        for group in self._groups:
+        for group in self._folds.groups:
             group.hits = 0
         for i in range(len(self)):
             if self.matches(i):
                 matched[i] = 1
                 gid = self._group[i]
                 if gid >= 0:
-                    self._groups[gid].hits += 1
+                    self._folds.groups[gid].hits += 1
         rows = array("q")
         for i in range(len(self)):
             gid = self._group[i]
             if gid >= 0 and self.is_folded(gid):
-                group = self._groups[gid]
+                group = self._folds.groups[gid]
                 if group.first == i and group.hits:
                     rows.append(i)
             elif matched[i]:
@@ -282,12 +248,12 @@ class FrameStore:
         """The row showing frame `i`, or the nearest row before it (0 if none)."""
         gid = self._group[i] if 0 <= i < len(self) else -1
         if gid >= 0 and self.is_folded(gid):
-            i = self._groups[gid].first
+            i = self._folds.groups[gid].first
         return max(0, bisect_right(self._rows, i) - 1)
 
     def group_of(self, i: int) -> FoldGroup | None:
         gid = self._group[i]
-        return self._groups[gid] if gid >= 0 else None
+        return self._folds.groups[gid] if gid >= 0 else None
 
     def toggle_fold(self, row: int) -> int:
         """Fold or unfold the group shown at `row`; returns the frame index to keep selected.
@@ -297,8 +263,8 @@ class FrameStore:
         gid = self._group[i]
         if gid < 0:
             return i
-        group = self._groups[gid]
-        self._toggled ^= {gid}
+        group = self._folds.groups[gid]
+        self._folds.toggle(gid)
         lo = bisect_left(self._rows, group.first)
         hi = bisect_right(self._rows, group.last)
         keep = {x for x in self._rows[lo:hi] if self._group[x] != gid}
@@ -318,7 +284,7 @@ class FrameStore:
         for i in self._rows:
             gid = self._group[i]
             if gid >= 0 and self.is_folded(gid):
-                indices.extend(m for m in self._groups[gid].members if self.matches(m))
+                indices.extend(m for m in self._folds.groups[gid].members if self.matches(m))
             else:
                 indices.append(i)
         indices.sort()
@@ -341,7 +307,7 @@ class FrameStore:
         wire_type = self._type_names[self._type[i]][0]
         flags = self._flags[i]
         gid = self._group[i]
-        group = self._groups[gid] if gid >= 0 else None
+        group = self._folds.groups[gid] if gid >= 0 else None
         fold = ""
         count = 1
         summary = self.summary(i)
@@ -411,8 +377,4 @@ class FrameStore:
         total += 8 * (len(self._texts) + len(self._summaries))
         total += sum(sys.getsizeof(t) for t in self._texts if t is not None)
         total += sum(sys.getsizeof(s) for s in self._summaries if s is not None)
-        total += sum(
-            sys.getsizeof(g) + g.members.itemsize * len(g.members) + 8 * len(g.pieces)
-            for g in self._groups
-        )
-        return total
+        return total + self._folds.memory_bytes()
