@@ -14,6 +14,7 @@ succeeds, then an `invalid_api_key` error and CLOSE 3000. Keys are never logged 
 
 `on_traffic` receives one line per connection opened, refused and closed (time, number,
 path with any key redacted, dialect, close code), which `rt-tui mock-server` prints.
+The HTTP-level checks of the handshake live in `rt_tui.mock.handshake`.
 """
 
 from __future__ import annotations
@@ -23,97 +24,38 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from websockets.asyncio.server import Server, ServerConnection
 from websockets.asyncio.server import serve as ws_serve
-from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from rt_tui.mock.handshake import (
+    AZURE_GA_PATH,
+    AZURE_PREVIEW_PATH,
+    OPENAI_GA_PATH,
+    Route,
+    check_request,
+)
+from rt_tui.mock.handshake import (
+    Handshake as Handshake,  # re-exported: rt_tui.mock and the tests import it from here
+)
 from rt_tui.mock.ids import IdFactory
 from rt_tui.mock.session import MockSession, SessionOptions
 from rt_tui.realtime.dialect import Dialect
 
 log = logging.getLogger(__name__)
 
-OPENAI_GA_PATH = "/v1/realtime"
-AZURE_GA_PATH = "/openai/v1/realtime"
-AZURE_PREVIEW_PATH = "/openai/realtime"
 DEFAULT_MODEL = "gpt-realtime"
 MAX_FRAME_BYTES = 24 * 2**20
 """Room for a 15 MiB audio append once base64 and JSON are added."""
-_SUBPROTOCOL_KEY_PREFIX = "openai-insecure-api-key."
 _BETA_GONE = (
     "The Realtime API beta shape has been shut down; remove the 'OpenAI-Beta: realtime=v1' "
     "header to use the GA interface."
 )
-_AZURE_401 = (
-    "Access denied due to invalid subscription key or wrong API endpoint. Make sure to "
-    "provide a valid key for an active subscription and use a correct regional API "
-    "endpoint for your resource."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Handshake:
-    """What one client sent in its opening handshake (for tests of URL and header building)."""
-
-    path: str
-    """The request path with the query; an `api-key` query value is replaced by `***`."""
-    dialect: Dialect | None
-    """The dialect served, or None when the handshake was refused."""
-    azure: bool
-    auth: str | None
-    """Where the key came from: 'bearer', 'api-key-header', 'api-key-query', 'subprotocol'."""
-    key: str | None = field(default=None, repr=False)
-    user_agent: str | None = None
-    beta_header: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Route:
-    dialect: Dialect
-    azure: bool
-    model: str | None
-    key_rejected: bool
-    beta_refused: bool = False
-    path: str = ""
-    """The request path, any key redacted (for the traffic lines)."""
-
-
-def _json_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
-    payload = json.dumps(body).encode()
-    headers = Headers([("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-    return Response(status.value, status.phrase, headers, payload)
-
-
-def _find_key(request: Request, query: dict[str, list[str]]) -> tuple[str | None, str | None]:
-    authorization = request.headers.get("Authorization", "")
-    if authorization.lower().startswith("bearer "):
-        return authorization[7:].strip(), "bearer"
-    if "api-key" in request.headers:
-        return request.headers["api-key"], "api-key-header"
-    if query.get("api-key"):
-        return query["api-key"][0], "api-key-query"
-    for header in request.headers.get_all("Sec-WebSocket-Protocol"):
-        for offer in header.split(","):
-            offer = offer.strip()
-            if offer.startswith(_SUBPROTOCOL_KEY_PREFIX):
-                return offer[len(_SUBPROTOCOL_KEY_PREFIX) :], "subprotocol"
-    return None, None
-
-
-def _redacted_path(path: str, query: dict[str, list[str]]) -> str:
-    if "api-key" not in query:
-        return path
-    parts = urlsplit(path)
-    safe = {k: (["***"] if k == "api-key" else v) for k, v in query.items()}
-    return parts.path + "?" + urlencode(safe, doseq=True)
 
 
 def _select_subprotocol(
@@ -164,7 +106,7 @@ class MockServer:
         """Every opening handshake seen, oldest first."""
         self.sessions_served = 0
         self._server: Server | None = None
-        self._routes: dict[object, _Route] = {}
+        self._routes: dict[object, Route] = {}
         self._connections = 0
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -246,85 +188,19 @@ class MockServer:
     # --- handshake ----------------------------------------------------------------------
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        parts = urlsplit(request.path)
-        query = parse_qs(parts.query)
-        path = parts.path.rstrip("/") or "/"
-        beta = "realtime=v1" in request.headers.get("OpenAI-Beta", "")
-        key, auth = _find_key(request, query)
-        rejected = (key is not None and key in self.reject_keys) or (
-            key is None and self.require_key
+        verdict = check_request(
+            request,
+            reject_keys=self.reject_keys,
+            require_key=self.require_key,
+            openai_beta_disabled=self.openai_beta_disabled,
         )
-        model = query["model"][0] if query.get("model") else None
-        azure = path in (AZURE_GA_PATH, AZURE_PREVIEW_PATH)
-        refusal: Response | None = None
-        dialect = Dialect.BETA if beta else Dialect.GA
-        if path == OPENAI_GA_PATH:
-            pass
-        elif path == AZURE_GA_PATH:
-            if "api-version" in query:
-                refusal = _json_response(
-                    HTTPStatus.UNAUTHORIZED,
-                    {
-                        "error": {
-                            "code": "401",
-                            "message": "api-version is not supported on "
-                            "the /openai/v1 path; remove it.",
-                        }
-                    },
-                )
-        elif path == AZURE_PREVIEW_PATH:
-            dialect = Dialect.BETA
-            model = query["deployment"][0] if query.get("deployment") else None
-            if not query.get("api-version"):
-                refusal = _json_response(
-                    HTTPStatus.NOT_FOUND,
-                    {"error": {"code": "404", "message": "Resource not found"}},
-                )
-            elif model is None:
-                refusal = _json_response(
-                    HTTPStatus.NOT_FOUND,
-                    {
-                        "error": {
-                            "code": "DeploymentNotFound",
-                            "message": "The API deployment for this resource does not exist.",
-                        }
-                    },
-                )
-        else:
-            refusal = _json_response(
-                HTTPStatus.NOT_FOUND,
-                {
-                    "error": {
-                        "message": f"Invalid URL (GET {parts.path})",
-                        "type": "invalid_request_error",
-                        "param": None,
-                        "code": None,
-                    }
-                },
-            )
-        if refusal is None and azure and rejected:
-            refusal = _json_response(
-                HTTPStatus.UNAUTHORIZED, {"error": {"code": "401", "message": _AZURE_401}}
-            )
-        safe_path = _redacted_path(request.path, query)
-        self.handshakes.append(
-            Handshake(
-                path=safe_path,
-                dialect=None if refusal is not None else dialect,
-                azure=azure,
-                auth=auth,
-                key=key,
-                user_agent=request.headers.get("User-Agent"),
-                beta_header=beta,
-            )
-        )
-        if refusal is not None:
-            self._report(f"refused {safe_path} (HTTP {refusal.status_code})")
-            return refusal
-        beta_refused = beta and path == OPENAI_GA_PATH and self.openai_beta_disabled
-        self._routes[connection.id] = _Route(
-            dialect, azure, model, rejected, beta_refused, path=safe_path
-        )
+        self.handshakes.append(verdict.handshake)
+        if verdict.refusal is not None:
+            path = verdict.handshake.path
+            self._report(f"refused {path} (HTTP {verdict.refusal.status_code})")
+            return verdict.refusal
+        assert verdict.route is not None  # an accepted handshake always has a route
+        self._routes[connection.id] = verdict.route
         return None
 
     def _report(self, what: str) -> None:
@@ -349,7 +225,7 @@ class MockServer:
             code = ws.close_code
             self._report(f"#{number} closed {code if code is not None else '(no close code)'}")
 
-    async def _serve(self, ws: ServerConnection, route: _Route, number: int) -> None:
+    async def _serve(self, ws: ServerConnection, route: Route, number: int) -> None:
         """One accepted connection, from the first frame to the end."""
         seed = None if self.seed is None else f"{self.seed}:{number}"
         ids = IdFactory(seed)
