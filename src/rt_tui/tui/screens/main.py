@@ -2,7 +2,8 @@
 
 It owns the connection worker and the conversation reducer, and routes each message the
 worker posts to the widgets that show it. It holds no socket code: sending goes through
-the worker's `Session` handle.
+the worker's `Session` handle. Function-call hints and answers live in
+`main_function_calls`, the settings glue in `main_settings`.
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ from rt_tui.tui.messages import (
     RecordingStarted,
 )
 from rt_tui.tui.replay import start_replay
+from rt_tui.tui.screens.main_function_calls import answer_call, hint_pending_call
 from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
+from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
@@ -220,27 +222,11 @@ class MainScreen(Screen[None]):
             self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
             self._show_usage()
-            self._hint_pending_call(change.responses)
+            hint_pending_call(self, change.responses)
             responding = self.conversation.active_response_id is not None
             if responding != self._responding:
                 self._responding = responding
                 self.refresh_bindings()  # Cancel is only offered while a response runs.
-
-    def _hint_pending_call(self, response_ids: frozenset[str]) -> None:
-        """When a response ends waiting on a function call, say how to answer it."""
-        for response_id in response_ids:
-            response = self.conversation.response(response_id)
-            if response is None or response.status != "completed":
-                continue
-            pending = pending_call_id(self.conversation.items)
-            for item_id in response.output_item_ids:
-                item = self.conversation.item(item_id)
-                if pending is not None and item is not None and item.call_id == pending:
-                    self.notify(
-                        f"The model called {item.name or 'a function'}: answer with "
-                        f"'{OUTPUT_COMMAND}<result>' in the composer.",
-                        title="Function call",
-                    )
 
     def _show_usage(self) -> None:
         totals = self.conversation.totals
@@ -310,21 +296,12 @@ class MainScreen(Screen[None]):
             )
             return
         if text.startswith(OUTPUT_COMMAND):
-            self._answer_call(text.removeprefix(OUTPUT_COMMAND).strip())
+            answer_call(self, text.removeprefix(OUTPUT_COMMAND).strip())
             return
         self.session.send(client_events.user_message(text))
         self.session.send(client_events.response_create(self.dialect))
         if not self.session.connected:
             self.notify("Not connected yet: the message goes out once the session opens.")
-
-    def _answer_call(self, output: str) -> None:
-        """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
-        call_id = pending_call_id(self.conversation.items)
-        if call_id is None:
-            self.notify("There is no function call waiting for an output.", severity="warning")
-            return
-        self.session.send(client_events.function_call_output(call_id, output))
-        self.session.send(client_events.response_create(self.dialect))
 
     @on(Composer.CancelRequested, "#composer")
     def _on_cancel_requested(self) -> None:
