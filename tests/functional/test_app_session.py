@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, main_screen, type_text, wait_for
+from conftest_app import MessageLog, app_for_url, connected, main_screen, type_text, wait_for
 from textual.widgets import TextArea
 
 from rt_tui.config import Config, FunctionTool, SessionSettings
@@ -58,7 +58,7 @@ async def test_message_gets_a_streamed_reply_shown_in_both_panes(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        await connected(pilot)
         await type_text(pilot, "hello mock")
         await pilot.press("enter")
         screen = main_screen(pilot)
@@ -94,8 +94,7 @@ async def test_message_gets_a_streamed_reply_shown_in_both_panes(
 async def test_escape_cancels_the_running_response(slow_server: MockServer, tmp_path: Path) -> None:
     app = app_for_url(slow_server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
-        screen = main_screen(pilot)
+        screen = await connected(pilot)
         assert not _cancel_offered(screen)
         await type_text(pilot, "tell me a long story")
         await pilot.press("enter")
@@ -126,8 +125,7 @@ async def test_server_error_shows_inline_and_in_the_inspector(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
-        screen = main_screen(pilot)
+        screen = await connected(pilot)
         screen.session.send({"type": "no.such.event"})
         await wait_for(pilot, lambda: screen.conversation.errors, "the error event")
         pane = screen.query_one(ConversationPane)
@@ -144,8 +142,7 @@ async def test_applied_session_settings_reach_the_server(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
-        screen = main_screen(pilot)
+        screen = await connected(pilot)
         config = Config(session=SessionSettings(instructions="Answer like a pirate."))
         await screen.apply_settings(SettingsOutcome(config=config, apply="session"))
         await wait_for(
@@ -176,7 +173,7 @@ async def test_session_is_recorded_where_the_status_bar_says(
     log_file = tmp_path / "chosen.jsonl"
     app = app_for_url(server.ga_url(), tmp_path, log=log_file)
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        await connected(pilot)
         status = main_screen(pilot).query_one(StatusBar)
         assert status.log_path == log_file
         await type_text(pilot, "hi")
@@ -198,8 +195,7 @@ async def test_a_log_that_cannot_be_written_is_reported_not_claimed(
     not_a_folder.write_text("")
     app = app_for_url(server.ga_url(), tmp_path, log=not_a_folder / "session.jsonl")
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
-        screen = main_screen(pilot)
+        screen = await connected(pilot)
         await wait_for(pilot, lambda: screen.conversation.session, "session.created")
 
         def errors() -> list[str]:
@@ -214,8 +210,7 @@ async def test_a_log_that_cannot_be_written_is_reported_not_claimed(
 async def test_reconnect_starts_a_fresh_session(server: MockServer, tmp_path: Path) -> None:
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
-        screen = main_screen(pilot)
+        screen = await connected(pilot)
         first = screen.session
         await pilot.press("ctrl+r")
         await wait_for(
@@ -230,8 +225,7 @@ async def test_settings_screen_apply_sends_session_update(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 48), message_hook=log) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
-        screen = main_screen(pilot)
+        screen = await connected(pilot)
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings screen")
         app.screen.query_one("#instructions", TextArea).load_text("Answer like a pirate.")
@@ -329,8 +323,7 @@ async def test_output_command_without_a_waiting_call_sends_nothing(
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
-        screen = main_screen(pilot)
+        screen = await connected(pilot)
         before = len(log.frames(Direction.SENT))
         screen.query_one(Composer).load_text("/output 42")
         await pilot.press("enter")
@@ -343,7 +336,7 @@ async def test_audio_reply_shows_its_transcript(server: MockServer, tmp_path: Pa
     app = app_for_url(server.ga_url(), tmp_path, config=config)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = main_screen(pilot)
-        await wait_for(pilot, lambda: _connected(pilot), "the connection")
+        await connected(pilot)
         await type_text(pilot, "say something")
         await pilot.press("enter")
         await wait_for(
