@@ -268,18 +268,21 @@ async def run_send(
         async with asyncio.timeout(reply_timeout), contextlib.AsyncExitStack() as stack:
             endpoint = await stack.enter_async_context(target_endpoint(target))
             observers: list[FrameObserver] = []
+            recorder: SessionRecorder | None = None
             if log is not None:
                 try:
                     recorder = stack.enter_context(SessionRecorder(log, endpoint=endpoint))
                 except OSError as exc:
                     return fail(f"cannot write the log {log}: {os_reason(exc)}.", EXIT_USAGE)
-                observers.append(recorder.write)
+                observers.append(recorder.record)
             if json_lines:
                 observers.append(_json_printer(out, endpoint.secret_values()))
             conn = await stack.enter_async_context(Connection(endpoint, observers=observers))
             await _converse(
                 conn, turn, config.session, json_lines=json_lines, out=out, progress=progress
             )
+            if recorder is not None and recorder.failure is not None:
+                return fail(f"the log {log} stopped being written: {recorder.failure}.")
     except TimeoutError:
         if not progress.session_ready:
             return fail(f"the server sent no session.created within {reply_timeout:g} s.")

@@ -102,6 +102,35 @@ def test_send_demo_json_prints_every_frame_both_ways(cli_env: dict[str, str]) ->
     assert all(t >= 0 for t in times)
 
 
+def _limit_written_file_size() -> None:
+    # Files this process writes may not grow past 1,000 bytes: the log opens and takes its
+    # meta line, then the first full frame fails with EFBIG (SIGXFSZ ignored, not fatal).
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+
+def test_send_reports_a_log_that_stops_being_written(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    log = tmp_path / "session.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "rt_tui", "send", "hi", "--demo", "--log", str(log)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=_limit_written_file_size,
+    )
+    assert result.returncode == 1
+    assert "mock server" in result.stdout  # the reply still arrived
+    assert_one_error_line(result.stderr, f"the log {log} stopped being written: file too large.")
+    assert log.stat().st_size <= 1000
+
+
 def test_send_demo_records_the_session(cli_env: dict[str, str], tmp_path: Path) -> None:
     log = tmp_path / "logs" / "session.jsonl"
     result = run_cli(cli_env, "send", "record me", "--demo", "--log", str(log))

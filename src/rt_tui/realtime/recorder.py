@@ -28,7 +28,7 @@ from typing import IO, Any, Final
 
 from rt_tui import paths
 from rt_tui.realtime.endpoints import Endpoint, redact_url
-from rt_tui.realtime.errors import scrub
+from rt_tui.realtime.errors import os_reason, scrub
 from rt_tui.realtime.events import ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 
@@ -228,6 +228,8 @@ class SessionRecorder:
             self._meta["dialect"] = str(dialect)
         self._file: IO[str] | None = None
         self.frames_written = 0
+        self.failure: str | None = None
+        """Why the log stopped being written (set by `record`), None while it is fine."""
 
     def open(self) -> SessionRecorder:
         """Create (or append to) the log, mode 0600, and write the meta line."""
@@ -271,6 +273,18 @@ class SessionRecorder:
             data = redact_frame_bytes(bytes(data), self._secrets)
         self._write_line(log_line(frame.wall_time, frame.t_ms, frame.direction, data))
         self.frames_written += 1
+
+    def record(self, frame: Frame) -> None:
+        """`write` for use as an observer: the connection swallows observer errors, so the
+        first failure to write closes the log and keeps its reason in `failure` for the
+        caller to report once; later frames are dropped."""
+        if self.failure is not None:
+            return
+        try:
+            self.write(frame)
+        except OSError as exc:
+            self.failure = os_reason(exc)
+            self.close()
 
     def _write_line(self, line: str) -> None:
         assert self._file is not None

@@ -22,7 +22,7 @@ from textual.message import Message
 from rt_tui.launch import Target, target_endpoint
 from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import Endpoint
-from rt_tui.realtime.errors import NotConnected, os_reason
+from rt_tui.realtime.errors import NotConnected
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.tui.messages import (
@@ -137,19 +137,13 @@ async def run_connection(
         # The log file appears with the first frame, so a refused connection leaves none.
         recorder = SessionRecorder(plan.log_path, endpoint=endpoint)
         stack.callback(recorder.close)
-        recording = True
 
         def record(frame: Frame) -> None:
-            # The connection would swallow the error: say it once, then stop trying.
-            nonlocal recording
-            if not recording:
-                return
-            try:
-                recorder.write(frame)
-            except OSError as exc:
-                recording = False
-                recorder.close()
-                post(RecordingFailed(recorder.path, os_reason(exc)))
+            # Say it once when the log stops being written.
+            if recorder.failure is None:
+                recorder.record(frame)
+                if recorder.failure is not None:
+                    post(RecordingFailed(recorder.path, recorder.failure))
 
         connection = Connection(
             endpoint,
