@@ -18,10 +18,10 @@ from collections.abc import Callable
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 
+from rt_tui.inspector import samples
+from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.frames import Frame
-from rt_tui.tui.inspector import samples
-from rt_tui.tui.inspector.filtering import FrameFilter
-from rt_tui.tui.inspector.store import FrameStore
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
 

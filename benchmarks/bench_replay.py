@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 
 from rt_tui.config import Config
+from rt_tui.inspector import samples
+from rt_tui.inspector.logs import ReplayInfo, ReplayPlan, check_log, load_store
 from rt_tui.realtime.recorder import SessionRecorder
-from rt_tui.replay import ReplayInfo, ReplayPlan, check_log, load_store, write_rows
+from rt_tui.replay import write_rows
 from rt_tui.tui.app import make_app
-from rt_tui.tui.inspector import samples
 from rt_tui.tui.replay import MAX_DRAWN_ITEMS, replay_finished
 from rt_tui.tui.screens.main import MainScreen
 

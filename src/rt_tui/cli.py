@@ -148,15 +148,8 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from rt_tui.replay import (
-        LogError,
-        ReplayPlan,
-        check_log,
-        load_store,
-        read_meta,
-        write_json,
-        write_rows,
-    )
+    from rt_tui.inspector.logs import LogError, ReplayPlan, check_log, load_store, read_meta
+    from rt_tui.replay import write_json, write_rows
 
     if args.url or args.profile or args.demo or args.log:
         return _fail(
@@ -169,7 +162,7 @@ def _replay(args: argparse.Namespace) -> int:
             info = check_log(args.file)
         except LogError as error:
             return _fail(str(error))
-        from rt_tui.tui.replay import run_replay
+        from rt_tui.tui.app import run_replay
 
         return run_replay(ReplayPlan(info, query=args.filter, fold=not args.unfold))
     try:
@@ -224,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "send":
-            from rt_tui.send import run_send
+            from rt_tui.send.session import run_send
 
             if args.text is None and args.wav is None:
                 return _fail("send needs TEXT, --wav FILE or both.", EXIT_USAGE)

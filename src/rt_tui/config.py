@@ -50,7 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from rt_tui import paths
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 
 
 class Provider(StrEnum):

@@ -1,6 +1,7 @@
 """Where rt-tui keeps its files: one module, so tests can point everything at tmp dirs.
 
-`RT_TUI_CONFIG_DIR` and `RT_TUI_DATA_DIR` override the platformdirs locations.
+`RT_TUI_CONFIG_DIR`, `RT_TUI_DATA_DIR` and `RT_TUI_CACHE_DIR` override the platformdirs
+locations.
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP_NAME = "rt-tui"
 CONFIG_DIR_ENV = "RT_TUI_CONFIG_DIR"
 DATA_DIR_ENV = "RT_TUI_DATA_DIR"
+CACHE_DIR_ENV = "RT_TUI_CACHE_DIR"
 
 
 def config_dir() -> Path:
@@ -25,6 +27,12 @@ def data_dir() -> Path:
     """The directory holding recorded sessions."""
     override = os.environ.get(DATA_DIR_ENV)
     return Path(override).expanduser() if override else user_data_path(APP_NAME)
+
+
+def cache_dir() -> Path:
+    """The directory for files that can be rebuilt (spilled payloads, scratch)."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    return Path(override).expanduser() if override else user_cache_path(APP_NAME)
 
 
 def config_file() -> Path:

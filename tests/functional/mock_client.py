@@ -18,8 +18,8 @@ from pydantic import BaseModel, TypeAdapter
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 TIMEOUT = 5.0

@@ -10,7 +10,7 @@ from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from rt_tui.config import Config
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.tui.app import make_app
 from rt_tui.tui.commands import bound_actions, is_keystroke
 from rt_tui.tui.messages import LinkChanged, LinkState

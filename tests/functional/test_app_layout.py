@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from rt_tui.config import Config
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log

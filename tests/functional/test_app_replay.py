@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from websockets.asyncio.server import ServerConnection
 
+from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
-from rt_tui.replay import ReplayPlan, check_log
 from rt_tui.tui import replay as replay_module
 from rt_tui.tui.messages import FrameMessage, LinkState
 from rt_tui.tui.replay import replay_finished

@@ -9,9 +9,9 @@ from conftest_app import screen_text, wait_for
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from rt_tui.inspector import samples
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import read_log
-from rt_tui.tui.inspector import samples
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
 

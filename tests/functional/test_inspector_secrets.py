@@ -8,8 +8,8 @@ from pathlib import Path
 from conftest_app import main_screen, wait_for
 
 from rt_tui.config import Config
+from rt_tui.inspector import samples
 from rt_tui.tui.app import make_app
-from rt_tui.tui.inspector import samples
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector

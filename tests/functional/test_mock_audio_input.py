@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from mock_client import MockClient, open_client, open_mock
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
 from rt_tui.realtime import audio
 from rt_tui.realtime.audio import silence, tone
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mock_client import beta_headers, open_client
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
 from rt_tui.mock.session import CLIENT_EVENT_FIELDS
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 

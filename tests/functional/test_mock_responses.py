@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 from mock_client import MockClient, open_mock
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
 from rt_tui.realtime.audio import duration_ms, rms
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 

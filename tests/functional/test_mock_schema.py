@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from mock_client import MockClient, beta_headers, check_server_event, open_client
 
+from rt_tui.dialect import Dialect, wire_name
 from rt_tui.mock import MockServer
 from rt_tui.realtime.audio import silence, tone
-from rt_tui.realtime.dialect import Dialect, wire_name
 
 JsonObject = dict[str, Any]
 

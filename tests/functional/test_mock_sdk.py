@@ -6,8 +6,8 @@ import json
 
 from openai import AsyncOpenAI
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
-from rt_tui.realtime.dialect import Dialect
 
 TOOL = {
     "type": "function",

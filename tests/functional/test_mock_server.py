@@ -11,8 +11,8 @@ from mock_client import beta_headers, check_server_event, open_client
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer, serve
-from rt_tui.realtime.dialect import Dialect
 
 BAD_KEY = "sk-mock-bad-0123456789"
 GOOD_KEY = "sk-mock-good-0123456789"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from mock_client import MockClient, beta_headers, open_client
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from rt_tui.inspector import samples
 from rt_tui.realtime.frames import Frame
-from rt_tui.tui.inspector import samples
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
 

@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 
 from rt_tui.config import Config
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rt_tui.config import TurnDetection
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.audio import BYTES_PER_MS, WavError, duration_ms, silence, tone, write_wav
 from rt_tui.realtime.audio_turn import (
     CHUNK_MS,
@@ -20,7 +21,6 @@ from rt_tui.realtime.audio_turn import (
     turn_mode_of_session,
     turn_mode_of_settings,
 )
-from rt_tui.realtime.dialect import Dialect
 from rt_tui.realtime.input_audio_track import InputAudioTrack
 from rt_tui.tui.slash_commands import commands_help, split_command
 from rt_tui.tui.widgets.composer import SLASH_COMMANDS

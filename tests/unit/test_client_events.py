@@ -13,10 +13,10 @@ from openai.types.realtime import RealtimeClientEvent as GaClientEvent
 from pydantic import BaseModel, TypeAdapter
 
 from rt_tui.config import FunctionTool, SessionSettings, TurnDetection
+from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events as ce
-from rt_tui.realtime.dialect import Dialect
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "realtime-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "realtime-examples"
 CLIENT_EXAMPLES = EXAMPLES / "client_event_examples.jsonl"
 
 ADAPTERS = {

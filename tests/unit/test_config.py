@@ -25,7 +25,7 @@ from rt_tui.config import (
     overlay_env,
     save_config,
 )
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 
 KEY = "sk-file-KeptOnPurpose123456"
 

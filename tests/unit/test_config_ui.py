@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import rt_tui.tui.app  # noqa: F401  (loads the app and its main screen, whose bindings count)
 from rt_tui.config import Config, ConfigError, UiSettings, load_config, save_config
 from rt_tui.tui.ui_settings import keymap_problem, known_binding_ids
 

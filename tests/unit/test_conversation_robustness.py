@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rt_tui.dialect import BETA_TO_GA
 from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.dialect import BETA_TO_GA
 from rt_tui.realtime.events import OTHER_KINDS, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 

@@ -12,10 +12,10 @@ from openai.types.beta.realtime import RealtimeServerEvent as BetaServerEvent
 from openai.types.realtime import RealtimeServerEvent as GaServerEvent
 from pydantic import TypeAdapter
 
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.audio_store import BYTES_PER_MS
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change, Item
-from rt_tui.realtime.dialect import Dialect
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 

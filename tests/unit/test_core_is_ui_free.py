@@ -1,5 +1,8 @@
-"""The engine and the mock must never pull in Textual: they run headless (`rt-tui send`,
-`rt-tui mock-server`) and are the part other tools could reuse."""
+"""Everything below the TUI must never pull in Textual: the engine, the mock, the
+inspector's core and the headless faces run without a screen (`rt-tui send`, `rt-tui
+mock-server`, `rt-tui replay --print`) and are the part other tools could reuse. The
+import-linter contracts in pyproject.toml check the same statically; this checks what
+actually gets imported at run time."""
 
 import pkgutil
 import subprocess
@@ -7,8 +10,10 @@ import sys
 
 import pytest
 
+import rt_tui.inspector
 import rt_tui.mock
 import rt_tui.realtime
+import rt_tui.send
 
 
 def _modules(package: object) -> list[str]:
@@ -21,10 +26,17 @@ CORE_MODULES = sorted(
     [
         "rt_tui.realtime",
         "rt_tui.mock",
+        "rt_tui.inspector",
+        "rt_tui.send",
         "rt_tui.config",
         "rt_tui.paths",
+        "rt_tui.dialect",
+        "rt_tui.targets",
+        "rt_tui.replay",
         *_modules(rt_tui.realtime),
         *_modules(rt_tui.mock),
+        *_modules(rt_tui.inspector),
+        *_modules(rt_tui.send),
     ]
 )
 
@@ -33,6 +45,7 @@ def test_core_package_lists_its_modules() -> None:
     # Guards the test below against silently checking nothing.
     assert "rt_tui.realtime.events" in CORE_MODULES
     assert any(name.startswith("rt_tui.mock.") for name in CORE_MODULES)
+    assert "rt_tui.inspector.store" in CORE_MODULES
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)

@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr
 
 from rt_tui.config import Profile, Provider
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.endpoints import (
     Endpoint,
     EndpointError,

@@ -7,8 +7,8 @@ import pytest
 from pydantic import SecretStr
 
 from rt_tui.config import Config, Profile, Provider
-from rt_tui.launch import resolve_target
 from rt_tui.realtime.endpoints import EndpointError, endpoint_for_url, resolve
+from rt_tui.targets import resolve_target
 
 KEY = "sk-clear-DoNotSendInClearText1234"
 ENV = {"OPENAI_API_KEY": KEY, "AZURE_OPENAI_API_KEY": KEY, "MY_KEY": KEY}

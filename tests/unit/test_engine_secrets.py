@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rt_tui.dialect import Dialect
 from rt_tui.realtime import recorder
-from rt_tui.realtime.dialect import Dialect
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url, redact_url
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder, read_log, redact_frame_text

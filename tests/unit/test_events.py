@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rt_tui.dialect import BETA_TO_GA
 from rt_tui.realtime import events as ev
-from rt_tui.realtime.dialect import BETA_TO_GA
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "realtime-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "realtime-examples"
 
 #: The typed class each documented server event kind (GA names) must parse to.
 EXPECTED_CLASS: dict[str, type[ev.ServerEvent]] = {

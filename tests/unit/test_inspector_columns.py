@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from rt_tui.tui.inspector import samples
-from rt_tui.tui.inspector.columns import (
+from rt_tui.inspector import samples
+from rt_tui.inspector.columns import (
     TYPE_MAX_WIDTH,
     TYPE_MIN_WIDTH,
     fit_wire_type,
     type_column_width,
 )
-from rt_tui.tui.inspector.store import FrameStore
+from rt_tui.inspector.store import FrameStore
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rt_tui.tui.inspector import samples
-from rt_tui.tui.inspector.status_line import InspectorState, status_line
-from rt_tui.tui.inspector.store import FrameStore
+from rt_tui.inspector import samples
+from rt_tui.inspector.status_line import InspectorState, status_line
+from rt_tui.inspector.store import FrameStore
 
 
 def test_full_line_and_plurals() -> None:

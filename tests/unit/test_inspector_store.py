@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rt_tui.inspector import samples
+from rt_tui.inspector.detail import audio_placeholder, pretty_frame, row_detail
+from rt_tui.inspector.export import export_path, write_jsonl
+from rt_tui.inspector.filtering import DirectionFilter, FrameFilter, parse_query
+from rt_tui.inspector.store import FrameStore
+from rt_tui.inspector.summary import base64_decoded_size
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
-from rt_tui.tui.inspector import samples
-from rt_tui.tui.inspector.detail import audio_placeholder, pretty_frame, row_detail
-from rt_tui.tui.inspector.export import export_path, write_jsonl
-from rt_tui.tui.inspector.filtering import DirectionFilter, FrameFilter, parse_query
-from rt_tui.tui.inspector.store import FrameStore
-from rt_tui.tui.inspector.summary import base64_decoded_size
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "realtime-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "realtime-examples"
 
 
 def summaries(store: FrameStore) -> list[str]:
@@ -437,7 +437,7 @@ def test_rows_kept_incrementally_equal_a_full_rebuild(steps: list[tuple[str, int
 
 def test_the_store_package_does_not_import_textual() -> None:
     code = (
-        "import sys, pkgutil, importlib, rt_tui.tui.inspector as p\n"
+        "import sys, pkgutil, importlib, rt_tui.inspector as p\n"
         "for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.'):\n"
         "    importlib.import_module(m.name)\n"
         "print(','.join(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
@@ -449,7 +449,7 @@ def test_the_store_package_does_not_import_textual() -> None:
 
 
 def test_soft_wrap_keeps_the_indent_and_cuts_at_spaces() -> None:
-    from rt_tui.tui.inspector.detail import soft_wrap
+    from rt_tui.inspector.detail import soft_wrap
 
     line = '    "text": "' + "word " * 30 + '"'
     pieces = soft_wrap(line, 40)

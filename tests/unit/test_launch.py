@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rt_tui.config import ENV_AZURE_PROFILE, ENV_OPENAI_PROFILE, Config, Profile, Provider
-from rt_tui.launch import (
+from rt_tui.dialect import Dialect
+from rt_tui.targets import (
     NOTHING_CONFIGURED,
     LaunchError,
     Target,
@@ -13,7 +14,6 @@ from rt_tui.launch import (
     resolve_target,
     target_endpoint,
 )
-from rt_tui.realtime.dialect import Dialect
 
 KEY = "sk-launch-Secret1234567890"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.events import DeltaEvent
 from rt_tui.realtime.frames import Direction, Frame

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
+from rt_tui.inspector.logs import ReplayInfo, check_log, load_store
+from rt_tui.inspector.records import Row
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import LogError, read_log
-from rt_tui.replay import ReplayInfo, check_log, load_store, row_text, write_json, write_rows
-from rt_tui.tui.inspector.records import Row
+from rt_tui.replay import row_text, write_json, write_rows
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 

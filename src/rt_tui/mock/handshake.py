@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 
 OPENAI_GA_PATH = "/v1/realtime"
 AZURE_GA_PATH = "/openai/v1/realtime"

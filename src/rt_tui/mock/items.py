@@ -12,6 +12,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock.errors import (
     MockError,
     invalid_type,
@@ -21,7 +22,6 @@ from rt_tui.mock.errors import (
 )
 from rt_tui.mock.formats import from_wire
 from rt_tui.realtime.audio import duration_ms
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 

@@ -16,6 +16,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock.formats import law_of, spoken
 from rt_tui.mock.items import ItemStore
 from rt_tui.mock.responder import (
@@ -28,7 +29,6 @@ from rt_tui.mock.responder import (
     words,
 )
 from rt_tui.realtime.audio import duration_ms
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 

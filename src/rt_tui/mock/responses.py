@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.exceptions import ConnectionClosed
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock.errors import MockError, invalid_type, unknown_parameter
 from rt_tui.mock.responder import audio_tokens, count_tokens, plan_reply
 from rt_tui.mock.response_run import ResponseRun, ResponseSpec
 from rt_tui.mock.session_config import DEFAULT_INSTRUCTIONS
 from rt_tui.mock.shapes import check_response_params
-from rt_tui.realtime.dialect import Dialect
 
 if TYPE_CHECKING:
     from rt_tui.mock.session import MockSession

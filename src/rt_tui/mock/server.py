@@ -33,6 +33,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock.handshake import (
     AZURE_GA_PATH,
     AZURE_PREVIEW_PATH,
@@ -45,7 +46,6 @@ from rt_tui.mock.handshake import (
 )
 from rt_tui.mock.ids import IdFactory
 from rt_tui.mock.session import MockSession, SessionOptions
-from rt_tui.realtime.dialect import Dialect
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from rt_tui.dialect import Dialect, wire_name
 from rt_tui.mock.errors import (
     MockError,
     error_event,
@@ -30,7 +31,6 @@ from rt_tui.mock.input_audio import InputAudio
 from rt_tui.mock.items import ItemStore, client_item, item_not_found
 from rt_tui.mock.responses import Responses
 from rt_tui.mock.session_config import SessionConfig, default_session
-from rt_tui.realtime.dialect import Dialect, wire_name
 
 JsonObject = dict[str, Any]
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock.errors import (
     MockError,
     invalid_type,
@@ -19,7 +20,6 @@ from rt_tui.mock.errors import (
     unknown_parameter,
 )
 from rt_tui.mock.shapes import BETA_SESSION, GA_SESSION, check_shape, check_tool
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rt_tui.dialect import Dialect
 from rt_tui.mock.errors import MockError, invalid_type, invalid_value, unknown_parameter
-from rt_tui.realtime.dialect import Dialect
 
 JsonObject = dict[str, Any]
 Shape = Any

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rt_tui.config import TurnDetection
+from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio import (
     BYTES_PER_MS,
@@ -33,7 +34,6 @@ from rt_tui.realtime.audio import (
     silence,
 )
 from rt_tui.realtime.client_events import ClientEvent, OutputModality
-from rt_tui.realtime.dialect import Dialect
 
 CHUNK_MS = 100
 """Milliseconds of audio per `input_audio_buffer.append` (4,800 bytes of PCM16)."""

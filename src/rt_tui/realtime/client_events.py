@@ -12,7 +12,7 @@ import base64
 from typing import Any, Literal
 
 from rt_tui.config import SessionSettings, TurnDetection
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 
 ClientEvent = dict[str, Any]
 OutputModality = Literal["text", "audio"]

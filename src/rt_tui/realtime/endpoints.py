@@ -32,7 +32,7 @@ from types import MappingProxyType
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from rt_tui.config import Profile, Provider
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.errors import scrub
 
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"

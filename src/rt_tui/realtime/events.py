@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from rt_tui.realtime.dialect import normalise
+from rt_tui.dialect import normalise
 from rt_tui.realtime.event_types import (
     BinaryFrame,
     ContentPartEvent,

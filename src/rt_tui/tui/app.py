@@ -19,7 +19,7 @@ from textual.notifications import SeverityLevel
 
 from rt_tui import paths
 from rt_tui.config import Config, ConfigError, load_config
-from rt_tui.replay import ReplayPlan
+from rt_tui.inspector.logs import ReplayPlan
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.help import HelpScreen
@@ -154,5 +154,16 @@ def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | Non
     except ConfigError as error:
         print(f"rt-tui: {error}", file=sys.stderr)
         return 2  # a usage or configuration problem, as for `rt-tui send`
+    result = app.run()
+    return result if isinstance(result, int) else 0
+
+
+def run_replay(plan: ReplayPlan) -> int:
+    """Run the TUI on a checked log until the user quits; the process exit code."""
+    try:
+        app = make_app(replay=plan)
+    except ConfigError as error:
+        print(f"rt-tui: {error}", file=sys.stderr)
+        return 1
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rt_tui.config import Config
-from rt_tui.replay import ReplayPlan
+from rt_tui.inspector.logs import ReplayPlan
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.message import Message
 
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.frames import Frame
 
 

@@ -13,17 +13,15 @@ repaint at most once a tick however many frames a batch holds.
 from __future__ import annotations
 
 import asyncio
-import sys
 from itertools import islice
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from textual.worker import Worker
 
-from rt_tui.config import ConfigError
+from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.inspector.logs import LogError, ReplayPlan, iter_frames
 from rt_tui.realtime.conversation import Change
-from rt_tui.replay import LogError, ReplayPlan, iter_frames
-from rt_tui.tui.inspector.filtering import FrameFilter
 from rt_tui.tui.messages import LinkState
 
 if TYPE_CHECKING:
@@ -126,16 +124,3 @@ def _draw_conversation(screen: MainScreen, touched: dict[tuple[str, str], None])
         else:
             pane.show_change(conversation, Change(responses=frozenset((key,))))
     pane.show_change(conversation, Change(errors=bool(conversation.errors)))
-
-
-def run_replay(plan: ReplayPlan) -> int:
-    """Run the TUI on a checked log until the user quits; the process exit code."""
-    from rt_tui.tui.app import make_app  # The app imports the main screen, which imports us.
-
-    try:
-        app = make_app(replay=plan)
-    except ConfigError as error:
-        print(f"rt-tui: {error}", file=sys.stderr)
-        return 1
-    result = app.run()
-    return result if isinstance(result, int) else 0

@@ -18,9 +18,10 @@ from rt_tui.tui.themes import ThemeHost, choose_theme
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id declared by rt-tui's (and Textual's) screens and widgets."""
-    # Loaded here so their classes exist: the settings screen is otherwise loaded lazily.
-    import rt_tui.tui.app
+    """Every binding id declared by rt-tui's (and Textual's) screens and widgets.
+
+    Walks the loaded DOMNode classes; the app, which asks, has loaded itself and its main
+    screen, and the settings screen (otherwise loaded lazily) is loaded here."""
     import rt_tui.tui.screens.settings  # noqa: F401
 
     ids: set[str] = set()

@@ -19,12 +19,12 @@ from typing import Any
 
 from textual.message import Message
 
-from rt_tui.launch import Target, target_endpoint
 from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import NotConnected
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.targets import Target, target_endpoint
 from rt_tui.tui.messages import (
     FrameMessage,
     LinkChanged,

@@ -20,11 +20,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from rt_tui.launch import NOTHING_CONFIGURED, resolve_target
+from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.dialect import Dialect
 from rt_tui.realtime.recorder import new_session_path
+from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import (
     FrameMessage,

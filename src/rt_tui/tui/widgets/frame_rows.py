@@ -18,9 +18,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
-from rt_tui.tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
-from rt_tui.tui.inspector.records import Row
-from rt_tui.tui.inspector.store import FrameStore
+from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
+from rt_tui.inspector.records import Row
+from rt_tui.inspector.store import FrameStore
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 

@@ -28,10 +28,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.inspector.status_line import InspectorState, status_line
+from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.frames import Frame
-from rt_tui.tui.inspector.filtering import FrameFilter
-from rt_tui.tui.inspector.status_line import InspectorState, status_line
-from rt_tui.tui.inspector.store import FrameStore
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_copy_export import (
     COPY_EXPORT_BINDINGS,

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 
+from rt_tui.inspector.export import export_path, write_jsonl
+from rt_tui.inspector.status_line import plural
 from rt_tui.realtime.errors import os_reason
-from rt_tui.tui.inspector.export import export_path, write_jsonl
-from rt_tui.tui.inspector.status_line import plural
 
 if TYPE_CHECKING:
     from rt_tui.tui.widgets.inspector import EventInspector

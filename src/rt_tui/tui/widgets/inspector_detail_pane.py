@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from rt_tui.tui.inspector.detail import row_detail
+from rt_tui.inspector.detail import row_detail
 from rt_tui.tui.widgets.frame_rows import FilterInput
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.widgets import Static
 
-from rt_tui.tui.inspector.detail import Detail, soft_wrap
+from rt_tui.inspector.detail import Detail, soft_wrap
 
 
 def wrap_content(content: Content, width: int) -> Content:

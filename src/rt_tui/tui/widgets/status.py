@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.tui.messages import LinkState
 
 SESSION_LIMIT_S = 60 * 60

@@ -21,7 +21,7 @@ from rt_tui.config import (
     Provider,
     SessionSettings,
 )
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.endpoints import EndpointError, redact_url, resolve
 
 #: Widget id -> one-sentence problem.

@@ -7,8 +7,8 @@ would otherwise suggest the wrong endpoint.
 
 from __future__ import annotations
 
-from rt_tui.launch import TargetKind, resolve_target
 from rt_tui.realtime.endpoints import redact_url
+from rt_tui.targets import TargetKind, resolve_target
 from rt_tui.tui.context import AppContext
 
 APPLY = "Apply (ctrl+o) sends the Session settings to it"

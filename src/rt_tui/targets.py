@@ -21,7 +21,7 @@ from rt_tui.config import (
     Provider,
     overlay_env,
 )
-from rt_tui.realtime.dialect import Dialect
+from rt_tui.dialect import Dialect
 from rt_tui.realtime.endpoints import (
     Endpoint,
     EndpointError,

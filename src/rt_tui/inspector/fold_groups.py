@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 
-from rt_tui.tui.inspector.classify import Classified, FoldKey
-from rt_tui.tui.inspector.records import FoldGroup
+from rt_tui.inspector.classify import Classified, FoldKey
+from rt_tui.inspector.records import FoldGroup
 
 
 class FoldGroups:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rt_tui.config import ConfigError, SessionSettings, load_config
-from rt_tui.launch import LaunchError, resolve_target, target_endpoint
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio import WavError
 from rt_tui.realtime.audio_turn import (
@@ -45,7 +44,8 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder, redact_frame_text
-from rt_tui.send_audio import AudioFileError, ReplyAudio, check_writable
+from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
+from rt_tui.targets import LaunchError, resolve_target, target_endpoint
 
 EXIT_OK = 0
 EXIT_FAILED = 1

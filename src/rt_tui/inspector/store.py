@@ -33,20 +33,20 @@ from pathlib import Path
 from re import Pattern
 from typing import Any
 
-from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.tui.inspector.classify import (
+from rt_tui.inspector.classify import (
     FLAG_AUDIO,
     FLAG_ERROR,
     RECEIVED,
     SENT,
     classify,
 )
-from rt_tui.tui.inspector.filtering import DirectionFilter, FrameFilter
-from rt_tui.tui.inspector.fold_groups import FoldGroups
-from rt_tui.tui.inspector.records import FoldGroup, Row
-from rt_tui.tui.inspector.redaction import redact_frame
-from rt_tui.tui.inspector.spill import SpillFile
-from rt_tui.tui.inspector.summary import audio_label
+from rt_tui.inspector.filtering import DirectionFilter, FrameFilter
+from rt_tui.inspector.fold_groups import FoldGroups
+from rt_tui.inspector.records import FoldGroup, Row
+from rt_tui.inspector.redaction import redact_frame
+from rt_tui.inspector.spill import SpillFile
+from rt_tui.inspector.summary import audio_label
+from rt_tui.realtime.frames import Direction, Frame
 
 
 class FrameStore:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from rt_tui.inspector.classify import FLAG_AUDIO, Classified, classify, wire_text
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import redact_frame_bytes
-from rt_tui.tui.inspector.classify import FLAG_AUDIO, Classified, classify, wire_text
 
 
 def redact_frame(

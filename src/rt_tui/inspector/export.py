@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rt_tui.inspector.store import FrameStore
 from rt_tui.paths import free_path
 from rt_tui.realtime.recorder import log_line, meta_line
-from rt_tui.tui.inspector.store import FrameStore
 
 
 def export_path(directory: Path, *, filtered: bool, now: float | None = None) -> Path:

@@ -9,6 +9,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rt_tui.inspector.summary import (
+    base64_decoded_size,
+    client_summary,
+    decode_client_text,
+    server_summary,
+)
 from rt_tui.realtime.events import (
     BinaryFrame,
     DeltaEvent,
@@ -20,12 +26,6 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import redact_frame_text
-from rt_tui.tui.inspector.summary import (
-    base64_decoded_size,
-    client_summary,
-    decode_client_text,
-    server_summary,
-)
 
 FLAG_ERROR = 1
 FLAG_AUDIO = 2

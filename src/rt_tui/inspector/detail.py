@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rt_tui.tui.inspector.store import FrameStore
-from rt_tui.tui.inspector.summary import audio_ms, base64_decoded_size
+from rt_tui.inspector.store import FrameStore
+from rt_tui.inspector.summary import audio_ms, base64_decoded_size
 
 _AUDIO_KEYS = frozenset({"audio", "delta"})
 _LONG_BASE64 = re.compile(r"[A-Za-z0-9+/]{512,}={0,2}")
