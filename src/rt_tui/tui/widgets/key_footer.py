@@ -71,19 +71,31 @@ class KeyFooter(Footer):
             binding = palette.binding
             display = app.get_key_display(binding)
             room -= key_width(display, binding.description, compact=self.compact) + 2
-            yield FooterKey(
-                binding.key,
-                display,
-                binding.description,
-                binding.action,
-                classes="-command-palette",
-                tooltip=binding.tooltip or binding.description,
-            ).data_bind(compact=Footer.compact)
+            yield self._key(
+                FooterKey(
+                    binding.key,
+                    display,
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    tooltip=binding.tooltip or binding.description,
+                )
+            )
         for binding, tooltip in self._ranked():
             display = app.get_key_display(binding)
             room -= key_width(display, binding.description, compact=self.compact)
             if room < 0:
                 break
-            yield FooterKey(
-                binding.key, display, binding.description, binding.action, tooltip=tooltip
-            ).data_bind(compact=Footer.compact)
+            yield self._key(
+                FooterKey(
+                    binding.key, display, binding.description, binding.action, tooltip=tooltip
+                )
+            )
+
+    def _key(self, key: FooterKey) -> FooterKey:
+        # Not `data_bind(compact=Footer.compact)` as Textual's footer does: that registers a
+        # watcher on this footer which outlives the key, so every recompose (each time the
+        # bindings change, twice per response) leaked all the keys it replaced. A change of
+        # `compact` recomposes anyway (see on_resize).
+        key.compact = self.compact
+        return key
