@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -35,6 +36,21 @@ def key_width(key: str, description: str, *, compact: bool) -> int:
 
 class KeyFooter(Footer):
     """A footer that ranks the keys and shows only those that fit whole."""
+
+    _shown: tuple[object, ...] = ()
+    """What the last compose showed (keys, size, compactness): a change of bindings that
+    leaves it the same (most of them) costs no recompose."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if self._signature() != self._shown:
+            self.call_after_refresh(self.recompose)
+
+    def _signature(self) -> tuple[object, ...]:
+        keys = tuple((binding.key, binding.description, tip) for binding, tip in self._ranked())
+        return (keys, self.size.width, self.compact)
 
     def on_resize(self, event: Resize) -> None:
         compact = event.size.width < COMPACT_BELOW
@@ -64,6 +80,7 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._shown = self._signature()
         app = self.app
         palette = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
         room = self.size.width or 10_000
@@ -94,8 +111,10 @@ class KeyFooter(Footer):
 
     def _key(self, key: FooterKey) -> FooterKey:
         # Not `data_bind(compact=Footer.compact)` as Textual's footer does: that registers a
-        # watcher on this footer which outlives the key, so every recompose (each time the
-        # bindings change, twice per response) leaked all the keys it replaced. A change of
+        # watcher on this footer which outlives the key, so every recompose leaked all the
+        # keys it replaced. And not `key.compact = ...`, whose watcher restyles the key on
+        # its own: the class is set before the key is styled for the first time. A change of
         # `compact` recomposes anyway (see on_resize).
-        key.compact = self.compact
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact")
         return key
