@@ -16,6 +16,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -66,8 +67,8 @@ def bench_single_frames() -> None:
             if size == 0
             else delta("response.output_audio.delta", base64.b64encode(os.urandom(size)).decode())
         )
-        parse = per_call_us(lambda f=frame: parse_server_frame(f), 2000)
-        redact = per_call_us(lambda f=frame: redact_frame_text(f, secrets), 2000)
+        parse = per_call_us(partial(parse_server_frame, frame), 2000)
+        redact = per_call_us(partial(redact_frame_text, frame, secrets), 2000)
         print(f"{label:>12}: parse {parse:7.1f} µs   redact {redact:7.1f} µs")
 
 

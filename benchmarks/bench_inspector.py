@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from functools import partial
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
@@ -35,6 +36,11 @@ def timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def add_all(inspector: EventInspector, frames: list[Frame]) -> None:
+    for frame in frames:
+        inspector.add_frame(frame)
+
+
 class Host(App[None]):
     """Two inspectors side by side, so both sizes are measured under the same conditions."""
 
@@ -53,9 +59,7 @@ async def measure_widgets(small: list[Frame], large: list[Frame]) -> dict[str, f
         views: dict[str, FrameRows] = {}
         for name, frames in (("small", small), ("large", large)):
             inspector = app.query_one(f"#{name}", EventInspector)
-            results[f"add_{name}"] = timed(
-                lambda i=inspector, f=frames: [i.add_frame(x) for x in f]
-            )
+            results[f"add_{name}"] = timed(partial(add_all, inspector, frames))
             rows = inspector.query_one(FrameRows)
             while rows.virtual_size.height != inspector.store.row_count:
                 await pilot.pause(0.01)
@@ -71,7 +75,7 @@ async def measure_widgets(small: list[Frame], large: list[Frame]) -> dict[str, f
         best = {"small": float("inf"), "large": float("inf")}
         for _ in range(RENDER_REPEATS):
             for name, rows in views.items():
-                best[name] = min(best[name], timed(lambda r=rows: render_visible(r)))
+                best[name] = min(best[name], timed(partial(render_visible, rows)))
         results["render_small"], results["render_large"] = best["small"], best["large"]
         results["height"] = views["large"].scrollable_content_region.height
     return results

@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 
 from rt_tui.config import Config
+from rt_tui.inspector.logs import ReplayPlan
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameMessage, LinkState
@@ -25,8 +26,24 @@ from rt_tui.tui.widgets.status import StatusBar
 WAIT_TIMEOUT_S = 10.0
 
 
+class OfflineOptions(TypedDict, total=False):
+    """The rest of `make_app`'s arguments a test may set on an app that does not connect."""
+
+    profile: str | None
+    demo: bool
+    log: Path | None
+    replay: ReplayPlan | None
+    clock: Callable[[], float] | None
+    wall_clock: Callable[[], float] | None
+    id_factory: Callable[[], str] | None
+
+
+class AppOptions(OfflineOptions, total=False):
+    connect: bool
+
+
 def app_for_url(
-    url: str | None, tmp_path: Path, *, config: Config | None = None, **kwargs: object
+    url: str | None, tmp_path: Path, *, config: Config | None = None, **kwargs: Unpack[AppOptions]
 ) -> RtTuiApp:
     """The app as `rt-tui --url URL` builds it, with config and logs in `tmp_path`."""
     return make_app(
@@ -35,13 +52,19 @@ def app_for_url(
         env={},
         url=url,
         sessions_dir=tmp_path / "sessions",
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
-def offline_app(tmp_path: Path, url: str | None = None, **kwargs: object) -> RtTuiApp:
+def offline_app(
+    tmp_path: Path,
+    url: str | None = None,
+    *,
+    config: Config | None = None,
+    **kwargs: Unpack[OfflineOptions],
+) -> RtTuiApp:
     """The app as `app_for_url` builds it (nothing configured by default), not connecting."""
-    return app_for_url(url, tmp_path, connect=False, **kwargs)
+    return app_for_url(url, tmp_path, config=config, connect=False, **kwargs)
 
 
 class MessageLog:

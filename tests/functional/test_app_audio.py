@@ -12,7 +12,7 @@ from conftest_app import MessageLog, app_for_url, connected, main_screen, submit
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from rt_tui.config import Config, SessionSettings, TurnDetection
+from rt_tui.config import Config, SessionSettings, TurnDetection, TurnDetectionType
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.audio import duration_ms, read_wav, silence, tone, write_wav
 from rt_tui.realtime.frames import Direction
@@ -48,11 +48,11 @@ def question(tmp_path: Path) -> Path:
     return path
 
 
-def _audio_config(detection: str) -> Config:
+def _audio_config(detection: TurnDetectionType) -> Config:
     return Config(
         session=SessionSettings(
             output_modality="audio",
-            turn_detection=TurnDetection(type=detection),  # type: ignore[arg-type]
+            turn_detection=TurnDetection(type=detection),
             input_transcription_model="whisper-1",
         )
     )

@@ -14,6 +14,7 @@ from rt_tui.dialect import Dialect
 from rt_tui.tui.app import make_app
 from rt_tui.tui.commands import bound_actions, is_keystroke
 from rt_tui.tui.messages import LinkChanged, LinkState
+from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsScreen
 from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
@@ -74,7 +75,7 @@ async def test_notifications_are_short_and_leave_the_status_bar_visible(tmp_path
             assert not toast.region.overlaps(status)
 
 
-def _footer(screen) -> list[str]:
+def _footer(screen: MainScreen) -> list[str]:
     """The footer's key descriptions, left to right, after checking each is drawn whole
     left of the palette key; [] while the footer recomposes."""
     keys = list(screen.query(KeyFooter).first().query(FooterKey))

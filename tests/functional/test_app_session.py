@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest_app import MessageLog, app_for_url, connected, main_screen, type_text, wait_for
+from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from rt_tui.config import Config, FunctionTool, SessionSettings
@@ -35,7 +36,7 @@ async def slow_server() -> AsyncIterator[MockServer]:
         yield mock
 
 
-def _connected(pilot) -> bool:
+def _connected(pilot: Pilot[int]) -> bool:
     return main_screen(pilot).query_one(StatusBar).state is LinkState.CONNECTED
 
 
@@ -47,7 +48,7 @@ def _cancel_offered(screen: MainScreen) -> bool:
     )
 
 
-def _assistant_blocks(pilot) -> list[ItemBlock]:
+def _assistant_blocks(pilot: Pilot[int]) -> list[ItemBlock]:
     pane = main_screen(pilot).query_one(ConversationPane)
     return [block for block in pane.query(ItemBlock) if block.has_class("-assistant")]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from openai import AsyncOpenAI
+from openai.types.realtime import RealtimeFunctionToolParam
 
 from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
 
-TOOL = {
+TOOL: RealtimeFunctionToolParam = {
     "type": "function",
     "name": "get_time",
     "description": "The time in a city.",

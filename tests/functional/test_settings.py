@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from conftest_app import screen_text, wait_for
 from pydantic import SecretStr
@@ -75,7 +77,7 @@ def settings(app: App[None]) -> SettingsScreen:
     return screen
 
 
-async def opened(pilot: Pilot[None]) -> SettingsScreen:
+async def opened(pilot: Pilot[Any]) -> SettingsScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen), "settings")
     await pilot.pause()
     return settings(pilot.app)
@@ -87,7 +89,7 @@ async def finished(pilot: Pilot[None], app: Host) -> object:
     return app.outcome
 
 
-async def set_input(pilot: Pilot[None], widget_id: str, value: str) -> None:
+async def set_input(pilot: Pilot[Any], widget_id: str, value: str) -> None:
     """Set an input as if typed, and let its Changed message be handled."""
     settings(pilot.app).query_one(f"#{widget_id}", Input).value = value
     await pilot.pause()
@@ -164,7 +166,7 @@ async def test_validation_errors_show_at_the_field_and_nothing_is_saved(tmp_path
             await set_input(pilot, widget_id, value)
             await pilot.press("ctrl+s")
             field = screen.query_one(f"#{widget_id}-field")
-            await wait_for(pilot, lambda field=field: field.has_class("-invalid"), widget_id)
+            await wait_for(pilot, partial(field.has_class, "-invalid"), widget_id)
             error = str(screen.query_one(f"#{widget_id}-error", Static).render())
             assert expected in error, widget_id
             assert screen.query_one(f"#{widget_id}-error").display

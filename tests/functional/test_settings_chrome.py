@@ -6,9 +6,11 @@ from pathlib import Path
 
 from conftest_app import offline_app, wait_for
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from rt_tui.config import Config
+from rt_tui.tui.app import RtTuiApp
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main_settings import apply_needed
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
@@ -17,12 +19,14 @@ from rt_tui.tui.screens.settings.layout import Tick, UrlLine, middle_ellipsis
 SECRET = "sk-test-0123456789abcdefSECRET"
 
 
-async def _open_settings(app, pilot) -> SettingsScreen:
+async def _open_settings(app: RtTuiApp, pilot: Pilot[int]) -> SettingsScreen:
     await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
     await pilot.press("f2")
     await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
     await pilot.pause()
-    return app.screen
+    screen = app.screen
+    assert isinstance(screen, SettingsScreen)
+    return screen
 
 
 def _note(screen: SettingsScreen) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -99,7 +100,7 @@ def test_tools_json_round_trip_and_empty() -> None:
         ({"keep_key": True}, "api-key"),
     ],
 )
-def test_profile_errors_point_at_their_field(changes: dict[str, object], field_id: str) -> None:
+def test_profile_errors_point_at_their_field(changes: dict[str, Any], field_id: str) -> None:
     form = replace(ProfileForm(name="p", model="m"), **changes)
     profile, errors = build_profile(form, None, {"taken"}, {})
     assert profile is None
@@ -118,7 +119,7 @@ def test_profile_errors_point_at_their_field(changes: dict[str, object], field_i
         ({"tools_json": "[}"}, "tools"),
     ],
 )
-def test_session_errors_point_at_their_field(changes: dict[str, object], field_id: str) -> None:
+def test_session_errors_point_at_their_field(changes: dict[str, Any], field_id: str) -> None:
     form = replace(SessionForm(), **changes)
     settings, errors = build_session(form, SessionSettings())
     assert settings is None

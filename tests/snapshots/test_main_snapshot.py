@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[RtTuiA
     return app, clock
 
 
-def replay(clock: FixedClock):
+def replay(clock: FixedClock) -> Callable[[Pilot[int]], Awaitable[None]]:
     """A `run_before` that plays the recorded session into the main screen and waits for it."""
 
     async def run_before(pilot: Pilot[int]) -> None:
@@ -74,11 +75,15 @@ def replay(clock: FixedClock):
     return run_before
 
 
-def test_main_screen_80x24(snap_compare, offline_app) -> None:
+def test_main_screen_80x24(
+    snap_compare: Callable[..., bool], offline_app: tuple[RtTuiApp, FixedClock]
+) -> None:
     app, clock = offline_app
     assert snap_compare(app, terminal_size=(80, 24), run_before=replay(clock))
 
 
-def test_main_screen_160x48(snap_compare, offline_app) -> None:
+def test_main_screen_160x48(
+    snap_compare: Callable[..., bool], offline_app: tuple[RtTuiApp, FixedClock]
+) -> None:
     app, clock = offline_app
     assert snap_compare(app, terminal_size=(160, 48), run_before=replay(clock))

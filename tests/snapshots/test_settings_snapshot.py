@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -60,11 +61,11 @@ async def settled(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_settings_first_run_80x24(snap_compare) -> None:
+def test_settings_first_run_80x24(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(SettingsHost(Config(), NOTICE), terminal_size=(80, 24), run_before=settled)
 
 
-def test_settings_field_errors_100x40(snap_compare) -> None:
+def test_settings_field_errors_100x40(snap_compare: Callable[..., bool]) -> None:
     async def break_fields(pilot: Pilot[None]) -> None:
         await settled(pilot)
         screen = pilot.app.screen
@@ -102,7 +103,7 @@ class HelpHost(App[None]):
         self.push_screen(HelpScreen())
 
 
-def test_help_80x24(snap_compare) -> None:
+def test_help_80x24(snap_compare: Callable[..., bool]) -> None:
     async def help_open(pilot: Pilot[None]) -> None:
         for _ in range(100):
             if isinstance(pilot.app.screen, HelpScreen):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from rt_tui.realtime import client_events as ce
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "realtime-examples"
 CLIENT_EXAMPLES = EXAMPLES / "client_event_examples.jsonl"
 
-ADAPTERS = {
+# Each dialect's union of client events; `validate` checks it got a model back.
+ADAPTERS: dict[Dialect, TypeAdapter[Any]] = {
     Dialect.GA: TypeAdapter(GaClientEvent),
     Dialect.BETA: TypeAdapter(BetaClientEvent),
 }
@@ -181,7 +183,7 @@ def test_transcription_off_is_an_explicit_null() -> None:
     assert beta["input_audio_transcription"] is None
 
 
-BOTH_DIALECT_BUILDERS = {
+BOTH_DIALECT_BUILDERS: dict[str, Callable[[], ce.ClientEvent]] = {
     "user_message": lambda: ce.user_message("hi"),
     "system_message": lambda: ce.system_message("Answer in French."),
     "response_cancel": lambda: ce.response_cancel(),

@@ -468,6 +468,7 @@ def test_known_secrets_leave_text_audio_binary_and_summaries() -> None:
     store.append(samples.error_frame("invalid_api_key", f"Incorrect API key: {key}", 1))
     store.append(samples.audio_delta(48, 2))
     audio = samples.audio_delta(48, 3)
+    assert isinstance(audio.data, str)
     store.append(replace(audio, data=audio.data.replace('"delta"', f'"note": "{key}", "delta"')))
     store.append(samples.received(f"raw {key}".encode(), 4))
     store.append(samples.sent({"type": "response.create", "note": key}, 5))

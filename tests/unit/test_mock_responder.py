@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from rt_tui.mock.responder import (
     TextReply,
@@ -26,7 +27,7 @@ TOOL = {
 }
 
 
-def user(text: str) -> dict[str, object]:
+def user(text: str) -> dict[str, Any]:
     return {
         "id": "u",
         "type": "message",

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from rt_tui.mock.vad import EnergyVad, SpeechStarted, SpeechStopped
 from rt_tui.realtime.audio import silence, tone
 
-SETTINGS = {"threshold": 0.5, "prefix_padding_ms": 300, "silence_duration_ms": 200}
+
+class VadSettings(TypedDict):
+    """`EnergyVad.feed`'s turn detection settings."""
+
+    threshold: float
+    prefix_padding_ms: int
+    silence_duration_ms: int
+
+
+SETTINGS: VadSettings = {"threshold": 0.5, "prefix_padding_ms": 300, "silence_duration_ms": 200}
 
 
 def test_one_turn() -> None:
@@ -41,7 +52,7 @@ def test_short_pauses_do_not_end_a_turn() -> None:
 def test_threshold_decides_what_is_speech() -> None:
     quiet = tone(300, 300, amplitude=0.05)  # RMS about 0.035
     assert EnergyVad().feed(quiet, **SETTINGS) == []
-    sensitive = {**SETTINGS, "threshold": 0.2}
+    sensitive: VadSettings = {**SETTINGS, "threshold": 0.2}
     assert EnergyVad().feed(quiet, **sensitive) == [SpeechStarted(0)]
 
 

@@ -62,7 +62,7 @@ class BoundAction:
     """The binding's tooltip; without one, the pane it belongs to (or None)."""
 
 
-def bound_actions(screen: Screen[object]) -> list[BoundAction]:
+def bound_actions(screen: Screen[Any]) -> list[BoundAction]:
     """Enabled actions bound on `screen` (and its focus chain) and on the app.
 
     Bindings without a description, disabled ones, keystroke-level ones (cursor moves) and

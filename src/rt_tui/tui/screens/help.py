@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -86,7 +87,7 @@ def _action_state(node: DOMNode, action: str) -> bool | None:
         return True
 
 
-def key_groups(screen: Screen[object]) -> list[KeyGroup]:
+def key_groups(screen: Screen[Any]) -> list[KeyGroup]:
     """Every key on `screen`, grouped: the screen's, each pane's (whichever has the focus),
     then the app's.
 
