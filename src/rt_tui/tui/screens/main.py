@@ -2,8 +2,7 @@
 
 It owns the connection worker and the conversation reducer, and routes each message the
 worker posts to the widgets that show it. It holds no socket code: sending goes through
-the worker's `Session` handle. Function-call hints and answers live in
-`main_function_calls`, the settings glue in `main_settings`.
+the worker's `Session` handle. The settings glue lives in `main_settings`.
 """
 
 from __future__ import annotations
@@ -34,12 +33,15 @@ from rt_tui.tui.messages import (
     RecordingStarted,
 )
 from rt_tui.tui.replay import start_replay
-from rt_tui.tui.screens.main_function_calls import answer_call, hint_pending_call
 from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND
+from rt_tui.tui.widgets.conversation_views import (
+    OUTPUT_COMMAND,
+    function_call_hint,
+    pending_call_id,
+)
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
@@ -222,7 +224,9 @@ class MainScreen(Screen[None]):
             self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
             self._show_usage()
-            hint_pending_call(self, change.responses)
+            hint = function_call_hint(self.conversation, change.responses)
+            if hint is not None:
+                self.notify(hint, title="Function call")
             responding = self.conversation.active_response_id is not None
             if responding != self._responding:
                 self._responding = responding
@@ -296,12 +300,21 @@ class MainScreen(Screen[None]):
             )
             return
         if text.startswith(OUTPUT_COMMAND):
-            answer_call(self, text.removeprefix(OUTPUT_COMMAND).strip())
+            self._answer_function_call(text.removeprefix(OUTPUT_COMMAND).strip())
             return
         self.session.send(client_events.user_message(text))
         self.session.send(client_events.response_create(self.dialect))
         if not self.session.connected:
             self.notify("Not connected yet: the message goes out once the session opens.")
+
+    def _answer_function_call(self, output: str) -> None:
+        """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
+        call_id = pending_call_id(self.conversation.items)
+        if call_id is None:
+            self.notify("There is no function call waiting for an output.", severity="warning")
+            return
+        self.session.send(client_events.function_call_output(call_id, output))
+        self.session.send(client_events.response_create(self.dialect))
 
     @on(Composer.CancelRequested, "#composer")
     def _on_cancel_requested(self) -> None:
