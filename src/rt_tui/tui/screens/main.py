@@ -2,13 +2,12 @@
 
 It owns the connection worker and the conversation reducer, and routes each message the
 worker posts to the widgets that show it. It holds no socket code: sending goes through
-the worker's `Session` handle. The settings glue lives in `main_settings`.
+the worker's `Session` handle.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -33,7 +32,8 @@ from rt_tui.tui.messages import (
     RecordingStarted,
 )
 from rt_tui.tui.replay import start_replay
-from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
+from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
+from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
@@ -47,9 +47,6 @@ from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.worker import ConnectPlan, Session, run_connection
-
-if TYPE_CHECKING:
-    from rt_tui.tui.screens.settings import SettingsOutcome
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -215,7 +212,7 @@ class MainScreen(Screen[None]):
         if (
             first_session
             and server_session is not None
-            and settings_differ(self.context.config.session, server_session)
+            and client_events.session_update_needed(self.context.config.session, server_session)
         ):
             self.session.send(
                 client_events.session_update(self.context.config.session, self.dialect)
@@ -377,7 +374,15 @@ class MainScreen(Screen[None]):
         self.open_settings()
 
     def open_settings(self, notice: str | None = None) -> None:
-        self.app.push_screen(settings_screen(self.context, notice), self.apply_settings)
+        context = self.context
+        screen = SettingsScreen(
+            context.config,
+            config_path=context.config_path,
+            env=context.env,
+            notice=notice,
+            session_note=session_note(context),
+        )
+        self.app.push_screen(screen, self.apply_settings)
 
     async def apply_settings(self, outcome: SettingsOutcome | None) -> None:
         """Use what the settings screen returned: resend the session or reconnect."""
