@@ -220,7 +220,7 @@ class MainScreen(Screen[None]):
         if change:
             self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
-            self._show_usage()
+            self.status.show_usage(self.conversation)
             hint = function_call_hint(self.conversation, change.responses)
             if hint is not None:
                 self.notify(hint, title="Function call")
@@ -228,19 +228,6 @@ class MainScreen(Screen[None]):
             if responding != self._responding:
                 self._responding = responding
                 self.refresh_bindings()  # Cancel is only offered while a response runs.
-
-    def _show_usage(self) -> None:
-        totals = self.conversation.totals
-        latency = None
-        for response in reversed(self.conversation.responses.values()):
-            latency = response.timings.time_to_first_delta_ms
-            if latency is not None:
-                break
-        self.status.set_usage(
-            latency_ms=latency,
-            input_tokens=totals.input_tokens,
-            output_tokens=totals.output_tokens,
-        )
 
     @on(LinkChanged)
     def _on_link(self, message: LinkChanged) -> None:
