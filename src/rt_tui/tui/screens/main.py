@@ -23,6 +23,7 @@ from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+from rt_tui.tui.audio_turns import save_audio, send_wav
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import (
     FrameMessage,
@@ -34,7 +35,7 @@ from rt_tui.tui.messages import (
 from rt_tui.tui.replay import start_replay
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
-from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
+from rt_tui.tui.slash_commands import RAW_TEMPLATE, commands_help, raw_frame_text, split_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import (
@@ -265,7 +266,7 @@ class MainScreen(Screen[None]):
     @on(Composer.Submitted, "#composer")
     def _on_submit(self, message: Composer.Submitted) -> None:
         text = message.text
-        if run_slash_command(self, text):
+        if self._run_slash_command(text):
             return
         link = self.status.state
         problem = self._setup_problem
@@ -290,6 +291,37 @@ class MainScreen(Screen[None]):
         self.session.send(client_events.response_create(self.dialect))
         if not self.session.connected:
             self.notify("Not connected yet: the message goes out once the session opens.")
+
+    def _run_slash_command(self, text: str) -> bool:
+        """Carry out `/raw`, `/wav`, `/save-audio` or `/help`; False for anything else
+        (`/output` answers a function call once the checks for sending have passed)."""
+        frame_text = raw_frame_text(text)
+        if frame_text is not None:
+            self._send_raw_frame(frame_text)
+            return True
+        command, argument = split_command(text)
+        if command == "/wav":
+            self.run_worker(send_wav(self, argument), group="audio-turn", exit_on_error=False)
+        elif command == "/save-audio":
+            save_audio(self, argument)
+        elif command == "/help":
+            self.pane.add_notice(commands_help(self.composer.SLASH_COMMANDS))
+        else:
+            return False
+        return True
+
+    def _send_raw_frame(self, frame_text: str) -> None:
+        """`/raw FRAME`: send the frame as is; it shows in the inspector like any sent frame."""
+        if not frame_text:
+            self.pane.add_notice(
+                '/raw needs the frame to send, e.g. /raw {"type": "response.create"}'
+            )
+            return
+        if self.context.replay is not None:
+            self.pane.add_notice("replay: read-only, nothing was sent.")
+            return
+        if not self.session.send_raw(frame_text):
+            self.pane.add_notice("Not connected, so nothing was sent: press ctrl+r to reconnect.")
 
     def _answer_function_call(self, output: str) -> None:
         """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
