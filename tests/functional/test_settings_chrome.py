@@ -12,9 +12,9 @@ from textual.widgets import Input, TextArea
 from rt_tui.config import Config
 from rt_tui.tui.app import RtTuiApp
 from rt_tui.tui.context import AppContext
-from rt_tui.tui.screens.main_settings import apply_needed
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.layout import Tick, UrlLine, middle_ellipsis
+from rt_tui.tui.screens.settings.session_note import apply_needed
 
 SECRET = "sk-test-0123456789abcdefSECRET"
 

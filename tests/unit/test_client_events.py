@@ -233,6 +233,27 @@ def test_user_message_shape() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("settings", "server_session", "needed"),
+    [
+        # The app's defaults on a text server: nothing to update.
+        (SessionSettings(), {"type": "realtime", "output_modalities": ["text"]}, False),
+        (SessionSettings(), {"modalities": ["text"]}, False),
+        # The service starts with audio (either dialect's field); the app wants text.
+        (SessionSettings(), {"type": "realtime", "output_modalities": ["audio"]}, True),
+        (SessionSettings(), {"modalities": ["text", "audio"]}, True),
+        # A server that names no modality is taken as text.
+        (SessionSettings(), {}, False),
+        # Anything the user changed is sent.
+        (SessionSettings(instructions="Be brief."), {"output_modalities": ["text"]}, True),
+    ],
+)
+def test_session_update_needed(
+    settings: SessionSettings, server_session: dict[str, Any], needed: bool
+) -> None:
+    assert ce.session_update_needed(settings, server_session) is needed
+
+
 def _examples() -> list[dict[str, Any]]:
     with CLIENT_EXAMPLES.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from rt_tui.inspector import samples
 from rt_tui.inspector.detail import audio_placeholder, pretty_frame, row_detail
-from rt_tui.inspector.export import export_path, write_jsonl
+from rt_tui.inspector.export import Export, export_path, row_text, write_jsonl
 from rt_tui.inspector.filtering import DirectionFilter, FrameFilter, parse_query
 from rt_tui.inspector.store import FrameStore
 from rt_tui.inspector.summary import base64_decoded_size
@@ -336,6 +336,45 @@ def test_export_writes_full_frames_in_the_session_log_format(tmp_path: Path) -> 
     assert json.loads(path.read_text().splitlines()[-1])["binary"] is True
     assert (path.stat().st_mode & 0o777) == 0o600
     assert export_path(tmp_path, filtered=False, now=0) != path
+
+
+def test_row_text_is_the_wire_text_of_the_row() -> None:
+    store = FrameStore()
+    frames = [*text_run(), samples.received(b"\x01\x02")]
+    for frame in frames:
+        store.append(frame)
+    # A folded group gives each of its frames, one a line; a binary frame its base64.
+    assert row_text(store, 0) == "\n".join(str(f.data) for f in frames[:3])
+    assert row_text(store, 1) == frames[3].data
+    assert row_text(store, 2) == "AQI="
+    store.toggle_fold(0)
+    assert row_text(store, 0) == frames[0].data  # unfolded: the first frame alone
+
+
+def test_an_export_plan_of_the_view_or_of_every_frame(tmp_path: Path) -> None:
+    store = FrameStore()
+    assert Export.plan(store, tmp_path, filtered=False) is None  # nothing to export
+    frames = [*text_run(), samples.audio_delta(4800, 5)]
+    for frame in frames:
+        store.append(frame)
+    # No filter on: the view is every frame, and the file says so.
+    whole = Export.plan(store, tmp_path, filtered=True, now=0)
+    assert whole is not None
+    assert (list(whole.indices), whole.description) == ([0, 1, 2, 3, 4], "")
+    assert whole.path.name.endswith("-all.jsonl")
+    assert whole.write() == 5
+    assert whole.done_message(5) == f"Exported all 5 frames to {whole.path}"
+
+    store.set_filter(FrameFilter("*audio*"))
+    view = Export.plan(store, tmp_path, filtered=True, now=0)
+    assert view is not None
+    assert (list(view.indices), view.description) == ([4], "*audio*")
+    assert view.path.name.endswith("-filtered.jsonl")
+    assert view.done_message(1) == f"Exported 1 of 5 frames (filter: *audio*) to {view.path}"
+    everything = Export.plan(store, tmp_path, filtered=False, now=0)
+    assert everything is not None
+    assert len(everything.indices) == 5
+    assert everything.path != whole.path  # an export never overwrites another
 
 
 def test_a_secret_in_a_frame_never_reaches_rows_detail_or_export(tmp_path: Path) -> None:

@@ -1,8 +1,11 @@
-"""The status bar's fitting: the least important facts are shortened, then left out."""
+"""The status bar's facts: fitting (the least important are shortened, then left out) and
+what it shows of a conversation's usage."""
 
 from __future__ import annotations
 
-from rt_tui.tui.widgets.status import SEPARATOR, Fact, fit_facts
+from test_conversation_sequences import reduce
+
+from rt_tui.tui.widgets.status import SEPARATOR, Fact, StatusBar, fit_facts
 
 FACTS = [
     Fact(1, "ga"),
@@ -35,3 +38,17 @@ def test_then_the_least_important_are_left_out() -> None:
     assert shown[:2] == ["ga", "gpt-realtime"]
     assert "rec …bd19df" not in shown
     assert fit_facts(FACTS, 0) == []
+
+
+def test_show_usage_gives_the_totals_and_the_newest_latency() -> None:
+    conversation, _ = reduce("function_call_ga")
+    first, second = conversation.responses.values()
+    assert first.timings.time_to_first_delta_ms != second.timings.time_to_first_delta_ms
+    status = StatusBar()
+    status.show_usage(conversation)
+    assert (status.input_tokens, status.output_tokens) == (
+        conversation.totals.input_tokens,
+        conversation.totals.output_tokens,
+    )
+    assert status.input_tokens == 140
+    assert status.latency_ms == second.timings.time_to_first_delta_ms

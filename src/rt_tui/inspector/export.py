@@ -1,4 +1,5 @@
-"""Export the inspector's frames to a JSONL file in the session recorder's line format.
+"""Getting frames out of the inspector: a row's text for the clipboard, and an `Export`
+of the filtered view or of every frame to a JSONL file in the session recorder's format.
 
     {"rt_tui": "session", "version": 1, "wall_time": …, "source": "inspector export", …}
     {"wall_time": …, "t_ms": …, "direction": "received", "data": "<frame text>"}
@@ -10,12 +11,15 @@ is the full frame as the inspector stored it (audio in full, secrets already red
 
 from __future__ import annotations
 
+import base64
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rt_tui.inspector.status_line import plural
 from rt_tui.inspector.store import FrameStore
 from rt_tui.paths import free_path
 from rt_tui.realtime.recorder import log_line, meta_line
@@ -51,3 +55,57 @@ def write_jsonl(
             out.write("\n")
             count += 1
     return count
+
+
+def row_text(store: FrameStore, row: int) -> str:
+    """View row `row`'s frames as on the wire: a folded group gives one frame a line, a
+    binary frame its base64."""
+    shown = store.row(row)
+    group = store.group_of(shown.frame_index)
+    indices = list(group.members) if group and shown.fold == "folded" else [shown.frame_index]
+    texts = []
+    for i in indices:
+        data = store.frame_text(i)
+        texts.append(base64.b64encode(data).decode() if isinstance(data, bytes) else data)
+    return "\n".join(texts)
+
+
+@dataclass(frozen=True)
+class Export:
+    """One export to write: which frames, to which file, and how to say what was written."""
+
+    store: FrameStore
+    indices: Sequence[int]
+    path: Path
+    description: str
+    """The filter the frames passed; empty for every frame."""
+    total: int
+    """How many frames the store held when the export was planned."""
+
+    @classmethod
+    def plan(
+        cls, store: FrameStore, directory: Path, *, filtered: bool, now: float | None = None
+    ) -> Export | None:
+        """An export of the filtered view (`filtered`) or of every frame to a new file in
+        `directory`; None when there is nothing to export."""
+        # With no filter on, the view is every frame (folded groups are written in full).
+        description = store.filter.describe() if filtered else ""
+        filtered = bool(description)
+        indices = store.rows_of_view() if filtered else list(range(len(store)))
+        if not indices:
+            return None
+        path = export_path(directory, filtered=filtered, now=now)
+        return cls(store, indices, path, description, len(store))
+
+    def write(self) -> int:
+        """Write the file (mode 0600); returns how many frames it holds. Raises OSError
+        when the file cannot be written (ValueError for a name the system cannot take)."""
+        return write_jsonl(self.store, self.indices, self.path, description=self.description)
+
+    def done_message(self, count: int) -> str:
+        """What to tell the user once `count` frames are written."""
+        if self.description:
+            what = f"{count:,} of {self.total:,} frames (filter: {self.description})"
+        else:
+            what = f"all {plural(count, 'frame')}"
+        return f"Exported {what} to {self.path}"

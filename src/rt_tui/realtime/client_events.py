@@ -106,6 +106,20 @@ def session_update(settings: SessionSettings, dialect: Dialect) -> ClientEvent:
     return {"type": "session.update", "session": session}
 
 
+def session_update_needed(settings: SessionSettings, server_session: dict[str, Any]) -> bool:
+    """Whether `settings` need a `session.update` on a server whose session (as
+    `session.created` gave it, in either dialect) is `server_session`.
+
+    Any change from the app's defaults does; so does the output modality when the
+    server starts with another one (the service defaults to audio, the app to text).
+    """
+    if settings != SessionSettings():
+        return True
+    modalities = server_session.get("output_modalities") or server_session.get("modalities")
+    server_modality = "audio" if isinstance(modalities, list) and "audio" in modalities else "text"
+    return server_modality != settings.output_modality
+
+
 def _message(role: Literal["user", "system"], text: str) -> ClientEvent:
     return {
         "type": "conversation.item.create",

@@ -7,8 +7,8 @@ It returns a `Change` naming what moved, so a UI can redraw only that.
 
 Received frames arrive already parsed into GA-named events, so beta and GA sessions
 reduce to the same state. Nothing here raises on odd input: frames the reducer cannot
-use are skipped, and the odd ones leave a `Note`. The handlers of the user's audio and its
-transcription live in `conversation_user_audio`.
+use are skipped, and the odd ones leave a `Note`. The server never sends the user's audio
+back: an `InputAudioTrack` follows what the client appended until a commit makes it an item.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from rt_tui.realtime.conversation_model import (
     normalise_part_type,
 )
 from rt_tui.realtime.conversation_requests import RequestTracker
-from rt_tui.realtime.conversation_user_audio import UserAudioHandlers
 from rt_tui.realtime.events import (
     BinaryFrame,
     ContentPartEvent,
@@ -82,7 +81,7 @@ _FINAL_ITEM_KINDS = frozenset(
 )
 
 
-class Conversation(UserAudioHandlers):
+class Conversation:
     """Conversation state reduced from the frames of one session."""
 
     def __init__(self, audio: AudioStore | None = None) -> None:
@@ -297,6 +296,44 @@ class Conversation(UserAudioHandlers):
         part.truncated_audio_end_ms = event.audio_end_ms
         self.audio.truncate(event.item_id, event.audio_end_ms)
         return Change(items=frozenset({event.item_id}))
+
+    # ----- the user's audio ------------------------------------------------------------
+
+    def _on_input_buffer(self, event: InputAudioBufferEvent, t_ms: float) -> Change:
+        if event.kind == "input_audio_buffer.speech_stopped":
+            self._requests.turn_ended("speech_stopped", t_ms)
+            self._input_audio.speech_stopped(event.audio_end_ms)
+        elif event.kind == "input_audio_buffer.cleared":
+            self._input_audio.cleared()
+        elif event.kind == "input_audio_buffer.committed":
+            self._requests.turn_ended("committed", t_ms, overwrite=False)
+            pcm = self._input_audio.committed()
+            if event.item_id:
+                if pcm:
+                    self.audio.append(event.item_id, pcm)
+                # The user's audio item: show it now, the item event fills it in.
+                item, new = self._items.ensure(event.item_id, role="user", status="in_progress")
+                item.part(0, "input_audio")
+                moved = self._items.place(event.item_id, event.previous_item_id, new)
+                return Change(items=frozenset({event.item_id}), order=moved or new)
+        return NO_CHANGE
+
+    def _on_transcription(self, event: InputTranscriptionEvent, t_ms: float) -> Change:
+        if not event.item_id:
+            return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
+        if event.kind == "conversation.item.input_audio_transcription.segment":
+            return NO_CHANGE  # diarized segments repeat what .completed carries
+        item, new = self._items.ensure(event.item_id, role="user")
+        part = item.part(event.content_index, "input_audio")
+        if event.kind.endswith(".delta"):
+            part.buffer.append(event.text or "")
+        elif event.kind.endswith(".completed"):
+            part.buffer.set(event.text or "")
+            part.done = True
+            part.transcription_error = None
+        else:
+            part.transcription_error = event.error if event.error is not None else {}
+        return Change(items=frozenset({event.item_id}), order=new)
 
     # ----- responses -------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
     except LogError as error:
         screen.notify(str(error), title="Replay", severity="error", timeout=10)
     _draw_conversation(screen, touched)
-    screen._show_usage()
+    screen.status.show_usage(conversation)
     screen.notify(
         f"Replayed {count:,} frames from {plan.info.path.name}"
         f"{f' ({plan.info.url})' if plan.info.url else ''}; {READ_ONLY}.",

@@ -1,9 +1,8 @@
-"""Carrying out the composer's slash commands on the main screen.
+"""Reading the composer's slash commands: the command and its argument, `/raw`'s frame,
+and the help that lists them.
 
 The list of commands (names, usage, what they do) belongs to the composer
-(`Composer.SLASH_COMMANDS`); this module only dispatches. `/output` stays with the main
-screen, which answers function calls. A line starting with any other `/word` is sent as
-an ordinary message, as before.
+(`Composer.SLASH_COMMANDS`); the main screen carries them out.
 
 `/raw` is for poking the server: what follows it goes out as one frame exactly as written
 (no `event_id` added, malformed on purpose if need be), so it is not split or unquoted.
@@ -12,13 +11,8 @@ an ordinary message, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from rt_tui.tui.audio_turns import save_audio, send_wav
 from rt_tui.tui.widgets.composer import SLASH_COMMANDS, SlashCommand
-
-if TYPE_CHECKING:
-    from rt_tui.tui.screens.main import MainScreen
 
 _QUOTES = ("'", '"')
 
@@ -56,35 +50,3 @@ def raw_frame_text(text: str) -> str | None:
     if rest and not rest[0].isspace():
         return None  # `/rawness` is a word, not the command
     return rest.lstrip()
-
-
-def send_raw_frame(screen: MainScreen, frame_text: str) -> None:
-    """`/raw FRAME`: send the frame as is; it shows in the inspector like any sent frame."""
-    if not frame_text:
-        screen.pane.add_notice(
-            '/raw needs the frame to send, e.g. /raw {"type": "response.create"}'
-        )
-        return
-    if screen.context.replay is not None:
-        screen.pane.add_notice("replay: read-only, nothing was sent.")
-        return
-    if not screen.session.send_raw(frame_text):
-        screen.pane.add_notice("Not connected, so nothing was sent: press ctrl+r to reconnect.")
-
-
-def run_slash_command(screen: MainScreen, text: str) -> bool:
-    """Carry out `/raw`, `/wav`, `/save-audio` or `/help`; False for anything else."""
-    frame_text = raw_frame_text(text)
-    if frame_text is not None:
-        send_raw_frame(screen, frame_text)
-        return True
-    command, argument = split_command(text)
-    if command == "/wav":
-        screen.run_worker(send_wav(screen, argument), group="audio-turn", exit_on_error=False)
-    elif command == "/save-audio":
-        save_audio(screen, argument)
-    elif command == "/help":
-        screen.pane.add_notice(commands_help(screen.composer.SLASH_COMMANDS))
-    else:
-        return False
-    return True

@@ -2,14 +2,12 @@
 
 It owns the connection worker and the conversation reducer, and routes each message the
 worker posts to the widgets that show it. It holds no socket code: sending goes through
-the worker's `Session` handle. Function-call hints and answers live in
-`main_function_calls`, the settings glue in `main_settings`.
+the worker's `Session` handle.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +23,7 @@ from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+from rt_tui.tui.audio_turns import save_audio, send_wav
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import (
     FrameMessage,
@@ -34,20 +33,21 @@ from rt_tui.tui.messages import (
     RecordingStarted,
 )
 from rt_tui.tui.replay import start_replay
-from rt_tui.tui.screens.main_function_calls import answer_call, hint_pending_call
-from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
-from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
+from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
+from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
+from rt_tui.tui.slash_commands import RAW_TEMPLATE, commands_help, raw_frame_text, split_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND
+from rt_tui.tui.widgets.conversation_views import (
+    OUTPUT_COMMAND,
+    function_call_hint,
+    pending_call_id,
+)
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.worker import ConnectPlan, Session, run_connection
-
-if TYPE_CHECKING:
-    from rt_tui.tui.screens.settings import SettingsOutcome
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -213,7 +213,7 @@ class MainScreen(Screen[None]):
         if (
             first_session
             and server_session is not None
-            and settings_differ(self.context.config.session, server_session)
+            and client_events.session_update_needed(self.context.config.session, server_session)
         ):
             self.session.send(
                 client_events.session_update(self.context.config.session, self.dialect)
@@ -221,25 +221,14 @@ class MainScreen(Screen[None]):
         if change:
             self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
-            self._show_usage()
-            hint_pending_call(self, change.responses)
+            self.status.show_usage(self.conversation)
+            hint = function_call_hint(self.conversation, change.responses)
+            if hint is not None:
+                self.notify(hint, title="Function call")
             responding = self.conversation.active_response_id is not None
             if responding != self._responding:
                 self._responding = responding
                 self.refresh_bindings()  # Cancel is only offered while a response runs.
-
-    def _show_usage(self) -> None:
-        totals = self.conversation.totals
-        latency = None
-        for response in reversed(self.conversation.responses.values()):
-            latency = response.timings.time_to_first_delta_ms
-            if latency is not None:
-                break
-        self.status.set_usage(
-            latency_ms=latency,
-            input_tokens=totals.input_tokens,
-            output_tokens=totals.output_tokens,
-        )
 
     @on(LinkChanged)
     def _on_link(self, message: LinkChanged) -> None:
@@ -277,7 +266,7 @@ class MainScreen(Screen[None]):
     @on(Composer.Submitted, "#composer")
     def _on_submit(self, message: Composer.Submitted) -> None:
         text = message.text
-        if run_slash_command(self, text):
+        if self._run_slash_command(text):
             return
         link = self.status.state
         problem = self._setup_problem
@@ -296,12 +285,52 @@ class MainScreen(Screen[None]):
             )
             return
         if text.startswith(OUTPUT_COMMAND):
-            answer_call(self, text.removeprefix(OUTPUT_COMMAND).strip())
+            self._answer_function_call(text.removeprefix(OUTPUT_COMMAND).strip())
             return
         self.session.send(client_events.user_message(text))
         self.session.send(client_events.response_create(self.dialect))
         if not self.session.connected:
             self.notify("Not connected yet: the message goes out once the session opens.")
+
+    def _run_slash_command(self, text: str) -> bool:
+        """Carry out `/raw`, `/wav`, `/save-audio` or `/help`; False for anything else
+        (`/output` answers a function call once the checks for sending have passed)."""
+        frame_text = raw_frame_text(text)
+        if frame_text is not None:
+            self._send_raw_frame(frame_text)
+            return True
+        command, argument = split_command(text)
+        if command == "/wav":
+            self.run_worker(send_wav(self, argument), group="audio-turn", exit_on_error=False)
+        elif command == "/save-audio":
+            save_audio(self, argument)
+        elif command == "/help":
+            self.pane.add_notice(commands_help(self.composer.SLASH_COMMANDS))
+        else:
+            return False
+        return True
+
+    def _send_raw_frame(self, frame_text: str) -> None:
+        """`/raw FRAME`: send the frame as is; it shows in the inspector like any sent frame."""
+        if not frame_text:
+            self.pane.add_notice(
+                '/raw needs the frame to send, e.g. /raw {"type": "response.create"}'
+            )
+            return
+        if self.context.replay is not None:
+            self.pane.add_notice("replay: read-only, nothing was sent.")
+            return
+        if not self.session.send_raw(frame_text):
+            self.pane.add_notice("Not connected, so nothing was sent: press ctrl+r to reconnect.")
+
+    def _answer_function_call(self, output: str) -> None:
+        """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
+        call_id = pending_call_id(self.conversation.items)
+        if call_id is None:
+            self.notify("There is no function call waiting for an output.", severity="warning")
+            return
+        self.session.send(client_events.function_call_output(call_id, output))
+        self.session.send(client_events.response_create(self.dialect))
 
     @on(Composer.CancelRequested, "#composer")
     def _on_cancel_requested(self) -> None:
@@ -364,7 +393,15 @@ class MainScreen(Screen[None]):
         self.open_settings()
 
     def open_settings(self, notice: str | None = None) -> None:
-        self.app.push_screen(settings_screen(self.context, notice), self.apply_settings)
+        context = self.context
+        screen = SettingsScreen(
+            context.config,
+            config_path=context.config_path,
+            env=context.env,
+            notice=notice,
+            session_note=session_note(context),
+        )
+        self.app.push_screen(screen, self.apply_settings)
 
     async def apply_settings(self, outcome: SettingsOutcome | None) -> None:
         """Use what the settings screen returned: resend the session or reconnect."""

@@ -5,9 +5,10 @@ Kept apart from the widgets so the wording can be tested without an app.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 
 OUTPUT_COMMAND = "/output "
@@ -157,4 +158,22 @@ def pending_call_id(items: Sequence[Item]) -> str | None:
     for item in reversed(items):
         if item.type == "function_call" and item.call_id and item.call_id not in answered:
             return item.call_id
+    return None
+
+
+def function_call_hint(conversation: Conversation, response_ids: Iterable[str]) -> str | None:
+    """How to answer the function call one of `response_ids` just completed waiting on;
+    None when none of them waits on one."""
+    for response_id in response_ids:
+        response = conversation.response(response_id)
+        if response is None or response.status != "completed":
+            continue
+        pending = pending_call_id(conversation.items)
+        for item_id in response.output_item_ids:
+            item = conversation.item(item_id)
+            if pending is not None and item is not None and item.call_id == pending:
+                return (
+                    f"The model called {item.name or 'a function'}: answer with "
+                    f"'{OUTPUT_COMMAND}<result>' in the composer."
+                )
     return None

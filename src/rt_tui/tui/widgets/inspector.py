@@ -10,8 +10,7 @@ Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`
 folds or unfolds the selected run of deltas, `F` all of them (its label says which), `/`
 filters, backspace clears the filter, `d` cycles the direction shown, `e` shows errors
 only, `z` zooms the detail, `c` copies the selected frame, `x` exports the filtered view
-and `X` the whole log (JSONL, in the sessions folder). The detail pane and zoom live in
-`inspector_detail_pane`, copy and export in `inspector_copy_export`.
+and `X` the whole log (JSONL, in the sessions folder; the file is written in a thread).
 """
 
 from __future__ import annotations
@@ -28,31 +27,29 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from rt_tui import paths
+from rt_tui.inspector.detail import row_detail
+from rt_tui.inspector.export import Export, row_text
 from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.status_line import InspectorState, status_line
 from rt_tui.inspector.store import FrameStore
+from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
-from rt_tui.tui.widgets.inspector_copy_export import (
-    COPY_EXPORT_BINDINGS,
-    copy_selected,
-    export_frames,
-    selected_text,
-)
-from rt_tui.tui.widgets.inspector_detail_pane import (
-    ZOOM_BINDING,
-    layout_split,
-    show_detail,
-    toggle_zoom,
-)
-from rt_tui.tui.widgets.inspector_detail_pane import (
-    detail_height as detail_height,  # re-exported: tests and callers import it from here
-)
 from rt_tui.tui.widgets.json_view import JsonView
 
 REFRESH_INTERVAL = 1 / 30
 """Frames arriving within one tick cause a single repaint."""
 FILTER_DEBOUNCE = 0.15
+
+
+def detail_height(available: int) -> int:
+    """How many of `available` lines the detail gets: 60%, at least 8 while the rows
+    keep 3, and never all of them (one row stays in view)."""
+    if available <= 1:
+        return 0
+    wanted = max(round(available * 0.6), min(8, available - 3))
+    return min(wanted, available - 1)
 
 
 class EventInspector(Vertical):
@@ -119,8 +116,34 @@ class EventInspector(Vertical):
             id="inspector.clear_filter",
             tooltip="Clear the filter",
         ),
-        ZOOM_BINDING,
-        *COPY_EXPORT_BINDINGS,
+        Binding(
+            "z",
+            "toggle_zoom",
+            "Zoom",
+            id="inspector.toggle_zoom",
+            tooltip="Zoom the event's JSON to the whole inspector and back",
+        ),
+        Binding(
+            "c",
+            "copy_frame",
+            "Copy",
+            id="inspector.copy",
+            tooltip="Copy the selected event's JSON to the clipboard (OSC 52)",
+        ),
+        Binding(
+            "x",
+            "export(True)",
+            "Export view",
+            id="inspector.export_view",
+            tooltip="Export the filtered events to a JSONL file",
+        ),
+        Binding(
+            "X",
+            "export(False)",
+            "Export all",
+            id="inspector.export_all",
+            tooltip="Export every event of the session to a JSONL file",
+        ),
     ]
 
     class Selected(Message):
@@ -188,10 +211,10 @@ class EventInspector(Vertical):
 
     def on_mount(self) -> None:
         self._schedule_flush()
-        self.watch(self.screen, "maximized", lambda: layout_split(self), init=False)
+        self.watch(self.screen, "maximized", self._layout_split, init=False)
 
     def on_resize(self) -> None:
-        layout_split(self)
+        self._layout_split()
         self._update_status()
 
     def on_unmount(self) -> None:
@@ -226,7 +249,7 @@ class EventInspector(Vertical):
             self.rows.forget_drawn()
             self.rows.cursor_frame = None
             self.rows.follow = True
-            show_detail(self, None)
+            self._show_detail(None)
             if had_selection:
                 self.post_message(self.Selected(self, None))
         self._schedule_flush()
@@ -274,7 +297,7 @@ class EventInspector(Vertical):
         self._flush_pending = False
         self.rows.sync()
         self._update_status()
-        show_detail(self, self.rows.cursor_row)
+        self._show_detail(self.rows.cursor_row)
 
     def _update_status(self) -> None:
         store = self.store
@@ -289,16 +312,55 @@ class EventInspector(Vertical):
         width = status.content_region.width or self.content_region.width - 2
         status.update(status_line(state, width))
 
-    # -- zoom --------------------------------------------------------------------------
+    # -- the detail and zoom -----------------------------------------------------------
+
+    def _show_detail(self, row: int | None) -> None:
+        """Show the JSON of view row `row`, or hide the detail (and unzoom) for None."""
+        detail = self.detail
+        if row is None:
+            detail.remove_class("-shown")
+            detail.detail = None
+            if self.has_class("-zoomed"):
+                self._set_zoom(False)
+            self._layout_split()
+            return
+        detail.add_class("-shown")
+        detail.show(row_detail(self.store, row))
+        self._layout_split()
+
+    def _layout_split(self) -> None:
+        """Share the height between rows and detail (the detail gets a usable part)."""
+        rows = self.rows
+        detail_shown = self.detail.has_class("-shown")
+        if not detail_shown or self.has_class("-zoomed") or rows.is_maximized:
+            rows.styles.height = "1fr"
+        else:
+            filter_box = self.query_one(FilterInput)
+            shown_filter = 3 if filter_box.has_class("-shown") else 0
+            available = self.content_region.height - 1 - shown_filter
+            rows.styles.height = max(1, available - detail_height(available))
 
     def action_toggle_zoom(self) -> None:
         """Let the selected frame's detail fill the inspector, or bring the rows back."""
-        toggle_zoom(self)
+        if not self.has_class("-zoomed") and not self.detail.has_class("-shown"):
+            self.notify("Select a frame to zoom into first.", severity="warning", timeout=3)
+            return
+        self._set_zoom(not self.has_class("-zoomed"))
+
+    def _set_zoom(self, zoomed: bool) -> None:
+        """Zoom in or out, moving the focus to whichever of rows and detail stays shown."""
+        focus_rows = self.rows.has_focus
+        self.set_class(zoomed, "-zoomed")
+        if zoomed and focus_rows:
+            self.detail.focus()
+        elif not zoomed and self.detail.has_focus:
+            self.rows.focus()
+        self._layout_split()
 
     @on(FrameRows.CursorMoved)
     def _on_cursor_moved(self, message: FrameRows.CursorMoved) -> None:
         message.stop()
-        show_detail(self, self.rows.cursor_row)
+        self._show_detail(self.rows.cursor_row)
         self._update_status()
         self.post_message(self.Selected(self, message.frame_index))
 
@@ -309,7 +371,7 @@ class EventInspector(Vertical):
         box = self.query_one(FilterInput)
         box.add_class("-shown")
         box.focus()
-        layout_split(self)
+        self._layout_split()
 
     @on(Input.Changed, "#inspector-filter")
     def _on_filter_typed(self, message: Input.Changed) -> None:
@@ -327,7 +389,7 @@ class EventInspector(Vertical):
         # The bar closes; the filter stays on, and the status line says what it is.
         self.query_one(FilterInput).remove_class("-shown")
         self.rows.focus()
-        layout_split(self)
+        self._layout_split()
 
     def _apply_query(self) -> None:
         query = self.query_one(FilterInput).value
@@ -382,16 +444,46 @@ class EventInspector(Vertical):
         self._flush()
         self.refresh_bindings()
 
-    # -- copy and export (inspector_copy_export) ---------------------------------------
+    # -- copy and export ---------------------------------------------------------------
 
     def selected_text(self) -> str | None:
         """The selected row's frames as on the wire (a folded group: one frame a line)."""
-        return selected_text(self)
+        row = self.rows.cursor_row
+        return None if row is None else row_text(self.store, row)
 
     def action_copy_frame(self) -> None:
         """Copy the selected frame's JSON to the clipboard (OSC 52, works over SSH)."""
-        copy_selected(self)
+        text = self.selected_text()
+        if text is None:
+            self.notify("Select a frame to copy first.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {len(text):,} characters of JSON to the clipboard.", timeout=3)
 
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
-        export_frames(self, filtered)
+        directory = self.export_dir if self.export_dir is not None else paths.sessions_dir()
+        export = Export.plan(self.store, directory, filtered=filtered)
+        if export is None:
+            self.notify("Nothing to export.", severity="warning", timeout=3)
+            return
+
+        def write() -> None:
+            try:
+                count = export.write()
+            except (OSError, ValueError) as error:
+                reason = os_reason(error) if isinstance(error, OSError) else str(error)
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Could not export to {export.path}: {reason}.",
+                    severity="error",
+                    timeout=8,
+                )
+                return
+            self.app.call_from_thread(self._exported, export, count)
+
+        self.run_worker(write, thread=True, group="inspector-export", exit_on_error=False)
+
+    def _exported(self, export: Export, count: int) -> None:
+        self.notify(export.done_message(count), title="Export", timeout=8)
+        self.post_message(self.Exported(self, export.path, count))

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from rt_tui.dialect import Dialect
+from rt_tui.realtime.conversation import Conversation
 from rt_tui.tui.messages import LinkState
 
 SESSION_LIMIT_S = 60 * 60
@@ -150,6 +151,20 @@ class StatusBar(Widget):
         self.input_tokens = input_tokens
         self.output_tokens = output_tokens
         self._changed()
+
+    def show_usage(self, conversation: Conversation) -> None:
+        """Show the conversation's token totals and its newest time to first delta."""
+        latency = None
+        for response in reversed(conversation.responses.values()):
+            latency = response.timings.time_to_first_delta_ms
+            if latency is not None:
+                break
+        totals = conversation.totals
+        self.set_usage(
+            latency_ms=latency,
+            input_tokens=totals.input_tokens,
+            output_tokens=totals.output_tokens,
+        )
 
     def set_log_path(self, path: Path | None) -> None:
         self.log_path = path

@@ -10,6 +10,8 @@ from __future__ import annotations
 from rt_tui.realtime.endpoints import redact_url
 from rt_tui.targets import TargetKind, resolve_target
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.screens.settings.form import ApplyKind
+from rt_tui.tui.screens.settings.screen import SettingsOutcome
 
 APPLY = "Apply (ctrl+o) sends the Session settings to it"
 PROFILES_ONLY = "the Connection fields only edit saved profiles, which this session does not use."
@@ -34,3 +36,11 @@ def session_note(context: AppContext) -> str | None:
             "changing that profile's connection reconnects."
         )
     return None
+
+
+def apply_needed(context: AppContext, outcome: SettingsOutcome) -> ApplyKind:
+    """What the live session must do with `outcome`. A `--demo` or `--url` session does
+    not use the profiles, so a changed profile asks for no reconnect there."""
+    if outcome.apply == "reconnect" and (context.demo or context.url):
+        return "session"
+    return outcome.apply
