@@ -1,9 +1,10 @@
 """The main screen: conversation and event inspector side by side, composer, status bar.
 
-It owns the connection worker and the conversation reducer, and routes each message the
-worker posts to the widgets that show it. It holds no socket code: sending goes through
-the worker's `Session` handle. Function-call hints and answers live in
-`main_function_calls`, the settings glue in `main_settings`.
+It owns the connection worker and the conversation reducer, and routes each message its
+jobs post (the connection, `/wav`, a replay) to the widgets that show it; its one
+`Worker.StateChanged` handler says any job's failure (`rt_tui.tui.jobs`). It holds no
+socket code: sending goes through the worker's `Session` handle. Function-call hints and
+answers live in `main_function_calls`, the settings glue in `main_settings`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+from rt_tui.tui import jobs
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import (
     FrameMessage,
@@ -169,7 +171,9 @@ class MainScreen(Screen[None]):
             # The key may be echoed back (an error quoting it): the inspector hides it.
             self.inspector.set_secrets(target.endpoint.secret_values())
         self.session = Session()
-        self.connection_worker = self.run_worker(
+        self.connection_worker = jobs.start(
+            self,
+            jobs.CONNECTION,
             run_connection(
                 plan,
                 self.session,
@@ -178,10 +182,6 @@ class MainScreen(Screen[None]):
                 wall_clock=context.wall_clock,
                 id_factory=context.id_factory,
             ),
-            name="connection",
-            group="connection",
-            exclusive=True,
-            exit_on_error=False,
         )
 
     def _log_path(self) -> Path:
@@ -191,13 +191,13 @@ class MainScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self.connection_worker:
-            return
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            detail = str(error) if error else "The connection failed."
-            self.status.set_link(LinkState.FAILED, detail=detail)
-            self.notify(detail, title="Connection failed", severity="error")
+        """The one handler of every job's worker (see `jobs`): a failure is said."""
+        connection = event.worker.group == jobs.CONNECTION.group
+        if connection and event.worker is not self.connection_worker:
+            return  # A replaced session's worker.
+        failure = jobs.notify_failure(self, event)
+        if failure is not None and connection:
+            self.status.set_link(LinkState.FAILED, detail=failure)
 
     # --- what the worker posts --------------------------------------------------------
 
