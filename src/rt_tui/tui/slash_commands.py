@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from rt_tui.tui.audio_turns import save_audio, send_wav
+from rt_tui.tui.audio_turns import save_audio, start_wav_turn
 from rt_tui.tui.widgets.composer import SLASH_COMMANDS, SlashCommand
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def run_slash_command(screen: MainScreen, text: str) -> bool:
         return True
     command, argument = split_command(text)
     if command == "/wav":
-        screen.run_worker(send_wav(screen, argument), group="audio-turn", exit_on_error=False)
+        start_wav_turn(screen, argument)
     elif command == "/save-audio":
         save_audio(screen, argument)
     elif command == "/help":

@@ -27,11 +27,13 @@ from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tui import jobs
+from rt_tui.tui.audio_turns import WavRead, send_audio_turn
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import (
     FrameMessage,
     LinkChanged,
     LinkState,
+    Notice,
     RecordingFailed,
     RecordingStarted,
 )
@@ -198,6 +200,16 @@ class MainScreen(Screen[None]):
         failure = jobs.notify_failure(self, event)
         if failure is not None and connection:
             self.status.set_link(LinkState.FAILED, detail=failure)
+
+    # --- what the other jobs post -----------------------------------------------------
+
+    @on(Notice)
+    def _on_notice(self, message: Notice) -> None:
+        self.pane.add_notice(message.text)
+
+    @on(WavRead)
+    def _on_wav_read(self, message: WavRead) -> None:
+        send_audio_turn(self, message)
 
     # --- what the worker posts --------------------------------------------------------
 
