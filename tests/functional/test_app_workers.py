@@ -4,16 +4,21 @@ the connection worker's failures are in test_app_launch)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, connected, submit, wait_for
+from conftest_app import MessageLog, app_for_url, connected, main_screen, submit, wait_for
 from textual.app import App
 from textual.pilot import Pilot
 
+from rt_tui.inspector.logs import ReplayInfo, ReplayPlan, check_log
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
+from rt_tui.tui.replay import replay_finished
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 
 
 @pytest.fixture
@@ -47,3 +52,22 @@ async def test_a_wav_that_cannot_be_read_says_so(server: MockServer, tmp_path: P
         error = await _one_error(pilot, "the /wav failure")
         assert "home directory" in error
         assert "input_audio_buffer.append" not in log.wire_types(Direction.SENT)
+
+
+async def test_a_log_that_breaks_during_the_replay_says_so(tmp_path: Path) -> None:
+    # The log was checked, then a line went bad in the middle: a number too big for a
+    # float, which the log reader does not expect.
+    log = tmp_path / "session.jsonl"
+    shutil.copy(FIXTURE, log)
+    info = check_log(log)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    broken = '{"direction": "received", "data": "{}", "t_ms": 1' + "0" * 400 + "}"
+    lines.insert(10, broken)
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = app_for_url(None, tmp_path, replay=ReplayPlan(ReplayInfo(log, info.frame_count)))
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        screen = main_screen(pilot)
+        error = await _one_error(pilot, "the replay failure")
+        assert "replay" in error.lower()
+        await wait_for(pilot, lambda: replay_finished(screen), "the replay to end")
+        assert len(screen.inspector.store) == 9  # the frames before the broken line

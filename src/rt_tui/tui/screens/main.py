@@ -37,7 +37,13 @@ from rt_tui.tui.messages import (
     RecordingFailed,
     RecordingStarted,
 )
-from rt_tui.tui.replay import start_replay
+from rt_tui.tui.replay import (
+    ReplayEnded,
+    ReplayFrames,
+    finish_replay,
+    show_replayed_frames,
+    start_replay,
+)
 from rt_tui.tui.screens.main_function_calls import answer_call, hint_pending_call
 from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
@@ -210,6 +216,14 @@ class MainScreen(Screen[None]):
     @on(WavRead)
     def _on_wav_read(self, message: WavRead) -> None:
         send_audio_turn(self, message)
+
+    @on(ReplayFrames)
+    def _on_replay_frames(self, message: ReplayFrames) -> None:
+        show_replayed_frames(self, message.frames)
+
+    @on(ReplayEnded)
+    def _on_replay_ended(self, message: ReplayEnded) -> None:
+        finish_replay(self, message.count)
 
     # --- what the worker posts --------------------------------------------------------
 
