@@ -13,9 +13,11 @@ from conftest_app import MessageLog, app_for_url, connected, main_screen, submit
 from textual.app import App
 from textual.pilot import Pilot
 
+from rt_tui.config import Config
 from rt_tui.inspector.logs import ReplayInfo, ReplayPlan, check_log
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
+from rt_tui.tui.app import make_app
 from rt_tui.tui.replay import replay_finished
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
@@ -71,3 +73,25 @@ async def test_a_log_that_breaks_during_the_replay_says_so(tmp_path: Path) -> No
         assert "replay" in error.lower()
         await wait_for(pilot, lambda: replay_finished(screen), "the replay to end")
         assert len(screen.inspector.store) == 9  # the frames before the broken line
+
+
+async def test_an_export_to_a_folder_the_system_refuses_says_so(tmp_path: Path) -> None:
+    # A folder name longer than the system allows; for a user who is not root, a folder
+    # without search permission fails the same way.
+    refused = tmp_path / ("x" * 300)
+    plan = ReplayPlan(check_log(FIXTURE))
+    app = make_app(
+        config=Config(),
+        config_path=tmp_path / "config.toml",
+        env={},
+        sessions_dir=refused,
+        replay=plan,
+    )
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: replay_finished(screen), "the replay to load")
+        screen.inspector.rows.focus()
+        await pilot.press("X")
+        error = await _one_error(pilot, "the export failure")
+        assert error.startswith("Could not export to ")
+        assert error.endswith("file name too long.")

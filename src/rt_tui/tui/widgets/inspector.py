@@ -37,6 +37,7 @@ from rt_tui.tui.widgets.inspector_copy_export import (
     COPY_EXPORT_BINDINGS,
     copy_selected,
     export_frames,
+    exported_notice,
     selected_text,
 )
 from rt_tui.tui.widgets.inspector_detail_pane import (
@@ -148,13 +149,23 @@ class EventInspector(Vertical):
             return self.inspector
 
     class Exported(Message):
-        """An export finished: `count` frames written to `path`."""
+        """An export finished: `count` of the `total` frames written to `path` (those the
+        filter `description` let through, or all when it is empty)."""
 
-        def __init__(self, inspector: EventInspector, path: Path, count: int) -> None:
+        def __init__(
+            self,
+            inspector: EventInspector,
+            path: Path,
+            count: int,
+            total: int = 0,
+            description: str = "",
+        ) -> None:
             super().__init__()
             self.inspector = inspector
             self.path = path
             self.count = count
+            self.total = total
+            self.description = description
 
         @property
         def control(self) -> EventInspector:
@@ -395,3 +406,7 @@ class EventInspector(Vertical):
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
         export_frames(self, filtered)
+
+    @on(Exported)
+    def _on_exported(self, message: Exported) -> None:
+        self.notify(exported_notice(message), title="Export", timeout=8)

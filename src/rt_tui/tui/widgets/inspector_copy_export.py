@@ -7,6 +7,7 @@ the functions here, which read the inspector's `FrameStore` and selected row.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,8 +17,10 @@ from textual.binding import Binding, BindingType
 from rt_tui.inspector.export import export_path, write_jsonl
 from rt_tui.inspector.status_line import plural
 from rt_tui.realtime.errors import os_reason
+from rt_tui.tui import jobs
 
 if TYPE_CHECKING:
+    from rt_tui.inspector.store import FrameStore
     from rt_tui.tui.widgets.inspector import EventInspector
 
 COPY_EXPORT_BINDINGS: list[BindingType] = [
@@ -72,12 +75,11 @@ def copy_selected(inspector: EventInspector) -> None:
 
 
 def export_frames(inspector: EventInspector, filtered: bool) -> None:
-    """Write the filtered view (or the whole log) to a JSONL file in a worker thread."""
+    """Write the filtered view (or the whole log) to a JSONL file in a job."""
     store = inspector.store
     # With no filter on, the view is every frame (folded groups are written in full).
     description = store.filter.describe() if filtered else ""
-    filtered = bool(description)
-    indices = store.rows_of_view() if filtered else list(range(len(store)))
+    indices = store.rows_of_view() if description else list(range(len(store)))
     if not indices:
         inspector.notify("Nothing to export.", severity="warning", timeout=3)
         return
@@ -86,32 +88,38 @@ def export_frames(inspector: EventInspector, filtered: bool) -> None:
         from rt_tui.paths import sessions_dir
 
         directory = sessions_dir()
-    path = export_path(directory, filtered=filtered)
+    work = write_export(inspector, store, indices, directory, description)
+    jobs.start(inspector.screen, jobs.EXPORT, work)
+
+
+async def write_export(
+    inspector: EventInspector,
+    store: FrameStore,
+    indices: list[int],
+    directory: Path,
+    description: str,
+) -> None:
+    """The export job: write the file off the event loop, then post `Exported`."""
     total = len(store)
 
-    def write() -> None:
+    def write() -> tuple[Path, int]:
+        where = directory
         try:
-            count = write_jsonl(store, indices, path, description=description)
+            where = path = export_path(directory, filtered=bool(description))
+            return path, write_jsonl(store, indices, path, description=description)
         except (OSError, ValueError) as error:
             reason = os_reason(error) if isinstance(error, OSError) else str(error)
-            inspector.app.call_from_thread(
-                inspector.notify,
-                f"Could not export to {path}: {reason}.",
-                severity="error",
-                timeout=8,
-            )
-            return
-        inspector.app.call_from_thread(_exported, inspector, path, count, total, description)
+            raise jobs.JobFailed(f"Could not export to {where}: {reason}.") from None
 
-    inspector.run_worker(write, thread=True, group="inspector-export", exit_on_error=False)
+    path, count = await asyncio.to_thread(write)
+    inspector.post_message(inspector.Exported(inspector, path, count, total, description))
 
 
-def _exported(
-    inspector: EventInspector, path: Path, count: int, total: int, description: str
-) -> None:
-    if description:
-        what = f"{count:,} of {total:,} frames (filter: {description})"
+def exported_notice(message: EventInspector.Exported) -> str:
+    """What the inspector says when an export is written."""
+    count, total = message.count, message.total
+    if message.description:
+        what = f"{count:,} of {total:,} frames (filter: {message.description})"
     else:
         what = f"all {plural(count, 'frame')}"
-    inspector.notify(f"Exported {what} to {path}", title="Export", timeout=8)
-    inspector.post_message(inspector.Exported(inspector, path, count))
+    return f"Exported {what} to {message.path}"
