@@ -6,14 +6,33 @@ import json
 from pathlib import Path
 
 from conftest_app import screen_text, wait_for
+from textual import on
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.worker import Worker
 
 from rt_tui.inspector import samples
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import read_log
+from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
+
+
+class InspectorScreen(Screen[None]):
+    """Just the inspector, reporting its jobs' failures as the main screen does."""
+
+    def __init__(self, export_dir: Path) -> None:
+        super().__init__()
+        self.export_dir = export_dir
+
+    def compose(self) -> ComposeResult:
+        yield EventInspector(id="inspector", export_dir=self.export_dir)
+
+    @on(Worker.StateChanged)
+    def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        jobs.notify_failure(self, event)
 
 
 class InspectorHost(App[None]):
@@ -25,8 +44,8 @@ class InspectorHost(App[None]):
         self.selections: list[int | None] = []
         self.exports: list[EventInspector.Exported] = []
 
-    def compose(self) -> ComposeResult:
-        yield EventInspector(id="inspector", export_dir=self.export_dir)
+    def get_default_screen(self) -> Screen[None]:
+        return InspectorScreen(self.export_dir)
 
     def on_event_inspector_selected(self, message: EventInspector.Selected) -> None:
         self.selections.append(message.frame_index)

@@ -54,6 +54,10 @@ EXPECTED_CLASS: dict[str, type[ev.ServerEvent]] = {
 }
 
 
+def test_the_declared_kinds_are_the_catalogue() -> None:
+    assert dict(ev.declared_kinds()) == EXPECTED_CLASS
+
+
 def _server_examples() -> list[dict[str, Any]]:
     path = EXAMPLES / "server_event_examples.jsonl"
     with path.open(encoding="utf-8") as lines:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,8 @@ from rt_tui.inspector.detail import audio_placeholder, pretty_frame, row_detail
 from rt_tui.inspector.export import Export, export_path, row_text, write_jsonl
 from rt_tui.inspector.filtering import DirectionFilter, FrameFilter, parse_query
 from rt_tui.inspector.store import FrameStore
-from rt_tui.inspector.summary import base64_decoded_size
+from rt_tui.inspector.summary import base64_decoded_size, server_summary
+from rt_tui.realtime.events import ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
 
@@ -112,6 +113,26 @@ def test_summaries_of_common_frames() -> None:
         True,
         True,
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _NewEvent(ServerEvent):
+    """A server event type with no summary of its own in `inspector.summary`."""
+
+    response_id: str
+    item_id: str | None
+    audio_end_ms: int
+
+
+def test_an_event_type_without_a_summary_shows_its_declared_text_fields() -> None:
+    new = _NewEvent("x.new", "x.new", {}, response_id="resp_1", item_id="item_1", audio_end_ms=5)
+    assert server_summary(new) == "resp_1 · item_1"
+    assert server_summary(replace(new, item_id=None, response_id="")) == ""
+    deleted = parse_server_frame('{"type": "conversation.item.deleted", "item_id": "item_3"}')
+    assert server_summary(deleted) == "item_3"
+    created = parse_server_frame('{"type": "conversation.created", "conversation": {"id": "c1"}}')
+    assert server_summary(created) == "c1"
+    assert server_summary(parse_server_frame('{"type": "output_audio_buffer.started"}')) == ""
 
 
 def test_session_summary_names_the_key_settings_in_both_dialects() -> None:

@@ -104,8 +104,14 @@ class Export:
 
     def done_message(self, count: int) -> str:
         """What to tell the user once `count` frames are written."""
-        if self.description:
-            what = f"{count:,} of {self.total:,} frames (filter: {self.description})"
+        return self.done_text(self.path, count, self.total, self.description)
+
+    @staticmethod
+    def done_text(path: Path, count: int, total: int, description: str) -> str:
+        """What to tell the user once `count` of `total` frames passing the filter
+        `description` (empty: every frame) are written to `path`."""
+        if description:
+            what = f"{count:,} of {total:,} frames (filter: {description})"
         else:
             what = f"all {plural(count, 'frame')}"
-        return f"Exported {what} to {self.path}"
+        return f"Exported {what} to {path}"

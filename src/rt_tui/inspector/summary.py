@@ -1,14 +1,15 @@
 """One-line summaries of frames for the inspector's rows, and audio size arithmetic.
 
-Everything here is pure and cheap: it runs once per frame as frames arrive. Audio
-sizes come from the base64 length (no decoding), assuming PCM16 24 kHz mono,
-48 bytes per millisecond.
+Everything here is pure and cheap: it runs once per frame as frames arrive. A server
+event type without a case in `server_summary` is summarised by its declared text fields
+(`declared_summary`). Audio sizes come from the base64 length (no decoding), assuming
+PCM16 24 kHz mono, 48 bytes per millisecond.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import fields
 
 from rt_tui.realtime.events import (
     BinaryFrame,
@@ -17,7 +18,6 @@ from rt_tui.realtime.events import (
     ErrorEvent,
     InputAudioBufferEvent,
     InputTranscriptionEvent,
-    ItemDeleted,
     ItemEvent,
     ItemTruncated,
     MalformedFrame,
@@ -29,13 +29,12 @@ from rt_tui.realtime.events import (
     SessionEvent,
     UnknownEvent,
 )
+from rt_tui.realtime.json_fields import JsonObject, obj_at, opt_str_at
 
 BYTES_PER_MS = 48
 """PCM16: 2 bytes a sample, 24,000 samples a second."""
 
 PREVIEW_CHARS = 80
-
-JsonObject = dict[str, Any]
 
 
 def base64_decoded_size(b64: str) -> int:
@@ -63,31 +62,21 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _s(d: JsonObject, key: str) -> str | None:
-    value = d.get(key)
-    return value if isinstance(value, str) else None
-
-
-def _obj(d: JsonObject, key: str) -> JsonObject:
-    value = d.get(key)
-    return value if isinstance(value, dict) else {}
-
-
 def _join(parts: list[str]) -> str:
     return " · ".join(p for p in parts if p)
 
 
 def session_summary(session: JsonObject) -> str:
     """The key settings of a session in either dialect (GA nested or beta flat)."""
-    audio = _obj(session, "audio")
-    audio_in, audio_out = _obj(audio, "input"), _obj(audio, "output")
+    audio = obj_at(session, "audio")
+    audio_in, audio_out = obj_at(audio, "input"), obj_at(audio, "output")
     modalities = session.get("output_modalities", session.get("modalities"))
     turn = audio_in.get("turn_detection", session.get("turn_detection", "unset"))
     voice = audio_out.get("voice", session.get("voice"))
     transcription = audio_in.get("transcription", session.get("input_audio_transcription"))
     tools = session.get("tools")
     parts = [
-        _s(session, "model") or "",
+        opt_str_at(session, "model") or "",
         f"type {session['type']}" if isinstance(session.get("type"), str) else "",
         "+".join(str(m) for m in modalities) if isinstance(modalities, list) else "",
         f"voice {voice}" if isinstance(voice, str) else "",
@@ -100,7 +89,7 @@ def session_summary(session: JsonObject) -> str:
         parts.append(f"transcribe {transcription.get('model', '?')}")
     if isinstance(tools, list) and tools:
         parts.append(f"{len(tools)} tool{'s' if len(tools) != 1 else ''}")
-    instructions = _s(session, "instructions")
+    instructions = opt_str_at(session, "instructions")
     if instructions:
         parts.append(f'"{preview(instructions, 30)}"')
     return _join(parts)
@@ -108,24 +97,26 @@ def session_summary(session: JsonObject) -> str:
 
 def item_summary(item: JsonObject) -> str:
     """Role or type of a conversation item, its status and a text preview."""
-    kind = _s(item, "type") or "item"
-    role = _s(item, "role")
+    kind = opt_str_at(item, "type") or "item"
+    role = opt_str_at(item, "role")
     head = f"{role} {kind}" if role else kind
-    parts = [head, _s(item, "status") or ""]
+    parts = [head, opt_str_at(item, "status") or ""]
     if kind == "function_call":
-        parts.append(f"{_s(item, 'name') or '?'}({preview(_s(item, 'arguments') or '', 40)})")
+        arguments = preview(opt_str_at(item, "arguments") or "", 40)
+        parts.append(f"{opt_str_at(item, 'name') or '?'}({arguments})")
     elif kind == "function_call_output":
-        parts.append(f"{_s(item, 'call_id') or '?'} → {preview(_s(item, 'output') or '', 40)}")
+        output = preview(opt_str_at(item, "output") or "", 40)
+        parts.append(f"{opt_str_at(item, 'call_id') or '?'} → {output}")
     content = item.get("content")
     if isinstance(content, list):
         for part in content:
             if not isinstance(part, dict):
                 continue
-            text = _s(part, "text") or _s(part, "transcript")
+            text = opt_str_at(part, "text") or opt_str_at(part, "transcript")
             if text:
                 parts.append(f'"{preview(text, 50)}"')
                 break
-            if _s(part, "type") in ("input_audio", "audio", "output_audio"):
+            if opt_str_at(part, "type") in ("input_audio", "audio", "output_audio"):
                 parts.append(str(part.get("type")))
                 break
     return _join(parts)
@@ -136,7 +127,7 @@ def usage_summary(usage: JsonObject) -> str:
     if not usage:
         return ""
     total_in, total_out = usage.get("input_tokens"), usage.get("output_tokens")
-    cached = _obj(usage, "input_token_details").get("cached_tokens")
+    cached = obj_at(usage, "input_token_details").get("cached_tokens")
     text = f"in {total_in}"
     if isinstance(cached, int) and cached:
         text += f" (cached {cached})"
@@ -145,14 +136,14 @@ def usage_summary(usage: JsonObject) -> str:
 
 def response_summary(response: JsonObject) -> str:
     """A response's status, the reason when it did not complete, and usage."""
-    details = _obj(response, "status_details")
-    reason = _s(details, "reason")
-    error = _obj(details, "error")
+    details = obj_at(response, "status_details")
+    reason = opt_str_at(details, "reason")
+    error = obj_at(details, "error")
     parts = [
-        _s(response, "status") or "",
+        opt_str_at(response, "status") or "",
         reason or "",
-        _s(error, "message") or "",
-        usage_summary(_obj(response, "usage")),
+        opt_str_at(error, "message") or "",
+        usage_summary(obj_at(response, "usage")),
     ]
     output = response.get("output")
     if isinstance(output, list) and output:
@@ -180,8 +171,8 @@ def server_summary(event: ServerEvent) -> str:
         case OutputItemEvent():
             return item_summary(event.item)
         case ContentPartEvent():
-            text = _s(event.part, "text") or _s(event.part, "transcript") or ""
-            return _join([_s(event.part, "type") or "", preview(text) if text else ""])
+            text = opt_str_at(event.part, "text") or opt_str_at(event.part, "transcript") or ""
+            return _join([opt_str_at(event.part, "type") or "", preview(text) if text else ""])
         case InputAudioBufferEvent():
             parts = [event.item_id or ""]
             if event.audio_start_ms is not None:
@@ -191,7 +182,8 @@ def server_summary(event: ServerEvent) -> str:
             return _join(parts)
         case InputTranscriptionEvent():
             if event.error:
-                return f"failed: {_s(event.error, 'message') or _s(event.error, 'code') or '?'}"
+                reason = opt_str_at(event.error, "message") or opt_str_at(event.error, "code")
+                return f"failed: {reason or '?'}"
             if event.kind.endswith(".delta"):
                 return event.text or ""
             return preview(event.text or "")
@@ -202,8 +194,6 @@ def server_summary(event: ServerEvent) -> str:
                     for r in event.rate_limits
                 ]
             )
-        case ItemDeleted():
-            return event.item_id
         case ItemTruncated():
             return f"{event.item_id} at {event.audio_end_ms} ms"
         case MalformedFrame():
@@ -212,31 +202,47 @@ def server_summary(event: ServerEvent) -> str:
             return f"binary frame, {event.size} bytes"
         case UnknownEvent():
             return "unknown event type"
-    return ""
+    return declared_summary(event)
+
+
+_OWN_FIELDS: dict[type[ServerEvent], tuple[str, ...]] = {}
+"""The fields each event class declares beyond those of `ServerEvent`, worked out once."""
+
+
+def declared_summary(event: ServerEvent) -> str:
+    """The summary of an event type that has none of its own above: its declared text
+    fields, so a newly declared type shows its ids without a line here."""
+    cls = type(event)
+    names = _OWN_FIELDS.get(cls)
+    if names is None:
+        base = {f.name for f in fields(ServerEvent)}
+        names = _OWN_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in base)
+    values = [getattr(event, name) for name in names]
+    return _join([preview(value) for value in values if isinstance(value, str)])
 
 
 def client_summary(event: JsonObject) -> str:
     """The short text shown beside a sent frame's type."""
-    kind = _s(event, "type") or ""
+    kind = opt_str_at(event, "type") or ""
     if kind.endswith("input_audio_buffer.append"):
-        return audio_label(base64_decoded_size(_s(event, "audio") or ""))
+        return audio_label(base64_decoded_size(opt_str_at(event, "audio") or ""))
     if kind in ("session.update", "transcription_session.update"):
-        return session_summary(_obj(event, "session"))
+        return session_summary(obj_at(event, "session"))
     if kind == "conversation.item.create":
-        return item_summary(_obj(event, "item"))
+        return item_summary(obj_at(event, "item"))
     if kind == "response.create":
-        response = _obj(event, "response")
+        response = obj_at(event, "response")
         modalities = response.get("output_modalities", response.get("modalities"))
         parts = ["+".join(str(m) for m in modalities) if isinstance(modalities, list) else ""]
-        if _s(response, "conversation") == "none":
+        if opt_str_at(response, "conversation") == "none":
             parts.append("out of band")
-        instructions = _s(response, "instructions")
+        instructions = opt_str_at(response, "instructions")
         if instructions:
             parts.append(f'"{preview(instructions, 40)}"')
         return _join(parts)
     if kind == "conversation.item.truncate":
-        return f"{_s(event, 'item_id') or '?'} at {event.get('audio_end_ms')} ms"
-    parts = [_s(event, "response_id") or "", _s(event, "item_id") or ""]
+        return f"{opt_str_at(event, 'item_id') or '?'} at {event.get('audio_end_ms')} ms"
+    parts = [opt_str_at(event, "response_id") or "", opt_str_at(event, "item_id") or ""]
     return _join(parts)
 
 

@@ -3,8 +3,8 @@
 
 For users with no sound device (a remote box over SSH) these are the way to talk and to
 listen. The turn logic itself (chunks, commit or VAD) is `rt_tui.realtime.audio_turn`;
-this module reads the file off the event loop, sends through the screen's `Session` and
-says what happened in one line in the conversation.
+here a job (`rt_tui.tui.jobs`) reads the file off the event loop and posts it, the screen
+sends it through its `Session` and says what happened in one line in the conversation.
 
 `/save-audio` saves the *last* assistant item that has audio: that is what a user wants
 to hear after a reply. Each spoken reply is one item, so earlier ones are one `/save-audio`
@@ -14,15 +14,21 @@ away while they are the newest; the whole session's audio is in the session log.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from textual.message import Message
 
 from rt_tui import paths
 from rt_tui.realtime.audio import WavError, duration_ms, write_wav
 from rt_tui.realtime.audio_turn import audio_turn_events, load_turn_audio, turn_mode_of_session
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.errors import os_reason
+from rt_tui.tui import jobs
+from rt_tui.tui.messages import Notice
 from rt_tui.tui.widgets.conversation_views import audio_length
+from rt_tui.tui.worker import Post, Session
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
@@ -32,30 +38,53 @@ class SaveAudioError(Exception):
     """The audio could not be saved (the message is one sentence)."""
 
 
-async def send_wav(screen: MainScreen, argument: str) -> None:
-    """`/wav PATH`: read the file, send it as one audio turn, say so in the conversation."""
+@dataclass
+class WavRead(Message, bubble=False):
+    """The `/wav` job read `name` as a turn's audio, for the screen to send on `session`."""
+
+    name: str
+    pcm: bytes
+    session: Session
+
+
+def start_wav_turn(screen: MainScreen, argument: str) -> None:
+    """`/wav PATH`: read the file in a job; the screen sends it when it is read."""
     pane = screen.pane
     if not argument:
         pane.add_notice("/wav needs the path of a WAV file, e.g. /wav ~/question.wav")
         return
-    session = screen.session
     if screen.conversation.session is None:
         pane.add_notice("Not connected yet, so nothing was sent: wait for the session to open.")
         return
+    jobs.start(
+        screen, jobs.AUDIO_TURN, read_wav_turn(argument, screen.session, screen.post_message)
+    )
+
+
+async def read_wav_turn(argument: str, session: Session, post: Post) -> None:
+    """The `/wav` job: read and convert the file off the event loop, post what came of it."""
     try:
         # Resampling a long file takes a moment: keep the screen responsive meanwhile.
         pcm = await asyncio.to_thread(load_turn_audio, argument)
     except WavError as exc:
-        pane.add_notice(f"Nothing was sent: {exc}")
+        post(Notice(f"Nothing was sent: {exc}"))
         return
+    post(WavRead(Path(argument).name, pcm, session))  # the name only: no need to expand ~
+
+
+def send_audio_turn(screen: MainScreen, read: WavRead) -> None:
+    """Send a file the `/wav` job read as one audio turn; say so in the conversation."""
+    session = read.session
     if screen.session is not session or not session.connected:
-        pane.add_notice("The session ended while the file was read, so nothing was sent.")
+        screen.pane.add_notice("The session ended while the file was read, so nothing was sent.")
         return
+    pcm = read.pcm
     mode = turn_mode_of_session(screen.conversation.session)
     for event in audio_turn_events(pcm, mode, screen.dialect):
         session.send(event)
-    name = Path(argument).name  # the name only: no need to expand ~
-    pane.add_notice(f"Sent {name}: {audio_length(duration_ms(pcm))} of audio ({mode.describe()}).")
+    screen.pane.add_notice(
+        f"Sent {read.name}: {audio_length(duration_ms(pcm))} of audio ({mode.describe()})."
+    )
 
 
 def last_assistant_audio(conversation: Conversation) -> str | None:

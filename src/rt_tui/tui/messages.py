@@ -1,6 +1,7 @@
-"""Messages that cross the boundary between the connection worker and the screen.
+"""Messages that cross the boundary between the background jobs and the screen.
 
-The worker only ever posts these; the main screen routes them to its widgets with `@on`.
+The jobs only ever post these (and their own, in their modules); the main screen routes
+them to its widgets with `@on`.
 """
 
 from __future__ import annotations
@@ -70,3 +71,11 @@ class RecordingFailed(Message, bubble=False):
 
     path: Path
     reason: str
+
+
+@dataclass
+class Notice(Message, bubble=False):
+    """A line of the app's own for the conversation pane: what a job did, or why it did
+    nothing (`/wav` of a missing file)."""
+
+    text: str

@@ -1,28 +1,34 @@
 """`rt-tui replay FILE` in the TUI: a recorded log's frames shown in the main screen.
 
-The main screen calls `start_replay` instead of connecting. The frames go, in order and
-with their recorded times and directions, into the inspector and through the engine's
-`Conversation` reducer into the conversation pane, exactly as a live session's would,
-except that nothing is sent: the composer is disabled and reconnecting is refused.
+The main screen calls `start_replay` instead of connecting. A job (`rt_tui.tui.jobs`)
+reads the log and posts its frames; the screen hands them, in order and with their
+recorded times and directions, to the inspector and through the engine's `Conversation`
+reducer to the conversation pane, exactly as a live session's would, except that nothing
+is sent: the composer is disabled and reconnecting is refused.
 
-Frames are fed in batches, yielding to the event loop between them, so a log of 100,000
-frames loads without freezing the screen; the inspector and the conversation pane each
-repaint at most once a tick however many frames a batch holds.
+Frames come in batches, the job yielding to the event loop between them, so a log of
+100,000 frames loads without freezing the screen; the inspector and the conversation pane
+each repaint at most once a tick however many frames a batch holds.
 """
 
 from __future__ import annotations
 
 import asyncio
-from itertools import islice
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from textual.message import Message
 from textual.worker import Worker
 
 from rt_tui.inspector.filtering import FrameFilter
-from rt_tui.inspector.logs import LogError, ReplayPlan, iter_frames
+from rt_tui.inspector.logs import ReplayPlan, iter_frames
 from rt_tui.realtime.conversation import Change
+from rt_tui.realtime.frames import Frame
+from rt_tui.tui import jobs
 from rt_tui.tui.messages import LinkState
+from rt_tui.tui.worker import Post
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
@@ -30,23 +36,49 @@ if TYPE_CHECKING:
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
 READ_ONLY = "replay: read-only"
-REPLAY_WORKER = "replay"
 MAX_DRAWN_ITEMS = 400
 """The conversation pane mounts one widget per item, and a pane of thousands takes minutes
 to lay out, so a long replay shows its newest items (the inspector keeps every frame)."""
 
-_workers: WeakKeyDictionary[MainScreen, Worker[int]] = WeakKeyDictionary()
-"""Each replaying screen's feeding worker (Textual forgets workers once they finish)."""
+
+@dataclass
+class ReplayFrames(Message, bubble=False):
+    """The next frames of the log, in order, for the screen to show."""
+
+    frames: list[Frame]
+
+
+@dataclass
+class ReplayEnded(Message, bubble=False):
+    """The replay job read `count` frames and stopped (at the end, or where the log broke:
+    the job's failure says why)."""
+
+    count: int
+
+
+@dataclass
+class _Replay:
+    """What a replaying screen has shown so far."""
+
+    path: Path
+    url: str
+    touched: dict[tuple[str, str], None] = field(default_factory=dict)
+    """What the pane must draw, in order of first appearance. The pane draws it once at
+    the end: redrawing items while their text still grows would cost far more."""
+    ended: bool = False
+
+
+_replays: WeakKeyDictionary[MainScreen, _Replay] = WeakKeyDictionary()
 
 
 def replay_finished(screen: MainScreen) -> bool:
     """Whether the replay has fed every frame and the conversation pane has drawn them."""
-    worker = _workers.get(screen)
-    return worker is not None and worker.is_finished and not screen.pane.busy
+    replay = _replays.get(screen)
+    return replay is not None and replay.ended and not screen.pane.busy
 
 
 def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
-    """Make `screen` a read-only view of the log and start feeding it the frames."""
+    """Make `screen` a read-only view of the log and start the job reading the frames."""
     info = plan.info
     composer = screen.composer
     composer.placeholder = READ_ONLY
@@ -64,44 +96,58 @@ def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
         screen.inspector.store.set_fold_all(False)
     if plan.query:
         screen.inspector.set_filter(FrameFilter(plan.query))
-    worker = screen.run_worker(
-        feed_frames(screen, plan), name=REPLAY_WORKER, group="replay", exit_on_error=False
-    )
-    _workers[screen] = worker
-    return worker
+    _replays[screen] = _Replay(info.path, info.url)
+    return jobs.start(screen, jobs.REPLAY, read_frames(info.path, screen.post_message))
 
 
-async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
-    """Feed every frame of the log to the screen's inspector and conversation; returns
-    how many. A log that broke since it was checked stops with a notification."""
+async def read_frames(path: Path, post: Post) -> int:
+    """The replay job: post the log's frames in batches, yielding to the event loop
+    between them; returns how many. A log that broke since it was checked raises, once
+    the frames before the break are posted."""
+    count = 0
+    batch: list[Frame] = []
+    try:
+        for frame in iter_frames(path):
+            batch.append(frame)
+            if len(batch) == BATCH_FRAMES:
+                post(ReplayFrames(batch))
+                count += len(batch)
+                batch = []
+                await asyncio.sleep(0)
+    finally:
+        if batch:
+            post(ReplayFrames(batch))
+            count += len(batch)
+        post(ReplayEnded(count))
+    return count
+
+
+def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
+    """Feed a batch of frames to the screen's inspector and conversation."""
+    replay = _replays[screen]
+    touched = replay.touched
     inspector = screen.inspector
     conversation = screen.conversation
-    # What the pane must draw, in order of first appearance. The pane draws it once at
-    # the end: redrawing items while their text still grows would cost far more.
-    touched: dict[tuple[str, str], None] = {}
-    frames = iter_frames(plan.info.path)
-    count = 0
-    try:
-        while batch := list(islice(frames, BATCH_FRAMES)):
-            for frame in batch:
-                inspector.add_frame(frame)
-                change = conversation.apply(frame)
-                if change.responses or change.items:
-                    touched.update(dict.fromkeys(("response", r) for r in change.responses))
-                    touched.update(dict.fromkeys(("item", i) for i in change.items))
-            count += len(batch)
-            await asyncio.sleep(0)
-    except LogError as error:
-        screen.notify(str(error), title="Replay", severity="error", timeout=10)
-    _draw_conversation(screen, touched)
-    screen.status.show_usage(conversation)
+    for frame in frames:
+        inspector.add_frame(frame)
+        change = conversation.apply(frame)
+        if change.responses or change.items:
+            touched.update(dict.fromkeys(("response", r) for r in change.responses))
+            touched.update(dict.fromkeys(("item", i) for i in change.items))
+
+
+def finish_replay(screen: MainScreen, count: int) -> None:
+    """Draw the conversation the replay rebuilt and say how many frames it showed."""
+    replay = _replays[screen]
+    _draw_conversation(screen, replay.touched)
+    screen.status.show_usage(screen.conversation)
+    replay.ended = True
     screen.notify(
-        f"Replayed {count:,} frames from {plan.info.path.name}"
-        f"{f' ({plan.info.url})' if plan.info.url else ''}; {READ_ONLY}.",
+        f"Replayed {count:,} frames from {replay.path.name}"
+        f"{f' ({replay.url})' if replay.url else ''}; {READ_ONLY}.",
         title="Replay",
         timeout=4,
     )
-    return count
 
 
 def _draw_conversation(screen: MainScreen, touched: dict[tuple[str, str], None]) -> None:

@@ -1,9 +1,9 @@
 """The connection worker: runs the engine's Connection and turns what happens into messages.
 
-The screen starts `run_connection` as ONE Textual worker (exclusive, group "connection",
-exit_on_error=False). The body never touches a widget: it posts `FrameMessage` for every
-frame of both directions and `LinkChanged` / `RecordingStarted` / `RecordingFailed` for its own
-progress. A failure leaves as a `RealtimeError` whose one-sentence text the screen shows.
+The screen starts `run_connection` as the connection job (`jobs.CONNECTION`: one worker,
+exclusive). The body never touches a widget: it posts `FrameMessage` for every frame of both
+directions and `LinkChanged` / `RecordingStarted` / `RecordingFailed` for its own progress.
+A failure leaves as a `RealtimeError` whose one-sentence text the screen shows.
 
 Widgets never touch the socket either: they call `Session.send`, which enqueues.
 """

@@ -1,8 +1,9 @@
 """The main screen: conversation and event inspector side by side, composer, status bar.
 
-It owns the connection worker and the conversation reducer, and routes each message the
-worker posts to the widgets that show it. It holds no socket code: sending goes through
-the worker's `Session` handle.
+It owns the connection worker and the conversation reducer, and routes each message its
+jobs post (the connection, `/wav`, a replay) to the widgets that show it; its one
+`Worker.StateChanged` handler says any job's failure (`rt_tui.tui.jobs`). It holds no
+socket code: sending goes through the worker's `Session` handle.
 """
 
 from __future__ import annotations
@@ -16,23 +17,31 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
-from rt_tui.tui.audio_turns import save_audio, send_wav
+from rt_tui.tui import jobs
+from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import (
     FrameMessage,
     LinkChanged,
     LinkState,
+    Notice,
     RecordingFailed,
     RecordingStarted,
 )
-from rt_tui.tui.replay import start_replay
+from rt_tui.tui.replay import (
+    ReplayEnded,
+    ReplayFrames,
+    finish_replay,
+    show_replayed_frames,
+    start_replay,
+)
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
 from rt_tui.tui.slash_commands import RAW_TEMPLATE, commands_help, raw_frame_text, split_command
@@ -169,7 +178,9 @@ class MainScreen(Screen[None]):
             # The key may be echoed back (an error quoting it): the inspector hides it.
             self.inspector.set_secrets(target.endpoint.secret_values())
         self.session = Session()
-        self.connection_worker = self.run_worker(
+        self.connection_worker = jobs.start(
+            self,
+            jobs.CONNECTION,
             run_connection(
                 plan,
                 self.session,
@@ -178,10 +189,6 @@ class MainScreen(Screen[None]):
                 wall_clock=context.wall_clock,
                 id_factory=context.id_factory,
             ),
-            name="connection",
-            group="connection",
-            exclusive=True,
-            exit_on_error=False,
         )
 
     def _log_path(self) -> Path:
@@ -191,13 +198,31 @@ class MainScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self.connection_worker:
-            return
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            detail = str(error) if error else "The connection failed."
-            self.status.set_link(LinkState.FAILED, detail=detail)
-            self.notify(detail, title="Connection failed", severity="error")
+        """The one handler of every job's worker (see `jobs`): a failure is said."""
+        connection = event.worker.group == jobs.CONNECTION.group
+        if connection and event.worker is not self.connection_worker:
+            return  # A replaced session's worker.
+        failure = jobs.notify_failure(self, event)
+        if failure is not None and connection:
+            self.status.set_link(LinkState.FAILED, detail=failure)
+
+    # --- what the other jobs post -----------------------------------------------------
+
+    @on(Notice)
+    def _on_notice(self, message: Notice) -> None:
+        self.pane.add_notice(message.text)
+
+    @on(WavRead)
+    def _on_wav_read(self, message: WavRead) -> None:
+        send_audio_turn(self, message)
+
+    @on(ReplayFrames)
+    def _on_replay_frames(self, message: ReplayFrames) -> None:
+        show_replayed_frames(self, message.frames)
+
+    @on(ReplayEnded)
+    def _on_replay_ended(self, message: ReplayEnded) -> None:
+        finish_replay(self, message.count)
 
     # --- what the worker posts --------------------------------------------------------
 
@@ -301,7 +326,7 @@ class MainScreen(Screen[None]):
             return True
         command, argument = split_command(text)
         if command == "/wav":
-            self.run_worker(send_wav(self, argument), group="audio-turn", exit_on_error=False)
+            start_wav_turn(self, argument)
         elif command == "/save-audio":
             save_audio(self, argument)
         elif command == "/help":

@@ -15,6 +15,7 @@ and `X` the whole log (JSONL, in the sessions folder; the file is written in a t
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -35,6 +36,7 @@ from rt_tui.inspector.status_line import InspectorState, status_line
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
+from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.json_view import JsonView
 
@@ -171,13 +173,23 @@ class EventInspector(Vertical):
             return self.inspector
 
     class Exported(Message):
-        """An export finished: `count` frames written to `path`."""
+        """An export finished: `count` of the `total` frames written to `path` (those the
+        filter `description` let through, or all when it is empty)."""
 
-        def __init__(self, inspector: EventInspector, path: Path, count: int) -> None:
+        def __init__(
+            self,
+            inspector: EventInspector,
+            path: Path,
+            count: int,
+            total: int = 0,
+            description: str = "",
+        ) -> None:
             super().__init__()
             self.inspector = inspector
             self.path = path
             self.count = count
+            self.total = total
+            self.description = description
 
         @property
         def control(self) -> EventInspector:
@@ -463,27 +475,31 @@ class EventInspector(Vertical):
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
         directory = self.export_dir if self.export_dir is not None else paths.sessions_dir()
-        export = Export.plan(self.store, directory, filtered=filtered)
+        try:
+            export = Export.plan(self.store, directory, filtered=filtered)
+        except (OSError, ValueError) as error:
+            # Naming the file can fail too (a folder the system refuses).
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
+            self.notify(f"Could not export to {directory}: {reason}.", severity="error")
+            return
         if export is None:
             self.notify("Nothing to export.", severity="warning", timeout=3)
             return
+        jobs.start(self.screen, jobs.EXPORT, self._write_export(export))
 
-        def write() -> None:
-            try:
-                count = export.write()
-            except (OSError, ValueError) as error:
-                reason = os_reason(error) if isinstance(error, OSError) else str(error)
-                self.app.call_from_thread(
-                    self.notify,
-                    f"Could not export to {export.path}: {reason}.",
-                    severity="error",
-                    timeout=8,
-                )
-                return
-            self.app.call_from_thread(self._exported, export, count)
+    async def _write_export(self, export: Export) -> None:
+        """The export job: write the file off the event loop, then post `Exported`."""
+        try:
+            count = await asyncio.to_thread(export.write)
+        except (OSError, ValueError) as error:
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
+            raise jobs.JobFailed(f"Could not export to {export.path}: {reason}.") from None
+        self.post_message(self.Exported(self, export.path, count, export.total, export.description))
 
-        self.run_worker(write, thread=True, group="inspector-export", exit_on_error=False)
-
-    def _exported(self, export: Export, count: int) -> None:
-        self.notify(export.done_message(count), title="Export", timeout=8)
-        self.post_message(self.Exported(self, export.path, count))
+    @on(Exported)
+    def _on_exported(self, message: Exported) -> None:
+        self.notify(
+            Export.done_text(message.path, message.count, message.total, message.description),
+            title="Export",
+            timeout=8,
+        )
