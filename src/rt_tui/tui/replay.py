@@ -21,8 +21,8 @@ from textual.worker import Worker
 
 from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.logs import LogError, ReplayPlan, iter_frames
-from rt_tui.realtime.conversation import Change
 from rt_tui.tui.messages import LinkState
+from rt_tui.tui.widgets.conversation import PendingKey, error_key
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
@@ -76,9 +76,10 @@ async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
     how many. A log that broke since it was checked stops with a notification."""
     inspector = screen.inspector
     conversation = screen.conversation
-    # What the pane must draw, in order of first appearance. The pane draws it once at
-    # the end: redrawing items while their text still grows would cost far more.
-    touched: dict[tuple[str, str], None] = {}
+    # What the pane must draw, in order of first appearance (errors too, so the pane reads
+    # in frame order as it did live). The pane draws it once at the end: redrawing items
+    # while their text still grows would cost far more.
+    touched: dict[PendingKey, None] = {}
     frames = iter_frames(plan.info.path)
     count = 0
     try:
@@ -89,6 +90,8 @@ async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
                 if change.responses or change.items:
                     touched.update(dict.fromkeys(("response", r) for r in change.responses))
                     touched.update(dict.fromkeys(("item", i) for i in change.items))
+                if change.errors:
+                    touched[error_key(len(conversation.errors) - 1)] = None
             count += len(batch)
             await asyncio.sleep(0)
     except LogError as error:
@@ -104,10 +107,9 @@ async def feed_frames(screen: MainScreen, plan: ReplayPlan) -> int:
     return count
 
 
-def _draw_conversation(screen: MainScreen, touched: dict[tuple[str, str], None]) -> None:
+def _draw_conversation(screen: MainScreen, touched: dict[PendingKey, None]) -> None:
     """Hand the pane what the replay touched (the newest `MAX_DRAWN_ITEMS` items and the
-    responses among them), as one batch of changes."""
-    pane, conversation = screen.pane, screen.conversation
+    responses and errors among them), in frame order, as one batch."""
     keys = list(touched)
     item_positions = [n for n, (kind, _key) in enumerate(keys) if kind == "item"]
     if len(item_positions) > MAX_DRAWN_ITEMS:
@@ -118,9 +120,4 @@ def _draw_conversation(screen: MainScreen, touched: dict[tuple[str, str], None])
             title="Replay",
             timeout=8,
         )
-    for kind, key in keys:
-        if kind == "item":
-            pane.show_change(conversation, Change(items=frozenset((key,))))
-        else:
-            pane.show_change(conversation, Change(responses=frozenset((key,))))
-    pane.show_change(conversation, Change(errors=bool(conversation.errors)))
+    screen.pane.show_keys(screen.conversation, keys)
