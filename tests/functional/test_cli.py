@@ -307,6 +307,24 @@ async def test_send_reports_a_failed_response(cli_env: dict[str, str]) -> None:
     assert_one_error_line(err, "the response ended as failed: The model had a bad day.")
 
 
+async def test_send_names_the_param_of_a_server_error(cli_env: dict[str, str]) -> None:
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        async for message in ws:
+            if json.loads(message)["type"] == "response.create":
+                error = error_event("invalid_value", "Invalid value: 'x'.", param="temperature")
+                await send_json(ws, error)
+                done = {"type": "response.done", "response": {"id": "r", "status": "completed"}}
+                await send_json(ws, done)
+
+    async with scripted_server(script) as server:
+        code, _out, err = await run_cli_async(cli_env, "send", "hi", "--url", server.url)
+    assert code == 0
+    assert_one_error_line(
+        err, "server error: invalid_value (param 'temperature'): Invalid value: 'x'."
+    )
+
+
 async def test_send_times_out_waiting_for_the_reply(cli_env: dict[str, str]) -> None:
     async def script(ws: ServerConnection) -> None:
         await ws.wait_closed()
