@@ -240,8 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "mock-server":
             with contextlib.suppress(KeyboardInterrupt):
                 return asyncio.run(_mock_server(args.host, args.port))
+            # Ctrl-C is how the mock is stopped, but still an interruption (130, as documented).
             print("rt-tui: mock server stopped.", file=sys.stderr)
-            return EXIT_OK
+            return EXIT_INTERRUPTED
         return _run_tui(args)
     except KeyboardInterrupt:
         return _fail("interrupted.", EXIT_INTERRUPTED)

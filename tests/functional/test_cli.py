@@ -393,8 +393,8 @@ def test_mock_server_serves_until_ctrl_c(cli_env: dict[str, str]) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    assert proc.returncode == 0
-    assert "Traceback" not in err
+    assert proc.returncode == 130
+    assert err == "rt-tui: mock server stopped.\n"
 
 
 def test_mock_server_port_in_use(cli_env: dict[str, str]) -> None:
