@@ -35,10 +35,12 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `rt-tui ARGS` with `stdin` as its (piped, so not a terminal) input."""
     return subprocess.run(
         [sys.executable, "-m", "rt_tui", *args],
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
@@ -83,6 +85,13 @@ def test_send_demo_streams_the_reply(cli_env: dict[str, str]) -> None:
     assert "hello mock" in result.stdout
     assert "mock" in result.stdout.lower()
     assert result.stdout.endswith("\n")
+
+
+@pytest.mark.parametrize("args", [[], ["-"]])
+def test_send_reads_the_message_from_stdin(cli_env: dict[str, str], args: list[str]) -> None:
+    result = run_cli(cli_env, "send", *args, "--demo", stdin="hello from a pipe\n")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "You said: “hello from a pipe”" in result.stdout
 
 
 def test_send_demo_json_prints_every_frame_both_ways(cli_env: dict[str, str]) -> None:
@@ -202,7 +211,8 @@ def test_tui_with_broken_config_fails_like_send(cli_env: dict[str, str]) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["send"], "send needs TEXT, --wav FILE or both."),
+        (["send"], "the message on stdin is empty; give TEXT, --wav FILE or both."),
+        (["send", "-"], "the message on stdin is empty; give TEXT, --wav FILE or both."),
         (
             ["send", "x", "--demo", "--url", "ws://h/"],
             "argument --url: not allowed with argument --demo; try 'rt-tui send --help'.",
