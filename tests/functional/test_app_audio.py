@@ -145,7 +145,7 @@ async def test_a_bad_file_is_one_line_and_nothing_is_sent(
         await wait_for(pilot, lambda: len(_notices(screen)) == 3, "three notices")
         missing, not_wav, no_path = _notices(screen)
         assert missing == "Nothing was sent: missing.wav: no such file."
-        assert not_wav.startswith("Nothing was sent: notes.wav is not a PCM WAV file")
+        assert not_wav.startswith("Nothing was sent: notes.wav is not a WAV file")
         assert no_path.startswith("/wav needs the path of a WAV file")
         assert all("\n" not in notice for notice in (missing, not_wav))
         sent = log.wire_types(Direction.SENT)
