@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import stat
 import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -179,6 +180,8 @@ async def test_save_audio_writes_the_last_spoken_reply(
         await submit(pilot, f"/save-audio {chosen}")
         await wait_for(pilot, chosen.exists, "the chosen file")
         assert read_wav(chosen) == stored
+        # Private, as every file rt-tui writes.
+        assert {stat.S_IMODE(p.stat().st_mode) for p in (default, chosen)} == {0o600}
         await submit(pilot, f"/save-audio {tmp_path / 'no' / 'such' / 'dir.wav'}")
         await wait_for(pilot, lambda: len(_notices(screen)) >= 5, "the failure")
         notices = _notices(screen)

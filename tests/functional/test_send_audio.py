@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import stat
 import struct
 from pathlib import Path
 
@@ -111,6 +112,7 @@ def test_save_audio_asks_for_a_spoken_reply(cli_env: dict[str, str], tmp_path: P
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.strip()  # the transcript streamed
     assert duration_ms(read_wav(out)) > 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ little-endian; 24,000 of them a second, so 100 ms is 4,800 bytes.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import wave
 from array import array
@@ -161,14 +162,18 @@ def read_wav(path: Path | str) -> bytes:
 
 
 def write_wav(path: Path | str, pcm: bytes) -> None:
-    """Write PCM16 24 kHz mono `pcm` as a WAV file (OSError if it cannot be created)."""
+    """Write PCM16 24 kHz mono `pcm` as a WAV file, mode 0600 like every file rt-tui
+    writes (it holds what was said); OSError if it cannot be created."""
     # Open the file first: `wave.open(path)` failing to create it also fails in its
     # destructor, which then complains as an unraisable exception.
-    with open(path, "wb") as file, wave.open(file, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(SAMPLE_WIDTH)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as file:
+        os.fchmod(fd, 0o600)  # a file that was there would keep its mode
+        with wave.open(file, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(SAMPLE_WIDTH)
+            wav.setframerate(SAMPLE_RATE)
+            wav.writeframes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])
 
 
 # --- G.711 (the `g711_ulaw` / `g711_alaw` beta formats, GA `audio/pcmu` / `audio/pcma`) -------
