@@ -69,7 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Connect, send one user message, print the reply as it streams and exit "
         "after response.done.",
     )
-    send.add_argument("text", metavar="TEXT", nargs="?", help="the message to send")
+    send.add_argument(
+        "text",
+        metavar="TEXT",
+        nargs="?",
+        help="the message to send; '-' reads it from stdin, as does no TEXT (and no --wav) "
+        "when stdin is not a terminal",
+    )
     send.add_argument(
         "--wav",
         metavar="FILE",
@@ -132,6 +138,26 @@ def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay.add_argument(
         "--unfold", action="store_true", help="one row per frame (runs of deltas unfolded)"
     )
+
+
+class _BadInput(Exception):
+    """A usage problem found after parsing; `str(e)` is the sentence."""
+
+
+def _message_text(text: str | None, wav: Path | None) -> str | None:
+    """The message to send: TEXT, or what stdin holds for `-`, or for no TEXT and no
+    --wav when stdin is not a terminal (`echo hi | rt-tui send`)."""
+    piped = text is None and wav is None and not (sys.stdin and sys.stdin.isatty())
+    if text != "-" and not piped:
+        return text
+    data = sys.stdin.buffer.read() if sys.stdin else b""
+    try:
+        message = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise _BadInput("the message on stdin is not UTF-8 text.") from None
+    if not message:
+        raise _BadInput("the message on stdin is empty; give TEXT, --wav FILE or both.")
+    return message
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -219,11 +245,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "send":
             from rt_tui.send.session import run_send
 
-            if args.text is None and args.wav is None:
+            try:
+                text = _message_text(args.text, args.wav)
+            except _BadInput as problem:
+                return _fail(str(problem), EXIT_USAGE)
+            if text is None and args.wav is None:
                 return _fail("send needs TEXT, --wav FILE or both.", EXIT_USAGE)
             return asyncio.run(
                 run_send(
-                    args.text,
+                    text,
                     profile=args.profile,
                     url=args.url,
                     demo=args.demo,
@@ -240,8 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "mock-server":
             with contextlib.suppress(KeyboardInterrupt):
                 return asyncio.run(_mock_server(args.host, args.port))
+            # Ctrl-C is how the mock is stopped, but still an interruption (130, as documented).
             print("rt-tui: mock server stopped.", file=sys.stderr)
-            return EXIT_OK
+            return EXIT_INTERRUPTED
         return _run_tui(args)
     except KeyboardInterrupt:
         return _fail("interrupted.", EXIT_INTERRUPTED)

@@ -227,12 +227,15 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def config_to_toml_data(config: Config) -> dict[str, Any]:
-    """The dict written to TOML: None values dropped (TOML has no null); a key appears only
-    when the user chose to keep it in the file."""
+    """The dict written to TOML: None values dropped (TOML has no null), and fields the
+    profile's provider does not use; a key appears only when the user chose to keep it
+    in the file."""
     data = config.model_dump(mode="json", exclude_none=True)
     for name, profile in config.profiles.items():
         if profile.api_key is not None:
             data["profiles"][name]["api_key"] = profile.api_key.get_secret_value()
+        if profile.provider is not Provider.AZURE_PREVIEW:
+            del data["profiles"][name]["api_version"]  # only the preview path has one
     for tool_data, tool in zip(data["session"]["tools"], config.session.tools, strict=True):
         if _holds_none(tool.parameters):
             tool_data["parameters"] = json.dumps(tool.parameters)

@@ -92,12 +92,15 @@ def session_created(event_id: str = "event_1") -> dict[str, Any]:
 
 
 def error_event(
-    code: str, message: str, error_type: str = "invalid_request_error"
+    code: str,
+    message: str,
+    error_type: str = "invalid_request_error",
+    param: str | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "error",
         "event_id": "event_err",
-        "error": {"type": error_type, "code": code, "message": message, "param": None},
+        "error": {"type": error_type, "code": code, "message": message, "param": param},
     }
 
 

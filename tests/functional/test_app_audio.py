@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import stat
 import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -145,7 +146,7 @@ async def test_a_bad_file_is_one_line_and_nothing_is_sent(
         await wait_for(pilot, lambda: len(_notices(screen)) == 3, "three notices")
         missing, not_wav, no_path = _notices(screen)
         assert missing == "Nothing was sent: missing.wav: no such file."
-        assert not_wav.startswith("Nothing was sent: notes.wav is not a PCM WAV file")
+        assert not_wav.startswith("Nothing was sent: notes.wav is not a WAV file")
         assert no_path.startswith("/wav needs the path of a WAV file")
         assert all("\n" not in notice for notice in (missing, not_wav))
         sent = log.wire_types(Direction.SENT)
@@ -179,6 +180,8 @@ async def test_save_audio_writes_the_last_spoken_reply(
         await submit(pilot, f"/save-audio {chosen}")
         await wait_for(pilot, chosen.exists, "the chosen file")
         assert read_wav(chosen) == stored
+        # Private, as every file rt-tui writes.
+        assert {stat.S_IMODE(p.stat().st_mode) for p in (default, chosen)} == {0o600}
         await submit(pilot, f"/save-audio {tmp_path / 'no' / 'such' / 'dir.wav'}")
         await wait_for(pilot, lambda: len(_notices(screen)) >= 5, "the failure")
         notices = _notices(screen)

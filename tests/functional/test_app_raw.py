@@ -98,6 +98,21 @@ async def test_a_bad_raw_frame_gets_the_servers_error_in_both_panes(
         assert code in str(store.frame_text(errors[-1]))
 
 
+async def test_the_errors_param_shows_inline_and_in_the_inspector_summary(
+    server: MockServer, tmp_path: Path
+) -> None:
+    shown = "invalid_value (param 'type'): Invalid value: 'nope'."
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await connected(pilot)
+        await submit(pilot, '/raw {"type": "nope"}')
+        await _error_code(pilot, screen)
+        assert str(screen.pane.query(".error-line").last().render()).startswith(f"⚠ {shown}")
+        store = screen.inspector.store
+        await wait_for(pilot, lambda: store.row(store.row_count - 1).wire_type == "error", "row")
+        assert store.row(store.row_count - 1).summary.startswith(shown)
+
+
 async def test_a_valid_raw_frame_starts_a_response_and_is_recorded(
     server: MockServer, tmp_path: Path
 ) -> None:

@@ -5,19 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, main_screen, type_text, wait_for
+from conftest_app import (
+    MessageLog,
+    app_for_url,
+    connected,
+    main_screen,
+    submit,
+    type_text,
+    wait_for,
+)
 from scripted_server import scripted_server
 from textual.pilot import Pilot
 from textual.widgets import Static
 from websockets.asyncio.server import ServerConnection
 
 from rt_tui.inspector.logs import ReplayPlan, check_log
+from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui import replay as replay_module
 from rt_tui.tui.messages import FrameMessage, LinkState
 from rt_tui.tui.replay import replay_finished
-from rt_tui.tui.widgets.conversation import ItemBlock
+from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 
@@ -132,3 +141,57 @@ async def test_a_long_replay_draws_only_the_newest_items(
         assert len(bodies) == 2
         assert bodies[0] == "And if I send a bad event?"
         assert any("last 2 of 4 items" in str(n.message) for n in app._notifications)
+
+
+def _pane_lines(pane: ConversationPane) -> list[str]:
+    """What the conversation pane shows, top to bottom: items, response lines and errors
+    (not the empty hint, nor the app's own notices)."""
+    lines = []
+    for child in pane.children:
+        if isinstance(child, ItemBlock):
+            lines.append(f"{child.query_one('.item-header', Static).render()}: {child.shown_body}")
+        elif isinstance(child, ResponseLine):
+            lines.append(child.summary)
+        elif child.has_class("error-line"):
+            lines.append(str(child.render()))
+    return lines
+
+
+async def test_a_replay_shows_the_conversation_as_it_was_shown_live_in_frame_order(
+    tmp_path: Path,
+) -> None:
+    log_path = tmp_path / "live.jsonl"
+    # Slow enough that Escape lands while the reply still streams.
+    async with MockServer(delta_delay=0.05) as server:
+        app = app_for_url(server.ga_url(), tmp_path, log=log_path)
+        async with app.run_test(size=(140, 40)) as pilot:
+            screen = await connected(pilot)
+            # Two bad frames, then a message straight away: all may land in one redraw.
+            await submit(pilot, '/raw {"type": "nope"}')
+            await submit(pilot, "/raw {bad")
+            await submit(pilot, "tell me a long story")
+            await wait_for(
+                pilot,
+                lambda: any(i.role == "assistant" and i.text for i in screen.conversation.items),
+                "the first delta",
+            )
+            await pilot.press("escape")
+            await wait_for(
+                pilot,
+                lambda: any(r.finished for r in screen.conversation.responses.values()),
+                "the response to end",
+            )
+            await wait_for(pilot, lambda: not screen.pane.busy, "the pane to draw")
+            live = _pane_lines(screen.pane)
+
+    app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(log_path)))
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: replay_finished(screen), "the replay to load and draw")
+        replayed = _pane_lines(screen.pane)
+
+    # The errors answer frames sent before the message, so they come first, live and replayed.
+    assert [line[:1] for line in live[:2]] == ["⚠", "⚠"]
+    assert live[2] == "You: tell me a long story"
+    assert any("cancelled" in line for line in live[3:])
+    assert replayed == live

@@ -35,10 +35,12 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `rt-tui ARGS` with `stdin` as its (piped, so not a terminal) input."""
     return subprocess.run(
         [sys.executable, "-m", "rt_tui", *args],
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
@@ -83,6 +85,13 @@ def test_send_demo_streams_the_reply(cli_env: dict[str, str]) -> None:
     assert "hello mock" in result.stdout
     assert "mock" in result.stdout.lower()
     assert result.stdout.endswith("\n")
+
+
+@pytest.mark.parametrize("args", [[], ["-"]])
+def test_send_reads_the_message_from_stdin(cli_env: dict[str, str], args: list[str]) -> None:
+    result = run_cli(cli_env, "send", *args, "--demo", stdin="hello from a pipe\n")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "You said: “hello from a pipe”" in result.stdout
 
 
 def test_send_demo_json_prints_every_frame_both_ways(cli_env: dict[str, str]) -> None:
@@ -202,7 +211,8 @@ def test_tui_with_broken_config_fails_like_send(cli_env: dict[str, str]) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["send"], "send needs TEXT, --wav FILE or both."),
+        (["send"], "the message on stdin is empty; give TEXT, --wav FILE or both."),
+        (["send", "-"], "the message on stdin is empty; give TEXT, --wav FILE or both."),
         (
             ["send", "x", "--demo", "--url", "ws://h/"],
             "argument --url: not allowed with argument --demo; try 'rt-tui send --help'.",
@@ -307,6 +317,24 @@ async def test_send_reports_a_failed_response(cli_env: dict[str, str]) -> None:
     assert_one_error_line(err, "the response ended as failed: The model had a bad day.")
 
 
+async def test_send_names_the_param_of_a_server_error(cli_env: dict[str, str]) -> None:
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        async for message in ws:
+            if json.loads(message)["type"] == "response.create":
+                error = error_event("invalid_value", "Invalid value: 'x'.", param="temperature")
+                await send_json(ws, error)
+                done = {"type": "response.done", "response": {"id": "r", "status": "completed"}}
+                await send_json(ws, done)
+
+    async with scripted_server(script) as server:
+        code, _out, err = await run_cli_async(cli_env, "send", "hi", "--url", server.url)
+    assert code == 0
+    assert_one_error_line(
+        err, "server error: invalid_value (param 'temperature'): Invalid value: 'x'."
+    )
+
+
 async def test_send_times_out_waiting_for_the_reply(cli_env: dict[str, str]) -> None:
     async def script(ws: ServerConnection) -> None:
         await ws.wait_closed()
@@ -375,8 +403,8 @@ def test_mock_server_serves_until_ctrl_c(cli_env: dict[str, str]) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    assert proc.returncode == 0
-    assert "Traceback" not in err
+    assert proc.returncode == 130
+    assert err == "rt-tui: mock server stopped.\n"
 
 
 def test_mock_server_port_in_use(cli_env: dict[str, str]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import stat
+import struct
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,17 @@ def _manual_config(env: dict[str, str]) -> None:
     config_dir = Path(env["RT_TUI_CONFIG_DIR"])
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "config.toml").write_text('[session.turn_detection]\ntype = "none"\n')
+
+
+def _float_wav(path: Path, pcm: bytes) -> Path:
+    """`pcm` (PCM16 24 kHz mono) as a 32-bit float WAV file, the kind editors export."""
+    count = len(pcm) // 2
+    frames = struct.pack(f"<{count}f", *(s / 32768 for s in struct.unpack(f"<{count}h", pcm)))
+    fmt = struct.pack("<HHIIHH", 3, 1, 24_000, 24_000 * 4, 4, 32)  # format 3: IEEE float
+    body = b"WAVEfmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", len(frames)) + frames
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    return path
 
 
 def _events(stdout: str) -> list[tuple[str, dict[str, object]]]:
@@ -85,12 +98,21 @@ def test_wav_in_manual_mode_commits_asks_and_prints_the_reply(
     ]
 
 
+def test_a_float_wav_is_heard(cli_env: dict[str, str], tmp_path: Path) -> None:
+    _manual_config(cli_env)
+    question = _float_wav(tmp_path / "float.wav", SPOKEN)
+    result = run_cli(cli_env, "send", "--demo", "--wav", str(question), "Answer briefly.")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "0.9 seconds of audio" in result.stdout  # the mock echoes the turn it heard
+
+
 def test_save_audio_asks_for_a_spoken_reply(cli_env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "hello.wav"
     result = run_cli(cli_env, "send", "--demo", "hello", "--save-audio", str(out))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.strip()  # the transcript streamed
     assert duration_ms(read_wav(out)) > 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize(
@@ -98,6 +120,7 @@ def test_save_audio_asks_for_a_spoken_reply(cli_env: dict[str, str], tmp_path: P
     [
         (["--wav", "{tmp}/missing.wav"], "missing.wav: no such file."),
         (["--wav", "{tmp}/short.wav"], "short.wav holds only 40 ms of audio; a turn needs at "),
+        (["--wav", "{tmp}/empty.wav"], "empty.wav is empty (0 bytes), not a WAV file."),
         (["hi", "--save-audio", "{tmp}/no/such.wav"], "cannot write the audio to {tmp}/no/"),
         (["hi", "--save-audio", "{tmp}"], "cannot write the audio to {tmp}: it is a folder."),
     ],
@@ -106,6 +129,7 @@ def test_bad_files_end_before_anything_is_sent(
     cli_env: dict[str, str], tmp_path: Path, args: list[str], message: str
 ) -> None:
     write_wav(tmp_path / "short.wav", tone(440, 40))
+    (tmp_path / "empty.wav").touch()
     log = tmp_path / "session.jsonl"
     argv = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
     result = run_cli(cli_env, "send", "--demo", "--log", str(log), *argv)

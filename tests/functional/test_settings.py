@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import tomllib
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -380,6 +381,7 @@ async def test_add_rename_and_switch_profiles(tmp_path: Path) -> None:
         assert list(saved.profiles) == ["work", "home", "lab"]
         assert saved.active_profile == "lab"
         assert saved.profiles["lab"].endpoint == "ws://127.0.0.1:9000/v1/realtime?model=m"
+        assert "api_version" not in tomllib.loads(path.read_text())["profiles"]["lab"]
         # Switch back: the form shows the other profile, the choice becomes active.
         screen.query_one("#profile", Select).value = "work"
         await wait_for(pilot, lambda: name_input.value == "work", "the switch")

@@ -137,6 +137,87 @@ def test_read_wav_errors_are_one_sentence(tmp_path: Path) -> None:
         assert path.name in message
 
 
+_GUID_TAIL = bytes.fromhex("000000001000800000aa00389b71")
+
+
+def _riff(
+    tag: int, frames: bytes, *, rate: int, channels: int, bits: int, sub: int | None = None
+) -> bytes:
+    """A WAV file's bytes, written by hand: `wave` writes integer PCM only. With `sub`,
+    a WAVE_FORMAT_EXTENSIBLE header (`tag` 0xFFFE) carrying that format."""
+    block = channels * bits // 8
+    fmt = struct.pack("<HHIIHH", tag, channels, rate, rate * block, block, bits)
+    if sub is not None:
+        fmt += struct.pack("<HHIH", 22, bits, 0, sub) + _GUID_TAIL
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"LIST" + struct.pack("<I", 3) + b"abc\0"  # an odd-sized chunk, padded
+    body += b"data" + struct.pack("<I", len(frames)) + frames
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+_SINE = _sine16(1000, 48_000, 4_800)
+"""100 ms of a 1 kHz sine at half scale, 48 kHz."""
+
+
+@pytest.mark.parametrize(
+    ("tag", "sub", "bits", "frames"),
+    [
+        (3, None, 32, struct.pack(f"<{len(_SINE)}f", *(v / 32768 for v in _SINE))),
+        (3, None, 64, struct.pack(f"<{len(_SINE)}d", *(v / 32768 for v in _SINE))),
+        (0xFFFE, 3, 32, struct.pack(f"<{len(_SINE)}f", *(v / 32768 for v in _SINE))),
+        (1, None, 24, b"".join((v << 8).to_bytes(3, "little", signed=True) for v in _SINE)),
+        (0xFFFE, 1, 24, b"".join((v << 8).to_bytes(3, "little", signed=True) for v in _SINE)),
+        (0xFFFE, 1, 16, struct.pack(f"<{len(_SINE)}h", *_SINE)),
+    ],
+    ids=["float32", "float64", "extensible-float32", "pcm24", "extensible-pcm24", "ext-pcm16"],
+)
+def test_read_wav_float_24_bit_and_extensible(
+    tmp_path: Path, tag: int, sub: int | None, bits: int, frames: bytes
+) -> None:
+    path = tmp_path / "a.wav"
+    path.write_bytes(_riff(tag, frames, rate=48_000, channels=1, bits=bits, sub=sub))
+    pcm = read_wav(path)
+    assert duration_ms(pcm) == pytest.approx(100, abs=1)
+    assert rms(pcm) == pytest.approx(0.5 / math.sqrt(2), rel=0.02)
+
+
+def test_read_wav_clips_loud_floats_and_silences_nan(tmp_path: Path) -> None:
+    frames = struct.pack("<4f", 2.0, -3.0, float("nan"), 0.5)
+    path = tmp_path / "loud.wav"
+    path.write_bytes(_riff(3, frames, rate=SAMPLE_RATE, channels=1, bits=32))
+    assert struct.unpack("<4h", read_wav(path)) == (32767, -32767, 0, 16384)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty.wav is empty (0 bytes), not a WAV file."),
+        (b"hello", "empty.wav is not a WAV file: it does not start with a RIFF/WAVE header."),
+        (
+            _riff(6, b"\0" * 8, rate=8000, channels=1, bits=8),
+            "empty.wav holds audio format 0x0006, which rt-tui cannot read; "
+            "use 8- to 32-bit integer PCM or 32-bit float.",
+        ),
+        (
+            _riff(3, b"\0" * 8, rate=8000, channels=1, bits=16),
+            "empty.wav holds 16-bit float samples, which rt-tui cannot read; "
+            "use 8- to 32-bit integer PCM or 32-bit float.",
+        ),
+        (
+            _riff(1, b"", rate=8000, channels=1, bits=16)[:-8],
+            "empty.wav is not a complete WAV file: its data chunk is missing.",
+        ),
+    ],
+    ids=["empty", "not-riff", "compressed", "float16", "no-data"],
+)
+def test_read_wav_refuses_with_a_sentence(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "empty.wav"
+    path.write_bytes(content)
+    with pytest.raises(WavError) as info:
+        read_wav(path)
+    assert str(info.value) == message
+
+
 def test_resample_changes_length_not_level() -> None:
     pcm = tone(440, 500)
     low = audio.resample(pcm, SAMPLE_RATE, 8_000)

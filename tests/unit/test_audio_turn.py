@@ -119,7 +119,7 @@ def test_home_is_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     ("content", "message"),
     [
         (None, "q.wav: no such file."),
-        (b"not a wav at all", "q.wav is not a PCM WAV file"),
+        (b"not a wav at all", "q.wav is not a WAV file: it does not start with a RIFF"),
         ("short", "q.wav holds only 50 ms of audio; a turn needs at least 100 ms."),
     ],
 )

@@ -83,6 +83,18 @@ def test_saved_file_is_private_toml_and_keys_only_when_chosen(tmp_path: Path) ->
     assert [p.name for p in path.parent.iterdir()] == ["config.toml"]
 
 
+def test_saved_profiles_hold_an_api_version_only_where_it_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    profiles = {
+        provider.value: Profile(provider=provider, endpoint="wss://h/v1/realtime?model=m")
+        for provider in Provider
+    }
+    save_config(Config(profiles=profiles), path)
+    saved = tomllib.loads(path.read_text())["profiles"]
+    assert [name for name, table in saved.items() if "api_version" in table] == ["azure-preview"]
+    assert load_config(path).profiles == profiles
+
+
 def test_save_replaces_an_existing_file_and_keeps_it_private(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("old = true\n")

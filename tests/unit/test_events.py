@@ -264,3 +264,26 @@ def test_parser_never_raises_on_known_kinds_with_junk_fields(frame: dict[str, An
 @given(st.one_of(JSON.map(json.dumps), st.text(max_size=50), st.binary(max_size=50)))
 def test_parser_never_raises_on_anything(data: str | bytes) -> None:
     assert isinstance(ev.parse_server_frame(data), ev.ServerEvent)
+
+
+@pytest.mark.parametrize(
+    ("param", "message", "line"),
+    [
+        (
+            "temperature",
+            "Invalid value: 'x'.",
+            "invalid_value (param 'temperature'): Invalid value: 'x'.",
+        ),
+        (
+            "session.voice",
+            "Unknown parameter: 'session.voice'.",
+            "invalid_value: Unknown parameter: 'session.voice'.",
+        ),
+        (None, "Invalid value: 'x'.", "invalid_value: Invalid value: 'x'."),
+    ],
+)
+def test_an_errors_one_line_names_its_param_unless_the_message_does(
+    param: str | None, message: str, line: str
+) -> None:
+    info = ev.ErrorInfo("invalid_request_error", "invalid_value", message, param, None)
+    assert info.one_line() == line

@@ -7,11 +7,15 @@ little-endian; 24,000 of them a second, so 100 ms is 4,800 bytes.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import wave
 from array import array
 from functools import lru_cache
 from pathlib import Path
+
+from rt_tui.realtime.wav_file import WavData, parse_wav
+from rt_tui.realtime.wav_file import WavError as WavError  # where callers have found it
 
 SAMPLE_RATE = 24_000
 """Samples per second of Realtime API PCM16 audio."""
@@ -21,10 +25,6 @@ BYTES_PER_MS = SAMPLE_RATE * SAMPLE_WIDTH // 1000
 """48 bytes of PCM16 per millisecond."""
 
 _FULL_SCALE = 32768.0
-
-
-class WavError(ValueError):
-    """A WAV file that cannot be read or converted (the message is one sentence)."""
 
 
 def _samples(pcm: bytes) -> array[int]:
@@ -85,20 +85,30 @@ def silence(ms: float) -> bytes:
     return bytes(round(ms * SAMPLE_RATE / 1000) * SAMPLE_WIDTH)
 
 
-def _to_mono16(frames: bytes, channels: int, width: int) -> array[int]:
-    """Decode interleaved WAV frames of any sample width to mono signed 16-bit samples."""
-    if width == 1:  # 8-bit WAV is unsigned
+def _float_to_16(frames: bytes, width: int) -> list[int]:
+    """Float samples (full scale is ±1.0) as signed 16-bit values, clipped."""
+    floats = array("f" if width == 4 else "d")
+    floats.frombytes(frames)
+    if sys.byteorder == "big":
+        floats.byteswap()
+    # `x == x` is False for NaN, which becomes silence.
+    return [round(max(-1.0, min(1.0, x)) * 32767) if x == x else 0 for x in floats]
+
+
+def _to_mono16(wav: WavData) -> array[int]:
+    """Decode a WAV file's interleaved frames to mono signed 16-bit samples."""
+    frames, channels, width = wav.frames, wav.channels, wav.width
+    if wav.floating:
+        values = _float_to_16(frames, width)
+    elif width == 1:  # 8-bit WAV is unsigned
         values = [(b - 128) << 8 for b in frames]
     elif width == 2:
         values = list(_samples(frames))
-    elif width in (3, 4):
-        # Keep the top 16 bits of each little-endian signed sample.
+    else:  # 3 or 4 bytes: keep the top 16 bits of each little-endian signed sample.
         values = [
             int.from_bytes(frames[i + width - 2 : i + width], "little", signed=True)
             for i in range(0, len(frames) - width + 1, width)
         ]
-    else:
-        raise WavError(f"WAV sample width of {width * 8} bits is not supported.")
     if channels == 1:
         return array("h", values)
     mono = array("h")
@@ -132,43 +142,38 @@ def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
 
 
 def read_wav(path: Path | str) -> bytes:
-    """The audio of a WAV file as PCM16 24 kHz mono (any rate, channel count, 8/16/24/32-bit).
+    """The audio of a WAV file as PCM16 24 kHz mono: any rate and channel count, integer
+    PCM of 8 to 32 bits or float of 32 or 64 bits, plain or WAVE_FORMAT_EXTENSIBLE.
 
-    Raises `WavError` with a one-sentence message for a missing, unreadable or non-PCM file.
+    Raises `WavError` with a one-sentence message for a missing, unreadable or
+    unsupported file.
     """
     path = Path(path)
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels = wav.getnchannels()
-            width = wav.getsampwidth()
-            rate = wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
+        data = path.read_bytes()
     except FileNotFoundError:
         raise WavError(f"{path.name}: no such file.") from None
     except IsADirectoryError:
         raise WavError(f"{path.name} is a directory, not a WAV file.") from None
-    except (wave.Error, EOFError) as exc:
-        raise WavError(f"{path.name} is not a PCM WAV file ({exc}).") from None
     except OSError as exc:
         raise WavError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
-    if channels < 1 or rate < 1:
-        raise WavError(f"{path.name} has an invalid header ({channels} channels, {rate} Hz).")
-    try:
-        mono = _to_mono16(frames, channels, width)
-    except WavError as exc:
-        raise WavError(f"{path.name}: {exc}") from None
-    return _pcm(_resample(mono, rate))
+    wav = parse_wav(data, path.name)
+    return _pcm(_resample(_to_mono16(wav), wav.rate))
 
 
 def write_wav(path: Path | str, pcm: bytes) -> None:
-    """Write PCM16 24 kHz mono `pcm` as a WAV file (OSError if it cannot be created)."""
+    """Write PCM16 24 kHz mono `pcm` as a WAV file, mode 0600 like every file rt-tui
+    writes (it holds what was said); OSError if it cannot be created."""
     # Open the file first: `wave.open(path)` failing to create it also fails in its
     # destructor, which then complains as an unraisable exception.
-    with open(path, "wb") as file, wave.open(file, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(SAMPLE_WIDTH)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as file:
+        os.fchmod(fd, 0o600)  # a file that was there would keep its mode
+        with wave.open(file, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(SAMPLE_WIDTH)
+            wav.setframerate(SAMPLE_RATE)
+            wav.writeframes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])
 
 
 # --- G.711 (the `g711_ulaw` / `g711_alaw` beta formats, GA `audio/pcmu` / `audio/pcma`) -------

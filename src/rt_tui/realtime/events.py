@@ -460,7 +460,10 @@ class ErrorInfo:
     """The client event that caused it, when the server says."""
 
     def one_line(self) -> str:
+        """`code (param 'p'): message`; the param is left out when the message quotes it."""
         label = self.code or self.type or "error"
+        if self.param and f"'{self.param}'" not in self.message:
+            label += f" (param '{self.param}')"
         return f"{label}: {self.message}" if self.message else label
 
 

@@ -44,6 +44,7 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder, redact_frame_text
+from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
 
@@ -82,7 +83,7 @@ def frame_json_line(frame: Frame, known_secrets: Iterable[str] = ()) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def _json_printer(out: TextIO, known_secrets: tuple[str, ...]) -> FrameObserver:
+def _json_printer(out: Output, known_secrets: tuple[str, ...]) -> FrameObserver:
     def print_frame(frame: Frame) -> None:
         out.write(frame_json_line(frame, known_secrets) + "\n")
         out.flush()
@@ -184,7 +185,7 @@ async def _converse(
     settings: SessionSettings,
     *,
     json_lines: bool,
-    out: TextIO,
+    out: Output,
     progress: _Progress,
 ) -> None:
     await _await_session(conn, progress)
@@ -206,6 +207,8 @@ async def _converse(
             out.write(f"{chr(10) if printed else ''}[function call] {event.name or '?'}")
             out.write(f"({event.value or ''})\n")
             printed = False
+        if out.closed_by_reader and turn.save_audio is None:
+            return  # The reader has read enough, and printing was all that was asked.
         if isinstance(event, ResponseEvent) and event.kind == "response.done":
             if printed and not json_lines:
                 out.write("\n")
@@ -240,11 +243,13 @@ async def run_send(
     """Run one send; the process exit code (messages already printed).
 
     `text`, `wav` or both make the user's turn; `save_audio` writes the reply's audio.
+    Once the reader closes `out` (default stdout), the send stops quietly, after saving
+    the reply's audio if asked to.
     """
-    out = out or sys.stdout
+    output = Output(out or sys.stdout)
 
     def fail(message: str, code: int = EXIT_FAILED) -> int:
-        out.flush()
+        output.flush()
         print(f"rt-tui: {message}", file=sys.stderr, flush=True)
         return code
 
@@ -276,10 +281,10 @@ async def run_send(
                     return fail(f"cannot write the log {log}: {os_reason(exc)}.", EXIT_USAGE)
                 observers.append(recorder.record)
             if json_lines:
-                observers.append(_json_printer(out, endpoint.secret_values()))
+                observers.append(_json_printer(output, endpoint.secret_values()))
             conn = await stack.enter_async_context(Connection(endpoint, observers=observers))
             await _converse(
-                conn, turn, config.session, json_lines=json_lines, out=out, progress=progress
+                conn, turn, config.session, json_lines=json_lines, out=output, progress=progress
             )
             if recorder is not None and recorder.failure is not None:
                 return fail(f"the log {log} stopped being written: {recorder.failure}.")

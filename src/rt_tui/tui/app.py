@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 from rt_tui import paths
 from rt_tui.config import Config, ConfigError, load_config
 from rt_tui.inspector.logs import ReplayPlan
+from rt_tui.targets import resolve_target
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.help import HelpScreen
@@ -147,13 +148,44 @@ def make_app(
     return RtTuiApp(context)
 
 
+EXIT_USAGE = 2
+"""A usage or configuration problem, as for `rt-tui send`."""
+
+
+def _usage_problem(message: str) -> int:
+    print(f"rt-tui: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def terminal_problem(instead: str) -> str | None:
+    """Why the screen cannot open (stdin or stdout is not a terminal: a pipe, a file,
+    /dev/null), naming `instead`, the command to use then; None with a terminal.
+    Without one the app would wait forever for keys no one can type."""
+    streams = {"stdin": sys.stdin, "stdout": sys.stdout}
+    missing = [name for name, stream in streams.items() if stream is None or not stream.isatty()]
+    if not missing:
+        return None
+    what = "is not a terminal" if len(missing) == 1 else "are not terminals"
+    return f"the TUI needs a terminal, but {' and '.join(missing)} {what}; try {instead}."
+
+
 def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | None) -> int:
-    """Run the TUI until the user quits; the process exit code."""
+    """Run the TUI until the user quits; the process exit code.
+
+    A bad `--url` or `--profile` ends here, before the screen opens, as it does for
+    `rt-tui send`; so does a missing terminal."""
     try:
         app = make_app(profile=profile, url=url, demo=demo, log=log)
     except ConfigError as error:
-        print(f"rt-tui: {error}", file=sys.stderr)
-        return 2  # a usage or configuration problem, as for `rt-tui send`
+        return _usage_problem(str(error))
+    if profile is not None or url is not None:
+        context = app.context
+        target = resolve_target(context.config, context.env, profile=profile, url=url, demo=demo)
+        if target.problem is not None:
+            return _usage_problem(target.problem)
+    problem = terminal_problem("'rt-tui send TEXT' for one exchange without it")
+    if problem is not None:
+        return _usage_problem(problem)
     result = app.run()
     return result if isinstance(result, int) else 0
 
@@ -165,5 +197,8 @@ def run_replay(plan: ReplayPlan) -> int:
     except ConfigError as error:
         print(f"rt-tui: {error}", file=sys.stderr)
         return 1
+    problem = terminal_problem("'rt-tui replay FILE --print' (or --json) to read it without one")
+    if problem is not None:
+        return _usage_problem(problem)
     result = app.run()
     return result if isinstance(result, int) else 0

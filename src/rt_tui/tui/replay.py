@@ -24,10 +24,10 @@ from textual.worker import Worker
 
 from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.logs import ReplayPlan, iter_frames
-from rt_tui.realtime.conversation import Change
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
 from rt_tui.tui.messages import LinkState
+from rt_tui.tui.widgets.conversation import PendingKey, error_key
 from rt_tui.tui.worker import Post
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class _Replay:
 
     path: Path
     url: str
-    touched: dict[tuple[str, str], None] = field(default_factory=dict)
+    touched: dict[PendingKey, None] = field(default_factory=dict)
     """What the pane must draw, in order of first appearance. The pane draws it once at
     the end: redrawing items while their text still grows would cost far more."""
     ended: bool = False
@@ -134,6 +134,9 @@ def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
         if change.responses or change.items:
             touched.update(dict.fromkeys(("response", r) for r in change.responses))
             touched.update(dict.fromkeys(("item", i) for i in change.items))
+        if change.errors:
+            # Errors too, so the pane reads in frame order as it did live.
+            touched[error_key(len(conversation.errors) - 1)] = None
 
 
 def finish_replay(screen: MainScreen, count: int) -> None:
@@ -150,10 +153,9 @@ def finish_replay(screen: MainScreen, count: int) -> None:
     )
 
 
-def _draw_conversation(screen: MainScreen, touched: dict[tuple[str, str], None]) -> None:
+def _draw_conversation(screen: MainScreen, touched: dict[PendingKey, None]) -> None:
     """Hand the pane what the replay touched (the newest `MAX_DRAWN_ITEMS` items and the
-    responses among them), as one batch of changes."""
-    pane, conversation = screen.pane, screen.conversation
+    responses and errors among them), in frame order, as one batch."""
     keys = list(touched)
     item_positions = [n for n, (kind, _key) in enumerate(keys) if kind == "item"]
     if len(item_positions) > MAX_DRAWN_ITEMS:
@@ -164,9 +166,4 @@ def _draw_conversation(screen: MainScreen, touched: dict[tuple[str, str], None])
             title="Replay",
             timeout=8,
         )
-    for kind, key in keys:
-        if kind == "item":
-            pane.show_change(conversation, Change(items=frozenset((key,))))
-        else:
-            pane.show_change(conversation, Change(responses=frozenset((key,))))
-    pane.show_change(conversation, Change(errors=bool(conversation.errors)))
+    screen.pane.show_keys(screen.conversation, keys)

@@ -11,6 +11,8 @@ final its text becomes a single Static, so a long conversation stays one widget 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
@@ -133,7 +135,13 @@ class ResponseLine(Static):
 
 
 PendingKey = tuple[str, str]
-"""("response" | "item", id): what to redraw, kept in the order changes arrived."""
+"""("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
+kept in the order changes arrived, so the pane reads in frame order."""
+
+
+def error_key(index: int) -> PendingKey:
+    """The pending key of the conversation's error at `index`."""
+    return "error", str(index)
 
 
 class ConversationPane(VerticalScroll, can_focus=True):
@@ -154,7 +162,8 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._flush_scheduled = False
         self._items: dict[str, ItemBlock] = {}
         self._responses: dict[str, ResponseLine] = {}
-        self._errors_shown = 0
+        self._errors_noted = 0
+        """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
         self._hint = Static(empty_hint(), classes="empty-hint", markup=False)
         """Where the session is and how to start; shown until the first thing arrives."""
 
@@ -181,7 +190,24 @@ class ConversationPane(VerticalScroll, can_focus=True):
             self._pending["response", response_id] = None
         for item_id in change.items | change.removed_items:
             self._pending["item", item_id] = None
-        if self._pending or change.errors:
+        if change.errors:
+            new_errors = range(self._errors_noted, len(conversation.errors))
+            self.show_keys(conversation, map(error_key, new_errors))
+        if self._pending:
+            self._schedule_flush()
+
+    def show_keys(self, conversation: Conversation, keys: Iterable[PendingKey]) -> None:
+        """Draw these items, responses and errors shortly, in this order (after what
+        waits already); errors drawn or noted before are skipped."""
+        self._conversation = conversation
+        for key in keys:
+            kind, index = key
+            if kind == "error":
+                if int(index) < self._errors_noted:
+                    continue
+                self._errors_noted = int(index) + 1
+            self._pending[key] = None
+        if self._pending:
             self._schedule_flush()
 
     @property
@@ -202,7 +228,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._pending.clear()
         self._items.clear()
         self._responses.clear()
-        self._errors_shown = 0
+        self._errors_noted = 0
         await self.remove_children([child for child in self.children if child is not self._hint])
         self._hint.display = True
 
@@ -224,9 +250,10 @@ class ConversationPane(VerticalScroll, can_focus=True):
             for kind, key in pending:
                 if kind == "item":
                     await self._show_item(conversation, key)
-                else:
+                elif kind == "response":
                     await self._show_response(conversation, key)
-            await self._show_errors(conversation)
+                else:
+                    await self._show_error(conversation, int(key))
             self._hide_hint()
             if following:
                 self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
@@ -269,8 +296,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._hide_hint()
         self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
-    async def _show_errors(self, conversation: Conversation) -> None:
-        errors = conversation.errors
-        for error in errors[self._errors_shown :]:
-            await self.mount(Static(describe_error(error), classes="error-line", markup=False))
-        self._errors_shown = len(errors)
+    async def _show_error(self, conversation: Conversation, index: int) -> None:
+        if index < len(conversation.errors):
+            error = describe_error(conversation.errors[index])
+            await self.mount(Static(error, classes="error-line", markup=False))
