@@ -6,7 +6,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, connected, main_screen, type_text, wait_for
+from conftest_app import (
+    MessageLog,
+    app_for_url,
+    connected,
+    main_screen,
+    submit,
+    type_text,
+    wait_for,
+)
 from textual.widgets import TextArea
 
 from rt_tui.config import Config, FunctionTool, SessionSettings
@@ -217,6 +225,29 @@ async def test_reconnect_starts_a_fresh_session(server: MockServer, tmp_path: Pa
             pilot, lambda: screen.session is not first and _connected(pilot), "the new session"
         )
         await wait_for(pilot, lambda: screen.conversation.session, "the new session.created")
+
+
+async def test_token_totals_are_the_sessions_and_start_afresh_on_reconnect(
+    server: MockServer, tmp_path: Path
+) -> None:
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await connected(pilot)
+        status = screen.query_one(StatusBar)
+        await submit(pilot, "hello")
+        await wait_for(pilot, lambda: status.output_tokens, "the first session's tokens")
+        totals = screen.conversation.totals
+        shown = f"session {totals.input_tokens:,} in / {totals.output_tokens:,} out tok"
+        await wait_for(pilot, lambda: shown in str(status.render()), "the totals labelled")
+
+        old = screen.session
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.session is not old and _connected(pilot), "reconnect")
+        await wait_for(pilot, lambda: screen.conversation.session, "the new session.created")
+        # Nothing was said in this session yet: no tokens, no latency.
+        text = str(status.render())
+        assert " tok" not in text, text
+        assert " ms" not in text, text
 
 
 async def test_settings_screen_apply_sends_session_update(

@@ -34,7 +34,7 @@ PANES = {
     "Composer": "Enter sends; ctrl+j (or shift/alt+Enter) starts a new line; Up/Down recall "
     "earlier messages; Escape cancels the response; '/output TEXT' answers a function call.",
     "Status bar": "connection state, dialect, model, session age against the 60-minute limit, "
-    "last latency, token totals and the session log.",
+    "last latency and token totals (this session's: ctrl+r starts afresh) and the session log.",
 }
 """What the help screen says about each pane."""
 

@@ -352,9 +352,10 @@ class MainScreen(Screen[None]):
         self.connect()
 
     async def reset(self) -> None:
-        """Forget the conversation and the frames shown."""
+        """Forget the conversation, the frames shown and the session's usage."""
         self.conversation = Conversation()
         self._responding = False
+        self.status.clear_usage()
         self.refresh_bindings()
         await self.pane.clear()
         self.inspector.clear()
