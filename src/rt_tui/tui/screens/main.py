@@ -197,6 +197,7 @@ class MainScreen(Screen[None]):
             error = event.worker.error
             detail = str(error) if error else "The connection failed."
             self.status.set_link(LinkState.FAILED, detail=detail)
+            self.pane.set_link(LinkState.FAILED)  # Not "Connecting…"/"Connected" any more.
             self.notify(detail, title="Connection failed", severity="error")
 
     # --- what the worker posts --------------------------------------------------------

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rt_tui.config import SessionSettings
+from rt_tui.config import Config, SessionSettings
+from rt_tui.targets import resolve_target
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.form import ApplyKind
@@ -16,12 +17,20 @@ from rt_tui.tui.screens.settings.session_note import session_note
 
 def settings_screen(context: AppContext, notice: str | None = None) -> SettingsScreen:
     """The settings screen for this session (it says what the session is connected to)."""
+
+    def problem_of(config: Config) -> str | None:
+        """Why `config` would not connect either (nothing or a broken profile), or None."""
+        return resolve_target(
+            config, context.env, profile=context.profile, url=context.url, demo=context.demo
+        ).problem
+
     return SettingsScreen(
         context.config,
         config_path=context.config_path,
         env=context.env,
         notice=notice,
         session_note=session_note(context),
+        problem_of=problem_of,
     )
 
 

@@ -6,7 +6,7 @@ piece of I/O is `save_config`, because the screen itself saves when the user ask
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -77,9 +77,13 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         env: Mapping[str, str],
         notice: str | None = None,
         session_note: str | None = None,
+        problem_of: Callable[[Config], str | None] | None = None,
     ) -> None:
+        """`notice` says why the app could not connect; after a save it becomes what
+        `problem_of` says of the saved config (hidden when that is None)."""
         super().__init__()
         self._session_note = session_note
+        self._problem_of = problem_of
         self._original = config
         self._config_path = config_path
         self._env = dict(env)
@@ -100,8 +104,9 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             dialog.border_title = "Settings"
             if self._session_note:
                 yield Static(self._session_note, id="settings-session", markup=False)
-            if self._notice:
-                yield Static(self._notice, id="settings-notice")
+            notice = Static(self._notice or "", id="settings-notice", markup=False)
+            notice.display = bool(self._notice)
+            yield notice
             with VerticalScroll(id="settings-form"):
                 yield from connection_fields(profile, list(self._profiles), self._current)
                 yield from session_fields(session)
@@ -380,6 +385,15 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self._refresh_visibility()
         self._refresh_hints()
         self._set_status(f"Saved to {written}.")
+        if self._notice and self._problem_of is not None:
+            self._show_notice(self._problem_of(config))
+
+    def _show_notice(self, notice: str | None) -> None:
+        """Say why the app cannot connect (`notice`), or nothing once it can."""
+        self._notice = notice
+        widget = self.query_one("#settings-notice", Static)
+        widget.update(notice or "")
+        widget.display = bool(notice)
 
     def action_apply(self) -> None:
         """Validate and hand the config back, saying what the live session must do."""
