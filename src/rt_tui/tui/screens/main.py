@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
@@ -36,7 +36,7 @@ from rt_tui.tui.messages import (
 from rt_tui.tui.replay import start_replay
 from rt_tui.tui.screens.main_function_calls import answer_call, hint_pending_call
 from rt_tui.tui.screens.main_settings import apply_needed, settings_differ, settings_screen
-from rt_tui.tui.slash_commands import RAW_TEMPLATE, run_slash_command
+from rt_tui.tui.slash_commands import RAW_TEMPLATE, message_text, run_slash_command
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND
@@ -144,6 +144,19 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    def on_key(self, event: Key) -> None:
+        """A printable key that reached the screen unused (the focused pane takes no text
+        and has no binding for it) is typed into the composer, so typing is never lost
+        and never fires a pane's action it does not name."""
+        character = event.character
+        if not event.is_printable or character is None or self.composer.disabled:
+            return
+        if event.key in self.active_bindings:
+            return  # The pane's own key: the inspector's f, d, e…
+        event.stop()
+        event.prevent_default()
+        self.composer.take_typing(character)
 
     # --- connecting -------------------------------------------------------------------
 
@@ -299,7 +312,7 @@ class MainScreen(Screen[None]):
         if text.startswith(OUTPUT_COMMAND):
             answer_call(self, text.removeprefix(OUTPUT_COMMAND).strip())
             return
-        self.session.send(client_events.user_message(text))
+        self.session.send(client_events.user_message(message_text(text)))
         self.session.send(client_events.response_create(self.dialect))
         if not self.session.connected:
             self.notify("Not connected yet: the message goes out once the session opens.")
