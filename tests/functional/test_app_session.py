@@ -250,6 +250,49 @@ async def test_token_totals_are_the_sessions_and_start_afresh_on_reconnect(
         assert " ms" not in text, text
 
 
+async def test_the_conversation_follows_through_re_layouts_cancels_and_details(
+    slow_server: MockServer, tmp_path: Path
+) -> None:
+    app = app_for_url(slow_server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 20)) as pilot:
+        screen = await connected(pilot)
+        pane = screen.query_one(ConversationPane)
+
+        def at_end() -> bool:
+            return not pane.busy and pane.scroll_y == pane.max_scroll_y > 0
+
+        def settled() -> bool:
+            responses = screen.conversation.responses.values()
+            return bool(responses) and screen.conversation.active_response_id is None
+
+        # Long enough to wrap beside the inspector and not without it.
+        await submit(pilot, "a long message that says nothing much " * 3)
+        await wait_for(pilot, settled, "the first reply")
+        await wait_for(pilot, at_end, "the end of the first reply")
+
+        # Hiding and showing the inspector re-wraps the text (F3 twice): still following.
+        await pilot.press("f3", "f3")
+        await wait_for(pilot, at_end, "the end after F3")
+
+        await submit(pilot, "cancel me")
+        await wait_for(pilot, lambda: screen.conversation.active_response_id, "streaming")
+        await pilot.press("escape")
+        await wait_for(pilot, settled, "the cancelled reply")
+        assert any(r.status == "cancelled" for r in screen.conversation.responses.values())
+        await wait_for(pilot, at_end, "the end after Esc")
+
+        await pilot.press("f4")
+        await wait_for(pilot, at_end, "the end after F4")
+
+        # Scrolled up, the view stays where the user put it.
+        await pilot.click(ConversationPane)
+        await pilot.press("home")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: not pane.busy, "the details drawn")
+        await pilot.pause()
+        assert pane.scroll_y == 0
+
+
 async def test_settings_screen_apply_sends_session_update(
     server: MockServer, tmp_path: Path
 ) -> None:
