@@ -14,6 +14,7 @@ from conftest_app import (
     type_text,
     wait_for,
 )
+from textual import events
 from textual.pilot import Pilot
 
 from rt_tui.inspector.filtering import FrameFilter
@@ -73,6 +74,31 @@ async def test_typing_in_the_conversation_goes_to_the_composer(tmp_path: Path) -
         await pilot.pause()
         assert screen.composer.text == "Draft: Hello there"
         assert isinstance(app.focused, Composer)
+
+
+def type_at_once(pilot: Pilot[int], keys: list[str]) -> None:
+    """Keys that reach the app together, as a fast typist's or a terminal's burst does:
+    all are queued before the first is handled."""
+    for key in keys:
+        character = " " if key == "space" else (key if len(key) == 1 else None)
+        pilot.app.post_message(events.Key(key, character))
+
+
+async def test_a_burst_typed_in_a_pane_reaches_the_composer_whole_and_in_order(
+    tmp_path: Path,
+) -> None:
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await with_frames(pilot)
+        await pilot.click(FrameRows)
+        await wait_for(pilot, lambda: screen.inspector.selected_frame is not None, "a row")
+        # "x" and "e" are the inspector's keys; Enter sends once all is typed.
+        type_at_once(pilot, [*"/explain", "space", *"x", "enter"])
+        await wait_for(pilot, lambda: screen.composer.sent_history, "the message sent")
+        assert screen.composer.sent_history == ["/explain x"]
+        assert screen.composer.text == ""
+        assert screen.inspector.frame_filter == FrameFilter()
+        assert not (tmp_path / "sessions").exists()
 
 
 async def test_the_inspector_keeps_its_own_keys(tmp_path: Path) -> None:

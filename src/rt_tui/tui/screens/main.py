@@ -148,15 +148,27 @@ class MainScreen(Screen[None]):
     def on_key(self, event: Key) -> None:
         """A printable key that reached the screen unused (the focused pane takes no text
         and has no binding for it) is typed into the composer, so typing is never lost
-        and never fires a pane's action it does not name."""
-        character = event.character
-        if not event.is_printable or character is None or self.composer.disabled:
+        and never fires a pane's action it does not name.
+
+        Keys that arrive together (fast typing, a terminal's burst) were all queued for the
+        pane before the first one moved the focus: they come here once the composer has
+        it, and go on to it, Enter included, so `next⏎` typed there is sent whole.
+        """
+        composer = self.composer
+        if composer.disabled:
             return
-        if event.key in self.active_bindings:
-            return  # The pane's own key: the inspector's f, d, e…
-        event.stop()
-        event.prevent_default()
-        self.composer.take_typing(character)
+        queued_for_a_pane = self.focused is composer  # The composer keeps these keys itself.
+        character = event.character
+        if event.is_printable and character is not None:
+            if event.key in self.active_bindings and not queued_for_a_pane:
+                return  # The pane's own key: the inspector's f, d, e…
+            event.stop()
+            event.prevent_default()
+            composer.take_typing(character)
+        elif event.key == "enter" and queued_for_a_pane:
+            event.stop()
+            event.prevent_default()
+            composer.submit()
 
     # --- connecting -------------------------------------------------------------------
 
