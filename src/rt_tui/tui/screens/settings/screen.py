@@ -41,6 +41,8 @@ DEFAULT_PROFILE_NAME = "default"
 SAVE_TIP = "Write the settings to the config file (the screen stays open)"
 APPLY_TIP = "Use the settings now: session settings go to the live session"
 CANCEL_TIP = "Close the settings without applying them"
+NEXT_SECTION_TIP = "Jump to the next section: Connection, Session, Turn detection, Tools"
+PREVIOUS_SECTION_TIP = "Jump to the previous section of the form"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,23 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         Binding("ctrl+s", "save", "Save", tooltip=SAVE_TIP, priority=True, id="settings.save"),
         Binding("ctrl+o", "apply", "Apply", tooltip=APPLY_TIP, priority=True, id="settings.apply"),
         Binding("escape", "cancel", "Cancel", tooltip=CANCEL_TIP, id="settings.cancel"),
+        # alt+arrows too: some desktops take ctrl+arrows for themselves (macOS spaces).
+        Binding(
+            "ctrl+down,alt+down",
+            "jump_section(1)",
+            "Next section",
+            tooltip=NEXT_SECTION_TIP,
+            priority=True,
+            id="settings.next_section",
+        ),
+        Binding(
+            "ctrl+up,alt+up",
+            "jump_section(-1)",
+            "Previous section",
+            tooltip=PREVIOUS_SECTION_TIP,
+            priority=True,
+            id="settings.previous_section",
+        ),
     ]
 
     def __init__(
@@ -368,6 +387,28 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self.action_cancel()
 
     # ------------------------------------------------------------ actions
+
+    def action_jump_section(self, step: int) -> None:
+        """Focus the first field of the next (`step` 1) or previous (-1) section, its
+        heading at the top of the form; past the last section comes the first."""
+        form = self.query_one("#settings-form", VerticalScroll)
+        children = list(form.children)
+
+        def place(widget: Widget | None) -> int:
+            """Where `widget` sits among the form's rows (0 when outside the form)."""
+            for node in widget.ancestors_with_self if widget is not None else ():
+                if node.parent is form and isinstance(node, Widget):
+                    return children.index(node)
+            return 0
+
+        headings = [index for index, child in enumerate(children) if child.has_class("section")]
+        here = place(self.focused)
+        current = max((n for n, index in enumerate(headings) if index <= here), default=0)
+        target = headings[(current + step) % len(headings)]
+        after = [widget for widget in self.focus_chain if place(widget) > target]
+        if after:
+            after[0].focus(scroll_visible=False)
+        form.scroll_to_widget(children[target], top=True, animate=False)
 
     def action_save(self) -> None:
         """Validate and write the config file; the screen stays open."""
