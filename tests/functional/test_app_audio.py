@@ -111,6 +111,21 @@ async def test_wav_in_manual_mode_appends_commits_and_asks(
         assert screen.conversation.errors == []
 
 
+async def test_a_spoken_turn_without_a_transcript_reads_audio_in_plain_text(
+    server: MockServer, tmp_path: Path, question: Path
+) -> None:
+    config = Config(
+        session=SessionSettings(turn_detection=TurnDetection(type="none"))  # no transcription
+    )
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await connected(pilot)
+        await submit(pilot, f"/wav {question}")
+        await _completed_reply(pilot, screen)
+        [user] = [block for block in screen.pane.query(ItemBlock) if block.has_class("-user")]
+        assert str(user.query_one(".item-body", Static).render()) == "(audio)"
+
+
 async def test_wav_with_server_vad_lets_the_server_end_the_turn(
     server: MockServer, tmp_path: Path, question: Path
 ) -> None:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest_app import app_for_url, main_screen, type_text, wait_for
+from conftest_app import app_for_url, connected, main_screen, screen_text, type_text, wait_for
+from scripted_server import unused_port
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
 
 from rt_tui.config import Config, Profile, Provider
 from rt_tui.mock.server import MockServer
 from rt_tui.tui.app import make_app
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
+from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.status import StatusBar
 
 
@@ -53,6 +57,39 @@ async def test_unreachable_server_shows_a_one_sentence_failure(tmp_path: Path) -
         assert "✕ failed Cannot connect" in str(status.render())
 
 
+def hint_text(pilot: Pilot[int]) -> str:
+    """What the empty conversation says."""
+    return str(main_screen(pilot).query_one(ConversationPane).query_one(".empty-hint").render())
+
+
+async def test_a_refused_connection_is_not_still_connecting_in_the_conversation(
+    tmp_path: Path,
+) -> None:
+    app = app_for_url(f"ws://127.0.0.1:{unused_port()}/v1/realtime", tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = main_screen(pilot).query_one(StatusBar)
+        await wait_for(pilot, lambda: status.state is LinkState.FAILED, "the failure")
+        await pilot.pause()
+        assert "Connecting" not in hint_text(pilot)
+        assert hint_text(pilot).startswith("Not connected: ctrl+r reconnects")
+
+
+async def test_a_dropped_connection_is_not_still_connected_in_the_conversation(
+    tmp_path: Path,
+) -> None:
+    async with MockServer(delta_delay=0) as server:
+        app = app_for_url(server.ga_url(), tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await connected(pilot)
+            assert hint_text(pilot).startswith("Connected to 127.0.0.1")
+            server.drop_sessions()
+            status = main_screen(pilot).query_one(StatusBar)
+            await wait_for(pilot, lambda: status.state is LinkState.FAILED, "the drop")
+            await pilot.pause()
+            assert "Connected" not in hint_text(pilot)
+            assert hint_text(pilot).startswith("Not connected: ctrl+r reconnects")
+
+
 async def test_nothing_configured_opens_the_settings_with_a_notice(tmp_path: Path) -> None:
     app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={})
     async with app.run_test(size=(120, 40)) as pilot:
@@ -63,6 +100,42 @@ async def test_nothing_configured_opens_the_settings_with_a_notice(tmp_path: Pat
         status = main_screen(pilot).query_one(StatusBar)
         assert status.state is LinkState.IDLE
         assert status.detail == "Nothing is configured: press F2 to open the settings."
+
+
+async def save_a_url_profile(pilot: Pilot[int]) -> None:
+    """Fill in the first profile as a `url` one and save it (ctrl+s)."""
+    settings = pilot.app.screen
+    settings.query_one("#provider", Select).value = "url"
+    settings.query_one("#endpoint", Input).value = "ws://127.0.0.1:9/v1/realtime"
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    status = settings.query_one("#settings-status")
+    await wait_for(pilot, lambda: "Saved to" in str(status.render()), "the save")
+
+
+async def test_the_nothing_configured_notice_goes_once_a_profile_is_saved(
+    tmp_path: Path,
+) -> None:
+    app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
+        assert "Nothing is configured yet" in screen_text(app)
+        await save_a_url_profile(pilot)
+        await pilot.pause()
+        assert "Nothing is configured" not in screen_text(app)
+        assert not app.screen.query_one("#settings-notice").display
+
+
+async def test_a_notice_that_still_holds_after_a_save_says_what_holds_now(
+    tmp_path: Path,
+) -> None:
+    app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={}, profile="work")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
+        assert "no profile named 'work' (known profiles: none)" in screen_text(app)
+        await save_a_url_profile(pilot)
+        await pilot.pause()
+        assert "no profile named 'work' (known profiles: default)" in screen_text(app)
 
 
 async def test_a_key_from_the_environment_never_reaches_the_screen(tmp_path: Path) -> None:

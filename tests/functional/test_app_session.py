@@ -6,7 +6,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, connected, main_screen, type_text, wait_for
+from conftest_app import (
+    MessageLog,
+    app_for_url,
+    connected,
+    main_screen,
+    submit,
+    type_text,
+    wait_for,
+)
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
@@ -218,6 +226,72 @@ async def test_reconnect_starts_a_fresh_session(server: MockServer, tmp_path: Pa
             pilot, lambda: screen.session is not first and _connected(pilot), "the new session"
         )
         await wait_for(pilot, lambda: screen.conversation.session, "the new session.created")
+
+
+async def test_token_totals_are_the_sessions_and_start_afresh_on_reconnect(
+    server: MockServer, tmp_path: Path
+) -> None:
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await connected(pilot)
+        status = screen.query_one(StatusBar)
+        await submit(pilot, "hello")
+        await wait_for(pilot, lambda: status.output_tokens, "the first session's tokens")
+        totals = screen.conversation.totals
+        shown = f"session {totals.input_tokens:,} in / {totals.output_tokens:,} out tok"
+        await wait_for(pilot, lambda: shown in str(status.render()), "the totals labelled")
+
+        old = screen.session
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.session is not old and _connected(pilot), "reconnect")
+        await wait_for(pilot, lambda: screen.conversation.session, "the new session.created")
+        # Nothing was said in this session yet: no tokens, no latency.
+        text = str(status.render())
+        assert " tok" not in text, text
+        assert " ms" not in text, text
+
+
+async def test_the_conversation_follows_through_re_layouts_cancels_and_details(
+    slow_server: MockServer, tmp_path: Path
+) -> None:
+    app = app_for_url(slow_server.ga_url(), tmp_path)
+    async with app.run_test(size=(140, 20)) as pilot:
+        screen = await connected(pilot)
+        pane = screen.query_one(ConversationPane)
+
+        def at_end() -> bool:
+            return not pane.busy and pane.scroll_y == pane.max_scroll_y > 0
+
+        def settled() -> bool:
+            responses = screen.conversation.responses.values()
+            return bool(responses) and screen.conversation.active_response_id is None
+
+        # Long enough to wrap beside the inspector and not without it.
+        await submit(pilot, "a long message that says nothing much " * 3)
+        await wait_for(pilot, settled, "the first reply")
+        await wait_for(pilot, at_end, "the end of the first reply")
+
+        # Hiding and showing the inspector re-wraps the text (F3 twice): still following.
+        await pilot.press("f3", "f3")
+        await wait_for(pilot, at_end, "the end after F3")
+
+        await submit(pilot, "cancel me")
+        await wait_for(pilot, lambda: screen.conversation.active_response_id, "streaming")
+        await pilot.press("escape")
+        await wait_for(pilot, settled, "the cancelled reply")
+        assert any(r.status == "cancelled" for r in screen.conversation.responses.values())
+        await wait_for(pilot, at_end, "the end after Esc")
+
+        await pilot.press("f4")
+        await wait_for(pilot, at_end, "the end after F4")
+
+        # Scrolled up, the view stays where the user put it.
+        await pilot.click(ConversationPane)
+        await pilot.press("home")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: not pane.busy, "the details drawn")
+        await pilot.pause()
+        assert pane.scroll_y == 0
 
 
 async def test_settings_screen_apply_sends_session_update(

@@ -21,7 +21,7 @@ async def test_help_from_the_composer_lists_the_inspector_keys(tmp_path: Path) -
         assert next(iter(groups)) == "This screen"
         assert list(groups)[-1] == "App"
         inspector = {row.description: row.keys for row in groups["Inspector"].rows}
-        assert inspector["Filter"] == ["/"]
+        assert inspector["Filter"] == ["^f"]
         assert "Zoom" in inspector
         assert "Tail" in inspector  # the rows' own keys list under their pane
         assert "Clear filter" not in inspector  # no filter on: not offered

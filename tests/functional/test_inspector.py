@@ -163,7 +163,7 @@ async def test_filter_box_narrows_rows(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await add_and_settle(pilot, app, mixed_frames())
         rows_of(app).focus()
-        await pilot.press("slash")
+        await pilot.press("ctrl+f")
         await pilot.press(*"session.*")
         await pilot.press("enter")
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 2)
@@ -172,7 +172,7 @@ async def test_filter_box_narrows_rows(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
         assert "session.update" in rows_of(app).render_line(0).text
         await pilot.press("d", "d")  # received, then all again
-        await pilot.press("slash", "ctrl+a", "ctrl+k")
+        await pilot.press("ctrl+f", "ctrl+a", "ctrl+k")
         await pilot.press(*"missing", "enter")  # free text
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
         assert "invalid_event" in rows_of(app).render_line(0).text
@@ -226,7 +226,7 @@ async def test_export_writes_the_view_and_the_whole_log(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: len(app.exports) == 2)
         assert "-all" in app.exports[1].path.name
         assert app.exports[1].count == len(frames)
-        await pilot.press("slash", *"*audio*", "enter")
+        await pilot.press("ctrl+f", *"*audio*", "enter")
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
         await pilot.press("x")
         await wait_for(pilot, lambda: len(app.exports) == 3)
@@ -398,15 +398,15 @@ async def test_filter_bar_closes_and_the_filter_clears(tmp_path: Path) -> None:
         rows = rows_of(app)
         box = app.query_one("#inspector-filter")
         rows.focus()
-        await pilot.press("slash", *"session.*", "enter")
+        await pilot.press("ctrl+f", *"session.*", "enter")
         await wait_for(pilot, lambda: rows.virtual_size.height == 2)
         assert not box.has_class("-shown")  # closed, the filter still on
         assert "session.*" in str(app.query_one("#inspector-status").render())
-        await pilot.press("slash", "end", "x", "escape")  # Esc applies and closes too
+        await pilot.press("ctrl+f", "end", "x", "escape")  # Esc applies and closes too
         await wait_for(pilot, lambda: app.inspector.frame_filter.query == "session.*x")
         assert not box.has_class("-shown")
         assert app.focused is rows
-        await pilot.press("slash", "ctrl+u", "enter")  # ctrl+u empties the box
+        await pilot.press("ctrl+f", "ctrl+u", "enter")  # ctrl+u empties the box
         await wait_for(pilot, lambda: rows.virtual_size.height == 6)
         await pilot.press("e")
         await wait_for(pilot, lambda: rows.virtual_size.height == 1)
@@ -459,7 +459,7 @@ async def test_a_filter_matching_nothing_says_so(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await add_and_settle(pilot, app, mixed_frames())
         rows_of(app).focus()
-        await pilot.press("slash", *"nothing.like.this", "enter")
+        await pilot.press("ctrl+f", *"nothing.like.this", "enter")
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 0)
         await pilot.pause()
         line = rows_of(app).render_line(0).text

@@ -480,6 +480,44 @@ async def test_keyboard_only_tab_to_a_field_and_apply(tmp_path: Path) -> None:
     assert outcome.apply == "session"
 
 
+async def test_keys_jump_between_the_sections_of_the_form(tmp_path: Path) -> None:
+    app = Host(two_profiles(), tmp_path / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        form = screen.query_one("#settings-form")
+
+        def heading_on_top(title: str) -> bool:
+            """The section's heading shows, at the top unless the form cannot scroll so far."""
+            [heading] = [s for s in screen.query(".section") if str(s.render()) == title]
+            on_top = heading.region.y == form.region.y + 1  # below the heading's margin
+            return form.region.contains_region(heading.region) and (
+                on_top or form.scroll_y == form.max_scroll_y
+            )
+
+        assert screen.focused is screen.query_one("#profile")
+        steps = [
+            ("ctrl+down", "instructions", "Session"),
+            ("ctrl+down", "turn-type", "Turn detection"),
+            ("ctrl+down", "tools", "Tools"),
+            ("ctrl+down", "profile", "Connection"),  # round again
+            ("ctrl+up", "tools", "Tools"),
+            ("alt+up", "turn-type", "Turn detection"),
+            ("alt+down", "tools", "Tools"),
+        ]
+        for key, field_id, title in steps:
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.focused is screen.query_one(f"#{field_id}"), key
+            assert heading_on_top(title), f"{title} at the top after {key}"
+        # From a field inside a section, the next section is one key away.
+        screen.query_one("#voice").focus()
+        await pilot.press("ctrl+down")
+        assert screen.focused is screen.query_one("#turn-type")
+        keys = {key: active.binding.description for key, active in screen.active_bindings.items()}
+        assert keys["ctrl+down"] == "Next section"
+        assert keys["ctrl+up"] == "Previous section"
+
+
 async def test_through_the_real_app(tmp_path: Path) -> None:
     """f2 opens settings over the main screen; Apply hands the config to the app."""
     from rt_tui.tui.app import make_app

@@ -33,9 +33,11 @@ PANES = {
     "each response's latency and tokens.",
     "Inspector": "every event on the wire, both directions, with timing; select one to see it.",
     "Composer": "Enter sends; ctrl+j (or shift/alt+Enter) starts a new line; Up/Down recall "
-    "earlier messages; Escape cancels the response; '/output TEXT' answers a function call.",
+    "earlier messages; Escape cancels the response; '/output TEXT' answers a function call. "
+    "Text typed in the conversation or the inspector comes here too, except the inspector's "
+    "own keys.",
     "Status bar": "connection state, dialect, model, session age against the 60-minute limit, "
-    "last latency, token totals and the session log.",
+    "last latency and token totals (this session's: ctrl+r starts afresh) and the session log.",
 }
 """What the help screen says about each pane."""
 

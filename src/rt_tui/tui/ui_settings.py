@@ -2,7 +2,8 @@
 
 Nothing here raises for a bad setting: an unknown theme falls back to the default and an
 unknown binding id is ignored, and each gives one sentence for a notification. A theme
-picked in the palette is written back to the config file.
+picked in the palette is written back to the config file, alone: the app's config may hold
+session settings that were applied but never saved, and those must stay out of the file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from rt_tui.config import ConfigError, save_config
+from rt_tui.config import ConfigError, load_config, save_config
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.themes import ThemeHost, choose_theme
 
@@ -64,12 +65,13 @@ def pick_theme(app: ThemeHost, wanted: str | None) -> tuple[str, str | None]:
 
 
 def remember_theme(context: AppContext, theme: str) -> str | None:
-    """Write `theme` into the config file's [ui] section; a one-sentence problem, or None."""
-    config = context.config.model_copy(deep=True)
-    config.ui.theme = theme
+    """Set the config file's [ui] theme to `theme`, leaving the rest of the file as it is
+    on disk; a one-sentence problem, or None. A file that cannot be read is not touched."""
     try:
-        save_config(config, context.config_path)
+        on_disk = load_config(context.config_path)
+        on_disk.ui.theme = theme
+        save_config(on_disk, context.config_path)
     except ConfigError as error:
-        return f"The theme was not saved: {error}"
-    context.config = config
+        return f"The theme was not saved and the config file was left as it is: {error}"
+    context.config.ui.theme = theme
     return None

@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker
 
+from rt_tui.config import Config
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
@@ -44,7 +45,14 @@ from rt_tui.tui.replay import (
 )
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
-from rt_tui.tui.slash_commands import RAW_TEMPLATE, commands_help, raw_frame_text, split_command
+from rt_tui.tui.slash_commands import (
+    RAW_TEMPLATE,
+    commands_help,
+    is_unknown_command,
+    message_text,
+    raw_frame_text,
+    split_command,
+)
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import (
@@ -154,6 +162,31 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
+    def on_key(self, event: Key) -> None:
+        """A printable key that reached the screen unused (the focused pane takes no text
+        and has no binding for it) is typed into the composer, so typing is never lost
+        and never fires a pane's action it does not name.
+
+        Keys that arrive together (fast typing, a terminal's burst) were all queued for the
+        pane before the first one moved the focus: they come here once the composer has
+        it, and go on to it, Enter included, so `next⏎` typed there is sent whole.
+        """
+        composer = self.composer
+        if composer.disabled:
+            return
+        queued_for_a_pane = self.focused is composer  # The composer keeps these keys itself.
+        character = event.character
+        if event.is_printable and character is not None:
+            if event.key in self.active_bindings and not queued_for_a_pane:
+                return  # The pane's own key: the inspector's f, d, e…
+            event.stop()
+            event.prevent_default()
+            composer.take_typing(character)
+        elif event.key == "enter" and queued_for_a_pane:
+            event.stop()
+            event.prevent_default()
+            composer.submit()
+
     # --- connecting -------------------------------------------------------------------
 
     def connect(self) -> None:
@@ -205,6 +238,7 @@ class MainScreen(Screen[None]):
         failure = jobs.notify_failure(self, event)
         if failure is not None and connection:
             self.status.set_link(LinkState.FAILED, detail=failure)
+            self.pane.set_link(LinkState.FAILED)  # Not "Connecting…"/"Connected" any more.
 
     # --- what the other jobs post -----------------------------------------------------
 
@@ -312,25 +346,32 @@ class MainScreen(Screen[None]):
         if text.startswith(OUTPUT_COMMAND):
             self._answer_function_call(text.removeprefix(OUTPUT_COMMAND).strip())
             return
-        self.session.send(client_events.user_message(text))
+        self.session.send(client_events.user_message(message_text(text)))
         self.session.send(client_events.response_create(self.dialect))
         if not self.session.connected:
             self.notify("Not connected yet: the message goes out once the session opens.")
 
     def _run_slash_command(self, text: str) -> bool:
-        """Carry out `/raw`, `/wav`, `/save-audio` or `/help`; False for anything else
-        (`/output` answers a function call once the checks for sending have passed)."""
+        """Carry out `/raw`, `/wav`, `/save-audio` or `/help`, or refuse an unknown `/word`;
+        False for anything else (a message, or `/output`, which answers a function call
+        once the checks for sending have passed)."""
         frame_text = raw_frame_text(text)
         if frame_text is not None:
             self._send_raw_frame(frame_text)
             return True
         command, argument = split_command(text)
+        commands = self.composer.SLASH_COMMANDS
         if command == "/wav":
             start_wav_turn(self, argument)
         elif command == "/save-audio":
             save_audio(self, argument)
         elif command == "/help":
-            self.pane.add_notice(commands_help(self.composer.SLASH_COMMANDS))
+            self.pane.add_notice(commands_help(commands))
+        elif is_unknown_command(command, commands):
+            self.pane.add_notice(
+                f"{command} is not a command, so nothing was sent (Up brings it back).\n"
+                + commands_help(commands)
+            )
         else:
             return False
         return True
@@ -406,9 +447,10 @@ class MainScreen(Screen[None]):
         self.connect()
 
     async def reset(self) -> None:
-        """Forget the conversation and the frames shown."""
+        """Forget the conversation, the frames shown and the session's usage."""
         self.conversation = Conversation()
         self._responding = False
+        self.status.clear_usage()
         self.refresh_bindings()
         await self.pane.clear()
         self.inspector.clear()
@@ -419,12 +461,20 @@ class MainScreen(Screen[None]):
 
     def open_settings(self, notice: str | None = None) -> None:
         context = self.context
+
+        def problem_of(config: Config) -> str | None:
+            """Why `config` would not connect either (nothing or a broken profile), or None."""
+            return resolve_target(
+                config, context.env, profile=context.profile, url=context.url, demo=context.demo
+            ).problem
+
         screen = SettingsScreen(
             context.config,
             config_path=context.config_path,
             env=context.env,
             notice=notice,
             session_note=session_note(context),
+            problem_of=problem_of,
         )
         self.app.push_screen(screen, self.apply_settings)
 

@@ -43,7 +43,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
         "send the text after /raw as one frame, exactly as written (valid JSON or not)",
     ),
     SlashCommand("/help", "/help", "list these commands"),
+    SlashCommand("//", "//TEXT", "send a message that starts with /: //foo sends /foo"),
 )
+"""Any other `/word` is refused, not sent to the model."""
 
 
 class Composer(TextArea):
@@ -132,6 +134,13 @@ class Composer(TextArea):
     def _consume(event: events.Key) -> None:
         event.stop()
         event.prevent_default()
+
+    def take_typing(self, text: str) -> None:
+        """`text` typed while a pane that takes no text had the focus: focus here at once
+        (so the keys that follow land here too) and insert it as typing would."""
+        self.screen.set_focus(self)
+        start, end = self.selection
+        self.replace(text, start, end, maintain_selection_offset=False)
 
     def action_newline(self) -> None:
         """Insert a line break at the cursor."""

@@ -157,6 +157,10 @@ class ConversationPane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.border_title = "Conversation"
         self.show_details = False
+        self.follow = True
+        """Whether new text is scrolled into view: off once the user scrolls up, on again
+        when they reach the end. Kept as state, as the inspector's rows do: whether the view
+        sits at the end right now says nothing after a re-layout (F3, a resize) moved it."""
         self._conversation: Conversation | None = None
         self._pending: dict[PendingKey, None] = {}
         self._flush_scheduled = False
@@ -169,6 +173,22 @@ class ConversationPane(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield self._hint
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y:
+            self.follow = True
+        elif new_value < old_value:
+            self.follow = False  # Only the user scrolls up: new text only ever adds below.
+
+    def on_resize(self) -> None:
+        # A new width re-wraps the text and a new height moves the end: keep it in view.
+        self._scroll_to_end_if_following()
+
+    def _scroll_to_end_if_following(self) -> None:
+        # Textual's anchor() would also bottom-align a short conversation, which reads oddly.
+        if self.follow:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def set_link(self, state: str, host: str | None = None, model: str | None = None) -> None:
         """Say in the empty pane where the session stands (`state`: a `LinkState` value)."""
@@ -231,6 +251,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._errors_noted = 0
         await self.remove_children([child for child in self.children if child is not self._hint])
         self._hint.display = True
+        self.follow = True
 
     def _schedule_flush(self) -> None:
         if not self._flush_scheduled:
@@ -240,9 +261,6 @@ class ConversationPane(VerticalScroll, can_focus=True):
     async def _flush(self) -> None:
         # Changes that arrive while this awaits wait for the next flush.
         pending, self._pending = self._pending, {}
-        # Follow new text only if the user had not scrolled up. (Textual's anchor() would
-        # also bottom-align a short conversation, which reads oddly.)
-        following = self.scroll_y >= self.max_scroll_y - 1
         try:
             conversation = self._conversation
             if conversation is None:
@@ -255,8 +273,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
                 else:
                     await self._show_error(conversation, int(key))
             self._hide_hint()
-            if following:
-                self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+            self._scroll_to_end_if_following()
         finally:
             self._flush_scheduled = False
             if self._pending:
@@ -294,6 +311,7 @@ class ConversationPane(VerticalScroll, can_focus=True):
         """A line of the app's own (a command's outcome) at the end of the conversation."""
         self.mount(Static(text, classes="notice-line", markup=False))
         self._hide_hint()
+        # The user just asked for it (a command's outcome): show it even if scrolled up.
         self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     async def _show_error(self, conversation: Conversation, index: int) -> None:

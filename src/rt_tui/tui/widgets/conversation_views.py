@@ -45,18 +45,24 @@ def _fenced(text: str, language: str = "") -> str:
     return f"{fence}{language}\n{text}\n{fence}"
 
 
-def _message_body(item: Item) -> str:
+def _message_body(item: Item, *, markdown: bool) -> str:
+    """The parts' text; for audio without one, a note in parentheses (in italics where the
+    body is Markdown: a verbatim body would show the asterisks)."""
+
+    def note(text: str) -> str:
+        return f"*({text})*" if markdown else f"({text})"
+
     pieces = []
     for part in item.content:
         if part.text:
             pieces.append(part.text)
         elif part.transcription_error is not None:
             message = part.transcription_error.get("message") or "no reason given"
-            pieces.append(f"*(transcription failed: {message})*")
+            pieces.append(note(f"transcription failed: {message}"))
         elif part.is_audio:
-            pieces.append("*(audio)*")
+            pieces.append(note("audio"))
         if part.truncated_audio_end_ms is not None:
-            pieces.append(f"*(audio cut at {part.truncated_audio_end_ms} ms)*")
+            pieces.append(note(f"audio cut at {part.truncated_audio_end_ms} ms"))
     return "\n\n".join(pieces)
 
 
@@ -84,8 +90,9 @@ def describe_item(item: Item, audio_ms: float | None = None) -> ItemView:
         if audio and audio_ms:
             audio += f" {audio_length(audio_ms)}"
         # The user's own words are shown as typed: line breaks kept, no Markdown surprises.
-        body = _message_body(item)
-        return ItemView(role, f"{title}{audio}{streaming}", body, final, markdown=role != "user")
+        markdown = role != "user"
+        body = _message_body(item, markdown=markdown)
+        return ItemView(role, f"{title}{audio}{streaming}", body, final, markdown=markdown)
     if item.type == "function_call":
         header = f"ƒ {item.name or '?'}  call {item.call_id or '?'}{streaming}"
         return ItemView("tool", header, _fenced(item.arguments or "", "json"), final)

@@ -1,16 +1,18 @@
 """The event inspector: every frame of both directions, folded, filtered and inspectable.
 
-`EventInspector` is a vertical split: a status line, a filter box (shown with `/`), the
+`EventInspector` is a vertical split: a status line, a filter box (shown with ctrl+f), the
 rows, and a detail panel with the selected frame's JSON (hidden while nothing is
 selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
 `ScrollView` that renders only the visible lines from cached strips. `add_frame` only
 appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
 
 Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
-folds or unfolds the selected run of deltas, `F` all of them (its label says which), `/`
-filters, backspace clears the filter, `d` cycles the direction shown, `e` shows errors
-only, `z` zooms the detail, `c` copies the selected frame, `x` exports the filtered view
-and `X` the whole log (JSONL, in the sessions folder; the file is written in a thread).
+folds or unfolds the selected run of deltas, `F` folds all of them or, when all are folded,
+unfolds them (its label says which), ctrl+f filters, backspace clears the filter, `d`
+cycles the direction shown, `e` shows errors only, `z` zooms the detail, `c` copies the
+selected frame, `x` exports the filtered view and `X` the whole log (JSONL, in the sessions
+folder; the file is written off the event loop). Other text typed here goes to the composer
+(the main screen sees to it).
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ class EventInspector(Vertical):
     EventInspector.-zoomed > #inspector-rows { display: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Not `/`: that starts a composer command, typed from any pane (see MainScreen).
         Binding(
-            "slash",
+            "ctrl+f",
             "show_filter",
             "Filter",
             id="inspector.filter",

@@ -1,5 +1,8 @@
 """The status bar: connection state, dialect, model, session age, latency, tokens, log.
 
+Latency and tokens are the current session's: a new session (ctrl+r) starts them afresh,
+and the token fact says "session" so nobody reads it as a running total.
+
 When the line is too narrow, the least important facts are shortened, then left out.
 """
 
@@ -147,6 +150,7 @@ class StatusBar(Widget):
         self.refresh()
 
     def set_usage(self, *, latency_ms: float | None, input_tokens: int, output_tokens: int) -> None:
+        """This session's last latency and token totals."""
         self.latency_ms = latency_ms
         self.input_tokens = input_tokens
         self.output_tokens = output_tokens
@@ -165,6 +169,10 @@ class StatusBar(Widget):
             input_tokens=totals.input_tokens,
             output_tokens=totals.output_tokens,
         )
+
+    def clear_usage(self) -> None:
+        """A new session: no latency or tokens yet."""
+        self.set_usage(latency_ms=None, input_tokens=0, output_tokens=0)
 
     def set_log_path(self, path: Path | None) -> None:
         self.log_path = path
@@ -204,7 +212,7 @@ class StatusBar(Widget):
             facts.append(Fact(4, f"{self.latency_ms:,.0f} ms"))
         if self.input_tokens or self.output_tokens:
             ins, outs = f"{self.input_tokens:,}", f"{self.output_tokens:,}"
-            facts.append(Fact(5, f"{ins} in / {outs} out tok", f"{ins}/{outs} tok"))
+            facts.append(Fact(5, f"session {ins} in / {outs} out tok", f"{ins}/{outs} tok"))
         if self.log_path is not None:
             stem = self.log_path.stem
             short = f"rec …{stem[-6:]}" if len(stem) > 8 else f"rec {stem}"

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from rt_tui.config import Provider
 from rt_tui.tui.screens.settings.form import AUTO_DIALECT, ProfileForm, SessionForm
-from rt_tui.tui.screens.settings.layout import Tick, UrlLine, field, profile_row
+from rt_tui.tui.screens.settings.layout import Tick, UrlLine, field, profile_row, section
 
 VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
 TRANSCRIPTION_MODELS = ["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
@@ -24,7 +24,7 @@ ENDPOINT_HINTS = {
 
 def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iterable[Widget]:
     """The connection half of the form, filled from `form`."""
-    yield Static("Connection", classes="section")
+    yield section("Connection")
     yield profile_row(names, current)
     yield field("profile-name", "Profile name", Input(form.name, id="profile-name", compact=True))
     providers = [(provider.value, provider.value) for provider in Provider]
@@ -71,7 +71,7 @@ def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iter
 
 def session_fields(form: SessionForm) -> Iterable[Widget]:
     """The session half of the form, filled from `form`."""
-    yield Static("Session", classes="section")
+    yield section("Session")
     yield field(
         "instructions",
         "Instructions",
@@ -105,11 +105,33 @@ def session_fields(form: SessionForm) -> Iterable[Widget]:
             compact=True,
         ),
     )
+    yield field(
+        "transcription-model",
+        "Input transcription",
+        Input(
+            form.transcription_model,
+            id="transcription-model",
+            placeholder="off (e.g. whisper-1, gpt-4o-transcribe)",
+            suggester=SuggestFromList(TRANSCRIPTION_MODELS),
+            compact=True,
+        ),
+    )
+    yield field(
+        "max-tokens",
+        "Max output tokens",
+        Input(
+            form.max_output_tokens,
+            id="max-tokens",
+            placeholder="1 to 4096, or inf",
+            compact=True,
+        ),
+    )
+    yield section("Turn detection")
     turn_types = [("none (manual commit)", "none"), ("server_vad", "server_vad")]
     turn_types.append(("semantic_vad", "semantic_vad"))
     yield field(
         "turn-type",
-        "Turn detection",
+        "Type",
         Select(turn_types, value=form.turn_type, allow_blank=False, id="turn-type", compact=True),
     )
     yield field(
@@ -152,17 +174,7 @@ def session_fields(form: SessionForm) -> Iterable[Widget]:
         id="vad-interrupt",
         compact=True,
     )
-    yield field(
-        "transcription-model",
-        "Input transcription",
-        Input(
-            form.transcription_model,
-            id="transcription-model",
-            placeholder="off (e.g. whisper-1, gpt-4o-transcribe)",
-            suggester=SuggestFromList(TRANSCRIPTION_MODELS),
-            compact=True,
-        ),
-    )
+    yield section("Tools")
     yield field(
         "tools",
         "Tools (JSON)",
@@ -171,16 +183,6 @@ def session_fields(form: SessionForm) -> Iterable[Widget]:
             id="tools",
             placeholder='[{"name": "…", "description": "…", "parameters": {…}}]',
             show_line_numbers=True,
-            compact=True,
-        ),
-    )
-    yield field(
-        "max-tokens",
-        "Max output tokens",
-        Input(
-            form.max_output_tokens,
-            id="max-tokens",
-            placeholder="1 to 4096, or inf",
             compact=True,
         ),
     )

@@ -145,6 +145,11 @@ class Tick(Checkbox):
         return "X" if self.value else " "
 
 
+def section(title: str) -> Static:
+    """The heading that starts a section of the form (ctrl+up/down jump between them)."""
+    return Static(title, classes="section", markup=False)
+
+
 def field(field_id: str, label: str, widget: Widget, *extra: Widget) -> Vertical:
     """A labelled form field: `#ID-field` holds the label and widget on one row, then any
     hints and `#ID-error` under the widget."""

@@ -6,7 +6,7 @@ piece of I/O is `save_config`, because the screen itself saves when the user ask
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -41,6 +41,8 @@ DEFAULT_PROFILE_NAME = "default"
 SAVE_TIP = "Write the settings to the config file (the screen stays open)"
 APPLY_TIP = "Use the settings now: session settings go to the live session"
 CANCEL_TIP = "Close the settings without applying them"
+NEXT_SECTION_TIP = "Jump to the next section: Connection, Session, Turn detection, Tools"
+PREVIOUS_SECTION_TIP = "Jump to the previous section of the form"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,23 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         Binding("ctrl+s", "save", "Save", tooltip=SAVE_TIP, priority=True, id="settings.save"),
         Binding("ctrl+o", "apply", "Apply", tooltip=APPLY_TIP, priority=True, id="settings.apply"),
         Binding("escape", "cancel", "Cancel", tooltip=CANCEL_TIP, id="settings.cancel"),
+        # alt+arrows too: some desktops take ctrl+arrows for themselves (macOS spaces).
+        Binding(
+            "ctrl+down,alt+down",
+            "jump_section(1)",
+            "Next section",
+            tooltip=NEXT_SECTION_TIP,
+            priority=True,
+            id="settings.next_section",
+        ),
+        Binding(
+            "ctrl+up,alt+up",
+            "jump_section(-1)",
+            "Previous section",
+            tooltip=PREVIOUS_SECTION_TIP,
+            priority=True,
+            id="settings.previous_section",
+        ),
     ]
 
     def __init__(
@@ -77,9 +96,13 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         env: Mapping[str, str],
         notice: str | None = None,
         session_note: str | None = None,
+        problem_of: Callable[[Config], str | None] | None = None,
     ) -> None:
+        """`notice` says why the app could not connect; after a save it becomes what
+        `problem_of` says of the saved config (hidden when that is None)."""
         super().__init__()
         self._session_note = session_note
+        self._problem_of = problem_of
         self._original = config
         self._config_path = config_path
         self._env = dict(env)
@@ -100,8 +123,9 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             dialog.border_title = "Settings"
             if self._session_note:
                 yield Static(self._session_note, id="settings-session", markup=False)
-            if self._notice:
-                yield Static(self._notice, id="settings-notice")
+            notice = Static(self._notice or "", id="settings-notice", markup=False)
+            notice.display = bool(self._notice)
+            yield notice
             with VerticalScroll(id="settings-form"):
                 yield from connection_fields(profile, list(self._profiles), self._current)
                 yield from session_fields(session)
@@ -364,6 +388,28 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
 
     # ------------------------------------------------------------ actions
 
+    def action_jump_section(self, step: int) -> None:
+        """Focus the first field of the next (`step` 1) or previous (-1) section, its
+        heading at the top of the form; past the last section comes the first."""
+        form = self.query_one("#settings-form", VerticalScroll)
+        children = list(form.children)
+
+        def place(widget: Widget | None) -> int:
+            """Where `widget` sits among the form's rows (0 when outside the form)."""
+            for node in widget.ancestors_with_self if widget is not None else ():
+                if node.parent is form and isinstance(node, Widget):
+                    return children.index(node)
+            return 0
+
+        headings = [index for index, child in enumerate(children) if child.has_class("section")]
+        here = place(self.focused)
+        current = max((n for n, index in enumerate(headings) if index <= here), default=0)
+        target = headings[(current + step) % len(headings)]
+        after = [widget for widget in self.focus_chain if place(widget) > target]
+        if after:
+            after[0].focus(scroll_visible=False)
+        form.scroll_to_widget(children[target], top=True, animate=False)
+
     def action_save(self) -> None:
         """Validate and write the config file; the screen stays open."""
         config = self._collect()
@@ -380,6 +426,15 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self._refresh_visibility()
         self._refresh_hints()
         self._set_status(f"Saved to {written}.")
+        if self._notice and self._problem_of is not None:
+            self._show_notice(self._problem_of(config))
+
+    def _show_notice(self, notice: str | None) -> None:
+        """Say why the app cannot connect (`notice`), or nothing once it can."""
+        self._notice = notice
+        widget = self.query_one("#settings-notice", Static)
+        widget.update(notice or "")
+        widget.display = bool(notice)
 
     def action_apply(self) -> None:
         """Validate and hand the config back, saying what the live session must do."""
