@@ -78,6 +78,16 @@ def test_the_endpoint_key_is_redacted_from_binary_frames(tmp_path: Path) -> None
     assert [r.data for r in read_log(path)] == [b"\x00***\xff"]
 
 
+def test_the_redaction_a_frame_carries_is_written_as_is(tmp_path: Path) -> None:
+    # The connection redacts each frame once; the recorder does not scan it again.
+    text = json.dumps({"type": "x", "note": "plain"})
+    redacted = json.dumps({"type": "x", "note": "***"})
+    path = tmp_path / "s.jsonl"
+    with SessionRecorder(path) as recorder:
+        recorder.write(Frame(Direction.RECEIVED, 1.0, 2.0, text, redacted=redacted))
+    assert [r.data for r in read_log(path)] == [redacted]
+
+
 def test_client_secret_and_key_fields_are_redacted() -> None:
     session = {
         "type": "session.created",

@@ -47,6 +47,7 @@ from rt_tui.inspector.redaction import redact_frame
 from rt_tui.inspector.spill import SpillFile
 from rt_tui.inspector.summary import audio_label
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.redaction import Redactor
 
 
 class FrameStore:
@@ -54,7 +55,7 @@ class FrameStore:
 
     def __init__(self, *, fold: bool = True, spill_dir: Path | None = None) -> None:
         self._spill_dir = spill_dir
-        self._secrets: tuple[str, ...] = ()
+        self._redactor = Redactor()
         self._folds = FoldGroups(fold_all=fold)
         self._filter = FrameFilter()
         self._reset()
@@ -100,16 +101,14 @@ class FrameStore:
         """Also redact these exact strings (an endpoint's key, which need not look like
         one) from every frame stored from now on. Earlier ones are kept: frames already
         stored were redacted with them."""
-        known = dict.fromkeys(self._secrets)
-        known.update(dict.fromkeys(v for v in values if v))
-        self._secrets = tuple(known)
+        self._redactor = Redactor((*self._redactor.secrets, *values))
 
     def __len__(self) -> int:
         return len(self._t_ms)
 
     def append(self, frame: Frame) -> int:
         """Store one frame and update the rows; returns the frame's index."""
-        frame, c, kept = redact_frame(frame, classify(frame), self._secrets)
+        frame, c, kept = redact_frame(frame, classify(frame), self._redactor)
         i = len(self._t_ms)
         self._t_ms.append(frame.t_ms)
         self._wall.append(frame.wall_time)
@@ -118,7 +117,7 @@ class FrameStore:
         self._flags.append(c.flags)
         self._audio.append(c.audio_size)
         if c.flags & FLAG_AUDIO:
-            data = frame.data if isinstance(frame.data, bytes) else frame.data.encode()
+            data = kept if isinstance(kept, bytes) else kept.encode()
             if self._spill is None:
                 self._spill = SpillFile(self._spill_dir)
             self._spill_at.append(self._spill.append(data))

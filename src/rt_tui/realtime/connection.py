@@ -7,8 +7,10 @@ one-sentence failures (the handshake and its rules live in `handshake`).
             ...
 
 Every frame in both directions is handed to each observer as a `Frame` stamped with the
-milliseconds since the socket opened (monotonic clock) and the wall time. Iteration ends on
-a normal close (1000, or our own `close()`) and raises a `RealtimeError` on anything else.
+milliseconds since the socket opened (monotonic clock) and the wall time, parsed (received
+frames) and redacted once with the endpoint's secrets, for every observer to share.
+Iteration ends on a normal close (1000, or our own `close()`) and raises a `RealtimeError`
+on anything else.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from rt_tui.realtime.errors import (
 from rt_tui.realtime.events import ErrorEvent, ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
+from rt_tui.realtime.redaction import Redactor
 
 __all__ = [
     "CannotConnect",
@@ -107,6 +110,7 @@ class Connection:
         self._buffer_received = buffer_received
         self._ping_interval = ping_interval
         self._max_frame_bytes = max_frame_bytes
+        self._redact = Redactor(endpoint.secret_values()).data
         self._ws: ClientConnection | None = None
         self._t0 = 0.0
         self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
@@ -251,6 +255,7 @@ class Connection:
                     self._wall_clock(),
                     data,
                     client_event=event,
+                    redacted=self._redact(data),
                 )
             )
             self._outgoing.task_done()
@@ -268,6 +273,7 @@ class Connection:
                     self._wall_clock(),
                     message,
                     event=event,
+                    redacted=self._redact(message),
                 )
                 self._last_event = event
                 if isinstance(event, ErrorEvent):

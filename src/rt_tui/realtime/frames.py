@@ -25,6 +25,8 @@ class Frame:
 
     `data` is the text (or bytes) on the wire. For received frames `event` is the parsed
     server event; for sent frames `client_event` is the dict that was serialised.
+    `redacted` is `data` with every secret replaced by ***, worked out once by the connection
+    (which knows the endpoint's secrets) for the log, the inspector and exports to share.
     """
 
     direction: Direction
@@ -35,6 +37,9 @@ class Frame:
     data: str | bytes
     event: ServerEvent | None = None
     client_event: dict[str, Any] | None = None
+    redacted: str | bytes | None = None
+    """`data` without secrets (the same object when it had none); None if nobody has
+    redacted this frame (one built by hand): see `rt_tui.realtime.redaction.redacted_data`."""
 
     @property
     def wire_type(self) -> str:

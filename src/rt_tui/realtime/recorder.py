@@ -20,7 +20,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -28,30 +28,33 @@ from typing import IO, Any, Final
 
 from rt_tui import paths
 from rt_tui.realtime.endpoints import Endpoint, redact_url
-from rt_tui.realtime.errors import os_reason, scrub
+from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.events import ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.redaction import (
+    REDACTED,
+    Redactor,
+    redact_frame_bytes,
+    redact_frame_text,
+    redacted_data,
+)
+
+__all__ = [
+    "REDACTED",
+    "LogError",
+    "LogRecord",
+    "SessionRecorder",
+    "log_line",
+    "meta_line",
+    "new_session_path",
+    "read_log",
+    "read_meta",
+    "redact_frame_bytes",
+    "redact_frame_text",
+]
 
 LOG_VERSION: Final = 1
 META_MARK: Final = "rt_tui"
-REDACTED: Final = "***"
-
-#: JSON fields whose string values are always secrets, wherever they appear.
-_SECRET_FIELDS: Final = frozenset(
-    {
-        "api_key",
-        "api-key",
-        "apikey",
-        "authorization",
-        "password",
-        "secret",
-        "access_token",
-        "client_secret",
-    }
-)
-#: Cheap substring checks that decide whether a frame needs the slower redaction passes.
-_KEY_HINTS: Final = ("sk-", "sk_", "ek_", "rk-", "rk_", "earer")
-_FIELD_HINTS: Final = ("secret", "api_key", "api-key", "apikey", "uthorization", "password")
 
 
 class LogError(ValueError):
@@ -82,90 +85,6 @@ class LogRecord:
         return Frame(
             self.direction, self.t_ms, self.wall_time, self.data, client_event=client_event
         )
-
-
-def _redact_fields(value: Any) -> Any:
-    """A copy of decoded JSON with secret fields replaced (client_secret objects included)."""
-    if isinstance(value, dict):
-        result: dict[str, Any] = {}
-        for name, item in value.items():
-            lowered = name.lower() if isinstance(name, str) else ""
-            if lowered == "client_secret" and isinstance(item, dict):
-                result[name] = {
-                    k: REDACTED if k == "value" else _redact_fields(v) for k, v in item.items()
-                }
-            elif lowered in _SECRET_FIELDS and isinstance(item, str) and item:
-                result[name] = REDACTED
-            else:
-                result[name] = _redact_fields(item)
-        return result
-    if isinstance(value, list):
-        return [_redact_fields(item) for item in value]
-    return value
-
-
-#: String values at least this long are left out of the hint scans when they cannot hold a
-#: hint (base64 audio), which keeps the per-frame cost of audio frames small.
-LONG_VALUE_CHARS: Final = 1024
-#: A hint inside a string value needs one of these: a key prefix's - or _, the whitespace
-#: after "Bearer", the backslash of an escaped quote around a nested field. Base64 has none.
-_HINT_CARRIERS: Final = (" ", "-", "_", "\\", "\t", "\n", "\r", "\x0b", "\x0c")
-_HINT_CARRIERS_RARE: Final = ("\x1c", "\x1d", "\x1e", "\x1f")
-
-
-def _may_hold_hint(text: str, start: int, stop: int) -> bool:
-    return any(text.find(c, start, stop) >= 0 for c in _HINT_CARRIERS + _HINT_CARRIERS_RARE)
-
-
-def _hint_scope(text: str) -> str:
-    """`text` without the long quoted runs that cannot hold a hint, joined by quotes so no
-    new hint can form across a cut (no hint contains a quote). Only ASCII text is cut, so
-    every whitespace character the key patterns match is in `_HINT_CARRIERS`."""
-    if len(text) < 2 * LONG_VALUE_CHARS or not text.isascii():
-        return text
-    pieces: list[str] = []
-    cut = False
-    start = 0
-    while True:
-        end = text.find('"', start)
-        stop = len(text) if end < 0 else end
-        if stop - start >= LONG_VALUE_CHARS and not _may_hold_hint(text, start, stop):
-            cut = True
-        else:
-            pieces.append(text[start:stop])
-        if end < 0:
-            break
-        start = end + 1
-    return '"'.join(pieces) if cut else text
-
-
-def redact_frame_text(text: str, known_secrets: Iterable[str] = ()) -> str:
-    """`text` with every secret it may carry replaced by ***. Frames without a hint of a
-    secret (the vast majority, including audio) come back unchanged and uncopied."""
-    known = [s for s in known_secrets if s]
-    scope = _hint_scope(text)
-    if any(field in scope for field in _FIELD_HINTS):
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            decoded = None
-        if decoded is not None:
-            redacted = _redact_fields(decoded)
-            if redacted != decoded:
-                text = json.dumps(redacted, ensure_ascii=False)
-    if known and any(secret in text for secret in known):
-        text = scrub(text, known)
-    elif any(hint in scope for hint in _KEY_HINTS):
-        text = scrub(text)
-    return text
-
-
-def redact_frame_bytes(data: bytes, known_secrets: Iterable[str] = ()) -> bytes:
-    """A binary frame with `known_secrets` (the endpoint's own) replaced by ***."""
-    for secret in known_secrets:
-        if secret:
-            data = data.replace(secret.encode(), REDACTED.encode())
-    return data
 
 
 def meta_line(**fields: Any) -> str:
@@ -216,12 +135,11 @@ class SessionRecorder:
         """`endpoint` (or `url`/`dialect`) goes into the meta line, redacted; the endpoint's
         header values are also scrubbed from every frame."""
         self.path = path
-        self._secrets: list[str] = []
+        self._redactor = Redactor(endpoint.secret_values() if endpoint is not None else ())
         self._meta: dict[str, Any] = {}
         if endpoint is not None:
             self._meta["url"] = endpoint.display_url
             self._meta["dialect"] = endpoint.dialect.value
-            self._secrets.extend(endpoint.secret_values())
         if url is not None:
             self._meta["url"] = redact_url(url)
         if dialect is not None:
@@ -266,11 +184,7 @@ class SessionRecorder:
             if self.frames_written:
                 return
             self.open()
-        data = frame.data
-        if isinstance(data, str):
-            data = redact_frame_text(data, self._secrets)
-        else:
-            data = redact_frame_bytes(bytes(data), self._secrets)
+        data = redacted_data(frame, self._redactor)
         self._write_line(log_line(frame.wall_time, frame.t_ms, frame.direction, data))
         self.frames_written += 1
 

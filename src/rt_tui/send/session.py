@@ -72,7 +72,10 @@ def frame_json_line(frame: Frame, known_secrets: Iterable[str] = ()) -> str:
     including `known_secrets` such as the endpoint's key, which may not look like a key)."""
     record: dict[str, Any] = {"t_ms": round(frame.t_ms, 3), "direction": frame.direction.value}
     if isinstance(frame.data, str):
-        text = redact_frame_text(frame.data, known_secrets)
+        redacted = frame.redacted  # the connection's, when it made the frame
+        text = (
+            redacted if isinstance(redacted, str) else redact_frame_text(frame.data, known_secrets)
+        )
         try:
             record["event"] = json.loads(text)
         except ValueError:
