@@ -44,6 +44,7 @@ from rt_tui.realtime.errors import (
 from rt_tui.realtime.events import ErrorEvent, ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
+from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.redaction import Redactor
 
 __all__ = [
@@ -60,7 +61,7 @@ __all__ = [
     "ServerClosed",
 ]
 
-FrameObserver = Callable[[Frame], None]
+FrameObserver = Callable[[Frame], object]
 
 #: Realtime frames can be large (a 15 MiB audio append is ~20 MiB of base64).
 MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
@@ -90,6 +91,7 @@ class Connection:
         endpoint: Endpoint,
         *,
         observers: Iterable[FrameObserver] = (),
+        recorder: SessionRecorder | None = None,
         connect_timeout: float = 10.0,
         id_factory: Callable[[], str] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -98,11 +100,14 @@ class Connection:
         ping_interval: float | None = 20.0,
         max_frame_bytes: int = MAX_FRAME_BYTES,
     ) -> None:
-        """`buffer_received=False` skips the queue behind `async for` (for callers that only
-        use observers, so a long session does not pile up frames nobody reads). A received
-        frame over `max_frame_bytes` ends the session with ProtocolViolation."""
+        """`recorder` records every frame before the observers see it, and the frame says
+        where its line landed (`Frame.log_span`); the recorder is flushed when the socket
+        ends. `buffer_received=False` skips the queue behind `async for` (for callers that
+        only use observers, so a long session does not pile up frames nobody reads). A
+        received frame over `max_frame_bytes` ends the session with ProtocolViolation."""
         self.endpoint = endpoint
         self._observers: list[FrameObserver] = list(observers)
+        self._recorder = recorder
         self._connect_timeout = connect_timeout
         self._id_factory = id_factory or _default_event_id
         self._clock = clock
@@ -248,16 +253,7 @@ class Connection:
                 # The receive task reports how the socket ended.
                 self._outgoing.task_done()
                 return
-            self._notify(
-                Frame(
-                    Direction.SENT,
-                    self.elapsed_ms(),
-                    self._wall_clock(),
-                    data,
-                    client_event=event,
-                    redacted=self._redact(data),
-                )
-            )
+            self._notify(self._frame(Direction.SENT, data, client_event=event))
             self._outgoing.task_done()
 
     # --- receiving ----------------------------------------------------------------------
@@ -267,14 +263,7 @@ class Connection:
         try:
             async for message in self._ws:
                 event = parse_server_frame(message)
-                frame = Frame(
-                    Direction.RECEIVED,
-                    self.elapsed_ms(),
-                    self._wall_clock(),
-                    message,
-                    event=event,
-                    redacted=self._redact(message),
-                )
+                frame = self._frame(Direction.RECEIVED, message, event=event)
                 self._last_event = event
                 if isinstance(event, ErrorEvent):
                     self._last_error = event
@@ -287,9 +276,29 @@ class Connection:
             self.error = self._ending_error(None)
         finally:
             self._ended = True
+            if self._recorder is not None:
+                self._recorder.flush()  # What the session said is on disk before anyone asks.
             if self._send_task is not None:
                 self._send_task.cancel()
             self._received.put_nowait(self.error if self.error is not None else _END)
+
+    def _frame(
+        self,
+        direction: Direction,
+        data: str | bytes,
+        *,
+        event: ServerEvent | None = None,
+        client_event: dict[str, Any] | None = None,
+    ) -> Frame:
+        """A frame stamped with the clocks, redacted once and recorded."""
+        t_ms = (self._clock() - self._t0) * 1000.0
+        wall_time = self._wall_clock()
+        redacted = self._redact(data)
+        recorder = self._recorder
+        span = None
+        if recorder is not None:
+            span = recorder.record_data(direction, t_ms, wall_time, redacted)
+        return Frame(direction, t_ms, wall_time, data, event, client_event, redacted, span)
 
     def _ending_error(self, exc: ConnectionClosed | None) -> RealtimeError | None:
         ws = self._ws

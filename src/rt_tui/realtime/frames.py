@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
 
 from rt_tui.realtime.events import ServerEvent
 
@@ -17,6 +18,28 @@ class Direction(StrEnum):
     def mark(self) -> str:
         """A one-character mark for compact displays."""
         return "→" if self is Direction.SENT else "←"
+
+
+class LogSource(Protocol):
+    """A session log that can be read back by byte span (a recorder, a log file)."""
+
+    @property
+    def path(self) -> Path:
+        """The log's file."""
+        ...
+
+    def read_span(self, offset: int, length: int) -> bytes:
+        """The `length` bytes at `offset` of the log."""
+        ...
+
+
+class LogSpan(NamedTuple):
+    """Where a frame's line lies in a session log: its bytes, the newline left out. Big
+    payloads (audio) are read back from there instead of being kept in memory twice."""
+
+    log: LogSource
+    offset: int
+    length: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +63,8 @@ class Frame:
     redacted: str | bytes | None = None
     """`data` without secrets (the same object when it had none); None if nobody has
     redacted this frame (one built by hand): see `rt_tui.realtime.redaction.redacted_data`."""
+    log_span: LogSpan | None = None
+    """Where the connection's recorder wrote this frame (its redacted form), if it did."""
 
     @property
     def wire_type(self) -> str:

@@ -284,6 +284,8 @@ async def run_send(
             await _converse(
                 conn, turn, config.session, json_lines=json_lines, out=out, progress=progress
             )
+            if recorder is not None:
+                recorder.flush()  # A full disk shows when the lines are written.
             if recorder is not None and recorder.failure is not None:
                 return fail(f"the log {log} stopped being written: {recorder.failure}.")
     except TimeoutError:
