@@ -19,6 +19,9 @@ class SpillFile:
     """Append bytes, get an (offset, length) back, read them later from any thread."""
 
     def __init__(self, directory: Path | None = None) -> None:
+        """The file goes in `directory` (created if needed; default: the system's temp)."""
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed in close()
         self._pending = bytearray()
         self._written = 0
