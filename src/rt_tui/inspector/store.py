@@ -47,12 +47,11 @@ from rt_tui.inspector.filtering import DirectionFilter, FrameFilter
 from rt_tui.inspector.fold_groups import FoldGroups
 from rt_tui.inspector.records import FoldGroup, Row
 from rt_tui.inspector.redaction import redact_frame
-from rt_tui.inspector.spill import SpillFile
 from rt_tui.inspector.summary import audio_label
-from rt_tui.paths import cache_dir
 from rt_tui.realtime.frames import Direction, Frame, LogSource, LogSpan
 from rt_tui.realtime.redaction import Redactor
 from rt_tui.realtime.session_log import LogError, read_record
+from rt_tui.realtime.spill import SpillFile
 
 #: Frames this long (characters) are read back from disk when shown, not kept in memory.
 BIG_FRAME_CHARS = 64 * 1024
@@ -139,7 +138,7 @@ class FrameStore:
         else:
             data = kept if isinstance(kept, bytes) else kept.encode()
             if self._spill is None:
-                self._spill = SpillFile(self._spill_dir or cache_dir())
+                self._spill = SpillFile(self._spill_dir)
             self._keep(_SPILLED, self._spill.append(data), len(data), None)
         self._summaries.append(c.summary)
         self._group.append(self._folds.join(i, c))

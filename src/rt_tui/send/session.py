@@ -192,11 +192,13 @@ async def _converse(
 ) -> None:
     await _await_session(conn, progress)
     mode = _send_turn(conn, turn, settings)
-    audio = ReplyAudio()
+    # Reply audio is gathered only when it is to be saved.
+    audio = ReplyAudio() if turn.save_audio is not None else None
     printed = False
     async for frame in conn:
         event = frame.event
-        audio.observe(event)
+        if audio is not None:
+            audio.observe(event)
         if isinstance(event, ErrorEvent):
             _report_error(event, conn.endpoint.secret_values())
         elif json_lines:
@@ -219,7 +221,7 @@ async def _converse(
             outcome = _response_outcome(event, conn.endpoint.secret_values())
             if outcome is not None:
                 raise SendFailed(outcome)
-            if turn.save_audio is not None:
+            if audio is not None and turn.save_audio is not None:
                 audio.save(event.response_id, turn.save_audio)
             return
     raise SendFailed("the server closed the session before the reply was complete.")
