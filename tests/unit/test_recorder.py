@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from websockets.asyncio.server import ServerConnection, serve
 
 from rt_tui.dialect import Dialect
@@ -25,6 +27,7 @@ from rt_tui.realtime.recorder import (
     LogError,
     LogRecord,
     SessionRecorder,
+    log_line,
     new_session_path,
     read_log,
     read_meta,
@@ -308,3 +311,41 @@ async def test_a_dropped_session_has_every_frame_in_its_log(tmp_path: Path) -> N
     numbers = [json.loads(r.data).get("n") for r in read_log(path)]
     assert numbers == [None, *range(50)]
     recorder.close()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=json_values, ascii_only=st.booleans(), indent=st.sampled_from([None, 1, "\t"]))
+def test_a_json_frame_is_logged_as_json_dumps_would(
+    value: object, ascii_only: bool, indent: int | str | None
+) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    record = {"wall_time": 1.5, "t_ms": 2.25, "direction": "received", "data": text}
+    expected = json.dumps(record, ensure_ascii=False)
+    assert log_line(1.5, 2.25, Direction.RECEIVED, text, json_text=True) == expected
+    assert log_line(1.5, 2.25, Direction.RECEIVED, text) == expected
+
+
+async def test_a_frame_with_raw_control_characters_is_logged_readably(tmp_path: Path) -> None:
+    # Not JSON (a raw control character in a string): the log must still read back exactly.
+    odd = '{"type": "x", "note": "a\x01b\x1bc"}'
+
+    async def script(ws: ServerConnection) -> None:
+        await ws.send(odd)
+        await ws.close()
+
+    path = tmp_path / "s.jsonl"
+    with SessionRecorder(path) as recorder:
+        async with serve(script, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            endpoint = endpoint_for_url(f"ws://127.0.0.1:{port}/v1/realtime?model=m")
+            connection = Connection(endpoint, recorder=recorder, buffer_received=False)
+            await connection.open()
+            await connection.wait_closed()
+    assert [r.data for r in read_log(path)] == [odd]

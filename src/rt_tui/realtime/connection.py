@@ -41,7 +41,13 @@ from rt_tui.realtime.errors import (
     one_line,
     scrub,
 )
-from rt_tui.realtime.events import ErrorEvent, ServerEvent, parse_server_frame
+from rt_tui.realtime.events import (
+    BinaryFrame,
+    ErrorEvent,
+    MalformedFrame,
+    ServerEvent,
+    parse_server_frame,
+)
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
 from rt_tui.realtime.recorder import SessionRecorder
@@ -106,7 +112,7 @@ class Connection:
         only use observers, so a long session does not pile up frames nobody reads). A
         received frame over `max_frame_bytes` ends the session with ProtocolViolation."""
         self.endpoint = endpoint
-        self._observers: list[FrameObserver] = list(observers)
+        self._observers: tuple[FrameObserver, ...] = tuple(observers)
         self._recorder = recorder
         self._connect_timeout = connect_timeout
         self._id_factory = id_factory or _default_event_id
@@ -154,12 +160,15 @@ class Connection:
     def close_reason(self) -> str | None:
         return self._ws.close_reason if self._ws is not None and self._ended else None
 
+    # A tuple, replaced on change: a frame's observers are a snapshot without a copy.
     def add_observer(self, observer: FrameObserver) -> None:
-        self._observers.append(observer)
+        self._observers = (*self._observers, observer)
 
     def remove_observer(self, observer: FrameObserver) -> None:
-        with contextlib.suppress(ValueError):
-            self._observers.remove(observer)
+        if observer in self._observers:
+            kept = list(self._observers)
+            kept.remove(observer)
+            self._observers = tuple(kept)
 
     def elapsed_ms(self) -> float:
         """Milliseconds since the socket opened, on the same clock as frames."""
@@ -297,7 +306,11 @@ class Connection:
         recorder = self._recorder
         span = None
         if recorder is not None:
-            span = recorder.record_data(direction, t_ms, wall_time, redacted)
+            # Valid JSON (parsed, or serialised by us) stays valid when redacted.
+            json_text = client_event is not None or (
+                event is not None and not isinstance(event, MalformedFrame | BinaryFrame)
+            )
+            span = recorder.record_data(direction, t_ms, wall_time, redacted, json_text=json_text)
         return Frame(direction, t_ms, wall_time, data, event, client_event, redacted, span)
 
     def _ending_error(self, exc: ConnectionClosed | None) -> RealtimeError | None:
@@ -338,7 +351,7 @@ class Connection:
         return None
 
     def _notify(self, frame: Frame) -> None:
-        for observer in list(self._observers):
+        for observer in self._observers:
             try:
                 observer(frame)
             except Exception as exc:

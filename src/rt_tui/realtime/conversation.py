@@ -99,6 +99,7 @@ class Conversation(UserAudioHandlers):
         self.session: JsonObject | None = None
         """The server's last copy of the session (`session.created` / `.updated`)."""
         self._items = ItemList()
+        self._item_changes: dict[str, Change] = {}
         self._responses: dict[str, Response] = {}
         self._requests = RequestTracker()
         self._input_audio = InputAudioTrack()
@@ -286,7 +287,14 @@ class Conversation(UserAudioHandlers):
             if response.timings.first_delta_ms is None:
                 response.timings.first_delta_ms = t_ms
                 responses = frozenset({event.response_id})
-        return Change(items=frozenset({event.item_id}), order=new, responses=responses)
+        if new or responses:
+            return Change(items=frozenset({event.item_id}), order=new, responses=responses)
+        # Most frames are deltas of an item already seen: they share one Change per item
+        # (it is immutable) instead of building one each.
+        change = self._item_changes.get(event.item_id)
+        if change is None:
+            change = self._item_changes[event.item_id] = Change(items=frozenset({event.item_id}))
+        return change
 
     def _on_part_done(self, event: PartDoneEvent, t_ms: float) -> Change:
         if not event.item_id:
@@ -311,6 +319,7 @@ class Conversation(UserAudioHandlers):
         if event.item_id not in self._items:
             return NO_CHANGE
         self._items.remove(event.item_id)
+        self._item_changes.pop(event.item_id, None)
         self.audio.discard(event.item_id)
         return Change(removed_items=frozenset({event.item_id}), order=True)
 

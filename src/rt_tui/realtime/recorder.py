@@ -84,14 +84,27 @@ def meta_line(**fields: Any) -> str:
     return json.dumps({META_MARK: "session", "version": LOG_VERSION, **fields}, ensure_ascii=False)
 
 
-def log_line(wall_time: float, t_ms: float, direction: Direction, data: str | bytes) -> str:
+def log_line(
+    wall_time: float,
+    t_ms: float,
+    direction: Direction,
+    data: str | bytes,
+    *,
+    json_text: bool = False,
+) -> str:
     """One frame as a log line (no newline), the form `read_log` reads back; binary data
     goes in base64. `data` is written as given: redact it first.
 
     The same text `json.dumps` makes of the record, built directly: this runs for every
-    frame, and only `data` needs escaping."""
+    frame, and only `data` needs escaping. `json_text` says `data` is valid JSON (the
+    connection parsed or serialised it), so its only control characters can be whitespace
+    between tokens; without those, escaping it is two replaces instead of a scan of every
+    character (a quarter of the time on an 8 KB audio delta)."""
     head = f'{{"wall_time": {round(wall_time, 6)!r}, "t_ms": {round(t_ms, 3)!r}, "direction": '
     if isinstance(data, str):
+        if json_text and "\n" not in data and "\r" not in data and "\t" not in data:
+            quoted = data.replace("\\", "\\\\").replace('"', '\\"')
+            return f'{head}"{direction.value}", "data": "{quoted}"}}'
         return f'{head}"{direction.value}", "data": {encode_basestring(data)}}}'
     encoded = base64.b64encode(data).decode("ascii")
     return f'{head}"{direction.value}", "data": "{encoded}", "binary": true}}'
@@ -113,7 +126,8 @@ class SessionRecorder:
     with SessionRecorder(new_session_path(), endpoint=endpoint) as recorder:
         Connection(endpoint, recorder=recorder)
 
-    (`record` also works as a plain FrameObserver.)
+    (`record` also works as a plain FrameObserver.) Frames are written from one thread, the
+    event loop's; spans may be read back from any.
     """
 
     def __init__(
@@ -144,7 +158,8 @@ class SessionRecorder:
         """Lines not yet in the file; they start at byte `_written` of the log."""
         self._written = 0
         self._timer: asyncio.TimerHandle | None = None
-        # Spans are read back from other threads (the inspector's export).
+        # Spans are read back from other threads (the inspector's export) while the loop's
+        # thread writes: the file offset and the buffer move together under this lock.
         self._lock = threading.Lock()
         self.frames_written = 0
         self.failure: str | None = None
@@ -202,20 +217,28 @@ class SessionRecorder:
         )
 
     def append(
-        self, direction: Direction, t_ms: float, wall_time: float, data: str | bytes
+        self,
+        direction: Direction,
+        t_ms: float,
+        wall_time: float,
+        data: str | bytes,
+        *,
+        json_text: bool = False,
     ) -> LogSpan | None:
-        """`write` for a frame not built yet: `data` must be redacted already."""
+        """`write` for a frame not built yet: `data` must be redacted already (`json_text`:
+        see `log_line`)."""
         if self._fd is None:
             if self.frames_written or self.failure is not None:
                 return None
             self.open()
-        line = log_line(wall_time, t_ms, direction, data).encode()
+        line = log_line(wall_time, t_ms, direction, data, json_text=json_text).encode()
+        # No lock: lines are appended and written on one thread (the loop's), and a reader
+        # elsewhere only copies out of the buffer, which growing does not disturb.
         pending = self._pending
-        with self._lock:
-            was_empty = not pending
-            offset = self._written + len(pending)
-            pending += line
-            pending += b"\n"
+        was_empty = not pending
+        offset = self._written + len(pending)
+        pending += line
+        pending += b"\n"
         self.frames_written += 1
         if len(pending) >= FLUSH_BYTES:
             self.flush()
@@ -235,13 +258,19 @@ class SessionRecorder:
             return None
 
     def record_data(
-        self, direction: Direction, t_ms: float, wall_time: float, data: str | bytes
+        self,
+        direction: Direction,
+        t_ms: float,
+        wall_time: float,
+        data: str | bytes,
+        *,
+        json_text: bool = False,
     ) -> LogSpan | None:
         """`append` that never raises, for the connection (see `record`)."""
         if self.failure is not None:
             return None
         try:
-            return self.append(direction, t_ms, wall_time, data)
+            return self.append(direction, t_ms, wall_time, data, json_text=json_text)
         except OSError as exc:
             self._fail(exc)
             return None

@@ -38,6 +38,7 @@ _SECRET_FIELDS: Final = frozenset(
 #: Cheap substring checks that decide whether a frame needs the slower redaction passes.
 _KEY_HINTS: Final = ("sk-", "sk_", "ek_", "rk-", "rk_", "earer")
 _FIELD_HINTS: Final = ("secret", "api_key", "api-key", "apikey", "uthorization", "password")
+_ANY_HINT: Final = _FIELD_HINTS + _KEY_HINTS
 
 #: String values at least this long are left out of the hint scans when they cannot hold a
 #: hint (base64 audio), which keeps the per-frame cost of audio frames small.
@@ -105,6 +106,15 @@ class Redactor:
     def text(self, text: str) -> str:
         """`text` with every secret replaced; the same object when it held none."""
         scope = _hint_scope(text)
+        if _holds_any(scope, _ANY_HINT):
+            return self._hinted(text, scope)
+        for probe in self._probes:
+            if probe in text:
+                return scrub(text, self.secrets)
+        return text
+
+    def _hinted(self, text: str, scope: str) -> str:
+        """`text` that has a hint of a secret (most often a false alarm)."""
         if _holds_any(scope, _FIELD_HINTS):
             try:
                 decoded = json.loads(text)
