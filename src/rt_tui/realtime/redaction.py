@@ -13,6 +13,7 @@ long base64 value is never walked as JSON.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any, Final
@@ -143,15 +144,20 @@ class Redactor:
         return self.binary(bytes(data))
 
 
+@functools.lru_cache(maxsize=16)
+def _redactor_for(known_secrets: tuple[str, ...]) -> Redactor:
+    return Redactor(known_secrets)
+
+
 def redact_frame_text(text: str, known_secrets: Iterable[str] = ()) -> str:
     """`text` with every secret it may carry replaced by ***. Frames without a hint of a
     secret (the vast majority, including audio) come back unchanged and uncopied."""
-    return Redactor(known_secrets).text(text)
+    return _redactor_for(tuple(known_secrets)).text(text)
 
 
 def redact_frame_bytes(data: bytes, known_secrets: Iterable[str] = ()) -> bytes:
     """A binary frame with `known_secrets` (the endpoint's own) replaced by ***."""
-    return Redactor(known_secrets).binary(data)
+    return _redactor_for(tuple(known_secrets)).binary(data)
 
 
 def redacted_data(frame: Frame, redactor: Redactor) -> str | bytes:

@@ -105,9 +105,9 @@ class LogFile:
             handle.seek(offset)
             return handle.read(length)
 
-    def _lines(self) -> Iterator[tuple[int, int, bytes, bool]]:
-        """(line number, offset, line without its newline, is last line) for each non-empty
-        line."""
+    def _lines(self) -> Iterator[tuple[int, int, int, str, bool]]:
+        """(line number, byte offset, byte length without the newline, text, is last line)
+        for each non-empty line."""
         try:
             handle = self.path.open("rb")
         except OSError as exc:
@@ -116,21 +116,22 @@ class LogFile:
                 f"The session log {self.path} cannot be read: {reason.lower()}."
             ) from None
         with handle:
-            previous: tuple[int, int, bytes] | None = None
+            previous: tuple[int, int, int, str] | None = None
             offset = 0
             for number, raw in enumerate(handle, start=1):
-                line = raw.rstrip(b"\r\n")
-                if line.strip():
+                size = len(raw)
+                if not raw.isspace():
                     if previous is not None:
                         yield (*previous, False)
-                    previous = (number, offset, line)
-                offset += len(raw)
+                    length = size - raw.endswith(b"\n") - raw.endswith(b"\r\n")
+                    previous = (number, offset, length, raw.decode("utf-8", errors="replace"))
+                offset += size
             if previous is not None:
                 yield (*previous, True)
 
     def meta(self) -> dict[str, Any] | None:
         """The log's meta line (url, dialect, version…), or None if it has none."""
-        for _number, _offset, line, _last in self._lines():
+        for _number, _offset, _length, line, _last in self._lines():
             try:
                 decoded = json.loads(line)
             except ValueError:
@@ -141,9 +142,9 @@ class LogFile:
     def records(self) -> Iterator[tuple[LogRecord, LogSpan]]:
         """The frames of the log in order, each with its span. A torn last line (a crash
         mid-write) is skipped; any other broken line raises LogError naming file and line."""
-        for number, offset, line, last in self._lines():
+        for number, offset, length, line, last in self._lines():
             try:
-                decoded = json.loads(line.decode("utf-8", errors="replace"))
+                decoded = json.loads(line)
             except ValueError:
                 if last:  # torn by a crash mid-write
                     return
@@ -153,7 +154,7 @@ class LogFile:
             if isinstance(decoded, dict) and META_MARK in decoded:
                 continue
             record = _record_from(decoded, f"{self.path}, line {number}")
-            yield record, LogSpan(self, offset, len(line))
+            yield record, LogSpan(self, offset, length)
 
     def frames(self) -> Iterator[Frame]:
         """The log's frames, parsed again as the connection delivered them, each pointing
