@@ -117,6 +117,35 @@ async def test_normal_exchange_reaches_observers_in_order() -> None:
     assert times[0] >= 0
 
 
+async def test_every_frame_is_redacted_once_for_all_observers() -> None:
+    # An Azure key is not key-shaped: only the endpoint's own list finds it.
+    azure_key = "0123456789abcdef0123456789abcdef"
+
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        await send_json(ws, {"type": "error", "error": {"message": f"bad key {azure_key}"}})
+        await ws.wait_closed()
+
+    async with scripted_server(script) as server:
+        url = f"{server.base_url}/openai/v1/realtime?model=dep"
+        endpoint = endpoint_for_url(url, api_key=azure_key)
+        frames, observe = collect()
+        async with Connection(endpoint, observers=[observe]) as conn:
+            conn.send({"type": "response.create", "note": f"mine {azure_key}"})
+            async with asyncio.timeout(5):
+                async for frame in conn:
+                    if frame.wire_type == "error":
+                        break
+    by_type = {frame.wire_type: frame for frame in frames}
+    session, sent, error = (by_type[t] for t in ("session.created", "response.create", "error"))
+    assert session.redacted is session.data  # nothing to hide: shared, not copied
+    assert isinstance(sent.redacted, str)
+    assert isinstance(error.redacted, str)
+    assert azure_key in sent.data
+    assert azure_key not in sent.redacted
+    assert json.loads(error.redacted)["error"]["message"] == "bad key ***"
+
+
 async def test_send_after_close_is_refused_in_one_sentence() -> None:
     async def script(ws: ServerConnection) -> None:
         await ws.wait_closed()

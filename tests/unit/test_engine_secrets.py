@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rt_tui.dialect import Dialect
-from rt_tui.realtime import recorder
+from rt_tui.realtime import redaction
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url, redact_url
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder, read_log, redact_frame_text
@@ -50,12 +50,12 @@ AUDIO = base64.b64encode(bytes(range(256)) * 8).decode("ascii")  # 2,732 chars, 
 
 def slow_redact(text: str, known: tuple[str, ...] = ()) -> str:
     """The same redaction with the long-value shortcut switched off."""
-    saved = recorder.LONG_VALUE_CHARS
-    recorder.LONG_VALUE_CHARS = 10**12  # type: ignore[misc]
+    saved = redaction.LONG_VALUE_CHARS
+    redaction.LONG_VALUE_CHARS = 10**12  # type: ignore[misc]
     try:
         return redact_frame_text(text, known)
     finally:
-        recorder.LONG_VALUE_CHARS = saved  # type: ignore[misc]
+        redaction.LONG_VALUE_CHARS = saved  # type: ignore[misc]
 
 
 def audio_frame(**extra: object) -> str:

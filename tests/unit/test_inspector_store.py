@@ -12,15 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rt_tui import paths
 from rt_tui.inspector import samples
 from rt_tui.inspector.detail import audio_placeholder, pretty_frame, row_detail
 from rt_tui.inspector.export import Export, export_path, row_text, write_jsonl
 from rt_tui.inspector.filtering import DirectionFilter, FrameFilter, parse_query
+from rt_tui.inspector.logs import load_store
 from rt_tui.inspector.store import FrameStore
 from rt_tui.inspector.summary import base64_decoded_size, server_summary
 from rt_tui.realtime.events import ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.realtime.recorder import read_log
+from rt_tui.realtime.recorder import SessionRecorder, read_log
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "realtime-examples"
 
@@ -415,6 +417,84 @@ def test_a_secret_in_a_frame_never_reaches_rows_detail_or_export(tmp_path: Path)
     assert all(secret not in text for text in shown)
     assert secret not in path.read_text()
     assert "***" in row_detail(store, 0).body
+
+
+# -- big payloads on disk once ----------------------------------------------------------
+
+
+def recorded(path: Path, frames: list[Frame]) -> list[Frame]:
+    """`frames` as a connection with a recorder hands them on: redacted, with their spans."""
+    recorder = SessionRecorder(path)
+    out = []
+    for frame in frames:
+        redacted = frame.data
+        span = recorder.append(frame.direction, frame.t_ms, frame.wall_time, redacted)
+        out.append(replace(frame, redacted=redacted, log_span=span))
+    recorder.close()
+    return out
+
+
+def corrupt_audio_in_place(path: Path) -> None:
+    """Change the log's audio bytes without moving anything: a store that reads them back
+    from the log shows the change, one holding its own copy does not."""
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b"AAAA", b"BBBB"))
+
+
+def test_a_recorded_audio_frame_is_read_back_from_its_log(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    audio, text = recorded(log, [samples.audio_delta(4800, 1), samples.text_delta("hi", 2)])
+    store = FrameStore()
+    store.append(audio)
+    store.append(text)
+    assert store.frame_text(0) == audio.data
+    assert store.memory_bytes() < 1000  # no copy of the 6.4 kB payload
+    corrupt_audio_in_place(log)
+    assert "BBBB" in str(store.frame_text(0))
+    assert store.frame_text(1) == text.data  # small frames stay in memory
+    assert not paths.cache_dir().exists()  # and nothing was spilled
+
+
+def test_a_replayed_log_is_referenced_not_copied(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    frames = [samples.audio_delta(4800, 1), samples.received(b"\x00\x01"), samples.text_delta("x")]
+    with SessionRecorder(log) as recorder:
+        for frame in frames:
+            recorder.write(frame)
+    store = load_store(log, fold=False)
+    assert [store.frame_text(i) for i in range(3)] == [f.data for f in frames]
+    corrupt_audio_in_place(log)
+    assert "BBBB" in str(store.frame_text(0))
+    assert not paths.cache_dir().exists()
+    store.close()
+
+
+def test_frames_no_log_holds_spill_to_the_cache_folder() -> None:
+    store = FrameStore()
+    audio = samples.audio_delta(4800)
+    store.append(audio)
+    assert paths.cache_dir().is_dir()
+    assert store.frame_text(0) == audio.data
+    store.close()
+
+
+def test_a_payload_whose_log_is_gone_shows_a_note(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    [audio] = recorded(log, [samples.audio_delta(4800, 1)])
+    store = FrameStore()
+    store.append(audio)
+    log.unlink()
+    assert store.frame_text(0) == f"<The session log {log} no longer holds this frame>"
+
+
+def test_a_huge_text_frame_is_read_back_from_its_log(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    huge = samples.received({"type": "session.updated", "session": {"x": "y" * 200_000}})
+    [frame] = recorded(log, [huge])
+    store = FrameStore()
+    store.append(frame)
+    assert store.memory_bytes() < 1000
+    assert store.frame_text(0) == huge.data
 
 
 # -- scale ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -13,20 +14,26 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from websockets.asyncio.server import ServerConnection, serve
 
 from rt_tui.dialect import Dialect
-from rt_tui.realtime.endpoints import Endpoint
+from rt_tui.realtime.connection import Connection, ConnectionDropped
+from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
 from rt_tui.realtime.events import DeltaEvent
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import (
     LogError,
     LogRecord,
     SessionRecorder,
+    log_line,
     new_session_path,
     read_log,
     read_meta,
     redact_frame_text,
 )
+from rt_tui.realtime.session_log import read_record
 
 KEY = "sk-proj-SuperSecretValue0123456789"
 
@@ -76,6 +83,16 @@ def test_the_endpoint_key_is_redacted_from_binary_frames(tmp_path: Path) -> None
     with SessionRecorder(path, endpoint=endpoint) as recorder:
         recorder.write(frame(Direction.RECEIVED, 1, b"\x00" + azure_key.encode() + b"\xff"))
     assert [r.data for r in read_log(path)] == [b"\x00***\xff"]
+
+
+def test_the_redaction_a_frame_carries_is_written_as_is(tmp_path: Path) -> None:
+    # The connection redacts each frame once; the recorder does not scan it again.
+    text = json.dumps({"type": "x", "note": "plain"})
+    redacted = json.dumps({"type": "x", "note": "***"})
+    path = tmp_path / "s.jsonl"
+    with SessionRecorder(path) as recorder:
+        recorder.write(Frame(Direction.RECEIVED, 1.0, 2.0, text, redacted=redacted))
+    assert [r.data for r in read_log(path)] == [redacted]
 
 
 def test_client_secret_and_key_fields_are_redacted() -> None:
@@ -182,8 +199,9 @@ WRITER = textwrap.dedent(
         text = '{"type": "response.output_text.delta", "n": %d, "delta": "%s"}' % (n, "x" * 500)
         recorder.write(Frame(Direction.RECEIVED, float(n), 0.0, text))
         if mode == "exit" and n == 99:
-            os._exit(3)  # no close, no flush at exit: only per-line flushing saves the data
+            sys.exit(3)  # a normal exit without close: the lines still waiting are written
         if mode == "kill" and n == 200:
+            recorder.flush()
             print("ready", flush=True)
     """
 )
@@ -221,3 +239,113 @@ def test_writer_killed_mid_stream_leaves_whole_lines(tmp_path: Path) -> None:
     lines = path.read_text().splitlines()
     for line in lines[:-1]:
         json.loads(line)
+
+
+# --- buffered writing -----------------------------------------------------------------
+
+
+def delta(n: int) -> Frame:
+    return frame(Direction.RECEIVED, float(n), json.dumps({"type": "x.delta", "n": n}))
+
+
+async def test_lines_wait_in_memory_and_reach_the_file_on_the_timer(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    recorder = SessionRecorder(path).open()
+    meta_only = path.stat().st_size
+    spans = [recorder.write(delta(n)) for n in range(100)]
+    # No write per frame: until the loop runs the timer, the file holds the meta line only.
+    assert path.stat().st_size == meta_only
+    async with asyncio.timeout(5):
+        while path.stat().st_size == meta_only:  # noqa: ASYNC110 - waiting on the file
+            await asyncio.sleep(0.01)
+    assert [json.loads(r.data)["n"] for r in read_log(path)] == list(range(100))
+    assert all(span is not None for span in spans)
+    recorder.close()
+
+
+def test_a_span_reads_its_line_back_before_and_after_the_write(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    recorder = SessionRecorder(path).open()
+    first, second = recorder.write(delta(1)), recorder.write(delta(2))
+    assert first is not None
+    assert second is not None
+    assert read_record(second).data == delta(2).data  # still in memory
+    recorder.flush()
+    assert read_record(first).data == delta(1).data  # from the file
+    recorder.close()
+    assert read_record(second).data == delta(2).data  # from the closed file, by path
+    raw = path.read_bytes()
+    assert raw[second.offset : second.offset + second.length] == recorder.read_span(
+        second.offset, second.length
+    )
+
+
+def test_a_log_that_cannot_be_opened_is_reported_once(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("")
+    told: list[str] = []
+    recorder = SessionRecorder(blocker / "s.jsonl", on_failure=told.append)
+    assert recorder.record(delta(1)) is None
+    assert recorder.record(delta(2)) is None
+    assert told == ["file exists"]
+    assert recorder.failure == "file exists"
+
+
+async def test_a_dropped_session_has_every_frame_in_its_log(tmp_path: Path) -> None:
+    async def script(ws: ServerConnection) -> None:
+        await ws.send(json.dumps({"type": "session.created", "session": {}}))
+        for n in range(50):
+            await ws.send(json.dumps({"type": "response.output_text.delta", "n": n}))
+        ws.transport.abort()
+
+    path = tmp_path / "s.jsonl"
+    recorder = SessionRecorder(path)
+    async with serve(script, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        endpoint = endpoint_for_url(f"ws://127.0.0.1:{port}/v1/realtime?model=m")
+        connection = Connection(endpoint, recorder=recorder, buffer_received=False)
+        await connection.open()
+        assert isinstance(await connection.wait_closed(), ConnectionDropped)
+    # Not closed yet: the end of the socket already put every frame on disk.
+    assert not recorder.closed
+    numbers = [json.loads(r.data).get("n") for r in read_log(path)]
+    assert numbers == [None, *range(50)]
+    recorder.close()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=json_values, ascii_only=st.booleans(), indent=st.sampled_from([None, 1, "\t"]))
+def test_a_json_frame_is_logged_as_json_dumps_would(
+    value: object, ascii_only: bool, indent: int | str | None
+) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    record = {"wall_time": 1.5, "t_ms": 2.25, "direction": "received", "data": text}
+    expected = json.dumps(record, ensure_ascii=False)
+    assert log_line(1.5, 2.25, Direction.RECEIVED, text, json_text=True) == expected
+    assert log_line(1.5, 2.25, Direction.RECEIVED, text) == expected
+
+
+async def test_a_frame_with_raw_control_characters_is_logged_readably(tmp_path: Path) -> None:
+    # Not JSON (a raw control character in a string): the log must still read back exactly.
+    odd = '{"type": "x", "note": "a\x01b\x1bc"}'
+
+    async def script(ws: ServerConnection) -> None:
+        await ws.send(odd)
+        await ws.close()
+
+    path = tmp_path / "s.jsonl"
+    with SessionRecorder(path) as recorder:
+        async with serve(script, "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            endpoint = endpoint_for_url(f"ws://127.0.0.1:{port}/v1/realtime?model=m")
+            connection = Connection(endpoint, recorder=recorder, buffer_received=False)
+            await connection.open()
+            await connection.wait_closed()
+    assert [r.data for r in read_log(path)] == [odd]

@@ -5,8 +5,6 @@ Runs once per frame as it arrives; everything later reads the stored results.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rt_tui.inspector.summary import (
@@ -25,7 +23,6 @@ from rt_tui.realtime.events import (
     parse_server_frame,
 )
 from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.realtime.recorder import redact_frame_text
 
 FLAG_ERROR = 1
 FLAG_AUDIO = 2
@@ -50,18 +47,6 @@ class Classified:
     audio_size: int
     fold_key: FoldKey | None
     piece: str | None
-
-
-def wire_text(frame: Frame, known_secrets: Iterable[str] = ()) -> str | bytes:
-    """The text the inspector keeps for a (non-audio) frame, with any secret redacted
-    (key-shaped ones and `known_secrets`, the endpoint's own), so no key reaches the
-    screen, the clipboard or an export."""
-    if isinstance(frame.data, bytes):
-        return frame.data
-    text = frame.data
-    if not text and frame.client_event is not None:
-        text = json.dumps(frame.client_event)
-    return redact_frame_text(text, known_secrets)
 
 
 def classify(frame: Frame) -> Classified:

@@ -17,7 +17,7 @@ from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.endpoints import model_in_url
 from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.recorder import LogError, read_log, read_meta
+from rt_tui.realtime.session_log import LogError, LogFile, read_log, read_meta
 
 __all__ = [
     "LogError",
@@ -94,9 +94,10 @@ def check_log(path: Path) -> ReplayInfo:
 
 
 def iter_frames(path: Path) -> Iterator[Frame]:
-    """The log's frames, parsed again as the connection delivered them. Raises LogError."""
-    for record in read_log(path):
-        yield record.to_frame()
+    """The log's frames, parsed again as the connection delivered them, each pointing back
+    at its line (so big payloads are read from the log when shown, not copied). Raises
+    LogError."""
+    return LogFile(path).frames()
 
 
 def load_store(path: Path, *, fold: bool = True, query: str = "") -> FrameStore:

@@ -3,11 +3,14 @@
 Pure Python, no Textual, so it is tested and benchmarked on its own.
 
 Memory. Per-frame facts live in parallel `array`s (time, direction, type id, flags,
-audio size, group id, spill offset). Text frames keep their wire text (needed for the
-detail view, the copy and the free-text filter). Audio frames (`response.output_audio.delta`
-received, `input_audio_buffer.append` sent) keep only their decoded size in memory; their
-full text goes to a `SpillFile` on disk, from which the detail view and the export read it
-back. So an audio frame costs a few dozen bytes however large its payload.
+audio size, group id, where the payload is). Text frames keep their wire text (needed for
+the detail view, the copy and the free-text filter). Audio frames (`response.output_audio.delta`
+received, `input_audio_buffer.append` sent) and any frame of `BIG_FRAME_CHARS` or more keep
+only their sizes in memory: the detail view and the export read the text back from the
+session log the frame was recorded in (`Frame.log_span`, a live recorder or a replayed
+file), or, for a frame no log holds (the log failed, a test), from a `SpillFile` in the
+cache folder. So an audio frame costs a few dozen bytes however large its payload, and its
+bytes are on disk once. The free-text filter sees such a frame's type and summary.
 
 Folding. Deltas of one content part (same direction, wire type, item_id and
 content_index) fold into one group while the frames between them are deltas of that same
@@ -44,17 +47,25 @@ from rt_tui.inspector.filtering import DirectionFilter, FrameFilter
 from rt_tui.inspector.fold_groups import FoldGroups
 from rt_tui.inspector.records import FoldGroup, Row
 from rt_tui.inspector.redaction import redact_frame
-from rt_tui.inspector.spill import SpillFile
 from rt_tui.inspector.summary import audio_label
-from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.frames import Direction, Frame, LogSource, LogSpan
+from rt_tui.realtime.redaction import Redactor
+from rt_tui.realtime.session_log import LogError, read_record
+from rt_tui.realtime.spill import SpillFile
+
+#: Frames this long (characters) are read back from disk when shown, not kept in memory.
+BIG_FRAME_CHARS = 64 * 1024
+_IN_MEMORY = -1
+_SPILLED = -2
 
 
 class FrameStore:
     """All frames of a session, with folding and an incrementally kept filtered view."""
 
     def __init__(self, *, fold: bool = True, spill_dir: Path | None = None) -> None:
+        """`spill_dir`: where frames no log holds go (default: the cache folder)."""
         self._spill_dir = spill_dir
-        self._secrets: tuple[str, ...] = ()
+        self._redactor = Redactor()
         self._folds = FoldGroups(fold_all=fold)
         self._filter = FrameFilter()
         self._reset()
@@ -69,8 +80,11 @@ class FrameStore:
         self._flags = bytearray()
         self._audio = array("I")
         self._group = array("i")
-        self._spill_at = array("q")
-        self._spill_len = array("I")
+        self._payload_at = array("q")
+        self._payload_len = array("I")
+        self._payload_in = array("b")
+        """Where a frame's text is: _IN_MEMORY, _SPILLED, or an index into `_logs`."""
+        self._logs: list[LogSource] = []
         self._texts: list[str | bytes | None] = []
         self._summaries: list[str | None] = []
         self._type_ids: dict[tuple[str, str], int] = {}
@@ -100,16 +114,14 @@ class FrameStore:
         """Also redact these exact strings (an endpoint's key, which need not look like
         one) from every frame stored from now on. Earlier ones are kept: frames already
         stored were redacted with them."""
-        known = dict.fromkeys(self._secrets)
-        known.update(dict.fromkeys(v for v in values if v))
-        self._secrets = tuple(known)
+        self._redactor = Redactor((*self._redactor.secrets, *values))
 
     def __len__(self) -> int:
         return len(self._t_ms)
 
     def append(self, frame: Frame) -> int:
         """Store one frame and update the rows; returns the frame's index."""
-        frame, c, kept = redact_frame(frame, classify(frame), self._secrets)
+        frame, c, kept = redact_frame(frame, classify(frame), self._redactor)
         i = len(self._t_ms)
         self._t_ms.append(frame.t_ms)
         self._wall.append(frame.wall_time)
@@ -117,22 +129,38 @@ class FrameStore:
         self._type.append(self._type_id(c.wire_type, c.kind))
         self._flags.append(c.flags)
         self._audio.append(c.audio_size)
-        if c.flags & FLAG_AUDIO:
-            data = frame.data if isinstance(frame.data, bytes) else frame.data.encode()
+        span = frame.log_span
+        if not (c.flags & FLAG_AUDIO or len(kept) >= BIG_FRAME_CHARS):
+            self._keep(_IN_MEMORY, 0, 0, kept)
+        elif span is not None and kept is frame.redacted:
+            # The log holds exactly this text (the recorder wrote `frame.redacted`).
+            self._keep(self._log_index(span.log), span.offset, span.length, None)
+        else:
+            data = kept if isinstance(kept, bytes) else kept.encode()
             if self._spill is None:
                 self._spill = SpillFile(self._spill_dir)
-            self._spill_at.append(self._spill.append(data))
-            self._spill_len.append(len(data))
-            self._texts.append(None)
-        else:
-            self._spill_at.append(-1)
-            self._spill_len.append(0)
-            self._texts.append(kept)
+            self._keep(_SPILLED, self._spill.append(data), len(data), None)
         self._summaries.append(c.summary)
         self._group.append(self._folds.join(i, c))
         self._add_row(i)
         self.version += 1
         return i
+
+    def _keep(self, where: int, at: int, length: int, text: str | bytes | None) -> None:
+        self._payload_in.append(where)
+        self._payload_at.append(at)
+        self._payload_len.append(length)
+        self._texts.append(text)
+
+    def _log_index(self, log: LogSource) -> int:
+        logs = self._logs
+        if logs and logs[-1] is log:
+            return len(logs) - 1
+        for n, known in enumerate(logs):
+            if known is log:
+                return n
+        logs.append(log)
+        return len(logs) - 1
 
     def _type_id(self, wire_type: str, kind: str) -> int:
         key = (wire_type, kind)
@@ -335,13 +363,19 @@ class FrameStore:
         )
 
     def frame_text(self, i: int) -> str | bytes:
-        """Frame `i` exactly as on the wire (audio read back from the scratch file)."""
-        text = self._texts[i]
-        if text is not None:
-            return text
-        if self._spill is None:
-            return ""
-        return self._spill.read(self._spill_at[i], self._spill_len[i]).decode()
+        """Frame `i` as on the wire, secrets out (big ones read back from disk); a one-line
+        note in angle brackets if its log no longer holds it."""
+        where = self._payload_in[i]
+        if where == _IN_MEMORY:
+            text = self._texts[i]
+            return "" if text is None else text
+        at, length = self._payload_at[i], self._payload_len[i]
+        if where == _SPILLED:
+            return "" if self._spill is None else self._spill.read(at, length).decode()
+        try:
+            return read_record(LogSpan(self._logs[where], at, length)).data
+        except LogError as error:
+            return f"<{str(error).rstrip('.')}>"
 
     def wire_type(self, i: int) -> str:
         return self._type_names[self._type[i]][0]
@@ -369,8 +403,9 @@ class FrameStore:
             self._type,
             self._audio,
             self._group,
-            self._spill_at,
-            self._spill_len,
+            self._payload_at,
+            self._payload_len,
+            self._payload_in,
             self._rows,
         ]
         total = int(sum(a.itemsize * len(a) for a in arrays)) + len(self._dir) + len(self._flags)

@@ -1,63 +1,181 @@
-"""Decoded audio per conversation item, kept out of the event stream.
+"""Audio per conversation item, kept on disk: memory holds where each piece lies and how
+long it is, a few dozen bytes a chunk however long the session talks.
 
-The wire carries audio as base64 inside JSON; the conversation decodes each chunk once
-and keeps only the raw PCM here, so nothing else has to hold base64. The interface is
-small (append / get / truncate / discard / sizes) so the store could move to disk later
-without its callers changing.
+A piece is either an assistant audio delta as the session log recorded it (`append_logged`:
+the base64 is on disk already, so it is not written twice; it is read back and decoded
+when the audio is wanted) or PCM written to a scratch file in the cache folder (`append`:
+the user's committed turns, audio no log holds). Reading back (`get`, for `/save-audio`)
+is the only time an item's samples are in memory.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from array import array
 from collections.abc import Iterator
+from pathlib import Path
+
+from rt_tui.realtime.frames import LogSource, LogSpan
+from rt_tui.realtime.session_log import LogError, read_record
+from rt_tui.realtime.spill import SpillFile
 
 #: PCM16 mono at 24 kHz: 2 bytes a sample, 24 samples a millisecond.
 BYTES_PER_MS = 48
 
+_SPOOLED = -1
 
-class AudioStore:
-    """In-memory PCM16 24 kHz mono audio, one growing buffer per item id."""
+
+class AudioUnavailable(Exception):
+    """Audio that can no longer be read back (its session log is gone or damaged); the
+    message is one sentence."""
+
+
+def base64_pcm_size(b64: str) -> int | None:
+    """How many bytes `b64` decodes to, worked out from its length (padded base64, as the
+    API sends); None when it cannot be base64 at all."""
+    length = len(b64)
+    if length % 4 or not b64.isascii():
+        return None
+    return length // 4 * 3 - (b64[-2:].count("=") if length else 0)
+
+
+class _Track:
+    """The pieces of one item's audio, in order."""
+
+    __slots__ = ("at", "length", "pcm", "size", "where")
 
     def __init__(self) -> None:
-        self._buffers: dict[str, bytearray] = {}
+        self.where = array("b")
+        """_SPOOLED, or the index of the log (in `AudioStore._logs`) holding the piece."""
+        self.at = array("q")
+        self.length = array("I")
+        """Bytes of the piece on disk (PCM in the spool, the log line in a log)."""
+        self.pcm = array("I")
+        """Bytes of PCM the piece contributes (less than it holds after a truncation)."""
+        self.size = 0
+
+    def add(self, where: int, at: int, length: int, pcm: int) -> None:
+        self.where.append(where)
+        self.at.append(at)
+        self.length.append(length)
+        self.pcm.append(pcm)
+        self.size += pcm
+
+
+class AudioStore:
+    """PCM16 24 kHz mono audio per item id, on disk."""
+
+    def __init__(self, spool_dir: Path | None = None) -> None:
+        """`spool_dir`: where audio no log holds is written (default: the cache folder)."""
+        self._spool_dir = spool_dir
+        self._spool: SpillFile | None = None
+        self._logs: list[LogSource] = []
+        self._tracks: dict[str, _Track] = {}
         self._total = 0
 
+    def close(self) -> None:
+        """Delete the scratch file (logged audio stays in its log)."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+    # --- adding ---------------------------------------------------------------------
+
+    def _track(self, item_id: str) -> _Track:
+        track = self._tracks.get(item_id)
+        if track is None:
+            track = self._tracks[item_id] = _Track()
+        return track
+
     def append(self, item_id: str, pcm: bytes) -> None:
-        """Add samples to the end of an item's audio."""
-        buffer = self._buffers.get(item_id)
-        if buffer is None:
-            buffer = self._buffers[item_id] = bytearray()
-        buffer += pcm
+        """Add samples to the end of an item's audio (written to the scratch file)."""
+        if not pcm:
+            self._track(item_id)
+            return
+        if self._spool is None:
+            self._spool = SpillFile(self._spool_dir)
+        self._track(item_id).add(_SPOOLED, self._spool.append(pcm), len(pcm), len(pcm))
         self._total += len(pcm)
 
+    def append_logged(self, item_id: str, span: LogSpan, pcm_size: int) -> None:
+        """Add the audio of a delta frame recorded at `span` (its `delta` holds `pcm_size`
+        bytes of base64 PCM) without reading or copying it."""
+        self._track(item_id).add(self._log_index(span.log), span.offset, span.length, pcm_size)
+        self._total += pcm_size
+
+    def _log_index(self, log: LogSource) -> int:
+        logs = self._logs
+        for n in range(len(logs) - 1, -1, -1):  # the newest log is the likely one
+            if logs[n] is log:
+                return n
+        logs.append(log)
+        return len(logs) - 1
+
+    # --- reading --------------------------------------------------------------------
+
     def get(self, item_id: str) -> bytes:
-        """All audio of an item so far (empty if it has none)."""
-        buffer = self._buffers.get(item_id)
-        return bytes(buffer) if buffer is not None else b""
+        """All audio of an item so far (empty if it has none). Raises AudioUnavailable."""
+        return b"".join(self.chunks(item_id))
+
+    def chunks(self, item_id: str) -> Iterator[bytes]:
+        """An item's audio, a piece at a time, read back from disk."""
+        track = self._tracks.get(item_id)
+        if track is None:
+            return
+        for n in range(len(track.pcm)):
+            yield self._read(track, n)[: track.pcm[n]]
+
+    def _read(self, track: _Track, n: int) -> bytes:
+        where, at, length = track.where[n], track.at[n], track.length[n]
+        if where == _SPOOLED:
+            assert self._spool is not None
+            return self._spool.read(at, length)
+        log = self._logs[where]
+        try:
+            record = read_record(LogSpan(log, at, length))
+            delta = json.loads(record.data).get("delta")
+            return base64.b64decode(delta)
+        except (LogError, ValueError, TypeError, AttributeError, binascii.Error):
+            raise AudioUnavailable(
+                f"The audio is no longer in the session log {log.path}."
+            ) from None
 
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""
-        buffer = self._buffers.get(item_id)
-        return len(buffer) if buffer is not None else 0
+        track = self._tracks.get(item_id)
+        return track.size if track is not None else 0
 
     def duration_ms(self, item_id: str) -> float:
         """Length of an item's audio in milliseconds."""
         return self.size(item_id) / BYTES_PER_MS
 
+    # --- cutting --------------------------------------------------------------------
+
     def truncate(self, item_id: str, audio_end_ms: int) -> None:
         """Keep only the first `audio_end_ms` of an item's audio (what the user heard)."""
-        buffer = self._buffers.get(item_id)
-        if buffer is None:
+        track = self._tracks.get(item_id)
+        if track is None:
             return
         keep = max(0, audio_end_ms) * BYTES_PER_MS
-        if keep < len(buffer):
-            self._total -= len(buffer) - keep
-            del buffer[keep:]
+        while track.pcm and track.size - track.pcm[-1] >= keep:
+            self._total -= track.pcm[-1]
+            track.size -= track.pcm.pop()
+            track.where.pop()
+            track.at.pop()
+            track.length.pop()
+        if track.size > keep:
+            cut = track.size - keep
+            track.pcm[-1] -= cut
+            track.size -= cut
+            self._total -= cut
 
     def discard(self, item_id: str) -> None:
         """Forget an item's audio (the item was deleted)."""
-        buffer = self._buffers.pop(item_id, None)
-        if buffer is not None:
-            self._total -= len(buffer)
+        track = self._tracks.pop(item_id, None)
+        if track is not None:
+            self._total -= track.size
 
     @property
     def total_bytes(self) -> int:
@@ -66,10 +184,10 @@ class AudioStore:
 
     def item_ids(self) -> Iterator[str]:
         """Ids of the items that have audio, in the order their audio began."""
-        return iter(self._buffers)
+        return iter(self._tracks)
 
     def __contains__(self, item_id: object) -> bool:
-        return item_id in self._buffers
+        return item_id in self._tracks
 
     def __len__(self) -> int:
-        return len(self._buffers)
+        return len(self._tracks)

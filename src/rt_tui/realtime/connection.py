@@ -7,8 +7,10 @@ one-sentence failures (the handshake and its rules live in `handshake`).
             ...
 
 Every frame in both directions is handed to each observer as a `Frame` stamped with the
-milliseconds since the socket opened (monotonic clock) and the wall time. Iteration ends on
-a normal close (1000, or our own `close()`) and raises a `RealtimeError` on anything else.
+milliseconds since the socket opened (monotonic clock) and the wall time, parsed (received
+frames) and redacted once with the endpoint's secrets, for every observer to share.
+Iteration ends on a normal close (1000, or our own `close()`) and raises a `RealtimeError`
+on anything else.
 """
 
 from __future__ import annotations
@@ -39,9 +41,17 @@ from rt_tui.realtime.errors import (
     one_line,
     scrub,
 )
-from rt_tui.realtime.events import ErrorEvent, ServerEvent, parse_server_frame
+from rt_tui.realtime.events import (
+    BinaryFrame,
+    ErrorEvent,
+    MalformedFrame,
+    ServerEvent,
+    parse_server_frame,
+)
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
+from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.realtime.redaction import Redactor
 
 __all__ = [
     "CannotConnect",
@@ -57,7 +67,7 @@ __all__ = [
     "ServerClosed",
 ]
 
-FrameObserver = Callable[[Frame], None]
+FrameObserver = Callable[[Frame], object]
 
 #: Realtime frames can be large (a 15 MiB audio append is ~20 MiB of base64).
 MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
@@ -87,6 +97,7 @@ class Connection:
         endpoint: Endpoint,
         *,
         observers: Iterable[FrameObserver] = (),
+        recorder: SessionRecorder | None = None,
         connect_timeout: float = 10.0,
         id_factory: Callable[[], str] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -95,11 +106,14 @@ class Connection:
         ping_interval: float | None = 20.0,
         max_frame_bytes: int = MAX_FRAME_BYTES,
     ) -> None:
-        """`buffer_received=False` skips the queue behind `async for` (for callers that only
-        use observers, so a long session does not pile up frames nobody reads). A received
-        frame over `max_frame_bytes` ends the session with ProtocolViolation."""
+        """`recorder` records every frame before the observers see it, and the frame says
+        where its line landed (`Frame.log_span`); the recorder is flushed when the socket
+        ends. `buffer_received=False` skips the queue behind `async for` (for callers that
+        only use observers, so a long session does not pile up frames nobody reads). A
+        received frame over `max_frame_bytes` ends the session with ProtocolViolation."""
         self.endpoint = endpoint
-        self._observers: list[FrameObserver] = list(observers)
+        self._observers: tuple[FrameObserver, ...] = tuple(observers)
+        self._recorder = recorder
         self._connect_timeout = connect_timeout
         self._id_factory = id_factory or _default_event_id
         self._clock = clock
@@ -107,6 +121,7 @@ class Connection:
         self._buffer_received = buffer_received
         self._ping_interval = ping_interval
         self._max_frame_bytes = max_frame_bytes
+        self._redact = Redactor(endpoint.secret_values()).data
         self._ws: ClientConnection | None = None
         self._t0 = 0.0
         self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
@@ -145,12 +160,15 @@ class Connection:
     def close_reason(self) -> str | None:
         return self._ws.close_reason if self._ws is not None and self._ended else None
 
+    # A tuple, replaced on change: a frame's observers are a snapshot without a copy.
     def add_observer(self, observer: FrameObserver) -> None:
-        self._observers.append(observer)
+        self._observers = (*self._observers, observer)
 
     def remove_observer(self, observer: FrameObserver) -> None:
-        with contextlib.suppress(ValueError):
-            self._observers.remove(observer)
+        if observer in self._observers:
+            kept = list(self._observers)
+            kept.remove(observer)
+            self._observers = tuple(kept)
 
     def elapsed_ms(self) -> float:
         """Milliseconds since the socket opened, on the same clock as frames."""
@@ -244,15 +262,7 @@ class Connection:
                 # The receive task reports how the socket ended.
                 self._outgoing.task_done()
                 return
-            self._notify(
-                Frame(
-                    Direction.SENT,
-                    self.elapsed_ms(),
-                    self._wall_clock(),
-                    data,
-                    client_event=event,
-                )
-            )
+            self._notify(self._frame(Direction.SENT, data, client_event=event))
             self._outgoing.task_done()
 
     # --- receiving ----------------------------------------------------------------------
@@ -262,13 +272,7 @@ class Connection:
         try:
             async for message in self._ws:
                 event = parse_server_frame(message)
-                frame = Frame(
-                    Direction.RECEIVED,
-                    self.elapsed_ms(),
-                    self._wall_clock(),
-                    message,
-                    event=event,
-                )
+                frame = self._frame(Direction.RECEIVED, message, event=event)
                 self._last_event = event
                 if isinstance(event, ErrorEvent):
                     self._last_error = event
@@ -281,9 +285,33 @@ class Connection:
             self.error = self._ending_error(None)
         finally:
             self._ended = True
+            if self._recorder is not None:
+                self._recorder.flush()  # What the session said is on disk before anyone asks.
             if self._send_task is not None:
                 self._send_task.cancel()
             self._received.put_nowait(self.error if self.error is not None else _END)
+
+    def _frame(
+        self,
+        direction: Direction,
+        data: str | bytes,
+        *,
+        event: ServerEvent | None = None,
+        client_event: dict[str, Any] | None = None,
+    ) -> Frame:
+        """A frame stamped with the clocks, redacted once and recorded."""
+        t_ms = (self._clock() - self._t0) * 1000.0
+        wall_time = self._wall_clock()
+        redacted = self._redact(data)
+        recorder = self._recorder
+        span = None
+        if recorder is not None:
+            # Valid JSON (parsed, or serialised by us) stays valid when redacted.
+            json_text = client_event is not None or (
+                event is not None and not isinstance(event, MalformedFrame | BinaryFrame)
+            )
+            span = recorder.record_data(direction, t_ms, wall_time, redacted, json_text=json_text)
+        return Frame(direction, t_ms, wall_time, data, event, client_event, redacted, span)
 
     def _ending_error(self, exc: ConnectionClosed | None) -> RealtimeError | None:
         ws = self._ws
@@ -323,7 +351,7 @@ class Connection:
         return None
 
     def _notify(self, frame: Frame) -> None:
-        for observer in list(self._observers):
+        for observer in self._observers:
             try:
                 observer(frame)
             except Exception as exc:

@@ -1,9 +1,10 @@
-"""The conversation as the client sees it, folded from frames: a pure reducer, no I/O.
+"""The conversation as the client sees it, folded from frames: a reducer whose only I/O
+is its `AudioStore`'s (audio stays on disk).
 
 `Conversation.apply(frame)` takes every frame of both directions in order and updates
-items (in the server's order), streamed text and transcripts, decoded audio, responses
-with their status, usage and timings, rate limits, errors and the last session config.
-It returns a `Change` naming what moved, so a UI can redraw only that.
+items (in the server's order), streamed text and transcripts, audio, responses with their
+status, usage and timings, rate limits, errors and the last session config. It returns a
+`Change` naming what moved, so a UI can redraw only that.
 
 Received frames arrive already parsed into GA-named events, so beta and GA sessions
 reduce to the same state. Nothing here raises on odd input: frames the reducer cannot
@@ -19,7 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from rt_tui.realtime.audio_store import AudioStore
+from rt_tui.realtime.audio_store import AudioStore, base64_pcm_size
 from rt_tui.realtime.conversation_items import ItemList, json_str, part_value, update_item
 from rt_tui.realtime.conversation_model import (
     NO_CHANGE,
@@ -76,6 +77,7 @@ __all__ = [
 #: How many notes to keep; a misbehaving server must not grow memory without bound.
 MAX_NOTES = 1000
 
+_AUDIO_DELTA = "response.output_audio.delta"
 _FINAL_ITEM_KINDS = frozenset(
     {"conversation.item.done", "conversation.item.retrieved", "response.output_item.done"}
 )
@@ -86,7 +88,8 @@ class Conversation:
 
     def __init__(self, audio: AudioStore | None = None) -> None:
         self.audio = audio if audio is not None else AudioStore()
-        """Decoded audio per item id: the assistant's deltas, the user's committed turns."""
+        """Audio per item id, on disk: the assistant's deltas (read back from the session
+        log when the frames were recorded), the user's committed turns."""
         self.totals = Totals()
         self.rate_limits: tuple[RateLimit, ...] = ()
         """The last `rate_limits.updated`."""
@@ -95,6 +98,7 @@ class Conversation:
         self.session: JsonObject | None = None
         """The server's last copy of the session (`session.created` / `.updated`)."""
         self._items = ItemList()
+        self._item_changes: dict[str, Change] = {}
         self._responses: dict[str, Response] = {}
         self._requests = RequestTracker()
         self._input_audio = InputAudioTrack()
@@ -157,6 +161,8 @@ class Conversation:
         if frame.direction is Direction.SENT:
             return self._apply_sent(frame)
         event = frame.event if frame.event is not None else parse_server_frame(frame.data)
+        if event.kind == _AUDIO_DELTA and isinstance(event, DeltaEvent):
+            return self._on_audio_delta(event, frame)
         handler = self._handlers.get(type(event))
         if handler is None:
             return NO_CHANGE
@@ -247,20 +253,47 @@ class Conversation:
                 item.part(event.content_index, "output_text").buffer.append(event.delta)
             elif event.kind == "response.output_audio_transcript.delta":
                 item.part(event.content_index, "output_audio").buffer.append(event.delta)
-            else:
-                item.part(event.content_index, "output_audio")
-                try:
-                    pcm = base64.b64decode(event.delta, validate=True)
-                except (binascii.Error, ValueError):
-                    return self._note(t_ms, f"Audio for item {item_id} was not valid base64.")
-                self.audio.append(item_id, pcm)
+        return self._delta_change(event, t_ms, new)
+
+    def _on_audio_delta(self, event: DeltaEvent, frame: Frame) -> Change:
+        """Assistant audio: kept on disk, where the session log already has it when the
+        frame was recorded (nothing decoded or copied), else decoded into the store's
+        scratch file."""
+        item_id = event.item_id
+        t_ms = frame.t_ms
+        if not item_id:
+            return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
+        new = item_id not in self._items
+        item = self._streamed_item(item_id, event.response_id, role="assistant")
+        item.part(event.content_index, "output_audio")
+        span = frame.log_span
+        size = base64_pcm_size(event.delta) if span is not None else None
+        if span is not None and size is not None:
+            self.audio.append_logged(item_id, span, size)
+        else:
+            try:
+                pcm = base64.b64decode(event.delta, validate=True)
+            except (binascii.Error, ValueError):
+                return self._note(t_ms, f"Audio for item {item_id} was not valid base64.")
+            self.audio.append(item_id, pcm)
+        return self._delta_change(event, t_ms, new)
+
+    def _delta_change(self, event: DeltaEvent, t_ms: float, new: bool) -> Change:
+        """What a delta changed: its item, and its response if it was the first delta."""
         responses: frozenset[str] = frozenset()
         if event.response_id:
             response = self._ensure_response(event.response_id)
             if response.timings.first_delta_ms is None:
                 response.timings.first_delta_ms = t_ms
                 responses = frozenset({event.response_id})
-        return Change(items=frozenset({item_id}), order=new, responses=responses)
+        if new or responses:
+            return Change(items=frozenset({event.item_id}), order=new, responses=responses)
+        # Most frames are deltas of an item already seen: they share one Change per item
+        # (it is immutable) instead of building one each.
+        change = self._item_changes.get(event.item_id)
+        if change is None:
+            change = self._item_changes[event.item_id] = Change(items=frozenset({event.item_id}))
+        return change
 
     def _on_part_done(self, event: PartDoneEvent, t_ms: float) -> Change:
         if not event.item_id:
@@ -285,6 +318,7 @@ class Conversation:
         if event.item_id not in self._items:
             return NO_CHANGE
         self._items.remove(event.item_id)
+        self._item_changes.pop(event.item_id, None)
         self.audio.discard(event.item_id)
         return Change(removed_items=frozenset({event.item_id}), order=True)
 

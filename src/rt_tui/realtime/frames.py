@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
 
 from rt_tui.realtime.events import ServerEvent
 
@@ -19,12 +20,38 @@ class Direction(StrEnum):
         return "→" if self is Direction.SENT else "←"
 
 
-@dataclass(frozen=True, slots=True)
+class LogSource(Protocol):
+    """A session log that can be read back by byte span (a recorder, a log file)."""
+
+    @property
+    def path(self) -> Path:
+        """The log's file."""
+        ...
+
+    def read_span(self, offset: int, length: int) -> bytes:
+        """The `length` bytes at `offset` of the log."""
+        ...
+
+
+class LogSpan(NamedTuple):
+    """Where a frame's line lies in a session log: its bytes, the newline left out. Big
+    payloads (audio) are read back from there instead of being kept in memory twice."""
+
+    log: LogSource
+    offset: int
+    length: int
+
+
+@dataclass(slots=True)
 class Frame:
-    """A frame exactly as it crossed the socket, with when and which way.
+    """A frame exactly as it crossed the socket, with when and which way. Read-only by
+    convention (use `dataclasses.replace`): not frozen, because one is built per frame and
+    a frozen dataclass takes four times as long to build.
 
     `data` is the text (or bytes) on the wire. For received frames `event` is the parsed
     server event; for sent frames `client_event` is the dict that was serialised.
+    `redacted` is `data` with every secret replaced by ***, worked out once by the connection
+    (which knows the endpoint's secrets) for the log, the inspector and exports to share.
     """
 
     direction: Direction
@@ -35,6 +62,11 @@ class Frame:
     data: str | bytes
     event: ServerEvent | None = None
     client_event: dict[str, Any] | None = None
+    redacted: str | bytes | None = None
+    """`data` without secrets (the same object when it had none); None if nobody has
+    redacted this frame (one built by hand): see `rt_tui.realtime.redaction.redacted_data`."""
+    log_span: LogSpan | None = None
+    """Where the connection's recorder wrote this frame (its redacted form), if it did."""
 
     @property
     def wire_type(self) -> str:

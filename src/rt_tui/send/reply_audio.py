@@ -1,7 +1,8 @@
 """`rt-tui send --save-audio FILE`: gather the reply's audio as it streams, write it at the end.
 
-Audio deltas are decoded as they arrive and kept per response, so the file holds exactly
-the audio of the response that answered (not of one cut short by a later turn).
+Audio deltas are decoded as they arrive and kept per response in a scratch file (the
+cache folder), not in memory, so the file holds exactly the audio of the response that
+answered (not of one cut short by a later turn).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import binascii
 from pathlib import Path
 
 from rt_tui.realtime.audio import duration_ms, write_wav
+from rt_tui.realtime.audio_store import AudioStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.events import DeltaEvent, ServerEvent
 
@@ -33,7 +35,7 @@ class ReplyAudio:
     """PCM16 audio of each response, by response id."""
 
     def __init__(self) -> None:
-        self._by_response: dict[str, bytearray] = {}
+        self._by_response = AudioStore()
 
     def observe(self, event: ServerEvent | None) -> None:
         """Keep the audio of an audio delta; ignore anything else."""
@@ -43,11 +45,11 @@ class ReplyAudio:
             pcm = base64.b64decode(event.delta, validate=True)
         except (binascii.Error, ValueError):
             return
-        self._by_response.setdefault(event.response_id, bytearray()).extend(pcm)
+        self._by_response.append(event.response_id, pcm)
 
     def pcm(self, response_id: str | None) -> bytes:
         """The audio of one response so far (empty if it had none)."""
-        return bytes(self._by_response.get(response_id or "", b""))
+        return self._by_response.get(response_id or "")
 
     def save(self, response_id: str | None, path: Path) -> float:
         """Write one response's audio to `path` as a WAV file; its duration in ms."""

@@ -73,7 +73,10 @@ def frame_json_line(frame: Frame, known_secrets: Iterable[str] = ()) -> str:
     including `known_secrets` such as the endpoint's key, which may not look like a key)."""
     record: dict[str, Any] = {"t_ms": round(frame.t_ms, 3), "direction": frame.direction.value}
     if isinstance(frame.data, str):
-        text = redact_frame_text(frame.data, known_secrets)
+        redacted = frame.redacted  # the connection's, when it made the frame
+        text = (
+            redacted if isinstance(redacted, str) else redact_frame_text(frame.data, known_secrets)
+        )
         try:
             record["event"] = json.loads(text)
         except ValueError:
@@ -190,11 +193,13 @@ async def _converse(
 ) -> None:
     await _await_session(conn, progress)
     mode = _send_turn(conn, turn, settings)
-    audio = ReplyAudio()
+    # Reply audio is gathered only when it is to be saved.
+    audio = ReplyAudio() if turn.save_audio is not None else None
     printed = False
     async for frame in conn:
         event = frame.event
-        audio.observe(event)
+        if audio is not None:
+            audio.observe(event)
         if isinstance(event, ErrorEvent):
             _report_error(event, conn.endpoint.secret_values())
         elif json_lines:
@@ -219,7 +224,7 @@ async def _converse(
             outcome = _response_outcome(event, conn.endpoint.secret_values())
             if outcome is not None:
                 raise SendFailed(outcome)
-            if turn.save_audio is not None:
+            if audio is not None and turn.save_audio is not None:
                 audio.save(event.response_id, turn.save_audio)
             return
     raise SendFailed("the server closed the session before the reply was complete.")
@@ -286,6 +291,8 @@ async def run_send(
             await _converse(
                 conn, turn, config.session, json_lines=json_lines, out=output, progress=progress
             )
+            if recorder is not None:
+                recorder.flush()  # A full disk shows when the lines are written.
             if recorder is not None and recorder.failure is not None:
                 return fail(f"the log {log} stopped being written: {recorder.failure}.")
     except TimeoutError:

@@ -22,6 +22,7 @@ from textual.message import Message
 
 from rt_tui import paths
 from rt_tui.realtime.audio import WavError, duration_ms, write_wav
+from rt_tui.realtime.audio_store import AudioUnavailable
 from rt_tui.realtime.audio_turn import audio_turn_events, load_turn_audio, turn_mode_of_session
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.errors import os_reason
@@ -120,7 +121,10 @@ def save_last_audio(
         raise SaveAudioError(
             "There is no assistant audio to save yet (set the output modality to audio)."
         )
-    pcm = conversation.audio.get(item_id)
+    try:
+        pcm = conversation.audio.get(item_id)  # read back from the session log
+    except AudioUnavailable as exc:
+        raise SaveAudioError(str(exc)) from None
     try:
         path = save_audio_path(argument, item_id, sessions_dir)
         write_wav(path, pcm)

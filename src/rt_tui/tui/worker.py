@@ -135,19 +135,16 @@ async def run_connection(
         endpoint = await stack.enter_async_context(target_endpoint(plan.target))
         link(LinkState.CONNECTING, endpoint)
         # The log file appears with the first frame, so a refused connection leaves none.
-        recorder = SessionRecorder(plan.log_path, endpoint=endpoint)
+        recorder = SessionRecorder(
+            plan.log_path,
+            endpoint=endpoint,
+            on_failure=lambda reason: post(RecordingFailed(plan.log_path, reason)),
+        )
         stack.callback(recorder.close)
-
-        def record(frame: Frame) -> None:
-            # Say it once when the log stops being written.
-            if recorder.failure is None:
-                recorder.record(frame)
-                if recorder.failure is not None:
-                    post(RecordingFailed(recorder.path, recorder.failure))
-
         connection = Connection(
             endpoint,
-            observers=(record, observe),
+            observers=(observe,),
+            recorder=recorder,
             id_factory=id_factory,
             clock=clock,
             wall_clock=wall_clock,

@@ -1,9 +1,10 @@
-"""An append-only scratch file for the big payloads the inspector must not hold in memory.
+"""An append-only scratch file for big payloads that must not stay in memory.
 
-Audio frames are mostly base64 (a 60-minute session is hundreds of megabytes). The
-inspector keeps only their sizes in memory and appends the full frame text here, so the
-detail view and the export can still read every byte back. The file is anonymous
-(deleted as soon as it is closed) and private to this process.
+The inspector spills the frames no session log holds, the conversation the audio no log
+holds (the user's committed turns), `rt-tui send --save-audio` the reply it is gathering.
+Memory keeps only offsets and lengths; the bytes are read back when shown or saved. The
+file is anonymous (deleted as soon as it is closed, or when the process ends), private to
+this process, and lives in the cache folder unless told otherwise.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from rt_tui import paths
+
 _FLUSH_AT = 1 << 20
 
 
@@ -19,6 +22,9 @@ class SpillFile:
     """Append bytes, get an (offset, length) back, read them later from any thread."""
 
     def __init__(self, directory: Path | None = None) -> None:
+        """The file goes in `directory` (default: the cache folder), created if needed."""
+        directory = directory if directory is not None else paths.cache_dir()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed in close()
         self._pending = bytearray()
         self._written = 0

@@ -1,0 +1,185 @@
+"""Reading session logs back: whole (replays, checks) or one frame by its byte span.
+
+The format is described in `rt_tui.realtime.recorder`, which writes it. A log is read
+line by line with each line's byte offset, so a replay can hand out `LogSpan`s that point
+into the file instead of keeping big payloads (audio) in memory or copying them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from rt_tui.realtime.events import ServerEvent, parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame, LogSpan
+
+LOG_VERSION: Final = 1
+META_MARK: Final = "rt_tui"
+
+
+class LogError(ValueError):
+    """A session log that cannot be read; `str(e)` is one sentence naming file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One recorded frame."""
+
+    wall_time: float
+    t_ms: float
+    direction: Direction
+    data: str | bytes
+
+    def to_frame(self, span: LogSpan | None = None) -> Frame:
+        """The Frame this record came from (parsed again), for replays and snapshots. The
+        log holds it already redacted; `span` says where it lies in the log."""
+        if self.direction is Direction.RECEIVED:
+            event: ServerEvent | None = parse_server_frame(self.data)
+            return Frame(
+                self.direction,
+                self.t_ms,
+                self.wall_time,
+                self.data,
+                event=event,
+                redacted=self.data,
+                log_span=span,
+            )
+        client_event: dict[str, Any] | None = None
+        if isinstance(self.data, str):
+            try:
+                decoded = json.loads(self.data)
+            except ValueError:
+                decoded = None
+            client_event = decoded if isinstance(decoded, dict) else None
+        return Frame(
+            self.direction,
+            self.t_ms,
+            self.wall_time,
+            self.data,
+            client_event=client_event,
+            redacted=self.data,
+            log_span=span,
+        )
+
+
+def _record_from(decoded: Any, where: str) -> LogRecord:
+    if not isinstance(decoded, dict):
+        raise LogError(f"The session log {where} is not a JSON object.")
+    try:
+        direction = Direction(decoded["direction"])
+        data = decoded["data"]
+        t_ms = float(decoded["t_ms"])
+        wall_time = float(decoded.get("wall_time", 0.0))
+    except (KeyError, ValueError, TypeError):
+        raise LogError(
+            f"The session log {where} lacks a valid direction, data or t_ms field."
+        ) from None
+    if not isinstance(data, str):
+        raise LogError(f"The session log {where} has a 'data' field that is not a string.")
+    if decoded.get("binary") is True:
+        try:
+            return LogRecord(wall_time, t_ms, direction, base64.b64decode(data, validate=True))
+        except binascii.Error:
+            raise LogError(f"The session log {where} has binary data that is not base64.") from None
+    return LogRecord(wall_time, t_ms, direction, data)
+
+
+class LogFile:
+    """A session log on disk, read whole or by span. Holds no file open between reads, so
+    spans into it stay valid for as long as the file is there."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"LogFile({str(self.path)!r})"
+
+    def read_span(self, offset: int, length: int) -> bytes:
+        """The `length` bytes at `offset`. Raises OSError."""
+        with self.path.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+
+    def _lines(self) -> Iterator[tuple[int, int, int, str, bool]]:
+        """(line number, byte offset, byte length without the newline, text, is last line)
+        for each non-empty line."""
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            reason = (exc.strerror or type(exc).__name__).rstrip(".")
+            raise LogError(
+                f"The session log {self.path} cannot be read: {reason.lower()}."
+            ) from None
+        with handle:
+            previous: tuple[int, int, int, str] | None = None
+            offset = 0
+            for number, raw in enumerate(handle, start=1):
+                size = len(raw)
+                if not raw.isspace():
+                    if previous is not None:
+                        yield (*previous, False)
+                    length = size - raw.endswith(b"\n") - raw.endswith(b"\r\n")
+                    previous = (number, offset, length, raw.decode("utf-8", errors="replace"))
+                offset += size
+            if previous is not None:
+                yield (*previous, True)
+
+    def meta(self) -> dict[str, Any] | None:
+        """The log's meta line (url, dialect, version…), or None if it has none."""
+        for _number, _offset, _length, line, _last in self._lines():
+            try:
+                decoded = json.loads(line)
+            except ValueError:
+                return None
+            return decoded if isinstance(decoded, dict) and META_MARK in decoded else None
+        return None
+
+    def records(self) -> Iterator[tuple[LogRecord, LogSpan]]:
+        """The frames of the log in order, each with its span. A torn last line (a crash
+        mid-write) is skipped; any other broken line raises LogError naming file and line."""
+        for number, offset, length, line, last in self._lines():
+            try:
+                decoded = json.loads(line)
+            except ValueError:
+                if last:  # torn by a crash mid-write
+                    return
+                raise LogError(
+                    f"The session log {self.path}, line {number} is not valid JSON."
+                ) from None
+            if isinstance(decoded, dict) and META_MARK in decoded:
+                continue
+            record = _record_from(decoded, f"{self.path}, line {number}")
+            yield record, LogSpan(self, offset, length)
+
+    def frames(self) -> Iterator[Frame]:
+        """The log's frames, parsed again as the connection delivered them, each pointing
+        back at its line."""
+        for record, span in self.records():
+            yield record.to_frame(span)
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The log's meta line (url, dialect, version…), or None if it has none."""
+    return LogFile(path).meta()
+
+
+def read_log(path: Path) -> Iterator[LogRecord]:
+    """The frames of a session log, in order. A torn last line (a crash mid-write) is
+    skipped; any other broken line raises LogError naming file and line."""
+    for record, _span in LogFile(path).records():
+        yield record
+
+
+def read_record(span: LogSpan) -> LogRecord:
+    """The frame recorded at `span`. Raises LogError if the log no longer holds it."""
+    try:
+        line = span.log.read_span(span.offset, span.length)
+        decoded = json.loads(line.decode("utf-8", errors="replace"))
+    except (OSError, ValueError):
+        raise LogError(f"The session log {span.log.path} no longer holds this frame.") from None
+    return _record_from(decoded, f"{span.log.path} at byte {span.offset}")

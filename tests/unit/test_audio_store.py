@@ -1,0 +1,146 @@
+"""Audio stays on disk: the assistant's deltas are read back from the session log that
+recorded them, other audio from a scratch file in the cache folder."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from rt_tui import paths
+from rt_tui.realtime.audio_store import (
+    BYTES_PER_MS,
+    AudioStore,
+    AudioUnavailable,
+    base64_pcm_size,
+)
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.events import parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.send.reply_audio import ReplyAudio
+from rt_tui.tui.audio_turns import SaveAudioError, save_last_audio
+
+
+def tone(ms: int, level: int) -> bytes:
+    return bytes([level, 0]) * (ms * BYTES_PER_MS // 2)
+
+
+def audio_frame(pcm: bytes, t_ms: float, item_id: str = "item_1") -> Frame:
+    data = json.dumps(
+        {
+            "type": "response.output_audio.delta",
+            "response_id": "resp_1",
+            "item_id": item_id,
+            "output_index": 0,
+            "content_index": 0,
+            "delta": base64.b64encode(pcm).decode(),
+        }
+    )
+    return Frame(Direction.RECEIVED, t_ms, 0.0, data, event=parse_server_frame(data))
+
+
+def recorded_conversation(log: Path, pieces: list[bytes]) -> Conversation:
+    """A conversation fed the way a connection with a recorder feeds it."""
+    conversation = Conversation()
+    recorder = SessionRecorder(log)
+    conversation.apply(
+        Frame(
+            Direction.RECEIVED,
+            0.0,
+            0.0,
+            (
+                added := json.dumps(
+                    {
+                        "type": "response.output_item.added",
+                        "response_id": "resp_1",
+                        "item": {"id": "item_1", "type": "message", "role": "assistant"},
+                    }
+                )
+            ),
+            event=parse_server_frame(added),
+        )
+    )
+    for n, pcm in enumerate(pieces):
+        frame = audio_frame(pcm, float(n + 1))
+        span = recorder.append(frame.direction, frame.t_ms, frame.wall_time, frame.data)
+        conversation.apply(replace(frame, redacted=frame.data, log_span=span))
+    recorder.close()
+    return conversation
+
+
+def test_recorded_audio_is_read_back_from_the_log_not_kept(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    pieces = [tone(100, 1), tone(100, 2)]
+    conversation = recorded_conversation(log, pieces)
+    audio = conversation.audio
+    assert audio.duration_ms("item_1") == 200
+    assert audio.get("item_1") == b"".join(pieces)
+    # Change the samples in the log without moving a byte: the store reads the log.
+    log.write_bytes(log.read_bytes().replace(b"AQAB", b"AwAD"))  # 01 00 01 -> 03 00 03
+    assert audio.get("item_1")[:6] == b"\x03\x00\x03\x00\x01\x00"
+    assert not paths.cache_dir().exists()  # nothing was written twice
+
+
+def test_truncating_recorded_audio_keeps_what_was_heard(tmp_path: Path) -> None:
+    pieces = [tone(100, 1), tone(100, 2), tone(100, 3)]
+    conversation = recorded_conversation(tmp_path / "s.jsonl", pieces)
+    data = json.dumps(
+        {
+            "type": "conversation.item.truncated",
+            "item_id": "item_1",
+            "content_index": 0,
+            "audio_end_ms": 150,
+        }
+    )
+    conversation.apply(Frame(Direction.RECEIVED, 9.0, 0.0, data, event=parse_server_frame(data)))
+    audio = conversation.audio
+    assert audio.duration_ms("item_1") == 150
+    assert audio.total_bytes == 150 * BYTES_PER_MS
+    assert audio.get("item_1") == tone(100, 1) + tone(50, 2)
+    audio.append("item_1", tone(10, 9))  # later audio goes after the cut
+    assert audio.get("item_1") == tone(100, 1) + tone(50, 2) + tone(10, 9)
+
+
+def test_audio_whose_log_is_gone_is_one_sentence(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    conversation = recorded_conversation(log, [tone(100, 1)])
+    log.unlink()
+    with pytest.raises(AudioUnavailable, match=r"^The audio is no longer in the session log "):
+        conversation.audio.get("item_1")
+    with pytest.raises(SaveAudioError) as caught:
+        save_last_audio(conversation, str(tmp_path / "out.wav"), tmp_path)
+    assert str(caught.value) == f"The audio is no longer in the session log {log}."
+    assert not (tmp_path / "out.wav").exists()
+
+
+def test_unrecorded_audio_goes_to_a_scratch_file_in_the_cache_folder() -> None:
+    store = AudioStore()
+    store.append("a", tone(10, 1))
+    store.append("a", b"")
+    assert paths.cache_dir().is_dir()
+    assert store.get("a") == tone(10, 1)
+    assert [len(chunk) for chunk in store.chunks("a")] == [10 * BYTES_PER_MS]
+    store.close()
+
+
+def test_send_gathers_reply_audio_in_a_scratch_file() -> None:
+    reply = ReplyAudio()
+    for level in (1, 2):
+        reply.observe(audio_frame(tone(100, level), 1.0).event)
+    assert paths.cache_dir().is_dir()
+    assert reply.pcm("resp_1") == tone(100, 1) + tone(100, 2)
+    assert reply.pcm("other") == b""
+
+
+@pytest.mark.parametrize("size", range(10))
+def test_pcm_size_is_worked_out_from_the_base64(size: int) -> None:
+    assert base64_pcm_size(base64.b64encode(bytes(size)).decode()) == size
+
+
+def test_text_that_cannot_be_base64_has_no_size() -> None:
+    assert base64_pcm_size("abc") is None
+    assert base64_pcm_size("ééé=") is None
