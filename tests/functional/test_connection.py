@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 
 import pytest
 from scripted_server import (
@@ -39,7 +40,7 @@ from rt_tui.realtime.frames import Direction, Frame
 SECRET = "sk-test-ThisIsTheSecretKey123456"
 
 
-def collect() -> tuple[list[Frame], object]:
+def collect() -> tuple[list[Frame], Callable[[Frame], None]]:
     frames: list[Frame] = []
     return frames, frames.append
 
