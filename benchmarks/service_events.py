@@ -123,11 +123,11 @@ class Reply:
             {"type": "response.content_part.added", **at, "part": empty_part},
         ]
         text: list[str] = []
-        for n, kind in enumerate(self.deltas):
+        for kind in self.deltas:
             if kind == "audio":
                 events.append({"type": "response.output_audio.delta", **at, "delta": self.audio})
                 continue
-            word = self.words[n % len(self.words)] + " "
+            word = self.words[len(text) % len(self.words)] + " "
             text.append(word)
             wire_type = (
                 "response.output_text.delta"
