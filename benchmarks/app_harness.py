@@ -248,7 +248,7 @@ async def running_app(
     app = app_for(url, scratch)
     app.driver_class = ScreenTap
     async with app.run_test(headless=False, size=SCREEN_SIZE, notifications=True):
-        tap = app._driver
+        tap = app._driver  # the ScreenTap the app built (no public accessor)
         assert isinstance(tap, ScreenTap)
         probe = LagProbe()
         probe.start()
