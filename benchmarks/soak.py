@@ -13,7 +13,7 @@ Figures:
   only from runs of at least 10 minutes.
 - CPU per minute, last 10 min / first 10 min (runs under 30 minutes: last third / first
   third), and the same ratio extrapolated to a 1-hour session from the straight line that
-  fits CPU per minute over the run.
+  fits CPU per minute over the run (capped at one core).
 
     python -m benchmarks.soak --minutes 10      (make soak MINUTES=10)
 """
@@ -39,6 +39,8 @@ from benchmarks.terminal import Terminal
 SAMPLE_S: Final = 10.0
 SESSION_MINUTES: Final = 60.0
 MIN_MINUTES_FOR_BUDGET: Final = 10.0
+CORE_SECONDS_PER_MINUTE: Final = 60.0
+"""The most CPU a minute the extrapolation allows (one core: the app's loop is one thread)."""
 RESULTS: Final = Path(__file__).parent / "results"
 
 
@@ -109,7 +111,8 @@ class SoakResult:
         mean_rate = statistics.fmean(r for _, r in rates)
 
         def at(minute: float) -> float:
-            return mean_rate + slope * (minute - mean_minute)
+            # The app's event loop is one thread: it cannot burn more than a core.
+            return min(CORE_SECONDS_PER_MINUTE, mean_rate + slope * (minute - mean_minute))
 
         return at(55.0) / max(at(5.0), 1e-9)
 
