@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint contracts typecheck pytest bench snapshots clean
+.PHONY: demo test lint contracts typecheck pytest bench soak snapshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,15 @@ pytest: $(STAMP)
 snapshots: $(STAMP)
 	$(BIN)/pytest -q tests/snapshots --snapshot-update
 
+# Every figure of the performance budget, side by side (under 10 minutes on 2 cores);
+# BENCH_FLAGS=--quick for a smoke run. Results: benchmarks/results/latest.json.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_FLAGS)
+
+# The long-session benchmark: make soak MINUTES=10 (at least 10 for the 1-hour figures).
+MINUTES ?= 10
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks.soak --minutes $(MINUTES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,11 +2,13 @@
 
 Measures, in one run and side by side:
 - adding 100,000 frames (audio + transcript deltas, turn events) to the store, and through
-  `EventInspector.add_frame` in a running (headless) app;
+  `EventInspector.add_frame` in a running (headless) app (the call only, not the repaints it
+  triggers);
 - one render of the visible rows (cold strip cache) with 1,000 vs 100,000 frames: with
   the Line API this should not grow with the number of frames;
 - rebuilding the filtered view over 100,000 frames (a filter change);
-- memory the store holds per frame.
+- memory the store holds per frame, by its own estimate (`memory_bytes`, not RSS: the
+  process's memory is in `python -m benchmarks`).
 """
 
 from __future__ import annotations
@@ -99,7 +101,10 @@ def main() -> None:
     )
     per_frame = store.memory_bytes() / len(store)
     wire = sum(len(f.data) for f in large) / len(large)
-    print(f"memory held: {per_frame:.0f} B/frame (frames average {wire:,.0f} B on the wire)")
+    print(
+        f"memory held, the store's estimate (not RSS): {per_frame:.0f} B/frame "
+        f"(frames average {wire:,.0f} B on the wire)"
+    )
     rebuild = timed(lambda: store.set_filter(FrameFilter("response.* !*.audio.delta")))
     print(f"filter change over {LARGE:,} frames: {rebuild * 1000:.0f} ms")
     store.close()

@@ -1,15 +1,15 @@
-"""The engine's per-frame cost over a long session.
+"""The engine's pieces, per frame.
 
 Measures:
 - parsing and redacting one frame (text delta, 8 KB and 32 KB audio deltas), each alone;
-- `SessionRecorder.write` for 100,000 mixed frames into a temporary file;
-- a `Connection` receiving 100,000 frames from a loopback server, with the recorder as its
-  observer, from the first frame to the close.
+- `SessionRecorder.write` for 100,000 mixed frames into a temporary file.
+
+The engine's throughput from the socket is `python -m benchmarks` (engine vs bare
+websockets and the openai SDK).
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import os
@@ -19,9 +19,6 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from websockets.asyncio.server import ServerConnection, serve
-
-from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import endpoint_for_url
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
@@ -86,32 +83,10 @@ def bench_recorder(frames: list[str]) -> None:
     print(f"recorder: {len(frames):,} frames in {elapsed:.2f} s ({each:.1f} µs each)")
 
 
-async def bench_connection(frames: list[str]) -> None:
-    async def stream(ws: ServerConnection) -> None:
-        for text in frames:
-            await ws.send(text)
-        await ws.close()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        async with serve(stream, "127.0.0.1", 0) as server:
-            port = server.sockets[0].getsockname()[1]
-            endpoint = endpoint_for_url(f"ws://127.0.0.1:{port}/v1/realtime", KEY)
-            with SessionRecorder(Path(tmp) / "bench.jsonl", endpoint=endpoint) as recorder:
-                conn = Connection(endpoint, observers=[recorder.write], buffer_received=False)
-                start = time.perf_counter()
-                await conn.open()
-                await conn.wait_closed()
-                elapsed = time.perf_counter() - start
-                await conn.close()
-    count = recorder.frames_written
-    print(f"connection + recorder: {count:,} frames in {elapsed:.2f} s ({count / elapsed:,.0f}/s)")
-
-
 def main() -> None:
     bench_single_frames()
     frames = mixed_frames()
     bench_recorder(frames)
-    asyncio.run(bench_connection(frames))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Micro-benchmarks of single pieces (not the path): `python -m benchmarks.pieces`."""
