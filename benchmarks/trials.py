@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from functools import partial
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
@@ -137,7 +138,7 @@ async def paced(params: Params, report: Report) -> None:
 
 async def _note_replies(run: AppRun, replies: int, finished_at: list[float]) -> None:
     for number in range(1, replies + 1):
-        await run.until(lambda n=number: run.reply_finished(n), 3600, f"reply {number}")
+        await run.until(partial(run.reply_finished, number), 3600, f"reply {number}")
         finished_at.append(time.monotonic())
 
 

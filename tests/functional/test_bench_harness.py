@@ -11,6 +11,7 @@ import asyncio
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from benchmarks import peers
@@ -140,7 +141,7 @@ def test_the_table_has_every_figure_and_the_soak_extrapolates() -> None:
     summary = soak.summary()
     assert summary["rss_over_idle_1h_mb"] == pytest.approx(180)
     assert summary["cpu_ratio_1h"] > summary["cpu_ratio_measured"] > 1
-    results = {
+    results: dict[str, list[dict[str, Any]]] = {
         "peers_text": [{"bare_s": 1.0, "sdk_s": 4.0, "engine_s": 2.0}],
         "app_text": [{"app_s": 10.0}],
         "paced_1x": [{"lag": {"p99_ms": 20}, "keys": {"p99_ms": 40}, "cpu_cores": 0.1}],
