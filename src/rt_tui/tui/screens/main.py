@@ -315,7 +315,7 @@ class MainScreen(Screen[None]):
     def _on_recording_failed(self, message: RecordingFailed) -> None:
         self.status.set_log_stopped()
         self.notify(
-            f"The session log stopped: cannot write {message.path} ({message.reason}); "
+            f"Cannot write the session log {message.path} ({message.reason}); "
             "the rest of this session is not recorded.",
             title="Session log",
             severity="error",
