@@ -212,8 +212,8 @@ async def test_a_log_that_cannot_be_written_is_reported_not_claimed(
 
         await wait_for(pilot, errors, "the error notice")
         (note,) = errors()
-        assert note.startswith(f"This session is not recorded: cannot write {not_a_folder}")
-        assert screen.query_one(StatusBar).log_path is None
+        assert note.startswith(f"Cannot write the session log {not_a_folder}")
+        assert "rec stopped" in screen.query_one(StatusBar).render().plain
 
 
 async def test_reconnect_starts_a_fresh_session(server: MockServer, tmp_path: Path) -> None:

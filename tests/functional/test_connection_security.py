@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from scripted_server import header, scripted_server, send_json, session_created
+from scripted_server import error_event, header, scripted_server, send_json, session_created
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
 
@@ -19,6 +19,7 @@ from rt_tui.realtime.connection import (
     RedirectRefused,
 )
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
+from rt_tui.realtime.events import ErrorEvent
 
 SECRET = "0123456789abcdef0123456789abcdef"  # Azure keys are 32 hex digits: not key-shaped
 
@@ -154,3 +155,27 @@ async def test_debug_logging_never_shows_the_key(caplog: pytest.LogCaptureFixtur
     client = [r for r in caplog.records if not r.name.startswith("websockets.server")]
     assert not [r for r in client if SECRET in r.getMessage()]
     assert not [r for r in client if r.name.startswith(("websockets", "rt_tui"))]
+
+
+async def test_what_a_server_echoes_is_parsed_without_the_secrets() -> None:
+    """An echo of the key and of the URL's `api-key=` reaches no field of the parsed event
+    (which the conversation, `send` and every error sentence read), nor the close reason."""
+    url_key = "url%2Bkey0123456789"
+
+    async def echo(ws: ServerConnection) -> None:
+        assert ws.request is not None
+        said = f"{ws.request.path} api-key={ws.request.headers['api-key']}"
+        await send_json(ws, error_event("echo", said, param=ws.request.path))
+        await ws.close(1000, f"bye {SECRET}")
+
+    async with scripted_server(echo) as server:
+        url = f"{server.base_url}/openai/v1/realtime?model=m&api-key={url_key}"
+        async with Connection(endpoint_for_url(url, api_key=SECRET)) as conn:
+            frame = await anext(aiter(conn))
+            await conn.wait_closed()
+    assert isinstance(frame.event, ErrorEvent)
+    shown = f"{frame.event.error.one_line()} {frame.event.raw} {conn.close_reason}"
+    for secret in (SECRET, url_key, "url+key0123456789"):
+        assert secret not in shown
+    assert frame.event.error.message == "/openai/v1/realtime?model=m&api-key=*** api-key=***"
+    assert conn.close_reason == "bye ***"

@@ -3,12 +3,16 @@ digits) and even when the server echoes it, in text and `--json` mode."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
 from scripted_server import header, scripted_server, send_json, session_created
 from test_cli import cli_env, run_cli_async
 from websockets.asyncio.server import ServerConnection
+
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.send.session import frame_json_line
 
 __all__ = ["cli_env"]  # the fixture, shared with test_cli
 
@@ -53,3 +57,9 @@ async def test_an_echoed_azure_key_never_reaches_stdout_or_stderr(
     if json_lines:
         notes = [json.loads(line)["event"].get("note") for line in out.splitlines()]
         assert "for ***" in notes
+
+
+def test_a_binary_frame_printed_by_json_mode_has_the_key_out() -> None:
+    frame = Frame(Direction.RECEIVED, 1.0, 2.0, f"key {AZURE_KEY}!".encode())
+    line = json.loads(frame_json_line(frame, (AZURE_KEY,)))
+    assert base64.b64decode(line["binary"]) == b"key ***!"

@@ -29,6 +29,22 @@ def test_secret_values_are_the_auth_headers_and_the_bare_token() -> None:
     )
 
 
+def test_secret_values_hold_the_urls_secrets_as_written_and_decoded() -> None:
+    url = (
+        "ws://user:pass%2Fword@127.0.0.1:1/v1/realtime?model=gpt-realtime-mini"
+        "&api-key=abc%2Bdef%2Fghi&sig=0123456789&token=short&deployment=keyless-dep"
+    )
+    assert endpoint_for_url(url, KEY).secret_values() == (
+        f"Bearer {KEY}",
+        KEY,
+        "pass%2Fword",
+        "pass/word",
+        "abc%2Bdef%2Fghi",
+        "abc+def/ghi",
+        "0123456789",
+    )
+
+
 def test_recorder_scrubs_the_key_but_not_the_beta_header_value(tmp_path: Path) -> None:
     endpoint = Endpoint(
         "ws://127.0.0.1:1/v1/realtime",
@@ -86,6 +102,7 @@ def test_secrets_beside_or_inside_a_long_value_are_still_redacted() -> None:
 FRAGMENTS = [
     "",
     KEY,
+    "\n" + KEY,
     "sk_" + "a" * 20,
     "ek_" + "b" * 20,
     "Bearer " + "c" * 20,
@@ -123,3 +140,18 @@ def test_redact_url_hides_key_shaped_values_under_any_name_or_in_the_path() -> N
     assert redact_url("wss://h/v1/realtime?model=gpt-realtime") == (
         "wss://h/v1/realtime?model=gpt-realtime"
     )
+
+
+def test_a_key_right_after_a_json_escape_is_redacted() -> None:
+    for before in ("\n", "\t", "é", "\u2028"):
+        text = json.dumps({"type": "error", "message": f"line{before}{KEY}"})
+        assert KEY not in redact_frame_text(text), before
+
+
+def test_a_known_secret_is_redacted_as_json_or_a_url_writes_it() -> None:
+    secret = 'se/cr+et"0123'
+    # As json.dumps writes it, as a serialiser that escapes "/" does, and percent-encoded.
+    escaped_slash = json.dumps(secret).replace("/", "\\/")
+    text = f'{{"a": {json.dumps(secret)}, "b": {escaped_slash}, "c": "se%2Fcr%2Bet%220123"}}'
+    assert json.loads(text)["b"] == secret
+    assert "cr" not in redact_frame_text(text, (secret,))

@@ -74,3 +74,10 @@ def test_sentences_end_once() -> None:
         "The server closed the session (4000 x.y): Bad model."
     )
     assert str(ServerClosed(1011)) == "The server closed the session (1011)."
+
+
+@pytest.mark.parametrize("escape", ["\\n", "\\t", "\\r", "\\u00e9", "\\u2028"])
+def test_scrub_sees_a_key_right_after_a_json_escape(escape: str) -> None:
+    """In a frame's JSON text a line break before a key is `\\n`, which ends in a letter:
+    the key still starts there."""
+    assert scrub(f'"line{escape}sk-proj-ABCDEFGHIJKLMNOPQRSTUV"') == f'"line{escape}***"'

@@ -21,7 +21,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from rt_tui.dialect import Dialect
 from rt_tui.realtime.connection import Connection, ConnectionDropped
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
-from rt_tui.realtime.events import DeltaEvent
+from rt_tui.realtime.events import DeltaEvent, ErrorEvent
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import (
     LogError,
@@ -33,7 +33,7 @@ from rt_tui.realtime.recorder import (
     read_meta,
     redact_frame_text,
 )
-from rt_tui.realtime.session_log import read_record
+from rt_tui.realtime.session_log import LogFile, read_record
 
 KEY = "sk-proj-SuperSecretValue0123456789"
 
@@ -168,6 +168,22 @@ def test_record_to_frame_parses_the_event_again() -> None:
     sent = LogRecord(1.0, 3.0, Direction.SENT, '{"type": "response.create"}').to_frame()
     assert sent.client_event == {"type": "response.create"}
     assert sent.wire_type == "response.create"
+
+
+def test_a_key_in_a_log_from_elsewhere_is_redacted_when_read_back(tmp_path: Path) -> None:
+    """A log rt-tui did not write (an older version, a hand-made file) may hold a key: the
+    frame read back has none, and no longer points at its line, which still has it."""
+    path = tmp_path / "old.jsonl"
+    data = json.dumps({"type": "error", "error": {"message": f"bad key\n{KEY}"}})
+    path.write_text(log_line(1.0, 2.0, Direction.RECEIVED, data) + "\n")
+    [frame] = LogFile(path).frames()
+    assert isinstance(frame.event, ErrorEvent)
+    assert frame.event.error.message == "bad key\n***"
+    assert frame.redacted is not None
+    assert KEY not in frame.redacted
+    assert frame.log_span is None
+    clean = LogRecord(1.0, 3.0, Direction.RECEIVED, '{"type": "x"}')
+    assert clean.to_frame().redacted is clean.data
 
 
 def test_new_session_path_is_dated_and_unique(tmp_path: Path) -> None:

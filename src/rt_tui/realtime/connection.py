@@ -158,7 +158,9 @@ class Connection:
 
     @property
     def close_reason(self) -> str | None:
-        return self._ws.close_reason if self._ws is not None and self._ended else None
+        """The close frame's reason once closed, secrets scrubbed (a server may echo them)."""
+        reason = self._ws.close_reason if self._ws is not None and self._ended else None
+        return None if reason is None else scrub(reason, self._secrets())
 
     # A tuple, replaced on change: a frame's observers are a snapshot without a copy.
     def add_observer(self, observer: FrameObserver) -> None:
@@ -262,7 +264,7 @@ class Connection:
                 # The receive task reports how the socket ended.
                 self._outgoing.task_done()
                 return
-            self._notify(self._frame(Direction.SENT, data, client_event=event))
+            self._notify(self._frame(Direction.SENT, data, self._redact(data), client_event=event))
             self._outgoing.task_done()
 
     # --- receiving ----------------------------------------------------------------------
@@ -271,8 +273,12 @@ class Connection:
         assert self._ws is not None
         try:
             async for message in self._ws:
-                event = parse_server_frame(message)
-                frame = self._frame(Direction.RECEIVED, message, event=event)
+                # The event is parsed from the redacted text, so whatever shows or keeps a
+                # field of it (the conversation, an error sentence, `send`'s output) never
+                # holds a secret the server echoed.
+                redacted = self._redact(message)
+                event = parse_server_frame(redacted)
+                frame = self._frame(Direction.RECEIVED, message, redacted, event=event)
                 self._last_event = event
                 if isinstance(event, ErrorEvent):
                     self._last_error = event
@@ -295,14 +301,15 @@ class Connection:
         self,
         direction: Direction,
         data: str | bytes,
+        redacted: str | bytes,
         *,
         event: ServerEvent | None = None,
         client_event: dict[str, Any] | None = None,
     ) -> Frame:
-        """A frame stamped with the clocks, redacted once and recorded."""
+        """A frame (`redacted`: its data without secrets) stamped with the clocks and
+        recorded."""
         t_ms = (self._clock() - self._t0) * 1000.0
         wall_time = self._wall_clock()
-        redacted = self._redact(data)
         recorder = self._recorder
         span = None
         if recorder is not None:

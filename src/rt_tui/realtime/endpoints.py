@@ -29,7 +29,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 from rt_tui.config import Profile, Provider
 from rt_tui.dialect import Dialect
@@ -43,6 +43,8 @@ REDACTED = "***"
 _AUTH_HEADERS = frozenset({"authorization", "api-key"})
 #: Query parameter names whose values are secrets (matched as substrings, lower case).
 _SECRET_PARAM_PARTS = ("key", "token", "secret", "password", "signature", "sig", "auth")
+#: The shortest URL secret scrubbed from text (see `url_secrets`).
+MIN_URL_SECRET_CHARS = 8
 
 
 class EndpointError(ValueError):
@@ -88,8 +90,10 @@ class Endpoint:
         return any(name.lower() in _AUTH_HEADERS for name in self.headers)
 
     def secret_values(self) -> tuple[str, ...]:
-        """The secrets this endpoint sends (auth header values and bare Bearer tokens), for
-        scrubbing text that must not show them. Other headers (OpenAI-Beta) are not secret."""
+        """The secrets this endpoint sends, for scrubbing text that must not show them: auth
+        header values and bare Bearer tokens, and the URL's secret query values (`api-key=`,
+        `sig=`…) and password, as written and decoded. Other headers (OpenAI-Beta) are not
+        secret."""
         values: list[str] = []
         for name, value in self.headers.items():
             if name.lower() in _AUTH_HEADERS and value:
@@ -97,7 +101,8 @@ class Endpoint:
                 scheme, _, token = value.partition(" ")
                 if token and scheme.lower() == "bearer":
                     values.append(token)
-        return tuple(values)
+        values += url_secrets(self.url)
+        return tuple(dict.fromkeys(values))
 
 
 def is_loopback_host(host: str) -> bool:
@@ -127,6 +132,26 @@ def _refuse_cleartext(scheme: str, netloc: str) -> None:
 def _is_secret_param(name: str) -> bool:
     lowered = name.lower()
     return any(part in lowered for part in _SECRET_PARAM_PARTS)
+
+
+def url_secrets(url: str) -> list[str]:
+    """The secret query values and the password of `url`, each as written and decoded
+    (a server may echo either). Values shorter than `MIN_URL_SECRET_CHARS` are left out:
+    scrubbing `?sig=1` from every frame would wreck them, and nothing that short is a key."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return []
+    written = [password] if password else []
+    for pair in parts.query.split("&") if parts.query else []:
+        name, sep, value = pair.partition("=")
+        if sep and value and _is_secret_param(unquote(name)):
+            written.append(value)
+    values: list[str] = []
+    for value in written:
+        values += (value, unquote(value), unquote_plus(value))
+    return [v for v in dict.fromkeys(values) if len(v) >= MIN_URL_SECRET_CHARS]
 
 
 def redact_url(url: str) -> str:

@@ -14,9 +14,12 @@ import ssl
 from collections.abc import Iterable
 
 #: Text that looks like an API key or token (OpenAI `sk-…`, ephemeral `ek_…`, Bearer values).
-#: Long enough that ordinary words ("sk-learn", "the bearer of news") are left alone.
+#: Long enough that ordinary words ("sk-learn", "the bearer of news") are left alone. A key
+#: starts a word, or follows a JSON escape (`\nsk-…`, `\u00e9sk-…`), where no word starts
+#: because the escape ends in a letter or digit.
 _KEY_SHAPED = re.compile(
-    r"\b(?:sk|ek|rk)[-_][A-Za-z0-9_\-*]{16,}|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]{16,}"
+    r"(?:\b|(?<=\\[bfnrt])|(?<=\\u[0-9A-Fa-f]{4}))(?:sk|ek|rk)[-_][A-Za-z0-9_\-*]{16,}"
+    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]{16,}"
 )
 _MAX_SERVER_TEXT = 300
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -48,10 +48,11 @@ class Frame:
     convention (use `dataclasses.replace`): not frozen, because one is built per frame and
     a frozen dataclass takes four times as long to build.
 
-    `data` is the text (or bytes) on the wire. For received frames `event` is the parsed
-    server event; for sent frames `client_event` is the dict that was serialised.
+    `data` is the text (or bytes) on the wire, secrets and all: nothing shows or writes it.
     `redacted` is `data` with every secret replaced by ***, worked out once by the connection
     (which knows the endpoint's secrets) for the log, the inspector and exports to share.
+    For received frames `event` is the server event parsed from `redacted`, so its fields
+    hold no secret either; for sent frames `client_event` is the dict that was serialised.
     """
 
     direction: Direction
@@ -59,7 +60,8 @@ class Frame:
     """Milliseconds since the socket opened, from a monotonic clock."""
     wall_time: float
     """`time.time()` when the frame crossed the socket."""
-    data: str | bytes
+    data: str | bytes = field(repr=False)
+    """Left out of repr: a traceback that prints its locals must not print a key."""
     event: ServerEvent | None = None
     client_event: dict[str, Any] | None = None
     redacted: str | bytes | None = None

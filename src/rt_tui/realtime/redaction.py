@@ -1,12 +1,14 @@
 """Secrets out of frames, before anything keeps or shows them.
 
-Every secret the app knows (an endpoint's header values, which need not look like keys:
-an Azure key is 32 hex digits) and everything key-shaped or held in a field named like a
-secret (`client_secret.value`, `api_key`, `password`…) is replaced by ***.
+Every secret the app knows (an endpoint's `secret_values()`: header values, which need not
+look like keys, an Azure key is 32 hex digits, and the URL's secret query values), in each
+form a server may write it back (`written_forms`), and everything key-shaped or held in a
+field named like a secret (`client_secret.value`, `api_key`, `password`…) is replaced by ***.
 
-The connection redacts each frame once, with its endpoint's secrets (`Redactor`), and
-stamps the result on the `Frame` as `redacted`; the log, the inspector and the exports all
-use that (`redacted_data`) instead of scanning the frame again. Frames without a hint of a
+The connection redacts each frame once, with its endpoint's secrets (`Redactor`), stamps
+the result on the `Frame` as `redacted` and parses the event from it; the log, the
+inspector and the exports use `redacted` (`redacted_data`) instead of scanning the frame
+again, and the conversation and error sentences read the event's fields. Frames without a hint of a
 secret, the vast majority and every audio chunk, come back unchanged and uncopied, and a
 long base64 value is never walked as JSON.
 """
@@ -17,6 +19,7 @@ import functools
 import json
 from collections.abc import Iterable
 from typing import Any, Final
+from urllib.parse import quote
 
 from rt_tui.realtime.errors import scrub
 from rt_tui.realtime.frames import Frame
@@ -90,6 +93,14 @@ def _redact_fields(value: Any) -> Any:
     return value
 
 
+def written_forms(secret: str) -> tuple[str, ...]:
+    """`secret` and the other ways a server may write it back: escaped in a JSON string
+    (a quote or backslash, `/` as `\\/`) or percent-encoded (a URL's echo)."""
+    in_json = json.dumps(secret, ensure_ascii=False)[1:-1]
+    forms = (secret, in_json, in_json.replace("/", "\\/"), quote(secret, safe=""))
+    return tuple(dict.fromkeys(forms))
+
+
 class Redactor:
     """Redacts frames with one set of known secrets (an endpoint's `secret_values()`),
     prepared once so each frame costs a few substring scans."""
@@ -97,7 +108,9 @@ class Redactor:
     __slots__ = ("_probes", "secrets")
 
     def __init__(self, known_secrets: Iterable[str] = ()) -> None:
-        self.secrets: tuple[str, ...] = tuple(dict.fromkeys(s for s in known_secrets if s))
+        self.secrets: tuple[str, ...] = tuple(
+            dict.fromkeys(form for s in known_secrets if s for form in written_forms(s))
+        )
         # A secret holding another ("Bearer sk-…" holds "sk-…") can only be present where
         # the shorter one is, so only the shortest are looked for.
         self._probes = tuple(

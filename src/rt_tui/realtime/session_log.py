@@ -17,9 +17,14 @@ from typing import Any, Final
 
 from rt_tui.realtime.events import ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
+from rt_tui.realtime.redaction import Redactor
 
 LOG_VERSION: Final = 1
 META_MARK: Final = "rt_tui"
+
+#: Redacts what looks like a key or sits in a secret field (no known secrets: a log does
+#: not say which key its session used).
+_KEY_SHAPES: Final = Redactor()
 
 
 class LogError(ValueError):
@@ -36,23 +41,28 @@ class LogRecord:
     data: str | bytes
 
     def to_frame(self, span: LogSpan | None = None) -> Frame:
-        """The Frame this record came from (parsed again), for replays and snapshots. The
-        log holds it already redacted; `span` says where it lies in the log."""
+        """The Frame this record came from (parsed again), for replays and snapshots;
+        `span` says where it lies in the log. rt-tui wrote it redacted, but a log from
+        elsewhere (an older version, a hand-made file) may still hold a key-shaped token:
+        that is redacted now, and such a frame no longer points at its line."""
+        redacted = _KEY_SHAPES.data(self.data)
+        if redacted is not self.data and redacted != self.data:
+            span = None
         if self.direction is Direction.RECEIVED:
-            event: ServerEvent | None = parse_server_frame(self.data)
+            event: ServerEvent | None = parse_server_frame(redacted)
             return Frame(
                 self.direction,
                 self.t_ms,
                 self.wall_time,
                 self.data,
                 event=event,
-                redacted=self.data,
+                redacted=redacted,
                 log_span=span,
             )
         client_event: dict[str, Any] | None = None
-        if isinstance(self.data, str):
+        if isinstance(redacted, str):
             try:
-                decoded = json.loads(self.data)
+                decoded = json.loads(redacted)
             except ValueError:
                 decoded = None
             client_event = decoded if isinstance(decoded, dict) else None
@@ -62,7 +72,7 @@ class LogRecord:
             self.wall_time,
             self.data,
             client_event=client_event,
-            redacted=self.data,
+            redacted=redacted,
             log_span=span,
         )
 

@@ -43,7 +43,7 @@ from rt_tui.realtime.events import (
     ServerEvent,
 )
 from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.recorder import SessionRecorder, redact_frame_text
+from rt_tui.realtime.recorder import SessionRecorder, redact_frame_bytes, redact_frame_text
 from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
@@ -82,7 +82,13 @@ def frame_json_line(frame: Frame, known_secrets: Iterable[str] = ()) -> str:
         except ValueError:
             record["data"] = text
     else:
-        record["binary"] = base64.b64encode(bytes(frame.data)).decode("ascii")
+        redacted = frame.redacted
+        data = (
+            redacted
+            if isinstance(redacted, bytes)
+            else redact_frame_bytes(bytes(frame.data), known_secrets)
+        )
+        record["binary"] = base64.b64encode(data).decode("ascii")
     return json.dumps(record, ensure_ascii=False)
 
 

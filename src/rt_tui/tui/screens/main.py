@@ -313,9 +313,10 @@ class MainScreen(Screen[None]):
 
     @on(RecordingFailed)
     def _on_recording_failed(self, message: RecordingFailed) -> None:
-        self.status.set_log_path(None)
+        self.status.set_log_stopped()
         self.notify(
-            f"This session is not recorded: cannot write {message.path}: {message.reason}.",
+            f"Cannot write the session log {message.path} ({message.reason}); "
+            "the rest of this session is not recorded.",
             title="Session log",
             severity="error",
         )

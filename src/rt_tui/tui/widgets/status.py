@@ -116,6 +116,8 @@ class StatusBar(Widget):
         self.input_tokens = 0
         self.output_tokens = 0
         self.log_path: Path | None = None
+        self.log_stopped = False
+        """The log stopped being written (a full disk): the mark says so instead of `rec`."""
         self._dirty = False
 
     def on_mount(self) -> None:
@@ -175,7 +177,14 @@ class StatusBar(Widget):
         self.set_usage(latency_ms=None, input_tokens=0, output_tokens=0)
 
     def set_log_path(self, path: Path | None) -> None:
+        """The log being written (None: none)."""
         self.log_path = path
+        self.log_stopped = False
+        self._changed()
+
+    def set_log_stopped(self) -> None:
+        """The log can no longer be written: `rec …` becomes `rec stopped`."""
+        self.log_stopped = True
         self._changed()
 
     def render(self) -> Text:
@@ -213,7 +222,10 @@ class StatusBar(Widget):
         if self.input_tokens or self.output_tokens:
             ins, outs = f"{self.input_tokens:,}", f"{self.output_tokens:,}"
             facts.append(Fact(5, f"session {ins} in / {outs} out tok", f"{ins}/{outs} tok"))
-        if self.log_path is not None:
+        if self.log_stopped:
+            # Kept before the other facts: the user must not think the session is recorded.
+            facts.append(Fact(1, "rec stopped"))
+        elif self.log_path is not None:
             stem = self.log_path.stem
             short = f"rec …{stem[-6:]}" if len(stem) > 8 else f"rec {stem}"
             facts.append(Fact(6, f"rec {self.log_path.name}", short))
