@@ -12,6 +12,7 @@ from mock_client import TIMEOUT, check_server_event, open_client
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from rt_tui.config import Config
 from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
 from rt_tui.mock.scenarios import choose, names
@@ -26,6 +27,7 @@ from rt_tui.realtime.connection import (
 from rt_tui.realtime.endpoints import endpoint_for_url
 from rt_tui.realtime.events import ErrorEvent, ResponseEvent
 from rt_tui.realtime.frames import Frame
+from rt_tui.targets import SCENARIO_ENV, Target, TargetKind, resolve_target, target_endpoint
 
 KEY = "sk-scenario-0123456789abcdef"
 AZURE_KEY = "azure-scenario-key-0123456789"
@@ -341,6 +343,39 @@ async def test_echo_handshake_quotes_url_and_key_headers_exactly_then_serves() -
     assert isinstance(event, ErrorEvent)
     assert event.error.code == "handshake_echo"
     assert last_status(frames) == "completed"
+
+
+# --- the demo target ------------------------------------------------------------------
+
+
+async def test_the_demo_target_runs_the_scenario_named_in_the_environment() -> None:
+    target = resolve_target(
+        Config(), {SCENARIO_ENV: "refused-key"}, profile=None, url=None, demo=True
+    )
+    assert (target.kind, target.description) == (
+        TargetKind.DEMO,
+        "demo (mock server, scenario refused-key)",
+    )
+    async with target_endpoint(target) as endpoint:
+        assert endpoint.url.startswith("ws://127.0.0.1:")
+        conn = Connection(endpoint)
+        await conn.open()
+        _frames, error = await until_end(conn)
+    assert isinstance(error, ServerClosed)
+    assert error.code == 3000
+
+
+def test_the_scenario_applies_to_the_demo_only_and_must_exist() -> None:
+    env = {SCENARIO_ENV: "nope"}
+    assert resolve_target(
+        Config(), env, profile=None, url="ws://127.0.0.1:9/v1/realtime", demo=False
+    ).ok
+    target = resolve_target(Config(), env, profile=None, url=None, demo=True)
+    assert target.problem is not None
+    assert target.problem.startswith(f"{SCENARIO_ENV}: there is no mock scenario 'nope';")
+    assert resolve_target(Config(), {}, profile=None, url=None, demo=True) == Target(
+        TargetKind.DEMO
+    )
 
 
 TESTS_OF_EACH_SCENARIO = {
