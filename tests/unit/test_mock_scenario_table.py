@@ -100,4 +100,4 @@ def test_the_listing_has_one_aligned_line_per_scenario() -> None:
     starts = {len(line) - len(line.split("  ", 1)[1].lstrip()) for line in lines}
     assert len(starts) == 1  # the summaries start in one column
     assert "session-limit[:N]" in lines[names().index("session-limit")]
-    assert lines[names().index("session-limit")].endswith("(N seconds, default 30)")
+    assert lines[names().index("session-limit")].endswith("(default 30 seconds)")

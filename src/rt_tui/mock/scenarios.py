@@ -206,7 +206,7 @@ def listing() -> list[str]:
             continue
         summary = scenario.summary.format(n="N")
         rows.append(
-            (f"{scenario.name}[:N]", f"{summary} (N {number.unit}, default {number.default:g})")
+            (f"{scenario.name}[:N]", f"{summary} (default {number.default:g} {number.unit})")
         )
     width = max(len(name) for name, _ in rows)
     return [f"{name:<{width}}  {summary}" for name, summary in rows]
