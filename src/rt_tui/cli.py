@@ -13,11 +13,14 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from rt_tui import __version__
+
+if TYPE_CHECKING:
+    from rt_tui.mock.scenarios import ScenarioChoice
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -50,6 +53,17 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     )
     parser.add_argument(
         "--log", metavar="FILE", type=Path, default=default, help="record the session here"
+    )
+    _add_scenario_option(parser, suppress=suppress, what="with --demo, make the mock")
+
+
+def _add_scenario_option(parser: argparse.ArgumentParser, *, suppress: bool, what: str) -> None:
+    parser.add_argument(
+        "--scenario",
+        metavar="NAME",
+        default=argparse.SUPPRESS if suppress else None,
+        help=f"{what} misbehave as the service does: NAME or NAME:N (e.g. session-limit:30); "
+        "'list' lists them",
     )
 
 
@@ -111,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--port", type=int, default=DEFAULT_MOCK_PORT, help=f"port (default {DEFAULT_MOCK_PORT})"
     )
+    _add_scenario_option(mock, suppress=True, what="make the mock")
     return parser
 
 
@@ -160,6 +175,13 @@ def _message_text(text: str | None, wav: Path | None) -> str | None:
     return message
 
 
+def _with_scenario(env: Mapping[str, str], scenario: ScenarioChoice | None) -> Mapping[str, str]:
+    """`env`, naming `scenario` for the demo's mock when there is one."""
+    from rt_tui.targets import SCENARIO_ENV
+
+    return env if scenario is None else {**env, SCENARIO_ENV: scenario.label}
+
+
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
     print(f"rt-tui: {message}", file=sys.stderr, flush=True)
     return code
@@ -177,10 +199,10 @@ def _replay(args: argparse.Namespace) -> int:
     from rt_tui.inspector.logs import LogError, ReplayPlan, check_log, load_store, read_meta
     from rt_tui.replay import write_json, write_rows
 
-    if args.url or args.profile or args.demo or args.log:
+    if args.url or args.profile or args.demo or args.log or args.scenario:
         return _fail(
             "A replay connects nowhere and records nothing, so --url, --profile, "
-            "--demo and --log do not apply.",
+            "--demo, --scenario and --log do not apply.",
             EXIT_USAGE,
         )
     if not (args.print or args.json):
@@ -206,14 +228,40 @@ def _replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _mock_server(host: str, port: int) -> int:
+def _scenario(args: argparse.Namespace) -> ScenarioChoice | None:
+    """The mock scenario `--scenario` names, checked; None without one."""
+    if args.scenario is None:
+        return None
+    from rt_tui.mock.scenarios import ScenarioError, choose
+
+    try:
+        choice = choose(args.scenario)
+    except ScenarioError as error:
+        raise _BadInput(str(error)) from None
+    if args.command in (None, "send") and not args.demo:
+        raise _BadInput(
+            "--scenario makes the built-in mock misbehave, so it needs --demo (or serve "
+            "it with 'rt-tui mock-server --scenario NAME' and connect with --url)."
+        )
+    return choice
+
+
+def _list_scenarios() -> int:
+    from rt_tui.mock.scenarios import listing
+
+    print("\n".join(listing()))
+    return EXIT_OK
+
+
+async def _mock_server(host: str, port: int, scenario: ScenarioChoice | None) -> int:
     from rt_tui.mock.server import MockServer
     from rt_tui.realtime.errors import os_reason
 
     def show_traffic(line: str) -> None:
         print(line, flush=True)
 
-    server = MockServer(host, port, on_traffic=show_traffic)
+    hooks = scenario.hooks if scenario is not None else None
+    server = MockServer(host, port, on_traffic=show_traffic, hooks=hooks)
     try:
         await server.start()
     except OSError as exc:
@@ -224,8 +272,10 @@ async def _mock_server(host: str, port: int) -> int:
             f"  OpenAI GA:      {server.ga_url()}",
             f"  Azure GA:       {server.azure_ga_url('gpt-realtime')}",
             f"  Azure preview:  {server.azure_preview_url('gpt-realtime')}",
-            "Press Ctrl-C to stop. Connections are shown as they open and close.",
         ]
+        if scenario is not None:
+            lines.append(f"Scenario {scenario.label}: {scenario.summary}.")
+        lines.append("Press Ctrl-C to stop. Connections are shown as they open and close.")
         print("\n".join(lines), flush=True)
         stop = asyncio.Event()
         # SIGTERM (service managers, `kill`) stops as cleanly as Ctrl-C.
@@ -241,6 +291,13 @@ async def _mock_server(host: str, port: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `rt-tui` script; returns the exit code."""
     args = build_parser().parse_args(argv)
+    args.scenario = getattr(args, "scenario", None)
+    if args.scenario == "list":
+        return _list_scenarios()
+    try:
+        scenario = _scenario(args)
+    except _BadInput as problem:
+        return _fail(str(problem), EXIT_USAGE)
     try:
         if args.command == "send":
             from rt_tui.send.session import run_send
@@ -260,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     log=args.log,
                     json_lines=args.json,
                     reply_timeout=args.timeout,
-                    env=os.environ,
+                    env=_with_scenario(os.environ, scenario),
                     wav=args.wav,
                     save_audio=args.save_audio,
                 )
@@ -269,10 +326,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replay(args)
         if args.command == "mock-server":
             with contextlib.suppress(KeyboardInterrupt):
-                return asyncio.run(_mock_server(args.host, args.port))
+                return asyncio.run(_mock_server(args.host, args.port, scenario))
             # Ctrl-C is how the mock is stopped, but still an interruption (130, as documented).
             print("rt-tui: mock server stopped.", file=sys.stderr)
             return EXIT_INTERRUPTED
+        if scenario is not None:
+            # The TUI takes its environment from the process, which is about to become it.
+            os.environ.update(_with_scenario({}, scenario))
         return _run_tui(args)
     except KeyboardInterrupt:
         return _fail("interrupted.", EXIT_INTERRUPTED)

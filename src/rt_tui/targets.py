@@ -4,6 +4,10 @@ Both `rt-tui send` and the TUI call `resolve_target`; the order is:
 `--demo` (the in-process mock), `--url`, `--profile NAME`, the config's active profile
 (or its first profile), an implicit profile made from environment variables, and otherwise
 "nothing configured" — a Target whose `problem` says what to fill in.
+
+The demo's mock misbehaves as the scenario named in `RT_TUI_SCENARIO` says, if any
+(`rt_tui.mock.scenarios`; `--scenario` sets it): the environment is what every face
+already hands to `resolve_target`, so the scenario reaches the TUI's reconnects too.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import contextlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from rt_tui.config import (
     ENV_AZURE_PROFILE,
@@ -30,7 +35,12 @@ from rt_tui.realtime.endpoints import (
     resolve,
 )
 
+if TYPE_CHECKING:
+    from rt_tui.mock.scenarios import ScenarioChoice
+
 DEMO_MODEL = "gpt-realtime"
+SCENARIO_ENV = "RT_TUI_SCENARIO"
+"""Names the mock scenario of `--demo` (`NAME` or `NAME:N`); other targets ignore it."""
 
 NOTHING_CONFIGURED = (
     "Nothing is configured yet: set OPENAI_API_KEY (or AZURE_OPENAI_ENDPOINT and "
@@ -61,6 +71,8 @@ class Target:
     profile: Profile | None = None
     problem: str | None = None
     """One sentence saying what is missing or wrong; None when the target is usable."""
+    scenario: ScenarioChoice | None = None
+    """For the demo: how its mock misbehaves (None: it behaves)."""
 
     @property
     def ok(self) -> bool:
@@ -83,6 +95,8 @@ class Target:
     def description(self) -> str:
         """A short human label: `demo (mock server)`, `profile 'work' → host`, …"""
         if self.kind is TargetKind.DEMO:
+            if self.scenario is not None:
+                return f"demo (mock server, scenario {self.scenario.label})"
             return "demo (mock server)"
         host = self.endpoint.host if self.endpoint is not None else "?"
         if self.kind is TargetKind.URL:
@@ -111,6 +125,18 @@ def _url_key(url: str, env: Mapping[str, str]) -> str | None:
     return value or None
 
 
+def _demo(env: Mapping[str, str]) -> Target:
+    named = env.get(SCENARIO_ENV, "").strip()
+    if not named:
+        return Target(TargetKind.DEMO)
+    from rt_tui.mock.scenarios import ScenarioError, choose  # the mock only for the demo
+
+    try:
+        return Target(TargetKind.DEMO, scenario=choose(named))
+    except ScenarioError as error:
+        return Target(TargetKind.DEMO, problem=f"{SCENARIO_ENV}: {error}")
+
+
 def resolve_target(
     config: Config,
     env: Mapping[str, str],
@@ -122,7 +148,7 @@ def resolve_target(
     """Decide where to connect. Never raises: problems come back as `Target.problem`.
     `config` is the file as loaded; the environment overlay is applied here."""
     if demo:
-        return Target(TargetKind.DEMO)
+        return _demo(env)
     if url:
         try:
             endpoint = endpoint_for_url(url, _url_key(url, env), key_source=_url_key_name(url))
@@ -166,7 +192,8 @@ async def target_endpoint(target: Target) -> AsyncIterator[Endpoint]:
     if target.kind is TargetKind.DEMO:
         from rt_tui.mock.server import MockServer  # the mock is only loaded for the demo
 
-        async with MockServer() as server:
+        hooks = target.scenario.hooks if target.scenario is not None else None
+        async with MockServer(hooks=hooks) as server:
             yield endpoint_for_url(server.ga_url(DEMO_MODEL))
         return
     if target.endpoint is None:

@@ -133,9 +133,10 @@ def test_broken_log_is_one_sentence_and_a_failure(
     assert "Traceback" not in result.stderr
 
 
-def test_replay_refuses_connection_flags(cli_env: dict[str, str]) -> None:
+@pytest.mark.parametrize("flag", [["--demo"], ["--scenario", "refused-key"]])
+def test_replay_refuses_connection_flags(cli_env: dict[str, str], flag: list[str]) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "rt_tui", "--demo", "replay", str(FIXTURE)],
+        [sys.executable, "-m", "rt_tui", *flag, "replay", str(FIXTURE)],
         env=cli_env,
         capture_output=True,
         text=True,
@@ -145,5 +146,5 @@ def test_replay_refuses_connection_flags(cli_env: dict[str, str]) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "rt-tui: A replay connects nowhere and records nothing, so --url, --profile, "
-        "--demo and --log do not apply."
+        "--demo, --scenario and --log do not apply."
     )

@@ -10,9 +10,14 @@ items, complete streamed responses (text, PCM16 or G.711 audio with transcripts,
 calls with arguments that fit the tool's schema), `response.cancel`, server VAD turns with
 barge-in and input transcription, usage and rate limits, the service's `error` events for bad
 frames, and its handshake refusals and fatal closes for bad keys and paths.
+
+Named scenarios (`rt_tui.mock.scenarios`) make it misbehave as the service does:
+
+    async with MockServer(hooks=choose("drop-mid-answer").hooks) as server: ...
 """
 
+from rt_tui.mock.scenarios import Hooks, choose
 from rt_tui.mock.server import Handshake, MockServer, serve
 from rt_tui.mock.session import SessionOptions
 
-__all__ = ["Handshake", "MockServer", "SessionOptions", "serve"]
+__all__ = ["Handshake", "Hooks", "MockServer", "SessionOptions", "choose", "serve"]

@@ -1,8 +1,9 @@
 """The mock server's HTTP-level handshake checks: which path and dialect a client asked
 for, where its key came from, and the service's HTTP refusals (404 for an unknown path or
 a preview URL without api-version or deployment, 401 for api-version on the Azure GA path
-and for a rejected key on Azure paths). No sockets here: `check_request` reads a
-`websockets` `Request` and says what to answer.
+and for a rejected key on Azure paths, and whatever status a scenario asks for, with the
+body OpenAI or Azure sends for it). No sockets here: `check_request` reads a `websockets`
+`Request` and says what to answer; `handshake_echo` quotes one back, secrets and all.
 """
 
 from __future__ import annotations
@@ -26,6 +27,20 @@ _AZURE_401 = (
     "Access denied due to invalid subscription key or wrong API endpoint. Make sure to "
     "provide a valid key for an active subscription and use a correct regional API "
     "endpoint for your resource."
+)
+_OPENAI_401 = (
+    "Incorrect API key provided. You can find your API key at "
+    "https://platform.openai.com/account/api-keys."
+)
+_AZURE_NO_DEPLOYMENT = "The API deployment for this resource does not exist."
+_RETRY_AFTER_S = 60
+_OPENAI_429 = (
+    "Rate limit reached for {model} on requests per min (RPM): Limit 1000, Used 1000, "
+    f"Requested 1. Please try again in {_RETRY_AFTER_S}s."
+)
+_AZURE_429 = (
+    "Requests to the Realtime API have exceeded the rate limit of your current pricing "
+    f"tier. Please retry after {_RETRY_AFTER_S} seconds."
 )
 
 
@@ -67,10 +82,58 @@ class Verdict:
     route: Route | None
 
 
-def _json_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
+def _json_response(
+    status: HTTPStatus, body: dict[str, Any], extra_headers: tuple[tuple[str, str], ...] = ()
+) -> Response:
     payload = json.dumps(body).encode()
     headers = Headers([("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    headers.update(extra_headers)
     return Response(status.value, status.phrase, headers, payload)
+
+
+def _openai_error(message: str, code: str, error_type: str) -> dict[str, Any]:
+    """OpenAI's JSON error body."""
+    return {"error": {"message": message, "type": error_type, "param": None, "code": code}}
+
+
+def _azure_error(code: str, message: str) -> dict[str, Any]:
+    """Azure's JSON error body."""
+    return {"error": {"code": code, "message": message}}
+
+
+def service_refusal(status: int, *, azure: bool, model: str | None) -> Response:
+    """The service's HTTP refusal with `status` (401, 404 or 429), in OpenAI's shape or,
+    on Azure paths, Azure's."""
+    name = model or "gpt-realtime"
+    bodies: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {
+        401: (
+            _openai_error(_OPENAI_401, "invalid_api_key", "invalid_request_error"),
+            _azure_error("401", _AZURE_401),
+        ),
+        404: (
+            _openai_error(
+                f"The model `{name}` does not exist or you do not have access to it.",
+                "model_not_found",
+                "invalid_request_error",
+            ),
+            _azure_error("DeploymentNotFound", _AZURE_NO_DEPLOYMENT),
+        ),
+        429: (
+            _openai_error(_OPENAI_429.format(model=name), "rate_limit_exceeded", "requests"),
+            _azure_error("429", _AZURE_429),
+        ),
+    }
+    openai_body, azure_body = bodies[status]
+    retry = (("Retry-After", str(_RETRY_AFTER_S)),) if status == 429 else ()
+    return _json_response(HTTPStatus(status), azure_body if azure else openai_body, retry)
+
+
+def handshake_echo(request: Request, scheme: str = "ws") -> str:
+    """The request line and every header exactly as received, keys included: what a
+    careless server quotes back in an error (the `echo-handshake` scenario)."""
+    host = request.headers.get("Host", "")
+    headers = ", ".join(f"{name.lower()}={value}" for name, value in request.headers.raw_items())
+    return f"Echo of your handshake: GET {scheme}://{host}{request.path} with headers {headers}."
 
 
 def _find_key(request: Request, query: dict[str, list[str]]) -> tuple[str | None, str | None]:
@@ -103,14 +166,21 @@ def check_request(
     reject_keys: frozenset[str],
     require_key: bool,
     openai_beta_disabled: bool,
+    refuse_every_key: bool = False,
+    refuse_status: int | None = None,
 ) -> Verdict:
-    """Check one opening handshake as the service would (PROTOCOL.md §1)."""
+    """Check one opening handshake as the service would (PROTOCOL.md §1). A scenario may
+    `refuse_every_key`, or refuse every handshake on a known path with `refuse_status`."""
     parts = urlsplit(request.path)
     query = parse_qs(parts.query)
     path = parts.path.rstrip("/") or "/"
     beta = "realtime=v1" in request.headers.get("OpenAI-Beta", "")
     key, auth = _find_key(request, query)
-    rejected = (key is not None and key in reject_keys) or (key is None and require_key)
+    rejected = (
+        refuse_every_key
+        or (key is not None and key in reject_keys)
+        or (key is None and require_key)
+    )
     model = query["model"][0] if query.get("model") else None
     azure = path in (AZURE_GA_PATH, AZURE_PREVIEW_PATH)
     refusal: Response | None = None
@@ -140,12 +210,7 @@ def check_request(
         elif model is None:
             refusal = _json_response(
                 HTTPStatus.NOT_FOUND,
-                {
-                    "error": {
-                        "code": "DeploymentNotFound",
-                        "message": "The API deployment for this resource does not exist.",
-                    }
-                },
+                _azure_error("DeploymentNotFound", _AZURE_NO_DEPLOYMENT),
             )
     else:
         refusal = _json_response(
@@ -159,10 +224,10 @@ def check_request(
                 }
             },
         )
+    if refusal is None and refuse_status is not None:
+        refusal = service_refusal(refuse_status, azure=azure, model=model)
     if refusal is None and azure and rejected:
-        refusal = _json_response(
-            HTTPStatus.UNAUTHORIZED, {"error": {"code": "401", "message": _AZURE_401}}
-        )
+        refusal = service_refusal(HTTPStatus.UNAUTHORIZED, azure=True, model=model)
     safe_path = _redacted_path(request.path, query)
     handshake = Handshake(
         path=safe_path,

@@ -46,6 +46,10 @@ class RunHost(Protocol):
         """Called before `response.done` goes out; returns the `rate_limits.updated` event."""
         ...
 
+    async def streamed(self, deltas: int) -> None:
+        """Called after `response.created` (0) and after each delta with the count so far."""
+        ...
+
 
 @dataclass(slots=True)
 class ResponseSpec:
@@ -100,6 +104,7 @@ class ResponseRun:
         """Set by the session when the run's task has ended (for responses queued after it)."""
         self._after = after
         self._out = _Output()
+        self._deltas = 0
 
     @property
     def response_id(self) -> str:
@@ -278,6 +283,10 @@ class ResponseRun:
         if kind.startswith("response.") and kind not in ("response.created", "response.done"):
             fields.setdefault("response_id", self.spec.response_id)
         await self.host.emit({"type": kind, **fields})
+        if kind.endswith(".delta"):
+            self._deltas += 1
+        if kind == "response.created" or kind.endswith(".delta"):
+            await self.host.streamed(self._deltas)
 
     def _response(self) -> JsonObject:
         spec = self.spec

@@ -2,11 +2,14 @@
 
 At most one response streams at a time; `response.create` while one runs is refused, as
 the service does. A response started by server VAD waits for the one before it to end.
+A scenario's request budget refuses `response.create` once spent, and its cut ends the
+socket in the middle of an answer.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from websockets.exceptions import ConnectionClosed
@@ -38,6 +41,28 @@ RESPONSE_FIELDS = {
     Dialect.BETA: _RESPONSE_FIELDS_COMMON
     | {"modalities", "voice", "output_audio_format", "temperature", "max_response_output_tokens"},
 }
+
+
+@dataclass(slots=True)
+class RequestBudget:
+    """Responses a server allows in its life, shared by all its sessions (the service's rate
+    limits are the account's, so a new session does not start afresh)."""
+
+    limit: int
+    used: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def refusal(self, model: str) -> MockError:
+        """The service's error for a `response.create` over the limit."""
+        return MockError(
+            "rate_limit_exceeded",
+            f"Rate limit reached for {model} on requests per min (RPM): Limit {self.limit}, "
+            f"Used {self.used}, Requested 1. Please try again in 60s.",
+            error_type="requests",
+        )
 
 
 class Responses:
@@ -84,6 +109,9 @@ class Responses:
             if key not in RESPONSE_FIELDS[self.dialect]:
                 raise unknown_parameter(f"response.{key}")
         check_response_params(params, self.dialect)
+        budget = self.session.options.request_budget
+        if budget is not None and budget.remaining == 0:
+            raise budget.refusal(str(self.session.config.data.get("model") or "the model"))
         self.start(params)
 
     def start(self, params: JsonObject | None = None) -> ResponseRun:
@@ -140,6 +168,9 @@ class Responses:
             cached_text_tokens=cached_text,
             cached_audio_tokens=cached_audio,
         )
+        budget = self.session.options.request_budget
+        if budget is not None:
+            budget.used += 1
         previous = self._active()
         previous_done = previous.finished if previous is not None else None
         run = ResponseRun(
@@ -170,13 +201,16 @@ class Responses:
         usage = run.usage or {}
         self._tokens_used += int(usage.get("total_tokens", 0))
         options = self.session.options
+        budget = options.request_budget
+        if budget is None:
+            budget = RequestBudget(options.rate_limit_requests, self._responses)
         return {
             "type": "rate_limits.updated",
             "rate_limits": [
                 {
                     "name": "requests",
-                    "limit": options.rate_limit_requests,
-                    "remaining": max(0, options.rate_limit_requests - self._responses),
+                    "limit": budget.limit,
+                    "remaining": budget.remaining,
                     "reset_seconds": 60,
                 },
                 {
@@ -187,6 +221,14 @@ class Responses:
                 },
             ],
         }
+
+    async def streamed(self, deltas: int) -> None:
+        """A running answer has sent `deltas` deltas (0: just `response.created`): a
+        scenario's cut strikes here, once in the server's life."""
+        cut = self.session.options.cut
+        if cut is not None and deltas >= cut.after_deltas:
+            self.session.options.cut = None
+            await self.session.cut_off(cut)
 
     async def cancel(self, data: JsonObject) -> None:
         """`response.cancel`: stop the running response, or `response_cancel_not_active`."""

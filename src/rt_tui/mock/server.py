@@ -14,7 +14,8 @@ succeeds, then an `invalid_api_key` error and CLOSE 3000. Keys are never logged 
 
 `on_traffic` receives one line per connection opened, refused and closed (time, number,
 path with any key redacted, dialect, close code), which `rt-tui mock-server` prints.
-The HTTP-level checks of the handshake live in `rt_tui.mock.handshake`.
+The HTTP-level checks of the handshake live in `rt_tui.mock.handshake`. `hooks` make the
+server misbehave as a named scenario says (`rt_tui.mock.scenarios`).
 """
 
 from __future__ import annotations
@@ -34,17 +35,21 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from rt_tui.dialect import Dialect
+from rt_tui.mock.errors import MockError, error_event
 from rt_tui.mock.handshake import (
     AZURE_GA_PATH,
     AZURE_PREVIEW_PATH,
     OPENAI_GA_PATH,
     Route,
     check_request,
+    handshake_echo,
 )
 from rt_tui.mock.handshake import (
     Handshake as Handshake,  # re-exported: rt_tui.mock and the tests import it from here
 )
 from rt_tui.mock.ids import IdFactory
+from rt_tui.mock.responses import RequestBudget
+from rt_tui.mock.scenarios import Hooks
 from rt_tui.mock.session import MockSession, SessionOptions
 
 log = logging.getLogger(__name__)
@@ -76,6 +81,7 @@ class MockServer:
     `beta_api_shape_disabled`, CLOSE 4000), as the service answers since beta was shut down.
     `options` (a `SessionOptions`) may be changed while running, e.g. `options.delta_delay`.
     `on_traffic(line)` hears of every connection opened, refused or closed, one line each.
+    `hooks` (a scenario's, see `rt_tui.mock.scenarios`) override the arguments they set.
     """
 
     def __init__(
@@ -91,12 +97,26 @@ class MockServer:
         openai_beta_disabled: bool = False,
         wall_clock: Callable[[], float] = time.time,
         on_traffic: Callable[[str], object] | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
+        hooks = hooks or Hooks()
+        self.hooks = hooks
+        if hooks.delta_delay is not None:
+            delta_delay = hooks.delta_delay
+        if hooks.max_session_s is not None:
+            max_session_s = hooks.max_session_s
         self.host = host
         self._requested_port = port
         self.reject_keys = frozenset(reject_keys)
         self.require_key = require_key
-        self.options = SessionOptions(delta_delay=delta_delay, max_session_s=max_session_s)
+        self.options = SessionOptions(
+            delta_delay=delta_delay,
+            max_session_s=max_session_s,
+            cut=hooks.cut,
+            request_budget=(
+                None if hooks.request_limit is None else RequestBudget(hooks.request_limit)
+            ),
+        )
         self.seed = seed
         self.openai_beta_disabled = openai_beta_disabled
         """Answer the beta header at `/v1/realtime` as OpenAI does now that beta is shut down."""
@@ -193,6 +213,8 @@ class MockServer:
             reject_keys=self.reject_keys,
             require_key=self.require_key,
             openai_beta_disabled=self.openai_beta_disabled,
+            refuse_every_key=self.hooks.refuse_every_key,
+            refuse_status=self.hooks.handshake_status,
         )
         self.handshakes.append(verdict.handshake)
         if verdict.refusal is not None:
@@ -248,11 +270,19 @@ class MockServer:
                 options=self.options,
                 ids=ids,
                 now=self.wall_clock(),
+                after_greeting=self._greeting_extras(ws),
             )
             self.sessions_served += 1
             await session.run()
         except ConnectionClosed:
             pass
+
+    def _greeting_extras(self, ws: ServerConnection) -> list[dict[str, Any]]:
+        """Events a scenario sends right after `session.created`."""
+        if not self.hooks.echo_handshake or ws.request is None:
+            return []
+        echo = MockError("handshake_echo", handshake_echo(ws.request))
+        return [error_event(echo)]
 
     @staticmethod
     async def _fatal(

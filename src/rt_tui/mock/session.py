@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,8 @@ from rt_tui.mock.errors import (
 from rt_tui.mock.ids import IdFactory
 from rt_tui.mock.input_audio import InputAudio
 from rt_tui.mock.items import ItemStore, client_item, item_not_found
-from rt_tui.mock.responses import Responses
+from rt_tui.mock.responses import RequestBudget, Responses
+from rt_tui.mock.scenarios import Cut
 from rt_tui.mock.session_config import SessionConfig, default_session
 
 JsonObject = dict[str, Any]
@@ -66,6 +67,12 @@ class SessionOptions:
     """After this, `session_expired` and CLOSE 1001, as the service's 60-minute limit."""
     rate_limit_requests: int = 1000
     rate_limit_tokens: int = 50_000
+    request_budget: RequestBudget | None = None
+    """Responses allowed in the server's life, counted across its sessions (a scenario's
+    rate limit); None counts each session's requests against `rate_limit_requests`."""
+    cut: Cut | None = None
+    """Cut off the next answer that streams this far (a scenario's fault); cleared when it
+    strikes, so it strikes once."""
 
 
 class MockSession:
@@ -80,11 +87,14 @@ class MockSession:
         options: SessionOptions,
         ids: IdFactory,
         now: float,
+        after_greeting: Sequence[JsonObject] = (),
     ) -> None:
+        """`after_greeting` are events sent right after `session.created` (a scenario's)."""
         self.ws = ws
         self.dialect = dialect
         self.options = options
         self._ids = ids
+        self._after_greeting = tuple(after_greeting)
         self.config = SessionConfig(
             dialect, default_session(dialect, session_id=ids("sess"), model=model, now=now)
         )
@@ -129,6 +139,8 @@ class MockSession:
             if self.dialect is Dialect.BETA:
                 conversation = {"id": self.conversation_id, "object": "realtime.conversation"}
                 await self.emit({"type": "conversation.created", "conversation": conversation})
+            for event in self._after_greeting:
+                await self.emit(event)
             async for message in self.ws:
                 await self.handle(message)
         except ConnectionClosed:
@@ -163,6 +175,17 @@ class MockSession:
             await self.ws.close(1001, message)
         except ConnectionClosed:
             pass
+
+    async def cut_off(self, cut: Cut) -> None:
+        """End the socket mid-answer as a scenario says: an error, then a close frame or
+        none at all (the client sees 1006); returns once the socket is closed."""
+        if cut.error is not None:
+            await self.emit(error_event(cut.error))
+        if cut.close_code is None:
+            self.ws.transport.abort()
+        else:
+            await self.ws.close(cut.close_code, cut.close_reason)
+        await self.ws.wait_closed()
 
     # --- dispatch -----------------------------------------------------------------------
 
