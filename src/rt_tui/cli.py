@@ -1,4 +1,4 @@
-"""The `rt-tui` command: the TUI (default), `send`, `replay` and `mock-server`.
+"""The `rt-tui` command: the TUI (default), `send`, `replay`, `bundle` and `mock-server`.
 
 Every failure ends as one line on stderr, `rt-tui: <sentence>`, and a non-zero exit code:
 1 for a failed session, 2 for a usage or configuration problem, 130 for Ctrl-C.
@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_replay_command(commands)
+    _add_bundle_command(commands)
 
     mock = commands.add_parser(
         "mock-server",
@@ -152,6 +153,31 @@ def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     replay.add_argument(
         "--unfold", action="store_true", help="one row per frame (runs of deltas unfolded)"
+    )
+
+
+def _add_bundle_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    bundle = commands.add_parser(
+        "bundle",
+        help="write a bug-report zip of a session",
+        description="Write one zip for a bug report: the session log, the conversation as "
+        "Markdown, the assistant's audio as WAV files, the config without its secrets and "
+        "the versions in use.",
+    )
+    bundle.add_argument(
+        "file",
+        metavar="LOG",
+        type=Path,
+        nargs="?",
+        help="the session log (default: the newest one in the sessions folder)",
+    )
+    bundle.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        type=Path,
+        help="where to write the zip, a file or a folder (default: beside the log, "
+        "LOG-bundle.zip, never over an existing file)",
     )
 
 
@@ -226,6 +252,18 @@ def _replay(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return EXIT_OK
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from rt_tui.bundle import run_bundle
+
+    if args.url or args.profile or args.demo or args.log:
+        return _fail(
+            "A bundle is made from a recorded log, so --url, --profile, --demo and --log "
+            "do not apply.",
+            EXIT_USAGE,
+        )
+    return run_bundle(args.file, args.output, os.environ)
 
 
 def _scenario(args: argparse.Namespace) -> ScenarioChoice | None:
@@ -324,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "replay":
             return _replay(args)
+        if args.command == "bundle":
+            return _bundle(args)
         if args.command == "mock-server":
             with contextlib.suppress(KeyboardInterrupt):
                 return asyncio.run(_mock_server(args.host, args.port, scenario))

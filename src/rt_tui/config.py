@@ -340,6 +340,30 @@ def overlay_env(config: Config, env: Mapping[str, str]) -> Config:
     return result
 
 
+#: What `overlay_env` reads to make up profiles when the file has none.
+IMPLICIT_PROFILE_ENV = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "AZURE_OPENAI_ENDPOINT",
+    "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_DEPLOYMENT",
+    "OPENAI_API_VERSION",
+)
+
+
+def profile_env_names(profile: Profile) -> tuple[str, ...]:
+    """The environment variables `profile` reads (its key's first), by name: what a
+    report may list, since names say nothing secret."""
+    names = [profile.key_env_name]
+    if profile.provider is Provider.OPENAI:
+        names.append("OPENAI_BASE_URL")
+    elif profile.provider in (Provider.AZURE, Provider.AZURE_PREVIEW):
+        names += ["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT"]
+        if profile.provider is Provider.AZURE_PREVIEW:
+            names.append("OPENAI_API_VERSION")
+    return tuple(names)
+
+
 def key_is_set(profile: Profile, env: Mapping[str, str]) -> bool:
     """Whether a key is available for `profile`: written in the file, or in its env var."""
     if profile.api_key is not None and profile.api_key.get_secret_value().strip():

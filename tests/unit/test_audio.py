@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import struct
 import wave
@@ -21,6 +22,7 @@ from rt_tui.realtime.audio import (
     rms,
     tone,
     write_wav,
+    write_wav_stream,
 )
 
 
@@ -85,6 +87,38 @@ def test_wav_round_trip(tmp_path: Path) -> None:
     with wave.open(str(path), "rb") as wav:
         assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 24_000)
     assert read_wav(path) == pcm
+
+
+class _Unseekable(io.BytesIO):
+    """A stream that cannot seek back (like a zip member being written)."""
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        raise io.UnsupportedOperation("seek")
+
+    def tell(self) -> int:
+        raise io.UnsupportedOperation("tell")
+
+
+def test_a_wav_streamed_in_pieces_needs_no_seek_and_reads_back(tmp_path: Path) -> None:
+    pieces = [tone(440, 100), b"\x01", b"\x02" + tone(220, 50)]  # split mid-sample
+    out = _Unseekable()
+    write_wav_stream(out, iter(pieces), sum(map(len, pieces)))
+    path = tmp_path / "streamed.wav"
+    path.write_bytes(out.getvalue())
+    assert read_wav(path) == b"".join(pieces)
+    with wave.open(str(path)) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE)
+
+
+def test_a_streamed_wav_stops_at_its_size_and_refuses_to_end_short() -> None:
+    out = _Unseekable()
+    write_wav_stream(out, [b"\x01\x00" * 10], 7)  # whole samples only: 6 bytes
+    assert len(out.getvalue()) == 44 + 6
+    with pytest.raises(ValueError, match="short"):
+        write_wav_stream(_Unseekable(), [b"\x00\x00"], 4)
 
 
 def test_read_wav_resamples_and_downmixes(tmp_path: Path) -> None:

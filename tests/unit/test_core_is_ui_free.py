@@ -1,8 +1,8 @@
 """Everything below the TUI must never pull in Textual: the engine, the mock, the
-inspector's core and the headless faces run without a screen (`rt-tui send`, `rt-tui
-mock-server`, `rt-tui replay --print`) and are the part other tools could reuse. The
-import-linter contracts in pyproject.toml check the same statically; this checks what
-actually gets imported at run time."""
+inspector's and the bundle's cores and the headless faces run without a screen (`rt-tui
+send`, `rt-tui mock-server`, `rt-tui replay --print`, `rt-tui bundle`) and are the part
+other tools could reuse. The import-linter contracts in pyproject.toml check the same
+statically; this checks what actually gets imported at run time."""
 
 import pkgutil
 import subprocess
@@ -13,6 +13,7 @@ import pytest
 import rt_tui.inspector
 import rt_tui.mock
 import rt_tui.realtime
+import rt_tui.report
 import rt_tui.send
 
 
@@ -33,7 +34,10 @@ CORE_MODULES = sorted(
         "rt_tui.dialect",
         "rt_tui.targets",
         "rt_tui.replay",
+        "rt_tui.bundle",
+        "rt_tui.report",
         *_modules(rt_tui.realtime),
+        *_modules(rt_tui.report),
         *_modules(rt_tui.mock),
         *_modules(rt_tui.inspector),
         *_modules(rt_tui.send),

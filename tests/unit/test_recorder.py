@@ -27,6 +27,7 @@ from rt_tui.realtime.recorder import (
     LogError,
     LogRecord,
     SessionRecorder,
+    flush_log,
     log_line,
     new_session_path,
     read_log,
@@ -277,6 +278,22 @@ async def test_lines_wait_in_memory_and_reach_the_file_on_the_timer(tmp_path: Pa
     assert [json.loads(r.data)["n"] for r in read_log(path)] == list(range(100))
     assert all(span is not None for span in spans)
     recorder.close()
+
+
+def test_flush_log_writes_out_what_the_recorder_of_that_file_holds(tmp_path: Path) -> None:
+    path, other = tmp_path / "s.jsonl", tmp_path / "other.jsonl"
+    recorder, bystander = SessionRecorder(path).open(), SessionRecorder(other).open()
+    recorder.write(delta(1))
+    bystander.write(delta(2))
+    assert list(read_log(path)) == []  # no loop runs the timer: the line waits in memory
+
+    flush_log(path)
+
+    assert [json.loads(r.data)["n"] for r in read_log(path)] == [1]
+    assert list(read_log(other)) == []  # another session's log is not touched
+    flush_log(tmp_path / "nobody-writes-this.jsonl")  # no recorder: nothing to do
+    recorder.close()
+    bystander.close()
 
 
 def test_a_span_reads_its_line_back_before_and_after_the_write(tmp_path: Path) -> None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import os
+import struct
 import sys
-import wave
 from array import array
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
-from rt_tui.realtime.wav_file import WavData, parse_wav
+from rt_tui.realtime.wav_file import FORMAT_PCM, WavData, parse_wav
 from rt_tui.realtime.wav_file import WavError as WavError  # where callers have found it
 
 SAMPLE_RATE = 24_000
@@ -25,6 +27,8 @@ BYTES_PER_MS = SAMPLE_RATE * SAMPLE_WIDTH // 1000
 """48 bytes of PCM16 per millisecond."""
 
 _FULL_SCALE = 32768.0
+_MAX_WAV_DATA = 0xFFFF_FFFF - 36
+"""The most audio a WAV file can hold: its sizes are 32-bit."""
 
 
 def _samples(pcm: bytes) -> array[int]:
@@ -164,16 +168,47 @@ def read_wav(path: Path | str) -> bytes:
 def write_wav(path: Path | str, pcm: bytes) -> None:
     """Write PCM16 24 kHz mono `pcm` as a WAV file, mode 0600 like every file rt-tui
     writes (it holds what was said); OSError if it cannot be created."""
-    # Open the file first: `wave.open(path)` failing to create it also fails in its
-    # destructor, which then complains as an unraisable exception.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with open(fd, "wb") as file:
         os.fchmod(fd, 0o600)  # a file that was there would keep its mode
-        with wave.open(file, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(SAMPLE_WIDTH)
-            wav.setframerate(SAMPLE_RATE)
-            wav.writeframes(pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH])
+        write_wav_stream(file, [pcm], len(pcm))
+
+
+def write_wav_stream(file: IO[bytes], pieces: Iterable[bytes], size: int) -> None:
+    """Write `size` bytes of PCM16 24 kHz mono audio, handed over in `pieces`, as a WAV
+    file to `file`, which need not be seekable (a zip member). The header goes first and
+    already says how long the audio is, so a long recording never has to be in memory
+    whole. An odd last byte is left out. ValueError if the pieces hold less than `size`."""
+    size -= size % SAMPLE_WIDTH
+    if size > _MAX_WAV_DATA:
+        raise ValueError("The audio is too long for one WAV file (over 4 GB).")
+    file.write(
+        struct.pack(
+            "<4sI4s4sIHHIIHH4sI",
+            b"RIFF",
+            36 + size,
+            b"WAVE",
+            b"fmt ",
+            16,  # the size of the format chunk below
+            FORMAT_PCM,
+            1,  # mono
+            SAMPLE_RATE,
+            SAMPLE_RATE * SAMPLE_WIDTH,  # bytes a second
+            SAMPLE_WIDTH,  # bytes a frame
+            SAMPLE_WIDTH * 8,  # bits a sample
+            b"data",
+            size,
+        )
+    )
+    left = size
+    for piece in pieces:
+        if left <= 0:
+            break
+        piece = piece[:left]
+        file.write(piece)
+        left -= len(piece)
+    if left:
+        raise ValueError(f"The audio ended {left} bytes short of the {size} announced.")
 
 
 # --- G.711 (the `g711_ulaw` / `g711_alaw` beta formats, GA `audio/pcmu` / `audio/pcma`) -------

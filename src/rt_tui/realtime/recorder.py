@@ -64,6 +64,7 @@ __all__ = [
     "LogError",
     "LogRecord",
     "SessionRecorder",
+    "flush_log",
     "log_line",
     "meta_line",
     "new_session_path",
@@ -346,3 +347,11 @@ _open_recorders: weakref.WeakSet[SessionRecorder] = weakref.WeakSet()
 def _flush_at_exit() -> None:
     for recorder in list(_open_recorders):
         recorder.flush()
+
+
+def flush_log(path: Path) -> None:
+    """Write out what the recorders writing `path` still hold in memory, so a reader of
+    the file (a bundle of the session running) finds every frame recorded so far."""
+    for recorder in list(_open_recorders):
+        if recorder.path == path:
+            recorder.flush()

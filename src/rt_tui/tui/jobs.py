@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from rt_tui.realtime.audio import WavError
 from rt_tui.realtime.errors import RealtimeError, one_line, os_reason, scrub
 from rt_tui.realtime.recorder import LogError
+from rt_tui.report.bundle import BundleError
 from rt_tui.targets import LaunchError
 
 ResultType = TypeVar("ResultType")
@@ -49,8 +50,9 @@ CONNECTION = Job("connection", "Connection failed", "The connection", exclusive=
 AUDIO_TURN = Job("audio-turn", "/wav", "Sending the WAV file")
 REPLAY = Job("replay", "Replay", "The replay", exclusive=True)
 EXPORT = Job("export", "Export", "The export")
+BUNDLE = Job("bundle", "Bundle", "The bundle")
 
-JOBS = {job.group: job for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT)}
+JOBS = {job.group: job for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT, BUNDLE)}
 
 
 class JobFailed(Exception):
@@ -58,7 +60,7 @@ class JobFailed(Exception):
 
 
 #: Errors whose text is already one sentence for the user (and holds no secret).
-_SENTENCES = (JobFailed, RealtimeError, LaunchError, LogError, WavError)
+_SENTENCES = (JobFailed, RealtimeError, LaunchError, LogError, WavError, BundleError)
 
 
 def start(node: DOMNode, job: Job, work: Coroutine[Any, Any, ResultType]) -> Worker[ResultType]:

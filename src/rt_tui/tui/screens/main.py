@@ -27,6 +27,7 @@ from rt_tui.realtime.recorder import new_session_path
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
+from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.messages import (
     FrameMessage,
@@ -111,6 +112,15 @@ class MainScreen(Screen[None]):
             "Reconnect",
             tooltip="Close this session and start a fresh one",
             id="main.reconnect",
+        ),
+        Binding(
+            "f8",  # Not ctrl+b: that is tmux's prefix, and this app lives in tmux over SSH.
+            "bundle",
+            "Bundle",
+            tooltip="Write a bug-report zip of this session: log, conversation, audio, "
+            "config without secrets, versions",
+            show=False,
+            id="main.bundle",
         ),
         Binding(
             "f5",
@@ -423,6 +433,10 @@ class MainScreen(Screen[None]):
         self.composer.load_text(RAW_TEMPLATE)
         self.composer.move_cursor((0, len(RAW_TEMPLATE) - 2))
         self.composer.focus()
+
+    def action_bundle(self) -> None:
+        """Write a bug-report zip of this session (or of the replayed log)."""
+        start_bundle(self)
 
     def action_toggle_inspector(self) -> None:
         """Show or hide the event inspector."""
