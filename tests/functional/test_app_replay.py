@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest_app import (
     MessageLog,
     app_for_url,
@@ -19,11 +18,11 @@ from scripted_server import scripted_server
 from textual.pilot import Pilot
 from websockets.asyncio.server import ServerConnection
 
+from rt_tui.inspector import samples
 from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
-from rt_tui.realtime.recorder import read_log
-from rt_tui.tui import replay as replay_module
+from rt_tui.realtime.recorder import SessionRecorder, read_log
 from rt_tui.tui.messages import FrameMessage, LinkState
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.widgets.conversation import ConversationPane
@@ -128,20 +127,27 @@ async def test_replay_of_an_export_reads_like_a_session_log(tmp_path: Path) -> N
         assert "Type a message" not in hint
 
 
-async def test_a_long_replay_draws_only_the_newest_items(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The fixture has four items; pretend the pane's limit is two.
-    monkeypatch.setattr(replay_module, "MAX_DRAWN_ITEMS", 2)
-    app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(FIXTURE)))
+async def test_a_long_replay_draws_every_item(tmp_path: Path) -> None:
+    # More items than the pane could once hold as widgets (it drew the newest 400).
+    turns = 450
+    log_path = tmp_path / "long.jsonl"
+    with SessionRecorder(log_path, url="ws://127.0.0.1:1/v1/realtime?model=m", dialect="ga") as rec:
+        for turn in range(turns):
+            for frame in samples.conversation_turn(turn * 10.0, 5, audio=False):
+                rec.write(frame)
+    app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(log_path)))
     async with app.run_test(size=(140, 40)) as pilot:
-        await _replayed(pilot, 44)
+        await _replayed(pilot, turns * 5)
         screen = main_screen(pilot)
-        assert len(screen.conversation) == 4
-        bodies = [block.body for block in pane_items(screen.pane)]
-        assert len(bodies) == 2
-        assert bodies[0] == "And if I send a bad event?"
-        assert any("last 2 of 4 items" in str(n.message) for n in app._notifications)
+        pane = screen.pane
+        assert len(screen.conversation) == turns
+        assert len(pane_items(pane)) == turns
+        assert pane.virtual_size.height == len(pane.lines())  # Every line has its place.
+        assert pane.scroll_y == pane.max_scroll_y > 0  # Following the end.
+        pane.focus()
+        await pilot.press("home")
+        await wait_for(pilot, lambda: pane.scroll_y == 0, "the top of the conversation")
+        assert not any("items" in str(n.message) for n in app._notifications)
 
 
 def _pane_lines(pane: ConversationPane) -> list[str]:
