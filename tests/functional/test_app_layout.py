@@ -429,6 +429,32 @@ async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtT
         await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y, "following again")
 
 
+async def test_the_conversation_takes_its_colours_from_the_theme(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        await _replay(pilot)
+        pane = main_screen(pilot).query_one(ConversationPane)
+
+        def error_colour() -> object:
+            row = next(n for n, line in enumerate(pane.lines()) if line.startswith(" ⚠"))
+            segment = next(
+                s for s in pane.render_line(row - round(pane.scroll_y)) if s.text.strip()
+            )
+            assert segment.style is not None
+            return segment.style.color
+
+        before = error_colour()
+        assert before == pane.get_component_rich_style("conversation-pane--error").color
+        offline_app.theme = "textual-light"
+        await wait_for(
+            pilot,
+            lambda: (
+                error_colour() == pane.get_component_rich_style("conversation-pane--error").color
+            ),
+            "the error line in the new theme's colour",
+        )
+        assert error_colour() != before
+
+
 async def test_the_empty_conversation_says_where_it_is_and_how_to_start(
     offline_app: RtTuiApp,
 ) -> None:

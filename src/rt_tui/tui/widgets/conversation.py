@@ -23,7 +23,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Offset, Size
+from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
@@ -96,6 +96,9 @@ class ConversationPane(ScrollView, can_focus=True):
         """Blocks whose height is an estimate (the width changed), the next to measure last."""
         self._measure_scheduled = False
         self._width_check_scheduled = False
+        self._restyle_pending = False
+        self._paint_width = 0
+        """The width of the lines being painted (the blocks' own, unless it just changed)."""
         self._hint = empty_hint()
         """Where the session is and how to start; shown until the first thing arrives."""
         self._hint_drawn: tuple[object, list[Strip]] | None = None
@@ -332,7 +335,8 @@ class ConversationPane(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._column.restyle()
+        # Checked at the next paint: the component styles are not all updated yet.
+        self._restyle_pending = True
         self.refresh()
 
     def _hint_lines(self) -> list[Strip]:
@@ -344,13 +348,21 @@ class ConversationPane(ScrollView, can_focus=True):
             self._hint_drawn = key, [Strip.blank(width, look.base), *hint]
         return self._hint_drawn[1]
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        column = self._column
-        if width != column.width and not self._width_check_scheduled:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Once a paint: new colours, and a width the blocks were not rendered at (a
+        # resize not yet announced) has them measured again right after it.
+        if self._restyle_pending:
+            self._restyle_pending = False
+            self._column.restyle()
+        self._paint_width = width = self.scrollable_content_region.width
+        if width != self._column.width and not self._width_check_scheduled:
             self._width_check_scheduled = True
             self.call_later(self._check_width)
-        base = self.rich_style
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width, column = self._paint_width, self._column
+        base = column.look.base
         line = round(self.scroll_y) + y
         if not column:
             hint = self._hint_lines()
