@@ -364,6 +364,23 @@ async def test_a_new_width_rewraps_every_item_and_keeps_the_place() -> None:
         assert not pane.follow
 
 
+async def test_new_lines_do_not_lay_out_the_whole_screen_again() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, *map(_user_item, range(30)))  # Overflowing: a scrollbar shows.
+        await pilot.pause()  # The layout that shows it.
+        layouts: list[object] = []
+        screen = app.screen
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append, immediate=True)
+        for number in range(30, 50):
+            await app.feed(pilot, _user_item(number))
+        await pilot.pause()
+        assert layouts == []  # Each new line repaints the pane, and only the pane.
+        assert "Item 49" in screen_text(app)  # Still following the end.
+        assert pane.scroll_y == pane.max_scroll_y
+
+
 async def test_the_conversation_can_be_selected_with_the_mouse_and_copied() -> None:
     app = PaneApp()
     async with app.run_test(size=(60, 20)) as pilot:
