@@ -17,9 +17,10 @@ from textual.strip import Strip
 
 from rt_tui.tui.widgets.conversation_blocks import Block, Look
 
-KEPT_BLOCKS = 256
-"""How many blocks keep their rendered lines: several screens' worth, so scrolling back
-and forth renders nothing, while an hour of replies does not keep every line."""
+KEPT_BLOCKS = 128
+"""How many blocks keep their rendered lines: a few screens' worth, so scrolling back and
+forth renders little, while an hour of replies does not keep every line (a kept block
+holds ~7 KB once painted: its lines and what the compositor derives from them)."""
 
 
 class BlockColumn:
