@@ -87,6 +87,9 @@ class Block:
     kind: ClassVar[str]
     """item, response, error or notice."""
 
+    __slots__ = ("height", "index", "measured_width")
+    # Slots: an hour of replies is thousands of blocks.
+
     def __init__(self) -> None:
         self.index = -1
         """Where the pane holds it (-1: not held any more)."""
@@ -109,6 +112,8 @@ class ItemBlock(Block):
     """
 
     kind = "item"
+
+    __slots__ = ("_cuts", "_piece_lines", "_pieces_drawn", "_pieces_look", "view")
 
     def __init__(self, view: ItemView) -> None:
         super().__init__()
@@ -191,6 +196,8 @@ class ResponseBlock(Block):
 
     kind = "response"
 
+    __slots__ = ("details", "summary", "with_details")
+
     def __init__(self, summary: str, details: str, *, with_details: bool) -> None:
         super().__init__()
         self.summary = summary
@@ -217,6 +224,8 @@ class ResponseBlock(Block):
 class LineBlock(Block):
     """A line of text in its kind's style, then a blank line."""
 
+    __slots__ = ("text",)
+
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
@@ -231,8 +240,12 @@ class ErrorBlock(LineBlock):
 
     kind = "error"
 
+    __slots__ = ()
+
 
 class NoticeBlock(LineBlock):
     """A line of the app's own: a command's outcome."""
 
     kind = "notice"
+
+    __slots__ = ()
