@@ -22,7 +22,7 @@ from rt_tui.inspector.logs import ReplayInfo, ReplayPlan, check_log, load_store
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.replay import write_rows
 from rt_tui.tui.app import make_app
-from rt_tui.tui.replay import MAX_DRAWN_ITEMS, replay_finished
+from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.screens.main import MainScreen
 
 FRAMES = 100_000
@@ -91,8 +91,8 @@ def main() -> None:
         marks = asyncio.run(tui_load(info, scratch))
         print(
             f"TUI: {FRAMES:,} frames in the inspector in {marks['frames']:.2f} s, "
-            f"the conversation ({marks['items']:,.0f} items, the newest "
-            f"{min(marks['items'], MAX_DRAWN_ITEMS):,.0f} drawn) after {marks['drawn']:.2f} s"
+            f"the conversation ({marks['items']:,.0f} items, all drawn) after "
+            f"{marks['drawn']:.2f} s"
         )
 
 

@@ -21,6 +21,8 @@ from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameMessage, LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.widgets.composer import Composer
+from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.conversation_blocks import ItemBlock, LineBlock, ResponseBlock
 from rt_tui.tui.widgets.status import StatusBar
 
 WAIT_TIMEOUT_S = 10.0
@@ -127,6 +129,25 @@ async def submit(pilot: Pilot[int], text: str) -> None:
 def screen_text(app: App[Any]) -> str:
     """The text of the screen as drawn, one line per row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def pane_items(pane: ConversationPane, role: str | None = None) -> list[ItemBlock]:
+    """The items the conversation pane shows (only `role`'s, if given), top to bottom."""
+    return [
+        block
+        for block in pane.blocks
+        if isinstance(block, ItemBlock) and (role is None or block.role == role)
+    ]
+
+
+def pane_texts(pane: ConversationPane, kind: str) -> list[str]:
+    """The lines the conversation pane shows for its responses, errors or notices (`kind`),
+    top to bottom, unwrapped."""
+    return [
+        block.text
+        for block in pane.blocks
+        if isinstance(block, ResponseBlock | LineBlock) and block.kind == kind
+    ]
 
 
 async def type_text(pilot: Pilot[int], text: str) -> None:

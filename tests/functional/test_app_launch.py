@@ -59,7 +59,9 @@ async def test_unreachable_server_shows_a_one_sentence_failure(tmp_path: Path) -
 
 def hint_text(pilot: Pilot[int]) -> str:
     """What the empty conversation says."""
-    return str(main_screen(pilot).query_one(ConversationPane).query_one(".empty-hint").render())
+    pane = main_screen(pilot).query_one(ConversationPane)
+    assert pane.hint_shown
+    return pane.text().strip()
 
 
 async def test_a_refused_connection_is_not_still_connecting_in_the_conversation(

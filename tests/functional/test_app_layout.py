@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from conftest_app import main_screen, wait_for
+from conftest_app import main_screen, pane_items, pane_texts, screen_text, wait_for
 from textual.app import App, ComposeResult
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.strip import Strip
 
 from rt_tui.config import Config
 from rt_tui.dialect import Dialect
+from rt_tui.inspector import samples
+from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
 from rt_tui.tui.widgets.composer import Composer
-from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
-from rt_tui.tui.widgets.conversation_views import ItemView
+from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.conversation_blocks import ItemBlock, Look
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.status import StatusBar, format_age
 
@@ -112,12 +114,12 @@ async def test_replayed_session_shows_turns_states_and_error(offline_app: RtTuiA
     async with offline_app.run_test(size=(160, 48)) as pilot:
         await _replay(pilot)
         screen = main_screen(pilot)
-        lines = [str(line.render()) for line in screen.query(ResponseLine)]
-        assert lines == [
+        pane = screen.query_one(ConversationPane)
+        assert pane_texts(pane, "response") == [
             "◆ response ✓ completed",
             "◆ response ⊘ cancelled (client_cancelled)",
         ]
-        error = str(screen.query_one(".error-line").render())
+        [error] = pane_texts(pane, "error")
         assert error.startswith("⚠ integer_below_min_value: Invalid")
         assert error.endswith("(after response.create)")
         status = screen.query_one(StatusBar)
@@ -132,13 +134,13 @@ async def test_f4_shows_usage_and_latency_under_each_response(offline_app: RtTui
         pane = screen.query_one(ConversationPane)
         await pilot.press("f4")
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
-        first = str(screen.query(ResponseLine).first().render())
+        first = pane_texts(pane, "response")[0]
         assert "first delta 300 ms" in first
         assert "total 509 ms" in first
         assert "128 in / 46 out tokens" in first
         await pilot.press("f4")
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
-        assert str(screen.query(ResponseLine).first().render()) == "◆ response ✓ completed"
+        assert pane_texts(pane, "response")[0] == "◆ response ✓ completed"
 
 
 async def test_status_bar_says_where_it_is_connected(offline_app: RtTuiApp) -> None:
@@ -176,36 +178,84 @@ def test_age_reads_against_the_one_hour_limit() -> None:
     assert format_age(3600) == "60:00 / 60:00"
 
 
-class BlockApp(App[None]):
+class PaneApp(App[None]):
+    """The conversation pane alone, fed through its `show_change` as the screen feeds it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conversation = Conversation()
+
     def compose(self) -> ComposeResult:
-        yield ItemBlock(ItemView("assistant", "Assistant", "", final=False))
+        yield ConversationPane()
+
+    async def feed(self, pilot: Pilot[None], *frames: Frame) -> None:
+        """Apply `frames` to the conversation, hand the pane each change, wait for it."""
+        pane = self.query_one(ConversationPane)
+        for frame in frames:
+            pane.show_change(self.conversation, self.conversation.apply(frame))
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
 
 
-def _shown_lines(block: ItemBlock) -> list[str]:
-    """The body lines the block shows on screen, top to bottom, right-trimmed."""
-    lines: list[str] = []
-    for body in block.query_children(".item-body").results(Static):
-        strips = body.render_lines(Region(0, 0, *body.outer_size))
-        lines.extend(strip.text.rstrip() for strip in strips)
-    return lines
+def _item_added(item_id: str = "item_1", role: str = "assistant") -> Frame:
+    item = {"id": item_id, "type": "message", "role": role, "status": "in_progress"}
+    return samples.received(
+        {
+            "type": "response.output_item.added",
+            "response_id": "resp_1",
+            "output_index": 0,
+            "item": {**item, "content": []},
+        }
+    )
+
+
+def _item_done(text: str, item_id: str = "item_1") -> Frame:
+    item = {"id": item_id, "type": "message", "role": "assistant", "status": "completed"}
+    return samples.received(
+        {
+            "type": "response.output_item.done",
+            "response_id": "resp_1",
+            "output_index": 0,
+            "item": {**item, "content": [{"type": "output_text", "text": text}]},
+        }
+    )
+
+
+def _text_done(text: str, item_id: str = "item_1") -> Frame:
+    """The server's final text of the part, while the item still streams."""
+    return samples.received(
+        {
+            "type": "response.output_text.done",
+            "response_id": "resp_1",
+            "item_id": item_id,
+            "output_index": 0,
+            "content_index": 0,
+            "text": text,
+        }
+    )
+
+
+def _body_lines(pane: ConversationPane, header: str = "Assistant") -> list[str]:
+    """The lines the pane shows under its one item's header, right-trimmed."""
+    lines = pane.lines()
+    start = next(n for n, line in enumerate(lines) if line.strip().startswith(header))
+    return lines[start + 1 :]
 
 
 async def test_streamed_markdown_keeps_every_paragraph() -> None:
     # A delta that ends in a blank line, then the next paragraph: both must stay on screen.
-    app = BlockApp()
+    app = PaneApp()
     async with app.run_test() as pilot:
-        block = app.query_one(ItemBlock)
-        for body in ("You said: hi\n\n", "You said: hi\n\nI am", "You said: hi\n\nI am the mock."):
-            await block.show(ItemView("assistant", "Assistant", body, final=False))
-        await pilot.pause()
-        assert [line for line in _shown_lines(block) if line] == [
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, _item_added())
+        for delta in ("You said: hi\n\n", "I am", " the mock."):
+            await app.feed(pilot, samples.text_delta(delta))
+        assert [line for line in _body_lines(pane) if line] == [
             " You said: hi",
             " I am the mock.",
         ]
         # A change that is not an append (the final text differs) replaces the text.
-        await block.show(ItemView("assistant", "Assistant", "Something else.", final=False))
-        await pilot.pause()
-        assert [line for line in _shown_lines(block) if line] == [" Something else."]
+        await app.feed(pilot, _text_done("Something else."))
+        assert [line for line in _body_lines(pane) if line] == [" Something else."]
 
 
 REPLY = """Here is the plan:
@@ -226,22 +276,145 @@ Done."""
 
 
 async def test_a_reply_reads_the_same_while_streaming_and_when_done() -> None:
-    app = BlockApp()
+    app = PaneApp()
     async with app.run_test(size=(60, 40)) as pilot:
-        block = app.query_one(ItemBlock)
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, _item_added())
         words = REPLY.split(" ")
-        for count in range(1, len(words) + 1):
-            body = " ".join(words[:count])
-            await block.show(ItemView("assistant", "Assistant …", body, final=False))
-        await pilot.pause()
-        streaming = _shown_lines(block)
-        assert not block.settled
-        assert len(block.query_children(".item-body")) > 1  # Settled pieces are kept.
-        await block.show(ItemView("assistant", "Assistant", REPLY, final=True))
-        await pilot.pause()
-        assert block.settled
-        assert _shown_lines(block) == streaming
+        for count, word in enumerate(words):
+            # Each word drawn before the next, as a slow stream would be.
+            await app.feed(pilot, samples.text_delta(word if count == 0 else f" {word}"))
+        streaming = _body_lines(pane)
+        [block] = pane_items(pane)
+        assert not block.final
+        assert block.settled_length > 0  # Settled pieces are kept, not rendered again.
+        await app.feed(pilot, _item_done(REPLY))
+        assert block.final
+        assert block.settled_length == 0  # Final: rendered whole, once.
+        assert _body_lines(pane) == streaming
         assert "  1. read the events" in streaming  # Numbered "1.", as while streaming.
+
+
+async def test_a_final_item_renders_once_and_costs_nothing_later() -> None:
+    app = PaneApp()
+    async with app.run_test() as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, _item_added("item_1"), samples.text_delta("Streaming **text**"))
+        await app.feed(pilot, _item_done("Streaming **text** done.", "item_1"))
+        [first] = pane_items(pane)
+        assert first.final
+        assert first.body == "Streaming **text** done."
+        assert " Streaming text done." in pane.lines()
+
+        rendered: list[str] = []
+        render = ItemBlock.render
+
+        def counting(block: ItemBlock, look: Look, width: int) -> list[Strip]:
+            rendered.append(block.body)
+            return render(block, look, width)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ItemBlock, "render", counting)
+            await app.feed(pilot, _item_added("item_2"))
+            for word in ("More", " text", " streams", " below."):
+                await app.feed(pilot, samples.text_delta(word, item_id="item_2"))
+        assert rendered  # The streaming item was drawn at each step…
+        assert "Streaming **text** done." not in rendered  # …the finished one never again.
+        assert not pane.children  # Lines, not a widget per item.
+
+
+def _user_item(number: int) -> Frame:
+    words = " ".join(["word"] * (number % 7 * 9))
+    item = {"id": f"item_{number}", "type": "message", "role": "user", "status": "completed"}
+    content = [{"type": "input_text", "text": f"Item {number} {words}"}]
+    return samples.received(
+        {"type": "conversation.item.added", "item": {**item, "content": content}}
+    )
+
+
+def _first_item_on_screen(app: App[None]) -> int:
+    numbers = re.findall(r"Item (\d+)", screen_text(app))
+    return int(numbers[0])
+
+
+async def test_a_new_width_rewraps_every_item_and_keeps_the_place() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, *map(_user_item, range(60)))
+        assert pane.scroll_y == pane.max_scroll_y > 0
+        assert pane.virtual_size.height == len(pane.lines())
+
+        # At the end, it stays at the end.
+        await pilot.resize_terminal(50, 30)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to measure the blocks again")
+        assert pane.virtual_size.height == len(pane.lines())  # Every block at the new width.
+        assert max(map(len, pane.lines())) <= pane.scrollable_content_region.width
+        assert pane.scroll_y == pane.max_scroll_y
+
+        # Scrolled up, the same item stays at the top.
+        pane.focus()
+        await pilot.press("pageup", "pageup", "pageup")
+        assert not pane.follow
+        first = _first_item_on_screen(app)
+        await pilot.resize_terminal(90, 30)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to measure the blocks again")
+        assert pane.virtual_size.height == len(pane.lines())
+        assert _first_item_on_screen(app) == first
+        assert not pane.follow
+
+
+async def test_new_lines_do_not_lay_out_the_whole_screen_again() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, *map(_user_item, range(30)))  # Overflowing: a scrollbar shows.
+        await pilot.pause()  # The layout that shows it.
+        layouts: list[object] = []
+        screen = app.screen
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append, immediate=True)
+        for number in range(30, 50):
+            await app.feed(pilot, _user_item(number))
+        await pilot.pause()
+        assert layouts == []  # Each new line repaints the pane, and only the pane.
+        assert "Item 49" in screen_text(app)  # Still following the end.
+        assert pane.scroll_y == pane.max_scroll_y
+
+
+async def test_the_conversation_can_be_selected_with_the_mouse_and_copied() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, *map(_user_item, range(3)))
+        # From "em 0" (line 1, after the margin and "It") down into the next item's body.
+        await pilot.mouse_down(pane, offset=(3, 1))
+        await pilot.hover(pane, offset=(10, 4))
+        await pilot.mouse_up(pane, offset=(10, 4))
+        assert app.screen.get_selected_text() == "em 0\n\nYou\nItem 1 wor"
+        selected = app.screen.get_component_rich_style("screen--selection")
+        line = pane.render_line(1)
+        assert [s.text for s in line if s.style and s.style.bgcolor == selected.bgcolor] == ["em 0"]
+        await pilot.double_click(pane, offset=(3, 1))  # Everything.
+        text = app.screen.get_selected_text()
+        assert text is not None
+        assert text.startswith("You\nItem 0\n\nYou\nItem 1 word")
+        assert text.endswith("word word")
+
+
+async def test_the_users_words_are_shown_as_typed() -> None:
+    app = PaneApp()
+    async with app.run_test() as pilot:
+        pane = app.query_one(ConversationPane)
+        typed = "line one\nline **two**"
+        user_item = {"id": "item_u", "type": "message", "role": "user", "status": "completed"}
+        content = [{"type": "input_text", "text": typed}]
+        await app.feed(
+            pilot,
+            samples.received(
+                {"type": "conversation.item.added", "item": {**user_item, "content": content}}
+            ),
+        )
+        assert _body_lines(pane, "You")[:2] == [" line one", " line **two**"]
 
 
 async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtTuiApp) -> None:
@@ -273,27 +446,30 @@ async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtT
         await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y, "following again")
 
 
-async def test_a_final_item_settles_into_one_widget() -> None:
-    app = BlockApp()
-    async with app.run_test() as pilot:
-        block = app.query_one(ItemBlock)
-        await block.show(ItemView("assistant", "Assistant", "Streaming **text**", final=False))
-        assert not block.settled
-        await block.show(ItemView("assistant", "Assistant", "Streaming **text** done.", final=True))
-        await pilot.pause()
-        assert block.settled
-        assert block.shown_body == "Streaming **text** done."
-        assert len(block.children) == 2  # Header and body.
+async def test_the_conversation_takes_its_colours_from_the_theme(offline_app: RtTuiApp) -> None:
+    async with offline_app.run_test(size=(160, 48)) as pilot:
+        await _replay(pilot)
+        pane = main_screen(pilot).query_one(ConversationPane)
 
+        def error_colour() -> object:
+            row = next(n for n, line in enumerate(pane.lines()) if line.startswith(" ⚠"))
+            segment = next(
+                s for s in pane.render_line(row - round(pane.scroll_y)) if s.text.strip()
+            )
+            assert segment.style is not None
+            return segment.style.color
 
-async def test_the_users_words_are_shown_as_typed() -> None:
-    app = BlockApp()
-    async with app.run_test() as pilot:
-        block = app.query_one(ItemBlock)
-        typed = "line one\nline **two**"
-        await block.show(ItemView("user", "You", typed, final=True, markdown=False))
-        await pilot.pause()
-        assert str(block.query_one(".item-body").render()) == typed
+        before = error_colour()
+        assert before == pane.get_component_rich_style("conversation-pane--error").color
+        offline_app.theme = "textual-light"
+        await wait_for(
+            pilot,
+            lambda: (
+                error_colour() == pane.get_component_rich_style("conversation-pane--error").color
+            ),
+            "the error line in the new theme's colour",
+        )
+        assert error_colour() != before
 
 
 async def test_the_empty_conversation_says_where_it_is_and_how_to_start(
@@ -302,10 +478,9 @@ async def test_the_empty_conversation_says_where_it_is_and_how_to_start(
     async with offline_app.run_test(size=(120, 36)) as pilot:
         screen = main_screen(pilot)
         pane = screen.query_one(ConversationPane)
-        hint = pane.query_one(".empty-hint", Static)
         assert pane.hint_shown
-        assert "press Enter" in str(hint.render())
-        assert "F1" in str(hint.render())
+        assert "press Enter" in pane.text()
+        assert "F1" in pane.text()
         screen.post_message(
             LinkChanged(
                 LinkState.CONNECTED,
@@ -317,7 +492,7 @@ async def test_the_empty_conversation_says_where_it_is_and_how_to_start(
         )
         await wait_for(
             pilot,
-            lambda: "Connected to api.openai.com · gpt-realtime." in str(hint.render()),
+            lambda: "Connected to api.openai.com · gpt-realtime." in pane.text(),
             "the hint to name the endpoint",
         )
         # The first item takes its place; a fresh session brings it back.

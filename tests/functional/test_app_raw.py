@@ -12,10 +12,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest_app import MessageLog, app_for_url, connected, main_screen, submit, wait_for
+from conftest_app import (
+    MessageLog,
+    app_for_url,
+    connected,
+    main_screen,
+    pane_texts,
+    submit,
+    wait_for,
+)
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
@@ -45,10 +52,10 @@ async def _error_code(pilot: Pilot[int], screen: MainScreen) -> str | None:
     """Wait for the server's error event; its code, once shown inline too."""
     await wait_for(pilot, lambda: screen.conversation.errors, "the error event")
     pane = screen.query_one(ConversationPane)
-    await wait_for(pilot, lambda: pane.query(".error-line"), "the inline error")
+    await wait_for(pilot, lambda: pane_texts(pane, "error"), "the inline error")
     code = screen.conversation.errors[-1].error.code
     assert code is not None
-    assert code in str(pane.query(".error-line").last().render())
+    assert code in pane_texts(pane, "error")[-1]
     return code
 
 
@@ -107,7 +114,7 @@ async def test_the_errors_param_shows_inline_and_in_the_inspector_summary(
         screen = await connected(pilot)
         await submit(pilot, '/raw {"type": "nope"}')
         await _error_code(pilot, screen)
-        assert str(screen.pane.query(".error-line").last().render()).startswith(f"⚠ {shown}")
+        assert pane_texts(screen.pane, "error")[-1].startswith(f"⚠ {shown}")
         store = screen.inspector.store
         await wait_for(pilot, lambda: store.row(store.row_count - 1).wire_type == "error", "row")
         assert store.row(store.row_count - 1).summary.startswith(shown)
@@ -158,8 +165,8 @@ async def test_raw_without_a_frame_or_a_connection_sends_nothing(tmp_path: Path)
         await submit(pilot, "/raw")
         await submit(pilot, '/raw {"type":"response.create"}')
         pane = screen.pane
-        await wait_for(pilot, lambda: len(pane.query(".notice-line")) == 2, "two notices")
-        notices = [str(s.render()) for s in pane.query(".notice-line").results(Static)]
+        await wait_for(pilot, lambda: len(pane_texts(pane, "notice")) == 2, "two notices")
+        notices = pane_texts(pane, "notice")
         assert notices[0].startswith("/raw needs the frame to send")
         assert notices[1].startswith("Not connected, so nothing was sent")
         assert log.frames() == []

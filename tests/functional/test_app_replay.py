@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest_app import (
     MessageLog,
     app_for_url,
     connected,
     main_screen,
+    pane_items,
     submit,
     type_text,
     wait_for,
 )
 from scripted_server import scripted_server
 from textual.pilot import Pilot
-from textual.widgets import Static
 from websockets.asyncio.server import ServerConnection
 
+from rt_tui.inspector import samples
 from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
-from rt_tui.realtime.recorder import read_log
-from rt_tui.tui import replay as replay_module
+from rt_tui.realtime.recorder import SessionRecorder, read_log
 from rt_tui.tui.messages import FrameMessage, LinkState
 from rt_tui.tui.replay import replay_finished
-from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
+from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.conversation_blocks import ErrorBlock, ItemBlock, ResponseBlock
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 
@@ -63,7 +63,7 @@ async def test_replay_shows_every_frame_and_the_conversation_without_connecting(
             assert folded[0].summary.endswith("Each delta carries the item and response ids.")
 
             # The conversation, rebuilt by the reducer and drawn in the pane.
-            bodies = [block.shown_body for block in screen.pane.query(ItemBlock)]
+            bodies = [block.body for block in pane_items(screen.pane)]
             assert "And if I send a bad event?" in bodies
             assert any("Each delta carries the item and response ids." in b for b in bodies)
             assert [r.status for r in screen.conversation.responses.values()] == [
@@ -122,38 +122,45 @@ async def test_replay_of_an_export_reads_like_a_session_log(tmp_path: Path) -> N
         # No item came back from the server: the empty pane says it is a replay.
         assert len(screen.conversation) == 0
         assert screen.pane.hint_shown
-        hint = screen.pane.query_one(".empty-hint", Static)
-        assert "replayed read-only" in str(hint.render())
-        assert "Type a message" not in str(hint.render())
+        hint = screen.pane.text()
+        assert "replayed read-only" in hint
+        assert "Type a message" not in hint
 
 
-async def test_a_long_replay_draws_only_the_newest_items(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The fixture has four items; pretend the pane's limit is two.
-    monkeypatch.setattr(replay_module, "MAX_DRAWN_ITEMS", 2)
-    app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(FIXTURE)))
+async def test_a_long_replay_draws_every_item(tmp_path: Path) -> None:
+    # More items than the pane could once hold as widgets (it drew the newest 400).
+    turns = 450
+    log_path = tmp_path / "long.jsonl"
+    with SessionRecorder(log_path, url="ws://127.0.0.1:1/v1/realtime?model=m", dialect="ga") as rec:
+        for turn in range(turns):
+            for frame in samples.conversation_turn(turn * 10.0, 5, audio=False):
+                rec.write(frame)
+    app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(log_path)))
     async with app.run_test(size=(140, 40)) as pilot:
-        await _replayed(pilot, 44)
+        await _replayed(pilot, turns * 5)
         screen = main_screen(pilot)
-        assert len(screen.conversation) == 4
-        bodies = [block.shown_body for block in screen.pane.query(ItemBlock)]
-        assert len(bodies) == 2
-        assert bodies[0] == "And if I send a bad event?"
-        assert any("last 2 of 4 items" in str(n.message) for n in app._notifications)
+        pane = screen.pane
+        assert len(screen.conversation) == turns
+        assert len(pane_items(pane)) == turns
+        assert pane.virtual_size.height == len(pane.lines())  # Every line has its place.
+        assert pane.scroll_y == pane.max_scroll_y > 0  # Following the end.
+        pane.focus()
+        await pilot.press("home")
+        await wait_for(pilot, lambda: pane.scroll_y == 0, "the top of the conversation")
+        assert not any("items" in str(n.message) for n in app._notifications)
 
 
 def _pane_lines(pane: ConversationPane) -> list[str]:
     """What the conversation pane shows, top to bottom: items, response lines and errors
     (not the empty hint, nor the app's own notices)."""
     lines = []
-    for child in pane.children:
-        if isinstance(child, ItemBlock):
-            lines.append(f"{child.query_one('.item-header', Static).render()}: {child.shown_body}")
-        elif isinstance(child, ResponseLine):
-            lines.append(child.summary)
-        elif child.has_class("error-line"):
-            lines.append(str(child.render()))
+    for block in pane.blocks:
+        if isinstance(block, ItemBlock):
+            lines.append(f"{block.header}: {block.body}")
+        elif isinstance(block, ResponseBlock):
+            lines.append(block.summary)
+        elif isinstance(block, ErrorBlock):
+            lines.append(block.text)
     return lines
 
 

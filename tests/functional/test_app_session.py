@@ -11,6 +11,8 @@ from conftest_app import (
     app_for_url,
     connected,
     main_screen,
+    pane_items,
+    pane_texts,
     submit,
     type_text,
     wait_for,
@@ -26,7 +28,8 @@ from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.widgets.composer import Composer
-from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
+from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.conversation_blocks import ItemBlock
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.status import StatusBar
 
@@ -58,7 +61,7 @@ def _cancel_offered(screen: MainScreen) -> bool:
 
 def _assistant_blocks(pilot: Pilot[int]) -> list[ItemBlock]:
     pane = main_screen(pilot).query_one(ConversationPane)
-    return [block for block in pane.query(ItemBlock) if block.has_class("-assistant")]
+    return pane_items(pane, "assistant")
 
 
 async def test_message_gets_a_streamed_reply_shown_in_both_panes(
@@ -90,11 +93,12 @@ async def test_message_gets_a_streamed_reply_shown_in_both_panes(
         assert reply.text
         blocks = _assistant_blocks(pilot)
         assert len(blocks) == 1
-        assert blocks[0].shown_body == reply.text
-        user = [b for b in pane.query(ItemBlock) if b.has_class("-user")]
+        assert blocks[0].body == reply.text
+        user = pane_items(pane, "user")
         assert user
-        assert "hello mock" in user[0].shown_body
-        assert "completed" in str(pane.query_one(ResponseLine).render())
+        assert "hello mock" in user[0].body
+        [response] = pane_texts(pane, "response")
+        assert "completed" in response
 
         inspector_frames = len(screen.query_one(EventInspector).store)
         assert inspector_frames == len(log.frames())
@@ -124,7 +128,8 @@ async def test_escape_cancels_the_running_response(slow_server: MockServer, tmp_
         assert response.status_reason == "client_cancelled"
         pane = screen.query_one(ConversationPane)
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
-        assert "cancelled" in str(pane.query_one(ResponseLine).render())
+        [response_line] = pane_texts(pane, "response")
+        assert "cancelled" in response_line
         await wait_for(pilot, lambda: not _cancel_offered(screen), "Cancel to be withdrawn")
 
 
@@ -138,8 +143,8 @@ async def test_server_error_shows_inline_and_in_the_inspector(
         screen.session.send({"type": "no.such.event"})
         await wait_for(pilot, lambda: screen.conversation.errors, "the error event")
         pane = screen.query_one(ConversationPane)
-        await wait_for(pilot, lambda: pane.query(".error-line"), "the inline error")
-        line = str(pane.query_one(".error-line").render())
+        await wait_for(pilot, lambda: pane_texts(pane, "error"), "the inline error")
+        [line] = pane_texts(pane, "error")
         assert "invalid_value" in line
         assert "error" in log.wire_types(Direction.RECEIVED)
         assert len(screen.query_one(EventInspector).store) == len(log.frames())
@@ -370,10 +375,10 @@ async def test_function_call_shows_name_arguments_and_the_output(
         )
         pane = screen.query_one(ConversationPane)
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
-        call = next(b for b in pane.query(ItemBlock) if b.has_class("-tool"))
-        header = str(call.query_one(".item-header").render())
+        call = pane_items(pane, "tool")[0]
+        header = call.header
         assert header.startswith("ƒ get_weather  call ")
-        assert '"city"' in call.shown_body
+        assert '"city"' in call.body
 
         composer.load_text('/output {"temperature_c": 21}')
         await pilot.press("enter")
@@ -385,8 +390,8 @@ async def test_function_call_shows_name_arguments_and_the_output(
             "the reply after the output",
         )
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
-        output = [b for b in pane.query(ItemBlock) if b.has_class("-tool")][1]
-        assert "temperature_c" in output.shown_body
+        output = pane_items(pane, "tool")[1]
+        assert "temperature_c" in output.body
         sent = [f.client_event for f in log.frames(Direction.SENT) if f.client_event]
         outputs = [e for e in sent if e.get("item", {}).get("type") == "function_call_output"]
         assert outputs[0]["item"]["output"] == '{"temperature_c": 21}'
@@ -424,6 +429,6 @@ async def test_audio_reply_shows_its_transcript(server: MockServer, tmp_path: Pa
         pane = screen.query_one(ConversationPane)
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
         (block,) = _assistant_blocks(pilot)
-        assert block.shown_body == reply.text
+        assert block.body == reply.text
         assert reply.text  # The transcript.
-        assert "🔊" in str(block.query_one(".item-header").render())
+        assert "🔊" in block.header

@@ -10,6 +10,7 @@ from conftest_app import (
     connected,
     main_screen,
     offline_app,
+    pane_texts,
     submit,
     type_text,
     wait_for,
@@ -129,7 +130,7 @@ async def test_an_unknown_command_is_refused_with_the_list_and_not_sent(
             await submit(pilot, "/foo bar")
 
             def notices() -> list[str]:
-                return [str(line.render()) for line in screen.pane.query(".notice-line")]
+                return pane_texts(screen.pane, "notice")
 
             await wait_for(pilot, notices, "the refusal")
             [notice] = notices()

@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
 READ_ONLY = "replay: read-only"
-MAX_DRAWN_ITEMS = 400
-"""The conversation pane mounts one widget per item, and a pane of thousands takes minutes
-to lay out, so a long replay shows its newest items (the inspector keeps every frame)."""
 
 
 @dataclass
@@ -142,7 +139,8 @@ def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
 def finish_replay(screen: MainScreen, count: int) -> None:
     """Draw the conversation the replay rebuilt and say how many frames it showed."""
     replay = _replays[screen]
-    _draw_conversation(screen, replay.touched)
+    # In frame order, as one batch: the pane spreads the drawing over turns of the loop.
+    screen.pane.show_keys(screen.conversation, replay.touched)
     screen.status.show_usage(screen.conversation)
     replay.ended = True
     screen.notify(
@@ -151,19 +149,3 @@ def finish_replay(screen: MainScreen, count: int) -> None:
         title="Replay",
         timeout=4,
     )
-
-
-def _draw_conversation(screen: MainScreen, touched: dict[PendingKey, None]) -> None:
-    """Hand the pane what the replay touched (the newest `MAX_DRAWN_ITEMS` items and the
-    responses and errors among them), in frame order, as one batch."""
-    keys = list(touched)
-    item_positions = [n for n, (kind, _key) in enumerate(keys) if kind == "item"]
-    if len(item_positions) > MAX_DRAWN_ITEMS:
-        keys = keys[item_positions[-MAX_DRAWN_ITEMS] :]
-        screen.notify(
-            f"The conversation shows the last {MAX_DRAWN_ITEMS:,} of {len(item_positions):,} "
-            "items; every frame is in the inspector.",
-            title="Replay",
-            timeout=8,
-        )
-    screen.pane.show_keys(screen.conversation, keys)

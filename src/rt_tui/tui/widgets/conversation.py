@@ -1,138 +1,61 @@
 """The conversation pane: user and assistant turns, streamed as Markdown, driven by the
 engine's `Conversation` reducer.
 
-The screen applies each frame to the reducer and hands the pane the `Change`; the pane only
-marks what changed and redraws those blocks on a short timer, so a burst of deltas costs one
-repaint. Text renders the same way while it streams and once it is final (Rich's Markdown,
-see `markdown_text`): while streaming, the blocks that can no longer change are rendered
-once into a Static each and only the growing last block is re-rendered; once the item is
-final its text becomes a single Static, so a long conversation stays one widget per item.
+The screen applies frames to the reducer and hands the pane each `Change`; the pane only
+notes what changed and redraws those blocks on a short timer, so a burst of deltas costs
+one repaint. It is a Line API view (like the inspector's rows), not a widget per item:
+each entry is a block (`conversation_blocks`) rendered into lines when it changes, held
+in a `BlockColumn` that knows where each starts, and only the lines in view are painted.
+So a finished item costs nothing on later updates, and an hour of replies costs their
+heights and sources, not widgets or every line ever drawn.
+
+A new width makes every height an estimate: the blocks in view are measured at once, the
+rest a few at a time between other work, keeping the view on the same text meanwhile.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from time import perf_counter
+from typing import ClassVar
 
-from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Offset, Region, Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
 
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change
+from rt_tui.tui.widgets.block_column import BlockColumn
+from rt_tui.tui.widgets.conversation_blocks import (
+    MARGIN,
+    PARTS,
+    Block,
+    ErrorBlock,
+    ItemBlock,
+    Look,
+    NoticeBlock,
+    ResponseBlock,
+    render_lines,
+)
 from rt_tui.tui.widgets.conversation_views import (
-    ItemView,
     describe_error,
     describe_item,
     describe_response,
     empty_hint,
 )
-from rt_tui.tui.widgets.markdown_text import render_body, settled_end
 
 FLUSH_INTERVAL_S = 0.05
 """How long changes gather before the pane redraws: at most ~20 repaints a second."""
-
-
-class ItemBlock(Vertical):
-    """One conversation item: a one-line header and a Markdown body.
-
-    While the item streams, the body is a few Statics: one per settled piece and one for
-    the growing tail. Once final it is a single Static, rendered by the same renderer.
-    """
-
-    DEFAULT_CSS = """
-    ItemBlock { height: auto; padding-bottom: 1; }
-    ItemBlock > .item-body { padding: 0 1; }
-    """
-
-    def __init__(self, view: ItemView) -> None:
-        super().__init__(classes=f"item -{view.role}")
-        self._view = view
-        self._shown_body = ""
-        """What the body shows; the text arrives through `show` once mounted."""
-        self._settled = 0
-        """While streaming: `_shown_body[:_settled]` is rendered in pieces that stay."""
-        self._final_shown = False
-
-    def compose(self) -> ComposeResult:
-        yield Static(self._view.header, classes="item-header", markup=False)
-        yield Static(classes="item-body")
-
-    @property
-    def shown_body(self) -> str:
-        """The Markdown source the block shows now."""
-        return self._shown_body
-
-    @property
-    def settled(self) -> bool:
-        """True once the item is final and its body is a single Static."""
-        return self._final_shown
-
-    def _bodies(self) -> list[Static]:
-        return list(self.query_children(".item-body").results(Static))
-
-    async def show(self, view: ItemView) -> None:
-        """Bring the block up to date with `view`, re-rendering only what changed."""
-        if view.header != self._view.header:
-            self.query_one(".item-header", Static).update(view.header)
-        if view.role != self._view.role:
-            self.set_classes(f"item -{view.role}")
-        self._view = view
-        if view.final:
-            await self._settle(view.body, markdown=view.markdown)
-        else:
-            await self._stream(view.body, markdown=view.markdown)
-
-    async def _stream(self, body: str, *, markdown: bool) -> None:
-        if body == self._shown_body and not self._final_shown:
-            return
-        bodies = self._bodies()
-        if self._final_shown or not body.startswith(self._shown_body[: self._settled]):
-            # Not an append to what settled (the text was replaced): start over.
-            await self._keep_one(bodies)
-            bodies = bodies[:1]
-            self._settled = 0
-            self._final_shown = False
-        end = settled_end(body, self._settled) if markdown else 0
-        if end > self._settled:
-            # The tail's finished blocks stay in the tail's Static; a new one takes the rest.
-            piece = body[self._settled : end]
-            bodies[-1].update(render_body(piece, markdown=True, first=len(bodies) == 1))
-            tail = Static(classes="item-body")
-            await self.mount(tail)
-            bodies.append(tail)
-            self._settled = end
-        tail_text = body[self._settled :]
-        bodies[-1].update(render_body(tail_text, markdown=markdown, first=len(bodies) == 1))
-        self._shown_body = body
-
-    async def _settle(self, body: str, *, markdown: bool) -> None:
-        if self._final_shown and body == self._shown_body:
-            return
-        bodies = self._bodies()
-        with self.app.batch_update():
-            await self._keep_one(bodies)
-            bodies[0].update(render_body(body, markdown=markdown))
-        self._shown_body = body
-        self._settled = 0
-        self._final_shown = True
-
-    async def _keep_one(self, bodies: list[Static]) -> None:
-        if len(bodies) > 1:
-            await self.remove_children(bodies[1:])
-
-
-class ResponseLine(Static):
-    """A response's state, and on demand its usage and latency."""
-
-    def __init__(self, summary: str, details: str) -> None:
-        super().__init__(summary, classes="response-line", markup=False)
-        self.summary = summary
-        self.details = details
-
-    def show(self, summary: str, details: str, *, with_details: bool) -> None:
-        self.summary, self.details = summary, details
-        self.update(f"{summary}  {details}" if with_details and details else summary)
-
+WORK_BUDGET_S = 0.03
+"""The longest the pane renders in one go; more waits for the next turn of the event loop,
+so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
+BACKLOG_INTERVAL_S = 0.005
+"""The pause between two goes when work is left over."""
 
 PendingKey = tuple[str, str]
 """("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
@@ -144,14 +67,15 @@ def error_key(index: int) -> PendingKey:
     return "error", str(index)
 
 
-class ConversationPane(VerticalScroll, can_focus=True):
+class ConversationPane(ScrollView, can_focus=True):
     """Scrolling list of conversation items; follows new text unless the user scrolled up."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-pane--{part}" for part in PARTS}
     DEFAULT_CSS = """
-    ConversationPane { height: 1fr; }
-    ConversationPane > .notice-line { color: $text-muted; padding: 0 1; margin: 0 0 1 0; }
-    ConversationPane > .empty-hint { color: $text-muted; padding: 1 2; }
+    ConversationPane { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     """
+    # The gutter stays even without a scrollbar: the text keeps its width when the
+    # conversation first overflows, instead of every block being measured again.
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -164,44 +88,33 @@ class ConversationPane(VerticalScroll, can_focus=True):
         self._conversation: Conversation | None = None
         self._pending: dict[PendingKey, None] = {}
         self._flush_scheduled = False
-        self._items: dict[str, ItemBlock] = {}
-        self._responses: dict[str, ResponseLine] = {}
         self._errors_noted = 0
         """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
-        self._hint = Static(empty_hint(), classes="empty-hint", markup=False)
+        self._column = BlockColumn(self._new_look)
+        self._keyed: dict[PendingKey, Block] = {}
+        self._to_measure: list[Block] = []
+        """Blocks whose height is an estimate (the width changed), the next to measure last."""
+        self._measure_scheduled = False
+        self._width_check_scheduled = False
+        self._restyle_pending = False
+        self._paint_width = 0
+        """The width of the lines being painted (the blocks' own, unless it just changed)."""
+        self._hint = empty_hint()
         """Where the session is and how to start; shown until the first thing arrives."""
+        self._hint_drawn: tuple[object, list[Strip]] | None = None
 
-    def compose(self) -> ComposeResult:
-        yield self._hint
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if new_value >= self.max_scroll_y:
-            self.follow = True
-        elif new_value < old_value:
-            self.follow = False  # Only the user scrolls up: new text only ever adds below.
-
-    def on_resize(self) -> None:
-        # A new width re-wraps the text and a new height moves the end: keep it in view.
-        self._scroll_to_end_if_following()
-
-    def _scroll_to_end_if_following(self) -> None:
-        # Textual's anchor() would also bottom-align a short conversation, which reads oddly.
-        if self.follow:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+    # -- what the screen calls -----------------------------------------------------------
 
     def set_link(self, state: str, host: str | None = None, model: str | None = None) -> None:
         """Say in the empty pane where the session stands (`state`: a `LinkState` value)."""
-        self._hint.update(empty_hint(state, host, model))
+        self._hint = empty_hint(state, host, model)
+        if not self._column:
+            self.refresh()
 
     @property
     def hint_shown(self) -> bool:
         """Whether the empty pane's hint is on screen (nothing else is yet)."""
-        return bool(self._hint.display)
-
-    def _hide_hint(self) -> None:
-        if any(child is not self._hint for child in self.children):
-            self._hint.display = False
+        return not self._column
 
     def show_change(self, conversation: Conversation, change: Change) -> None:
         """Note what `change` touched; the blocks are redrawn shortly, together."""
@@ -233,88 +146,315 @@ class ConversationPane(VerticalScroll, can_focus=True):
     @property
     def busy(self) -> bool:
         """True while changes wait to be drawn (tests wait on this instead of sleeping)."""
-        return self._flush_scheduled or bool(self._pending)
+        return self._flush_scheduled or bool(self._pending) or bool(self._to_measure)
 
     def toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
         self.show_details = not self.show_details
-        for response_id in self._responses:
-            self._pending["response", response_id] = None
-        self._schedule_flush()
+        for block in self._column:
+            if isinstance(block, ResponseBlock):
+                block.update(block.summary, block.details, with_details=self.show_details)
+                self._column.forget_lines(block)
+        self._measure_all(self._anchor())
+
+    def add_notice(self, text: str) -> None:
+        """A line of the app's own (a command's outcome) at the end of the conversation."""
+        self._column.append(NoticeBlock(text))
+        # The user just asked for it (a command's outcome): show it even if scrolled up.
+        self.follow = True
+        self._sync(None)
 
     async def clear(self) -> None:
         """Forget everything shown (e.g. before a new session)."""
         self._conversation = None
         self._pending.clear()
-        self._items.clear()
-        self._responses.clear()
+        self._column.clear()
+        self._keyed.clear()
+        self._to_measure.clear()
         self._errors_noted = 0
-        await self.remove_children([child for child in self.children if child is not self._hint])
-        self._hint.display = True
         self.follow = True
+        self._sync(None)
 
-    def _schedule_flush(self) -> None:
+    # -- reading it (tests, selection) ------------------------------------------------
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """What the pane shows, top to bottom: items, responses, errors and notices."""
+        return tuple(self._column)
+
+    def lines(self) -> list[str]:
+        """Every line of the pane at its width, scrolled into view or not, right-trimmed:
+        the conversation, or the empty pane's hint."""
+        column = self._column
+        if not column:
+            return [strip.text.rstrip() for strip in self._hint_lines()]
+        return [strip.text.rstrip() for block in column for strip in column.lines_of(block)]
+
+    def text(self) -> str:
+        """`lines()` as one text."""
+        return "\n".join(self.lines())
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text (Textual's mouse selection and copy)."""
+        if not self._column:
+            return None
+        start, end = selection
+        first = 0 if start is None else start.y
+        last = self._column.total() - 1 if end is None else end.y
+        # Without the margin every line has: a copied text starts where its lines do.
+        lines = self._column.lines_between(first, last + 1)
+        texts = [strip.text[MARGIN:].rstrip() for _, strip in lines]
+        moved = Selection(
+            None if start is None else Offset(max(0, start.x - MARGIN), start.y - first),
+            None if end is None else Offset(max(0, end.x - MARGIN), end.y - first),
+        )
+        return moved.extract("\n".join(texts)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
+
+    # -- following the end -------------------------------------------------------------
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y:
+            self.follow = True
+        elif new_value < old_value:
+            self.follow = False  # Only the user scrolls up: new text only ever adds below.
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # The view may have scrolled before the scrollbar showed (following new text right
+        # after the size grew): start the scrollbar where the view is.
+        if shown:
+            self.vertical_scrollbar.position = self.scroll_y
+
+    def _anchor(self) -> tuple[Block, int] | None:
+        """The block at the top of the view and how far into it the view starts, to keep
+        in place while blocks above change height; None when following the end."""
+        column = self._column
+        if self.follow or not column:
+            return None
+        y = round(self.scroll_y)
+        block = column[column.index_at(y)]
+        return block, y - column.top(block)
+
+    def _sync(self, anchor: tuple[Block, int] | None) -> None:
+        """Catch up after blocks changed: size, the view's place, one repaint."""
+        column, follow = self._column, self.follow
+        self._resize_content(Size(column.width, column.total()))
+        self.follow = follow  # Shorter content moved the view to the end, not the user.
+        if self.follow:
+            # `force`: right after the size grows the scrollbar is not shown yet (that
+            # waits for the next layout), and without it Textual refuses to scroll.
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+        elif anchor is not None and anchor[0].index >= 0:
+            block, offset = anchor
+            y = column.top(block) + min(offset, max(0, block.height - 1))
+            if y != round(self.scroll_y):
+                self.scroll_to(y=y, animate=False, force=True)
+        self.refresh()
+
+    def _resize_content(self, size: Size) -> None:
+        """Take `size` as the content's size without a layout of the whole screen.
+
+        Setting `virtual_size` asks for one (Textual repaints every widget after it), and
+        the content grows with each new line of a reply; the pane's own size and place do
+        not change, so only its scrollbar needs to follow (a scrollbar that appears asks
+        for its layout itself)."""
+        if self.virtual_size != size:
+            self.set_reactive(ConversationPane.virtual_size, size)
+            self._scroll_update(size)
+
+    # -- drawing changes ---------------------------------------------------------------
+
+    def _schedule_flush(self, delay: float = FLUSH_INTERVAL_S) -> None:
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            self.set_timer(FLUSH_INTERVAL_S, self._flush)
+            self.set_timer(delay, self._flush)
 
-    async def _flush(self) -> None:
-        # Changes that arrive while this awaits wait for the next flush.
-        pending, self._pending = self._pending, {}
-        try:
-            conversation = self._conversation
-            if conversation is None:
-                return
-            for kind, key in pending:
-                if kind == "item":
-                    await self._show_item(conversation, key)
-                elif kind == "response":
-                    await self._show_response(conversation, key)
-                else:
-                    await self._show_error(conversation, int(key))
-            self._hide_hint()
-            self._scroll_to_end_if_following()
-        finally:
-            self._flush_scheduled = False
-            if self._pending:
-                self._schedule_flush()
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        conversation = self._conversation
+        keys, self._pending = list(self._pending), {}
+        if conversation is None or not keys:
+            return
+        anchor = self._anchor()
+        deadline = perf_counter() + WORK_BUDGET_S
+        done = 0
+        for kind, key in keys:
+            done += 1
+            if kind == "item":
+                self._draw_item(conversation, key)
+            elif kind == "response":
+                self._draw_response(conversation, key)
+            else:
+                self._draw_error(conversation, int(key))
+            if perf_counter() > deadline:
+                break
+        self._sync(anchor)
+        if done < len(keys):
+            # What is left goes first next time, before what arrived meanwhile.
+            self._pending = dict.fromkeys(keys[done:]) | self._pending
+            self._schedule_flush(BACKLOG_INTERVAL_S)
 
-    async def _show_item(self, conversation: Conversation, item_id: str) -> None:
+    def _draw_item(self, conversation: Conversation, item_id: str) -> None:
+        key = ("item", item_id)
+        block = self._keyed.get(key)
         item = conversation.item(item_id)
-        block = self._items.get(item_id)
         if item is None:
             if block is not None:
-                del self._items[item_id]
-                await block.remove()
+                del self._keyed[key]
+                self._column.remove(block)
             return
         audio = conversation.audio
         view = describe_item(item, audio.duration_ms(item_id) if item_id in audio else None)
         if block is None:
-            block = self._items[item_id] = ItemBlock(view)
-            await self.mount(block)
-        if not block.is_attached:
-            return  # The app is closing (quit mid-draw): nothing can mount any more.
-        await block.show(view)
+            self._keyed[key] = block = ItemBlock(view)
+            self._column.append(block)
+        elif isinstance(block, ItemBlock) and block.update(view):
+            self._column.measure(block)
 
-    async def _show_response(self, conversation: Conversation, response_id: str) -> None:
+    def _draw_response(self, conversation: Conversation, response_id: str) -> None:
         response = conversation.responses.get(response_id)
         if response is None:
             return
         summary, details = describe_response(response)
-        line = self._responses.get(response_id)
-        if line is None:
-            line = self._responses[response_id] = ResponseLine(summary, details)
-            await self.mount(line)
-        line.show(summary, details, with_details=self.show_details)
+        key = ("response", response_id)
+        block = self._keyed.get(key)
+        if block is None:
+            block = ResponseBlock(summary, details, with_details=self.show_details)
+            self._keyed[key] = block
+            self._column.append(block)
+        elif isinstance(block, ResponseBlock) and block.update(
+            summary, details, with_details=self.show_details
+        ):
+            self._column.measure(block)
 
-    def add_notice(self, text: str) -> None:
-        """A line of the app's own (a command's outcome) at the end of the conversation."""
-        self.mount(Static(text, classes="notice-line", markup=False))
-        self._hide_hint()
-        # The user just asked for it (a command's outcome): show it even if scrolled up.
-        self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
-
-    async def _show_error(self, conversation: Conversation, index: int) -> None:
+    def _draw_error(self, conversation: Conversation, index: int) -> None:
         if index < len(conversation.errors):
-            error = describe_error(conversation.errors[index])
-            await self.mount(Static(error, classes="error-line", markup=False))
+            self._column.append(ErrorBlock(describe_error(conversation.errors[index])))
+
+    # -- painting ----------------------------------------------------------------------
+
+    def _new_look(self) -> Look:
+        parts = {
+            part: self.get_component_rich_style(f"conversation-pane--{part}") for part in PARTS
+        }
+        options = self.app.console_options.update(highlight=False)
+        return Look(self.app.console, options, self.rich_style, parts)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # Checked at the next paint: the component styles are not all updated yet.
+        self._restyle_pending = True
+        self.refresh()
+
+    def _hint_lines(self) -> list[Strip]:
+        width = max(1, self._column.width or self.scrollable_content_region.width)
+        look = self._column.look
+        key = (look, width, self._hint)
+        if self._hint_drawn is None or self._hint_drawn[0] != key:
+            hint = render_lines(look, Text(self._hint), width, "hint", indent=2)
+            self._hint_drawn = key, [Strip.blank(width, look.base), *hint]
+        return self._hint_drawn[1]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Once a paint: new colours, and a width the blocks were not rendered at (a
+        # resize not yet announced) has them measured again right after it.
+        if self._restyle_pending:
+            self._restyle_pending = False
+            self._column.restyle()
+        self._paint_width = width = self.scrollable_content_region.width
+        if width != self._column.width and not self._width_check_scheduled:
+            self._width_check_scheduled = True
+            self.call_later(self._check_width)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width, column = self._paint_width, self._column
+        base = column.look.base
+        line = round(self.scroll_y) + y
+        if not column:
+            hint = self._hint_lines()
+            return hint[y] if y < len(hint) else Strip.blank(width, base)
+        if line >= column.total():
+            return Strip.blank(width, base)
+        block = column[column.index_at(line)]
+        if not column.measured(block):
+            self._schedule_measure()  # Its height was an estimate: settle the rest around it.
+        lines = column.lines_of(block)
+        row = line - column.top(block)
+        strip = lines[row] if row < len(lines) else Strip.blank(width, base)
+        if strip.cell_length != width:
+            strip = strip.adjust_cell_length(width, base)
+        strip = strip.apply_offsets(0, line)
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(line)) is not None:
+            strip = self._select(strip, *span)
+        return strip
+
+    def _select(self, strip: Strip, start: int, end: int) -> Strip:
+        """`strip` with the characters `start` to `end` (-1: the end of its text) in the
+        selection's style."""
+        text = strip.text
+        if end == -1:
+            end = len(text.rstrip())  # To the end of the text, not of the padding.
+        first, last = cell_len(text[:start]), cell_len(text[:end])
+        if last <= first:
+            return strip
+        before, chosen, after = strip.divide([first, last, strip.cell_length])
+        selected = Strip(Segment.apply_style(chosen, post_style=self._selection_style()))
+        return Strip.join([before, selected, after])
+
+    def _selection_style(self) -> Style:
+        # The screen's selection colours; a transparent foreground keeps the text's own.
+        look = self.screen.get_visual_style("screen--selection")
+        background, foreground = look.background, look.foreground
+        return Style(
+            bgcolor=background.rich_color if background is not None else None,
+            color=foreground.rich_color if foreground is not None and foreground.a else None,
+        )
+
+    # -- a new width: every height is an estimate --------------------------------------
+
+    def on_resize(self) -> None:
+        self._check_width()
+
+    def _check_width(self) -> None:
+        self._width_check_scheduled = False
+        anchor = self._anchor()
+        if self._column.set_width(self.scrollable_content_region.width):
+            self._measure_all(anchor)
+        else:
+            self._sync(anchor)  # A new height moves the end: keep it in view.
+
+    def _measure_all(self, anchor: tuple[Block, int] | None) -> None:
+        """Measure again every block not measured at this width: those in view first, now,
+        the rest over the next turns of the event loop."""
+        blocks = list(self._column)
+        if anchor is not None:
+            start = anchor[0].index  # The view, down, then up.
+            blocks = blocks[:start] + blocks[start:][::-1]
+        # Else following: the end is in view, and is measured first (popped first).
+        self._to_measure = [block for block in blocks if not self._column.measured(block)]
+        self._measure_some(anchor)
+
+    def _schedule_measure(self) -> None:
+        if not self._measure_scheduled:
+            self._measure_scheduled = True
+            self.set_timer(BACKLOG_INTERVAL_S, self._measure_step)
+
+    def _measure_step(self) -> None:
+        self._measure_scheduled = False
+        self._measure_some(self._anchor())
+
+    def _measure_some(self, anchor: tuple[Block, int] | None) -> None:
+        deadline = perf_counter() + WORK_BUDGET_S
+        queue, column = self._to_measure, self._column
+        while queue and perf_counter() < deadline:
+            block = queue.pop()
+            if block.index >= 0 and not column.measured(block):
+                column.measure(block)
+        self._sync(anchor)
+        if queue:
+            self._schedule_measure()

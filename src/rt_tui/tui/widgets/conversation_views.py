@@ -23,7 +23,7 @@ _STATUS_LOOK = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """What one conversation item shows: a CSS role, a one-line header, a Markdown body."""
 
