@@ -20,7 +20,7 @@ from array import array
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rt_tui.realtime.wav_file import WavData, parse_wav
 from rt_tui.realtime.wav_file import WavError as WavError  # where callers have found it
@@ -244,6 +244,40 @@ def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
         return bytes(out.astype("<i2", copy=False).tobytes())
     _notice["due"] = True
     return _pcm(_resample_linear(_samples(pcm), from_rate, to_rate))
+
+
+class StreamResampler:
+    """Resamples one continuous stream of mono PCM16 a chunk at a time, keeping the filter's
+    state between chunks: resampling each chunk alone would click at every seam. Output
+    comes in bursts and lags the input by the filter's delay; `flush` gives the rest."""
+
+    def __init__(self, from_rate: int, to_rate: int) -> None:
+        if from_rate < 1 or to_rate < 1:
+            raise ValueError("StreamResampler needs positive sample rates.")
+        self.from_rate = from_rate
+        self.to_rate = to_rate
+        soxr = _soxr() if from_rate != to_rate else None
+        self._stream: Any = None
+        if soxr is not None:
+            self._stream = soxr.ResampleStream(from_rate, to_rate, 1, dtype="int16", quality="HQ")
+
+    def feed(self, pcm: bytes, *, last: bool = False) -> bytes:
+        """The resampled audio that `pcm` (whole samples) completes; `last` ends the stream
+        and gives everything that was held back."""
+        pcm = pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH]
+        if self._stream is None:
+            # Equal rates, or no soxr: chunk by chunk (linear interpolation keeps no state).
+            return resample(pcm, self.from_rate, self.to_rate)
+        import numpy
+
+        out = self._stream.resample_chunk(numpy.frombuffer(pcm, dtype="<i2"), last=last)
+        if last:
+            self._stream.clear()
+        return bytes(out.astype("<i2", copy=False).tobytes())
+
+    def flush(self) -> bytes:
+        """The audio still held back; the stream then starts anew."""
+        return self.feed(b"", last=True)
 
 
 def read_wav(path: Path | str) -> bytes:
