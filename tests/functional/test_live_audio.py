@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import wave
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,8 @@ from rt_tui.realtime.audio_io import (
 from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import endpoint_for_url
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.realtime.session_wav import write_session_wav
 
 TOLERANCE_MS = 100
 
@@ -76,6 +81,11 @@ class Frames:
             if f.direction is Direction.SENT and f.client_event and f.wire_type == wire_type
         ]
 
+    def sent_audio_ms(self) -> float:
+        """The microphone audio sent, in ms."""
+        sent = self.sent("input_audio_buffer.append")
+        return sum(len(base64.b64decode(e["audio"])) for e in sent) / BYTES_PER_MS
+
     def has(self, wire_type: str) -> bool:
         return any(f.wire_type == wire_type for f in self.all)
 
@@ -116,10 +126,7 @@ async def test_a_wav_mic_in_real_time_meets_server_vad_and_the_reply_plays_as_se
     # Paced like a voice: the server could not know where speech ended before it was said.
     heard_at = frames.first("input_audio_buffer.speech_stopped").t_ms - mic_start_ms
     assert heard_at >= stopped[0]["audio_end_ms"] - EARLY_S * 1000
-    sent_bytes = sum(
-        len(base64.b64decode(e["audio"])) for e in frames.sent("input_audio_buffer.append")
-    )
-    assert sent_bytes == (300 + 600 + 400) * BYTES_PER_MS
+    assert frames.sent_audio_ms() == 300 + 600 + 400
 
     (item_id,) = {e["item_id"] for e in frames.received("response.output_audio.delta")}
     sent_by_server = frames.audio_of(item_id)
@@ -138,10 +145,15 @@ async def test_speaking_over_the_reply_stops_it_and_truncates_it_where_it_was_he
     write_wav(question, silence(200) + tone(440, 500) + silence(800) + tone(523, 400))
     frames = Frames()
     cuts: list[tuple[PlaybackCut, float]] = []
-    async with MockServer(delta_delay=0) as mock, WavSink(reply) as speaker:
+    async with (
+        MockServer(delta_delay=0) as mock,
+        WavSink(reply) as speaker,
+        contextlib.AsyncExitStack() as stack,
+    ):
         player = ReplyPlayer(speaker)
         endpoint = endpoint_for_url(mock.ga_url())
-        conn = Connection(endpoint, observers=[frames.observe, player.observe])
+        recorder = stack.enter_context(SessionRecorder(tmp_path / "session.jsonl"))
+        conn = Connection(endpoint, observers=[frames.observe, player.observe], recorder=recorder)
 
         def barge_in(frame: Frame) -> None:
             if frame.wire_type == "input_audio_buffer.speech_started":
@@ -175,3 +187,14 @@ async def test_speaking_over_the_reply_stops_it_and_truncates_it_where_it_was_he
     assert speaker.played_ms(cut.item_id) == cut.played_ms
     played = round(cut.played_ms * BYTES_PER_MS)
     assert read_wav(reply) == item_audio[:played]
+
+    # The whole session as one stereo WAV: the reply, on the right, as far as it was heard.
+    both = write_session_wav(tmp_path / "session.jsonl", tmp_path / "both.wav")
+    with wave.open(str(both.path), "rb") as wav:
+        frames_lr = array("h", wav.readframes(wav.getnframes()))
+    right = frames_lr[1::2].tobytes()
+    start = right.index(item_audio[: 100 * BYTES_PER_MS])
+    cut_at = start + truncate["audio_end_ms"] * BYTES_PER_MS
+    assert right[start:cut_at] == item_audio[: cut_at - start]
+    assert not right[cut_at:].strip(b"\0")  # nothing after the cut
+    assert both.user_ms == frames.sent_audio_ms()
