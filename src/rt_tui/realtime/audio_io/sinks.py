@@ -228,6 +228,16 @@ class WavSink(Sink):
         """Audio in the file so far."""
         return self._written / BYTES_PER_MS
 
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+        if self._task is not None:  # let the cancelled writer finish before the loop moves on
+            await asyncio.gather(self._task, return_exceptions=True)
+
     def close(self) -> None:
         if self.closed and self._file.closed:
             return
