@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall when the project's metadata changes.
+# Reinstall when the project's metadata changes. Developers get the `audio` extra too; the
+# package and its tests also work without it (CI may lack PortAudio: those tests skip).
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,audio]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -1,4 +1,5 @@
-"""The `rt-tui` command: the TUI (default), `send`, `replay`, `bundle` and `mock-server`.
+"""The `rt-tui` command: the TUI (default), `send`, `replay`, `bundle`, `mock-server` and
+`audio`.
 
 Every failure ends as one line on stderr, `rt-tui: <sentence>`, and a non-zero exit code:
 1 for a failed session, 2 for a usage or configuration problem, 130 for Ctrl-C.
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_MOCK_PORT, help=f"port (default {DEFAULT_MOCK_PORT})"
     )
     _add_scenario_option(mock, suppress=True, what="make the mock")
+    _add_audio_command(commands)
     return parser
 
 
@@ -178,6 +180,24 @@ def _add_bundle_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         type=Path,
         help="where to write the zip, a file or a folder (default: beside the log, "
         "LOG-bundle.zip, never over an existing file)",
+    )
+
+
+def _add_audio_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    audio = commands.add_parser(
+        "audio",
+        help="live audio: list the sound devices",
+        description="Live audio needs the 'audio' extra (pip install 'rt-tui[audio]') and "
+        "PortAudio; WAV files work as microphone and speaker without either.",
+    )
+    actions = audio.add_subparsers(
+        dest="audio_action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    actions.add_parser(
+        "devices",
+        help="list the microphones and speakers (numbers and names for --mic / --speaker)",
+        description="List the sound devices PortAudio finds, with the numbers and names "
+        "that --mic and --speaker take.",
     )
 
 
@@ -264,6 +284,26 @@ def _bundle(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     return run_bundle(args.file, args.output, os.environ)
+
+
+def _audio_devices(args: argparse.Namespace) -> int:
+    from rt_tui.realtime.audio_io import AudioUnavailable, list_devices, live_audio_problem
+    from rt_tui.realtime.audio_io.devices import device_lines
+
+    if args.url or args.profile or args.demo or args.log or args.scenario:
+        return _fail(
+            "Listing sound devices connects nowhere and records nothing, so --url, "
+            "--profile, --demo, --scenario and --log do not apply.",
+            EXIT_USAGE,
+        )
+    try:
+        devices = list_devices()
+    except AudioUnavailable as problem:
+        return _fail(str(problem))
+    if not devices:
+        return _fail(live_audio_problem() or "PortAudio finds no sound device.")
+    print("\n".join(device_lines(devices)), flush=True)
+    return EXIT_OK
 
 
 def _scenario(args: argparse.Namespace) -> ScenarioChoice | None:
@@ -364,6 +404,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replay(args)
         if args.command == "bundle":
             return _bundle(args)
+        if args.command == "audio":
+            return _audio_devices(args)
         if args.command == "mock-server":
             with contextlib.suppress(KeyboardInterrupt):
                 return asyncio.run(_mock_server(args.host, args.port, scenario))

@@ -100,7 +100,9 @@ async def test_wav_in_manual_mode_appends_commits_and_asks(
         audio = b"".join(
             base64.b64decode(e["audio"]) for e in sent if e and e["type"].endswith(".append")
         )
-        assert audio == tone(330, 500) + silence(200)
+        # The file as converted to 24 kHz mono (soxr filters, so not sample for sample).
+        assert audio == read_wav(question)
+        assert len(audio) == len(tone(330, 500) + silence(200))
 
         user, reply = screen.conversation.items
         assert user.role == "user"

@@ -7,12 +7,21 @@ import base64
 import json
 import stat
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from test_cli import assert_one_error_line, cli_env, run_cli
 
-from rt_tui.realtime.audio import duration_ms, read_wav, silence, tone, write_wav
+from rt_tui.realtime.audio import (
+    duration_ms,
+    filtered_resampling,
+    read_wav,
+    silence,
+    tone,
+    write_wav,
+)
 
 __all__ = ["cli_env"]  # the fixture, shared with test_cli
 
@@ -137,3 +146,50 @@ def test_bad_files_end_before_anything_is_sent(
     assert result.stderr.startswith("rt-tui: " + message.replace("{tmp}", str(tmp_path)))
     assert_one_error_line(result.stderr, result.stderr.removeprefix("rt-tui: ").rstrip("\n"))
     assert not log.exists()  # it never connected
+
+
+def _wav_48k(path: Path) -> Path:
+    """SPOKEN at 48 kHz: every sample twice (what matters is the rate, not the sound)."""
+    samples = struct.unpack(f"<{len(SPOKEN) // 2}h", SPOKEN)
+    doubled = struct.pack(f"<{2 * len(samples)}h", *(s for s in samples for _ in (0, 1)))
+    fmt = struct.pack("<HHIIHH", 1, 1, 48_000, 48_000 * 2, 2, 16)
+    body = b"WAVEfmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", len(doubled)) + doubled
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    return path
+
+
+def test_a_48_khz_file_without_soxr_is_sent_with_a_note_on_quality(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    wav = _wav_48k(tmp_path / "48k.wav")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "sys.modules['soxr'] = None  # as without the 'audio' extra\n"
+            "from rt_tui.cli import main\n"
+            f"sys.exit(main(['send', '--demo', '--wav', {str(wav)!r}]))\n",
+        ],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "rt-tui: note: Audio was resampled without an anti-aliasing filter (soxr is not "
+        "installed), so high tones may fold back as noise; pip install 'rt-tui[audio]' for "
+        "clean resampling.\n"
+    )
+    assert result.stdout.strip()  # the reply came
+
+
+@pytest.mark.skipif(not filtered_resampling(), reason="soxr (the 'audio' extra) is not installed")
+def test_a_48_khz_file_with_soxr_is_sent_without_a_note(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = run_cli(cli_env, "send", "--demo", "--wav", str(_wav_48k(tmp_path / "48k.wav")))
+    assert (result.returncode, result.stderr) == (0, "")

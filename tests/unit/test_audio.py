@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import struct
@@ -252,6 +253,70 @@ def test_read_wav_refuses_with_a_sentence(tmp_path: Path, content: bytes, messag
     assert str(info.value) == message
 
 
+def test_read_wav_takes_8_to_48_khz_mono_or_stereo_16_24_bit_and_float(tmp_path: Path) -> None:
+    for rate in (8_000, 11_025, 16_000, 22_050, 44_100, 48_000):
+        sine = _sine16(440, rate, rate // 4)  # 250 ms of 440 Hz at half scale
+        for channels in (1, 2):
+            interleaved = [v for s in sine for v in [s] * channels]
+            for bits, tag, frames in (
+                (16, 1, struct.pack(f"<{len(interleaved)}h", *interleaved)),
+                (24, 1, b"".join((v << 8).to_bytes(3, "little", signed=True) for v in interleaved)),
+                (32, 3, struct.pack(f"<{len(interleaved)}f", *(v / 32768 for v in interleaved))),
+            ):
+                path = tmp_path / f"{rate}-{channels}-{bits}.wav"
+                path.write_bytes(_riff(tag, frames, rate=rate, channels=channels, bits=bits))
+                pcm = read_wav(path)
+                assert duration_ms(pcm) == pytest.approx(250, abs=1), path.name
+                # Away from the edges, where a filter rings in from the silence around the file.
+                middle = pcm[50 * BYTES_PER_MS : 200 * BYTES_PER_MS]
+                assert rms(middle) == pytest.approx(0.5 / math.sqrt(2), rel=0.02), path.name
+
+
+def _tone_at(freq: float, rate: int, ms: int) -> bytes:
+    """Half-scale `freq` Hz at `rate`, faded in and out over 10 ms so only the tone is heard."""
+    count = rate * ms // 1000
+    fade = rate // 100
+    envelope = [0.5 * 32767 * min(1.0, i / fade, (count - 1 - i) / fade) for i in range(count)]
+    return struct.pack(
+        f"<{count}h",
+        *(round(e * math.sin(2 * math.pi * freq * i / rate)) for i, e in enumerate(envelope)),
+    )
+
+
+needs_soxr = pytest.mark.skipif(
+    not audio.filtered_resampling(), reason="soxr (the 'audio' extra) is not installed"
+)
+
+
+@needs_soxr
+def test_resampling_48_khz_keeps_tones_above_12_khz_out_of_the_band() -> None:
+    # 15 kHz does not exist at 24 kHz (Nyquist: 12 kHz); unfiltered, it folds back to 9 kHz.
+    high = audio.resample(_tone_at(15_000, 48_000, 500), 48_000, SAMPLE_RATE)
+    assert duration_ms(high) == 500
+    assert rms(high) < 0.001  # below -60 dBFS, from a tone at -9 dBFS
+    # A tone inside the band passes at its level.
+    low = audio.resample(_tone_at(5_000, 48_000, 500), 48_000, SAMPLE_RATE)
+    assert rms(low) == pytest.approx(rms(_tone_at(5_000, 48_000, 500)), rel=0.02)
+    assert audio.take_resampling_notice() is None
+
+
+def test_without_soxr_resampling_falls_back_and_says_so_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(audio, "_soxr", lambda: None)
+    monkeypatch.setattr(audio, "_notice", {"due": False, "given": False})
+    assert not audio.filtered_resampling()
+    assert audio.take_resampling_notice() is None  # nothing resampled yet
+    assert audio.resample(tone(440, 100), SAMPLE_RATE, SAMPLE_RATE) == tone(440, 100)
+    assert audio.take_resampling_notice() is None  # nothing to resample at the same rate
+    aliased = audio.resample(_tone_at(15_000, 48_000, 500), 48_000, SAMPLE_RATE)
+    assert rms(aliased) > 0.3  # the 15 kHz tone comes back as a 9 kHz one
+    notice = audio.take_resampling_notice()
+    assert notice is not None
+    assert "pip install 'rt-tui[audio]'" in notice
+    assert audio.take_resampling_notice() is None
+
+
 def test_resample_changes_length_not_level() -> None:
     pcm = tone(440, 500)
     low = audio.resample(pcm, SAMPLE_RATE, 8_000)
@@ -268,6 +333,38 @@ def test_g711_reference_values() -> None:
     assert audio.alaw_encode(pcm) == bytes([0xD5, 0xFA, 0x7A])
     assert struct.unpack("<3h", audio.ulaw_decode(bytes([0xFF, 0xCE, 0x4E]))) == (0, 988, -988)
     assert struct.unpack("<3h", audio.alaw_decode(bytes([0xD5, 0xFA, 0x7A]))) == (8, 1008, -1008)
+
+
+def test_g711_matches_the_reference_codec_for_every_sample() -> None:
+    # Digests of the ITU reference (Sun's g711.c) output, as the hand-written tables before
+    # `audioop` produced them: every 16-bit sample encoded, every code decoded.
+    every_sample = struct.pack("<65536h", *range(-32768, 32768))
+    every_code = bytes(range(256))
+    digests = {
+        "ulaw_encode": (audio.ulaw_encode(every_sample), "81d633c9e6972a18c74a5872"),
+        "alaw_encode": (audio.alaw_encode(every_sample), "38488f6fd710f4686360edc4"),
+        "ulaw_decode": (audio.ulaw_decode(every_code), "3dab54339e520bb2c924826e"),
+        "alaw_decode": (audio.alaw_decode(every_code), "e04788d110e58ff8c70c93b8"),
+    }
+    for name, (output, digest) in digests.items():
+        assert hashlib.sha256(output).hexdigest().startswith(digest), name
+    extremes = struct.pack("<2h", 32767, -32768)
+    assert audio.ulaw_encode(extremes) == bytes([0x80, 0x00])
+    assert audio.alaw_encode(extremes) == bytes([0xAA, 0x2A])
+    assert struct.unpack("<2h", audio.ulaw_decode(bytes([0x80, 0x00]))) == (32124, -32124)
+    assert struct.unpack("<2h", audio.alaw_decode(bytes([0xAA, 0x2A]))) == (32256, -32256)
+    assert audio.ulaw_encode(extremes + b"\x01") == bytes([0x80, 0x00])  # a torn sample
+
+
+def test_levels_for_meters() -> None:
+    assert audio.level_of(b"") == audio.SILENT
+    assert audio.level_of(bytes(960)) == audio.SILENT
+    level = audio.level_of(struct.pack("<4h", 16384, -16384, 0, 0))
+    assert level.peak == 0.5
+    assert level.rms == pytest.approx(0.5 / math.sqrt(2), rel=0.001)
+    assert level.dbfs == pytest.approx(-9.03, abs=0.01)
+    assert audio.SILENT.dbfs == -math.inf
+    assert audio.peak(struct.pack("<h", -32768)) == 1.0
 
 
 def test_g711_codes_survive_a_round_trip() -> None:

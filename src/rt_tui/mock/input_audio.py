@@ -11,12 +11,12 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from rt_tui.mock.errors import MockError, missing_parameter
-from rt_tui.mock.formats import from_wire
 from rt_tui.mock.items import decode_audio
 from rt_tui.mock.responder import transcript_for, words
 from rt_tui.mock.session_config import SEMANTIC_SILENCE_MS
 from rt_tui.mock.vad import EnergyVad, SpeechStarted
 from rt_tui.realtime.audio import BYTES_PER_MS, duration_ms
+from rt_tui.realtime.audio_formats import from_wire
 
 if TYPE_CHECKING:
     from rt_tui.mock.session import MockSession

@@ -20,8 +20,8 @@ from rt_tui.mock.errors import (
     missing_parameter,
     unknown_parameter,
 )
-from rt_tui.mock.formats import from_wire
 from rt_tui.realtime.audio import duration_ms
+from rt_tui.realtime.audio_formats import from_wire
 
 JsonObject = dict[str, Any]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from rt_tui.dialect import Dialect
-from rt_tui.mock.formats import law_of, spoken
+from rt_tui.mock.formats import spoken
 from rt_tui.mock.items import ItemStore
 from rt_tui.mock.responder import (
     Reply,
@@ -29,6 +29,7 @@ from rt_tui.mock.responder import (
     words,
 )
 from rt_tui.realtime.audio import duration_ms
+from rt_tui.realtime.audio_formats import law_of
 
 JsonObject = dict[str, Any]
 

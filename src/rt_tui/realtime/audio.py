@@ -1,7 +1,12 @@
 """PCM16 24 kHz mono helpers: the one audio format the Realtime API speaks by default.
 
-Standard library only (`audioop` is gone from Python 3.13). Samples are signed 16-bit
-little-endian; 24,000 of them a second, so 100 ms is 4,800 bytes.
+Samples are signed 16-bit little-endian; 24,000 of them a second, so 100 ms is 4,800 bytes.
+
+G.711 and levels come from `audioop` (the standard library's up to Python 3.12, the
+`audioop-lts` package from 3.13). Resampling uses soxr, a band-limited resampler with an
+anti-aliasing filter, when the `audio` extra is installed; without it a linear
+interpolation stands in, which lets tones above the new Nyquist frequency fold back into
+the band (48 kHz input can whistle), and `take_resampling_notice` says so once.
 """
 
 from __future__ import annotations
@@ -10,14 +15,22 @@ import math
 import os
 import struct
 import sys
+import warnings
 from array import array
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from types import ModuleType
+from typing import IO, Any, NamedTuple
 
 from rt_tui.realtime.wav_file import FORMAT_PCM, WavData, parse_wav
 from rt_tui.realtime.wav_file import WavError as WavError  # where callers have found it
+
+with warnings.catch_warnings():
+    # Deprecated in the standard library (3.11, 3.12), where it is still the reference
+    # G.711 codec; `audioop-lts` provides the same module from 3.13 on.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import audioop
 
 SAMPLE_RATE = 24_000
 """Samples per second of Realtime API PCM16 audio."""
@@ -53,13 +66,58 @@ def duration_ms(pcm: bytes) -> float:
     return len(pcm) // SAMPLE_WIDTH * 1000 / SAMPLE_RATE
 
 
+def _native(pcm: bytes) -> bytes:
+    """Whole little-endian samples of `pcm` in the machine's byte order, as `audioop`
+    reads them (a trailing odd byte is dropped)."""
+    whole = pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH]
+    return audioop.byteswap(whole, SAMPLE_WIDTH) if sys.byteorder == "big" else whole
+
+
+def _little(native: bytes) -> bytes:
+    """Samples in the machine's byte order (from `audioop`) as little-endian bytes."""
+    return audioop.byteswap(native, SAMPLE_WIDTH) if sys.byteorder == "big" else native
+
+
 def rms(pcm: bytes) -> float:
     """Root-mean-square level of `pcm`, from 0.0 (silence) to 1.0 (full scale)."""
-    samples = _samples(pcm)
+    samples = _native(pcm)
     if not samples:
         return 0.0
-    total = math.fsum(s * s for s in samples)
-    return min(1.0, math.sqrt(total / len(samples)) / _FULL_SCALE)
+    return min(1.0, audioop.rms(samples, SAMPLE_WIDTH) / _FULL_SCALE)
+
+
+def peak(pcm: bytes) -> float:
+    """The largest absolute sample of `pcm`, from 0.0 (silence) to 1.0 (full scale)."""
+    samples = _native(pcm)
+    if not samples:
+        return 0.0
+    return min(1.0, audioop.max(samples, SAMPLE_WIDTH) / _FULL_SCALE)
+
+
+class Level(NamedTuple):
+    """How loud a stretch of audio is, for meters: both 0.0 (silence) to 1.0 (full scale)."""
+
+    rms: float
+    peak: float
+
+    @property
+    def dbfs(self) -> float:
+        """The RMS level in dB below full scale (-inf for silence)."""
+        return 20 * math.log10(self.rms) if self.rms > 0 else -math.inf
+
+
+SILENT = Level(0.0, 0.0)
+
+
+def level_of(pcm: bytes) -> Level:
+    """The RMS and peak level of `pcm` (C speed: meters measure every chunk)."""
+    samples = _native(pcm)
+    if not samples:
+        return SILENT
+    return Level(
+        min(1.0, audioop.rms(samples, SAMPLE_WIDTH) / _FULL_SCALE),
+        min(1.0, audioop.max(samples, SAMPLE_WIDTH) / _FULL_SCALE),
+    )
 
 
 @lru_cache(maxsize=256)
@@ -73,14 +131,14 @@ def tone(freq: float, ms: float, amplitude: float = 0.3) -> bytes:
         raise ValueError("tone() needs freq >= 0, ms >= 0 and 0 <= amplitude <= 1.")
     count = round(ms * SAMPLE_RATE / 1000)
     fade = min(count // 2, SAMPLE_RATE * 5 // 1000)
-    peak = amplitude * (_FULL_SCALE - 1)
+    top = amplitude * (_FULL_SCALE - 1)
     step = 2 * math.pi * freq / SAMPLE_RATE
     samples = array("h", bytes(count * SAMPLE_WIDTH))
     for i in range(count):
         envelope = 1.0
         if fade:
             envelope = min(1.0, i / fade, (count - 1 - i) / fade)
-        samples[i] = round(peak * envelope * math.sin(step * i))
+        samples[i] = round(top * envelope * math.sin(step * i))
     return _pcm(samples)
 
 
@@ -121,10 +179,43 @@ def _to_mono16(wav: WavData) -> array[int]:
     return mono
 
 
-def _resample(samples: array[int], rate: int, to_rate: int = SAMPLE_RATE) -> array[int]:
-    """Linear resampling of mono samples from `rate` to `to_rate` (24 kHz by default)."""
-    if rate == to_rate or not samples:
-        return samples
+RESAMPLING_NOTICE = (
+    "Audio was resampled without an anti-aliasing filter (soxr is not installed), so "
+    "high tones may fold back as noise; pip install 'rt-tui[audio]' for clean resampling."
+)
+_notice = {"due": False, "given": False}
+"""Whether a resampling without soxr happened, and whether `RESAMPLING_NOTICE` was taken."""
+
+
+@lru_cache(maxsize=1)
+def _soxr() -> ModuleType | None:
+    """The soxr module (imported on first use: it brings numpy), or None without the extra."""
+    try:
+        import numpy  # noqa: F401 - soxr's arrays
+        import soxr
+    except ImportError:
+        return None
+    module: ModuleType = soxr
+    return module
+
+
+def filtered_resampling() -> bool:
+    """Whether resampling uses soxr's anti-aliasing filter (the `audio` extra is installed)."""
+    return _soxr() is not None
+
+
+def take_resampling_notice() -> str | None:
+    """`RESAMPLING_NOTICE` the first time it is asked for after audio was resampled without
+    soxr; None otherwise, and ever after (a face shows it once)."""
+    if not _notice["due"] or _notice["given"]:
+        return None
+    _notice["given"] = True
+    return RESAMPLING_NOTICE
+
+
+def _resample_linear(samples: array[int], rate: int, to_rate: int) -> array[int]:
+    """Linear interpolation of mono samples from `rate` to `to_rate`: no filter, so it
+    aliases when it lowers the rate. The fallback without soxr."""
     count = max(1, round(len(samples) * to_rate / rate))
     ratio = rate / to_rate
     last = len(samples) - 1
@@ -139,10 +230,57 @@ def _resample(samples: array[int], rate: int, to_rate: int = SAMPLE_RATE) -> arr
 
 
 def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
-    """Mono PCM16 at `from_rate` Hz converted to `to_rate` Hz (linear interpolation)."""
+    """Mono PCM16 at `from_rate` Hz converted to `to_rate` Hz: soxr's high-quality
+    band-limited resampler, or linear interpolation without the `audio` extra."""
     if from_rate < 1 or to_rate < 1:
         raise ValueError("resample() needs positive sample rates.")
-    return _pcm(_resample(_samples(pcm), from_rate, to_rate))
+    pcm = pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH]
+    if from_rate == to_rate or not pcm:
+        return pcm
+    soxr = _soxr()
+    if soxr is not None:
+        import numpy
+
+        samples = numpy.frombuffer(pcm, dtype="<i2")
+        # int16 in, int16 out: soxr filters in floating point and clips on the way back.
+        out = soxr.resample(samples, from_rate, to_rate, quality="HQ")
+        return bytes(out.astype("<i2", copy=False).tobytes())
+    _notice["due"] = True
+    return _pcm(_resample_linear(_samples(pcm), from_rate, to_rate))
+
+
+class StreamResampler:
+    """Resamples one continuous stream of mono PCM16 a chunk at a time, keeping the filter's
+    state between chunks: resampling each chunk alone would click at every seam. Output
+    comes in bursts and lags the input by the filter's delay; `flush` gives the rest."""
+
+    def __init__(self, from_rate: int, to_rate: int) -> None:
+        if from_rate < 1 or to_rate < 1:
+            raise ValueError("StreamResampler needs positive sample rates.")
+        self.from_rate = from_rate
+        self.to_rate = to_rate
+        soxr = _soxr() if from_rate != to_rate else None
+        self._stream: Any = None
+        if soxr is not None:
+            self._stream = soxr.ResampleStream(from_rate, to_rate, 1, dtype="int16", quality="HQ")
+
+    def feed(self, pcm: bytes, *, last: bool = False) -> bytes:
+        """The resampled audio that `pcm` (whole samples) completes; `last` ends the stream
+        and gives everything that was held back."""
+        pcm = pcm[: len(pcm) - len(pcm) % SAMPLE_WIDTH]
+        if self._stream is None:
+            # Equal rates, or no soxr: chunk by chunk (linear interpolation keeps no state).
+            return resample(pcm, self.from_rate, self.to_rate)
+        import numpy
+
+        out = self._stream.resample_chunk(numpy.frombuffer(pcm, dtype="<i2"), last=last)
+        if last:
+            self._stream.clear()
+        return bytes(out.astype("<i2", copy=False).tobytes())
+
+    def flush(self) -> bytes:
+        """The audio still held back; the stream then starts anew."""
+        return self.feed(b"", last=True)
 
 
 def read_wav(path: Path | str) -> bytes:
@@ -162,7 +300,7 @@ def read_wav(path: Path | str) -> bytes:
     except OSError as exc:
         raise WavError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
     wav = parse_wav(data, path.name)
-    return _pcm(_resample(_to_mono16(wav), wav.rate))
+    return resample(_pcm(_to_mono16(wav)), wav.rate, SAMPLE_RATE)
 
 
 def write_wav(path: Path | str, pcm: bytes) -> None:
@@ -212,94 +350,27 @@ def write_wav_stream(file: IO[bytes], pieces: Iterable[bytes], size: int) -> Non
 
 
 # --- G.711 (the `g711_ulaw` / `g711_alaw` beta formats, GA `audio/pcmu` / `audio/pcma`) -------
-# 8 kHz, one byte a sample. Encoders and decoders follow the ITU reference (Sun's g711.c).
+# 8 kHz, one byte a sample; `audioop` follows the ITU reference (Sun's g711.c) exactly.
 
 G711_RATE = 8_000
 """G.711 audio is 8 kHz by definition (the formats carry no rate)."""
-_ULAW_BIAS = 0x84
-_ULAW_CLIP = 8159
-
-
-def _ulaw_byte(sample: int) -> int:
-    value = sample >> 2
-    mask = 0xFF
-    if value < 0:
-        value, mask = -value, 0x7F
-    value = min(value, _ULAW_CLIP) + (_ULAW_BIAS >> 2)
-    segment = max(0, value.bit_length() - 6)
-    if segment >= 8:
-        return 0x7F ^ mask
-    return ((segment << 4) | ((value >> (segment + 1)) & 0x0F)) ^ mask
-
-
-def _alaw_byte(sample: int) -> int:
-    value = sample >> 3
-    mask = 0xD5
-    if value < 0:
-        value, mask = -value - 1, 0x55
-    segment = max(0, value.bit_length() - 5)
-    if segment >= 8:
-        return 0x7F ^ mask
-    quantised = (value >> 1) if segment < 2 else (value >> segment)
-    return ((segment << 4) | (quantised & 0x0F)) ^ mask
-
-
-def _ulaw_sample(byte: int) -> int:
-    inverted = ~byte & 0xFF
-    magnitude = (((inverted & 0x0F) << 3) + _ULAW_BIAS) << ((inverted & 0x70) >> 4)
-    return _ULAW_BIAS - magnitude if inverted & 0x80 else magnitude - _ULAW_BIAS
-
-
-def _alaw_sample(byte: int) -> int:
-    value = byte ^ 0x55
-    magnitude = (value & 0x0F) << 4
-    segment = (value & 0x70) >> 4
-    if segment == 0:
-        magnitude += 8
-    else:
-        magnitude = (magnitude + 0x108) << (segment - 1)
-    return magnitude if value & 0x80 else -magnitude
-
-
-@lru_cache(maxsize=2)
-def _encode_table(law: str) -> bytes:
-    """G.711 byte for every 16-bit sample, indexed by the sample's unsigned bit pattern."""
-    encode = _ulaw_byte if law == "ulaw" else _alaw_byte
-    return bytes(encode(i - 65536 if i >= 32768 else i) for i in range(65536))
-
-
-@lru_cache(maxsize=2)
-def _decode_table(law: str) -> bytes:
-    """PCM16 little-endian bytes for each of the 256 G.711 codes, one after another."""
-    decode = _ulaw_sample if law == "ulaw" else _alaw_sample
-    return _pcm(array("h", (decode(b) for b in range(256))))
-
-
-def _g711_encode(pcm: bytes, law: str) -> bytes:
-    table = _encode_table(law)
-    return bytes(table[s & 0xFFFF] for s in _samples(pcm))
-
-
-def _g711_decode(data: bytes, law: str) -> bytes:
-    table = _decode_table(law)
-    return b"".join(table[2 * b : 2 * b + 2] for b in data)
 
 
 def ulaw_encode(pcm: bytes) -> bytes:
     """PCM16 samples as G.711 mu-law bytes (same rate; resample to 8 kHz first for the API)."""
-    return _g711_encode(pcm, "ulaw")
+    return audioop.lin2ulaw(_native(pcm), SAMPLE_WIDTH)
 
 
 def ulaw_decode(data: bytes) -> bytes:
     """G.711 mu-law bytes as PCM16 samples (same rate)."""
-    return _g711_decode(data, "ulaw")
+    return _little(audioop.ulaw2lin(data, SAMPLE_WIDTH))
 
 
 def alaw_encode(pcm: bytes) -> bytes:
     """PCM16 samples as G.711 A-law bytes (same rate; resample to 8 kHz first for the API)."""
-    return _g711_encode(pcm, "alaw")
+    return audioop.lin2alaw(_native(pcm), SAMPLE_WIDTH)
 
 
 def alaw_decode(data: bytes) -> bytes:
     """G.711 A-law bytes as PCM16 samples (same rate)."""
-    return _g711_decode(data, "alaw")
+    return _little(audioop.alaw2lin(data, SAMPLE_WIDTH))

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from rt_tui.config import ConfigError, SessionSettings, load_config
 from rt_tui.realtime import client_events
-from rt_tui.realtime.audio import WavError
+from rt_tui.realtime.audio import WavError, take_resampling_notice
 from rt_tui.realtime.audio_turn import (
     TurnMode,
     audio_turn_events,
@@ -275,6 +275,9 @@ async def run_send(
             check_writable(save_audio)
     except (WavError, AudioFileError) as exc:
         return fail(str(exc), EXIT_USAGE)
+    notice = take_resampling_notice()
+    if notice is not None:  # the file was not at 24 kHz and soxr is not installed
+        print(f"rt-tui: note: {notice}", file=sys.stderr, flush=True)
     turn = _Turn(text, pcm, save_audio)
     target = resolve_target(config, env, profile=profile, url=url, demo=demo)
     if target.problem is not None:
