@@ -28,8 +28,9 @@ from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.messages import (
-    FrameMessage,
+    FrameBatch,
     LinkChanged,
     LinkState,
     Notice,
@@ -260,31 +261,34 @@ class MainScreen(Screen[None]):
 
     # --- what the worker posts --------------------------------------------------------
 
-    @on(FrameMessage)
-    def _on_frame(self, message: FrameMessage) -> None:
+    @on(FrameBatch)
+    def _on_frames(self, message: FrameBatch) -> None:
+        """A batch of the live session's frames: into the inspector and the reducer, in
+        order; each pane and the status bar then catch up once for the whole batch."""
         if message.source is not self.session:
             return  # Still queued from a session that was replaced.
-        frame = message.frame
-        self.inspector.add_frame(frame)
-        first_session = self.conversation.session is None
-        change = self.conversation.apply(frame)
-        server_session = self.conversation.session
+        frames = message.take()
+        self.inspector.add_frames(frames)
+        conversation = self.conversation
+        had_session = conversation.session is not None
+        change = fold_frames(
+            conversation, frames, lambda run: self.pane.show_change(conversation, run)
+        )
+        server_session = conversation.session
         if (
-            first_session
+            not had_session
             and server_session is not None
             and client_events.session_update_needed(self.context.config.session, server_session)
         ):
             self.session.send(
                 client_events.session_update(self.context.config.session, self.dialect)
             )
-        if change:
-            self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
-            self.status.show_usage(self.conversation)
-            hint = function_call_hint(self.conversation, change.responses)
+            self.status.show_usage(conversation)
+            hint = function_call_hint(conversation, change.responses)
             if hint is not None:
                 self.notify(hint, title="Function call")
-            responding = self.conversation.active_response_id is not None
+            responding = conversation.active_response_id is not None
             if responding != self._responding:
                 self._responding = responding
                 self.refresh_bindings()  # Cancel is only offered while a response runs.

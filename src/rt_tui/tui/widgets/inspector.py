@@ -3,7 +3,7 @@
 `EventInspector` is a vertical split: a status line, a filter box (shown with ctrl+f), the
 rows, and a detail panel with the selected frame's JSON (hidden while nothing is
 selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
-`ScrollView` that renders only the visible lines from cached strips. `add_frame` only
+`ScrollView` that renders only the visible lines from cached strips. `add_frames` only
 appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
 
 Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
@@ -247,7 +247,13 @@ class EventInspector(Vertical):
 
     def add_frame(self, frame: Frame) -> None:
         """Store one frame; the repaint happens once per tick, however many arrive."""
-        self.store.append(frame)
+        self.add_frames((frame,))
+
+    def add_frames(self, frames: Iterable[Frame]) -> None:
+        """Store these frames, in order; one repaint follows, within a tick."""
+        append = self.store.append
+        for frame in frames:
+            append(frame)
         self._schedule_flush()
 
     def set_secrets(self, values: Iterable[str]) -> None:
