@@ -465,3 +465,28 @@ async def test_a_filter_matching_nothing_says_so(tmp_path: Path) -> None:
         line = rows_of(app).render_line(0).text
         assert "No frame matches the filter (nothing.like.this)" in line
         assert "0 rows" in str(app.query_one("#inspector-status").render())
+
+
+async def test_a_growing_group_repaints_its_row_and_the_status_line_follows(
+    tmp_path: Path,
+) -> None:
+    """New deltas of a folded group repaint only the lines that changed: what the screen
+    shows must still be the new count and text, and the status line the new totals."""
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 20)) as pilot:
+
+        async def shown(*texts: str) -> None:
+            await wait_for(pilot, lambda: all(t in screen_text(app) for t in texts), str(texts))
+
+        app.inspector.add_frames([samples.received({"type": "response.created"}, 1)])
+        app.inspector.add_frames([samples.text_delta("Hel", 2), samples.text_delta("lo", 3)])
+        await shown("x2 Hello", "3 frames · 2 rows · folded · following")
+
+        app.inspector.add_frames([samples.text_delta(w, 4 + n) for n, w in enumerate("abc")])
+        await shown("x5 Helloabc", "6 frames · 2 rows · folded · following")
+
+        rows_of(app).focus()
+        await pilot.press("home")
+        await shown("6 frames · 2 rows · folded · paused (End follows)")
+        app.inspector.add_frames([samples.text_delta("d", 9)])
+        await shown("x6 Helloabcd", "7 frames · 2 rows · folded · paused (End follows)")

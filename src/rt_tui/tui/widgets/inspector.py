@@ -28,18 +28,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from rt_tui import paths
 from rt_tui.inspector.detail import row_detail
 from rt_tui.inspector.export import Export, row_text
 from rt_tui.inspector.filtering import FrameFilter
-from rt_tui.inspector.status_line import InspectorState, status_line
+from rt_tui.inspector.status_line import InspectorState
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
+from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import JsonView
 
 REFRESH_INTERVAL = 1 / 30
@@ -62,7 +63,7 @@ class EventInspector(Vertical):
     DEFAULT_CSS = """
     EventInspector { border: round $panel; border-title-color: $text-muted; height: 1fr; }
     EventInspector:focus-within { border: round $accent; }
-    EventInspector > #inspector-status { height: 1; color: $text-muted; padding: 0 1; }
+    EventInspector > #inspector-status { color: $text-muted; padding: 0 1; }
     EventInspector > #inspector-filter { display: none; height: 3; }
     EventInspector > #inspector-filter.-shown { display: block; }
     EventInspector > #inspector-detail {
@@ -212,11 +213,13 @@ class EventInspector(Vertical):
         self.export_dir = export_dir
         """Where exports go; None means the sessions directory."""
         self._flush_pending = False
+        self._shown_detail: tuple[int, int, str] | None = None
+        """`_detail_key` of what the detail shows."""
         self._filter_timer: Timer | None = None
         self.border_title = "Events"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="inspector-status", markup=False)
+        yield InspectorStatus(id="inspector-status")
         yield FilterInput(
             id="inspector-filter",
             placeholder="types (response.* !*.delta) and/or text · Enter/Esc close · ^u clears",
@@ -230,7 +233,6 @@ class EventInspector(Vertical):
 
     def on_resize(self) -> None:
         self._layout_split()
-        self._update_status()
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -318,25 +320,35 @@ class EventInspector(Vertical):
         self._flush_pending = False
         self.rows.sync()
         self._update_status()
-        self._show_detail(self.rows.cursor_row)
+        row = self.rows.cursor_row
+        if self._detail_key(row) != self._shown_detail:
+            self._show_detail(row)  # Only when new frames changed what it shows.
 
     def _update_status(self) -> None:
         store = self.store
-        state = InspectorState(
-            frames=len(store),
-            rows=store.row_count,
-            filter_text=store.filter.describe(),
-            fold_state=store.fold_state(),
-            following=self.rows.follow,
+        self.query_one(InspectorStatus).show(
+            InspectorState(
+                frames=len(store),
+                rows=store.row_count,
+                filter_text=store.filter.describe(),
+                fold_state=store.fold_state(),
+                following=self.rows.follow,
+            )
         )
-        status = self.query_one("#inspector-status", Static)
-        width = status.content_region.width or self.content_region.width - 2
-        status.update(status_line(state, width))
 
     # -- the detail and zoom -----------------------------------------------------------
 
+    def _detail_key(self, row: int | None) -> tuple[int, int, str] | None:
+        """What the detail of view row `row` depends on: its frame, and for a group how
+        many frames it holds and whether it is folded."""
+        if row is None:
+            return None
+        shown = self.store.row(row)
+        return shown.frame_index, shown.count, shown.fold
+
     def _show_detail(self, row: int | None) -> None:
         """Show the JSON of view row `row`, or hide the detail (and unzoom) for None."""
+        self._shown_detail = self._detail_key(row)
         detail = self.detail
         if row is None:
             detail.remove_class("-shown")
