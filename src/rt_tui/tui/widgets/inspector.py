@@ -9,10 +9,11 @@ appends to the store and schedules one repaint per tick, so a burst of deltas re
 Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
 folds or unfolds the selected run of deltas, `F` folds all of them or, when all are folded,
 unfolds them (its label says which), ctrl+f filters, backspace clears the filter, `d`
-cycles the direction shown, `e` shows errors only, `z` zooms the detail, `c` copies the
-selected frame, `x` exports the filtered view and `X` the whole log (JSONL, in the sessions
-folder; the file is written off the event loop). Other text typed here goes to the composer
-(the main screen sees to it).
+cycles the direction shown, `e` shows errors only, `z` zooms the detail, `w` shows all of
+a huge frame whose detail was cut to its first 64 KB, `c` copies the selected frame, `x`
+exports the filtered view and `X` the whole log (JSONL, in the sessions folder; the file
+is written off the event loop). Other text typed here goes to the composer (the main
+screen sees to it).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
-from rt_tui.tui.widgets.json_view import JsonView
+from rt_tui.tui.widgets.json_view import WHOLE_KEY, JsonView
 
 REFRESH_INTERVAL = 1 / 30
 """Frames arriving within one tick cause a single repaint."""
@@ -128,6 +129,13 @@ class EventInspector(Vertical):
             "Zoom",
             id="inspector.toggle_zoom",
             tooltip="Zoom the event's JSON to the whole inspector and back",
+        ),
+        Binding(
+            WHOLE_KEY,
+            "show_whole",
+            "Whole frame",
+            id="inspector.show_whole",
+            tooltip="Show all of a huge frame whose detail is cut",
         ),
         Binding(
             "c",
@@ -352,13 +360,18 @@ class EventInspector(Vertical):
         detail = self.detail
         if row is None:
             detail.remove_class("-shown")
-            detail.detail = None
+            if detail.left_out:
+                self.refresh_bindings()  # No `w` any more.
+            detail.clear()
             if self.has_class("-zoomed"):
                 self._set_zoom(False)
             self._layout_split()
             return
         detail.add_class("-shown")
+        was_cut = bool(detail.left_out)
         detail.show(row_detail(self.store, row))
+        if bool(detail.left_out) != was_cut:
+            self.refresh_bindings()  # `w` is offered while the detail is cut.
         self._layout_split()
 
     def _layout_split(self) -> None:
@@ -379,6 +392,11 @@ class EventInspector(Vertical):
             self.notify("Select a frame to zoom into first.", severity="warning", timeout=3)
             return
         self._set_zoom(not self.has_class("-zoomed"))
+
+    def action_show_whole(self) -> None:
+        """Show all of the selected frame's detail when it was cut for its size."""
+        self.detail.show_whole()
+        self.refresh_bindings()
 
     def _set_zoom(self, zoomed: bool) -> None:
         """Zoom in or out, moving the focus to whichever of rows and detail stays shown."""
@@ -441,6 +459,8 @@ class EventInspector(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return bool(self.store.filter.describe())  # Offered only while a filter is on.
+        if action == "show_whole":
+            return bool(self.detail.left_out)
         if action == "fold_all":
             # 'Unfold all' while everything is folded, 'Fold all' otherwise.
             return parameters[0] is (self.store.fold_state() != "folded")
