@@ -16,11 +16,10 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import NotConnected
 from rt_tui.realtime.frames import Frame
@@ -33,6 +32,9 @@ from rt_tui.tui.messages import (
     RecordingFailed,
     RecordingStarted,
 )
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.connection import Connection
 
 Post = Callable[[Message], object]
 """How the worker hands a message to the screen (`Widget.post_message`)."""
@@ -138,6 +140,8 @@ async def run_connection(
 
     Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one.
     """
+    # Imported when a session starts (websockets and all): the first frame does not need it.
+    from rt_tui.realtime.connection import Connection
 
     def link(state: LinkState, endpoint: Endpoint, detail: str = "") -> None:
         post(

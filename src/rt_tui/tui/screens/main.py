@@ -9,6 +9,7 @@ socket code: sending goes through the worker's `Session` handle.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -44,8 +45,6 @@ from rt_tui.tui.replay import (
     show_replayed_frames,
     start_replay,
 )
-from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
-from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
 from rt_tui.tui.slash_commands import (
     RAW_TEMPLATE,
     commands_help,
@@ -66,6 +65,9 @@ from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.worker import ConnectPlan, Session, run_connection
+
+if TYPE_CHECKING:
+    from rt_tui.tui.screens.settings import SettingsOutcome
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -155,7 +157,8 @@ class MainScreen(Screen[None]):
         if self.context.replay is not None:
             start_replay(self, self.context.replay)
         elif self.context.connect:
-            self.connect()
+            # Once the screen is painted: the demo's mock server and the socket can wait.
+            self.call_after_refresh(self.connect)
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
@@ -464,6 +467,10 @@ class MainScreen(Screen[None]):
         self.open_settings()
 
     def open_settings(self, notice: str | None = None) -> None:
+        # The settings screen is imported when first opened: the first frame does not need it.
+        from rt_tui.tui.screens.settings import SettingsScreen
+        from rt_tui.tui.screens.settings.session_note import session_note
+
         context = self.context
 
         def problem_of(config: Config) -> str | None:
@@ -486,6 +493,8 @@ class MainScreen(Screen[None]):
         """Use what the settings screen returned: resend the session or reconnect."""
         if outcome is None:
             return
+        from rt_tui.tui.screens.settings.session_note import apply_needed
+
         self.context.config = outcome.config
         apply = apply_needed(self.context, outcome)
         if apply == "none":

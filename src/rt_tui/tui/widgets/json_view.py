@@ -16,7 +16,6 @@ from typing import ClassVar
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
-from textual.highlight import highlight
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
@@ -179,7 +178,12 @@ class JsonView(ScrollView, can_focus=True):
         content = self._coloured.get(line)
         if content is None:
             text = self._lines[line]
-            json = self.detail is not None and self.detail.language == "json"
-            content = highlight(text, language="json") if json else Content(text)
+            if self.detail is not None and self.detail.language == "json":
+                # Imported with the first detail shown (Pygments): the first frame has none.
+                from textual.highlight import highlight
+
+                content = highlight(text, language="json")
+            else:
+                content = Content(text)
             self._coloured[line] = content
         return content
