@@ -119,7 +119,7 @@ async def test_the_nothing_configured_notice_goes_once_a_profile_is_saved(
     app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={})
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
-        assert "Nothing is configured yet" in screen_text(app)
+        await wait_for(pilot, lambda: "Nothing is configured yet" in screen_text(app), "notice")
         await save_a_url_profile(pilot)
         await pilot.pause()
         assert "Nothing is configured" not in screen_text(app)
@@ -132,7 +132,8 @@ async def test_a_notice_that_still_holds_after_a_save_says_what_holds_now(
     app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={}, profile="work")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
-        assert "no profile named 'work' (known profiles: none)" in screen_text(app)
+        notice = "no profile named 'work' (known profiles: none)"
+        await wait_for(pilot, lambda: notice in screen_text(app), "the notice")
         await save_a_url_profile(pilot)
         await pilot.pause()
         assert "no profile named 'work' (known profiles: default)" in screen_text(app)

@@ -28,17 +28,29 @@ class LinkState(StrEnum):
     """Showing a recorded log (`rt-tui replay`); nothing connects."""
 
 
-class FrameMessage(Message, bubble=False):
-    """One frame crossed the socket, in either direction (`frame.direction` says which).
+class FrameBatch(Message, bubble=False):
+    """Frames that crossed the socket, in either direction (`frame.direction` says which),
+    in the order they did.
+
+    The connection worker posts one when a frame arrives and none is waiting, and adds the
+    frames that follow to it until the screen `take`s them: however fast frames come, one
+    message at a time waits in the screen's queue, and the screen handles each frame once.
 
     `source` is the session handle of the worker that posted it, so frames still queued from
     a session that was just replaced can be told apart and dropped.
     """
 
-    def __init__(self, frame: Frame, source: object = None) -> None:
+    def __init__(self, frames: list[Frame], source: object = None) -> None:
         super().__init__()
-        self.frame = frame
+        self.frames = frames
         self.source = source
+        self.taken = False
+        """Set by `take`: frames that arrive later go into the next batch."""
+
+    def take(self) -> list[Frame]:
+        """The batch's frames; from now on it takes no more."""
+        self.taken = True
+        return self.frames
 
 
 @dataclass
@@ -54,7 +66,7 @@ class LinkChanged(Message, bubble=False):
     model: str = ""
     detail: str = ""
     source: object = None
-    """The session handle of the worker that posted it (see `FrameMessage.source`)."""
+    """The session handle of the worker that posted it (see `FrameBatch.source`)."""
 
 
 @dataclass

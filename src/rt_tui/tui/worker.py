@@ -1,8 +1,9 @@
 """The connection worker: runs the engine's Connection and turns what happens into messages.
 
 The screen starts `run_connection` as the connection job (`jobs.CONNECTION`: one worker,
-exclusive). The body never touches a widget: it posts `FrameMessage` for every frame of both
-directions and `LinkChanged` / `RecordingStarted` / `RecordingFailed` for its own progress.
+exclusive). The body never touches a widget: it hands the frames of both directions to the
+screen in `FrameBatch`es (one waiting at a time, see `FrameFeed`) and posts `LinkChanged` /
+`RecordingStarted` / `RecordingFailed` for its own progress.
 A failure leaves as a `RealtimeError` whose one-sentence text the screen shows.
 
 Widgets never touch the socket either: they call `Session.send`, which enqueues.
@@ -15,26 +16,49 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import NotConnected
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.targets import Target, target_endpoint
 from rt_tui.tui.messages import (
-    FrameMessage,
+    FrameBatch,
     LinkChanged,
     LinkState,
     RecordingFailed,
     RecordingStarted,
 )
 
+if TYPE_CHECKING:
+    from rt_tui.realtime.connection import Connection
+
 Post = Callable[[Message], object]
 """How the worker hands a message to the screen (`Widget.post_message`)."""
+
+
+class FrameFeed:
+    """The connection's observer: hands frames to the screen in batches, in order.
+
+    A frame that finds no batch waiting for the screen starts one and posts it; the frames
+    that follow join it until the screen takes it. So a burst costs one message, however
+    many frames it holds, and a lone frame is posted at once (no timer adds latency).
+    """
+
+    def __init__(self, post: Post, source: object) -> None:
+        self._post = post
+        self._source = source
+        self._batch: FrameBatch | None = None
+
+    def __call__(self, frame: Frame) -> None:
+        batch = self._batch
+        if batch is None or batch.taken:
+            batch = self._batch = FrameBatch([], self._source)
+            self._post(batch)
+        batch.frames.append(frame)
 
 
 @dataclass(frozen=True)
@@ -111,13 +135,13 @@ async def run_connection(
     wall_clock: Callable[[], float] = time.time,
     id_factory: Callable[[], str] | None = None,
 ) -> None:
-    """Open the session, record it, post a message per frame, until the socket closes.
+    """Open the session, record it, hand its frames to the screen in batches, until the
+    socket closes.
 
     Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one.
     """
-
-    def observe(frame: Frame) -> None:
-        post(FrameMessage(frame, session))
+    # Imported when a session starts (websockets and all): the first frame does not need it.
+    from rt_tui.realtime.connection import Connection
 
     def link(state: LinkState, endpoint: Endpoint, detail: str = "") -> None:
         post(
@@ -143,7 +167,7 @@ async def run_connection(
         stack.callback(recorder.close)
         connection = Connection(
             endpoint,
-            observers=(observe,),
+            observers=(FrameFeed(post, session),),
             recorder=recorder,
             id_factory=id_factory,
             clock=clock,

@@ -9,6 +9,7 @@ socket code: sending goes through the worker's `Session` handle.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,8 +30,9 @@ from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.messages import (
-    FrameMessage,
+    FrameBatch,
     LinkChanged,
     LinkState,
     Notice,
@@ -44,8 +46,6 @@ from rt_tui.tui.replay import (
     show_replayed_frames,
     start_replay,
 )
-from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
-from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
 from rt_tui.tui.slash_commands import (
     RAW_TEMPLATE,
     commands_help,
@@ -66,6 +66,9 @@ from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.worker import ConnectPlan, Session, run_connection
+
+if TYPE_CHECKING:
+    from rt_tui.tui.screens.settings import SettingsOutcome
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -164,7 +167,8 @@ class MainScreen(Screen[None]):
         if self.context.replay is not None:
             start_replay(self, self.context.replay)
         elif self.context.connect:
-            self.connect()
+            # Once the screen is painted: the demo's mock server and the socket can wait.
+            self.call_after_refresh(self.connect)
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
@@ -270,31 +274,34 @@ class MainScreen(Screen[None]):
 
     # --- what the worker posts --------------------------------------------------------
 
-    @on(FrameMessage)
-    def _on_frame(self, message: FrameMessage) -> None:
+    @on(FrameBatch)
+    def _on_frames(self, message: FrameBatch) -> None:
+        """A batch of the live session's frames: into the inspector and the reducer, in
+        order; each pane and the status bar then catch up once for the whole batch."""
         if message.source is not self.session:
             return  # Still queued from a session that was replaced.
-        frame = message.frame
-        self.inspector.add_frame(frame)
-        first_session = self.conversation.session is None
-        change = self.conversation.apply(frame)
-        server_session = self.conversation.session
+        frames = message.take()
+        self.inspector.add_frames(frames)
+        conversation = self.conversation
+        had_session = conversation.session is not None
+        change = fold_frames(
+            conversation, frames, lambda run: self.pane.show_change(conversation, run)
+        )
+        server_session = conversation.session
         if (
-            first_session
+            not had_session
             and server_session is not None
             and client_events.session_update_needed(self.context.config.session, server_session)
         ):
             self.session.send(
                 client_events.session_update(self.context.config.session, self.dialect)
             )
-        if change:
-            self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
-            self.status.show_usage(self.conversation)
-            hint = function_call_hint(self.conversation, change.responses)
+            self.status.show_usage(conversation)
+            hint = function_call_hint(conversation, change.responses)
             if hint is not None:
                 self.notify(hint, title="Function call")
-            responding = self.conversation.active_response_id is not None
+            responding = conversation.active_response_id is not None
             if responding != self._responding:
                 self._responding = responding
                 self.refresh_bindings()  # Cancel is only offered while a response runs.
@@ -475,6 +482,10 @@ class MainScreen(Screen[None]):
         self.open_settings()
 
     def open_settings(self, notice: str | None = None) -> None:
+        # The settings screen is imported when first opened: the first frame does not need it.
+        from rt_tui.tui.screens.settings import SettingsScreen
+        from rt_tui.tui.screens.settings.session_note import session_note
+
         context = self.context
 
         def problem_of(config: Config) -> str | None:
@@ -497,6 +508,8 @@ class MainScreen(Screen[None]):
         """Use what the settings screen returned: resend the session or reconnect."""
         if outcome is None:
             return
+        from rt_tui.tui.screens.settings.session_note import apply_needed
+
         self.context.config = outcome.config
         apply = apply_needed(self.context, outcome)
         if apply == "none":
