@@ -48,7 +48,7 @@ async def test_status_bar_at_80_columns_keeps_the_log_by_shortening(tmp_path: Pa
         status.set_usage(latency_ms=4, input_tokens=1_044, output_tokens=72)
         status.set_log_path(tmp_path / "20261124-042513-bd19df.jsonl")
         text = str(status.render())
-        assert text.startswith("● 127.0.0.1 · ga · gpt-realtime · 00:00 · 4 ms")
+        assert text.startswith("● 127.0.0.1 · ga · gpt-realtime · 60:00 · 4 ms")
         assert "1,044/72 tok" in text
         assert text.endswith("rec …bd19df")
         assert len(text) <= status.size.width

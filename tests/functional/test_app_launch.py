@@ -10,7 +10,7 @@ from scripted_server import unused_port
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from rt_tui.config import Config, Profile, Provider
+from rt_tui.config import Config, Profile, Provider, ReconnectSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.tui.app import make_app
 from rt_tui.tui.messages import LinkState
@@ -77,8 +77,9 @@ async def test_a_refused_connection_is_not_still_connecting_in_the_conversation(
 async def test_a_dropped_connection_is_not_still_connected_in_the_conversation(
     tmp_path: Path,
 ) -> None:
+    no_retry = Config(reconnect=ReconnectSettings(tries=0))
     async with MockServer(delta_delay=0) as server:
-        app = app_for_url(server.ga_url(), tmp_path)
+        app = app_for_url(server.ga_url(), tmp_path, config=no_retry)
         async with app.run_test(size=(120, 40)) as pilot:
             await connected(pilot)
             assert hint_text(pilot).startswith("Connected to 127.0.0.1")

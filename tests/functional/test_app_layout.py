@@ -22,7 +22,7 @@ from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane, ItemBlock, ResponseLine
 from rt_tui.tui.widgets.conversation_views import ItemView
 from rt_tui.tui.widgets.inspector import EventInspector
-from rt_tui.tui.widgets.status import StatusBar, format_age
+from rt_tui.tui.widgets.status import StatusBar, format_left
 
 SESSION = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 
@@ -156,7 +156,7 @@ async def test_status_bar_says_where_it_is_connected(offline_app: RtTuiApp) -> N
         status = screen.query_one(StatusBar)
         await wait_for(pilot, lambda: status.state is LinkState.CONNECTED, "the state")
         text = str(status.render())
-        assert text.startswith("● example.openai.azure.com · beta · my-deployment · 00:00 / 60:00")
+        assert text.startswith("● example.openai.azure.com · beta · my-deployment · 60:00 left")
 
 
 async def test_frames_from_a_replaced_session_are_dropped(offline_app: RtTuiApp) -> None:
@@ -170,10 +170,11 @@ async def test_frames_from_a_replaced_session_are_dropped(offline_app: RtTuiApp)
         assert len(screen.query_one(EventInspector).store) == 0
 
 
-def test_age_reads_against_the_one_hour_limit() -> None:
-    assert format_age(0) == "00:00 / 60:00"
-    assert format_age(723.9) == "12:03 / 60:00"
-    assert format_age(3600) == "60:00 / 60:00"
+def test_time_left_counts_down_to_the_limit() -> None:
+    assert format_left(0) == "00:00 left"
+    assert format_left(-5) == "00:00 left"
+    assert format_left(723.1) == "12:04 left"
+    assert format_left(3600) == "60:00 left"
 
 
 class BlockApp(App[None]):

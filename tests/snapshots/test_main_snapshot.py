@@ -68,7 +68,7 @@ def replay(clock: FixedClock) -> Callable[[Pilot[int]], Awaitable[None]]:
         pane = screen.query_one(ConversationPane)
         while pane.busy:
             await pilot.pause()
-        clock.now = 12 * 60 + 3  # The age reads 12:03 / 60:00.
+        clock.now = 12 * 60 + 3  # The countdown reads 47:57 left.
         screen.query_one("#status").refresh()
         await pilot.pause()
 

@@ -165,4 +165,4 @@ def test_mark_interrupted_ends_what_streamed_and_the_echo_of_reseeded_items_chan
     conversation.expect_reseeded(frozenset({"u1"}))
     echo = [{"type": "input_text", "text": "server's copy"}]
     assert not feed.added("u1", None, content=echo)
-    assert conversation.item("u1").text == "mine"  # type: ignore[union-attr]
+    assert conversation.item("u1").text == "mine"

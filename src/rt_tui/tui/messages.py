@@ -22,6 +22,8 @@ class LinkState(StrEnum):
     IDLE = "idle"
     CONNECTING = "connecting"
     CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    """The session was lost; the next try waits (`LinkChanged.retry_at`)."""
     CLOSED = "closed"
     FAILED = "failed"
     REPLAY = "replay"
@@ -67,6 +69,31 @@ class LinkChanged(Message, bubble=False):
     detail: str = ""
     source: object = None
     """The session handle of the worker that posted it (see `FrameBatch.source`)."""
+    retry_at: float | None = None
+    """RECONNECTING: when (on the app's monotonic clock) the next try starts."""
+    attempt: int = 0
+    """RECONNECTING: the number of the next try (1 = the first retry)."""
+    tries: int = 0
+    """RECONNECTING: how many tries there will be at most."""
+
+
+@dataclass
+class SessionLost(Message, bubble=False):
+    """The socket ended in a way worth retrying; `reason` is one sentence saying why.
+    Posted after every frame of the lost socket, so the screen can mark what was cut off."""
+
+    reason: str
+    source: object = None
+
+
+@dataclass
+class SessionResumed(Message, bubble=False):
+    """A new socket took over from a lost or replaced one: `reseeded` earlier items and
+    `queued` events typed while it was down were sent to it, after the session settings."""
+
+    reseeded: int
+    queued: int
+    source: object = None
 
 
 @dataclass
