@@ -440,8 +440,7 @@ class MainScreen(Screen[None]):
         elif message.state is LinkState.CLOSED:
             self._stop_limit_timers()
             self.notify(message.detail, title="Session closed", severity="warning")
-        if message.state is LinkState.RECONNECTING:
-            self.refresh_bindings()  # Esc stops the retries.
+        self.refresh_bindings()  # Esc stops the retries only while they run.
 
     @on(SessionLost)
     def _on_session_lost(self, message: SessionLost) -> None:
