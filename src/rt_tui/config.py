@@ -24,6 +24,11 @@ The file (`paths.config_file()`, mode 0600) looks like this:
     [session.turn_detection]
     type = "server_vad"
 
+    [reconnect]                     # after a drop; defaults shown
+    tries = 8
+    reseed_turns = 20               # earlier items re-sent to the new session
+    auto_renew = false              # a fresh session a minute before the 60-minute limit
+
     [ui]
     theme = "rt-midnight"           # any theme the palette (ctrl+p, Theme) lists
 
@@ -161,6 +166,28 @@ class SessionSettings(_Section):
     max_output_tokens: int | Literal["inf"] = "inf"
 
 
+class ReconnectSettings(_Section):
+    """What happens when a session is lost or nears the service's time limit.
+
+    Kept apart from `[session]`, which is what `session.update` carries."""
+
+    tries: int = Field(8, ge=0)
+    """Tries to open a lost session again before giving up (0: never retry by itself)."""
+    give_up_after_s: float = Field(300.0, gt=0)
+    """Stop retrying once this long has passed since the drop, whatever the tries left."""
+    first_delay_s: float = Field(0.5, gt=0)
+    """The wait before the first retry; it doubles with each try, with jitter."""
+    max_delay_s: float = Field(30.0, gt=0)
+    """The longest wait between two tries."""
+    reseed_turns: int = Field(20, ge=0)
+    """How many earlier items (messages, function calls and outputs) a new session is given
+    so the model still knows the conversation (0: start it empty)."""
+    session_limit_s: float = Field(3600.0, gt=0)
+    """The service ends a session this long after it starts (60 minutes)."""
+    auto_renew: bool = False
+    """Open a fresh session, re-seeded, about a minute before the limit."""
+
+
 class UiSettings(_Section):
     """How the app looks and which keys do what."""
 
@@ -188,6 +215,7 @@ class Config(_Section):
     active_profile: str | None = None
     profiles: dict[str, Profile] = Field(default_factory=dict)
     session: SessionSettings = Field(default_factory=SessionSettings)
+    reconnect: ReconnectSettings = Field(default_factory=ReconnectSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
 
 

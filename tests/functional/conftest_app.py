@@ -18,7 +18,7 @@ from rt_tui.config import Config
 from rt_tui.inspector.logs import ReplayPlan
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.tui.app import RtTuiApp, make_app
-from rt_tui.tui.messages import FrameMessage, LinkState
+from rt_tui.tui.messages import FrameBatch, LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
@@ -79,10 +79,13 @@ class MessageLog:
         self.messages.append(message)
 
     def frames(self, direction: Direction | None = None) -> list[Frame]:
+        """The frames the connection handed to the screen, in order."""
         return [
-            m.frame
+            frame
             for m in self.messages
-            if isinstance(m, FrameMessage) and (direction is None or m.frame.direction is direction)
+            if isinstance(m, FrameBatch)
+            for frame in m.frames
+            if direction is None or frame.direction is direction
         ]
 
     def wire_types(self, direction: Direction) -> list[str]:

@@ -45,19 +45,21 @@ class ScriptedServer:
 async def scripted_server(
     script: Handler,
     *,
-    reject: tuple[int, str] | None = None,
+    reject: tuple[int, str] | Callable[[int], tuple[int, str] | None] | None = None,
     tls: ssl.SSLContext | None = None,
 ) -> AsyncIterator[ScriptedServer]:
     """Serve `script` for every connection; with `reject=(status, body)` answer the HTTP
-    upgrade with that status and body instead (JSON bodies get a JSON content type);
+    upgrade with that status and body instead (JSON bodies get a JSON content type), or
+    with `reject(n)`'s answer for the n-th handshake (1 = the first; None accepts it);
     with `tls`, serve wss://."""
     state = ScriptedServer(port=0, scheme="wss" if tls else "ws")
 
     def process_request(connection: ServerConnection, request: Request) -> Response | None:
         state.requests.append(request)
-        if reject is None:
+        verdict = reject(len(state.requests)) if callable(reject) else reject
+        if verdict is None:
             return None
-        status, body = reject
+        status, body = verdict
         response = connection.respond(status, body)
         if body.lstrip().startswith("{"):
             response.headers["Content-Type"] = "application/json"

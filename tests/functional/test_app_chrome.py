@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest_app import main_screen, offline_app, screen_text, type_text, wait_for
+from conftest_app import (
+    app_for_url,
+    connected,
+    main_screen,
+    offline_app,
+    screen_text,
+    submit,
+    type_text,
+    wait_for,
+)
 from textual.command import CommandPalette
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from rt_tui.config import Config
 from rt_tui.dialect import Dialect
+from rt_tui.mock.server import MockServer
 from rt_tui.tui.app import make_app
 from rt_tui.tui.commands import bound_actions, is_keystroke
 from rt_tui.tui.messages import LinkChanged, LinkState
@@ -38,7 +48,7 @@ async def test_status_bar_at_80_columns_keeps_the_log_by_shortening(tmp_path: Pa
         status.set_usage(latency_ms=4, input_tokens=1_044, output_tokens=72)
         status.set_log_path(tmp_path / "20261124-042513-bd19df.jsonl")
         text = str(status.render())
-        assert text.startswith("● 127.0.0.1 · ga · gpt-realtime · 00:00 · 4 ms")
+        assert text.startswith("● 127.0.0.1 · ga · gpt-realtime · 60:00 · 4 ms")
         assert "1,044/72 tok" in text
         assert text.endswith("rec …bd19df")
         assert len(text) <= status.size.width
@@ -76,9 +86,9 @@ async def test_notifications_are_short_and_leave_the_status_bar_visible(tmp_path
 
 
 def _footer(screen: MainScreen) -> list[str]:
-    """The footer's key descriptions, left to right, after checking each is drawn whole
-    left of the palette key; [] while the footer recomposes."""
-    keys = list(screen.query(KeyFooter).first().query(FooterKey))
+    """The footer's shown key descriptions, left to right, after checking each is drawn
+    whole left of the palette key; [] while the footer recomposes."""
+    keys = [key for key in screen.query(KeyFooter).first().query(FooterKey) if key.display]
     palette = [key for key in keys if key.has_class("-command-palette")]
     others = [key for key in keys if key not in palette]
     if not palette or not others or any(key.region.width == 0 for key in keys):
@@ -104,6 +114,31 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
         screen.inspector.query_one("#inspector-rows").focus()
         # The focused pane's keys come before the screen's other keys (Details…).
         await wait_for(pilot, lambda: _footer(screen)[:6] == [*running, "Tail"], "its keys")
+
+
+async def test_cancel_comes_and_goes_with_a_response_without_redoing_the_footer(
+    tmp_path: Path,
+) -> None:
+    """Where every key fits, a response that starts and ends only shows and hides Cancel:
+    the footer keeps its keys (no recompose, no layout churn per response)."""
+    async with MockServer(delta_delay=0.05) as server:
+        app = app_for_url(server.ga_url(), tmp_path)
+        async with app.run_test(size=(160, 40)) as pilot:
+            screen = await connected(pilot)
+            essential = ["Settings", "Inspector", "Help", "Quit"]
+            await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the footer")
+            keys = list(screen.query(FooterKey))
+
+            await submit(pilot, "tell me a long story")
+            await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "Cancel shown")
+            await wait_for(pilot, lambda: screen.conversation.responses, "the response")
+            await wait_for(
+                pilot,
+                lambda: all(r.finished for r in screen.conversation.responses.values()),
+                "the response to end",
+            )
+            await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "Cancel hidden")
+            assert list(screen.query(FooterKey)) == keys
 
 
 async def test_palette_has_human_help_and_no_cursor_moves(tmp_path: Path) -> None:

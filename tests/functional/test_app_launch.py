@@ -10,7 +10,7 @@ from scripted_server import unused_port
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from rt_tui.config import Config, Profile, Provider
+from rt_tui.config import Config, Profile, Provider, ReconnectSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.tui.app import make_app
 from rt_tui.tui.messages import LinkState
@@ -79,8 +79,9 @@ async def test_a_refused_connection_is_not_still_connecting_in_the_conversation(
 async def test_a_dropped_connection_is_not_still_connected_in_the_conversation(
     tmp_path: Path,
 ) -> None:
+    no_retry = Config(reconnect=ReconnectSettings(tries=0))
     async with MockServer(delta_delay=0) as server:
-        app = app_for_url(server.ga_url(), tmp_path)
+        app = app_for_url(server.ga_url(), tmp_path, config=no_retry)
         async with app.run_test(size=(120, 40)) as pilot:
             await connected(pilot)
             assert hint_text(pilot).startswith("Connected to 127.0.0.1")
@@ -121,7 +122,7 @@ async def test_the_nothing_configured_notice_goes_once_a_profile_is_saved(
     app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={})
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
-        assert "Nothing is configured yet" in screen_text(app)
+        await wait_for(pilot, lambda: "Nothing is configured yet" in screen_text(app), "notice")
         await save_a_url_profile(pilot)
         await pilot.pause()
         assert "Nothing is configured" not in screen_text(app)
@@ -134,7 +135,8 @@ async def test_a_notice_that_still_holds_after_a_save_says_what_holds_now(
     app = make_app(config=Config(), config_path=tmp_path / "config.toml", env={}, profile="work")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
-        assert "no profile named 'work' (known profiles: none)" in screen_text(app)
+        notice = "no profile named 'work' (known profiles: none)"
+        await wait_for(pilot, lambda: notice in screen_text(app), "the notice")
         await save_a_url_profile(pilot)
         await pilot.pause()
         assert "no profile named 'work' (known profiles: default)" in screen_text(app)

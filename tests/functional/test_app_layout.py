@@ -19,12 +19,12 @@ from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
-from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
+from rt_tui.tui.messages import FrameBatch, LinkChanged, LinkState
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_blocks import ItemBlock, Look
 from rt_tui.tui.widgets.inspector import EventInspector
-from rt_tui.tui.widgets.status import StatusBar, format_age
+from rt_tui.tui.widgets.status import StatusBar, format_left
 
 SESSION = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 
@@ -39,7 +39,7 @@ def offline_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RtTuiApp:
 async def _replay(pilot: Pilot[int]) -> None:
     screen = main_screen(pilot)
     for record in read_log(SESSION):
-        screen.post_message(FrameMessage(record.to_frame(), screen.session))
+        screen.post_message(FrameBatch([record.to_frame()], screen.session))
     pane = screen.query_one(ConversationPane)
     await wait_for(pilot, lambda: len(screen.conversation.errors) == 1, "the replay")
     await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
@@ -158,7 +158,7 @@ async def test_status_bar_says_where_it_is_connected(offline_app: RtTuiApp) -> N
         status = screen.query_one(StatusBar)
         await wait_for(pilot, lambda: status.state is LinkState.CONNECTED, "the state")
         text = str(status.render())
-        assert text.startswith("● example.openai.azure.com · beta · my-deployment · 00:00 / 60:00")
+        assert text.startswith("● example.openai.azure.com · beta · my-deployment · 60:00 left")
 
 
 async def test_frames_from_a_replaced_session_are_dropped(offline_app: RtTuiApp) -> None:
@@ -166,16 +166,17 @@ async def test_frames_from_a_replaced_session_are_dropped(offline_app: RtTuiApp)
         screen = main_screen(pilot)
         stale = object()
         for record in read_log(SESSION):
-            screen.post_message(FrameMessage(record.to_frame(), stale))
+            screen.post_message(FrameBatch([record.to_frame()], stale))
         await pilot.pause()
         assert len(screen.conversation) == 0
         assert len(screen.query_one(EventInspector).store) == 0
 
 
-def test_age_reads_against_the_one_hour_limit() -> None:
-    assert format_age(0) == "00:00 / 60:00"
-    assert format_age(723.9) == "12:03 / 60:00"
-    assert format_age(3600) == "60:00 / 60:00"
+def test_time_left_counts_down_to_the_limit() -> None:
+    assert format_left(0) == "00:00 left"
+    assert format_left(-5) == "00:00 left"
+    assert format_left(723.1) == "12:04 left"
+    assert format_left(3600) == "60:00 left"
 
 
 class PaneApp(App[None]):
@@ -430,7 +431,7 @@ async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtT
         await pilot.pause()
         error = '{"type":"error","error":{"type":"server_error","code":null,"message":"boom"}}'
         frame = Frame(Direction.RECEIVED, 9000.0, 0.0, error, event=parse_server_frame(error))
-        screen.post_message(FrameMessage(frame, screen.session))
+        screen.post_message(FrameBatch([frame], screen.session))
         await wait_for(pilot, lambda: len(screen.conversation.errors) == 2, "the new error")
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
         await pilot.pause()
@@ -440,7 +441,7 @@ async def test_conversation_follows_new_text_unless_scrolled_up(offline_app: RtT
         pane.scroll_end(animate=False, immediate=True)
         await pilot.pause()
         frame = Frame(Direction.RECEIVED, 9100.0, 0.0, error, event=parse_server_frame(error))
-        screen.post_message(FrameMessage(frame, screen.session))
+        screen.post_message(FrameBatch([frame], screen.session))
         await wait_for(pilot, lambda: len(screen.conversation.errors) == 3, "the next error")
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
         await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y, "following again")

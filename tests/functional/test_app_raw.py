@@ -21,6 +21,7 @@ from conftest_app import (
     submit,
     wait_for,
 )
+from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
@@ -188,3 +189,24 @@ async def test_send_raw_event_from_the_palette_prefills_the_composer(tmp_path: P
         # The cursor waits between the empty quotes: typing fills in the type.
         await pilot.press(*"nope")
         assert composer.text == '/raw {"type": "nope"}'
+
+
+async def test_a_huge_paste_shows_as_a_stand_in_and_goes_out_whole(
+    server: MockServer, tmp_path: Path
+) -> None:
+    log = MessageLog()
+    frame = json.dumps({"type": "conversation.item.create", "note": "ab cd " * 200_000})
+    app = app_for_url(server.ga_url(), tmp_path)
+    async with app.run_test(size=(120, 36), message_hook=log) as pilot:
+        screen = await connected(pilot)
+        screen.composer.focus()
+        app.post_message(events.Paste(f"/raw {frame}"))
+        await wait_for(pilot, lambda: screen.composer.text, "the paste")
+        assert screen.composer.text == "⟦paste 1: 1.1 MB⟧"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: frame in _sent_texts(log), "the frame sent whole")
+        assert screen.composer.text == ""
+        await pilot.press("up")  # The history brings the stand-in back, still whole.
+        assert screen.composer.text == "⟦paste 1: 1.1 MB⟧"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: _sent_texts(log).count(frame) == 2, "sent again")

@@ -23,7 +23,7 @@ from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import SessionRecorder, read_log
-from rt_tui.tui.messages import FrameMessage, LinkState
+from rt_tui.tui.messages import FrameBatch, LinkState
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_blocks import ErrorBlock, ItemBlock, ResponseBlock
@@ -87,7 +87,7 @@ async def test_replay_shows_every_frame_and_the_conversation_without_connecting(
             assert not screen.session.connected
 
     assert server.requests == []
-    assert not any(isinstance(m, FrameMessage) for m in log.messages)
+    assert not any(isinstance(m, FrameBatch) for m in log.messages)  # No live frame.
     assert not (tmp_path / "sessions").exists()  # Nothing recorded either.
 
 

@@ -9,6 +9,7 @@ from conftest_app import main_screen, wait_for
 from rt_tui.config import Config
 from rt_tui.targets import SCENARIO_ENV
 from rt_tui.tui.app import make_app
+from rt_tui.tui.link_notes import KEY_HINT
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.widgets.status import StatusBar
 
@@ -26,5 +27,5 @@ async def test_the_demo_with_a_refused_key_shows_the_services_message(tmp_path: 
         await wait_for(pilot, lambda: status.state is LinkState.FAILED, "the refusal")
         assert status.detail == (
             "The server closed the session (3000 invalid_request_error.invalid_api_key): "
-            "Incorrect API key provided."
+            f"Incorrect API key provided. {KEY_HINT}"
         )

@@ -323,23 +323,6 @@ async def test_settings_screen_apply_sends_session_update(
         assert updates[-1].client_event["session"]["instructions"] == "Answer like a pirate."
 
 
-async def test_session_limit_close_is_shown_with_its_reason(tmp_path: Path) -> None:
-    async with MockServer(delta_delay=0, max_session_s=0.3) as short:
-        app = app_for_url(short.ga_url(), tmp_path)
-        async with app.run_test(size=(140, 40)) as pilot:
-            screen = main_screen(pilot)
-            status = screen.query_one(StatusBar)
-            await wait_for(
-                pilot,
-                lambda: status.state in (LinkState.CLOSED, LinkState.FAILED),
-                "the session limit",
-            )
-            assert "1001" in status.detail
-            assert "\n" not in status.detail
-            await wait_for(pilot, lambda: screen.conversation.errors, "the session_expired error")
-            assert screen.conversation.errors[0].error.code == "session_expired"
-
-
 WEATHER_TOOL = FunctionTool(
     name="get_weather",
     description="The weather in a city.",

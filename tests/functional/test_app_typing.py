@@ -22,7 +22,7 @@ from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
-from rt_tui.tui.messages import FrameMessage
+from rt_tui.tui.messages import FrameBatch
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.widgets.composer import SLASH_COMMANDS, Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
@@ -36,7 +36,7 @@ async def with_frames(pilot: Pilot[int]) -> MainScreen:
     screen = main_screen(pilot)
     records = list(read_log(SESSION))
     for record in records:
-        screen.post_message(FrameMessage(record.to_frame(), screen.session))
+        screen.post_message(FrameBatch([record.to_frame()], screen.session))
     await wait_for(pilot, lambda: len(screen.inspector.store) == len(records), "the frames")
     await wait_for(pilot, lambda: not screen.pane.busy, "the conversation")
     return screen

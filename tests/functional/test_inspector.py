@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest_app import screen_text, wait_for
 from textual import on
 from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.worker import Worker
@@ -465,3 +466,55 @@ async def test_a_filter_matching_nothing_says_so(tmp_path: Path) -> None:
         line = rows_of(app).render_line(0).text
         assert "No frame matches the filter (nothing.like.this)" in line
         assert "0 rows" in str(app.query_one("#inspector-status").render())
+
+
+async def test_a_growing_group_repaints_its_row_and_the_status_line_follows(
+    tmp_path: Path,
+) -> None:
+    """New deltas of a folded group repaint only the lines that changed: what the screen
+    shows must still be the new count and text, and the status line the new totals."""
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 20)) as pilot:
+
+        async def shown(*texts: str) -> None:
+            await wait_for(pilot, lambda: all(t in screen_text(app) for t in texts), str(texts))
+
+        app.inspector.add_frames([samples.received({"type": "response.created"}, 1)])
+        app.inspector.add_frames([samples.text_delta("Hel", 2), samples.text_delta("lo", 3)])
+        await shown("x2 Hello", "3 frames · 2 rows · folded · following")
+
+        app.inspector.add_frames([samples.text_delta(w, 4 + n) for n, w in enumerate("abc")])
+        await shown("x5 Helloabc", "6 frames · 2 rows · folded · following")
+
+        rows_of(app).focus()
+        await pilot.press("home")
+        await shown("6 frames · 2 rows · folded · paused (End follows)")
+        app.inspector.add_frames([samples.text_delta("d", 9)])
+        await shown("x6 Helloabcd", "7 frames · 2 rows · folded · paused (End follows)")
+
+
+async def test_a_huge_frame_shows_cut_with_its_size_and_whole_on_demand(tmp_path: Path) -> None:
+    app = InspectorHost(tmp_path)
+    story = " ".join(f"word{n}" for n in range(400_000))  # About 4 MB.
+    async with app.run_test(size=(100, 30)) as pilot:
+        await add_and_settle(pilot, app, [samples.text_delta(story, 1)])
+        rows_of(app).focus()
+        await pilot.press("up")
+        detail = app.inspector.detail
+        await wait_for(pilot, lambda: detail.has_class("-shown"), "the detail")
+        assert "… 4.0 MB more, 4.1 MB in all: w shows all of it" in detail.text
+        assert len(detail.text) < 70_000
+        assert "word0 word1" in screen_text(app)
+        assert "Whole frame" in [a.binding.description for a in _enabled_bindings(app)]
+
+        await pilot.press("w")
+        await wait_for(pilot, lambda: detail.whole, "the whole frame")
+        assert "word399999" in detail.text
+        assert "MB in all" not in detail.text
+        assert "Whole frame" not in [a.binding.description for a in _enabled_bindings(app)]
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "word399999" in screen_text(app), "its end on screen")
+
+
+def _enabled_bindings(app: InspectorHost) -> list[ActiveBinding]:
+    return [a for a in app.screen.active_bindings.values() if a.enabled]

@@ -89,3 +89,41 @@ async def test_the_reply_timeout_still_applies_after_session_created(
         )
     assert code == 1
     assert_one_error_line(err, "no complete reply within 1 s.")
+
+
+async def test_a_drop_before_the_reply_is_retried_once_the_server_is_back(
+    cli_env: dict[str, str],
+) -> None:
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        while (await recv_json(ws))["type"] != "response.create":
+            pass
+        if len(server.requests) == 1:
+            ws.transport.abort()  # Dropped before any frame of the reply.
+            return
+        for event in text_reply("second time lucky"):
+            await send_json(ws, event)
+        await ws.wait_closed()
+
+    async with scripted_server(script) as server:
+        code, out, err = await run_cli_async(cli_env, "send", "hi", "--url", server.url)
+    assert (code, out) == (0, "second time lucky\n")
+    assert len(server.requests) == 2
+    (note,) = err.splitlines()
+    assert note.startswith("rt-tui: The connection to 127.0.0.1")
+    assert "before any reply, so trying again in" in note
+
+
+async def test_a_drop_after_the_reply_started_is_not_retried(cli_env: dict[str, str]) -> None:
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        while (await recv_json(ws))["type"] != "response.create":
+            pass
+        await send_json(ws, text_reply("half an ans")[0])
+        ws.transport.abort()
+
+    async with scripted_server(script) as server:
+        code, out, err = await run_cli_async(cli_env, "send", "hi", "--url", server.url)
+    assert (code, out) == (1, "half an ans")
+    assert len(server.requests) == 1
+    assert "dropped without a close frame (1006)" in err

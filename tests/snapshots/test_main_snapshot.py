@@ -12,7 +12,7 @@ from rt_tui.config import Config
 from rt_tui.dialect import Dialect
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
-from rt_tui.tui.messages import FrameMessage, LinkChanged, LinkState
+from rt_tui.tui.messages import FrameBatch, LinkChanged, LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.widgets.conversation import ConversationPane
 
@@ -63,12 +63,12 @@ def replay(clock: FixedClock) -> Callable[[Pilot[int]], Awaitable[None]]:
             )
         )
         for record in read_log(SESSION):
-            screen.post_message(FrameMessage(record.to_frame(), screen.session))
+            screen.post_message(FrameBatch([record.to_frame()], screen.session))
         await pilot.pause()
         pane = screen.query_one(ConversationPane)
         while pane.busy:
             await pilot.pause()
-        clock.now = 12 * 60 + 3  # The age reads 12:03 / 60:00.
+        clock.now = 12 * 60 + 3  # The countdown reads 47:57 left.
         screen.query_one("#status").refresh()
         await pilot.pause()
 

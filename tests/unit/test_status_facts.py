@@ -10,7 +10,7 @@ from rt_tui.tui.widgets.status import SEPARATOR, Fact, StatusBar, fit_facts
 FACTS = [
     Fact(1, "ga"),
     Fact(2, "gpt-realtime"),
-    Fact(3, "00:12 / 60:00", "00:12"),
+    Fact(3, "00:12 left", "00:12"),
     Fact(4, "4 ms"),
     Fact(5, "37 in / 65 out tok", "37/65 tok"),
     Fact(6, "rec 20261124-042513-bd19df.jsonl", "rec …bd19df"),

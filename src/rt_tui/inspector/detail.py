@@ -1,7 +1,8 @@
 """What the detail panel shows for a row: a title and pretty JSON, audio shortened.
 
 Base64 audio is replaced on screen only ("<4800 bytes, 100 ms base64 audio>"); copy and
-export always use the full frame.
+export always use the full frame. A huge body (a 2 MB delta, a 5 MB frame sent with /raw)
+is shown cut to its first `SHOWN_CHARS` until asked for whole (`cut_body`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ _AUDIO_KEYS = frozenset({"audio", "delta"})
 _LONG_BASE64 = re.compile(r"[A-Za-z0-9+/]{512,}={0,2}")
 _BINARY_PREVIEW = 256
 
+SHOWN_CHARS = 64 * 1024
+"""How much of a detail's body is shown until the whole is asked for."""
+
 
 @dataclass(frozen=True, slots=True)
 class Detail:
@@ -27,6 +31,25 @@ class Detail:
     body: str
     language: str = "json"
     """'json' when `body` is JSON to highlight, 'text' otherwise."""
+
+
+def size_text(chars: int) -> str:
+    """'812 characters', '64 KB', '4.8 MB': a size as a person reads it."""
+    if chars < 1024:
+        return f"{chars:,} character{'' if chars == 1 else 's'}"
+    if chars < 1024 * 1024:
+        return f"{chars / 1024:,.0f} KB"
+    return f"{chars / (1024 * 1024):,.1f} MB"
+
+
+def cut_body(body: str, limit: int = SHOWN_CHARS) -> tuple[str, int]:
+    """`body` cut to about `limit` characters, at the end of a line when one ends in its
+    last quarter, and how many characters were left out (0: it is whole)."""
+    if len(body) <= limit:
+        return body, 0
+    end = body.rfind("\n", limit * 3 // 4, limit)
+    end = limit if end < 0 else end
+    return body[:end], len(body) - end
 
 
 def audio_placeholder(b64: str) -> str:

@@ -107,18 +107,27 @@ def plan_reply(
         if not isinstance(arguments, dict):
             arguments = {}
         return ToolCallReply(name, json.dumps(arguments))
-    return TextReply(echo_text(user_text, tools, instructions))
+    return TextReply(echo_text(user_text, tools, instructions, earlier=_earlier_items(items)))
 
 
 def echo_text(
-    user_text: str | None, tools: list[JsonObject], instructions: str | None = None
+    user_text: str | None,
+    tools: list[JsonObject],
+    instructions: str | None = None,
+    *,
+    earlier: int = 0,
 ) -> str:
-    """The mock's ordinary reply: what you said, what the mock is, some Markdown to render."""
+    """The mock's ordinary reply: what you said, what the mock is, some Markdown to render.
+
+    `earlier` counts the items before the last user message: saying it shows that a new
+    session was given the conversation so far (a client's re-seed after a reconnect)."""
     if user_text is None:
         opening = "You have not said anything yet, so there is nothing to echo."
     else:
         quoted = one_line(user_text, _QUOTE_LIMIT)
         opening = f"You said: “{quoted}”"
+    if earlier:
+        opening += f"\n\nI see {earlier} earlier item{'s' if earlier != 1 else ''} in this session."
     # Quoting the session's own instructions shows that a session.update took effect.
     if instructions:
         opening += f"\n\nMy instructions say: “{one_line(instructions, _QUOTE_LIMIT)}”"
@@ -131,6 +140,15 @@ def echo_text(
         f"- name {example} in a message and I call it\n\n"
         "Send `response.cancel` while I talk to stop me."
     )
+
+
+def _earlier_items(items: list[JsonObject]) -> int:
+    """How many items come before the last user message."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if item.get("type") == "message" and item.get("role") == "user":
+            return index
+    return 0
 
 
 def _tool_result_text(items: list[JsonObject], output_item: JsonObject) -> str:

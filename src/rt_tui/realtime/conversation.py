@@ -102,6 +102,9 @@ class Conversation:
         self._responses: dict[str, Response] = {}
         self._requests = RequestTracker()
         self._input_audio = InputAudioTrack()
+        self._reseeded: frozenset[str] = frozenset()
+        """Items re-sent to a new session under their own ids: its echoes of them change
+        nothing (the client's copy is the one that was shown)."""
         self._handlers: dict[type[ServerEvent], Callable[[Any, float], Change]] = {
             DeltaEvent: self._on_delta,
             PartDoneEvent: self._on_part_done,
@@ -185,12 +188,46 @@ class Conversation:
         self.notes.append(Note(t_ms, message))
         return Change(notes=True)
 
+    # ----- a new session -----------------------------------------------------------
+
+    def mark_interrupted(self) -> Change:
+        """The session was lost: what was still streaming will never finish.
+
+        Responses in progress end as `incomplete` (reason `interrupted`) and items in
+        progress as `incomplete`, so nothing shows "responding" forever and a cancel has
+        no old response to aim at. What the old socket's requests were waiting for is
+        forgotten too: the next session's clock starts at zero.
+        """
+        responses = set()
+        for response in self._responses.values():
+            if not response.finished:
+                response.status = "incomplete"
+                response.status_reason = "interrupted"
+                responses.add(response.id)
+        items = set()
+        for item in self._items:
+            if item.status == "in_progress":
+                item.status = "incomplete"
+                items.add(item.id)
+        self._requests = RequestTracker()
+        self._input_audio = InputAudioTrack()
+        if not responses and not items:
+            return NO_CHANGE
+        return Change(items=frozenset(items), responses=frozenset(responses))
+
+    def expect_reseeded(self, item_ids: frozenset[str]) -> None:
+        """These items are being re-sent to a new session under their own ids: the
+        server's copies of them are not applied over the ones shown."""
+        self._reseeded = item_ids
+
     # ----- items ---------------------------------------------------------------------
 
     def _on_item(self, event: ItemEvent, t_ms: float) -> Change:
         item_id = event.item_id
         if not item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
+        if item_id in self._reseeded and event.kind != "conversation.item.retrieved":
+            return NO_CHANGE
         item, new = self._items.ensure(item_id)
         moved = event.kind != "conversation.item.retrieved" and self._items.place(
             item_id, event.previous_item_id, new

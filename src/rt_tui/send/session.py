@@ -44,6 +44,7 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder, redact_frame_bytes, redact_frame_text
+from rt_tui.realtime.retry import Backoff, is_drop, is_retryable
 from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
@@ -128,9 +129,13 @@ def _report_error(event: ErrorEvent, known_secrets: tuple[str, ...]) -> None:
 
 
 class _Progress:
-    """How far the exchange got, so a timeout can say what was missing."""
+    """How far the exchange got, so a timeout can say what was missing, and a drop
+    whether it may be retried."""
 
     session_ready = False
+    reply_started = False
+    """A frame of the reply came: a drop from now on is not retried (output may have
+    been printed, and a second reply would repeat it)."""
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,8 @@ async def _converse(
     printed = False
     async for frame in conn:
         event = frame.event
+        if isinstance(event, ResponseEvent | DeltaEvent | PartDoneEvent):
+            progress.reply_started = True
         if audio is not None:
             audio.observe(event)
         if isinstance(event, ErrorEvent):
@@ -296,10 +303,36 @@ async def run_send(
                 observers.append(recorder.record)
             if json_lines:
                 observers.append(_json_printer(output, endpoint.secret_values()))
-            conn = await stack.enter_async_context(Connection(endpoint, observers=observers))
-            await _converse(
-                conn, turn, config.session, json_lines=json_lines, out=output, progress=progress
-            )
+            retry = config.reconnect
+            backoff = Backoff(retry.first_delay_s, retry.max_delay_s)
+            dropped = False
+            for attempt in range(retry.tries + 1):
+                try:
+                    async with Connection(endpoint, observers=observers) as conn:
+                        await _converse(
+                            conn,
+                            turn,
+                            config.session,
+                            json_lines=json_lines,
+                            out=output,
+                            progress=progress,
+                        )
+                    break
+                except RealtimeError as exc:
+                    # Retried only before the reply began, and only what a new try may pass.
+                    retryable = is_drop(exc) or (dropped and is_retryable(exc))
+                    if progress.reply_started or not retryable or attempt == retry.tries:
+                        raise
+                    dropped = True
+                    delay = backoff.delay(attempt)
+                    print(
+                        f"rt-tui: {str(exc).rstrip('.')}; before any reply, so trying again "
+                        f"in {delay:.1f} s ({attempt + 1} of {retry.tries}).",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    progress.session_ready = False
+                    await asyncio.sleep(delay)
             if recorder is not None:
                 recorder.flush()  # A full disk shows when the lines are written.
             if recorder is not None and recorder.failure is not None:

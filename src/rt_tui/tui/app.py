@@ -23,7 +23,6 @@ from rt_tui.inspector.logs import ReplayPlan
 from rt_tui.targets import resolve_target
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
-from rt_tui.tui.screens.help import HelpScreen
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
@@ -105,6 +104,8 @@ class RtTuiApp(App[int]):
 
     def action_help(self) -> None:
         """Show the keys and panes."""
+        from rt_tui.tui.screens.help import HelpScreen  # Not needed for the first frame.
+
         self.push_screen(HelpScreen(self.screen, panes=PANES))
 
 

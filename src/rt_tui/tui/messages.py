@@ -22,23 +22,37 @@ class LinkState(StrEnum):
     IDLE = "idle"
     CONNECTING = "connecting"
     CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    """The session was lost; the next try waits (`LinkChanged.retry_at`)."""
     CLOSED = "closed"
     FAILED = "failed"
     REPLAY = "replay"
     """Showing a recorded log (`rt-tui replay`); nothing connects."""
 
 
-class FrameMessage(Message, bubble=False):
-    """One frame crossed the socket, in either direction (`frame.direction` says which).
+class FrameBatch(Message, bubble=False):
+    """Frames that crossed the socket, in either direction (`frame.direction` says which),
+    in the order they did.
+
+    The connection worker posts one when a frame arrives and none is waiting, and adds the
+    frames that follow to it until the screen `take`s them: however fast frames come, one
+    message at a time waits in the screen's queue, and the screen handles each frame once.
 
     `source` is the session handle of the worker that posted it, so frames still queued from
     a session that was just replaced can be told apart and dropped.
     """
 
-    def __init__(self, frame: Frame, source: object = None) -> None:
+    def __init__(self, frames: list[Frame], source: object = None) -> None:
         super().__init__()
-        self.frame = frame
+        self.frames = frames
         self.source = source
+        self.taken = False
+        """Set by `take`: frames that arrive later go into the next batch."""
+
+    def take(self) -> list[Frame]:
+        """The batch's frames; from now on it takes no more."""
+        self.taken = True
+        return self.frames
 
 
 @dataclass
@@ -54,7 +68,32 @@ class LinkChanged(Message, bubble=False):
     model: str = ""
     detail: str = ""
     source: object = None
-    """The session handle of the worker that posted it (see `FrameMessage.source`)."""
+    """The session handle of the worker that posted it (see `FrameBatch.source`)."""
+    retry_at: float | None = None
+    """RECONNECTING: when (on the app's monotonic clock) the next try starts."""
+    attempt: int = 0
+    """RECONNECTING: the number of the next try (1 = the first retry)."""
+    tries: int = 0
+    """RECONNECTING: how many tries there will be at most."""
+
+
+@dataclass
+class SessionLost(Message, bubble=False):
+    """The socket ended in a way worth retrying; `reason` is one sentence saying why.
+    Posted after every frame of the lost socket, so the screen can mark what was cut off."""
+
+    reason: str
+    source: object = None
+
+
+@dataclass
+class SessionResumed(Message, bubble=False):
+    """A new socket took over from a lost or replaced one: `reseeded` earlier items and
+    `queued` events typed while it was down were sent to it, after the session settings."""
+
+    reseeded: int
+    queued: int
+    source: object = None
 
 
 @dataclass

@@ -24,8 +24,10 @@ from textual.worker import Worker
 
 from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.logs import ReplayPlan, iter_frames
+from rt_tui.realtime.conversation_model import Change
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
+from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.widgets.conversation import PendingKey, error_key
 from rt_tui.tui.worker import Post
@@ -62,6 +64,8 @@ class _Replay:
     touched: dict[PendingKey, None] = field(default_factory=dict)
     """What the pane must draw, in order of first appearance. The pane draws it once at
     the end: redrawing items while their text still grows would cost far more."""
+    errors_noted: int = 0
+    """Errors before this index in `Conversation.errors` are in `touched`."""
     ended: bool = False
 
 
@@ -120,20 +124,23 @@ async def read_frames(path: Path, post: Post) -> int:
 
 
 def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
-    """Feed a batch of frames to the screen's inspector and conversation."""
+    """Feed a batch of frames to the screen's inspector and conversation, as a live
+    batch's are (`fold_frames`), noting what the pane will draw at the end."""
     replay = _replays[screen]
     touched = replay.touched
-    inspector = screen.inspector
     conversation = screen.conversation
-    for frame in frames:
-        inspector.add_frame(frame)
-        change = conversation.apply(frame)
-        if change.responses or change.items:
-            touched.update(dict.fromkeys(("response", r) for r in change.responses))
-            touched.update(dict.fromkeys(("item", i) for i in change.items))
+    screen.inspector.add_frames(frames)
+
+    def note(change: Change) -> None:
+        # In the order the pane would have drawn them live, errors at their place too.
+        touched.update(dict.fromkeys(("response", r) for r in change.responses))
+        touched.update(dict.fromkeys(("item", i) for i in change.items | change.removed_items))
         if change.errors:
-            # Errors too, so the pane reads in frame order as it did live.
-            touched[error_key(len(conversation.errors) - 1)] = None
+            errors = range(replay.errors_noted, len(conversation.errors))
+            touched.update(dict.fromkeys(map(error_key, errors)))
+            replay.errors_noted = len(conversation.errors)
+
+    fold_frames(conversation, frames, note)
 
 
 def finish_replay(screen: MainScreen, count: int) -> None:

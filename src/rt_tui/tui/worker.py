@@ -1,65 +1,124 @@
 """The connection worker: runs the engine's Connection and turns what happens into messages.
 
 The screen starts `run_connection` as the connection job (`jobs.CONNECTION`: one worker,
-exclusive). The body never touches a widget: it posts `FrameMessage` for every frame of both
-directions and `LinkChanged` / `RecordingStarted` / `RecordingFailed` for its own progress.
-A failure leaves as a `RealtimeError` whose one-sentence text the screen shows.
+exclusive). The body never touches a widget: it hands the frames of both directions to the
+screen in `FrameBatch`es (one waiting at a time, see `FrameFeed`) and posts `LinkChanged` /
+`RecordingStarted` / `RecordingFailed` for its own progress.
+
+A drop (`retry.is_drop`) does not end the worker: it posts `SessionLost`, waits with
+backoff (`LinkChanged(RECONNECTING, retry_at=…)`), opens a new socket in the same
+`target_endpoint` block, sends it what `ConnectPlan.resume` gives (the session settings and
+the re-seeded conversation) before what waited, and posts `SessionResumed`. A failure that
+is not retried, or the last try's, leaves as a one-sentence error the screen shows.
 
 Widgets never touch the socket either: they call `Session.send`, which enqueues.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from rt_tui.realtime.connection import Connection
+from rt_tui.config import ReconnectSettings
 from rt_tui.realtime.endpoints import Endpoint
-from rt_tui.realtime.errors import NotConnected
+from rt_tui.realtime.errors import NotConnected, RealtimeError
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
 from rt_tui.targets import Target, target_endpoint
+from rt_tui.tui.jobs import JobFailed
 from rt_tui.tui.messages import (
-    FrameMessage,
+    FrameBatch,
     LinkChanged,
     LinkState,
     RecordingFailed,
     RecordingStarted,
+    SessionLost,
+    SessionResumed,
 )
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.connection import Connection
 
 Post = Callable[[Message], object]
 """How the worker hands a message to the screen (`Widget.post_message`)."""
 
 
+class FrameFeed:
+    """The connection's observer: hands frames to the screen in batches, in order.
+
+    A frame that finds no batch waiting for the screen starts one and posts it; the frames
+    that follow join it until the screen takes it. So a burst costs one message, however
+    many frames it holds, and a lone frame is posted at once (no timer adds latency).
+    """
+
+    def __init__(self, post: Post, source: object) -> None:
+        self._post = post
+        self._source = source
+        self._batch: FrameBatch | None = None
+
+    def __call__(self, frame: Frame) -> None:
+        batch = self._batch
+        if batch is None or batch.taken:
+            batch = self._batch = FrameBatch([], self._source)
+            self._post(batch)
+        batch.frames.append(frame)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What a resumed session is sent before anything typed while it was down."""
+
+    events: list[dict[str, Any]]
+    """The session settings, then the re-seeded items."""
+    reseeded: int
+    """How many of `events` are earlier items."""
+
+
 @dataclass(frozen=True)
 class ConnectPlan:
-    """Everything the worker needs to open one session."""
+    """Everything the worker needs to open one session, and to open it again after a drop."""
 
     target: Target
     """Where to connect (for the demo, the in-process mock starts with the worker)."""
     log_path: Path
     """Where the session's frames are recorded."""
+    retry: ReconnectSettings = field(default_factory=ReconnectSettings)
+    """How often and how long to retry after a drop."""
+    resume: Callable[[], Opening] | None = None
+    """What to send first on a socket that takes over from a lost one (called once it is
+    open); None: a lost session is not retried."""
+    resuming: bool = False
+    """The first socket itself takes over (ctrl+r): it is sent `resume()` too."""
 
 
 class Session:
     """The screen's handle on the live connection: `send` enqueues, nothing else.
 
-    Events sent before the socket is open wait and go out, in order, once it is.
+    Events sent before the socket is open (or while a lost one is being replaced) wait and
+    go out, in order, once one is. Each worker gets its own handle: what a replaced
+    worker posts names its old handle, so the screen can drop it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, waiting: list[dict[str, Any]] | None = None) -> None:
         self._connection: Connection | None = None
-        self._waiting: list[dict[str, Any]] = []
+        self._waiting: list[dict[str, Any]] = list(waiting or [])
 
     @property
     def connected(self) -> bool:
         return self._connection is not None
+
+    @property
+    def waiting(self) -> list[dict[str, Any]]:
+        """Events waiting for a socket (a copy)."""
+        return list(self._waiting)
 
     def send(self, event: dict[str, Any]) -> bool:
         """Queue a client event for the socket (never blocks).
@@ -90,12 +149,14 @@ class Session:
             return False
         return True
 
-    def attach(self, connection: Connection) -> None:
-        """Called by the worker once the socket is open."""
+    def attach(self, connection: Connection, first: Sequence[dict[str, Any]] = ()) -> int:
+        """Called by the worker once the socket is open: `first`, then what waited.
+        Returns how many events waited."""
         self._connection = connection
         waiting, self._waiting = self._waiting, []
-        for event in waiting:
+        for event in [*first, *waiting]:
             connection.send(event)
+        return len(waiting)
 
     def detach(self) -> None:
         """Called by the worker when the socket is gone; later sends wait for the next one."""
@@ -111,15 +172,19 @@ async def run_connection(
     wall_clock: Callable[[], float] = time.time,
     id_factory: Callable[[], str] | None = None,
 ) -> None:
-    """Open the session, record it, post a message per frame, until the socket closes.
+    """Open the session, record it, hand its frames to the screen in batches, until the
+    socket closes; after a drop, open it again (with backoff) and resume it.
 
-    Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one.
+    Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one that
+    is not retried, and `JobFailed` once the retries are used up.
     """
+    # Imported when a session starts (websockets and all): the first frame does not need it.
+    from rt_tui.realtime.connection import Connection
 
-    def observe(frame: Frame) -> None:
-        post(FrameMessage(frame, session))
+    retry = plan.retry
+    backoff = Backoff(retry.first_delay_s, retry.max_delay_s)
 
-    def link(state: LinkState, endpoint: Endpoint, detail: str = "") -> None:
+    def link(state: LinkState, endpoint: Endpoint, detail: str = "", **more: Any) -> None:
         post(
             LinkChanged(
                 state,
@@ -128,12 +193,13 @@ async def run_connection(
                 model=plan.target.model,
                 detail=detail,
                 source=session,
+                **more,
             )
         )
 
     async with AsyncExitStack() as stack:
+        # One block for every try: the demo's mock (and its "drop once" faults) lives on.
         endpoint = await stack.enter_async_context(target_endpoint(plan.target))
-        link(LinkState.CONNECTING, endpoint)
         # The log file appears with the first frame, so a refused connection leaves none.
         recorder = SessionRecorder(
             plan.log_path,
@@ -141,27 +207,87 @@ async def run_connection(
             on_failure=lambda reason: post(RecordingFailed(plan.log_path, reason)),
         )
         stack.callback(recorder.close)
-        connection = Connection(
-            endpoint,
-            observers=(observe,),
-            recorder=recorder,
-            id_factory=id_factory,
-            clock=clock,
-            wall_clock=wall_clock,
-            buffer_received=False,  # Every frame reaches the screen through the observer.
-        )
-        await connection.open()
-        stack.push_async_callback(connection.close)
         stack.callback(session.detach)
+        resuming = plan.resuming
+        lost_at: float | None = None
+        """When the session was lost (None: it was not, or a try succeeded since)."""
+        attempt = 0
+        first_socket = True
+        while True:
+            link(LinkState.CONNECTING, endpoint)
+            connection = Connection(
+                endpoint,
+                # A feed per socket: a new socket's frames never join an old socket's batch.
+                observers=(FrameFeed(post, session),),
+                recorder=recorder,
+                id_factory=id_factory,
+                clock=clock,
+                wall_clock=wall_clock,
+                buffer_received=False,  # Every frame reaches the screen through the observer.
+            )
+            try:
+                await connection.open()
+            except RealtimeError as refused:
+                if lost_at is None or not is_retryable(refused):
+                    raise
+                last_error: RealtimeError = refused
+            else:
+                lost_at, attempt = None, 0
+                if first_socket:
+                    first_socket = False
+                    post(RecordingStarted(recorder.path))
+                error = await _serve(connection, plan, session, post, resuming, link, endpoint)
+                if error is None:
+                    return
+                if plan.resume is None or retry.tries == 0 or not is_drop(error):
+                    raise error
+                reason = f"{drop_reason(error)}."
+                post(SessionLost(reason, session))
+                lost_at, last_error, resuming = clock(), error, True
+            if attempt >= retry.tries or clock() - lost_at > retry.give_up_after_s:
+                raise JobFailed(
+                    f"Gave up reconnecting after {attempt} tr{'y' if attempt == 1 else 'ies'}: "
+                    f"{str(last_error).rstrip('.')}. Press ctrl+r to try again."
+                )
+            delay = backoff.delay(attempt)
+            attempt += 1
+            link(
+                LinkState.RECONNECTING,
+                endpoint,
+                str(last_error),
+                retry_at=clock() + delay,
+                attempt=attempt,
+                tries=retry.tries,
+            )
+            await asyncio.sleep(delay)
+
+
+async def _serve(
+    connection: Connection,
+    plan: ConnectPlan,
+    session: Session,
+    post: Post,
+    resuming: bool,
+    link: Callable[..., None],
+    endpoint: Endpoint,
+) -> RealtimeError | None:
+    """Run one open socket until it ends: resume it if it takes over, hand it the waiting
+    events; the error it ended with, or None after a normal close (said as CLOSED)."""
+    try:
+        opening = plan.resume() if resuming and plan.resume is not None else None
         link(LinkState.CONNECTED, endpoint)
-        post(RecordingStarted(recorder.path))
-        session.attach(connection)
+        queued = session.attach(connection, opening.events if opening else [])
+        if opening is not None:
+            post(SessionResumed(opening.reseeded, queued, session))
         error = await connection.wait_closed()
-        if error is not None:
-            raise error
+    finally:
+        session.detach()
+        await connection.close()
+    if error is None:
         reason = connection.close_reason or "no reason given"
         link(
             LinkState.CLOSED,
             endpoint,
             f"The server closed the session ({connection.close_code}: {reason}).",
         )
+    return error

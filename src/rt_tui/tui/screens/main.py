@@ -4,11 +4,18 @@ It owns the connection worker and the conversation reducer, and routes each mess
 jobs post (the connection, `/wav`, a replay) to the widgets that show it; its one
 `Worker.StateChanged` handler says any job's failure (`rt_tui.tui.jobs`). It holds no
 socket code: sending goes through the worker's `Session` handle.
+
+One conversation outlives its sessions: when one is lost (the worker retries it), replaced
+(ctrl+r) or renewed before the time limit (ctrl+n, `[reconnect] auto_renew`), what was
+cut off is marked interrupted and the new session is given the conversation so far
+(`_resume`). Each worker has its own `Session` handle, so nothing the old one posts, and no
+response id or timer of the old session, reaches the new one.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,26 +23,32 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key, Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from rt_tui.config import Config
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
-from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.conversation import Conversation, Totals
 from rt_tui.realtime.recorder import new_session_path
+from rt_tui.realtime.reseed import reseed
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.frame_batches import fold_frames
+from rt_tui.tui.link_notes import fix_hint, limit_warning, resumed_text
 from rt_tui.tui.messages import (
-    FrameMessage,
+    FrameBatch,
     LinkChanged,
     LinkState,
     Notice,
     RecordingFailed,
     RecordingStarted,
+    SessionLost,
+    SessionResumed,
 )
 from rt_tui.tui.replay import (
     ReplayEnded,
@@ -44,8 +57,6 @@ from rt_tui.tui.replay import (
     show_replayed_frames,
     start_replay,
 )
-from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
-from rt_tui.tui.screens.settings.session_note import apply_needed, session_note
 from rt_tui.tui.slash_commands import (
     RAW_TEMPLATE,
     commands_help,
@@ -64,8 +75,11 @@ from rt_tui.tui.widgets.conversation_views import (
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
-from rt_tui.tui.widgets.status import StatusBar
-from rt_tui.tui.worker import ConnectPlan, Session, run_connection
+from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S, StatusBar
+from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
+
+if TYPE_CHECKING:
+    from rt_tui.tui.screens.settings import SettingsOutcome
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -82,7 +96,7 @@ class MainScreen(Screen[None]):
             "escape",
             "cancel_response",
             "Cancel",
-            tooltip="Cancel the running response (response.cancel)",
+            tooltip="Cancel the running response (response.cancel), or stop reconnecting",
             id="main.cancel_response",
         ),
         Binding(
@@ -110,8 +124,16 @@ class MainScreen(Screen[None]):
             "ctrl+r",
             "reconnect",
             "Reconnect",
-            tooltip="Close this session and start a fresh one",
+            tooltip="Open a new session now and re-send the conversation so far",
             id="main.reconnect",
+        ),
+        Binding(
+            "ctrl+n",
+            "fresh_session",
+            "Fresh session",
+            tooltip="Open a fresh session before the time limit, the conversation re-sent",
+            show=False,
+            id="main.fresh_session",
         ),
         Binding(
             "f8",  # Not ctrl+b: that is tmux's prefix, and this app lives in tmux over SSH.
@@ -140,6 +162,10 @@ class MainScreen(Screen[None]):
         self.dialect = Dialect.GA
         self.connection_worker: Worker[None] | None = None
         self._responding = False
+        self._fresh = False
+        """The session being opened was asked for as a fresh one (ctrl+n, auto-renew)."""
+        self._limit_timers: list[Timer] = []
+        """The current session's warnings (and renewal) before the time limit."""
         self._setup_problem: str | None = None
         """Why the last connect could not start (nothing or a broken profile configured)."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
@@ -164,7 +190,8 @@ class MainScreen(Screen[None]):
         if self.context.replay is not None:
             start_replay(self, self.context.replay)
         elif self.context.connect:
-            self.connect()
+            # Once the screen is painted: the demo's mock server and the socket can wait.
+            self.call_after_refresh(self.connect)
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
@@ -199,8 +226,9 @@ class MainScreen(Screen[None]):
 
     # --- connecting -------------------------------------------------------------------
 
-    def connect(self) -> None:
-        """Work out where to connect and start the worker (replacing any running one)."""
+    def connect(self, *, resuming: bool = False) -> None:
+        """Work out where to connect and start the worker (replacing any running one);
+        `resuming`: the new session is given the conversation so far."""
         context = self.context
         target = resolve_target(
             context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
@@ -212,15 +240,22 @@ class MainScreen(Screen[None]):
             self.status.set_link(LinkState.IDLE, detail=detail)
             self.open_settings(notice=target.problem)
             return
+        reconnect = context.config.reconnect
         plan = ConnectPlan(
             target=target,
             log_path=self._log_path(),
+            retry=reconnect,
+            resume=self._resume,
+            resuming=resuming,
         )
+        self.status.session_limit_s = reconnect.session_limit_s
+        self._stop_limit_timers()
         self.dialect = target.dialect
         if target.endpoint is not None:
             # The key may be echoed back (an error quoting it): the inspector hides it.
             self.inspector.set_secrets(target.endpoint.secret_values())
-        self.session = Session()
+        # What waited for the old socket (typed while it was down) waits for the new one.
+        self.session = Session(self.session.waiting)
         self.connection_worker = jobs.start(
             self,
             jobs.CONNECTION,
@@ -234,6 +269,62 @@ class MainScreen(Screen[None]):
             ),
         )
 
+    def _resume(self) -> Opening:
+        """What a new session is sent first: the session settings, then the conversation so
+        far (the newest `[reconnect] reseed_turns` items). Called by the worker once the
+        new socket is open."""
+        settings = self.context.config.session
+        seed = reseed(
+            self.conversation.items, self.context.config.reconnect.reseed_turns, self.dialect
+        )
+        self.conversation.expect_reseeded(seed.item_ids)
+        events = [client_events.session_update(settings, self.dialect), *seed.events]
+        return Opening(events, seed.count)
+
+    def _interrupt(self) -> None:
+        """The session is gone: what streamed is cut off, and its usage was its own."""
+        change = self.conversation.mark_interrupted()
+        if change:
+            self.pane.show_change(self.conversation, change)
+        self.conversation.totals = Totals()
+        self.status.clear_usage()
+        if self._responding:
+            self._responding = False
+            self.refresh_bindings()
+
+    def _stop_limit_timers(self) -> None:
+        for timer in self._limit_timers:
+            timer.stop()
+        self._limit_timers = []
+
+    def _start_limit_timers(self) -> None:
+        """Warn 5 minutes and 1 minute before the session's time limit; with `auto_renew`,
+        open a fresh session a minute before it."""
+        self._stop_limit_timers()
+        reconnect = self.context.config.reconnect
+        limit = reconnect.session_limit_s
+        for left in (LIMIT_NEAR_S, LIMIT_URGENT_S):
+            if limit > left:
+                self._limit_timers.append(
+                    self.set_timer(limit - left, lambda left=left: self._warn_limit(left))
+                )
+        if reconnect.auto_renew and limit > LIMIT_URGENT_S:
+            # With the last warning; a limit under a minute would renew without end.
+            self._limit_timers.append(self.set_timer(limit - LIMIT_URGENT_S, self._auto_renew))
+
+    def _warn_limit(self, seconds_left: float) -> None:
+        urgent = seconds_left <= LIMIT_URGENT_S
+        self.notify(
+            limit_warning(seconds_left),
+            title="Session time limit",
+            severity="error" if urgent else "warning",
+            timeout=10,
+        )
+
+    async def _auto_renew(self) -> None:
+        self.pane.add_notice("The session nears its time limit: opening a fresh one.")
+        await self.action_fresh_session()
+
     def _log_path(self) -> Path:
         if self.context.log_path is not None:
             return self.context.log_path
@@ -245,10 +336,35 @@ class MainScreen(Screen[None]):
         connection = event.worker.group == jobs.CONNECTION.group
         if connection and event.worker is not self.connection_worker:
             return  # A replaced session's worker.
+        if connection and event.state is WorkerState.CANCELLED:
+            self._stopped_retrying()
+            return
         failure = jobs.notify_failure(self, event)
         if failure is not None and connection:
+            self._stop_limit_timers()
+            hint = fix_hint(event.worker.error)
+            if hint is not None:
+                failure = f"{failure} {hint}"
+                self.notify(hint, title="What to fix", severity="error", timeout=15)
             self.status.set_link(LinkState.FAILED, detail=failure)
             self.pane.set_link(LinkState.FAILED)  # Not "Connecting…"/"Connected" any more.
+            self.pane.add_notice(failure + self._unsent_note())
+            self._interrupt()
+
+    def _unsent_note(self) -> str:
+        """What waits unsent, said so the user knows it was not lost."""
+        waiting = len(self.session.waiting)
+        if not waiting:
+            return ""
+        return f" {waiting} queued event(s) were not sent yet: ctrl+r reconnects and sends them."
+
+    def _stopped_retrying(self) -> None:
+        """The user stopped the retries (Esc)."""
+        if self.status.state not in (LinkState.RECONNECTING, LinkState.CONNECTING):
+            return
+        text = "Stopped reconnecting: ctrl+r opens a new session."
+        self.status.set_link(LinkState.CLOSED, detail=text)
+        self.pane.add_notice(text + self._unsent_note())
 
     # --- what the other jobs post -----------------------------------------------------
 
@@ -270,31 +386,34 @@ class MainScreen(Screen[None]):
 
     # --- what the worker posts --------------------------------------------------------
 
-    @on(FrameMessage)
-    def _on_frame(self, message: FrameMessage) -> None:
+    @on(FrameBatch)
+    def _on_frames(self, message: FrameBatch) -> None:
+        """A batch of the live session's frames: into the inspector and the reducer, in
+        order; each pane and the status bar then catch up once for the whole batch."""
         if message.source is not self.session:
             return  # Still queued from a session that was replaced.
-        frame = message.frame
-        self.inspector.add_frame(frame)
-        first_session = self.conversation.session is None
-        change = self.conversation.apply(frame)
-        server_session = self.conversation.session
+        frames = message.take()
+        self.inspector.add_frames(frames)
+        conversation = self.conversation
+        had_session = conversation.session is not None
+        change = fold_frames(
+            conversation, frames, lambda run: self.pane.show_change(conversation, run)
+        )
+        server_session = conversation.session
         if (
-            first_session
+            not had_session
             and server_session is not None
             and client_events.session_update_needed(self.context.config.session, server_session)
         ):
             self.session.send(
                 client_events.session_update(self.context.config.session, self.dialect)
             )
-        if change:
-            self.pane.show_change(self.conversation, change)
         if change.totals or change.responses:
-            self.status.show_usage(self.conversation)
-            hint = function_call_hint(self.conversation, change.responses)
+            self.status.show_usage(conversation)
+            hint = function_call_hint(conversation, change.responses)
             if hint is not None:
                 self.notify(hint, title="Function call")
-            responding = self.conversation.active_response_id is not None
+            responding = conversation.active_response_id is not None
             if responding != self._responding:
                 self._responding = responding
                 self.refresh_bindings()  # Cancel is only offered while a response runs.
@@ -305,16 +424,43 @@ class MainScreen(Screen[None]):
             return
         if message.dialect is not None:
             self.dialect = message.dialect
+        retry_text = f"try {message.attempt} of {message.tries}" if message.attempt else ""
         self.status.set_link(
             message.state,
             host=message.host,
             dialect=message.dialect,
             model=message.model,
             detail=message.detail,
+            retry_at=message.retry_at,
+            retry_text=retry_text,
         )
         self.pane.set_link(message.state, message.host, message.model)
-        if message.state is LinkState.CLOSED:
+        if message.state is LinkState.CONNECTED:
+            self._start_limit_timers()
+        elif message.state is LinkState.CLOSED:
+            self._stop_limit_timers()
             self.notify(message.detail, title="Session closed", severity="warning")
+        self.refresh_bindings()  # Esc stops the retries only while they run.
+
+    @on(SessionLost)
+    def _on_session_lost(self, message: SessionLost) -> None:
+        """The worker lost the socket and will retry: say why, mark what was cut off."""
+        if message.source is not self.session:
+            return
+        self._stop_limit_timers()
+        self._interrupt()
+        text = f"{message.reason} Reconnecting (Esc stops)…"
+        self.pane.add_notice(text)
+        self.notify(text, title="Connection lost", severity="warning", timeout=5)
+
+    @on(SessionResumed)
+    def _on_session_resumed(self, message: SessionResumed) -> None:
+        if message.source is not self.session:
+            return
+        text = resumed_text(message.reseeded, message.queued, fresh=self._fresh)
+        self._fresh = False
+        self.pane.add_notice(text)
+        self.notify(text, title="Session", timeout=4)
 
     @on(RecordingStarted)
     def _on_recording(self, message: RecordingStarted) -> None:
@@ -347,7 +493,8 @@ class MainScreen(Screen[None]):
                 problem = f"{problem.rstrip('.')}: press F2 to open the settings."
             self.notify(f"{problem} Nothing was sent (Up brings it back).", severity="warning")
             return
-        if not self.session.connected and link is not LinkState.CONNECTING:
+        retrying = link in (LinkState.RECONNECTING, LinkState.CONNECTING)
+        if not self.session.connected and not retrying:
             self.notify(
                 "Not connected, so nothing was sent: press ctrl+r to reconnect "
                 "(Up brings the message back).",
@@ -360,7 +507,10 @@ class MainScreen(Screen[None]):
         self.session.send(client_events.user_message(message_text(text)))
         self.session.send(client_events.response_create(self.dialect))
         if not self.session.connected:
-            self.notify("Not connected yet: the message goes out once the session opens.")
+            first_line = message_text(text).splitlines()[0] if text.strip() else ""
+            self.pane.add_notice(
+                f"Queued (not connected yet; sent once the session opens): {first_line}"
+            )
 
     def _run_slash_command(self, text: str) -> bool:
         """Carry out `/raw`, `/wav`, `/save-audio` or `/help`, or refuse an unknown `/word`;
@@ -416,12 +566,21 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("cancel_response", "reconnect", "send_raw") and self.context.replay:
             return False  # A replay sends nothing.
-        if action == "cancel_response" and not self._responding:
+        if action == "cancel_response" and not (self._responding or self._retrying):
             return None  # Shown dimmed in the footer.
         return True
 
+    @property
+    def _retrying(self) -> bool:
+        """A lost session is being opened again by the worker."""
+        return self.status.state is LinkState.RECONNECTING
+
     def action_cancel_response(self) -> None:
-        """Ask the server to stop the response that is running, if one is."""
+        """Ask the server to stop the response that is running, if one is; while a lost
+        session is being retried, stop retrying."""
+        if self._retrying and self.connection_worker is not None:
+            self.connection_worker.cancel()
+            return
         response_id = self.conversation.active_response_id
         if response_id is None:
             self.notify("No response is running.", timeout=2)
@@ -454,12 +613,18 @@ class MainScreen(Screen[None]):
         self.pane.toggle_details()
 
     async def action_reconnect(self) -> None:
-        """Start a fresh session (the old one's conversation is cleared)."""
+        """Open a new session now and give it the conversation so far (what streamed is
+        cut off and marked interrupted)."""
         if self.context.replay is not None:
             self.notify("replay: read-only, nothing connects.", severity="warning", timeout=3)
             return
-        await self.reset()
-        self.connect()
+        self._interrupt()
+        self.connect(resuming=True)
+
+    async def action_fresh_session(self) -> None:
+        """A fresh session before the time limit, with the conversation re-sent."""
+        self._fresh = True
+        await self.action_reconnect()
 
     async def reset(self) -> None:
         """Forget the conversation, the frames shown and the session's usage."""
@@ -475,6 +640,10 @@ class MainScreen(Screen[None]):
         self.open_settings()
 
     def open_settings(self, notice: str | None = None) -> None:
+        # The settings screen is imported when first opened: the first frame does not need it.
+        from rt_tui.tui.screens.settings import SettingsScreen
+        from rt_tui.tui.screens.settings.session_note import session_note
+
         context = self.context
 
         def problem_of(config: Config) -> str | None:
@@ -497,6 +666,8 @@ class MainScreen(Screen[None]):
         """Use what the settings screen returned: resend the session or reconnect."""
         if outcome is None:
             return
+        from rt_tui.tui.screens.settings.session_note import apply_needed
+
         self.context.config = outcome.config
         apply = apply_needed(self.context, outcome)
         if apply == "none":

@@ -2,10 +2,16 @@
 
 It also owns the list of slash commands (`SLASH_COMMANDS`): the help screen and `/help`
 list them from there, and the main screen carries them out.
+
+A huge paste (a frame of megabytes for `/raw`) would make every keystroke re-wrap it, and
+the paste itself froze the screen for seconds: a paste over `PASTE_INLINE_CHARS` is held
+aside whole, the composer shows a stand-in with its size (`⟦paste 1: 4.8 MB⟧`), and the
+message sent has the stand-in replaced by all of the pasted text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual import events
@@ -13,9 +19,20 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from rt_tui.inspector.detail import size_text
+
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
 """Keys that insert a line break. ctrl+j works in every terminal and in tmux; the others only
 where the terminal reports them distinctly from Enter."""
+
+PASTE_INLINE_CHARS = 16 * 1024
+"""A longer paste is shown as a stand-in (each keystroke in a line re-wraps all of it)."""
+_STAND_IN = re.compile(r"⟦paste \d+: [^⟧\n]*⟧")
+
+
+def stand_in(number: int, text: str) -> str:
+    """What the composer shows for the `number`-th pasted text held aside."""
+    return f"⟦paste {number}: {size_text(len(text))}⟧"
 
 
 @dataclass(frozen=True)
@@ -105,6 +122,9 @@ class Composer(TextArea):
         """Position in `history` while recalling; None while editing a fresh message."""
         self._draft = ""
         """What was typed before recalling started, restored when walking past the newest."""
+        self._pastes: dict[str, str] = {}
+        """Huge pastes held aside, by the stand-in shown for them (kept while the history
+        may bring a stand-in back)."""
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -131,9 +151,31 @@ class Composer(TextArea):
         return False
 
     @staticmethod
-    def _consume(event: events.Key) -> None:
+    def _consume(event: events.Key | events.Paste) -> None:
         event.stop()
         event.prevent_default()
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # Textual calls TextArea's own handler after this one unless it is prevented.
+        text = event.text
+        if len(text) <= PASTE_INLINE_CHARS or self.read_only:
+            return
+        self._consume(event)
+        token = stand_in(len(self._pastes) + 1, text)
+        self._pastes[token] = text
+        if result := self._replace_via_keyboard(token, *self.selection):
+            self.move_cursor(result.end_location)
+            self.focus()
+        self.notify(
+            f"Pasted {size_text(len(text))}: shown as {token}, sent whole with the message.",
+            timeout=4,
+        )
+
+    def expanded(self, text: str) -> str:
+        """`text` with each stand-in of a paste held aside replaced by the pasted text."""
+        if not self._pastes:
+            return text
+        return _STAND_IN.sub(lambda m: self._pastes.get(m.group(0), m.group(0)), text)
 
     def take_typing(self, text: str) -> None:
         """`text` typed while a pane that takes no text had the focus: focus here at once
@@ -156,7 +198,7 @@ class Composer(TextArea):
         self._recall_index = None
         self._draft = ""
         self.clear()
-        self.post_message(self.Submitted(self, text))
+        self.post_message(self.Submitted(self, self.expanded(text)))
 
     def _recall(self, step: int) -> bool:
         """Show the previous (-1) or next (+1) message from history; False if none."""

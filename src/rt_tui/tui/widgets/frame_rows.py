@@ -90,6 +90,8 @@ class FrameRows(ScrollView, can_focus=True):
         self.follow = True
         """Keep the last row in view (and selected, if a row is selected)."""
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._drawn: dict[int, tuple[object, ...]] = {}
+        """The cache key of what each line of the view (0 at the top) showed when painted."""
 
     # -- cursor ------------------------------------------------------------------------
 
@@ -181,8 +183,11 @@ class FrameRows(ScrollView, can_focus=True):
     # -- repaint -----------------------------------------------------------------------
 
     def sync(self) -> None:
-        """Catch up with the store: size, tail following, one repaint."""
+        """Catch up with the store: size, tail following, and a repaint of what changed
+        (while the view stays put, only the rows that show something new: a growing
+        folded group repaints its own line, not the whole list)."""
         count = self.store.row_count
+        before = (self.virtual_size, self.scroll_offset, self.cursor_frame)
         self.virtual_size = Size(self.scrollable_content_region.width, count)
         if self.follow and count:
             last = self.store.frame_at_row(count - 1)
@@ -193,7 +198,18 @@ class FrameRows(ScrollView, can_focus=True):
         elif self.cursor_frame is not None and not count:
             self.cursor_frame = None
             self.post_message(self.CursorMoved(None))
-        self.refresh()
+        if (self.virtual_size, self.scroll_offset, self.cursor_frame) != before:
+            self.refresh()
+        else:
+            self._refresh_changed_lines()
+
+    def _refresh_changed_lines(self) -> None:
+        width = self.scrollable_content_region.width
+        type_width = type_column_width(width, self.store.longest_wire_type)
+        top = round(self.scroll_offset.y)
+        for y in range(self.scrollable_content_region.height):
+            if self._drawn.get(y) != self._line_key(top + y, width, type_width):
+                self.refresh_line(top + y)
 
     def _scroll_to_tail(self) -> None:
         # `force`: right after `virtual_size` grows the scrollbar is not shown yet (that
@@ -210,17 +226,16 @@ class FrameRows(ScrollView, can_focus=True):
         super().notify_style_update()
         self._cache.clear()
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        row_index = round(self.scroll_offset.y) + y
-        if row_index >= self.store.row_count:
-            if y == 0 and not self.store.row_count and len(self.store):
-                return self._no_match_line(width)
-            return Strip.blank(width, self.rich_style)
-        row = self.store.row(row_index)
+    def _line_key(self, row_index: int, width: int, type_width: int) -> tuple[object, ...]:
+        """Everything the line showing view row `row_index` depends on (its cache key)."""
+        store = self.store
+        if row_index >= store.row_count:
+            if row_index == 0 and len(store):
+                return ("no match", width, store.filter.describe())
+            return ("blank", width)
+        row = store.row(row_index)
         selected = row.frame_index == self.cursor_frame
-        type_width = type_column_width(width, self.store.longest_wire_type)
-        key = (
+        return (
             row.frame_index,
             row.count,
             row.fold,
@@ -229,10 +244,27 @@ class FrameRows(ScrollView, can_focus=True):
             width,
             type_width,
         )
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row_index = round(self.scroll_offset.y) + y
+        type_width = type_column_width(width, self.store.longest_wire_type)
+        key = self._line_key(row_index, width, type_width)
+        self._drawn[y] = key
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._cache[key] = self._render_row(row, selected, width, type_width)
+            strip = self._cache[key] = self._render_line(key, row_index, width, type_width)
         return strip.apply_offsets(0, row_index)
+
+    def _render_line(
+        self, key: tuple[object, ...], row_index: int, width: int, type_width: int
+    ) -> Strip:
+        if key[0] == "no match":
+            return self._no_match_line(width)
+        if key[0] == "blank":
+            return Strip.blank(width, self.rich_style)
+        row = self.store.row(row_index)
+        return self._render_row(row, row.frame_index == self.cursor_frame, width, type_width)
 
     def _no_match_line(self, width: int) -> Strip:
         """Frames arrived but the filter hides them all: say so instead of a blank list."""

@@ -3,16 +3,17 @@
 `EventInspector` is a vertical split: a status line, a filter box (shown with ctrl+f), the
 rows, and a detail panel with the selected frame's JSON (hidden while nothing is
 selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
-`ScrollView` that renders only the visible lines from cached strips. `add_frame` only
+`ScrollView` that renders only the visible lines from cached strips. `add_frames` only
 appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
 
 Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
 folds or unfolds the selected run of deltas, `F` folds all of them or, when all are folded,
 unfolds them (its label says which), ctrl+f filters, backspace clears the filter, `d`
-cycles the direction shown, `e` shows errors only, `z` zooms the detail, `c` copies the
-selected frame, `x` exports the filtered view and `X` the whole log (JSONL, in the sessions
-folder; the file is written off the event loop). Other text typed here goes to the composer
-(the main screen sees to it).
+cycles the direction shown, `e` shows errors only, `z` zooms the detail, `w` shows all of
+a huge frame whose detail was cut to its first 64 KB, `c` copies the selected frame, `x`
+exports the filtered view and `X` the whole log (JSONL, in the sessions folder; the file
+is written off the event loop). Other text typed here goes to the composer (the main
+screen sees to it).
 """
 
 from __future__ import annotations
@@ -28,19 +29,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from rt_tui import paths
 from rt_tui.inspector.detail import row_detail
 from rt_tui.inspector.export import Export, row_text
 from rt_tui.inspector.filtering import FrameFilter
-from rt_tui.inspector.status_line import InspectorState, status_line
+from rt_tui.inspector.status_line import InspectorState
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
-from rt_tui.tui.widgets.json_view import JsonView
+from rt_tui.tui.widgets.inspector_status import InspectorStatus
+from rt_tui.tui.widgets.json_view import WHOLE_KEY, JsonView
 
 REFRESH_INTERVAL = 1 / 30
 """Frames arriving within one tick cause a single repaint."""
@@ -62,7 +64,7 @@ class EventInspector(Vertical):
     DEFAULT_CSS = """
     EventInspector { border: round $panel; border-title-color: $text-muted; height: 1fr; }
     EventInspector:focus-within { border: round $accent; }
-    EventInspector > #inspector-status { height: 1; color: $text-muted; padding: 0 1; }
+    EventInspector > #inspector-status { color: $text-muted; padding: 0 1; }
     EventInspector > #inspector-filter { display: none; height: 3; }
     EventInspector > #inspector-filter.-shown { display: block; }
     EventInspector > #inspector-detail {
@@ -127,6 +129,13 @@ class EventInspector(Vertical):
             "Zoom",
             id="inspector.toggle_zoom",
             tooltip="Zoom the event's JSON to the whole inspector and back",
+        ),
+        Binding(
+            WHOLE_KEY,
+            "show_whole",
+            "Whole frame",
+            id="inspector.show_whole",
+            tooltip="Show all of a huge frame whose detail is cut",
         ),
         Binding(
             "c",
@@ -212,11 +221,13 @@ class EventInspector(Vertical):
         self.export_dir = export_dir
         """Where exports go; None means the sessions directory."""
         self._flush_pending = False
+        self._shown_detail: tuple[int, int, str] | None = None
+        """`_detail_key` of what the detail shows."""
         self._filter_timer: Timer | None = None
         self.border_title = "Events"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="inspector-status", markup=False)
+        yield InspectorStatus(id="inspector-status")
         yield FilterInput(
             id="inspector-filter",
             placeholder="types (response.* !*.delta) and/or text · Enter/Esc close · ^u clears",
@@ -230,7 +241,6 @@ class EventInspector(Vertical):
 
     def on_resize(self) -> None:
         self._layout_split()
-        self._update_status()
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -247,7 +257,13 @@ class EventInspector(Vertical):
 
     def add_frame(self, frame: Frame) -> None:
         """Store one frame; the repaint happens once per tick, however many arrive."""
-        self.store.append(frame)
+        self.add_frames((frame,))
+
+    def add_frames(self, frames: Iterable[Frame]) -> None:
+        """Store these frames, in order; one repaint follows, within a tick."""
+        append = self.store.append
+        for frame in frames:
+            append(frame)
         self._schedule_flush()
 
     def set_secrets(self, values: Iterable[str]) -> None:
@@ -312,35 +328,50 @@ class EventInspector(Vertical):
         self._flush_pending = False
         self.rows.sync()
         self._update_status()
-        self._show_detail(self.rows.cursor_row)
+        row = self.rows.cursor_row
+        if self._detail_key(row) != self._shown_detail:
+            self._show_detail(row)  # Only when new frames changed what it shows.
 
     def _update_status(self) -> None:
         store = self.store
-        state = InspectorState(
-            frames=len(store),
-            rows=store.row_count,
-            filter_text=store.filter.describe(),
-            fold_state=store.fold_state(),
-            following=self.rows.follow,
+        self.query_one(InspectorStatus).show(
+            InspectorState(
+                frames=len(store),
+                rows=store.row_count,
+                filter_text=store.filter.describe(),
+                fold_state=store.fold_state(),
+                following=self.rows.follow,
+            )
         )
-        status = self.query_one("#inspector-status", Static)
-        width = status.content_region.width or self.content_region.width - 2
-        status.update(status_line(state, width))
 
     # -- the detail and zoom -----------------------------------------------------------
 
+    def _detail_key(self, row: int | None) -> tuple[int, int, str] | None:
+        """What the detail of view row `row` depends on: its frame, and for a group how
+        many frames it holds and whether it is folded."""
+        if row is None:
+            return None
+        shown = self.store.row(row)
+        return shown.frame_index, shown.count, shown.fold
+
     def _show_detail(self, row: int | None) -> None:
         """Show the JSON of view row `row`, or hide the detail (and unzoom) for None."""
+        self._shown_detail = self._detail_key(row)
         detail = self.detail
         if row is None:
             detail.remove_class("-shown")
-            detail.detail = None
+            if detail.left_out:
+                self.refresh_bindings()  # No `w` any more.
+            detail.clear()
             if self.has_class("-zoomed"):
                 self._set_zoom(False)
             self._layout_split()
             return
         detail.add_class("-shown")
+        was_cut = bool(detail.left_out)
         detail.show(row_detail(self.store, row))
+        if bool(detail.left_out) != was_cut:
+            self.refresh_bindings()  # `w` is offered while the detail is cut.
         self._layout_split()
 
     def _layout_split(self) -> None:
@@ -361,6 +392,11 @@ class EventInspector(Vertical):
             self.notify("Select a frame to zoom into first.", severity="warning", timeout=3)
             return
         self._set_zoom(not self.has_class("-zoomed"))
+
+    def action_show_whole(self) -> None:
+        """Show all of the selected frame's detail when it was cut for its size."""
+        self.detail.show_whole()
+        self.refresh_bindings()
 
     def _set_zoom(self, zoomed: bool) -> None:
         """Zoom in or out, moving the focus to whichever of rows and detail stays shown."""
@@ -423,6 +459,8 @@ class EventInspector(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return bool(self.store.filter.describe())  # Offered only while a filter is on.
+        if action == "show_whole":
+            return bool(self.detail.left_out)
         if action == "fold_all":
             # 'Unfold all' while everything is folded, 'Fold all' otherwise.
             return parameters[0] is (self.store.fold_state() != "folded")

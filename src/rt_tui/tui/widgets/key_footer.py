@@ -4,6 +4,11 @@ Textual's footer lists every shown binding in binding-chain order and lets the l
 run off the edge (at 80 columns `^q Quit` was cut to `^q▏`). This one puts the essential
 keys first, then the focused pane's, then the rest, and leaves out whatever does not fit
 whole; everything left out is still in the command palette (ctrl+p) and the help (F1).
+
+A key that is only sometimes available (Cancel, while a response runs) is composed
+hidden while unavailable, taking no room: when it comes and goes and the other keys
+still fit, only its `display` changes, so a response that starts and ends costs no
+recompose of the footer unless the footer is too narrow for all of them.
 """
 
 from __future__ import annotations
@@ -39,17 +44,23 @@ class KeyFooter(Footer):
 
     _shown: tuple[object, ...] = ()
     """What the last compose showed (keys, size, compactness): a change of bindings that
-    leaves it the same (most of them) costs no recompose."""
+    leaves it the same (most of them, and every start and end of a response) costs no
+    recompose."""
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        if self._signature() != self._shown:
+        plan = self._plan()
+        if self._signature(plan) != self._shown:
             self.call_after_refresh(self.recompose)
+            return
+        enabled = {binding.action: on for binding, _tooltip, on in plan}
+        for key in self.query_children(FooterKey):
+            key.display = enabled.get(key.action, True)
 
-    def _signature(self) -> tuple[object, ...]:
-        keys = tuple((binding.key, binding.description, tip) for binding, tip in self._ranked())
+    def _signature(self, plan: list[tuple[Binding, str, bool]]) -> tuple[object, ...]:
+        keys = tuple((binding.key, binding.description, tooltip) for binding, tooltip, _ in plan)
         return (keys, self.size.width, self.compact)
 
     def on_resize(self, event: Resize) -> None:
@@ -58,14 +69,15 @@ class KeyFooter(Footer):
             self.compact = compact
         self.call_after_refresh(self.recompose)
 
-    def _ranked(self) -> list[tuple[Binding, str]]:
-        """Shown, enabled bindings (one per action), the most important first."""
+    def _ranked(self) -> list[tuple[Binding, str, bool]]:
+        """Shown bindings (one per action) with their tooltip and whether they are enabled
+        now, the most important first."""
         screen, app = self.screen, self.app
         seen: set[str] = set()
-        ranked: list[tuple[tuple[int, int], Binding, str]] = []
+        ranked: list[tuple[tuple[int, int], Binding, str, bool]] = []
         for index, active in enumerate(screen.active_bindings.values()):
             binding = active.binding
-            if not binding.show or not active.enabled or binding.action in seen:
+            if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
             if binding.id in ESSENTIAL:
@@ -74,40 +86,65 @@ class KeyFooter(Footer):
                 rank = (1, index)  # The focused pane's own keys.
             else:
                 rank = (2, index)
-            ranked.append((rank, binding, active.tooltip or binding.tooltip))
-        return [(binding, tooltip) for _, binding, tooltip in sorted(ranked, key=lambda r: r[0])]
+            ranked.append((rank, binding, active.tooltip or binding.tooltip, active.enabled))
+        ranked.sort(key=lambda r: r[0])
+        return [(binding, tooltip, enabled) for _, binding, tooltip, enabled in ranked]
+
+    def _palette(self) -> Binding | None:
+        """The command palette's binding, when the footer shows it."""
+        app = self.app
+        palette = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+        if palette is None or not self.show_command_palette or not app.ENABLE_COMMAND_PALETTE:
+            return None
+        return palette.binding
+
+    def _plan(self) -> list[tuple[Binding, str, bool]]:
+        """The ranked keys to compose: every enabled one that fits whole after the palette
+        key, in rank order, and among them the disabled ones (hidden, taking no room)."""
+        app = self.app
+        room = self.size.width or 10_000
+        palette = self._palette()
+        if palette is not None:
+            display = app.get_key_display(palette)
+            room -= key_width(display, palette.description, compact=self.compact) + 2
+        plan = []
+        for binding, tooltip, enabled in self._ranked():
+            if enabled:
+                display = app.get_key_display(binding)
+                room -= key_width(display, binding.description, compact=self.compact)
+                if room < 0:
+                    break
+            plan.append((binding, tooltip, enabled))
+        return plan
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        self._shown = self._signature()
+        plan = self._plan()
+        self._shown = self._signature(plan)
         app = self.app
-        palette = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
-        room = self.size.width or 10_000
-        if palette is not None and self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
-            binding = palette.binding
-            display = app.get_key_display(binding)
-            room -= key_width(display, binding.description, compact=self.compact) + 2
+        palette = self._palette()
+        if palette is not None:
             yield self._key(
                 FooterKey(
-                    binding.key,
-                    display,
-                    binding.description,
-                    binding.action,
+                    palette.key,
+                    app.get_key_display(palette),
+                    palette.description,
+                    palette.action,
                     classes="-command-palette",
-                    tooltip=binding.tooltip or binding.description,
+                    tooltip=palette.tooltip or palette.description,
                 )
             )
-        for binding, tooltip in self._ranked():
-            display = app.get_key_display(binding)
-            room -= key_width(display, binding.description, compact=self.compact)
-            if room < 0:
-                break
-            yield self._key(
-                FooterKey(
-                    binding.key, display, binding.description, binding.action, tooltip=tooltip
-                )
+        for binding, tooltip, enabled in plan:
+            key = FooterKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                tooltip=tooltip,
             )
+            key.display = enabled
+            yield self._key(key)
 
     def _key(self, key: FooterKey) -> FooterKey:
         # Not `data_bind(compact=Footer.compact)` as Textual's footer does: that registers a

@@ -1,4 +1,8 @@
-"""The status bar: connection state, dialect, model, session age, latency, tokens, log.
+"""The status bar: connection state, dialect, model, time left, latency, tokens, log.
+
+The session's time left counts down to the service's limit and changes colour in its last
+5 minutes, and again in its last minute. While a lost session is retried, the bar counts
+down to the next try.
 
 Latency and tokens are the current session's: a new session (ctrl+r) starts them afresh,
 and the token fact says "session" so nobody reads it as a running total.
@@ -8,6 +12,7 @@ When the line is too narrow, the least important facts are shortened, then left 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,11 +28,16 @@ from rt_tui.tui.messages import LinkState
 
 SESSION_LIMIT_S = 60 * 60
 """The service ends a session after 60 minutes (PROTOCOL.md §6)."""
+LIMIT_NEAR_S = 5 * 60
+"""Time left below which the countdown turns to a warning colour."""
+LIMIT_URGENT_S = 60
+"""Time left below which the countdown turns to an error colour."""
 
 _STATE_LOOK = {
     LinkState.IDLE: ("○", "status-idle"),
     LinkState.CONNECTING: ("◌", "status-connecting"),
     LinkState.CONNECTED: ("●", "status-connected"),
+    LinkState.RECONNECTING: ("↻", "status-connecting"),
     LinkState.CLOSED: ("○", "status-closed"),
     LinkState.FAILED: ("✕", "status-failed"),
     LinkState.REPLAY: ("▶", "status-idle"),
@@ -68,10 +78,19 @@ def fit_facts(facts: list[Fact], room: int) -> list[str]:
     return [shown[index] for index in sorted(shown)]
 
 
-def format_age(seconds: float) -> str:
-    """`mm:ss` against the one-hour limit, e.g. `12:03 / 60:00`."""
-    whole = max(0, int(seconds))
-    return f"{whole // 60:02d}:{whole % 60:02d} / {SESSION_LIMIT_S // 60:02d}:00"
+def format_left(seconds: float) -> str:
+    """The session's time left as `mm:ss left`, rounded up (`59:12 left`)."""
+    whole = max(0, math.ceil(seconds))
+    return f"{whole // 60:02d}:{whole % 60:02d} left"
+
+
+def limit_class(seconds_left: float) -> str | None:
+    """The component class of the countdown with this much time left; None: no warning."""
+    if seconds_left <= LIMIT_URGENT_S:
+        return "status-limit-urgent"
+    if seconds_left <= LIMIT_NEAR_S:
+        return "status-limit-near"
+    return None
 
 
 class StatusBar(Widget):
@@ -95,6 +114,8 @@ class StatusBar(Widget):
         "status-closed",
         "status-failed",
         "status-dim",
+        "status-limit-near",
+        "status-limit-urgent",
     }
 
     def __init__(
@@ -118,13 +139,19 @@ class StatusBar(Widget):
         self.log_path: Path | None = None
         self.log_stopped = False
         """The log stopped being written (a full disk): the mark says so instead of `rec`."""
+        self.session_limit_s: float = SESSION_LIMIT_S
+        """How long a session lasts; the countdown runs from CONNECTED to this."""
+        self.retry_at: float | None = None
+        """RECONNECTING: when the next try starts."""
+        self.retry_text = ""
+        """RECONNECTING: which try that is (`try 2 of 8`)."""
         self._dirty = False
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick)
 
     def _tick(self) -> None:
-        if self._dirty or self.state is LinkState.CONNECTED:
+        if self._dirty or self.state in (LinkState.CONNECTED, LinkState.RECONNECTING):
             self._dirty = False
             self.refresh()
 
@@ -139,10 +166,15 @@ class StatusBar(Widget):
         dialect: Dialect | None = None,
         model: str = "",
         detail: str = "",
+        retry_at: float | None = None,
+        retry_text: str = "",
     ) -> None:
-        """Show a new connection state; the age counts from the moment it is CONNECTED."""
+        """Show a new connection state; the time left counts from the moment it is
+        CONNECTED; RECONNECTING counts down to `retry_at`."""
         if state is LinkState.CONNECTED and self.state is not LinkState.CONNECTED:
             self.connected_at = self._clock()
+        self.retry_at = retry_at
+        self.retry_text = retry_text
         self.state = state
         self.host = host or self.host
         self.dialect = dialect or self.dialect
@@ -150,6 +182,12 @@ class StatusBar(Widget):
         self.detail = detail
         # A state change is worth showing at once.
         self.refresh()
+
+    def seconds_left(self) -> float | None:
+        """The session's time left, while one is connected."""
+        if self.state is not LinkState.CONNECTED or self.connected_at is None:
+            return None
+        return self.session_limit_s - (self._clock() - self.connected_at)
 
     def set_usage(self, *, latency_ms: float | None, input_tokens: int, output_tokens: int) -> None:
         """This session's last latency and token totals."""
@@ -197,14 +235,26 @@ class StatusBar(Widget):
             text.append(f"{self.host}", style)
         elif self.state is LinkState.CONNECTING:
             text.append(f"connecting to {self.host}…" if self.host else "connecting…", style)
+        elif self.state is LinkState.RECONNECTING and self.retry_at is not None:
+            wait = max(0, math.ceil(self.retry_at - self._clock()))
+            text.append(f"reconnecting in {wait} s", style)
+            text.append(f" ({self.retry_text}; Esc stops)" if self.retry_text else "", dim)
         else:
             text.append(self.state.value, style)
             if self.detail:
                 text.append(f" {self.detail}", dim)
         room = self.size.width - text.cell_len if self.size.width else 10_000
-        for part in fit_facts(self._facts(), room):
+        facts = self._facts()
+        left = self.seconds_left()
+        warning = limit_class(left) if left is not None else None
+        shown = format_left(left) if left is not None else ""
+        countdown = {shown, shown.partition(" ")[0]}
+        for part in fit_facts(facts, room):
             text.append(SEPARATOR, dim)
-            text.append(part)
+            if warning is not None and part in countdown:
+                text.append(part, self.get_component_rich_style(warning))
+            else:
+                text.append(part)
         return text
 
     def _facts(self) -> list[Fact]:
@@ -214,9 +264,10 @@ class StatusBar(Widget):
             facts.append(Fact(1, self.dialect.value))
         if self.model:
             facts.append(Fact(2, self.model))
-        if self.state is LinkState.CONNECTED and self.connected_at is not None:
-            age = format_age(self._clock() - self.connected_at)
-            facts.append(Fact(3, age, age.partition(" ")[0]))
+        left = self.seconds_left()
+        if left is not None:
+            shown = format_left(left)
+            facts.append(Fact(3, shown, shown.partition(" ")[0]))
         if self.latency_ms is not None:
             facts.append(Fact(4, f"{self.latency_ms:,.0f} ms"))
         if self.input_tokens or self.output_tokens:
