@@ -25,10 +25,10 @@ from rt_tui.realtime.frames import Frame
 
 def merge_changes(first: Change, second: Change) -> Change:
     """One change that says everything `first` and `second` say."""
+    if second is first or not second:
+        return first
     if not first:
         return second
-    if not second:
-        return first
     merged: dict[str, Any] = {}
     for field in fields(Change):
         a, b = getattr(first, field.name), getattr(second, field.name)
@@ -53,20 +53,20 @@ def fold_frames(
 
     A run is handed on once the frame after it has been applied: a show that reads the
     conversation's errors by count (the pane does) sees each new error at its place."""
-    run = NO_CHANGE
+    total = run = last = NO_CHANGE
     run_names: frozenset[tuple[str, str]] = frozenset()
-    total = NO_CHANGE
     for frame in frames:
         change = conversation.apply(frame)
-        if not change:
-            continue
-        total = merge_changes(total, change)
+        if change is last or not change:
+            continue  # The reducer hands out one change per streaming item: nothing new.
+        last = change
         names = _names(change)
         if run and (change.errors or not names <= run_names):
             show(run)
+            total = merge_changes(total, run)
             run, run_names = change, names
         else:
             run, run_names = merge_changes(run, change), run_names | names
     if run:
         show(run)
-    return total
+    return merge_changes(total, run)
