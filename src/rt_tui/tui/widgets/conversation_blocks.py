@@ -103,6 +103,16 @@ class Block:
         raise NotImplementedError
 
 
+HUGE_BODY_CHARS = 32_000
+"""A body longer than this shows only its start, as plain text, and says how much more
+there is: Markdown for megabytes of text (a 2 MB delta, a pasted frame) would freeze the
+screen. The inspector holds the whole frame (its detail shows it all with `w`)."""
+
+
+def _size(chars: int) -> str:
+    return f"{chars / 1_000_000:.1f} MB" if chars >= 1_000_000 else f"{chars / 1000:.0f} KB"
+
+
 class ItemBlock(Block):
     """A conversation item: a one-line header, a Markdown body and a blank line.
 
@@ -113,7 +123,7 @@ class ItemBlock(Block):
 
     kind = "item"
 
-    __slots__ = ("_cuts", "_piece_lines", "_pieces_drawn", "_pieces_look", "view")
+    __slots__ = ("_cuts", "_head", "_piece_lines", "_pieces_drawn", "_pieces_look", "view")
 
     def __init__(self, view: ItemView) -> None:
         super().__init__()
@@ -126,6 +136,8 @@ class ItemBlock(Block):
         """How many settled pieces `_piece_lines` holds."""
         self._pieces_look: tuple[Look, int] | None = None
         """The look and width `_piece_lines` were rendered with."""
+        self._head: tuple[Look, int, list[Strip]] | None = None
+        """A huge body's start, rendered once for a look and width."""
 
     @property
     def role(self) -> str:
@@ -153,6 +165,11 @@ class ItemBlock(Block):
         """Show `view` from now on; False when nothing it shows changed."""
         if view == self.view:
             return False
+        if len(view.body) > HUGE_BODY_CHARS:
+            # Shown as its start only (see `_huge_lines`): no Markdown pieces to keep.
+            self._forget_pieces()
+            self.view = view
+            return True
         settled = self._cuts[-1]
         if view.final or not view.markdown or not view.body.startswith(self.body[:settled]):
             # Final (rendered whole), verbatim, or replaced rather than appended to.
@@ -175,8 +192,23 @@ class ItemBlock(Block):
         header = render_lines(look, Text(view.header), width, "header", view.role)
         return [*header, *self._body_lines(look, width), Strip.blank(width, look.base)]
 
+    def _huge_lines(self, look: Look, width: int) -> list[Strip]:
+        """A huge body: its start, verbatim and rendered once, then how much is left out."""
+        body = self.view.body
+        if self._head is None or self._head[:2] != (look, width):
+            head = render_body(body[:HUGE_BODY_CHARS], markdown=False)
+            self._head = (look, width, render_lines(look, head, width))
+        rest = len(body) - HUGE_BODY_CHARS
+        note = Text(
+            f"… {_size(rest)} more not shown ({_size(len(body))} in all; the inspector's "
+            "detail shows the frame whole with w)"
+        )
+        return [*self._head[2], *render_lines(look, note, width, "header", self.view.role)]
+
     def _body_lines(self, look: Look, width: int) -> list[Strip]:
         view, cuts = self.view, self._cuts
+        if len(view.body) > HUGE_BODY_CHARS:
+            return self._huge_lines(look, width)
         if len(cuts) == 1:
             return render_lines(look, render_body(view.body, markdown=view.markdown), width)
         if self._pieces_look != (look, width):
