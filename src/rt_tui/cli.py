@@ -242,7 +242,14 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from rt_tui.inspector.logs import LogError, ReplayPlan, check_log, load_store, read_meta
+    from rt_tui.inspector.logs import (
+        LogError,
+        ReplayPlan,
+        SkippedLine,
+        check_log,
+        load_store,
+        read_meta,
+    )
     from rt_tui.replay import write_json, write_rows
 
     if args.url or args.profile or args.demo or args.log or args.scenario:
@@ -259,10 +266,16 @@ def _replay(args: argparse.Namespace) -> int:
         from rt_tui.tui.app import run_replay
 
         return run_replay(ReplayPlan(info, query=args.filter, fold=not args.unfold))
+
+    skipped: list[SkippedLine] = []
     try:
-        store = load_store(args.file, fold=not args.unfold, query=args.filter)
+        store = load_store(
+            args.file, fold=not args.unfold, query=args.filter, on_skip=skipped.append
+        )
     except LogError as error:
-        return _fail(str(error))
+        return _fail(str(error))  # no frame: the one sentence says which line broke
+    for line in skipped:
+        print(f"rt-tui: {line.describe()}", file=sys.stderr, flush=True)
     try:
         if args.json:
             write_json(store, sys.stdout, read_meta(args.file))

@@ -17,12 +17,21 @@ from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.endpoints import model_in_url
 from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.session_log import LogError, LogFile, read_log, read_meta
+from rt_tui.realtime.session_log import (
+    LogError,
+    LogFile,
+    OnSkip,
+    SkippedLine,
+    no_readable_frame,
+    read_meta,
+)
 
 __all__ = [
     "LogError",
+    "OnSkip",
     "ReplayInfo",
     "ReplayPlan",
+    "SkippedLine",
     "check_log",
     "iter_frames",
     "load_store",
@@ -38,6 +47,8 @@ class ReplayInfo:
     frame_count: int
     meta: dict[str, Any] = field(default_factory=dict)
     """The log's meta line ({} if it has none): redacted `url`, `dialect`, `source`…"""
+    skipped: tuple[SkippedLine, ...] = ()
+    """The broken lines the replay will pass over."""
 
     @property
     def url(self) -> str:
@@ -79,40 +90,55 @@ class ReplayPlan:
     """Whether runs of deltas start folded."""
 
 
-def _no_frames(path: Path) -> LogError:
+def _no_frames(path: Path, skipped: list[SkippedLine]) -> LogError:
+    if skipped:
+        return no_readable_frame(path, skipped)
     return LogError(f"The session log {path} holds no frames to replay.")
 
 
 def check_log(path: Path) -> ReplayInfo:
-    """Read the whole log once (streaming, so memory stays flat) to catch a broken line
-    before a replay starts. Raises LogError (one sentence naming file and line)."""
+    """Read the whole log once (streaming, so memory stays flat) to catch what a replay
+    will skip before it starts. Broken lines are noted in `skipped`; a log with no frame
+    to replay raises LogError (one sentence naming file and, if broken, line)."""
     meta = read_meta(path) or {}
-    count = sum(1 for _record in read_log(path))
+    skipped: list[SkippedLine] = []
+    count = sum(1 for _record in LogFile(path).records(skipped.append))
     if not count:
-        raise _no_frames(path)
-    return ReplayInfo(path, count, meta)
+        raise _no_frames(path, skipped)
+    return ReplayInfo(path, count, meta, tuple(skipped))
 
 
-def iter_frames(path: Path) -> Iterator[Frame]:
+def iter_frames(path: Path, on_skip: OnSkip) -> Iterator[Frame]:
     """The log's frames, parsed again as the connection delivered them, each pointing back
-    at its line (so big payloads are read from the log when shown, not copied). Raises
-    LogError."""
-    return LogFile(path).frames()
+    at its line (so big payloads are read from the log when shown, not copied). A broken
+    line is passed over and reported to `on_skip`. Raises LogError for a log that cannot
+    be read."""
+    return LogFile(path).frames(on_skip)
 
 
-def load_store(path: Path, *, fold: bool = True, query: str = "") -> FrameStore:
+def load_store(
+    path: Path, *, fold: bool = True, query: str = "", on_skip: OnSkip | None = None
+) -> FrameStore:
     """A FrameStore holding every frame of the log, filtered by `query` (the inspector's
-    filter syntax). Raises LogError; the caller closes the store."""
+    filter syntax); broken lines are passed over and reported to `on_skip`. Raises
+    LogError for a log that cannot be read or has no frame; the caller closes the store."""
     store = FrameStore(fold=fold)
+    skipped: list[SkippedLine] = []
+
+    def skip(line: SkippedLine) -> None:
+        skipped.append(line)
+        if on_skip is not None:
+            on_skip(line)
+
     try:
         if query:
             store.set_filter(FrameFilter(query))
-        for frame in iter_frames(path):
+        for frame in iter_frames(path, skip):
             store.append(frame)
     except BaseException:
         store.close()
         raise
     if not len(store):
         store.close()
-        raise _no_frames(path)
+        raise _no_frames(path, skipped)
     return store

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.worker import Worker
 
 from rt_tui.inspector.filtering import FrameFilter
-from rt_tui.inspector.logs import ReplayPlan, iter_frames
+from rt_tui.inspector.logs import ReplayPlan, SkippedLine, iter_frames
 from rt_tui.realtime.conversation_model import Change
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
 READ_ONLY = "replay: read-only"
+NOTED_SKIPS = 20
+"""Broken lines noted one by one in the conversation pane; the rest are counted."""
 
 
 @dataclass
@@ -45,6 +47,13 @@ class ReplayFrames(Message, bubble=False):
     """The next frames of the log, in order, for the screen to show."""
 
     frames: list[Frame]
+
+
+@dataclass
+class ReplaySkipped(Message, bubble=False):
+    """The job passed over a broken line of the log (posted in order with the frames)."""
+
+    line: SkippedLine
 
 
 @dataclass
@@ -67,6 +76,8 @@ class _Replay:
     errors_noted: int = 0
     """Errors before this index in `Conversation.errors` are in `touched`."""
     ended: bool = False
+    skipped: int = 0
+    """Broken lines of the log passed over so far."""
 
 
 _replays: WeakKeyDictionary[MainScreen, _Replay] = WeakKeyDictionary()
@@ -107,8 +118,17 @@ async def read_frames(path: Path, post: Post) -> int:
     the frames before the break are posted."""
     count = 0
     batch: list[Frame] = []
+
+    def skip(line: SkippedLine) -> None:
+        nonlocal batch, count
+        if batch:  # the frames before it first
+            post(ReplayFrames(batch))
+            count += len(batch)
+            batch = []
+        post(ReplaySkipped(line))
+
     try:
-        for frame in iter_frames(path):
+        for frame in iter_frames(path, skip):
             batch.append(frame)
             if len(batch) == BATCH_FRAMES:
                 post(ReplayFrames(batch))
@@ -143,6 +163,18 @@ def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
     fold_frames(conversation, frames, note)
 
 
+def note_skipped_line(screen: MainScreen, line: SkippedLine) -> None:
+    """Say in the conversation pane which line of the log the replay passed over."""
+    replay = _replays[screen]
+    replay.skipped += 1
+    if replay.skipped <= NOTED_SKIPS:
+        screen.pane.add_notice(line.describe())
+
+
+def _skipped_text(skipped: int) -> str:
+    return f"skipped {skipped:,} broken line{'s' if skipped > 1 else ''}" if skipped else ""
+
+
 def finish_replay(screen: MainScreen, count: int) -> None:
     """Draw the conversation the replay rebuilt and say how many frames it showed."""
     replay = _replays[screen]
@@ -150,9 +182,14 @@ def finish_replay(screen: MainScreen, count: int) -> None:
     screen.pane.show_keys(screen.conversation, replay.touched)
     screen.status.show_usage(screen.conversation)
     replay.ended = True
+    skipped = _skipped_text(replay.skipped)
+    if replay.skipped > NOTED_SKIPS:
+        screen.pane.add_notice(f"The replay {skipped} of {replay.path.name} in all.")
     screen.notify(
         f"Replayed {count:,} frames from {replay.path.name}"
-        f"{f' ({replay.url})' if replay.url else ''}; {READ_ONLY}.",
+        f"{f' ({replay.url})' if replay.url else ''}"
+        f"{f'; {skipped} (see the conversation)' if skipped else ''}; {READ_ONLY}.",
         title="Replay",
-        timeout=4,
+        severity="warning" if skipped else "information",
+        timeout=6 if skipped else 4,
     )

@@ -53,7 +53,9 @@ from rt_tui.tui.messages import (
 from rt_tui.tui.replay import (
     ReplayEnded,
     ReplayFrames,
+    ReplaySkipped,
     finish_replay,
+    note_skipped_line,
     show_replayed_frames,
     start_replay,
 )
@@ -379,6 +381,10 @@ class MainScreen(Screen[None]):
     @on(ReplayFrames)
     def _on_replay_frames(self, message: ReplayFrames) -> None:
         show_replayed_frames(self, message.frames)
+
+    @on(ReplaySkipped)
+    def _on_replay_skipped(self, message: ReplaySkipped) -> None:
+        note_skipped_line(self, message.line)
 
     @on(ReplayEnded)
     def _on_replay_ended(self, message: ReplayEnded) -> None:
