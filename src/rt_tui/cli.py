@@ -156,6 +156,13 @@ def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay.add_argument(
         "--unfold", action="store_true", help="one row per frame (runs of deltas unfolded)"
     )
+    replay.add_argument(
+        "--speed",
+        choices=["1", "10", "max"],
+        default="max",
+        help="in the TUI, play the frames at their recorded pace (1), ten times faster (10) "
+        "or all at once (max, the default); F6 pauses, F7 and F9 step a frame or a response",
+    )
 
 
 def _add_bundle_command(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -263,9 +270,11 @@ def _replay(args: argparse.Namespace) -> int:
             info = check_log(args.file)
         except LogError as error:
             return _fail(str(error))
+        from rt_tui.inspector.playback import SPEEDS
         from rt_tui.tui.app import run_replay
 
-        return run_replay(ReplayPlan(info, query=args.filter, fold=not args.unfold))
+        plan = ReplayPlan(info, query=args.filter, fold=not args.unfold, speed=SPEEDS[args.speed])
+        return run_replay(plan)
 
     skipped: list[SkippedLine] = []
     try:

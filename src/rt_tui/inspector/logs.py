@@ -14,6 +14,7 @@ from typing import Any
 
 from rt_tui.dialect import Dialect
 from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.inspector.playback import play_times
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.endpoints import model_in_url
 from rt_tui.realtime.frames import Frame
@@ -49,6 +50,8 @@ class ReplayInfo:
     """The log's meta line ({} if it has none): redacted `url`, `dialect`, `source`…"""
     skipped: tuple[SkippedLine, ...] = ()
     """The broken lines the replay will pass over."""
+    duration_ms: float = 0.0
+    """The recorded time of the last frame (times restarting at a reconnect run on)."""
 
     @property
     def url(self) -> str:
@@ -88,6 +91,8 @@ class ReplayPlan:
     """The inspector's initial filter (its filter syntax)."""
     fold: bool = True
     """Whether runs of deltas start folded."""
+    speed: float | None = None
+    """Play the frames at this many times their recorded pace; None: all at once."""
 
 
 def _no_frames(path: Path, skipped: list[SkippedLine]) -> LogError:
@@ -102,10 +107,13 @@ def check_log(path: Path) -> ReplayInfo:
     to replay raises LogError (one sentence naming file and, if broken, line)."""
     meta = read_meta(path) or {}
     skipped: list[SkippedLine] = []
-    count = sum(1 for _record in LogFile(path).records(skipped.append))
+    count, duration_ms = 0, 0.0
+    records = (record.t_ms for record, _span in LogFile(path).records(skipped.append))
+    for count, duration_ms in enumerate(play_times(records), start=1):  # noqa: B007
+        pass
     if not count:
         raise _no_frames(path, skipped)
-    return ReplayInfo(path, count, meta, tuple(skipped))
+    return ReplayInfo(path, count, meta, tuple(skipped), duration_ms)
 
 
 def iter_frames(path: Path, on_skip: OnSkip) -> Iterator[Frame]:
