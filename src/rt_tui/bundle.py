@@ -88,6 +88,8 @@ def run_bundle(log: Path | None, output: Path | None, env: Mapping[str, str]) ->
         return fail(str(problem), EXIT_USAGE)
     except (LogError, BundleError) as error:
         return fail(str(error))
+    for line in summary.skipped:
+        print(f"rt-tui: {line.describe()}", file=sys.stderr)
     print(f"Bundle: {summary.path}")
     print(f"Inside: {summary.describe()}", flush=True)
     return EXIT_OK

@@ -156,6 +156,13 @@ def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay.add_argument(
         "--unfold", action="store_true", help="one row per frame (runs of deltas unfolded)"
     )
+    replay.add_argument(
+        "--speed",
+        choices=["1", "10", "max"],
+        default="max",
+        help="in the TUI, play the frames at their recorded pace (1), ten times faster (10) "
+        "or all at once (max, the default); F6 pauses, F7 and F9 step a frame or a response",
+    )
 
 
 def _add_bundle_command(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -242,7 +249,14 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from rt_tui.inspector.logs import LogError, ReplayPlan, check_log, load_store, read_meta
+    from rt_tui.inspector.logs import (
+        LogError,
+        ReplayPlan,
+        SkippedLine,
+        check_log,
+        load_store,
+        read_meta,
+    )
     from rt_tui.replay import write_json, write_rows
 
     if args.url or args.profile or args.demo or args.log or args.scenario:
@@ -256,13 +270,21 @@ def _replay(args: argparse.Namespace) -> int:
             info = check_log(args.file)
         except LogError as error:
             return _fail(str(error))
+        from rt_tui.inspector.playback import SPEEDS
         from rt_tui.tui.app import run_replay
 
-        return run_replay(ReplayPlan(info, query=args.filter, fold=not args.unfold))
+        plan = ReplayPlan(info, query=args.filter, fold=not args.unfold, speed=SPEEDS[args.speed])
+        return run_replay(plan)
+
+    skipped: list[SkippedLine] = []
     try:
-        store = load_store(args.file, fold=not args.unfold, query=args.filter)
+        store = load_store(
+            args.file, fold=not args.unfold, query=args.filter, on_skip=skipped.append
+        )
     except LogError as error:
-        return _fail(str(error))
+        return _fail(str(error))  # no frame: the one sentence says which line broke
+    for line in skipped:
+        print(f"rt-tui: {line.describe()}", file=sys.stderr, flush=True)
     try:
         if args.json:
             write_json(store, sys.stdout, read_meta(args.file))

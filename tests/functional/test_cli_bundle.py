@@ -158,14 +158,17 @@ def test_output_goes_where_asked_and_never_over_a_file(
 
 def test_a_corrupt_log_is_one_sentence_and_exit_1(cli_env: dict[str, str], tmp_path: Path) -> None:
     log = tmp_path / "broken.jsonl"
-    log.write_text(
-        '{"rt_tui": "session"}\n{"t_ms": 1, "direction": "sent", "data": "x"}\nnope\n{}\n'
-    )
+    # Broken lines among frames are skipped (test_damaged_logs); here every line is broken.
+    log.write_text('{"rt_tui": "session"}\n{"t_ms": "soon", "direction": "sent"}\nnope\n{}\n')
 
     result = run_cli(cli_env, "bundle", str(log))
 
     assert result.returncode == 1
-    assert_one_error_line(result.stderr, f"The session log {log}, line 3 is not valid JSON.")
+    assert_one_error_line(
+        result.stderr,
+        f"The session log {log} holds no readable frame: line 2 lacks a valid direction, "
+        "data or t_ms field (and 2 more broken lines).",
+    )
     assert result.stdout == ""
     assert not list(tmp_path.glob("*.zip"))
 

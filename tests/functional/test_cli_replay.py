@@ -107,10 +107,14 @@ def test_torn_last_line_is_tolerated(cli_env: dict[str, str], tmp_path: Path) ->
     ("content", "sentence"),
     [
         (None, "cannot be read: no such file or directory."),
-        (FIXTURE.read_text("utf-8").replace("\n", "\nnot json\n", 1), "line 2 is not valid JSON."),
+        # Broken lines among frames are skipped (test_damaged_logs); here all are broken.
         (
-            '{"direction": "sideways", "t_ms": 1, "data": "{}"}\n{}\n',
-            "line 1 lacks a valid direction, data or t_ms field.",
+            "not json\n[]\n",
+            "holds no readable frame: line 1 is not valid JSON (and 1 more broken line).",
+        ),
+        (
+            '{"direction": "sideways", "t_ms": 1, "data": "{}"}\n',
+            "holds no readable frame: line 1 lacks a valid direction, data or t_ms field.",
         ),
         ('{"rt_tui": "session", "version": 1}\n', "holds no frames to replay."),
     ],

@@ -34,7 +34,7 @@ from rt_tui.realtime.recorder import (
     read_meta,
     redact_frame_text,
 )
-from rt_tui.realtime.session_log import LogFile, read_record
+from rt_tui.realtime.session_log import LogFile, SkippedLine, read_record
 
 KEY = "sk-proj-SuperSecretValue0123456789"
 
@@ -382,3 +382,34 @@ async def test_a_frame_with_raw_control_characters_is_logged_readably(tmp_path: 
             await connection.open()
             await connection.wait_closed()
     assert [r.data for r in read_log(path)] == [odd]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("not json", "is not valid JSON"),
+        ("[1, 2]", "is not a JSON object"),
+        # Too big for a float: raised OverflowError (a traceback) before.
+        ('{"t_ms": 1' + "0" * 400 + ', "direction": "sent", "data": "x"}', "lacks a valid"),
+        ('{"t_ms": 1e999, "direction": "sent", "data": "x"}', "not a finite number"),
+        # Not ASCII, so not base64: raised ValueError (a traceback) before.
+        ('{"t_ms": 1, "direction": "sent", "data": "\\u00e9t\\u00e9", "binary": true}', "base64"),
+    ],
+)
+def test_a_broken_middle_line_is_skipped_and_reported_when_asked(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    path = tmp_path / "s.jsonl"
+    good = '{"t_ms": %d, "direction": "received", "data": "{\\"n\\": %d}"}'
+    path.write_text(f"{good % (1, 1)}\n{line}\n{good % (2, 2)}\n", encoding="utf-8")
+
+    with pytest.raises(LogError, match=rf"s\.jsonl, line 2 .*{reason}"):
+        list(read_log(path))  # strict by default: one sentence, no traceback
+
+    skipped: list[SkippedLine] = []
+    records = [record for record, _span in LogFile(path).records(skipped.append)]
+    assert [json.loads(r.data)["n"] for r in records] == [1, 2]
+    [note] = skipped
+    assert note.number == 2
+    assert note.describe().startswith("Skipped line 2 of s.jsonl: it ")
+    assert reason in note.describe()

@@ -14,15 +14,25 @@ from typing import Any
 
 from rt_tui.dialect import Dialect
 from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.inspector.playback import play_times
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.endpoints import model_in_url
 from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.session_log import LogError, LogFile, read_log, read_meta
+from rt_tui.realtime.session_log import (
+    LogError,
+    LogFile,
+    OnSkip,
+    SkippedLine,
+    no_readable_frame,
+    read_meta,
+)
 
 __all__ = [
     "LogError",
+    "OnSkip",
     "ReplayInfo",
     "ReplayPlan",
+    "SkippedLine",
     "check_log",
     "iter_frames",
     "load_store",
@@ -38,6 +48,10 @@ class ReplayInfo:
     frame_count: int
     meta: dict[str, Any] = field(default_factory=dict)
     """The log's meta line ({} if it has none): redacted `url`, `dialect`, `source`…"""
+    skipped: tuple[SkippedLine, ...] = ()
+    """The broken lines the replay will pass over."""
+    duration_ms: float = 0.0
+    """The recorded time of the last frame (times restarting at a reconnect run on)."""
 
     @property
     def url(self) -> str:
@@ -77,42 +91,62 @@ class ReplayPlan:
     """The inspector's initial filter (its filter syntax)."""
     fold: bool = True
     """Whether runs of deltas start folded."""
+    speed: float | None = None
+    """Play the frames at this many times their recorded pace; None: all at once."""
 
 
-def _no_frames(path: Path) -> LogError:
+def _no_frames(path: Path, skipped: list[SkippedLine]) -> LogError:
+    if skipped:
+        return no_readable_frame(path, skipped)
     return LogError(f"The session log {path} holds no frames to replay.")
 
 
 def check_log(path: Path) -> ReplayInfo:
-    """Read the whole log once (streaming, so memory stays flat) to catch a broken line
-    before a replay starts. Raises LogError (one sentence naming file and line)."""
+    """Read the whole log once (streaming, so memory stays flat) to catch what a replay
+    will skip before it starts. Broken lines are noted in `skipped`; a log with no frame
+    to replay raises LogError (one sentence naming file and, if broken, line)."""
     meta = read_meta(path) or {}
-    count = sum(1 for _record in read_log(path))
+    skipped: list[SkippedLine] = []
+    count, duration_ms = 0, 0.0
+    records = (record.t_ms for record, _span in LogFile(path).records(skipped.append))
+    for count, duration_ms in enumerate(play_times(records), start=1):  # noqa: B007
+        pass
     if not count:
-        raise _no_frames(path)
-    return ReplayInfo(path, count, meta)
+        raise _no_frames(path, skipped)
+    return ReplayInfo(path, count, meta, tuple(skipped), duration_ms)
 
 
-def iter_frames(path: Path) -> Iterator[Frame]:
+def iter_frames(path: Path, on_skip: OnSkip) -> Iterator[Frame]:
     """The log's frames, parsed again as the connection delivered them, each pointing back
-    at its line (so big payloads are read from the log when shown, not copied). Raises
-    LogError."""
-    return LogFile(path).frames()
+    at its line (so big payloads are read from the log when shown, not copied). A broken
+    line is passed over and reported to `on_skip`. Raises LogError for a log that cannot
+    be read."""
+    return LogFile(path).frames(on_skip)
 
 
-def load_store(path: Path, *, fold: bool = True, query: str = "") -> FrameStore:
+def load_store(
+    path: Path, *, fold: bool = True, query: str = "", on_skip: OnSkip | None = None
+) -> FrameStore:
     """A FrameStore holding every frame of the log, filtered by `query` (the inspector's
-    filter syntax). Raises LogError; the caller closes the store."""
+    filter syntax); broken lines are passed over and reported to `on_skip`. Raises
+    LogError for a log that cannot be read or has no frame; the caller closes the store."""
     store = FrameStore(fold=fold)
+    skipped: list[SkippedLine] = []
+
+    def skip(line: SkippedLine) -> None:
+        skipped.append(line)
+        if on_skip is not None:
+            on_skip(line)
+
     try:
         if query:
             store.set_filter(FrameFilter(query))
-        for frame in iter_frames(path):
+        for frame in iter_frames(path, skip):
             store.append(frame)
     except BaseException:
         store.close()
         raise
     if not len(store):
         store.close()
-        raise _no_frames(path)
+        raise _no_frames(path, skipped)
     return store

@@ -53,6 +53,7 @@ from rt_tui.realtime.session_log import (
     LogError,
     LogFile,
     LogRecord,
+    SkippedLine,
     read_log,
     read_meta,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "LogError",
     "LogRecord",
     "SessionRecorder",
+    "SkippedLine",
     "flush_log",
     "log_line",
     "meta_line",

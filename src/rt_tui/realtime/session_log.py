@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -29,6 +30,42 @@ _KEY_SHAPES: Final = Redactor()
 
 class LogError(ValueError):
     """A session log that cannot be read; `str(e)` is one sentence naming file and line."""
+
+
+class _BadLine(ValueError):
+    """A line that is not a frame; `str(e)` is what is wrong, e.g. 'is not valid JSON'."""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    """A broken line a lenient read passed over (see `LogFile.records`)."""
+
+    path: Path
+    number: int
+    reason: str
+    """What is wrong with it: 'is not valid JSON', 'has binary data that is not base64'…"""
+
+    def describe(self) -> str:
+        """'Skipped line 7 of s.jsonl: it is not valid JSON.'"""
+        return f"Skipped line {self.number} of {self.path.name}: it {self.reason}."
+
+    def error(self) -> LogError:
+        """The sentence a strict read raises for this line."""
+        return LogError(f"The session log {self.path}, line {self.number} {self.reason}.")
+
+
+OnSkip = Callable[[SkippedLine], None]
+"""Told of each broken line a lenient read skips, in order."""
+
+
+def no_readable_frame(path: Path, skipped: list[SkippedLine]) -> LogError:
+    """The sentence for a log whose every frame line is broken (`skipped` is not empty)."""
+    first, more = skipped[0], len(skipped) - 1
+    others = f" (and {more:,} more broken line{'s' if more > 1 else ''})" if more else ""
+    return LogError(
+        f"The session log {path} holds no readable frame: line {first.number} "
+        f"{first.reason}{others}."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,26 +114,41 @@ class LogRecord:
         )
 
 
-def _record_from(decoded: Any, where: str) -> LogRecord:
+def _record_from(decoded: Any) -> LogRecord:
+    """The frame a decoded line holds. Raises _BadLine saying what is wrong with it."""
     if not isinstance(decoded, dict):
-        raise LogError(f"The session log {where} is not a JSON object.")
+        raise _BadLine("is not a JSON object")
     try:
         direction = Direction(decoded["direction"])
         data = decoded["data"]
         t_ms = float(decoded["t_ms"])
         wall_time = float(decoded.get("wall_time", 0.0))
-    except (KeyError, ValueError, TypeError):
-        raise LogError(
-            f"The session log {where} lacks a valid direction, data or t_ms field."
-        ) from None
+    except (KeyError, ValueError, TypeError, OverflowError):
+        raise _BadLine("lacks a valid direction, data or t_ms field") from None
+    if not (math.isfinite(t_ms) and math.isfinite(wall_time)):
+        raise _BadLine("has a t_ms or wall_time that is not a finite number")
     if not isinstance(data, str):
-        raise LogError(f"The session log {where} has a 'data' field that is not a string.")
+        raise _BadLine("has a 'data' field that is not a string")
     if decoded.get("binary") is True:
         try:
             return LogRecord(wall_time, t_ms, direction, base64.b64decode(data, validate=True))
-        except binascii.Error:
-            raise LogError(f"The session log {where} has binary data that is not base64.") from None
+        except (binascii.Error, ValueError):  # ValueError: characters beyond ASCII
+            raise _BadLine("has binary data that is not base64") from None
     return LogRecord(wall_time, t_ms, direction, data)
+
+
+_NOT_JSON: Final = "is not valid JSON"
+
+
+def _parse_line(line: str) -> LogRecord | None:
+    """The frame a log line holds, or None for the meta line. Raises _BadLine."""
+    try:
+        decoded = json.loads(line)
+    except ValueError:
+        raise _BadLine(_NOT_JSON) from None
+    if isinstance(decoded, dict) and META_MARK in decoded:
+        return None
+    return _record_from(decoded)
 
 
 class LogFile:
@@ -149,27 +201,29 @@ class LogFile:
             return decoded if isinstance(decoded, dict) and META_MARK in decoded else None
         return None
 
-    def records(self) -> Iterator[tuple[LogRecord, LogSpan]]:
+    def records(self, on_skip: OnSkip | None = None) -> Iterator[tuple[LogRecord, LogSpan]]:
         """The frames of the log in order, each with its span. A torn last line (a crash
-        mid-write) is skipped; any other broken line raises LogError naming file and line."""
+        mid-write) is skipped. Any other broken line raises LogError naming file and line,
+        or, given `on_skip`, is passed over and reported to it (a replay shows what it
+        can of a log damaged in one place)."""
         for number, offset, length, line, last in self._lines():
             try:
-                decoded = json.loads(line)
-            except ValueError:
-                if last:  # torn by a crash mid-write
+                record = _parse_line(line)
+            except _BadLine as bad:
+                if last and bad.args[0] == _NOT_JSON:  # torn by a crash mid-write
                     return
-                raise LogError(
-                    f"The session log {self.path}, line {number} is not valid JSON."
-                ) from None
-            if isinstance(decoded, dict) and META_MARK in decoded:
+                skipped = SkippedLine(self.path, number, str(bad))
+                if on_skip is None:
+                    raise skipped.error() from None
+                on_skip(skipped)
                 continue
-            record = _record_from(decoded, f"{self.path}, line {number}")
-            yield record, LogSpan(self, offset, length)
+            if record is not None:
+                yield record, LogSpan(self, offset, length)
 
-    def frames(self) -> Iterator[Frame]:
+    def frames(self, on_skip: OnSkip | None = None) -> Iterator[Frame]:
         """The log's frames, parsed again as the connection delivered them, each pointing
-        back at its line."""
-        for record, span in self.records():
+        back at its line; broken lines as in `records`."""
+        for record, span in self.records(on_skip):
             yield record.to_frame(span)
 
 
@@ -192,4 +246,7 @@ def read_record(span: LogSpan) -> LogRecord:
         decoded = json.loads(line.decode("utf-8", errors="replace"))
     except (OSError, ValueError):
         raise LogError(f"The session log {span.log.path} no longer holds this frame.") from None
-    return _record_from(decoded, f"{span.log.path} at byte {span.offset}")
+    try:
+        return _record_from(decoded)
+    except _BadLine as bad:
+        raise LogError(f"The session log {span.log.path} at byte {span.offset} {bad}.") from None

@@ -39,7 +39,7 @@ from rt_tui.realtime.conversation_markdown import audio_length, conversation_mar
 from rt_tui.realtime.conversation_model import Item
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.redaction import Redactor
-from rt_tui.realtime.session_log import LogError, LogFile
+from rt_tui.realtime.session_log import LogError, LogFile, SkippedLine, no_readable_frame
 from rt_tui.report.config_copy import ConfigSource, config_copy
 from rt_tui.report.known_secrets import known_secrets
 from rt_tui.report.versions import versions
@@ -76,15 +76,18 @@ class BundleSummary:
     items: int
     audio_files: int
     audio_ms: float
+    skipped: tuple[SkippedLine, ...] = ()
+    """Broken lines of the log left out of the conversation (the log is copied whole)."""
 
     def describe(self) -> str:
         """'session log (124 frames), conversation (2 items), 1 audio file (8.4 s), config,
-        versions'."""
+        versions'; '(124 frames, 1 broken line skipped)' when the log has one."""
         audio = _plural(self.audio_files, "audio file")
         if self.audio_files:
             audio += f" ({audio_length(self.audio_ms)})"
+        broken = f", {_plural(len(self.skipped), 'broken line')} skipped" if self.skipped else ""
         return (
-            f"session log ({_plural(self.frames, 'frame')}), "
+            f"session log ({_plural(self.frames, 'frame')}{broken}), "
             f"conversation ({_plural(self.items, 'item')}), {audio}, config, versions"
         )
 
@@ -104,11 +107,13 @@ class _Session:
     frames: int
     meta: dict[str, Any]
     size: int
+    skipped: tuple[SkippedLine, ...]
 
 
 def _read_session(log: Path) -> _Session:
-    """Fold the log's frames (those in its first `size` bytes) into a Conversation. Raises
-    LogError for a file that cannot be read or is not a session log."""
+    """Fold the log's frames (those in its first `size` bytes) into a Conversation, passing
+    over broken lines as a replay does. Raises LogError for a file that cannot be read or
+    is not a session log."""
     try:
         size = log.stat().st_size
     except OSError as exc:
@@ -117,8 +122,9 @@ def _read_session(log: Path) -> _Session:
     meta = source.meta()
     conversation = Conversation()
     frames = 0
+    skipped: list[SkippedLine] = []
     try:
-        for record, span in source.records():
+        for record, span in source.records(skipped.append):
             if span.offset + span.length > size:
                 break  # written after the bundle started
             conversation.apply(record.to_frame(span))
@@ -126,10 +132,13 @@ def _read_session(log: Path) -> _Session:
     except BaseException:
         conversation.audio.close()
         raise
+    if not frames and skipped:
+        conversation.audio.close()
+        raise no_readable_frame(log, skipped)
     if not frames and meta is None:
         conversation.audio.close()
         raise LogError(f"{log} is not a session log: it holds no recorded frames.")
-    return _Session(conversation, frames, meta or {}, size)
+    return _Session(conversation, frames, meta or {}, size, tuple(skipped))
 
 
 def _audio_items(conversation: Conversation) -> dict[str, tuple[str, int]]:
@@ -305,4 +314,6 @@ def write_bundle(
     finally:
         conversation.audio.close()
     audio_ms = sum(size for _name, size in audio.values()) / BYTES_PER_MS
-    return BundleSummary(path, log, session.frames, len(conversation), len(audio), audio_ms)
+    return BundleSummary(
+        path, log, session.frames, len(conversation), len(audio), audio_ms, session.skipped
+    )

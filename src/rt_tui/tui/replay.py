@@ -9,11 +9,17 @@ is sent: the composer is disabled and reconnecting is refused.
 Frames come in batches, the job yielding to the event loop between them, so a log of
 100,000 frames loads without freezing the screen; the inspector and the conversation pane
 each repaint at most once a tick however many frames a batch holds.
+
+With a speed (`rt-tui replay LOG --speed 1|10`) the job instead waits for each frame's
+recorded time (`rt_tui.inspector.playback`), the pane draws as frames come, and F6
+pauses and resumes, F7 steps one frame and F9 one response while paused; the status bar
+shows where the replay stands.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +29,8 @@ from textual.message import Message
 from textual.worker import Worker
 
 from rt_tui.inspector.filtering import FrameFilter
-from rt_tui.inspector.logs import ReplayPlan, iter_frames
+from rt_tui.inspector.logs import ReplayPlan, SkippedLine, iter_frames
+from rt_tui.inspector.playback import Playback, Step, play_times
 from rt_tui.realtime.conversation_model import Change
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
@@ -38,6 +45,8 @@ if TYPE_CHECKING:
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
 READ_ONLY = "replay: read-only"
+NOTED_SKIPS = 20
+"""Broken lines noted one by one in the conversation pane; the rest are counted."""
 
 
 @dataclass
@@ -45,6 +54,13 @@ class ReplayFrames(Message, bubble=False):
     """The next frames of the log, in order, for the screen to show."""
 
     frames: list[Frame]
+
+
+@dataclass
+class ReplaySkipped(Message, bubble=False):
+    """The job passed over a broken line of the log (posted in order with the frames)."""
+
+    line: SkippedLine
 
 
 @dataclass
@@ -67,6 +83,12 @@ class _Replay:
     errors_noted: int = 0
     """Errors before this index in `Conversation.errors` are in `touched`."""
     ended: bool = False
+    skipped: int = 0
+    """Broken lines of the log passed over so far."""
+    playback: Playback | None = None
+    """The pace, pause and steps of a replay at a speed; None: all at once."""
+    where: str = ""
+    """The log, as the status bar names it."""
 
 
 _replays: WeakKeyDictionary[MainScreen, _Replay] = WeakKeyDictionary()
@@ -97,8 +119,47 @@ def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
         screen.inspector.store.set_fold_all(False)
     if plan.query:
         screen.inspector.set_filter(FrameFilter(plan.query))
-    _replays[screen] = _Replay(info.path, info.url)
-    return jobs.start(screen, jobs.REPLAY, read_frames(info.path, screen.post_message))
+    replay = _replays[screen] = _Replay(info.path, info.url, where=info.describe())
+    if plan.speed is None:
+        return jobs.start(screen, jobs.REPLAY, read_frames(info.path, screen.post_message))
+    replay.playback = Playback(plan.speed, info.duration_ms)
+    _show_position(screen)
+    screen.set_interval(0.5, lambda: _show_position(screen))
+    work = play_frames(info.path, screen.post_message, replay.playback)
+    return jobs.start(screen, jobs.REPLAY, work)
+
+
+def _show_position(screen: MainScreen) -> None:
+    """Where the replay stands in the status bar: 'replay 1x · 12.3 s / 95.0 s · paused · log'."""
+    replay = _replays[screen]
+    if replay.playback is None:
+        return
+    where = replay.playback.describe(ended=replay.ended)
+    screen.status.set_link(LinkState.REPLAY, detail=f"{where} · {replay.where}")
+
+
+def paced(screen: MainScreen) -> bool:
+    """Whether the screen replays at a speed (so pause and step apply)."""
+    replay = _replays.get(screen)
+    return replay is not None and replay.playback is not None and not replay.ended
+
+
+def toggle_pause(screen: MainScreen) -> None:
+    playback = _replays[screen].playback
+    if playback is not None:
+        playback.toggle_pause()
+        _show_position(screen)
+
+
+def step(screen: MainScreen, what: Step) -> None:
+    """While paused, show the next frame, or the frames through the next response.done."""
+    playback = _replays[screen].playback
+    if playback is None:
+        return
+    if not playback.paused:
+        screen.notify("Pause the replay first (F6), then step.", timeout=3)
+        return
+    playback.step(what)
 
 
 async def read_frames(path: Path, post: Post) -> int:
@@ -107,8 +168,17 @@ async def read_frames(path: Path, post: Post) -> int:
     the frames before the break are posted."""
     count = 0
     batch: list[Frame] = []
+
+    def skip(line: SkippedLine) -> None:
+        nonlocal batch, count
+        if batch:  # the frames before it first
+            post(ReplayFrames(batch))
+            count += len(batch)
+            batch = []
+        post(ReplaySkipped(line))
+
     try:
-        for frame in iter_frames(path):
+        for frame in iter_frames(path, skip):
             batch.append(frame)
             if len(batch) == BATCH_FRAMES:
                 post(ReplayFrames(batch))
@@ -119,6 +189,32 @@ async def read_frames(path: Path, post: Post) -> int:
         if batch:
             post(ReplayFrames(batch))
             count += len(batch)
+        post(ReplayEnded(count))
+    return count
+
+
+async def play_frames(path: Path, post: Post, playback: Playback) -> int:
+    """The replay job at a speed: post each frame when `playback` lets it through (at its
+    recorded time, or by a step while paused); returns how many."""
+    count = 0
+
+    def skip(line: SkippedLine) -> None:
+        post(ReplaySkipped(line))
+
+    current: list[Frame] = []
+
+    def recorded_times() -> Iterator[float]:
+        for frame in iter_frames(path, skip):
+            current[:] = [frame]
+            yield frame.t_ms
+
+    try:
+        for at_ms in play_times(recorded_times()):
+            frame = current[0]
+            await playback.admit(at_ms, ends_response=frame.wire_type == "response.done")
+            post(ReplayFrames([frame]))
+            count += 1
+    finally:
         post(ReplayEnded(count))
     return count
 
@@ -141,6 +237,22 @@ def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
             replay.errors_noted = len(conversation.errors)
 
     fold_frames(conversation, frames, note)
+    if replay.playback is not None:  # at a speed, drawn as they come
+        screen.pane.show_keys(conversation, touched)
+        touched.clear()
+        _show_position(screen)
+
+
+def note_skipped_line(screen: MainScreen, line: SkippedLine) -> None:
+    """Say in the conversation pane which line of the log the replay passed over."""
+    replay = _replays[screen]
+    replay.skipped += 1
+    if replay.skipped <= NOTED_SKIPS:
+        screen.pane.add_notice(line.describe())
+
+
+def _skipped_text(skipped: int) -> str:
+    return f"skipped {skipped:,} broken line{'s' if skipped > 1 else ''}" if skipped else ""
 
 
 def finish_replay(screen: MainScreen, count: int) -> None:
@@ -150,9 +262,15 @@ def finish_replay(screen: MainScreen, count: int) -> None:
     screen.pane.show_keys(screen.conversation, replay.touched)
     screen.status.show_usage(screen.conversation)
     replay.ended = True
+    _show_position(screen)
+    skipped = _skipped_text(replay.skipped)
+    if replay.skipped > NOTED_SKIPS:
+        screen.pane.add_notice(f"The replay {skipped} of {replay.path.name} in all.")
     screen.notify(
         f"Replayed {count:,} frames from {replay.path.name}"
-        f"{f' ({replay.url})' if replay.url else ''}; {READ_ONLY}.",
+        f"{f' ({replay.url})' if replay.url else ''}"
+        f"{f'; {skipped} (see the conversation)' if skipped else ''}; {READ_ONLY}.",
         title="Replay",
-        timeout=4,
+        severity="warning" if skipped else "information",
+        timeout=6 if skipped else 4,
     )

@@ -15,7 +15,7 @@ response id or timer of the old session, reaches the new one.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -53,9 +53,14 @@ from rt_tui.tui.messages import (
 from rt_tui.tui.replay import (
     ReplayEnded,
     ReplayFrames,
+    ReplaySkipped,
     finish_replay,
+    note_skipped_line,
+    paced,
     show_replayed_frames,
     start_replay,
+    step,
+    toggle_pause,
 )
 from rt_tui.tui.slash_commands import (
     RAW_TEMPLATE,
@@ -151,6 +156,15 @@ class MainScreen(Screen[None]):
             tooltip="Write a frame in the composer to send exactly as written (/raw)",
             show=False,
             id="main.send_raw",
+        ),
+        # Replay at a speed only (`rt-tui replay LOG --speed 1`); the composer is off then.
+        Binding("f6", "replay_pause", "Pause", tooltip="Pause or resume the replay"),
+        Binding("f7", "replay_step('frame')", "Step", tooltip="Paused: show the next frame"),
+        Binding(
+            "f9",
+            "replay_step('response')",
+            "Step response",
+            tooltip="Paused: show the frames through the next response.done",
         ),
     ]
 
@@ -380,6 +394,10 @@ class MainScreen(Screen[None]):
     def _on_replay_frames(self, message: ReplayFrames) -> None:
         show_replayed_frames(self, message.frames)
 
+    @on(ReplaySkipped)
+    def _on_replay_skipped(self, message: ReplaySkipped) -> None:
+        note_skipped_line(self, message.line)
+
     @on(ReplayEnded)
     def _on_replay_ended(self, message: ReplayEnded) -> None:
         finish_replay(self, message.count)
@@ -563,7 +581,15 @@ class MainScreen(Screen[None]):
     def _on_cancel_requested(self) -> None:
         self.action_cancel_response()
 
+    def action_replay_pause(self) -> None:
+        toggle_pause(self)
+
+    def action_replay_step(self, what: Literal["frame", "response"]) -> None:
+        step(self, what)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action.startswith("replay_"):
+            return paced(self)
         if action in ("cancel_response", "reconnect", "send_raw") and self.context.replay:
             return False  # A replay sends nothing.
         if action == "cancel_response" and not (self._responding or self._retrying):
