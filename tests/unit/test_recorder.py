@@ -365,3 +365,27 @@ async def test_a_frame_with_raw_control_characters_is_logged_readably(tmp_path: 
             await connection.open()
             await connection.wait_closed()
     assert [r.data for r in read_log(path)] == [odd]
+
+
+def test_times_are_logged_to_the_microsecond_and_millisecond() -> None:
+    line = json.loads(log_line(1732400000.1234567, 1234.5678912, Direction.SENT, "x"))
+    assert (line["wall_time"], line["t_ms"]) == (1732400000.123457, 1234.568)
+    # A clock that returns nonsense still gives a line, not an exception.
+    assert '"t_ms": nan' in log_line(1.0, float("nan"), Direction.SENT, "x")
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=json_values, binary=st.binary(max_size=64), as_binary=st.booleans())
+def test_the_recorder_writes_the_line_log_line_makes(
+    tmp_path_factory: pytest.TempPathFactory, value: object, binary: bytes, as_binary: bool
+) -> None:
+    data: str | bytes = binary if as_binary else json.dumps(value, ensure_ascii=False)
+    path = tmp_path_factory.mktemp("log") / "s.jsonl"
+    with SessionRecorder(path) as recorder:
+        span = recorder.append(Direction.RECEIVED, 2.5, 3.5, data, json_text=not as_binary)
+        assert span is not None
+        written = recorder.read_span(span.offset, span.length)
+    expected = log_line(3.5, 2.5, Direction.RECEIVED, data, json_text=not as_binary)
+    assert written.decode() == expected
+    [record] = read_log(path)
+    assert record.data == data
