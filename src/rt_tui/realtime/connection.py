@@ -121,7 +121,7 @@ class Connection:
         self._buffer_received = buffer_received
         self._ping_interval = ping_interval
         self._max_frame_bytes = max_frame_bytes
-        self._redact = Redactor(endpoint.secret_values()).data
+        self._redactor = Redactor(endpoint.secret_values())
         self._ws: ClientConnection | None = None
         self._t0 = 0.0
         self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
@@ -264,7 +264,10 @@ class Connection:
                 # The receive task reports how the socket ended.
                 self._outgoing.task_done()
                 return
-            self._notify(self._frame(Direction.SENT, data, self._redact(data), client_event=event))
+            # `event` is what `data` was serialised from, or parsed as: the text is JSON.
+            json_text = event is not None
+            redacted = self._redactor.data(data, json_text=json_text)
+            self._notify(self._frame(Direction.SENT, data, redacted, json_text, client_event=event))
             self._outgoing.task_done()
 
     # --- receiving ----------------------------------------------------------------------
@@ -273,12 +276,16 @@ class Connection:
         assert self._ws is not None
         try:
             async for message in self._ws:
-                # The event is parsed from the redacted text, so whatever shows or keeps a
-                # field of it (the conversation, an error sentence, `send`'s output) never
-                # holds a secret the server echoed.
-                redacted = self._redact(message)
-                event = parse_server_frame(redacted)
-                frame = self._frame(Direction.RECEIVED, message, redacted, event=event)
+                # Parsed first, which tells the redactor whether the text is JSON (cheaper
+                # to clear). A frame that held a secret is parsed again from its redacted
+                # text, so whatever shows or keeps a field of the event (the conversation,
+                # an error sentence, `send`'s output) never holds a secret the server echoed.
+                event = parse_server_frame(message)
+                json_text = not isinstance(event, MalformedFrame | BinaryFrame)
+                redacted = self._redactor.data(message, json_text=json_text)
+                if redacted is not message:
+                    event = parse_server_frame(redacted)
+                frame = self._frame(Direction.RECEIVED, message, redacted, json_text, event=event)
                 self._last_event = event
                 if isinstance(event, ErrorEvent):
                     self._last_error = event
@@ -302,21 +309,18 @@ class Connection:
         direction: Direction,
         data: str | bytes,
         redacted: str | bytes,
+        json_text: bool,
         *,
         event: ServerEvent | None = None,
         client_event: dict[str, Any] | None = None,
     ) -> Frame:
-        """A frame (`redacted`: its data without secrets) stamped with the clocks and
-        recorded."""
+        """A frame (`redacted`: its data without secrets; `json_text`: `data` is valid
+        JSON, which it stays when redacted) stamped with the clocks and recorded."""
         t_ms = (self._clock() - self._t0) * 1000.0
         wall_time = self._wall_clock()
         recorder = self._recorder
         span = None
         if recorder is not None:
-            # Valid JSON (parsed, or serialised by us) stays valid when redacted.
-            json_text = client_event is not None or (
-                event is not None and not isinstance(event, MalformedFrame | BinaryFrame)
-            )
             span = recorder.record_data(direction, t_ms, wall_time, redacted, json_text=json_text)
         return Frame(direction, t_ms, wall_time, data, event, client_event, redacted, span)
 
