@@ -22,7 +22,7 @@ from rt_tui.dialect import Dialect
 from rt_tui.realtime.connection import Connection, ConnectionDropped
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
 from rt_tui.realtime.events import DeltaEvent, ErrorEvent
-from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.recorder import (
     LogError,
     LogRecord,
@@ -389,3 +389,28 @@ def test_the_recorder_writes_the_line_log_line_makes(
     assert written.decode() == expected
     [record] = read_log(path)
     assert record.data == data
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.sampled_from([10, 3000, 70_000, 600_000]), min_size=1, max_size=12),
+    flushes=st.sets(st.integers(0, 11)),
+)
+def test_spans_read_back_while_the_buffer_is_reused(
+    tmp_path_factory: pytest.TempPathFactory, sizes: list[int], flushes: set[int]
+) -> None:
+    path = tmp_path_factory.mktemp("log") / "s.jsonl"
+    written: list[tuple[str, LogSpan]] = []
+    with SessionRecorder(path) as recorder:
+        for n, size in enumerate(sizes):
+            data = json.dumps({"type": "x", "n": n, "pad": "p" * size})
+            span = recorder.append(Direction.RECEIVED, float(n), 1.0, data, json_text=True)
+            assert span is not None
+            written.append((data, span))
+            if n in flushes:
+                recorder.flush()
+            # Every line so far, whether it waits in the buffer, straddles it or is on disk.
+            for earlier, at in written:
+                line = json.loads(recorder.read_span(at.offset, at.length))
+                assert line["data"] == earlier
+    assert [r.data for r in read_log(path)] == [data for data, _ in written]

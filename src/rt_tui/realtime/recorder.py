@@ -77,6 +77,8 @@ __all__ = [
 FLUSH_DELAY: Final = 0.05
 #: Bytes waiting in memory that are written at once, whatever the timer says.
 FLUSH_BYTES: Final = 256 * 1024
+#: The write buffer keeps this much room between writes (more only after a huge frame).
+_KEPT_BUFFER_BYTES: Final = 2 * FLUSH_BYTES
 
 
 def meta_line(**fields: Any) -> str:
@@ -88,6 +90,7 @@ def meta_line(**fields: Any) -> str:
 _DATA_FIELD: Final = {d: f'"direction": "{d.value}", "data": "' for d in Direction}
 _TEXT_TAIL: Final = b'"}'
 _BINARY_TAIL: Final = b'", "binary": true}'
+_NEWLINE: Final = b"\n"
 
 
 def log_line(
@@ -189,7 +192,11 @@ class SessionRecorder:
         self._on_failure = on_failure
         self._fd: int | None = None
         self._pending = bytearray()
-        """Lines not yet in the file; they start at byte `_written` of the log."""
+        """The write buffer: its first `_pending_size` bytes are lines not yet in the file,
+        which start at byte `_written` of the log. It keeps its room between writes, so a
+        line is copied into it once instead of regrowing it (a realloc that often copies
+        the whole buffer again)."""
+        self._pending_size = 0
         self._written = 0
         self._timer: asyncio.TimerHandle | None = None
         # Spans are read back from other threads (the inspector's export) while the loop's
@@ -211,7 +218,7 @@ class SessionRecorder:
             self._fd = fd
             self._written = os.fstat(fd).st_size
             _open_recorders.add(self)
-            self._pending += (meta_line(**self._meta, wall_time=time.time()) + "\n").encode()
+            self._put(meta_line(**self._meta, wall_time=time.time()).encode(), _NEWLINE)
             # The meta line goes at once: the file says a session started even if nothing
             # else is ever written.
             self.flush()
@@ -266,22 +273,29 @@ class SessionRecorder:
                 return None
             self.open()
         head, body, tail = line_parts(wall_time, t_ms, direction, data, json_text=json_text)
-        # No lock: lines are appended and written on one thread (the loop's), and a reader
-        # elsewhere only copies out of the buffer, which growing does not disturb. The
-        # pieces go in one by one: joining them first would copy an audio line once more.
-        pending = self._pending
-        was_empty = not pending
-        offset = self._written + len(pending)
-        pending += head
-        pending += body
-        pending += tail
-        pending += b"\n"
+        was_empty = not self._pending_size
+        offset = self._written + self._pending_size
+        self._put(head, body, tail, _NEWLINE)
         self.frames_written += 1
-        if len(pending) >= FLUSH_BYTES:
-            self.flush()
+        if self._pending_size >= FLUSH_BYTES:
+            # The timer, if any, stays: it flushes what comes next, and starting one per
+            # write would cost more than the write in a flood.
+            self._flush_pending()
         elif was_empty and self._timer is None:
             self._start_timer()
         return LogSpan(self, offset, len(head) + len(body) + len(tail))
+
+    def _put(self, *pieces: bytes) -> None:
+        """Copy `pieces` to the end of the waiting lines. No lock: lines are put and
+        written on one thread (the loop's), and a reader elsewhere only copies waiting
+        lines out, which putting more after them does not disturb."""
+        pending = self._pending
+        at = self._pending_size
+        for piece in pieces:
+            end = at + len(piece)
+            pending[at:end] = piece  # a copy into the room there is, else growing it
+            at = end
+        self._pending_size = at
 
     def record(self, frame: Frame) -> LogSpan | None:
         """`write` that never raises (for use as an observer): a log that cannot be written
@@ -317,6 +331,13 @@ class SessionRecorder:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._flush_pending()
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._flush_pending()
+
+    def _flush_pending(self) -> None:
         try:
             with self._lock:
                 self._write_pending()
@@ -328,23 +349,27 @@ class SessionRecorder:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # No loop: lines wait for FLUSH_BYTES, flush(), close() or the exit.
-        self._timer = loop.call_later(FLUSH_DELAY, self.flush)
+        self._timer = loop.call_later(FLUSH_DELAY, self._on_timer)
 
     def _write_pending(self) -> None:
         """Called with the lock held."""
         fd = self._fd
         pending = self._pending
-        if fd is None or not pending or self.failure is not None:
+        size = self._pending_size
+        if fd is None or not size or self.failure is not None:
             return
         done = 0
         try:
             with memoryview(pending) as view:
-                while done < len(view):
-                    done += os.write(fd, view[done:])
+                while done < size:
+                    done += os.write(fd, view[done:size])
         finally:
-            # A short write (a full disk) leaves the rest waiting, offsets still right.
             self._written += done
-            del pending[:done]
+            self._pending_size = size - done
+            if done < size:  # a short write (a full disk): the rest waits, offsets right
+                del pending[:done]
+            elif len(pending) > _KEPT_BUFFER_BYTES:  # after a huge frame
+                del pending[_KEPT_BUFFER_BYTES:]
 
     def _fail(self, exc: OSError) -> None:
         """Stop writing for good. What never reached the file stays readable in memory."""
@@ -366,12 +391,13 @@ class SessionRecorder:
         written, else from the file. Safe from any thread. Raises OSError."""
         with self._lock:
             start = offset - self._written
+            waiting = self._pending_size
             if start >= 0:
-                return bytes(self._pending[start : start + length])
+                return bytes(self._pending[start : min(start + length, waiting)])
             fd = self._fd
             if fd is not None:
                 on_disk = os.pread(fd, min(length, -start), offset)
-                return on_disk + bytes(self._pending[: length - len(on_disk)])
+                return on_disk + bytes(self._pending[: min(length - len(on_disk), waiting)])
         return LogFile(self.path).read_span(offset, length)
 
 
