@@ -3,7 +3,7 @@
 Line format (one JSON object per line):
 
     {"rt_tui": "session", "version": 1, "wall_time": …, "url": "<redacted>", "dialect": "ga"}
-    {"wall_time": 1732400000.123, "t_ms": 12.5, "direction": "received", "data": "<frame text>"}
+    {"wall_time": 1732400000.123456, "t_ms": 12.500, "direction": "received", "data": "<frame>"}
     {"wall_time": …, "t_ms": …, "direction": "sent", "data": "<base64>", "binary": true}
 
 The first (meta) line is optional for readers. `data` is the frame exactly as on the wire,
@@ -87,7 +87,7 @@ def meta_line(**fields: Any) -> str:
 
 
 #: The pieces of a log line around its times and its data.
-_DATA_FIELD: Final = {d: f'"direction": "{d.value}", "data": "' for d in Direction}
+_DATA_FIELD: Final = {d: f'"direction": "{d.value}", "data": "'.encode() for d in Direction}
 _TEXT_TAIL: Final = b'"}'
 _BINARY_TAIL: Final = b'", "binary": true}'
 _NEWLINE: Final = b"\n"
@@ -108,15 +108,6 @@ def log_line(
     return (head + body + tail).decode("utf-8")
 
 
-def _rounded(value: float, scale: float) -> float:
-    """`value` rounded to 1/`scale`: round(value, n)'s result at a fifth of its cost (it
-    goes through a decimal string), give or take the last digit of a tie."""
-    try:
-        return round(value * scale) / scale
-    except (OverflowError, ValueError):  # inf, nan: written as they are
-        return value
-
-
 def line_parts(
     wall_time: float,
     t_ms: float,
@@ -127,17 +118,16 @@ def line_parts(
 ) -> tuple[bytes, bytes, bytes]:
     """One frame's log line as UTF-8, in three pieces to be written one after the other:
     the fields up to the opening quote of `data`, `data` escaped, and the rest of the line
-    (no newline). The same text `json.dumps` makes of the record, built directly: this
-    runs for every frame, and only `data` needs escaping.
+    (no newline). What `json.dumps` makes of the record (but for the times' fixed
+    decimals), built directly: this runs for every frame, and only `data` needs escaping.
 
     `json_text` says `data` is valid JSON (the connection parsed or serialised it), so its
     only control characters can be whitespace between tokens; without those, escaping it
     is two replaces on its UTF-8 bytes (which find each character with memchr) instead of
     a scan of every character: an 8 KB audio delta costs a tenth as much."""
-    head = (
-        f'{{"wall_time": {_rounded(wall_time, 1e6)!r}, "t_ms": {_rounded(t_ms, 1e3)!r}, '
-        f"{_DATA_FIELD[direction]}"
-    ).encode()
+    # Fixed decimals (to the microsecond and the millisecond's thousandth) cost half of
+    # what the shortest repr does.
+    head = b'{"wall_time": %.6f, "t_ms": %.3f, %b' % (wall_time, t_ms, _DATA_FIELD[direction])
     if isinstance(data, bytes):
         return head, base64.b64encode(data), _BINARY_TAIL
     if json_text and "\n" not in data and "\r" not in data and "\t" not in data:
