@@ -91,6 +91,8 @@ _DATA_FIELD: Final = {d: f'"direction": "{d.value}", "data": "'.encode() for d i
 _TEXT_TAIL: Final = b'"}'
 _BINARY_TAIL: Final = b'", "binary": true}'
 _NEWLINE: Final = b"\n"
+#: LogSpan's own __new__ is a Python function around this: a span a frame, called directly.
+_new_span: Final = tuple.__new__
 
 
 def log_line(
@@ -208,7 +210,7 @@ class SessionRecorder:
             self._fd = fd
             self._written = os.fstat(fd).st_size
             _open_recorders.add(self)
-            self._put(meta_line(**self._meta, wall_time=time.time()).encode(), _NEWLINE)
+            self._put(meta_line(**self._meta, wall_time=time.time()).encode() + _NEWLINE)
             # The meta line goes at once: the file says a session started even if nothing
             # else is ever written.
             self.flush()
@@ -263,29 +265,28 @@ class SessionRecorder:
                 return None
             self.open()
         head, body, tail = line_parts(wall_time, t_ms, direction, data, json_text=json_text)
-        was_empty = not self._pending_size
-        offset = self._written + self._pending_size
-        self._put(head, body, tail, _NEWLINE)
+        size = self._pending_size
+        offset = self._written + size
+        length = len(head) + len(body) + len(tail)
+        # Joined first: one copy into the buffer costs less than one per piece.
+        self._put(b"".join((head, body, tail, _NEWLINE)))
         self.frames_written += 1
         if self._pending_size >= FLUSH_BYTES:
             # The timer, if any, stays: it flushes what comes next, and starting one per
             # write would cost more than the write in a flood.
             self._flush_pending()
-        elif was_empty and self._timer is None:
+        elif not size and self._timer is None:
             self._start_timer()
-        return LogSpan(self, offset, len(head) + len(body) + len(tail))
+        return _new_span(LogSpan, (self, offset, length))
 
-    def _put(self, *pieces: bytes) -> None:
-        """Copy `pieces` to the end of the waiting lines. No lock: lines are put and
-        written on one thread (the loop's), and a reader elsewhere only copies waiting
-        lines out, which putting more after them does not disturb."""
-        pending = self._pending
+    def _put(self, line: bytes) -> None:
+        """Copy `line` to the end of the waiting lines. No lock: lines are put and written
+        on one thread (the loop's), and a reader elsewhere only copies waiting lines out,
+        which putting more after them does not disturb."""
         at = self._pending_size
-        for piece in pieces:
-            end = at + len(piece)
-            pending[at:end] = piece  # a copy into the room there is, else growing it
-            at = end
-        self._pending_size = at
+        end = at + len(line)
+        self._pending[at:end] = line  # a copy into the room there is, else growing it
+        self._pending_size = end
 
     def record(self, frame: Frame) -> LogSpan | None:
         """`write` that never raises (for use as an observer): a log that cannot be written
