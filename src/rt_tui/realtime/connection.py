@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Any, Final
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
 
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import (
@@ -42,7 +42,6 @@ from rt_tui.realtime.errors import (
     scrub,
 )
 from rt_tui.realtime.events import (
-    BinaryFrame,
     ErrorEvent,
     MalformedFrame,
     ServerEvent,
@@ -273,29 +272,54 @@ class Connection:
     # --- receiving ----------------------------------------------------------------------
 
     async def _receive_loop(self) -> None:
-        assert self._ws is not None
+        ws = self._ws
+        assert ws is not None
+        # The loop runs for every frame, thousands a second in a flood: what it needs is
+        # held in locals, and a frame is built, recorded and handed out here rather than
+        # through `_frame` and `_notify`, which the rarer sent frames use.
+        redactor = self._redactor
+        recorder = self._recorder
+        clock = self._clock
+        wall_clock = self._wall_clock
+        received = Direction.RECEIVED
         try:
-            async for message in self._ws:
+            while True:
+                message = await ws.recv()
                 # Parsed first, which tells the redactor whether the text is JSON (cheaper
                 # to clear). A frame that held a secret is parsed again from its redacted
                 # text, so whatever shows or keeps a field of the event (the conversation,
                 # an error sentence, `send`'s output) never holds a secret the server echoed.
                 event = parse_server_frame(message)
-                json_text = not isinstance(event, MalformedFrame | BinaryFrame)
-                redacted = self._redactor.data(message, json_text=json_text)
+                if isinstance(message, str):
+                    json_text = not isinstance(event, MalformedFrame)
+                    redacted: str | bytes = redactor.text(message, json_text=json_text)
+                else:
+                    json_text = False
+                    redacted = redactor.binary(message)
                 if redacted is not message:
                     event = parse_server_frame(redacted)
-                frame = self._frame(Direction.RECEIVED, message, redacted, json_text, event=event)
+                t_ms = (clock() - self._t0) * 1000.0
+                wall_time = wall_clock()
+                span = None
+                if recorder is not None:
+                    span = recorder.record_data(
+                        received, t_ms, wall_time, redacted, json_text=json_text
+                    )
+                frame = Frame(received, t_ms, wall_time, message, event, None, redacted, span)
                 self._last_event = event
                 if isinstance(event, ErrorEvent):
                     self._last_error = event
-                self._notify(frame)
+                for observer in self._observers:
+                    try:
+                        observer(frame)
+                    except Exception as exc:
+                        self._observer_failed(exc)
                 if self._buffer_received:
                     self._received.put_nowait(frame)
+        except ConnectionClosedOK:
+            self.error = self._ending_error(None)
         except ConnectionClosed as exc:
             self.error = self._ending_error(exc)
-        else:
-            self.error = self._ending_error(None)
         finally:
             self._ended = True
             if self._recorder is not None:
@@ -366,8 +390,11 @@ class Connection:
             try:
                 observer(frame)
             except Exception as exc:
-                if len(self.observer_errors) < MAX_OBSERVER_ERRORS:
-                    self.observer_errors.append(exc)
+                self._observer_failed(exc)
+
+    def _observer_failed(self, exc: Exception) -> None:
+        if len(self.observer_errors) < MAX_OBSERVER_ERRORS:
+            self.observer_errors.append(exc)
 
     def __aiter__(self) -> Connection:
         return self
