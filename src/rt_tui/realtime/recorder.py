@@ -86,11 +86,13 @@ def meta_line(**fields: Any) -> str:
     return json.dumps({META_MARK: "session", "version": LOG_VERSION, **fields}, ensure_ascii=False)
 
 
-#: The pieces of a log line around its times and its data.
-_DATA_FIELD: Final = {d: f'"direction": "{d.value}", "data": "'.encode() for d in Direction}
-_TEXT_TAIL: Final = b'"}'
-_BINARY_TAIL: Final = b'", "binary": true}'
-_NEWLINE: Final = b"\n"
+#: A log line: its times, the direction, `data` escaped, and the line's end after it.
+#: Times have fixed decimals (to the microsecond and the millisecond's thousandth), half
+#: the cost of the shortest repr.
+_LINE: Final = b'{"wall_time": %.6f, "t_ms": %.3f, "direction": "%b", "data": "%b%b\n'
+_DIRECTIONS: Final = {d: d.value.encode() for d in Direction}
+_TEXT_END: Final = b'"}'
+_BINARY_END: Final = b'", "binary": true}'
 #: LogSpan's own __new__ is a Python function around this: a span a frame, called directly.
 _new_span: Final = tuple.__new__
 
@@ -105,38 +107,31 @@ def log_line(
 ) -> str:
     """One frame as a log line (no newline), the form `read_log` reads back; binary data
     goes in base64. `data` is written as given: redact it first (`json_text`: see
-    `line_parts`)."""
-    head, body, tail = line_parts(wall_time, t_ms, direction, data, json_text=json_text)
-    return (head + body + tail).decode("utf-8")
+    `encoded_line`)."""
+    return encoded_line(wall_time, t_ms, direction, data, json_text)[:-1].decode("utf-8")
 
 
-def line_parts(
-    wall_time: float,
-    t_ms: float,
-    direction: Direction,
-    data: str | bytes,
-    *,
-    json_text: bool = False,
-) -> tuple[bytes, bytes, bytes]:
-    """One frame's log line as UTF-8, in three pieces to be written one after the other:
-    the fields up to the opening quote of `data`, `data` escaped, and the rest of the line
-    (no newline). What `json.dumps` makes of the record (but for the times' fixed
-    decimals), built directly: this runs for every frame, and only `data` needs escaping.
+def encoded_line(
+    wall_time: float, t_ms: float, direction: Direction, data: str | bytes, json_text: bool
+) -> bytes:
+    """One frame's log line in UTF-8, newline included: what `json.dumps` makes of the
+    record (but for the times' fixed decimals), built directly in one piece, since this
+    runs for every frame and only `data` needs escaping.
 
     `json_text` says `data` is valid JSON (the connection parsed or serialised it), so its
     only control characters can be whitespace between tokens; without those, escaping it
     is two replaces on its UTF-8 bytes (which find each character with memchr) instead of
     a scan of every character: an 8 KB audio delta costs a tenth as much."""
-    # Fixed decimals (to the microsecond and the millisecond's thousandth) cost half of
-    # what the shortest repr does.
-    head = b'{"wall_time": %.6f, "t_ms": %.3f, %b' % (wall_time, t_ms, _DATA_FIELD[direction])
     if isinstance(data, bytes):
-        return head, base64.b64encode(data), _BINARY_TAIL
-    if json_text and "\n" not in data and "\r" not in data and "\t" not in data:
-        body = data.encode().replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+        body = base64.b64encode(data)
+        end = _BINARY_END
     else:
-        body = encode_basestring(data)[1:-1].encode()
-    return head, body, _TEXT_TAIL
+        if json_text and "\n" not in data and "\r" not in data and "\t" not in data:
+            body = data.encode().replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+        else:
+            body = encode_basestring(data)[1:-1].encode()
+        end = _TEXT_END
+    return _LINE % (wall_time, t_ms, _DIRECTIONS[direction], body, end)
 
 
 def new_session_path(directory: Path | None = None) -> Path:
@@ -210,7 +205,9 @@ class SessionRecorder:
             self._fd = fd
             self._written = os.fstat(fd).st_size
             _open_recorders.add(self)
-            self._put(meta_line(**self._meta, wall_time=time.time()).encode() + _NEWLINE)
+            meta = meta_line(**self._meta, wall_time=time.time()).encode() + b"\n"
+            self._pending[: len(meta)] = meta  # nothing waits before a log is opened
+            self._pending_size = len(meta)
             # The meta line goes at once: the file says a session started even if nothing
             # else is ever written.
             self.flush()
@@ -264,29 +261,23 @@ class SessionRecorder:
             if self.frames_written or self.failure is not None:
                 return None
             self.open()
-        head, body, tail = line_parts(wall_time, t_ms, direction, data, json_text=json_text)
+        line = encoded_line(wall_time, t_ms, direction, data, json_text)
         size = self._pending_size
         offset = self._written + size
-        length = len(head) + len(body) + len(tail)
-        # Joined first: one copy into the buffer costs less than one per piece.
-        self._put(b"".join((head, body, tail, _NEWLINE)))
+        end = size + len(line)
+        # A copy into the room the buffer has (see `_pending`), else growing it. No lock:
+        # lines are put and written on one thread (the loop's), and a reader elsewhere
+        # only copies waiting lines out, which putting more after them does not disturb.
+        self._pending[size:end] = line
+        self._pending_size = end
         self.frames_written += 1
-        if self._pending_size >= FLUSH_BYTES:
+        if end >= FLUSH_BYTES:
             # The timer, if any, stays: it flushes what comes next, and starting one per
             # write would cost more than the write in a flood.
             self._flush_pending()
         elif not size and self._timer is None:
             self._start_timer()
-        return _new_span(LogSpan, (self, offset, length))
-
-    def _put(self, line: bytes) -> None:
-        """Copy `line` to the end of the waiting lines. No lock: lines are put and written
-        on one thread (the loop's), and a reader elsewhere only copies waiting lines out,
-        which putting more after them does not disturb."""
-        at = self._pending_size
-        end = at + len(line)
-        self._pending[at:end] = line  # a copy into the room there is, else growing it
-        self._pending_size = end
+        return _new_span(LogSpan, (self, offset, len(line) - 1))
 
     def record(self, frame: Frame) -> LogSpan | None:
         """`write` that never raises (for use as an observer): a log that cannot be written
