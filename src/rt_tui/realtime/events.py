@@ -606,25 +606,21 @@ def event_from_dict(raw: JsonObject) -> ServerEvent:
 _scan_once = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
-def _loads(text: str) -> Any:
-    """`json.loads(text)`, without its Python wrappers (two regex matches for surrounding
-    whitespace, three calls) when the value fills the text, as in every frame a server
-    sends. Raises what json.loads raises."""
-    try:
-        value, end = _scan_once(text, 0)
-    except StopIteration:  # leading whitespace, or not JSON: json.loads says which
-        return json.loads(text)
-    if end != len(text):  # trailing whitespace, or extra data
-        return json.loads(text)
-    return value
-
-
 def parse_server_frame(frame: str | bytes) -> ServerEvent:
     """The typed event for one WebSocket frame as received. Never raises."""
     if not isinstance(frame, str) and isinstance(frame, bytes | bytearray | memoryview):
         return BinaryFrame(BINARY, "", {}, size=len(frame))
     try:
-        decoded = _loads(frame)
+        # json.loads without its Python wrappers (two regex matches for surrounding
+        # whitespace, three calls) when the value fills the text, as in every frame a
+        # server sends; json.loads itself otherwise, which says what is wrong.
+        try:
+            decoded, end = _scan_once(frame, 0)
+        except StopIteration:  # leading whitespace, or not JSON
+            decoded = json.loads(frame)
+        else:
+            if end != len(frame):  # trailing whitespace, or extra data
+                decoded = json.loads(frame)
     except (ValueError, RecursionError):
         return MalformedFrame(MALFORMED, "", {}, reason="The frame is not valid JSON.", text=frame)
     if not isinstance(decoded, dict):

@@ -53,6 +53,8 @@ _FIELD_HINTS: Final = ("secret", *_API_KEYS, "uthorization", "password")
 #: String values at least this long are left out of the hint scans when they cannot hold a
 #: hint (base64 audio), which keeps the per-frame cost of audio frames small.
 LONG_VALUE_CHARS: Final = 1024
+#: Shorter frames are searched whole.
+_SCOPED_CHARS: Final = 2 * LONG_VALUE_CHARS
 #: A hint inside a string value needs one of these: a key prefix's - or _, the whitespace
 #: after "Bearer", the backslash of an escaped quote around a nested field. Base64 has none.
 #: Valid JSON holds no raw control character but the whitespace between tokens, so these
@@ -107,7 +109,7 @@ def _hint_scope(text: str, json_text: bool = False) -> str:
     quote). Only ASCII text is cut, so every whitespace character the key patterns match
     is a carrier. `json_text`: `text` is valid JSON (see `_JSON_CARRIERS`)."""
     size = len(text)
-    if size < 2 * LONG_VALUE_CHARS or not text.isascii():
+    if size < _SCOPED_CHARS or not text.isascii():
         return text
     carriers = _JSON_CARRIERS if json_text else _ALL_CARRIERS
     # Most long frames hold one long value across their middle (an audio delta): its run
@@ -176,13 +178,18 @@ class Redactor:
         """`text` with every secret replaced; the same object when it held none.
         `json_text`: the caller knows `text` is valid JSON (it parsed it), which makes a
         long frame cheaper to clear."""
-        scope = _hint_scope(text, json_text)
+        # Runs for every frame: the checks are spelled out rather than called.
+        scope = text if len(text) < _SCOPED_CHARS else _hint_scope(text, json_text)
         field = _may_name_secret_field(scope)
         key = _may_hold_key(scope)
         if field or key:
             return self._hinted(text, field, key)
-        if _holds_any(scope, self._scope_probes) or _holds_any(text, self._text_probes):
-            return scrub(text, self.secrets)
+        for probe in self._scope_probes:
+            if probe in scope:
+                return scrub(text, self.secrets)
+        for probe in self._text_probes:
+            if probe in text:
+                return scrub(text, self.secrets)
         return text
 
     def _hinted(self, text: str, field: bool, key: bool) -> str:
