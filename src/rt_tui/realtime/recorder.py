@@ -256,28 +256,12 @@ class SessionRecorder:
         json_text: bool = False,
     ) -> LogSpan | None:
         """`write` for a frame not built yet: `data` must be redacted already (`json_text`:
-        see `log_line`)."""
+        see `encoded_line`). Raises OSError if the log cannot be opened."""
         if self._fd is None:
             if self.frames_written or self.failure is not None:
                 return None
             self.open()
-        line = encoded_line(wall_time, t_ms, direction, data, json_text)
-        size = self._pending_size
-        offset = self._written + size
-        end = size + len(line)
-        # A copy into the room the buffer has (see `_pending`), else growing it. No lock:
-        # lines are put and written on one thread (the loop's), and a reader elsewhere
-        # only copies waiting lines out, which putting more after them does not disturb.
-        self._pending[size:end] = line
-        self._pending_size = end
-        self.frames_written += 1
-        if end >= FLUSH_BYTES:
-            # The timer, if any, stays: it flushes what comes next, and starting one per
-            # write would cost more than the write in a flood.
-            self._flush_pending()
-        elif not size and self._timer is None:
-            self._start_timer()
-        return _new_span(LogSpan, (self, offset, len(line) - 1))
+        return self.record_data(direction, t_ms, wall_time, data, json_text=json_text)
 
     def record(self, frame: Frame) -> LogSpan | None:
         """`write` that never raises (for use as an observer): a log that cannot be written
@@ -299,14 +283,33 @@ class SessionRecorder:
         *,
         json_text: bool = False,
     ) -> LogSpan | None:
-        """`append` that never raises, for the connection (see `record`)."""
-        if self.failure is not None:
-            return None
-        try:
-            return self.append(direction, t_ms, wall_time, data, json_text=json_text)
-        except OSError as exc:
-            self._fail(exc)
-            return None
+        """`append` that never raises, for the connection (see `record`): the path of every
+        frame, spelled out in one method."""
+        if self._fd is None:  # not opened yet, failed, or closed
+            if self.frames_written or self.failure is not None:
+                return None
+            try:
+                self.open()
+            except OSError as exc:
+                self._fail(exc)
+                return None
+        line = encoded_line(wall_time, t_ms, direction, data, json_text)
+        size = self._pending_size
+        offset = self._written + size
+        end = size + len(line)
+        # A copy into the room the buffer has (see `_pending`), else growing it. No lock:
+        # lines are put and written on one thread (the loop's), and a reader elsewhere
+        # only copies waiting lines out, which putting more after them does not disturb.
+        self._pending[size:end] = line
+        self._pending_size = end
+        self.frames_written += 1
+        if end >= FLUSH_BYTES:
+            # The timer, if any, stays: it flushes what comes next, and starting one per
+            # write would cost more than the write in a flood.
+            self._flush_pending()
+        elif not size and self._timer is None:
+            self._start_timer()
+        return _new_span(LogSpan, (self, offset, end - size - 1))
 
     def flush(self) -> None:
         """Write the waiting lines now. Never raises: a failure goes to `failure`."""
