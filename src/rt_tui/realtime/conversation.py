@@ -86,6 +86,11 @@ _FINAL_ITEM_KINDS = frozenset(
 _ASSISTANT: Mapping[str, str] = MappingProxyType({"role": "assistant"})
 _FUNCTION_CALL: Mapping[str, str] = MappingProxyType({"type": "function_call"})
 _NONE: frozenset[str] = frozenset()
+#: Deltas that stream a content part's text, and the type the part gets if it is new.
+_STREAMED_PART_TYPES: dict[str, str] = {
+    "response.output_text.delta": "output_text",
+    "response.output_audio_transcript.delta": "output_audio",
+}
 
 
 class Conversation:
@@ -249,9 +254,25 @@ class Conversation:
 
     def _on_delta(self, event: DeltaEvent, t_ms: float) -> Change:
         item_id = event.item_id
+        kind = event.kind
+        part_type = _STREAMED_PART_TYPES.get(kind)
+        item = self._items.get(item_id)
+        if part_type is not None and item is not None and item.response_id is not None:
+            # Most frames of a session: more text for a part of an item already seen.
+            part = item.parts.get(event.content_index)
+            if part is not None:
+                part.buffer.append(event.delta)
+                response = self._responses.get(event.response_id)
+                change = self._item_changes.get(item_id)
+                if (
+                    change is not None
+                    and response is not None
+                    and response.timings.first_delta_ms is not None
+                ):
+                    return change
+                return self._delta_change(event, t_ms, False)
         if not item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        kind = event.kind
         if kind == "response.function_call_arguments.delta":
             item, new = self._streamed_item(item_id, event.response_id, _FUNCTION_CALL)
             item.arguments_buffer.append(event.delta)
@@ -259,10 +280,8 @@ class Conversation:
                 item.call_id = event.call_id
         else:
             item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
-            if kind == "response.output_text.delta":
-                item.part(event.content_index, "output_text").buffer.append(event.delta)
-            elif kind == "response.output_audio_transcript.delta":
-                item.part(event.content_index, "output_audio").buffer.append(event.delta)
+            if part_type is not None:
+                item.part(event.content_index, part_type).buffer.append(event.delta)
         return self._delta_change(event, t_ms, new)
 
     def _on_audio_delta(self, event: DeltaEvent, frame: Frame) -> Change:
