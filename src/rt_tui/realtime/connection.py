@@ -85,9 +85,7 @@ _END: Final = object()
 #: Close codes websockets sends when the peer breaks the protocol (bad frame, not UTF-8,
 #: policy, frame too big, unsupported data).
 _PROTOCOL_FAILURES: Final = frozenset({1002, 1003, 1007, 1008, 1009})
-
-
-RECEIVED: Final = Direction.RECEIVED
+_RECEIVED: Final = Direction.RECEIVED
 
 
 class _DirectConnection(ClientConnection):
@@ -357,8 +355,8 @@ class Connection:
         recorder = self._recorder
         span = None
         if recorder is not None:
-            span = recorder.record_data(RECEIVED, t_ms, wall_time, redacted, json_text=json_text)
-        frame = Frame(RECEIVED, t_ms, wall_time, message, event, None, redacted, span)
+            span = recorder.record_data(_RECEIVED, t_ms, wall_time, redacted, json_text=json_text)
+        frame = Frame(_RECEIVED, t_ms, wall_time, message, event, None, redacted, span)
         self._last_event = event
         if isinstance(event, ErrorEvent):
             self._last_error = event

@@ -357,9 +357,13 @@ def _delta_event(kind: str, wire_type: str, raw: JsonObject) -> DeltaEvent:
 
 
 # The parser calls it straight away for the delta kinds, without from_raw's class check.
-for _wire_type, (_kind, _build) in tuple(_BY_WIRE_TYPE.items()):
-    if _build == DeltaEvent.from_raw:
-        _BY_WIRE_TYPE[_wire_type] = (_kind, _delta_event)
+_BY_WIRE_TYPE.update(
+    {
+        wire_type: (kind, _delta_event)
+        for wire_type, (kind, build) in _BY_WIRE_TYPE.items()
+        if build == DeltaEvent.from_raw
+    }
+)
 
 
 _PART_DONE_VALUE_KEY: dict[str, str | None] = {
