@@ -196,3 +196,14 @@ def test_a_known_secret_beside_an_audio_delta_is_redacted_in_either_mode() -> No
             redacted = redaction.Redactor((secret,)).text(text, json_text=json_text)
             assert json.loads(redacted)["note"] == "echo ***", (secret, json_text)
             assert json.loads(redacted)["delta"] == AUDIO
+
+
+def test_a_frame_nested_too_deep_to_walk_is_still_redacted_without_raising() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    for text in (
+        f'{{"secret": {deep}, "note": "{KEY}"}}',
+        f'{{"password": "x", "a": {"[" * 990}{"]" * 990}, "note": "{KEY}"}}',
+    ):
+        redacted = redact_frame_text(text)
+        assert KEY not in redacted
+        assert redacted.endswith('"note": "***"}')

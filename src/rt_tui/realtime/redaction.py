@@ -198,12 +198,11 @@ class Redactor:
         if field:
             try:
                 decoded = json.loads(text)
-            except ValueError:
-                decoded = None
-            if decoded is not None:
                 redacted = _redact_fields(decoded)
                 if redacted != decoded:
                     text = json.dumps(redacted, ensure_ascii=False)
+            except (ValueError, RecursionError):
+                pass  # not JSON, or nested too deep to walk: the scans below still apply
         if _holds_any(text, self._scope_probes) or _holds_any(text, self._text_probes):
             text = scrub(text, self.secrets)
         elif key:
