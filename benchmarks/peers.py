@@ -7,8 +7,9 @@ returns the seconds until it has taken in the `responses`-th `response.done`:
   ceiling for any Python client on this machine;
 - `sdk_reply`: the official `openai` SDK's realtime connection, `recv()` in a loop (the SDK
   parses every event into its pydantic model), what users would write instead of rt-tui;
-- `engine_reply`: rt-tui's engine without a UI: `Connection` with the session recorder
-  writing a log and the conversation reducer as its observers.
+- `engine_reply`: rt-tui's engine without a UI, wired as the app's worker wires it:
+  `Connection` with the session recorder writing the log (`recorder=`) and the
+  conversation reducer as its observer.
 """
 
 from __future__ import annotations
@@ -82,8 +83,10 @@ async def engine_reply(url: str, log: Path, responses: int = 1) -> float:
                 finished.set()
 
     with SessionRecorder(log, endpoint=endpoint) as recorder:
+        # As the app's worker does: the connection records each frame before the reducer
+        # sees it, so an audio delta's bytes stay in the log line they arrived in.
         connection = Connection(
-            endpoint, observers=[recorder.record, reduce], buffer_received=False
+            endpoint, observers=[reduce], recorder=recorder, buffer_received=False
         )
         await connection.open()
         try:

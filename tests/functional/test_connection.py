@@ -416,3 +416,35 @@ async def test_tls_verification_off_accepts_a_self_signed_certificate() -> None:
             frames = await drain(conn)
     assert server.url.startswith("wss://")
     assert [f.wire_type for f in frames] == ["session.created"]
+
+
+async def test_messages_keep_their_order_however_they_arrive() -> None:
+    # Some come with the handshake, some one by one, one in fragments, one binary: every
+    # one reaches the observers and the iterator whole and in order.
+    def delta(n: int) -> str:
+        return json.dumps({"type": "response.output_text.delta", "item_id": "i", "delta": f"{n}"})
+
+    async def script(ws: ServerConnection) -> None:
+        for n in range(3):
+            await ws.send(delta(n))
+        await recv_json(ws)  # the client is surely reading by now
+        await ws.send(delta(3))
+        await ws.send([delta(4)[:20], delta(4)[20:]])  # one message in two fragments
+        await ws.send(delta(5))
+        await ws.send(b"\x00\x01")
+        await ws.send(delta(6))
+        await ws.close()
+
+    async with scripted_server(script) as server:
+        frames, observe = collect()
+        conn = Connection(endpoint_for_url(server.url), observers=[observe])
+        await conn.open()
+        conn.send({"type": "session.update", "session": {}})
+        received = await drain(conn)
+    texts = [f.data for f in received]
+    expected = [delta(n) for n in range(6)] + [b"\x00\x01", delta(6)]
+    assert texts == expected
+    assert [f.data for f in frames if f.direction is Direction.RECEIVED] == expected
+    assert [f.event.delta for f in received if isinstance(f.event, DeltaEvent)] == [
+        str(n) for n in range(7)
+    ]

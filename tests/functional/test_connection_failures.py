@@ -15,6 +15,7 @@ from websockets.asyncio.server import ServerConnection
 from rt_tui.realtime.connection import CannotConnect, Connection, ProtocolViolation
 from rt_tui.realtime.endpoints import endpoint_for_url
 from rt_tui.realtime.errors import os_reason
+from rt_tui.realtime.frames import Frame
 
 
 async def oversized_frame(ws: ServerConnection) -> None:
@@ -86,3 +87,30 @@ def test_os_reasons_read_as_words() -> None:
     assert os_reason(ConnectionResetError()) == "connection reset"
     assert os_reason(ConnectionRefusedError(111, "Connection refused")) == "connection refused"
     assert os_reason(ssl.SSLError(1, "[SSL] x")) == "the TLS handshake failed"
+
+
+async def test_text_that_is_not_utf8_after_a_stream_still_closes_with_1007() -> None:
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        await ws.recv()  # the client is surely reading by now
+        for n in range(5):
+            await send_json(ws, {"type": "response.output_text.delta", "delta": str(n)})
+        await ws.send(b"\xff\xfe", text=True)
+        await ws.wait_closed()
+
+    async with scripted_server(script) as server:
+        conn = Connection(endpoint_for_url(server.url))
+        await conn.open()
+        conn.send({"type": "session.update", "session": {}})
+        frames: list[Frame] = []
+
+        async def read_all() -> None:
+            async for frame in conn:
+                frames.append(frame)
+
+        async with asyncio.timeout(5):
+            with pytest.raises(ProtocolViolation) as caught:
+                await read_all()
+        await conn.close()
+    assert [f.wire_type for f in frames] == ["session.created"] + ["response.output_text.delta"] * 5
+    assert "(1007 invalid start byte at position 0)" in str(caught.value)

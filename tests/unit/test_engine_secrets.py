@@ -64,12 +64,12 @@ def test_recorder_scrubs_the_key_but_not_the_beta_header_value(tmp_path: Path) -
 AUDIO = base64.b64encode(bytes(range(256)) * 8).decode("ascii")  # 2,732 chars, no hint in it
 
 
-def slow_redact(text: str, known: tuple[str, ...] = ()) -> str:
+def slow_redact(text: str, known: tuple[str, ...] = (), *, json_text: bool = False) -> str:
     """The same redaction with the long-value shortcut switched off."""
     saved = redaction.LONG_VALUE_CHARS
     redaction.LONG_VALUE_CHARS = 10**12  # type: ignore[misc]
     try:
-        return redact_frame_text(text, known)
+        return redaction.Redactor(known).text(text, json_text=json_text)
     finally:
         redaction.LONG_VALUE_CHARS = saved  # type: ignore[misc]
 
@@ -105,8 +105,11 @@ FRAGMENTS = [
     "\n" + KEY,
     "sk_" + "a" * 20,
     "ek_" + "b" * 20,
+    "ek-" + "b" * 20,
+    "rk-" + "b" * 20,
     "Bearer " + "c" * 20,
     "bearer\n" + "d" * 20,
+    "BEARER\x1c" + "d" * 20,
     '\\"api_key\\": \\"v\\"',
     "secret",
     "password",
@@ -121,17 +124,30 @@ FRAGMENTS = [
     where=st.floats(0, 1),
     as_key=st.booleans(),
     ascii_only=st.booleans(),
-    known=st.sampled_from([(), (AZURE_KEY,), (f"Bearer {KEY}", KEY)]),
+    known=st.sampled_from([(), (AZURE_KEY,), (f"Bearer {KEY}", KEY), ("sk-" + "b" * 20,)]),
+    json_text=st.booleans(),
+    around=st.sampled_from(["{}", "x{}x", "[{}]", '{{"a": "b", "c": {}}}']),
 )
 def test_the_shortcut_redacts_exactly_like_the_full_scan(
-    blob: bytes, fragment: str, where: float, as_key: bool, ascii_only: bool, known: tuple[str, ...]
+    blob: bytes,
+    fragment: str,
+    where: float,
+    as_key: bool,
+    ascii_only: bool,
+    known: tuple[str, ...],
+    json_text: bool,
+    around: str,
 ) -> None:
     encoded = base64.b64encode(blob).decode("ascii")
     at = int(len(encoded) * where)
     value = encoded[:at] + fragment + encoded[at:]
     record = {"type": "x", (value if as_key else "delta"): value if not as_key else 1, "é": "ü"}
     text = json.dumps(record, ensure_ascii=ascii_only)
-    assert redact_frame_text(text, known) == slow_redact(text, known)
+    # The long value away from the middle, or in text that is not JSON.
+    text = around.format(text) if around != "{}" else text
+    json_text = json_text and around != "x{}x"
+    fast = redaction.Redactor(known).text(text, json_text=json_text)
+    assert fast == slow_redact(text, known, json_text=json_text)
 
 
 def test_redact_url_hides_key_shaped_values_under_any_name_or_in_the_path() -> None:
@@ -155,3 +171,39 @@ def test_a_known_secret_is_redacted_as_json_or_a_url_writes_it() -> None:
     text = f'{{"a": {json.dumps(secret)}, "b": {escaped_slash}, "c": "se%2Fcr%2Bet%220123"}}'
     assert json.loads(text)["b"] == secret
     assert "cr" not in redact_frame_text(text, (secret,))
+
+
+def test_every_key_shape_the_scrubber_knows_is_redacted() -> None:
+    for token in ("sk-", "sk_", "ek-", "ek_", "rk-", "rk_", "Bearer ", "bearer  ", "BEARER "):
+        text = json.dumps({"type": "error", "message": f"bad {token}{'Q' * 24}"})
+        assert "Q" * 24 not in redact_frame_text(text), token
+
+
+def test_the_quick_checks_find_every_hint() -> None:
+    # Each check is made of substring tests, so one that passes on a hint alone passes on
+    # any text holding it.
+    for hint in redaction._KEY_HINTS:
+        assert redaction._may_hold_key(hint), hint
+    for hint in redaction._FIELD_HINTS:
+        assert redaction._may_name_secret_field(hint), hint
+    assert not redaction._may_hold_key('{"type": "response.output_text.delta", "delta": "ok"}')
+
+
+def test_a_known_secret_beside_an_audio_delta_is_redacted_in_either_mode() -> None:
+    for secret in (KEY, AZURE_KEY, 'quote"d-key-0123456789'):
+        text = audio_frame(item_id="item_1", note=f"echo {secret}")
+        for json_text in (False, True):
+            redacted = redaction.Redactor((secret,)).text(text, json_text=json_text)
+            assert json.loads(redacted)["note"] == "echo ***", (secret, json_text)
+            assert json.loads(redacted)["delta"] == AUDIO
+
+
+def test_a_frame_nested_too_deep_to_walk_is_still_redacted_without_raising() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    for text in (
+        f'{{"secret": {deep}, "note": "{KEY}"}}',
+        f'{{"password": "x", "a": {"[" * 990}{"]" * 990}, "note": "{KEY}"}}',
+    ):
+        redacted = redact_frame_text(text)
+        assert KEY not in redacted
+        assert redacted.endswith('"note": "***"}')

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rt_tui.dialect import BETA_TO_GA
@@ -264,6 +265,48 @@ def test_parser_never_raises_on_known_kinds_with_junk_fields(frame: dict[str, An
 @given(st.one_of(JSON.map(json.dumps), st.text(max_size=50), st.binary(max_size=50)))
 def test_parser_never_raises_on_anything(data: str | bytes) -> None:
     assert isinstance(ev.parse_server_frame(data), ev.ServerEvent)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    FRAMES,
+    st.sampled_from(["", " ", "\n", "\t "]),
+    st.sampled_from(["", " ", "\r\n", " x", "}"]),
+    st.sampled_from([None, 1]),
+)
+def test_the_parser_reads_a_frame_as_json_loads_does(
+    frame: dict[str, Any], before: str, after: str, indent: int | None
+) -> None:
+    text = before + json.dumps(frame, indent=indent) + after
+    assume("NaN" not in text)  # NaN is not equal to itself, so the events would differ
+    event = ev.parse_server_frame(text)
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        assert isinstance(event, ev.MalformedFrame)
+        assert event.reason == "The frame is not valid JSON."
+    else:
+        assert event == ev.event_from_dict(decoded)
+
+
+class PlainDelta(ev.DeltaEvent):
+    """Built by the dataclass's own constructor (`from_raw`'s path for subclasses)."""
+
+    __slots__ = ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(FIELD_NAMES, JSON | st.integers() | st.booleans(), max_size=8))
+def test_a_delta_event_is_built_as_its_dataclass_builds_it(fields: dict[str, Any]) -> None:
+    kind = "response.output_audio.delta"
+    raw = {"type": kind, **fields}
+    built = ev.DeltaEvent.from_raw(kind, kind, raw)
+    plain = PlainDelta.from_raw(kind, kind, raw)
+    names = [f.name for f in dataclasses.fields(ev.DeltaEvent)]
+    assert type(built) is ev.DeltaEvent
+    assert [getattr(built, n) for n in names] == [getattr(plain, n) for n in names]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.delta = "x"  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from rt_tui.dialect import Dialect
 from rt_tui.realtime.connection import Connection, ConnectionDropped
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
 from rt_tui.realtime.events import DeltaEvent, ErrorEvent
-from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.recorder import (
     LogError,
     LogRecord,
@@ -359,10 +359,11 @@ def test_a_json_frame_is_logged_as_json_dumps_would(
     value: object, ascii_only: bool, indent: int | str | None
 ) -> None:
     text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
-    record = {"wall_time": 1.5, "t_ms": 2.25, "direction": "received", "data": text}
-    expected = json.dumps(record, ensure_ascii=False)
-    assert log_line(1.5, 2.25, Direction.RECEIVED, text, json_text=True) == expected
-    assert log_line(1.5, 2.25, Direction.RECEIVED, text) == expected
+    # Times in fixed decimals; from the direction on, the very text json.dumps makes.
+    head = '{"wall_time": 1.500000, "t_ms": 2.250, '
+    rest = json.dumps({"direction": "received", "data": text}, ensure_ascii=False)[1:]
+    assert log_line(1.5, 2.25, Direction.RECEIVED, text, json_text=True) == head + rest
+    assert log_line(1.5, 2.25, Direction.RECEIVED, text) == head + rest
 
 
 async def test_a_frame_with_raw_control_characters_is_logged_readably(tmp_path: Path) -> None:
@@ -413,3 +414,52 @@ def test_a_broken_middle_line_is_skipped_and_reported_when_asked(
     assert note.number == 2
     assert note.describe().startswith("Skipped line 2 of s.jsonl: it ")
     assert reason in note.describe()
+
+
+def test_times_are_logged_to_the_microsecond_and_millisecond() -> None:
+    line = json.loads(log_line(1732400000.1234567, 1234.5678912, Direction.SENT, "x"))
+    assert (line["wall_time"], line["t_ms"]) == (1732400000.123457, 1234.568)
+    # A clock that returns nonsense still gives a line, not an exception.
+    assert '"t_ms": nan' in log_line(1.0, float("nan"), Direction.SENT, "x")
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=json_values, binary=st.binary(max_size=64), as_binary=st.booleans())
+def test_the_recorder_writes_the_line_log_line_makes(
+    tmp_path_factory: pytest.TempPathFactory, value: object, binary: bytes, as_binary: bool
+) -> None:
+    data: str | bytes = binary if as_binary else json.dumps(value, ensure_ascii=False)
+    path = tmp_path_factory.mktemp("log") / "s.jsonl"
+    with SessionRecorder(path) as recorder:
+        span = recorder.append(Direction.RECEIVED, 2.5, 3.5, data, json_text=not as_binary)
+        assert span is not None
+        written = recorder.read_span(span.offset, span.length)
+    expected = log_line(3.5, 2.5, Direction.RECEIVED, data, json_text=not as_binary)
+    assert written.decode() == expected
+    [record] = read_log(path)
+    assert record.data == data
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.sampled_from([10, 3000, 70_000, 600_000]), min_size=1, max_size=12),
+    flushes=st.sets(st.integers(0, 11)),
+)
+def test_spans_read_back_while_the_buffer_is_reused(
+    tmp_path_factory: pytest.TempPathFactory, sizes: list[int], flushes: set[int]
+) -> None:
+    path = tmp_path_factory.mktemp("log") / "s.jsonl"
+    written: list[tuple[str, LogSpan]] = []
+    with SessionRecorder(path) as recorder:
+        for n, size in enumerate(sizes):
+            data = json.dumps({"type": "x", "n": n, "pad": "p" * size})
+            span = recorder.append(Direction.RECEIVED, float(n), 1.0, data, json_text=True)
+            assert span is not None
+            written.append((data, span))
+            if n in flushes:
+                recorder.flush()
+            # Every line so far, whether it waits in the buffer, straddles it or is on disk.
+            for earlier, at in written:
+                line = json.loads(recorder.read_span(at.offset, at.length))
+                assert line["data"] == earlier
+    assert [r.data for r in read_log(path)] == [data for data, _ in written]

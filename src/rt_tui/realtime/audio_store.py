@@ -101,13 +101,21 @@ class AudioStore:
 
     def append_logged(self, item_id: str, span: LogSpan, pcm_size: int) -> None:
         """Add the audio of a delta frame recorded at `span` (its `delta` holds `pcm_size`
-        bytes of base64 PCM) without reading or copying it."""
-        self._track(item_id).add(self._log_index(span.log), span.offset, span.length, pcm_size)
+        bytes of base64 PCM) without reading or copying it. Runs for every audio delta."""
+        log, offset, length = span
+        logs = self._logs
+        where = len(logs) - 1
+        if where < 0 or logs[where] is not log:  # not the newest log, the likely one
+            where = self._log_index(log)
+        track = self._tracks.get(item_id)
+        if track is None:
+            track = self._track(item_id)
+        track.add(where, offset, length, pcm_size)
         self._total += pcm_size
 
     def _log_index(self, log: LogSource) -> int:
         logs = self._logs
-        for n in range(len(logs) - 1, -1, -1):  # the newest log is the likely one
+        for n in range(len(logs) - 1, -1, -1):
             if logs[n] is log:
                 return n
         logs.append(log)

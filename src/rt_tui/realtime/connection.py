@@ -25,7 +25,10 @@ from types import TracebackType
 from typing import Any, Final
 
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
+from websockets.frames import DATA_OPCODES, Opcode
+from websockets.frames import Frame as WireFrame
+from websockets.protocol import Event
 
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import (
@@ -42,7 +45,6 @@ from rt_tui.realtime.errors import (
     scrub,
 )
 from rt_tui.realtime.events import (
-    BinaryFrame,
     ErrorEvent,
     MalformedFrame,
     ServerEvent,
@@ -83,6 +85,39 @@ _END: Final = object()
 #: Close codes websockets sends when the peer breaks the protocol (bad frame, not UTF-8,
 #: policy, frame too big, unsupported data).
 _PROTOCOL_FAILURES: Final = frozenset({1002, 1003, 1007, 1008, 1009})
+_RECEIVED: Final = Direction.RECEIVED
+
+
+class _DirectConnection(ClientConnection):
+    """websockets' client connection, handing each whole text or binary message straight
+    to `on_message` as its frame is parsed, instead of queueing it for recv(): a flood of
+    small frames then costs no queue and no coroutine switch a message.
+
+    Until `on_message` is set, and from the first message it does not take on (part of a
+    fragmented message, or text that is not UTF-8), frames go websockets' own way, which
+    keeps messages in order and gives odd ones websockets' own handling (a close with
+    1007 for text that is not UTF-8)."""
+
+    on_message: Callable[[str | bytes], None] | None = None
+
+    def process_event(self, event: Event) -> None:
+        take = self.on_message
+        if take is not None and isinstance(event, WireFrame):
+            opcode = event.opcode
+            if event.fin and opcode is Opcode.TEXT:
+                try:
+                    text = str(event.data, "utf-8")
+                except UnicodeDecodeError:
+                    self.on_message = None
+                else:
+                    take(text)
+                    return
+            elif event.fin and opcode is Opcode.BINARY:
+                take(bytes(event.data))
+                return
+            elif opcode in DATA_OPCODES:
+                self.on_message = None
+        super().process_event(event)
 
 
 def _default_event_id() -> str:
@@ -121,7 +156,7 @@ class Connection:
         self._buffer_received = buffer_received
         self._ping_interval = ping_interval
         self._max_frame_bytes = max_frame_bytes
-        self._redact = Redactor(endpoint.secret_values()).data
+        self._redactor = Redactor(endpoint.secret_values())
         self._ws: ClientConnection | None = None
         self._t0 = 0.0
         self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
@@ -185,6 +220,7 @@ class Connection:
             connect_timeout=self._connect_timeout,
             ping_interval=self._ping_interval,
             max_size=self._max_frame_bytes,
+            connection_class=_DirectConnection,
         )
         self._t0 = self._clock()
         self._send_task = asyncio.create_task(self._send_loop(), name="rt-send")
@@ -264,32 +300,32 @@ class Connection:
                 # The receive task reports how the socket ended.
                 self._outgoing.task_done()
                 return
-            self._notify(self._frame(Direction.SENT, data, self._redact(data), client_event=event))
+            # `event` is what `data` was serialised from, or parsed as: the text is JSON.
+            json_text = event is not None
+            redacted = self._redactor.data(data, json_text=json_text)
+            self._notify(self._frame(Direction.SENT, data, redacted, json_text, client_event=event))
             self._outgoing.task_done()
 
     # --- receiving ----------------------------------------------------------------------
 
     async def _receive_loop(self) -> None:
-        assert self._ws is not None
+        ws = self._ws
+        assert ws is not None
         try:
-            async for message in self._ws:
-                # The event is parsed from the redacted text, so whatever shows or keeps a
-                # field of it (the conversation, an error sentence, `send`'s output) never
-                # holds a secret the server echoed.
-                redacted = self._redact(message)
-                event = parse_server_frame(redacted)
-                frame = self._frame(Direction.RECEIVED, message, redacted, event=event)
-                self._last_event = event
-                if isinstance(event, ErrorEvent):
-                    self._last_error = event
-                self._notify(frame)
-                if self._buffer_received:
-                    self._received.put_nowait(frame)
+            # Messages reach `_take` as websockets parses them (`_DirectConnection`); recv()
+            # hands over those it queued before (the frames that came with the
+            # handshake) or took back, and raises once the socket has ended.
+            if isinstance(ws, _DirectConnection):
+                ws.on_message = self._take
+            while True:
+                self._take(await ws.recv())
+        except ConnectionClosedOK:
+            self.error = self._ending_error(None)
         except ConnectionClosed as exc:
             self.error = self._ending_error(exc)
-        else:
-            self.error = self._ending_error(None)
         finally:
+            if isinstance(ws, _DirectConnection):
+                ws.on_message = None
             self._ended = True
             if self._recorder is not None:
                 self._recorder.flush()  # What the session said is on disk before anyone asks.
@@ -297,26 +333,58 @@ class Connection:
                 self._send_task.cancel()
             self._received.put_nowait(self.error if self.error is not None else _END)
 
-    def _frame(
-        self,
-        direction: Direction,
-        data: str | bytes,
-        redacted: str | bytes,
-        *,
-        event: ServerEvent | None = None,
-        client_event: dict[str, Any] | None = None,
-    ) -> Frame:
-        """A frame (`redacted`: its data without secrets) stamped with the clocks and
-        recorded."""
+    def _take(self, message: str | bytes) -> None:
+        """One received message: parsed, redacted, stamped, recorded and handed out. Runs
+        for every frame, thousands a second in a flood, so it builds the frame itself
+        rather than through `_frame` and `_notify`, which the rarer sent frames use."""
+        # Parsed first, which tells the redactor whether the text is JSON (cheaper to
+        # clear). A frame that held a secret is parsed again from its redacted text, so
+        # whatever shows or keeps a field of the event (the conversation, an error
+        # sentence, `send`'s output) never holds a secret the server echoed.
+        event = parse_server_frame(message)
+        if isinstance(message, str):
+            json_text = not isinstance(event, MalformedFrame)
+            redacted: str | bytes = self._redactor.text(message, json_text=json_text)
+        else:
+            json_text = False
+            redacted = self._redactor.binary(message)
+        if redacted is not message:
+            event = parse_server_frame(redacted)
         t_ms = (self._clock() - self._t0) * 1000.0
         wall_time = self._wall_clock()
         recorder = self._recorder
         span = None
         if recorder is not None:
-            # Valid JSON (parsed, or serialised by us) stays valid when redacted.
-            json_text = client_event is not None or (
-                event is not None and not isinstance(event, MalformedFrame | BinaryFrame)
-            )
+            span = recorder.record_data(_RECEIVED, t_ms, wall_time, redacted, json_text=json_text)
+        frame = Frame(_RECEIVED, t_ms, wall_time, message, event, None, redacted, span)
+        self._last_event = event
+        if isinstance(event, ErrorEvent):
+            self._last_error = event
+        for observer in self._observers:
+            try:
+                observer(frame)
+            except Exception as exc:
+                self._observer_failed(exc)
+        if self._buffer_received:
+            self._received.put_nowait(frame)
+
+    def _frame(
+        self,
+        direction: Direction,
+        data: str | bytes,
+        redacted: str | bytes,
+        json_text: bool,
+        *,
+        event: ServerEvent | None = None,
+        client_event: dict[str, Any] | None = None,
+    ) -> Frame:
+        """A frame (`redacted`: its data without secrets; `json_text`: `data` is valid
+        JSON, which it stays when redacted) stamped with the clocks and recorded."""
+        t_ms = (self._clock() - self._t0) * 1000.0
+        wall_time = self._wall_clock()
+        recorder = self._recorder
+        span = None
+        if recorder is not None:
             span = recorder.record_data(direction, t_ms, wall_time, redacted, json_text=json_text)
         return Frame(direction, t_ms, wall_time, data, event, client_event, redacted, span)
 
@@ -362,8 +430,11 @@ class Connection:
             try:
                 observer(frame)
             except Exception as exc:
-                if len(self.observer_errors) < MAX_OBSERVER_ERRORS:
-                    self.observer_errors.append(exc)
+                self._observer_failed(exc)
+
+    def _observer_failed(self, exc: Exception) -> None:
+        if len(self.observer_errors) < MAX_OBSERVER_ERRORS:
+            self.observer_errors.append(exc)
 
     def __aiter__(self) -> Connection:
         return self

@@ -17,7 +17,8 @@ from __future__ import annotations
 import base64
 import binascii
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from rt_tui.realtime.audio_store import AudioStore, base64_pcm_size
@@ -81,6 +82,15 @@ _AUDIO_DELTA = "response.output_audio.delta"
 _FINAL_ITEM_KINDS = frozenset(
     {"conversation.item.done", "conversation.item.retrieved", "response.output_item.done"}
 )
+#: What a streamed event's item is created with when the server skipped announcing it.
+_ASSISTANT: Mapping[str, str] = MappingProxyType({"role": "assistant"})
+_FUNCTION_CALL: Mapping[str, str] = MappingProxyType({"type": "function_call"})
+_NONE: frozenset[str] = frozenset()
+#: Deltas that stream a content part's text, and the type the part gets if it is new.
+_STREAMED_PART_TYPES: dict[str, str] = {
+    "response.output_text.delta": "output_text",
+    "response.output_audio_transcript.delta": "output_audio",
+}
 
 
 class Conversation:
@@ -250,19 +260,24 @@ class Conversation:
                 responses = frozenset({event.response_id})
         return Change(items=frozenset({item_id}), order=new, responses=responses)
 
-    def _streamed_item(self, item_id: str, response_id: str, **defaults: Any) -> Item:
-        """The item a streamed event belongs to, created if the server skipped its
-        `output_item.added`."""
-        item, _ = self._items.ensure(item_id, **defaults)
+    def _streamed_item(
+        self, item_id: str, response_id: str, defaults: Mapping[str, str]
+    ) -> tuple[Item, bool]:
+        """The item a streamed event belongs to, created with `defaults` if the server
+        skipped its `output_item.added`; and whether it is new. Runs for every delta: an
+        item already credited to its response is found with one lookup."""
+        item = self._items.get(item_id)
+        if item is not None and (item.response_id is not None or not response_id):
+            return item, False
+        item, new = self._items.ensure(item_id, **defaults)
         if response_id and item.response_id is None:
             item.response_id = response_id
-        return item
+        return item, new
 
     def _on_content_part(self, event: ContentPartEvent, t_ms: float) -> Change:
         if not event.item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        new = event.item_id not in self._items
-        item = self._streamed_item(event.item_id, event.response_id, role="assistant")
+        item, new = self._streamed_item(event.item_id, event.response_id, _ASSISTANT)
         wire_type = json_str(event.part, "type")
         part = item.part(event.content_index, normalise_part_type(wire_type or "output_text"))
         if wire_type is not None:
@@ -276,20 +291,34 @@ class Conversation:
 
     def _on_delta(self, event: DeltaEvent, t_ms: float) -> Change:
         item_id = event.item_id
+        kind = event.kind
+        part_type = _STREAMED_PART_TYPES.get(kind)
+        item = self._items.get(item_id)
+        if part_type is not None and item is not None and item.response_id is not None:
+            # Most frames of a session: more text for a part of an item already seen.
+            part = item.parts.get(event.content_index)
+            if part is not None:
+                part.buffer.append(event.delta)
+                response = self._responses.get(event.response_id)
+                change = self._item_changes.get(item_id)
+                if (
+                    change is not None
+                    and response is not None
+                    and response.timings.first_delta_ms is not None
+                ):
+                    return change
+                return self._delta_change(event, t_ms, False)
         if not item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        new = item_id not in self._items
-        if event.kind == "response.function_call_arguments.delta":
-            item = self._streamed_item(item_id, event.response_id, type="function_call")
+        if kind == "response.function_call_arguments.delta":
+            item, new = self._streamed_item(item_id, event.response_id, _FUNCTION_CALL)
             item.arguments_buffer.append(event.delta)
             if event.call_id and item.call_id is None:
                 item.call_id = event.call_id
         else:
-            item = self._streamed_item(item_id, event.response_id, role="assistant")
-            if event.kind == "response.output_text.delta":
-                item.part(event.content_index, "output_text").buffer.append(event.delta)
-            elif event.kind == "response.output_audio_transcript.delta":
-                item.part(event.content_index, "output_audio").buffer.append(event.delta)
+            item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
+            if part_type is not None:
+                item.part(event.content_index, part_type).buffer.append(event.delta)
         return self._delta_change(event, t_ms, new)
 
     def _on_audio_delta(self, event: DeltaEvent, frame: Frame) -> Change:
@@ -300,8 +329,7 @@ class Conversation:
         t_ms = frame.t_ms
         if not item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        new = item_id not in self._items
-        item = self._streamed_item(item_id, event.response_id, role="assistant")
+        item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
         item.part(event.content_index, "output_audio")
         span = frame.log_span
         size = base64_pcm_size(event.delta) if span is not None else None
@@ -317,12 +345,15 @@ class Conversation:
 
     def _delta_change(self, event: DeltaEvent, t_ms: float, new: bool) -> Change:
         """What a delta changed: its item, and its response if it was the first delta."""
-        responses: frozenset[str] = frozenset()
-        if event.response_id:
-            response = self._ensure_response(event.response_id)
+        responses: frozenset[str] = _NONE
+        response_id = event.response_id
+        if response_id:
+            response = self._responses.get(response_id)
+            if response is None:
+                response = self._ensure_response(response_id)
             if response.timings.first_delta_ms is None:
                 response.timings.first_delta_ms = t_ms
-                responses = frozenset({event.response_id})
+                responses = frozenset({response_id})
         if new or responses:
             return Change(items=frozenset({event.item_id}), order=new, responses=responses)
         # Most frames are deltas of an item already seen: they share one Change per item
@@ -335,15 +366,14 @@ class Conversation:
     def _on_part_done(self, event: PartDoneEvent, t_ms: float) -> Change:
         if not event.item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        new = event.item_id not in self._items
         if event.kind == "response.function_call_arguments.done":
-            item = self._streamed_item(event.item_id, event.response_id, type="function_call")
+            item, new = self._streamed_item(event.item_id, event.response_id, _FUNCTION_CALL)
             if event.value is not None:
                 item.arguments_buffer.set(event.value)
             item.name = event.name or item.name
             item.call_id = event.call_id or item.call_id
         else:
-            item = self._streamed_item(event.item_id, event.response_id, role="assistant")
+            item, new = self._streamed_item(event.item_id, event.response_id, _ASSISTANT)
             is_text = event.kind == "response.output_text.done"
             part = item.part(event.content_index, "output_text" if is_text else "output_audio")
             if event.value is not None:

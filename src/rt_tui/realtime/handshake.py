@@ -83,8 +83,10 @@ async def open_socket(
     connect_timeout: float,
     ping_interval: float | None,
     max_size: int,
+    connection_class: type[ClientConnection] = ClientConnection,
 ) -> ClientConnection:
-    """The open WebSocket for `endpoint`. Raises a RealtimeError (one sentence) on failure."""
+    """The open WebSocket for `endpoint` (a `connection_class`). Raises a RealtimeError (one
+    sentence) on failure."""
     shown = where(endpoint)
     secrets = endpoint.secret_values()
     options: dict[str, Any] = {}
@@ -103,6 +105,7 @@ async def open_socket(
             open_timeout=connect_timeout,
             ping_interval=ping_interval,
             logger=WIRE_LOGGER,
+            create_connection=connection_class,
             # A proxy has no business seeing loopback traffic.
             proxy=None if endpoint.is_loopback else True,
             **options,

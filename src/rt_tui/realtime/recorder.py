@@ -3,7 +3,7 @@
 Line format (one JSON object per line):
 
     {"rt_tui": "session", "version": 1, "wall_time": …, "url": "<redacted>", "dialect": "ga"}
-    {"wall_time": 1732400000.123, "t_ms": 12.5, "direction": "received", "data": "<frame text>"}
+    {"wall_time": 1732400000.123456, "t_ms": 12.500, "direction": "received", "data": "<frame>"}
     {"wall_time": …, "t_ms": …, "direction": "sent", "data": "<base64>", "binary": true}
 
 The first (meta) line is optional for readers. `data` is the frame exactly as on the wire,
@@ -80,11 +80,24 @@ __all__ = [
 FLUSH_DELAY: Final = 0.05
 #: Bytes waiting in memory that are written at once, whatever the timer says.
 FLUSH_BYTES: Final = 256 * 1024
+#: The write buffer keeps this much room between writes (more only after a huge frame).
+_KEPT_BUFFER_BYTES: Final = 2 * FLUSH_BYTES
 
 
 def meta_line(**fields: Any) -> str:
     """The first line of a log (no newline): the session mark, the version and `fields`."""
     return json.dumps({META_MARK: "session", "version": LOG_VERSION, **fields}, ensure_ascii=False)
+
+
+#: A log line: its times, the direction, `data` escaped, and the line's end after it.
+#: Times have fixed decimals (to the microsecond and the millisecond's thousandth), half
+#: the cost of the shortest repr.
+_LINE: Final = b'{"wall_time": %.6f, "t_ms": %.3f, "direction": "%b", "data": "%b%b\n'
+_DIRECTIONS: Final = {d: d.value.encode() for d in Direction}
+_TEXT_END: Final = b'"}'
+_BINARY_END: Final = b'", "binary": true}'
+#: LogSpan's own __new__ is a Python function around this: a span a frame, called directly.
+_new_span: Final = tuple.__new__
 
 
 def log_line(
@@ -96,21 +109,32 @@ def log_line(
     json_text: bool = False,
 ) -> str:
     """One frame as a log line (no newline), the form `read_log` reads back; binary data
-    goes in base64. `data` is written as given: redact it first.
+    goes in base64. `data` is written as given: redact it first (`json_text`: see
+    `encoded_line`)."""
+    return encoded_line(wall_time, t_ms, direction, data, json_text)[:-1].decode("utf-8")
 
-    The same text `json.dumps` makes of the record, built directly: this runs for every
-    frame, and only `data` needs escaping. `json_text` says `data` is valid JSON (the
-    connection parsed or serialised it), so its only control characters can be whitespace
-    between tokens; without those, escaping it is two replaces instead of a scan of every
-    character (a quarter of the time on an 8 KB audio delta)."""
-    head = f'{{"wall_time": {round(wall_time, 6)!r}, "t_ms": {round(t_ms, 3)!r}, "direction": '
-    if isinstance(data, str):
+
+def encoded_line(
+    wall_time: float, t_ms: float, direction: Direction, data: str | bytes, json_text: bool
+) -> bytes:
+    """One frame's log line in UTF-8, newline included: what `json.dumps` makes of the
+    record (but for the times' fixed decimals), built directly in one piece, since this
+    runs for every frame and only `data` needs escaping.
+
+    `json_text` says `data` is valid JSON (the connection parsed or serialised it), so its
+    only control characters can be whitespace between tokens; without those, escaping it
+    is two replaces on its UTF-8 bytes (which find each character with memchr) instead of
+    a scan of every character: an 8 KB audio delta costs a tenth as much."""
+    if isinstance(data, bytes):
+        body = base64.b64encode(data)
+        end = _BINARY_END
+    else:
         if json_text and "\n" not in data and "\r" not in data and "\t" not in data:
-            quoted = data.replace("\\", "\\\\").replace('"', '\\"')
-            return f'{head}"{direction.value}", "data": "{quoted}"}}'
-        return f'{head}"{direction.value}", "data": {encode_basestring(data)}}}'
-    encoded = base64.b64encode(data).decode("ascii")
-    return f'{head}"{direction.value}", "data": "{encoded}", "binary": true}}'
+            body = data.encode().replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+        else:
+            body = encode_basestring(data)[1:-1].encode()
+        end = _TEXT_END
+    return _LINE % (wall_time, t_ms, _DIRECTIONS[direction], body, end)
 
 
 def new_session_path(directory: Path | None = None) -> Path:
@@ -158,7 +182,11 @@ class SessionRecorder:
         self._on_failure = on_failure
         self._fd: int | None = None
         self._pending = bytearray()
-        """Lines not yet in the file; they start at byte `_written` of the log."""
+        """The write buffer: its first `_pending_size` bytes are lines not yet in the file,
+        which start at byte `_written` of the log. It keeps its room between writes, so a
+        line is copied into it once instead of regrowing it (a realloc that often copies
+        the whole buffer again)."""
+        self._pending_size = 0
         self._written = 0
         self._timer: asyncio.TimerHandle | None = None
         # Spans are read back from other threads (the inspector's export) while the loop's
@@ -180,7 +208,9 @@ class SessionRecorder:
             self._fd = fd
             self._written = os.fstat(fd).st_size
             _open_recorders.add(self)
-            self._pending += (meta_line(**self._meta, wall_time=time.time()) + "\n").encode()
+            meta = meta_line(**self._meta, wall_time=time.time()).encode() + b"\n"
+            self._pending[: len(meta)] = meta  # nothing waits before a log is opened
+            self._pending_size = len(meta)
             # The meta line goes at once: the file says a session started even if nothing
             # else is ever written.
             self.flush()
@@ -229,25 +259,12 @@ class SessionRecorder:
         json_text: bool = False,
     ) -> LogSpan | None:
         """`write` for a frame not built yet: `data` must be redacted already (`json_text`:
-        see `log_line`)."""
+        see `encoded_line`). Raises OSError if the log cannot be opened."""
         if self._fd is None:
             if self.frames_written or self.failure is not None:
                 return None
             self.open()
-        line = log_line(wall_time, t_ms, direction, data, json_text=json_text).encode()
-        # No lock: lines are appended and written on one thread (the loop's), and a reader
-        # elsewhere only copies out of the buffer, which growing does not disturb.
-        pending = self._pending
-        was_empty = not pending
-        offset = self._written + len(pending)
-        pending += line
-        pending += b"\n"
-        self.frames_written += 1
-        if len(pending) >= FLUSH_BYTES:
-            self.flush()
-        elif was_empty and self._timer is None:
-            self._start_timer()
-        return LogSpan(self, offset, len(line))
+        return self.record_data(direction, t_ms, wall_time, data, json_text=json_text)
 
     def record(self, frame: Frame) -> LogSpan | None:
         """`write` that never raises (for use as an observer): a log that cannot be written
@@ -269,20 +286,46 @@ class SessionRecorder:
         *,
         json_text: bool = False,
     ) -> LogSpan | None:
-        """`append` that never raises, for the connection (see `record`)."""
-        if self.failure is not None:
-            return None
-        try:
-            return self.append(direction, t_ms, wall_time, data, json_text=json_text)
-        except OSError as exc:
-            self._fail(exc)
-            return None
+        """`append` that never raises, for the connection (see `record`): the path of every
+        frame, spelled out in one method."""
+        if self._fd is None:  # not opened yet, failed, or closed
+            if self.frames_written or self.failure is not None:
+                return None
+            try:
+                self.open()
+            except OSError as exc:
+                self._fail(exc)
+                return None
+        line = encoded_line(wall_time, t_ms, direction, data, json_text)
+        size = self._pending_size
+        offset = self._written + size
+        end = size + len(line)
+        # A copy into the room the buffer has (see `_pending`), else growing it. No lock:
+        # lines are put and written on one thread (the loop's), and a reader elsewhere
+        # only copies waiting lines out, which putting more after them does not disturb.
+        self._pending[size:end] = line
+        self._pending_size = end
+        self.frames_written += 1
+        if end >= FLUSH_BYTES:
+            # The timer, if any, stays: it flushes what comes next, and starting one per
+            # write would cost more than the write in a flood.
+            self._flush_pending()
+        elif not size and self._timer is None:
+            self._start_timer()
+        return _new_span(LogSpan, (self, offset, end - size - 1))
 
     def flush(self) -> None:
         """Write the waiting lines now. Never raises: a failure goes to `failure`."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._flush_pending()
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._flush_pending()
+
+    def _flush_pending(self) -> None:
         try:
             with self._lock:
                 self._write_pending()
@@ -294,23 +337,27 @@ class SessionRecorder:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # No loop: lines wait for FLUSH_BYTES, flush(), close() or the exit.
-        self._timer = loop.call_later(FLUSH_DELAY, self.flush)
+        self._timer = loop.call_later(FLUSH_DELAY, self._on_timer)
 
     def _write_pending(self) -> None:
         """Called with the lock held."""
         fd = self._fd
         pending = self._pending
-        if fd is None or not pending or self.failure is not None:
+        size = self._pending_size
+        if fd is None or not size or self.failure is not None:
             return
         done = 0
         try:
             with memoryview(pending) as view:
-                while done < len(view):
-                    done += os.write(fd, view[done:])
+                while done < size:
+                    done += os.write(fd, view[done:size])
         finally:
-            # A short write (a full disk) leaves the rest waiting, offsets still right.
             self._written += done
-            del pending[:done]
+            self._pending_size = size - done
+            if done < size:  # a short write (a full disk): the rest waits, offsets right
+                del pending[:done]
+            elif len(pending) > _KEPT_BUFFER_BYTES:  # after a huge frame
+                del pending[_KEPT_BUFFER_BYTES:]
 
     def _fail(self, exc: OSError) -> None:
         """Stop writing for good. What never reached the file stays readable in memory."""
@@ -332,12 +379,13 @@ class SessionRecorder:
         written, else from the file. Safe from any thread. Raises OSError."""
         with self._lock:
             start = offset - self._written
+            waiting = self._pending_size
             if start >= 0:
-                return bytes(self._pending[start : start + length])
+                return bytes(self._pending[start : min(start + length, waiting)])
             fd = self._fd
             if fd is not None:
                 on_disk = os.pread(fd, min(length, -start), offset)
-                return on_disk + bytes(self._pending[: length - len(on_disk)])
+                return on_disk + bytes(self._pending[: min(length - len(on_disk), waiting)])
         return LogFile(self.path).read_span(offset, length)
 
 
