@@ -21,10 +21,10 @@ from rt_tui.realtime.audio_turn import (
     turn_mode_of_session,
     turn_mode_of_settings,
 )
+from rt_tui.realtime.conversation_markdown import audio_length
 from rt_tui.realtime.input_audio_track import InputAudioTrack
 from rt_tui.tui.slash_commands import commands_help, split_command
 from rt_tui.tui.widgets.composer import SLASH_COMMANDS
-from rt_tui.tui.widgets.conversation_views import audio_length
 
 SPEECH = tone(440, 500)
 

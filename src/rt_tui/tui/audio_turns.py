@@ -25,10 +25,10 @@ from rt_tui.realtime.audio import WavError, duration_ms, write_wav
 from rt_tui.realtime.audio_store import AudioUnavailable
 from rt_tui.realtime.audio_turn import audio_turn_events, load_turn_audio, turn_mode_of_session
 from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.conversation_markdown import audio_length
 from rt_tui.realtime.errors import os_reason
 from rt_tui.tui import jobs
 from rt_tui.tui.messages import Notice
-from rt_tui.tui.widgets.conversation_views import audio_length
 from rt_tui.tui.worker import Post, Session
 
 if TYPE_CHECKING:

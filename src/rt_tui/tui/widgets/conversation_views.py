@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.conversation_markdown import audio_length
 from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 
 OUTPUT_COMMAND = "/output "
@@ -64,16 +65,6 @@ def _message_body(item: Item, *, markdown: bool) -> str:
         if part.truncated_audio_end_ms is not None:
             pieces.append(note(f"audio cut at {part.truncated_audio_end_ms} ms"))
     return "\n\n".join(pieces)
-
-
-def audio_length(ms: float) -> str:
-    """A duration the way the conversation shows it: `850 ms`, `2.4 s`, `3:05`."""
-    if ms < 1000:
-        return f"{ms:.0f} ms"
-    if ms < 60_000:
-        return f"{ms / 1000:.1f} s"
-    seconds = round(ms / 1000)
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def describe_item(item: Item, audio_ms: float | None = None) -> ItemView:
