@@ -145,6 +145,17 @@ def _redact_fields(value: Any) -> Any:
     return value
 
 
+def _dumps(value: Any) -> str:
+    """JSON text of `value` that encodes to UTF-8: as written, unless it holds a lone
+    surrogate (a server's escaped "\\ud800" decodes to one), which stays escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def written_forms(secret: str) -> tuple[str, ...]:
     """`secret` and the other ways a server may write it back: escaped in a JSON string
     (a quote or backslash, `/` as `\\/`) or percent-encoded (a URL's echo)."""
@@ -200,7 +211,7 @@ class Redactor:
                 decoded = json.loads(text)
                 redacted = _redact_fields(decoded)
                 if redacted != decoded:
-                    text = json.dumps(redacted, ensure_ascii=False)
+                    text = _dumps(redacted)
             except (ValueError, RecursionError):
                 pass  # not JSON, or nested too deep to walk: the scans below still apply
         if _holds_any(text, self._scope_probes) or _holds_any(text, self._text_probes):
