@@ -189,7 +189,8 @@ class Redactor:
         """`text` with every secret replaced; the same object when it held none.
         `json_text`: the caller knows `text` is valid JSON (it parsed it), which makes a
         long frame cheaper to clear."""
-        # Runs for every frame: the checks are spelled out rather than called.
+        # Runs for every frame: the short-frame test and the probe loops are written out
+        # here rather than called.
         scope = text if len(text) < _SCOPED_CHARS else _hint_scope(text, json_text)
         field = _may_name_secret_field(scope)
         key = _may_hold_key(scope)
