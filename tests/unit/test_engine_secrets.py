@@ -207,3 +207,11 @@ def test_a_frame_nested_too_deep_to_walk_is_still_redacted_without_raising() -> 
         redacted = redact_frame_text(text)
         assert KEY not in redacted
         assert redacted.endswith('"note": "***"}')
+
+
+def test_a_redacted_frame_with_an_escaped_lone_surrogate_still_encodes() -> None:
+    # The log writes UTF-8: a redacted frame must not turn "\ud800" into a raw surrogate.
+    text = '{"secret": "x", "a": "\\ud800", "b": "é"}'
+    redacted = redact_frame_text(text)
+    redacted.encode()
+    assert json.loads(redacted) == {"secret": "***", "a": "\ud800", "b": "é"}

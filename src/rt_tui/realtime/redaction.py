@@ -145,6 +145,17 @@ def _redact_fields(value: Any) -> Any:
     return value
 
 
+def _dumps(value: Any) -> str:
+    """JSON text of `value` that encodes to UTF-8: as written, unless it holds a lone
+    surrogate (a server's escaped "\\ud800" decodes to one), which stays escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def written_forms(secret: str) -> tuple[str, ...]:
     """`secret` and the other ways a server may write it back: escaped in a JSON string
     (a quote or backslash, `/` as `\\/`) or percent-encoded (a URL's echo)."""
@@ -178,7 +189,8 @@ class Redactor:
         """`text` with every secret replaced; the same object when it held none.
         `json_text`: the caller knows `text` is valid JSON (it parsed it), which makes a
         long frame cheaper to clear."""
-        # Runs for every frame: the checks are spelled out rather than called.
+        # Runs for every frame: the short-frame test and the probe loops are written out
+        # here rather than called.
         scope = text if len(text) < _SCOPED_CHARS else _hint_scope(text, json_text)
         field = _may_name_secret_field(scope)
         key = _may_hold_key(scope)
@@ -200,7 +212,7 @@ class Redactor:
                 decoded = json.loads(text)
                 redacted = _redact_fields(decoded)
                 if redacted != decoded:
-                    text = json.dumps(redacted, ensure_ascii=False)
+                    text = _dumps(redacted)
             except (ValueError, RecursionError):
                 pass  # not JSON, or nested too deep to walk: the scans below still apply
         if _holds_any(text, self._scope_probes) or _holds_any(text, self._text_probes):
