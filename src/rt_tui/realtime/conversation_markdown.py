@@ -96,7 +96,12 @@ def _response_line(response: Response) -> str:
         message = response.error.get("message") or response.error.get("code")
         if message:
             state += f": {message}"
-    facts = [f"response {state}"]
+    return "*" + " · ".join([f"response {state}", *response_facts(response)]) + "*"
+
+
+def response_facts(response: Response) -> list[str]:
+    """A response's latency and usage as short facts (the pane's F4 details say the same)."""
+    facts = []
     timings = response.timings
     if timings.time_to_first_delta_ms is not None:
         facts.append(f"first delta {timings.time_to_first_delta_ms:,.0f} ms")
@@ -104,8 +109,11 @@ def _response_line(response: Response) -> str:
         facts.append(f"total {timings.total_ms:,.0f} ms")
     usage = response.usage
     if usage is not None:
-        facts.append(f"{usage.input_tokens:,} in / {usage.output_tokens:,} out tokens")
-    return "*" + " · ".join(facts) + "*"
+        tokens = f"{usage.input_tokens:,} in / {usage.output_tokens:,} out tokens"
+        if usage.cached_tokens:
+            tokens += f" ({usage.cached_tokens:,} cached)"
+        facts.append(tokens)
+    return facts
 
 
 def conversation_markdown(

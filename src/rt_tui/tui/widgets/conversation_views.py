@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_markdown import audio_length
+from rt_tui.realtime.conversation_markdown import audio_length, response_facts
 from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 
 OUTPUT_COMMAND = "/output "
@@ -129,19 +129,7 @@ def describe_response(response: Response) -> tuple[str, str]:
 
 
 def _details(response: Response) -> str:
-    facts = []
-    timings = response.timings
-    if timings.time_to_first_delta_ms is not None:
-        facts.append(f"first delta {timings.time_to_first_delta_ms:,.0f} ms")
-    if timings.total_ms is not None:
-        facts.append(f"total {timings.total_ms:,.0f} ms")
-    usage = response.usage
-    if usage is not None:
-        tokens = f"{usage.input_tokens:,} in / {usage.output_tokens:,} out tokens"
-        if usage.cached_tokens:
-            tokens += f" ({usage.cached_tokens:,} cached)"
-        facts.append(tokens)
-    return " · ".join(facts)
+    return " · ".join(response_facts(response))
 
 
 def describe_error(record: ErrorRecord) -> str:
