@@ -10,13 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rt_tui.realtime.events import ErrorInfo, RateLimit
+from rt_tui.realtime.usage import TokenCounts, Totals, Usage
 
 JsonObject = dict[str, Any]
-
-
-def _int(d: JsonObject, key: str) -> int:
-    value = d.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 class TextBuffer:
@@ -142,56 +138,6 @@ class Item:
 
 
 @dataclass(slots=True)
-class Usage:
-    """Token usage of one response (`response.done`)."""
-
-    total_tokens: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_tokens: int = 0
-    input_details: JsonObject = field(default_factory=dict)
-    """input_token_details as sent (text/audio/image/cached tokens…)."""
-    output_details: JsonObject = field(default_factory=dict)
-    """output_token_details as sent (text/audio tokens)."""
-
-    @classmethod
-    def from_json(cls, raw: JsonObject) -> Usage:
-        """Usage from a response's `usage` object; missing or odd fields count as 0."""
-        input_details = raw.get("input_token_details")
-        output_details = raw.get("output_token_details")
-        input_details = input_details if isinstance(input_details, dict) else {}
-        output_details = output_details if isinstance(output_details, dict) else {}
-        return cls(
-            total_tokens=_int(raw, "total_tokens"),
-            input_tokens=_int(raw, "input_tokens"),
-            output_tokens=_int(raw, "output_tokens"),
-            cached_tokens=_int(input_details, "cached_tokens"),
-            input_details=input_details,
-            output_details=output_details,
-        )
-
-
-@dataclass(slots=True)
-class Totals:
-    """Session-wide token totals over every finished response."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_tokens: int = 0
-    total_tokens: int = 0
-    responses: int = 0
-    """Responses that reported usage."""
-
-    def add(self, usage: Usage) -> None:
-        """Count one finished response's usage."""
-        self.input_tokens += usage.input_tokens
-        self.output_tokens += usage.output_tokens
-        self.cached_tokens += usage.cached_tokens
-        self.total_tokens += usage.total_tokens
-        self.responses += 1
-
-
-@dataclass(slots=True)
 class ResponseTimings:
     """When a response's milestones happened, in ms since the socket opened."""
 
@@ -312,6 +258,7 @@ __all__ = [
     "Response",
     "ResponseTimings",
     "TextBuffer",
+    "TokenCounts",
     "Totals",
     "Usage",
 ]
