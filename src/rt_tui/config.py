@@ -29,6 +29,9 @@ The file (`paths.config_file()`, mode 0600) looks like this:
     reseed_turns = 20               # earlier items re-sent to the new session
     auto_renew = false              # a fresh session a minute before the 60-minute limit
 
+    [cost]                          # prices: rt_tui/cost_settings.py
+    budget_usd = 2.0                # warn once a session has cost more than this
+
     [ui]
     theme = "rt-midnight"           # any theme the palette (ctrl+p, Theme) lists
 
@@ -48,14 +51,19 @@ import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from rt_tui import paths
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
+from rt_tui.cost_settings import CostSettings
 from rt_tui.dialect import Dialect
+from rt_tui.session_settings import FunctionTool as FunctionTool
+from rt_tui.session_settings import SessionSettings as SessionSettings
+from rt_tui.session_settings import TurnDetection as TurnDetection
+from rt_tui.session_settings import TurnDetectionType as TurnDetectionType
 
 
 class Provider(StrEnum):
@@ -105,65 +113,6 @@ class Profile(_Section):
     @property
     def key_env_name(self) -> str:
         return self.api_key_env or DEFAULT_KEY_ENV[self.provider]
-
-
-TurnDetectionType = Literal["none", "server_vad", "semantic_vad"]
-
-
-class TurnDetection(_Section):
-    type: TurnDetectionType = "server_vad"
-    threshold: float = Field(0.5, ge=0.0, le=1.0)
-    """server_vad: activation threshold."""
-    prefix_padding_ms: int = Field(300, ge=0)
-    """server_vad: audio kept before speech starts."""
-    silence_duration_ms: int = Field(500, ge=0)
-    """server_vad: silence that ends a turn."""
-    idle_timeout_ms: int | None = Field(None, ge=0)
-    """server_vad (GA): commit after this much idle time."""
-    eagerness: Literal["low", "medium", "high", "auto"] = "auto"
-    """semantic_vad: how soon the model answers."""
-    create_response: bool = True
-    interrupt_response: bool = True
-
-
-class FunctionTool(_Section):
-    """A function the model may call; `parameters` is a JSON schema."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    type: Literal["function"] = "function"
-    name: str
-    description: str = ""
-    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
-    """In the file either a TOML table or, when the schema holds JSON nulls (which TOML
-    cannot write), a string of JSON."""
-
-    @field_validator("parameters", mode="before")
-    @classmethod
-    def _parameters_from_json_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise ValueError("parameters text is not valid JSON") from None
-            if not isinstance(value, dict):
-                raise ValueError("parameters must be a JSON object")
-        return value
-
-
-class SessionSettings(_Section):
-    """What `session.update` carries."""
-
-    instructions: str | None = None
-    """None leaves the server's default instructions in place."""
-    voice: str | None = None
-    """None leaves the server's default voice."""
-    output_modality: Literal["text", "audio"] = "text"
-    turn_detection: TurnDetection = Field(default_factory=TurnDetection)
-    input_transcription_model: str | None = None
-    """e.g. whisper-1, gpt-4o-transcribe; None turns input transcription off."""
-    tools: list[FunctionTool] = Field(default_factory=list)
-    max_output_tokens: int | Literal["inf"] = "inf"
 
 
 class ReconnectSettings(_Section):
@@ -217,6 +166,7 @@ class Config(_Section):
     session: SessionSettings = Field(default_factory=SessionSettings)
     reconnect: ReconnectSettings = Field(default_factory=ReconnectSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    cost: CostSettings = Field(default_factory=CostSettings)
 
 
 # --- Loading, saving and the environment -------------------------------------------------

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import rt_tui.cost
 import rt_tui.inspector
 import rt_tui.mock
 import rt_tui.realtime
@@ -30,6 +31,9 @@ CORE_MODULES = sorted(
         "rt_tui.inspector",
         "rt_tui.send",
         "rt_tui.config",
+        "rt_tui.cost",
+        "rt_tui.cost_settings",
+        "rt_tui.session_settings",
         "rt_tui.paths",
         "rt_tui.dialect",
         "rt_tui.targets",
@@ -41,6 +45,7 @@ CORE_MODULES = sorted(
         *_modules(rt_tui.mock),
         *_modules(rt_tui.inspector),
         *_modules(rt_tui.send),
+        *_modules(rt_tui.cost),
     ]
 )
 
