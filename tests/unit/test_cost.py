@@ -125,9 +125,8 @@ def test_amounts_read_at_a_useful_precision(amount: float, text: str) -> None:
 
 def test_the_server_named_model_is_priced_before_the_urls() -> None:
     meter = CostMeter(shipped_table())
-    meter.model_hint = "my-deployment"
-    assert meter.pricing(None).describe() == "my-deployment (no price)"
-    pricing = meter.pricing({"model": "gpt-realtime-mini-2025-10-06"})
+    assert meter.pricing(None, "my-deployment").describe() == "my-deployment (no price)"
+    pricing = meter.pricing({"model": "gpt-realtime-mini-2025-10-06"}, "my-deployment")
     assert pricing.match is not None
     assert pricing.match.name == "gpt-realtime-mini"
     assert pricing.describe() == "gpt-realtime-mini-2025-10-06 (priced as gpt-realtime-mini)"
@@ -136,8 +135,7 @@ def test_the_server_named_model_is_priced_before_the_urls() -> None:
 
 def test_a_deployment_priced_in_the_config_prices_a_model_the_table_lacks() -> None:
     meter = CostMeter(price_table(CostSettings(prices={"my-deployment": CHEAP})))
-    meter.model_hint = "my-deployment"
-    pricing = meter.pricing({"model": "gpt-future-realtime"})
+    pricing = meter.pricing({"model": "gpt-future-realtime"}, "my-deployment")
     assert pricing.describe() == "my-deployment (priced as my-deployment, your price)"
     assert pricing.cost(TokenCounts(audio_output=1_000_000)) == pytest.approx(20)
 
@@ -146,6 +144,20 @@ def test_no_price_shows_tokens_without_a_cost() -> None:
     pricing = CostMeter(shipped_table()).pricing({"model": "gpt-future-realtime"})
     assert pricing.cost(TokenCounts(text_input=5)) is None
     assert [line.usd for line in cost_lines(TokenCounts(text_input=5), None)] == [None]
+
+
+def test_the_meter_warns_once_when_a_session_passes_its_budget() -> None:
+    meter = CostMeter(shipped_table(), budget_usd=1.0)
+    session = {"model": "gpt-realtime"}
+    assert meter.cost_text(TokenCounts(text_output=50_000), session) == "$0.8000"
+    assert meter.budget_warning(TokenCounts(text_output=50_000), session) is None
+    warning = meter.budget_warning(TokenCounts(text_output=100_000), session)
+    assert warning == (
+        "This session has cost $1.60, more than the budget of $1.00 "
+        "([cost] budget_usd in the config file)."
+    )
+    assert meter.budget_warning(TokenCounts(text_output=200_000), session) is None
+    assert meter.cost_text(TokenCounts(text_output=1), {"model": "x"}) == "no price"
 
 
 def test_the_budget_warns_once_per_session() -> None:
@@ -188,11 +200,14 @@ def test_a_price_row_missing_a_price_is_refused_in_one_sentence(tmp_path: Path) 
 
 def test_rate_limits_read_as_what_is_left() -> None:
     limits = (RateLimit("requests", 1000, 999, 60.0), RateLimit("tokens", 50_000, 12_500, 7.5))
-    assert limits_fact(limits) == ("req 999/1,000 tok 12,500/50,000 left", "limits 25%")
+    assert limits_fact(limits) == (
+        "rate limits 999/1,000 req, 12,500/50,000 tok left",
+        "limits 25%",
+    )
     assert limit_line(limits[1]) == "tokens: 12,500 of 50,000 left (25.0%), resets in 7.5 s"
     assert gauge_bar(0.25, 8) == "██░░░░░░"
     assert limits_fact(()) is None
-    assert limits_fact((RateLimit("tokens", None, None, None),)) == ("tok ?/? left", "")
+    assert limits_fact((RateLimit("tokens", None, None, None),)) == ("rate limits ?/? tok left", "")
 
 
 def test_the_summary_prices_each_response_and_the_session() -> None:

@@ -135,23 +135,23 @@ class Budget:
 
 
 class CostMeter:
-    """Prices a session's usage with a price table; knows the model it runs."""
+    """Prices a session's usage with a price table, and keeps its budget."""
 
     def __init__(self, table: PriceTable, *, budget_usd: float | None = None) -> None:
         self.table = table
         self.budget = Budget(budget_usd)
-        self.model_hint = ""
-        """The model the URL names (or the deployment), until the server names it."""
-        self._pricing: dict[str, Pricing] = {}
+        self._pricing: dict[tuple[str, ...], Pricing] = {}
 
-    def pricing(self, session: dict[str, Any] | None) -> Pricing:
-        """How a session whose server copy is `session` (None: none yet) is priced."""
+    def pricing(self, session: dict[str, Any] | None, hint: str = "") -> Pricing:
+        """How a session is priced: `session` is the server's copy (None: none yet),
+        `hint` the model or deployment the URL names, priced when the server's is not."""
         server_model = session.get("model") if session is not None else None
-        names = [server_model] if isinstance(server_model, str) and server_model else []
-        if self.model_hint and self.model_hint not in names:
-            names.append(self.model_hint)
-        key = "\n".join(names)
-        pricing = self._pricing.get(key)
+        names: tuple[str, ...] = ()
+        if isinstance(server_model, str) and server_model:
+            names = (server_model,)
+        if hint and hint not in names:
+            names += (hint,)
+        pricing = self._pricing.get(names)
         if pricing is None:
             pricing = Pricing(names[0] if names else "", None)
             for name in names:
@@ -159,5 +159,24 @@ class CostMeter:
                 if match is not None:
                     pricing = Pricing(name, match)
                     break
-            self._pricing[key] = pricing
+            self._pricing[names] = pricing
         return pricing
+
+    def cost_text(self, counts: TokenCounts, session: dict[str, Any] | None, hint: str = "") -> str:
+        """What `counts` cost, as the screen says it: `$0.0123`, or "no price"."""
+        cost = self.pricing(session, hint).cost(counts)
+        return usd(cost) if cost is not None else NO_PRICE
+
+    def budget_warning(
+        self, counts: TokenCounts, session: dict[str, Any] | None, hint: str = ""
+    ) -> str | None:
+        """The warning to show the first time a session's `counts` cost more than the
+        budget; None otherwise (and ever after, until `budget.restart()`)."""
+        spent = self.pricing(session, hint).cost(counts)
+        limit = self.budget.limit_usd
+        if limit is None or spent is None or not self.budget.passed(spent):
+            return None
+        return (
+            f"This session has cost {usd(spent)}, more than the budget of {usd(limit)} "
+            "([cost] budget_usd in the config file)."
+        )

@@ -37,18 +37,18 @@ def limit_line(limit: RateLimit) -> str:
 
 
 def limits_fact(limits: Sequence[RateLimit]) -> tuple[str, str] | None:
-    """The status bar's fact, full and short: ('req 999/1,000 · tok 49,950/50,000 left',
-    'limits 99%', the smallest share left); None before any `rate_limits.updated`."""
+    """The status bar's fact, full and short: ('rate limits 999/1,000 req, 49,950/50,000
+    tok left', 'limits 99%', the smallest share left); None before any
+    `rate_limits.updated`."""
     if not limits:
         return None
-    parts = [
-        f"{_SHORT_NAMES.get(limit.name, limit.name)} "
-        f"{_count(limit.remaining)}/{_count(limit.limit)}"
-        for limit in limits
-    ]
+    parts = []
+    for limit in limits:
+        name = _SHORT_NAMES.get(limit.name, limit.name)
+        parts.append(f"{_count(limit.remaining)}/{_count(limit.limit)} {name}")
     shares = [share for share in map(remaining_share, limits) if share is not None]
     short = f"limits {min(shares):.0%}" if shares else ""
-    return " ".join(parts) + " left", short
+    return f"rate limits {', '.join(parts)} left", short
 
 
 def gauge_bar(share: float | None, width: int) -> str:

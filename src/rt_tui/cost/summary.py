@@ -14,7 +14,7 @@ from rt_tui.cost.rate_limits import limit_line
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.usage import TokenCounts
 
-__all__ = ["COLUMNS", "ResponseCost", "response_costs", "summary_lines"]
+__all__ = ["COLUMNS", "ResponseCost", "response_costs", "summary_lines", "token_cells"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,17 +31,18 @@ class ResponseCost:
 
     def cells(self) -> list[str]:
         """The row under `COLUMNS`."""
-        tokens = _token_cells(self.counts)
-        return [str(self.number), self.response_id, self.status, *tokens, _money(self.usd)]
+        tokens = token_cells(self.counts)
+        return [str(self.number), self.response_id, self.status, _money(self.usd), *tokens]
 
 
-COLUMNS = ["#", "response", "status", "text in", "audio in", "cached in", "text out"]
-COLUMNS += ["audio out", "cost"]
+COLUMNS = ["#", "response", "status", "cost", "text in", "audio in", "cached in", "text out"]
+COLUMNS += ["audio out"]
 """The columns of a table of responses (`ResponseCost.cells`); 'audio in' counts image
 input too when there is any, and 'cached in' all cached input."""
 
 
-def _token_cells(counts: TokenCounts) -> list[str]:
+def token_cells(counts: TokenCounts) -> list[str]:
+    """The token columns of `COLUMNS` for `counts`."""
     return [
         f"{counts.text_input:,}",
         f"{counts.audio_input + counts.image_input:,}",
@@ -82,10 +83,11 @@ def _table(rows: Iterable[list[str]]) -> list[str]:
     return lines
 
 
-def summary_lines(conversation: Conversation, meter: CostMeter) -> list[str]:
+def summary_lines(conversation: Conversation, meter: CostMeter, hint: str = "") -> list[str]:
     """The session's cost as text: the model and prices, a line per response, the total
-    by kind of token, the last rate limits and the budget."""
-    pricing = meter.pricing(conversation.session)
+    by kind of token, the last rate limits and the budget. `hint` is the model or
+    deployment the URL names (`CostMeter.pricing`)."""
+    pricing = meter.pricing(conversation.session, hint)
     lines = [f"Cost of {pricing.describe()}; {meter.table.describe()}."]
     rows = response_costs(conversation, pricing)
     if not rows:
@@ -93,8 +95,8 @@ def summary_lines(conversation: Conversation, meter: CostMeter) -> list[str]:
     counts = conversation.totals.counts
     total = pricing.cost(counts)
     responses = f"{len(rows)} response{'s' if len(rows) > 1 else ''}"
-    session_row = ["", f"session ({responses})", "", *_token_cells(counts)]
-    table = _table([COLUMNS, *(row.cells() for row in rows), [*session_row, _money(total)]])
+    session_row = ["", f"session ({responses})", "", _money(total), *token_cells(counts)]
+    table = _table([COLUMNS, *(row.cells() for row in rows), session_row])
     lines += ["", *table, "", "By kind of token:"]
     prices = pricing.match.prices if pricing.match is not None else None
     for line in cost_lines(counts, prices):

@@ -28,9 +28,12 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from rt_tui.config import Config
+from rt_tui.cost.meter import CostMeter
+from rt_tui.cost.table import price_table
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation, Totals
+from rt_tui.realtime.conversation_model import Response
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.realtime.reseed import reseed
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
@@ -133,6 +136,13 @@ class MainScreen(Screen[None]):
             id="main.reconnect",
         ),
         Binding(
+            "ctrl+t",
+            "cost",
+            "Cost",
+            tooltip="What this session cost: tokens and cost per response, budget, rate limits",
+            id="main.cost",
+        ),
+        Binding(
             "ctrl+n",
             "fresh_session",
             "Fresh session",
@@ -189,7 +199,10 @@ class MainScreen(Screen[None]):
             id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
         self.composer.border_title = "Message"
-        self.status = StatusBar(id="status", clock=context.clock)
+        cost = context.config.cost
+        self.costs = CostMeter(price_table(cost), budget_usd=cost.budget_usd)
+        self.pane.response_cost = self._response_cost
+        self.status = StatusBar(id="status", clock=context.clock, costs=self.costs)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -302,6 +315,7 @@ class MainScreen(Screen[None]):
             self.pane.show_change(self.conversation, change)
         self.conversation.totals = Totals()
         self.status.clear_usage()
+        self.costs.budget.restart()
         if self._responding:
             self._responding = False
             self.refresh_bindings()
@@ -426,8 +440,11 @@ class MainScreen(Screen[None]):
             self.session.send(
                 client_events.session_update(self.context.config.session, self.dialect)
             )
-        if change.totals or change.responses:
+        if change.totals or change.responses or change.rate_limits:
             self.status.show_usage(conversation)
+        if change.totals:
+            self._warn_over_budget()
+        if change.totals or change.responses:
             hint = function_call_hint(conversation, change.responses)
             if hint is not None:
                 self.notify(hint, title="Function call")
@@ -435,6 +452,20 @@ class MainScreen(Screen[None]):
             if responding != self._responding:
                 self._responding = responding
                 self.refresh_bindings()  # Cancel is only offered while a response runs.
+
+    def _response_cost(self, conversation: Conversation, response: Response) -> str | None:
+        """What a finished response cost, for its details in the conversation pane."""
+        if response.usage is None:
+            return None
+        return self.costs.cost_text(response.usage.counts, conversation.session, self.status.model)
+
+    def _warn_over_budget(self) -> None:
+        """Say it, once a session, when the session's cost passes `[cost] budget_usd`."""
+        conversation = self.conversation
+        counts = conversation.totals.counts
+        warning = self.costs.budget_warning(counts, conversation.session, self.status.model)
+        if warning is not None:
+            self.notify(warning, title="Budget", severity="warning", timeout=10)
 
     @on(LinkChanged)
     def _on_link(self, message: LinkChanged) -> None:
@@ -634,6 +665,12 @@ class MainScreen(Screen[None]):
         ):
             self.composer.focus()
 
+    def action_cost(self) -> None:
+        """Show what this session cost: per response, by kind of token, budget, limits."""
+        from rt_tui.tui.screens.cost import CostScreen  # Not needed for the first frame.
+
+        self.app.push_screen(CostScreen(self.conversation, self.costs, self.status.model))
+
     def action_toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
         self.pane.toggle_details()
@@ -657,6 +694,7 @@ class MainScreen(Screen[None]):
         self.conversation = Conversation()
         self._responding = False
         self.status.clear_usage()
+        self.costs.budget.restart()
         self.refresh_bindings()
         await self.pane.clear()
         self.inspector.clear()

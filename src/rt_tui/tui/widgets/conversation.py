@@ -15,7 +15,7 @@ rest a few at a time between other work, keeping the view on the same text meanw
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from time import perf_counter
 from typing import ClassVar
 
@@ -29,7 +29,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_model import Change
+from rt_tui.realtime.conversation_model import Change, Response
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import (
     MARGIN,
@@ -60,6 +60,10 @@ BACKLOG_INTERVAL_S = 0.005
 PendingKey = tuple[str, str]
 """("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
 kept in the order changes arrived, so the pane reads in frame order."""
+
+
+def _no_cost(conversation: Conversation, response: Response) -> str | None:
+    return None
 
 
 def error_key(index: int) -> PendingKey:
@@ -101,6 +105,9 @@ class ConversationPane(ScrollView, can_focus=True):
         """The width of the lines being painted (the blocks' own, unless it just changed)."""
         self._hint = empty_hint()
         """Where the session is and how to start; shown until the first thing arrives."""
+        self.response_cost: Callable[[Conversation, Response], str | None] = _no_cost
+        """What a finished response cost, for its details (F4); the screen, which knows
+        the prices, sets it."""
         self._hint_drawn: tuple[object, list[Strip]] | None = None
 
     # -- what the screen calls -----------------------------------------------------------
@@ -318,7 +325,7 @@ class ConversationPane(ScrollView, can_focus=True):
         response = conversation.responses.get(response_id)
         if response is None:
             return
-        summary, details = describe_response(response)
+        summary, details = describe_response(response, self.response_cost(conversation, response))
         key = ("response", response_id)
         block = self._keyed.get(key)
         if block is None:

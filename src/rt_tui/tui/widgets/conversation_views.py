@@ -116,8 +116,9 @@ def empty_hint(state: str | None = None, host: str | None = None, model: str | N
     return f"{first}\n{how}" if first else how
 
 
-def describe_response(response: Response) -> tuple[str, str]:
-    """A response's one-line state and its details (latency and usage), separately."""
+def describe_response(response: Response, cost: str | None = None) -> tuple[str, str]:
+    """A response's one-line state and its details (latency, usage and `cost`, what its
+    usage cost as the cost meter says it), separately."""
     summary = _STATUS_LOOK.get(response.status, response.status)
     if response.status_reason:
         summary += f" ({response.status_reason})"
@@ -125,11 +126,10 @@ def describe_response(response: Response) -> tuple[str, str]:
         message = response.error.get("message") or response.error.get("code")
         if message:
             summary += f": {message}"
-    return f"◆ response {summary}", _details(response)
-
-
-def _details(response: Response) -> str:
-    return " · ".join(response_facts(response))
+    facts = response_facts(response)
+    if cost is not None:
+        facts.append(cost)
+    return f"◆ response {summary}", " · ".join(facts)
 
 
 def describe_error(record: ErrorRecord) -> str:

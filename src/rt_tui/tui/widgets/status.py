@@ -1,11 +1,14 @@
-"""The status bar: connection state, dialect, model, time left, latency, tokens, log.
+"""The status bar: connection state, dialect, model, time left, latency, tokens, cost,
+rate limits, log.
 
 The session's time left counts down to the service's limit and changes colour in its last
 5 minutes, and again in its last minute. While a lost session is retried, the bar counts
 down to the next try.
 
-Latency and tokens are the current session's: a new session (ctrl+r) starts them afresh,
-and the token fact says "session" so nobody reads it as a running total.
+Latency, tokens and cost are the current session's: a new session (ctrl+r) starts them
+afresh, and the token fact says "session" so nobody reads it as a running total. The cost
+turns to a warning colour once it passes the budget (`[cost] budget_usd`). Rate limits are
+the account's: the last `rate_limits.updated` stays shown across sessions.
 
 When the line is too narrow, the least important facts are shortened, then left out.
 """
@@ -22,6 +25,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from rt_tui.cost.meter import NO_PRICE, CostMeter, usd
+from rt_tui.cost.rate_limits import limits_fact
 from rt_tui.dialect import Dialect
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.tui.messages import LinkState
@@ -55,6 +60,8 @@ class Fact:
     full: str
     short: str = ""
     """A shorter form used when the full one does not fit; empty: none."""
+    style: str | None = None
+    """A component class to draw it with (a warning); None: the bar's own look."""
 
 
 def fit_facts(facts: list[Fact], room: int) -> list[str]:
@@ -116,12 +123,14 @@ class StatusBar(Widget):
         "status-dim",
         "status-limit-near",
         "status-limit-urgent",
+        "status-over-budget",
     }
 
     def __init__(
         self,
         *,
         clock: Callable[[], float] = time.monotonic,
+        costs: CostMeter | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -136,6 +145,13 @@ class StatusBar(Widget):
         self.latency_ms: float | None = None
         self.input_tokens = 0
         self.output_tokens = 0
+        self.costs = costs
+        """Prices the session's tokens; None: no cost is shown."""
+        self.cost = ""
+        """The session's cost so far (`$0.0123`, or "no price"); empty before any usage."""
+        self.over_budget = False
+        self.limits: tuple[str, str] | None = None
+        """The last rate limits, full and short (`rate_limits.fact`); None: none yet."""
         self.log_path: Path | None = None
         self.log_stopped = False
         """The log stopped being written (a full disk): the mark says so instead of `rec`."""
@@ -209,10 +225,18 @@ class StatusBar(Widget):
             input_tokens=totals.input_tokens,
             output_tokens=totals.output_tokens,
         )
+        self.limits = limits_fact(conversation.rate_limits)
+        if self.costs is None or not totals.responses:
+            return
+        spent = self.costs.pricing(conversation.session, self.model).cost(totals.counts)
+        self.cost = usd(spent) if spent is not None else NO_PRICE
+        self.over_budget = self.costs.budget.over(spent)
 
     def clear_usage(self) -> None:
-        """A new session: no latency or tokens yet."""
+        """A new session: no latency, tokens or cost yet."""
         self.set_usage(latency_ms=None, input_tokens=0, output_tokens=0)
+        self.cost = ""
+        self.over_budget = False
 
     def set_log_path(self, path: Path | None) -> None:
         """The log being written (None: none)."""
@@ -245,16 +269,17 @@ class StatusBar(Widget):
                 text.append(f" {self.detail}", dim)
         room = self.size.width - text.cell_len if self.size.width else 10_000
         facts = self._facts()
-        left = self.seconds_left()
-        warning = limit_class(left) if left is not None else None
-        shown = format_left(left) if left is not None else ""
-        countdown = {shown, shown.partition(" ")[0]}
+        styles = {
+            form: fact.style
+            for fact in facts
+            if fact.style
+            for form in (fact.full, fact.short)
+            if form
+        }
         for part in fit_facts(facts, room):
             text.append(SEPARATOR, dim)
-            if warning is not None and part in countdown:
-                text.append(part, self.get_component_rich_style(warning))
-            else:
-                text.append(part)
+            look = styles.get(part)
+            text.append(part, self.get_component_rich_style(look) if look else "")
         return text
 
     def _facts(self) -> list[Fact]:
@@ -267,12 +292,22 @@ class StatusBar(Widget):
         left = self.seconds_left()
         if left is not None:
             shown = format_left(left)
-            facts.append(Fact(3, shown, shown.partition(" ")[0]))
+            facts.append(Fact(3, shown, shown.partition(" ")[0], limit_class(left)))
         if self.latency_ms is not None:
             facts.append(Fact(4, f"{self.latency_ms:,.0f} ms"))
         if self.input_tokens or self.output_tokens:
             ins, outs = f"{self.input_tokens:,}", f"{self.output_tokens:,}"
             facts.append(Fact(5, f"session {ins} in / {outs} out tok", f"{ins}/{outs} tok"))
+        if self.cost:
+            budget = self.costs.budget.limit_usd if self.costs is not None else None
+            full = self.cost
+            if budget is not None and self.cost != NO_PRICE:
+                full = f"{self.cost} of {usd(budget)} budget"
+            style = "status-over-budget" if self.over_budget else None
+            facts.append(Fact(4, full, self.cost if full != self.cost else "", style))
+        if self.limits is not None:
+            full, short = self.limits
+            facts.append(Fact(7, full, short))
         if self.log_stopped:
             # Kept before the other facts: the user must not think the session is recorded.
             facts.append(Fact(1, "rec stopped"))
