@@ -147,6 +147,12 @@ def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     output.add_argument(
         "--json", action="store_true", help="print the frames as JSON lines, no TUI"
     )
+    output.add_argument(
+        "--cost",
+        action="store_true",
+        help="print what the session cost (tokens and cost per response and in total, "
+        "priced from the config's [cost] and the shipped prices), no TUI",
+    )
     replay.add_argument(
         "--filter",
         metavar="PATTERN",
@@ -265,6 +271,8 @@ def _replay(args: argparse.Namespace) -> int:
             "--demo, --scenario and --log do not apply.",
             EXIT_USAGE,
         )
+    if args.cost:
+        return _replay_cost(args)
     if not (args.print or args.json):
         try:
             info = check_log(args.file)
@@ -293,6 +301,30 @@ def _replay(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     finally:
         store.close()
+    return EXIT_OK
+
+
+def _replay_cost(args: argparse.Namespace) -> int:
+    from rt_tui.config import ConfigError, load_config
+    from rt_tui.inspector.logs import LogError, check_log
+    from rt_tui.replay import write_cost
+
+    if args.filter or args.unfold:
+        return _fail(
+            "--cost prices the whole log, so --filter and --unfold do not apply.", EXIT_USAGE
+        )
+    try:
+        config = load_config()
+    except ConfigError as error:
+        return _fail(str(error), EXIT_USAGE)
+    try:
+        info = check_log(args.file)
+    except LogError as error:
+        return _fail(str(error))
+    for line in info.skipped:
+        print(f"rt-tui: {line.describe()}", file=sys.stderr, flush=True)
+    write_cost(info, config.cost, sys.stdout)
+    sys.stdout.flush()
     return EXIT_OK
 
 

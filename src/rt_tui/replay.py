@@ -1,7 +1,8 @@
-"""`rt-tui replay FILE --print / --json`: a recorded session log as text, headless.
+"""`rt-tui replay FILE --print / --json / --cost`: a recorded session log as text, headless.
 
 `--print` writes the inspector's rows as text and `--json` the frames as JSONL, so logs can
-be read in CI or piped to grep. The rows come from the inspector's Textual-free
+be read in CI or piped to grep; `--cost` what the session cost, response by response, as
+the TUI's cost view (ctrl+t) says it. The rows come from the inspector's Textual-free
 `FrameStore` (loaded by `rt_tui.inspector.logs`), so they fold and filter exactly as in the
 TUI; `rt_tui.tui.replay` opens the same log in the TUI.
 """
@@ -11,11 +12,17 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from rt_tui.cost.meter import CostMeter
+from rt_tui.cost.summary import summary_lines
+from rt_tui.cost.table import price_table
+from rt_tui.cost_settings import CostSettings
 from rt_tui.inspector.export import frame_line
+from rt_tui.inspector.logs import ReplayInfo, iter_frames
 from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
+from rt_tui.realtime.conversation import Conversation
 
-__all__ = ["row_text", "write_json", "write_rows"]
+__all__ = ["row_text", "write_cost", "write_json", "write_rows"]
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 TYPE_WIDTH = 40
@@ -56,3 +63,18 @@ def write_json(store: FrameStore, out: IO[str], meta: dict[str, Any] | None = No
         out.write(frame_line(store, i))
         out.write("\n")
     return len(indices)
+
+
+def write_cost(info: ReplayInfo, settings: CostSettings, out: IO[str]) -> None:
+    """Fold the checked log `info` through the reducer and write what the session cost,
+    priced with `settings` (the config's `[cost]`); broken lines were reported when the
+    log was checked, so they are passed over quietly here."""
+    conversation = Conversation()
+    try:
+        for frame in iter_frames(info.path, lambda _line: None):
+            conversation.apply(frame)
+        meter = CostMeter(price_table(settings), budget_usd=settings.budget_usd)
+        for line in summary_lines(conversation, meter, info.model):
+            out.write(line + "\n")
+    finally:
+        conversation.audio.close()

@@ -1,4 +1,4 @@
-"""`rt-tui replay FILE --print/--json` run as users run it (`python -m rt_tui`, a subprocess)."""
+"""`rt-tui replay FILE --print/--json/--cost` run as users run it (a subprocess)."""
 
 from __future__ import annotations
 
@@ -152,3 +152,58 @@ def test_replay_refuses_connection_flags(cli_env: dict[str, str], flag: list[str
         "rt-tui: A replay connects nowhere and records nothing, so --url, --profile, "
         "--demo, --scenario and --log do not apply."
     )
+
+
+def test_cost_prices_each_response_and_the_session(cli_env: dict[str, str]) -> None:
+    result = replay(cli_env, FIXTURE, "--cost")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Cost of gpt-realtime; USD prices as listed in ")
+    rows = {line.split()[1]: line.split() for line in lines if line[:1].isdigit()}
+    # 128 text in, 46 text out at $4 / $16 per 1M; then 62 fresh and 128 cached text in
+    # (at $0.40), 14 text out.
+    assert rows["resp_001"][2:4] == ["completed", "$0.0012"]
+    assert rows["resp_002"][2:4] == ["cancelled", "$0.0005"]
+    session = next(line for line in lines if "session (2 responses)" in line)
+    assert "$0.0018" in session
+    assert any(line.split()[:3] == ["cached", "text", "in"] for line in lines)
+    assert "tokens: 39,400 of 40,000 left (98.5%), resets in 0.9 s" in result.stdout
+
+
+def test_cost_uses_the_configs_prices_and_budget(cli_env: dict[str, str]) -> None:
+    config = Path(cli_env["RT_TUI_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        "[cost]\nbudget_usd = 0.001\n\n"
+        '[cost.prices."gpt-realtime"]\n'
+        "text_input = 40\ncached_text_input = 4\naudio_input = 320\n"
+        "cached_audio_input = 4\ntext_output = 160\naudio_output = 640\n"
+    )
+    result = replay(cli_env, FIXTURE, "--cost")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Cost of gpt-realtime (priced as gpt-realtime, your price);")
+    session = next(line for line in result.stdout.splitlines() if "session (" in line)
+    assert "$0.0177" in session  # 190 at $40, 128 at $4, 60 at $160 per 1M tokens
+    assert "Budget $0.0010 a session: passed." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "message"),
+    [
+        ("[cost]\nbudget_usd = -1\n", [], "budget_usd"),
+        ("", ["--filter", "error"], "--cost prices the whole log, so --filter and --unfold"),
+    ],
+)
+def test_cost_refuses_bad_config_and_filters_in_one_line(
+    cli_env: dict[str, str], config: str, args: list[str], message: str
+) -> None:
+    path = Path(cli_env["RT_TUI_CONFIG_DIR"]) / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(config)
+    result = replay(cli_env, FIXTURE, "--cost", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("rt-tui: ")
+    assert message in line

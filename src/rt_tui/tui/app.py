@@ -30,14 +30,15 @@ from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
-    "each response's latency and tokens.",
+    "each response's latency, tokens and cost.",
     "Inspector": "every event on the wire, both directions, with timing; select one to see it.",
     "Composer": "Enter sends; ctrl+j (or shift/alt+Enter) starts a new line; Up/Down recall "
     "earlier messages; Escape cancels the response; '/output TEXT' answers a function call. "
     "Text typed in the conversation or the inspector comes here too, except the inspector's "
     "own keys.",
     "Status bar": "connection state, dialect, model, session age against the 60-minute limit, "
-    "last latency and token totals (this session's: ctrl+r starts afresh) and the session log.",
+    "last latency, token totals and cost (this session's: ctrl+r starts afresh; ctrl+t "
+    "shows the cost in detail), what is left of the rate limits and the session log.",
 }
 """What the help screen says about each pane."""
 
