@@ -3,7 +3,8 @@
 GA nests audio settings (`audio.input.turn_detection`, `audio.output.voice`) and calls the
 modalities `output_modalities`; beta is flat (`turn_detection`, `voice`, `modalities`).
 `session.update` changes only the fields it sends; an unknown field or a bad value raises
-`MockError` and the whole update is discarded, as the service does.
+`MockError` and the whole update is discarded, as the service does. A value out of range
+is clamped instead, and an unknown voice replaced (`session_clamps`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rt_tui.mock.errors import (
     missing_parameter,
     unknown_parameter,
 )
+from rt_tui.mock.session_clamps import clamp_session
 from rt_tui.mock.shapes import BETA_SESSION, GA_SESSION, check_shape, check_tool
 
 JsonObject = dict[str, Any]
@@ -184,6 +186,7 @@ class SessionConfig:
             _merge_ga(merged, patch)
         else:
             _merge_beta(merged, patch)
+        clamp_session(merged, self.dialect)
         self.data = merged
 
     # --- what the mock's behaviour depends on -------------------------------------------
