@@ -16,6 +16,7 @@ import rt_tui.mock
 import rt_tui.realtime
 import rt_tui.report
 import rt_tui.send
+import rt_tui.session_diff
 
 
 def _modules(package: object) -> list[str]:
@@ -34,6 +35,7 @@ CORE_MODULES = sorted(
         "rt_tui.cost",
         "rt_tui.cost_settings",
         "rt_tui.session_settings",
+        "rt_tui.session_diff",
         "rt_tui.paths",
         "rt_tui.dialect",
         "rt_tui.targets",
@@ -46,6 +48,7 @@ CORE_MODULES = sorted(
         *_modules(rt_tui.inspector),
         *_modules(rt_tui.send),
         *_modules(rt_tui.cost),
+        *_modules(rt_tui.session_diff),
     ]
 )
 

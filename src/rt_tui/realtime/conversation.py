@@ -60,6 +60,7 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.input_audio_track import InputAudioTrack
+from rt_tui.realtime.session_history import SessionHistory, sent_session
 
 __all__ = [
     "AudioStore",
@@ -107,6 +108,8 @@ class Conversation:
         self.notes: deque[Note] = deque(maxlen=MAX_NOTES)
         self.session: JsonObject | None = None
         """The server's last copy of the session (`session.created` / `.updated`)."""
+        self.session_history = SessionHistory()
+        """Every session.update sent and what the server answered, in order."""
         self._items = ItemList()
         self._item_changes: dict[str, Change] = {}
         self._responses: dict[str, Response] = {}
@@ -192,6 +195,8 @@ class Conversation:
             self._requests.sent(kind, event_id, frame.t_ms)
         if kind == "input_audio_buffer.append":
             self._input_audio.appended(sent.get("audio"))
+        elif kind == "session.update":
+            self.session_history.sent(sent_session(frame), event_id, frame.t_ms)
         return NO_CHANGE
 
     def _note(self, t_ms: float, message: str) -> Change:
@@ -221,6 +226,7 @@ class Conversation:
                 items.add(item.id)
         self._requests = RequestTracker()
         self._input_audio = InputAudioTrack()
+        self.session_history.interrupted()
         if not responses and not items:
             return NO_CHANGE
         return Change(items=frozenset(items), responses=frozenset(responses))
@@ -489,6 +495,7 @@ class Conversation:
     # ----- session-wide ----------------------------------------------------------------
 
     def _on_session(self, event: SessionEvent, t_ms: float) -> Change:
+        self.session_history.received(event.kind, event.session, self.session, t_ms)
         self.session = event.session
         return Change(session=True)
 
@@ -500,7 +507,8 @@ class Conversation:
         client_id = event.error.event_id
         client_type = self._requests.rejected(client_id) if client_id else None
         self.errors.append(ErrorRecord(t_ms, event.error, client_type))
-        return Change(errors=True)
+        refused = self.session_history.refused(event.error)
+        return Change(errors=True, session=refused)
 
     def _on_malformed(self, event: MalformedFrame, t_ms: float) -> Change:
         return self._note(t_ms, event.reason)
