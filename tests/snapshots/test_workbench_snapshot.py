@@ -10,13 +10,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from rt_tui.config import Config
+from rt_tui.config import Config, Profile, Provider
 from rt_tui.cost_settings import CostSettings
 from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.screens.cost import CostScreen
 from rt_tui.tui.screens.main import MainScreen
+from rt_tui.tui.screens.session_diff import SessionDiffScreen
 
 SESSIONS = Path(__file__).parent.parent / "fixtures" / "sessions"
 
@@ -33,8 +34,11 @@ def replay_app(tmp_path: Path, log: str, config: Config | None = None) -> RtTuiA
     )
 
 
-def open_view(key: str, view: type[Screen[None]]) -> Callable[[Pilot[int]], Awaitable[None]]:
-    """A `run_before` that waits for the replay to be drawn, then presses `key`."""
+def open_view(
+    key: str, view: type[Screen[None]], *then: str
+) -> Callable[[Pilot[int]], Awaitable[None]]:
+    """A `run_before` that waits for the replay to be drawn, presses `key` and, once the
+    view is open, the keys `then`."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         for _ in range(500):
@@ -48,6 +52,7 @@ def open_view(key: str, view: type[Screen[None]]) -> Callable[[Pilot[int]], Awai
             if isinstance(pilot.app.screen, view):
                 break
             await pilot.pause()
+        await pilot.press(*then)
         await pilot.pause()
 
     return run_before
@@ -60,3 +65,42 @@ def test_cost_view(
     config = Config(cost=CostSettings(budget_usd=0.001))
     app = replay_app(tmp_path, "text_session.jsonl", config)
     assert snap_compare(app, terminal_size=size, run_before=open_view("ctrl+t", CostScreen))
+
+
+# session_updates.jsonl: the mock's session.created, the app's first session.update, one
+# with values the service clamps or replaces (max_output_tokens 10000, voice nova, speed
+# 3), and one it refuses (a threshold over 1).
+
+
+@pytest.mark.parametrize("size", [(100, 30), (140, 40)])
+def test_session_config_diff(
+    snap_compare: Callable[..., bool], tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = replay_app(tmp_path, "session_updates.jsonl")
+    # The view opens on the newest update with a problem (the refused one); up: the clamps.
+    view = open_view("ctrl+g", SessionDiffScreen, "up")
+    assert snap_compare(app, terminal_size=size, run_before=view)
+
+
+def test_session_config_diff_of_the_refused_update(
+    snap_compare: Callable[..., bool], tmp_path: Path
+) -> None:
+    app = replay_app(tmp_path, "session_updates.jsonl")
+    view = open_view("ctrl+g", SessionDiffScreen)
+    assert snap_compare(app, terminal_size=(120, 30), run_before=view)
+
+
+def test_two_profiles_side_by_side(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    config = Config(
+        active_profile="openai",
+        profiles={
+            "openai": Profile(),
+            "azure-preview": Profile(
+                provider=Provider.AZURE_PREVIEW, endpoint="myresource", model="my-deployment"
+            ),
+        },
+    )
+    app = replay_app(tmp_path, "session_updates.jsonl", config)
+    # The list: 4 exchanges, a separator, the Profiles heading, then the two profiles.
+    view = open_view("ctrl+g", SessionDiffScreen, "end")
+    assert snap_compare(app, terminal_size=(140, 40), run_before=view)

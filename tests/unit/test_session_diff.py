@@ -174,7 +174,7 @@ def test_clamped_rewritten_ignored_accepted_and_defaulted_fields() -> None:
         MISSING,
         0.5,
     )
-    assert threshold.why == "not sent: the default"
+    assert threshold.why == ""
     # Fields nobody touched are left out.
     assert "id" not in by_path
     assert "audio.input.turn_detection.eagerness" not in by_path
@@ -254,8 +254,9 @@ def test_two_profiles_side_by_side_never_show_a_key() -> None:
     assert not any("secretsecret" in f"{row.a} {row.b}" for row in rows.values())
 
 
-def test_a_profile_that_cannot_connect_says_why() -> None:
+def test_a_profile_without_its_key_still_shows_where_it_connects() -> None:
     config = Config(profiles={"a": Profile(), "b": Profile(provider=Provider.AZURE)})
     rows = {row.field: row for row in diff_profiles(config, "a", "b", {})}
-    assert rows["url"].a.startswith("does not connect: No API key found")
+    assert rows["url"].a == "wss://api.openai.com/v1/realtime?model=gpt-realtime"
+    assert rows["key"].a == "$OPENAI_API_KEY (not set)"
     assert rows["url"].b.startswith("does not connect: The Azure profile has no endpoint")

@@ -73,12 +73,11 @@ class FieldDiff:
 
     @property
     def why(self) -> str:
-        """The status in a few words, for the view and for tests."""
+        """What the status alone does not say, in a few words ('' when it says it all)."""
         if self.status is FieldStatus.IGNORED:
             return "not in the session" if self.after is MISSING else "kept its earlier value"
-        if self.status is FieldStatus.DEFAULTED:
-            changed = self.before is not MISSING
-            return "changed by the service, not sent" if changed else "not sent: the default"
+        if self.status is FieldStatus.DEFAULTED and self.before is not MISSING:
+            return "changed by the service, not sent"
         return ""
 
 

@@ -52,8 +52,12 @@ def _connection(profile: Profile, env: Mapping[str, str]) -> dict[str, str]:
     }
     if profile.provider is Provider.AZURE_PREVIEW:
         fields["api_version"] = profile.api_version
+    # Where it connects, whether or not its key is set (the key row says that): a
+    # stand-in key lets the URL be worked out; only the redacted URL is kept.
+    name = profile.key_env_name
+    probe = {**env, name: env.get(name, "").strip() or "unset"}
     try:
-        endpoint = resolve(profile, env)
+        endpoint = resolve(profile, probe)
     except EndpointError as error:
         fields["url"] = f"does not connect: {error}"
         fields["dialect"] = (profile.dialect or Dialect.GA).value

@@ -143,6 +143,14 @@ class MainScreen(Screen[None]):
             id="main.cost",
         ),
         Binding(
+            "ctrl+g",
+            "session_diff",
+            "Session config",
+            tooltip="What each session.update asked for against what the session got "
+            "(clamped, rewritten, ignored, defaulted); two profiles side by side",
+            id="main.session_diff",
+        ),
+        Binding(
             "ctrl+n",
             "fresh_session",
             "Fresh session",
@@ -670,6 +678,14 @@ class MainScreen(Screen[None]):
         from rt_tui.tui.screens.cost import CostScreen  # Not needed for the first frame.
 
         self.app.push_screen(CostScreen(self.conversation, self.costs, self.status.model))
+
+    def action_session_diff(self) -> None:
+        """Show what each session.update asked for against what the session got."""
+        from rt_tui.tui.screens.session_diff import SessionDiffScreen
+
+        context = self.context
+        screen = SessionDiffScreen(self.conversation, context.config, context.env, context.profile)
+        self.app.push_screen(screen)
 
     def action_toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
