@@ -272,7 +272,12 @@ def _replay(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     if args.cost:
-        return _replay_cost(args)
+        if args.filter or args.unfold:
+            what = "--cost prices the whole log, so --filter and --unfold do not apply."
+            return _fail(what, EXIT_USAGE)
+        from rt_tui.replay import run_cost
+
+        return run_cost(args.file)
     if not (args.print or args.json):
         try:
             info = check_log(args.file)
@@ -301,30 +306,6 @@ def _replay(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     finally:
         store.close()
-    return EXIT_OK
-
-
-def _replay_cost(args: argparse.Namespace) -> int:
-    from rt_tui.config import ConfigError, load_config
-    from rt_tui.inspector.logs import LogError, check_log
-    from rt_tui.replay import write_cost
-
-    if args.filter or args.unfold:
-        return _fail(
-            "--cost prices the whole log, so --filter and --unfold do not apply.", EXIT_USAGE
-        )
-    try:
-        config = load_config()
-    except ConfigError as error:
-        return _fail(str(error), EXIT_USAGE)
-    try:
-        info = check_log(args.file)
-    except LogError as error:
-        return _fail(str(error))
-    for line in info.skipped:
-        print(f"rt-tui: {line.describe()}", file=sys.stderr, flush=True)
-    write_cost(info, config.cost, sys.stdout)
-    sys.stdout.flush()
     return EXIT_OK
 
 

@@ -10,19 +10,22 @@ TUI; `rt_tui.tui.replay` opens the same log in the TUI.
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import IO, Any
 
+from rt_tui.config import ConfigError, load_config
 from rt_tui.cost.meter import CostMeter
 from rt_tui.cost.summary import summary_lines
 from rt_tui.cost.table import price_table
 from rt_tui.cost_settings import CostSettings
 from rt_tui.inspector.export import frame_line
-from rt_tui.inspector.logs import ReplayInfo, iter_frames
+from rt_tui.inspector.logs import LogError, ReplayInfo, check_log, iter_frames
 from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.conversation import Conversation
 
-__all__ = ["row_text", "write_cost", "write_json", "write_rows"]
+__all__ = ["row_text", "run_cost", "write_cost", "write_json", "write_rows"]
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 TYPE_WIDTH = 40
@@ -78,3 +81,24 @@ def write_cost(info: ReplayInfo, settings: CostSettings, out: IO[str]) -> None:
             out.write(line + "\n")
     finally:
         conversation.audio.close()
+
+
+def run_cost(path: Path) -> int:
+    """`rt-tui replay LOG --cost`: print what the session cost, priced with the config
+    file's `[cost]`; the exit code (1 for a log that cannot be read, 2 for a bad config),
+    a problem said in one `rt-tui: …` line on stderr."""
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(f"rt-tui: {error}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        info = check_log(path)
+    except LogError as error:
+        print(f"rt-tui: {error}", file=sys.stderr, flush=True)
+        return 1
+    for line in info.skipped:
+        print(f"rt-tui: {line.describe()}", file=sys.stderr, flush=True)
+    write_cost(info, config.cost, sys.stdout)
+    sys.stdout.flush()
+    return 0

@@ -120,7 +120,7 @@ def test_torn_last_line_is_tolerated(cli_env: dict[str, str], tmp_path: Path) ->
     ],
     ids=["missing", "not-json", "bad-field", "empty"],
 )
-@pytest.mark.parametrize("mode", ["--print", "--json", "tui"])
+@pytest.mark.parametrize("mode", ["--print", "--json", "--cost", "tui"])
 def test_broken_log_is_one_sentence_and_a_failure(
     cli_env: dict[str, str], tmp_path: Path, content: str | None, sentence: str, mode: str
 ) -> None:
