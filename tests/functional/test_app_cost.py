@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_app import MessageLog, app_for_url, connected, submit, wait_for
+from conftest_app import MessageLog, app_for_url, connected, screen_text, submit, wait_for
 from textual.widgets import DataTable
 
 from rt_tui.config import Config, SessionSettings
@@ -130,6 +130,8 @@ async def test_the_budget_warns_once_a_session(server: MockServer, tmp_path: Pat
         await wait_for(pilot, warnings, "the budget warning")
         (warning,) = warnings()
         assert warning.startswith("This session has cost $")
+        # Shown as written: "[cost]" is not taken for markup.
+        await wait_for(pilot, lambda: "([cost] budget_usd" in screen_text(app), "the toast")
         assert warning.endswith(
             "more than the budget of $0.0001 ([cost] budget_usd in the config file)."
         )

@@ -473,7 +473,8 @@ class MainScreen(Screen[None]):
         counts = conversation.totals.counts
         warning = self.costs.budget_warning(counts, conversation.session, self.status.model)
         if warning is not None:
-            self.notify(warning, title="Budget", severity="warning", timeout=10)
+            # No markup: the warning names the config's [cost] section.
+            self.notify(warning, title="Budget", severity="warning", timeout=10, markup=False)
 
     @on(LinkChanged)
     def _on_link(self, message: LinkChanged) -> None:
