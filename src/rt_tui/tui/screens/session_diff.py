@@ -294,7 +294,7 @@ class SessionDiffScreen(ModalScreen[None]):
             return
         rows = diff_profiles(self.config, base, name, self.env)
         differ = sum(1 for row in rows if not row.same)
-        table = _table(("field", 2), (base, 3), (name, 3))
+        table = _table(("field", 4), (base, 3), (name, 3))
         quiet = self.get_component_rich_style("diff--quiet")
         notable = self.get_component_rich_style("diff--notable")
         # The fields that differ first, each part in the order the connection uses it.
