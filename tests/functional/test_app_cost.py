@@ -111,7 +111,7 @@ async def test_spoken_turns_are_priced_per_response_and_for_the_session(
             money(by_hand(second)),
             total,
         ]
-        assert rows[-1][1] == "session (2)"
+        assert rows[-1][1] == "total (2)"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "back to the main screen")
 
@@ -176,3 +176,21 @@ async def test_rate_limits_show_and_the_cost_starts_afresh_on_reconnect(
         plain = status.render().plain
         assert "$" not in plain
         assert "998/1,000 req" in plain  # The account's limits outlive the session.
+
+        # One more turn in the new session: the bar prices it alone; the cost view lists
+        # every response of the conversation, and this session's by kind of token.
+        await submit(pilot, "once more")
+        await wait_for(pilot, lambda: len(usages(log)) == 3, "the third response.done")
+        third = money(by_hand(usages(log)[2]))
+        await wait_for(pilot, lambda: third in status.render().plain, "the new session's cost")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, CostScreen), "the cost view")
+        table = app.screen.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [row[1] for row in rows][-1] == "total (3)"
+        assert rows[-1][3] == money(sum(by_hand(usage) for usage in usages(log)))
+        shown = screen_text(app)
+        assert "This session, by kind of token" in shown
+        text_out = usages(log)[2]["output_token_details"]["text_tokens"]
+        line = next(line for line in shown.splitlines() if "text out" in line and "$" in line)
+        assert line.split("text out")[1].split()[0] == str(text_out)

@@ -165,7 +165,7 @@ def test_cost_prices_each_response_and_the_session(cli_env: dict[str, str]) -> N
     # (at $0.40), 14 text out.
     assert rows["resp_001"][2:4] == ["completed", "$0.0012"]
     assert rows["resp_002"][2:4] == ["cancelled", "$0.0005"]
-    session = next(line for line in lines if "session (2 responses)" in line)
+    session = next(line for line in lines if "total (2 responses)" in line)
     assert "$0.0018" in session
     assert any(line.split()[:3] == ["cached", "text", "in"] for line in lines)
     assert "tokens: 39,400 of 40,000 left (98.5%), resets in 0.9 s" in result.stdout
@@ -183,7 +183,7 @@ def test_cost_uses_the_configs_prices_and_budget(cli_env: dict[str, str]) -> Non
     result = replay(cli_env, FIXTURE, "--cost")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Cost of gpt-realtime (priced as gpt-realtime, your price);")
-    session = next(line for line in result.stdout.splitlines() if "session (" in line)
+    session = next(line for line in result.stdout.splitlines() if "total (" in line)
     assert "$0.0177" in session  # 190 at $40, 128 at $4, 60 at $160 per 1M tokens
     assert "Budget $0.0010 a session: passed." in result.stdout
 

@@ -226,7 +226,7 @@ def test_the_summary_prices_each_response_and_the_session() -> None:
     text = "\n".join(summary_lines(conversation, meter))
     assert text.startswith("Cost of gpt-realtime; USD prices as listed in")
     assert "resp_1" in text
-    assert "session (1 response)" in text
+    assert "total (1 response)" in text
     assert "$0.0070" in text
     assert "cached text in" in text
     assert "Budget $0.0050 a session: passed." in text

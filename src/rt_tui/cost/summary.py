@@ -14,7 +14,14 @@ from rt_tui.cost.rate_limits import limit_line
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.usage import TokenCounts
 
-__all__ = ["COLUMNS", "ResponseCost", "response_costs", "summary_lines", "token_cells"]
+__all__ = [
+    "COLUMNS",
+    "ResponseCost",
+    "listed_counts",
+    "response_costs",
+    "summary_lines",
+    "token_cells",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,12 @@ def response_costs(conversation: Conversation, pricing: Pricing) -> list[Respons
     return rows
 
 
+def listed_counts(rows: Iterable[ResponseCost]) -> TokenCounts:
+    """The tokens of `rows` together: every response the conversation holds, which after
+    a reconnect is more than the current session's totals."""
+    return sum((row.counts for row in rows), TokenCounts())
+
+
 def _table(rows: Iterable[list[str]]) -> list[str]:
     """Rows as lines of aligned columns: text columns left, numbers right."""
     rows = list(rows)
@@ -92,10 +105,10 @@ def summary_lines(conversation: Conversation, meter: CostMeter, hint: str = "") 
     rows = response_costs(conversation, pricing)
     if not rows:
         return [*lines, "No response reported its usage."]
-    counts = conversation.totals.counts
+    counts = listed_counts(rows)
     total = pricing.cost(counts)
     responses = f"{len(rows)} response{'s' if len(rows) > 1 else ''}"
-    session_row = ["", f"session ({responses})", "", _money(total), *token_cells(counts)]
+    session_row = ["", f"total ({responses})", "", _money(total), *token_cells(counts)]
     table = _table([COLUMNS, *(row.cells() for row in rows), session_row])
     lines += ["", *table, "", "By kind of token:"]
     prices = pricing.match.prices if pricing.match is not None else None

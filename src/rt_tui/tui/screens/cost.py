@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from rt_tui.cost.meter import NO_PRICE, CostLine, CostMeter, cost_lines, usd
 from rt_tui.cost.rate_limits import gauge_bar, limit_line, remaining_share
-from rt_tui.cost.summary import COLUMNS, response_costs, token_cells
+from rt_tui.cost.summary import COLUMNS, listed_counts, response_costs, token_cells
 from rt_tui.realtime.conversation import Conversation
 
 GAUGE_WIDTH = 20
@@ -74,7 +74,7 @@ class CostScreen(ModalScreen[None]):
             yield Static("Responses", classes="cost-heading")
             yield DataTable(id="cost-responses", zebra_stripes=True, cursor_type="row")
             with VerticalScroll(id="cost-more"):
-                yield Static("By kind of token", classes="cost-heading")
+                yield Static("This session, by kind of token", classes="cost-heading")
                 yield Static(id="cost-kinds")
                 yield Static(id="cost-budget")
                 yield Static("Rate limits", classes="cost-heading")
@@ -106,12 +106,16 @@ class CostScreen(ModalScreen[None]):
         rows = response_costs(conversation, pricing)
         for row in rows:
             table.add_row(*_right_numbers(row.cells()), key=row.response_id)
+        if rows:
+            listed = listed_counts(rows)
+            listed_cost = pricing.cost(listed)
+            money = usd(listed_cost) if listed_cost is not None else NO_PRICE
+            cells = ["", f"total ({len(rows)})", "", money, *token_cells(listed)]
+            table.add_row(*_right_numbers(cells))
+        # The rest is this session's, as on the status bar: after a reconnect the list
+        # above holds the earlier sessions' responses too.
         counts = conversation.totals.counts
         total = pricing.cost(counts)
-        if rows:
-            money = usd(total) if total is not None else NO_PRICE
-            cells = ["", f"session ({len(rows)})", "", money, *token_cells(counts)]
-            table.add_row(*_right_numbers(cells))
         prices = pricing.match.prices if pricing.match is not None else None
         self.query_one("#cost-kinds", Static).update(_kinds_table(cost_lines(counts, prices)))
         self.query_one("#cost-budget", Static).update(self._budget_text(total))
