@@ -29,6 +29,9 @@ The file (`paths.config_file()`, mode 0600) looks like this:
     reseed_turns = 20               # earlier items re-sent to the new session
     auto_renew = false              # a fresh session a minute before the 60-minute limit
 
+    [audio]                         # live audio: see rt_tui.config_audio
+    mic = "default"
+
     [ui]
     theme = "rt-midnight"           # any theme the palette (ctrl+p, Theme) lists
 
@@ -54,6 +57,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from rt_tui import paths
+from rt_tui.config_audio import AudioSettings
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
 from rt_tui.dialect import Dialect
 
@@ -216,6 +220,7 @@ class Config(_Section):
     profiles: dict[str, Profile] = Field(default_factory=dict)
     session: SessionSettings = Field(default_factory=SessionSettings)
     reconnect: ReconnectSettings = Field(default_factory=ReconnectSettings)
+    audio: AudioSettings = Field(default_factory=AudioSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
 
 
@@ -369,14 +374,9 @@ def overlay_env(config: Config, env: Mapping[str, str]) -> Config:
 
 
 #: What `overlay_env` reads to make up profiles when the file has none.
-IMPLICIT_PROFILE_ENV = (
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-    "AZURE_OPENAI_ENDPOINT",
-    "AZURE_OPENAI_API_KEY",
-    "AZURE_OPENAI_DEPLOYMENT",
-    "OPENAI_API_VERSION",
-)
+IMPLICIT_PROFILE_ENV: tuple[str, ...] = ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+IMPLICIT_PROFILE_ENV += ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY")
+IMPLICIT_PROFILE_ENV += ("AZURE_OPENAI_DEPLOYMENT", "OPENAI_API_VERSION")
 
 
 def profile_env_names(profile: Profile) -> tuple[str, ...]:
