@@ -1,5 +1,6 @@
-"""Audio from and to WAV files in the TUI: `/wav PATH` sends a file as the user's turn,
-`/save-audio [PATH]` writes the assistant's last spoken reply.
+"""Audio from and to WAV files in the TUI: `/wav PATH` sends a file as the user's turn
+(`/wav --realtime PATH` speaks it at a microphone's pace, so server VAD hears a real
+stream), `/save-audio [PATH]` writes the assistant's last spoken reply.
 
 For users with no sound device (a remote box over SSH) these are the way to talk and to
 listen. The turn logic itself (chunks, commit or VAD) is `rt_tui.realtime.audio_turn`;
@@ -29,6 +30,8 @@ from rt_tui.realtime.conversation_markdown import audio_length
 from rt_tui.realtime.errors import os_reason
 from rt_tui.tui import jobs
 from rt_tui.tui.messages import Notice
+from rt_tui.tui.slash_commands import split_command
+from rt_tui.tui.voice import Voice
 from rt_tui.tui.worker import Post, Session
 
 if TYPE_CHECKING:
@@ -48,18 +51,37 @@ class WavRead(Message, bubble=False):
     session: Session
 
 
+REALTIME = "--realtime"
+
+
 def start_wav_turn(screen: MainScreen, argument: str) -> None:
-    """`/wav PATH`: read the file in a job; the screen sends it when it is read."""
+    """`/wav PATH`: read the file in a job; the screen sends it when it is read.
+    `/wav --realtime PATH`: a job speaks it at a microphone's pace instead."""
     pane = screen.pane
+    realtime = argument == REALTIME or argument.startswith(f"{REALTIME} ")
+    if realtime:
+        argument = split_command(argument)[1]
     if not argument:
         pane.add_notice("/wav needs the path of a WAV file, e.g. /wav ~/question.wav")
         return
     if screen.conversation.session is None:
         pane.add_notice("Not connected yet, so nothing was sent: wait for the session to open.")
         return
+    if realtime:
+        work = stream_wav_turn(screen.voice, argument, screen.post_message)
+        jobs.start(screen, jobs.AUDIO_TURN, work)
+        return
     jobs.start(
         screen, jobs.AUDIO_TURN, read_wav_turn(argument, screen.session, screen.post_message)
     )
+
+
+async def stream_wav_turn(voice: Voice, argument: str, post: Post) -> None:
+    """The `/wav --realtime` job: the file spoken into the session as a microphone would."""
+    try:
+        await voice.stream_file(argument)
+    except WavError as exc:
+        post(Notice(f"Nothing was sent: {exc}"))
 
 
 async def read_wav_turn(argument: str, session: Session, post: Post) -> None:

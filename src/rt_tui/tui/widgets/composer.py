@@ -47,7 +47,11 @@ class SlashCommand:
 
 
 SLASH_COMMANDS: tuple[SlashCommand, ...] = (
-    SlashCommand("/wav", "/wav PATH", "send a WAV file as your spoken turn"),
+    SlashCommand(
+        "/wav",
+        "/wav [--realtime] PATH",
+        "send a WAV file as your spoken turn (--realtime: at a microphone's pace)",
+    ),
     SlashCommand(
         "/save-audio",
         "/save-audio [PATH]",
