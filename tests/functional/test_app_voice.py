@@ -5,6 +5,8 @@ without a sound device runs `rt-tui --mic question.wav --speaker reply.wav`)."""
 from __future__ import annotations
 
 import base64
+import wave
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +97,9 @@ async def test_a_wav_mic_meets_server_vad_and_the_reply_plays_into_the_wav_speak
         lines = voice_lines(screen)
         meter = screen.voice_meter.reading()
         header = pane_items(screen.pane, "assistant")[0].header
+        both = tmp_path / "both.wav"
+        await submit(pilot, f"/save-audio --session {both}")
+        await wait_for(pilot, lambda: any("Saved the session's" in t for t in _notices(screen)))
 
     (started,) = received(log, "input_audio_buffer.speech_started")
     (stopped,) = received(log, "input_audio_buffer.speech_stopped")
@@ -112,6 +117,10 @@ async def test_a_wav_mic_meets_server_vad_and_the_reply_plays_into_the_wav_speak
     assert any(f"turn committed as {stopped['item_id']}" in line for line in lines)
     assert any("transcript of" in line and "delta" in line for line in lines)
     assert any(mark in header for mark in "▁▂▃▄▅▆▇█")
+    with wave.open(str(both), "rb") as wav:
+        assert wav.getnchannels() == 2
+        right = array("h", wav.readframes(wav.getnframes()))[1::2].tobytes()
+    assert by_server in right  # the assistant's side, as played
     assert meter[0].startswith("▕")
     assert "dB" in meter[0]
 

@@ -54,8 +54,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     ),
     SlashCommand(
         "/save-audio",
-        "/save-audio [PATH]",
-        "save the last spoken reply as a WAV file (default: the sessions folder)",
+        "/save-audio [--session] [PATH]",
+        "save the last spoken reply as a WAV file (default: the sessions folder); "
+        "--session: the whole session, you left and the assistant right",
     ),
     SlashCommand("/output", "/output TEXT", "answer the waiting function call with TEXT"),
     SlashCommand(
