@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from conftest_app import MessageLog, app_for_url, connected, pane_items, submit, wait_for
+from textual.widgets import Input
 
 from rt_tui.config import Config, SessionSettings, TurnDetection
 from rt_tui.config_audio import AudioSettings
@@ -239,3 +240,27 @@ async def test_without_a_sound_device_the_app_says_why_and_still_talks(
 
 def _notices(screen: MainScreen) -> list[str]:
     return [getattr(block, "text", "") for block in screen.pane.blocks]
+
+
+async def test_the_settings_audio_section_opens_the_new_microphone_at_once(
+    server: MockServer, tmp_path: Path
+) -> None:
+    question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
+    write_wav(question, silence(200) + tone(440, 500))
+    log = MessageLog()
+    config = voice_config("none", "none", words=2)
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test(message_hook=log) as pilot:
+        screen = await connected(pilot)
+        assert not screen.voice_meter.display  # no live audio asked for: no meters
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.screen is not screen, "the settings")
+        app.screen.query_one("#audio-mic", Input).value = str(question)
+        app.screen.query_one("#audio-speaker", Input).value = str(reply)
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: app.screen is screen, "the main screen")
+        await wait_for(pilot, lambda: received(log, "response.done"), "the spoken turn's reply")
+        await wait_for(pilot, lambda: reply.stat().st_size > 44, "the reply played")
+        assert screen.voice_meter.display
+        assert app.context.config.audio.mic == str(question)

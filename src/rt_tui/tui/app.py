@@ -38,7 +38,8 @@ PANES = {
     "Text typed in the conversation or the inspector comes here too, except the inspector's "
     "own keys.",
     "Status bar": "connection state, dialect, model, session age against the 60-minute limit, "
-    "last latency and token totals (this session's: ctrl+r starts afresh) and the session log.",
+    "last latency and token totals (this session's: ctrl+r starts afresh) and the session log; "
+    "with live audio, the microphone's and speaker's levels and the turn state.",
 }
 """What the help screen says about each pane."""
 
