@@ -278,7 +278,13 @@ class Voice:
         for problem in problems:
             self._note(f"{problem} Everything else works; WAV files work as both.", problem=True)
         if sink is not None:
-            sink.start()
+            try:
+                sink.start()
+            except AudioUnavailable as problem:  # a device that opened but will not play
+                self._note(f"No speaker: {problem}", problem=True)
+                sink.close()
+                sink = None
+        if sink is not None:
             self.sink = sink
             self._player = ReplyPlayer(sink)
             if self._session_frame is not None:
@@ -289,7 +295,11 @@ class Voice:
         self.source = source
         self._note(f"Microphone: {source.description}.")
         await self._session_ready.wait()
-        await send_source(source, self._send_audio, gate=self._gate)
+        try:
+            await send_source(source, self._send_audio, gate=self._gate)
+        except AudioUnavailable as problem:  # the device would not start capturing
+            self._note(f"No microphone: {problem}", problem=True)
+            return
         self._source_ended(source)
 
     def close(self) -> None:
