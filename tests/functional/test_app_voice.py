@@ -264,3 +264,30 @@ async def test_the_settings_audio_section_opens_the_new_microphone_at_once(
         await wait_for(pilot, lambda: reply.stat().st_size > 44, "the reply played")
         assert screen.voice_meter.display
         assert app.context.config.audio.mic == str(question)
+
+
+async def test_half_duplex_holds_the_microphone_while_the_reply_plays(
+    server: MockServer, tmp_path: Path
+) -> None:
+    question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
+    # The same two bursts that cut the reply in full duplex: the second falls in the reply.
+    write_wav(question, silence(200) + tone(440, 500) + silence(800) + tone(523, 400))
+    log = MessageLog()
+    config = voice_config(question, reply, words=8)
+    config.audio.half_duplex = True
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test(message_hook=log) as pilot:
+        screen = await connected(pilot)
+        voice = screen.voice
+        await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
+        await wait_for(pilot, lambda: voice.source is not None and voice.source.closed, "mic")
+        await wait_for(pilot, lambda: voice.sink is not None and not voice.sink.playing, "play")
+        assert screen.voice_meter.reading()[2] == "mic done"
+
+    assert not sent(log, "conversation.item.truncate")
+    assert len(received(log, "input_audio_buffer.speech_started")) == 1
+    (item_id,) = {e["item_id"] for e in received(log, "response.output_audio.delta")}
+    assert read_wav(reply) == server_audio(log, item_id)  # played whole
+    # What the microphone heard while the reply played was not sent.
+    spoken_ms = len(sent(log, "input_audio_buffer.append")) * 40
+    assert spoken_ms < 200 + 500 + 800 + 400

@@ -66,3 +66,19 @@ def test_send_without_a_sound_device_says_why_in_one_sentence(cli_env: dict[str,
     assert result.returncode == 0
     assert result.stdout.strip()
     assert result.stderr == f"rt-tui: note: {problem} The reply is printed only.\n"
+
+
+def test_send_with_manual_turns_commits_the_spoken_turn_when_the_mic_ends(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    config_dir = Path(cli_env["RT_TUI_CONFIG_DIR"])
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "config.toml").write_text('[session.turn_detection]\ntype = "none"\n')
+    question = tmp_path / "question.wav"
+    write_wav(question, tone(440, 400))
+    result = run_cli(cli_env, "send", "--demo", "--mic", str(question), "--json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    sent = [r["event"]["type"] for r in records if r["direction"] == "sent"]
+    assert sent[-2:] == ["input_audio_buffer.commit", "response.create"]
+    assert sent.count("input_audio_buffer.append") == 400 // 40  # no silence after it

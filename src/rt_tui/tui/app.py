@@ -27,7 +27,7 @@ from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
-from rt_tui.tui.voice import audio_files_problem
+from rt_tui.tui.voice_choice import audio_files_problem
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "

@@ -28,30 +28,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from textual.binding import Binding
 from textual.message import Message
 
-from rt_tui.config import Config, SessionSettings
+from rt_tui.config import SessionSettings
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
-from rt_tui.realtime.audio import WavError
 from rt_tui.realtime.audio_io import (
-    AudioSpec,
-    AudioSpecError,
     AudioUnavailable,
-    NoAudio,
     PlaybackCut,
     ReplyPlayer,
     Sink,
     Source,
     WavSource,
-    file_problem,
     interrupt_playback,
-    open_sink,
-    open_source,
-    parse_audio_spec,
     send_source,
 )
 from rt_tui.realtime.audio_turn import (
@@ -59,13 +52,34 @@ from rt_tui.realtime.audio_turn import (
     TurnMode,
     tail_silence_ms,
     turn_mode_of_session,
-    turn_mode_of_settings,
 )
 from rt_tui.realtime.client_events import ClientEvent, session_update_needed
 from rt_tui.realtime.events import ResponseEvent, SessionEvent
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.tui.voice_choice import VoiceChoice, open_choice
 from rt_tui.tui.voice_events import CUT, MIC, seconds
 from rt_tui.tui.worker import Session
+
+VOICE_BINDINGS = [
+    Binding(
+        "ctrl+t",
+        "talk",
+        "Talk",
+        tooltip="Push-to-talk: start a spoken turn, then send it (manual turns); with VAD, "
+        "interrupt the assistant",
+        show=False,
+        id="main.talk",
+    ),
+    Binding(
+        "ctrl+g",
+        "mute",
+        "Mute",
+        tooltip="Mute or unmute the microphone (silence is sent meanwhile)",
+        show=False,
+        id="main.mute",
+    ),
+]
+"""The main screen's keys for `Voice.talk` and `Voice.mute` (its `talk` and `mute` actions)."""
 
 NO_MIC = (
     "No microphone: start with --mic DEVICE (or a .wav file to speak it), or set one in "
@@ -81,46 +95,6 @@ class VoiceNote(Message, bubble=False):
     problem: bool = False
 
 
-@dataclass(frozen=True)
-class VoiceChoice:
-    """The microphone and speaker to open, and whether the mic waits while the reply plays."""
-
-    mic: AudioSpec = field(default_factory=NoAudio)
-    speaker: AudioSpec = field(default_factory=NoAudio)
-    half_duplex: bool = False
-    mic_tail_ms: float = 0
-    """Silence after a WAV microphone's file: what the turn detection needs to end the
-    turn (none for push-to-talk)."""
-
-    @property
-    def wanted(self) -> bool:
-        """Live audio was asked for (a microphone, a speaker or both)."""
-        return not (isinstance(self.mic, NoAudio) and isinstance(self.speaker, NoAudio))
-
-
-def voice_choice(config: Config, mic: str | None = None, speaker: str | None = None) -> VoiceChoice:
-    """The config's `[audio]`, with `--mic` / `--speaker` over it. Raises AudioSpecError."""
-    audio = config.audio
-    turn = turn_mode_of_settings(config.session.turn_detection)
-    return VoiceChoice(
-        parse_audio_spec(mic if mic is not None else audio.mic, "mic"),
-        parse_audio_spec(speaker if speaker is not None else audio.speaker, "speaker"),
-        audio.half_duplex,
-        mic_tail_ms=tail_silence_ms(b"", turn),
-    )
-
-
-def audio_files_problem(config: Config, mic: str | None, speaker: str | None) -> str | None:
-    """Why the microphone or speaker asked for cannot be used, when that is a bad value or
-    a WAV file that cannot be (one sentence); None otherwise. A missing device is not
-    checked here: the app says it once, and works without it."""
-    try:
-        choice = voice_choice(config, mic, speaker)
-    except AudioSpecError as problem:
-        return str(problem)
-    return file_problem(choice.mic, "mic") or file_problem(choice.speaker, "speaker")
-
-
 def server_interrupts(session: Mapping[str, Any] | None) -> bool:
     """Whether the server cancels a running response itself when speech starts (turn
     detection on, with `interrupt_response` not false), from its copy of the session."""
@@ -132,25 +106,6 @@ def server_interrupts(session: Mapping[str, Any] | None) -> bool:
         audio_input = audio.get("input")
         detection = audio_input.get("turn_detection") if isinstance(audio_input, Mapping) else None
     return isinstance(detection, Mapping) and detection.get("interrupt_response") is not False
-
-
-def _open(choice: VoiceChoice) -> tuple[Source | None, Sink | None, list[str]]:
-    """Open what `choice` names (blocking: run in a thread); what could not be opened is
-    None, and its sentence is in the list."""
-    problems: list[str] = []
-    source: Source | None = None
-    sink: Sink | None = None
-    if not isinstance(choice.mic, NoAudio):
-        try:
-            source = open_source(choice.mic, tail_ms=choice.mic_tail_ms)
-        except (AudioUnavailable, WavError) as problem:
-            problems.append(f"No microphone: {problem}")
-    if not isinstance(choice.speaker, NoAudio):
-        try:
-            sink = open_sink(choice.speaker)
-        except AudioUnavailable as problem:
-            problems.append(f"No speaker: {problem}")
-    return source, sink, problems
 
 
 class Voice:
@@ -274,7 +229,7 @@ class Voice:
 
     async def run(self) -> None:
         """The live-audio job: open the devices, then stream the microphone."""
-        source, sink, problems = await asyncio.to_thread(_open, self.choice)
+        source, sink, problems = await asyncio.to_thread(open_choice, self.choice)
         for problem in problems:
             self._note(f"{problem} Everything else works; WAV files work as both.", problem=True)
         if sink is not None:
@@ -379,6 +334,7 @@ class Voice:
     def _source_ended(self, source: Source) -> None:
         if source is not self.source:
             return  # let go of (replaced): nothing to say
+        source.close()  # done: the meter says so
         error = getattr(source, "error", None)
         if isinstance(error, str):
             self._note(error, problem=True)

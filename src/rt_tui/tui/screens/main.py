@@ -70,7 +70,8 @@ from rt_tui.tui.slash_commands import (
     raw_frame_text,
     split_command,
 )
-from rt_tui.tui.voice import Voice, VoiceNote, voice_choice
+from rt_tui.tui.voice import VOICE_BINDINGS, Voice, VoiceNote
+from rt_tui.tui.voice_choice import voice_choice
 from rt_tui.tui.voice_events import VoiceEvents
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
@@ -160,23 +161,7 @@ class MainScreen(Screen[None]):
             show=False,
             id="main.send_raw",
         ),
-        Binding(
-            "ctrl+t",
-            "talk",
-            "Talk",
-            tooltip="Push-to-talk: start a spoken turn, then send it (manual turns); with "
-            "VAD, interrupt the assistant",
-            show=False,
-            id="main.talk",
-        ),
-        Binding(
-            "ctrl+g",
-            "mute",
-            "Mute",
-            tooltip="Mute or unmute the microphone (silence is sent meanwhile)",
-            show=False,
-            id="main.mute",
-        ),
+        *VOICE_BINDINGS,
         # Replay at a speed only (`rt-tui replay LOG --speed 1`); the composer is off then.
         Binding("f6", "replay_pause", "Pause", tooltip="Pause or resume the replay"),
         Binding("f7", "replay_step('frame')", "Step", tooltip="Paused: show the next frame"),
