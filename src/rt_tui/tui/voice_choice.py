@@ -67,17 +67,19 @@ def audio_files_problem(config: Config, mic: str | None, speaker: str | None) ->
 def open_choice(choice: VoiceChoice) -> tuple[Source | None, Sink | None, list[str]]:
     """Open what `choice` names (blocking: run in a thread); what could not be opened is
     None, and its sentence is in the list."""
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
+    """Each sentence once, with what it keeps from the user (PortAudio missing: both)."""
     source: Source | None = None
     sink: Sink | None = None
     if not isinstance(choice.mic, NoAudio):
         try:
             source = open_source(choice.mic, tail_ms=choice.mic_tail_ms)
         except (AudioUnavailable, WavError) as problem:
-            problems.append(f"No microphone: {problem}")
+            problems.setdefault(str(problem), []).append("microphone")
     if not isinstance(choice.speaker, NoAudio):
         try:
             sink = open_sink(choice.speaker)
         except AudioUnavailable as problem:
-            problems.append(f"No speaker: {problem}")
-    return source, sink, problems
+            problems.setdefault(str(problem), []).append("speaker")
+    said = [f"No {' or '.join(roles)}: {problem}" for problem, roles in problems.items()]
+    return source, sink, said
