@@ -9,7 +9,8 @@ and a non-zero exit code; one `--timeout` covers the whole exchange.
 `--wav FILE` sends a WAV file as the user's turn (after TEXT, if given), ended as the
 session's turn detection wants (`rt_tui.realtime.audio_turn`); `--save-audio FILE` asks
 for a spoken reply and writes its audio. Either sends the session settings first, so the
-turn detection and modality are known rather than the server's defaults.
+turn detection and modality are known rather than the server's defaults. `--mic` and
+`--speaker` speak the turn and play the reply in real time (`rt_tui.send.live`).
 """
 
 from __future__ import annotations
