@@ -56,6 +56,26 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "--log", metavar="FILE", type=Path, default=default, help="record the session here"
     )
     _add_scenario_option(parser, suppress=suppress, what="with --demo, make the mock")
+    _add_live_audio_options(parser, suppress=suppress)
+
+
+def _add_live_audio_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--mic / --speaker: over the config's [audio] for this run."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--mic",
+        metavar="SOURCE",
+        default=default,
+        help="speak from this microphone: a device name or number ('rt-tui audio devices'), "
+        "'default', a .wav file streamed as if spoken, or 'none'",
+    )
+    parser.add_argument(
+        "--speaker",
+        metavar="SINK",
+        default=default,
+        help="play the replies here: a device name or number, 'default', a .wav file "
+        "written as played, or 'none'",
+    )
 
 
 def _add_scenario_option(parser: argparse.ArgumentParser, *, suppress: bool, what: str) -> None:
@@ -218,10 +238,10 @@ class _BadInput(Exception):
     """A usage problem found after parsing; `str(e)` is the sentence."""
 
 
-def _message_text(text: str | None, wav: Path | None) -> str | None:
-    """The message to send: TEXT, or what stdin holds for `-`, or for no TEXT and no
-    --wav when stdin is not a terminal (`echo hi | rt-tui send`)."""
-    piped = text is None and wav is None and not (sys.stdin and sys.stdin.isatty())
+def _message_text(text: str | None, spoken: bool) -> str | None:
+    """The message to send: TEXT, or what stdin holds for `-`, or for no TEXT and nothing
+    `spoken` (--wav, --mic) when stdin is not a terminal (`echo hi | rt-tui send`)."""
+    piped = text is None and not spoken and not (sys.stdin and sys.stdin.isatty())
     if text != "-" and not piped:
         return text
     data = sys.stdin.buffer.read() if sys.stdin else b""
@@ -251,7 +271,14 @@ def _run_tui(args: argparse.Namespace) -> int:
         from rt_tui.tui.app import run_tui
     except ImportError:
         return _fail("the terminal UI is not available in this build; try 'rt-tui send'.")
-    return run_tui(profile=args.profile, url=args.url, demo=args.demo, log=args.log)
+    return run_tui(
+        profile=args.profile,
+        url=args.url,
+        demo=args.demo,
+        log=args.log,
+        mic=args.mic,
+        speaker=args.speaker,
+    )
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -416,11 +443,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from rt_tui.send.session import run_send
 
             try:
-                text = _message_text(args.text, args.wav)
+                text = _message_text(args.text, args.wav is not None or args.mic is not None)
             except _BadInput as problem:
                 return _fail(str(problem), EXIT_USAGE)
-            if text is None and args.wav is None:
-                return _fail("send needs TEXT, --wav FILE or both.", EXIT_USAGE)
+            if text is None and args.wav is None and args.mic is None:
+                return _fail("send needs TEXT, --wav FILE, --mic SOURCE or both.", EXIT_USAGE)
             return asyncio.run(
                 run_send(
                     text,
@@ -433,6 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     env=_with_scenario(os.environ, scenario),
                     wav=args.wav,
                     save_audio=args.save_audio,
+                    mic=args.mic,
+                    speaker=args.speaker,
                 )
             )
         if args.command == "replay":

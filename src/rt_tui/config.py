@@ -29,6 +29,8 @@ The file (`paths.config_file()`, mode 0600) looks like this:
     reseed_turns = 20               # earlier items re-sent to the new session
     auto_renew = false              # a fresh session a minute before the 60-minute limit
 
+    [audio]                         # live audio: see rt_tui.config_audio
+    mic = "default"
     [cost]                          # prices: rt_tui/cost_settings.py
     budget_usd = 2.0                # warn once a session has cost more than this
 
@@ -57,6 +59,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from rt_tui import paths
+from rt_tui.config_audio import AudioSettings
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
 from rt_tui.cost_settings import CostSettings
 from rt_tui.dialect import Dialect
@@ -165,6 +168,7 @@ class Config(_Section):
     profiles: dict[str, Profile] = Field(default_factory=dict)
     session: SessionSettings = Field(default_factory=SessionSettings)
     reconnect: ReconnectSettings = Field(default_factory=ReconnectSettings)
+    audio: AudioSettings = Field(default_factory=AudioSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     cost: CostSettings = Field(default_factory=CostSettings)
 
@@ -319,14 +323,9 @@ def overlay_env(config: Config, env: Mapping[str, str]) -> Config:
 
 
 #: What `overlay_env` reads to make up profiles when the file has none.
-IMPLICIT_PROFILE_ENV = (
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-    "AZURE_OPENAI_ENDPOINT",
-    "AZURE_OPENAI_API_KEY",
-    "AZURE_OPENAI_DEPLOYMENT",
-    "OPENAI_API_VERSION",
-)
+IMPLICIT_PROFILE_ENV: tuple[str, ...] = ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+IMPLICIT_PROFILE_ENV += ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY")
+IMPLICIT_PROFILE_ENV += ("AZURE_OPENAI_DEPLOYMENT", "OPENAI_API_VERSION")
 
 
 def profile_env_names(profile: Profile) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""The session config view (ctrl+g) against the mock server on loopback: what the app and
+"""The session config view (ctrl+o) against the mock server on loopback: what the app and
 a raw session.update asked for, against what the mock's session.updated says the session
 got, in both dialects; and two profiles of the config side by side."""
 
@@ -53,7 +53,7 @@ def row(text: str, field: str) -> list[str]:
 
 
 async def open_view(pilot: Pilot[int]) -> SessionDiffScreen:
-    await pilot.press("ctrl+g")
+    await pilot.press("ctrl+o")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SessionDiffScreen), "the view")
     view = pilot.app.screen
     assert isinstance(view, SessionDiffScreen)

@@ -432,10 +432,12 @@ def test_no_command_opens_the_tui_with_the_flags(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(rt_tui.tui.app, "run_tui", fake_run_tui)
     assert cli.main(["--demo", "--log", "x.jsonl"]) == 7
-    assert cli.main(["--profile", "work"]) == 7
+    assert cli.main(["--profile", "work", "--mic", "q.wav", "--speaker", "default"]) == 7
+    no_audio = {"mic": None, "speaker": None}
     assert calls == [
-        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl")},
-        {"profile": "work", "url": None, "demo": False, "log": None},
+        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), **no_audio},
+        {"profile": "work", "url": None, "demo": False, "log": None}
+        | {"mic": "q.wav", "speaker": "default"},
     ]
 
 

@@ -499,7 +499,9 @@ async def test_keys_jump_between_the_sections_of_the_form(tmp_path: Path) -> Non
             ("ctrl+down", "instructions", "Session"),
             ("ctrl+down", "turn-type", "Turn detection"),
             ("ctrl+down", "tools", "Tools"),
+            ("ctrl+down", "audio-mic", "Audio"),
             ("ctrl+down", "profile", "Connection"),  # round again
+            ("ctrl+up", "audio-mic", "Audio"),
             ("ctrl+up", "tools", "Tools"),
             ("alt+up", "turn-type", "Turn detection"),
             ("alt+down", "tools", "Tools"),

@@ -64,7 +64,7 @@ def test_cost_view(
 ) -> None:
     config = Config(cost=CostSettings(budget_usd=0.001))
     app = replay_app(tmp_path, "text_session.jsonl", config)
-    assert snap_compare(app, terminal_size=size, run_before=open_view("ctrl+t", CostScreen))
+    assert snap_compare(app, terminal_size=size, run_before=open_view("ctrl+l", CostScreen))
 
 
 # session_updates.jsonl: the mock's session.created, the app's first session.update, one
@@ -78,7 +78,7 @@ def test_session_config_diff(
 ) -> None:
     app = replay_app(tmp_path, "session_updates.jsonl")
     # The view opens on the newest update with a problem (the refused one); up: the clamps.
-    view = open_view("ctrl+g", SessionDiffScreen, "up")
+    view = open_view("ctrl+o", SessionDiffScreen, "up")
     assert snap_compare(app, terminal_size=size, run_before=view)
 
 
@@ -86,7 +86,7 @@ def test_session_config_diff_of_the_refused_update(
     snap_compare: Callable[..., bool], tmp_path: Path
 ) -> None:
     app = replay_app(tmp_path, "session_updates.jsonl")
-    view = open_view("ctrl+g", SessionDiffScreen)
+    view = open_view("ctrl+o", SessionDiffScreen)
     assert snap_compare(app, terminal_size=(120, 30), run_before=view)
 
 
@@ -102,5 +102,5 @@ def test_two_profiles_side_by_side(snap_compare: Callable[..., bool], tmp_path: 
     )
     app = replay_app(tmp_path, "session_updates.jsonl", config)
     # The list: 4 exchanges, a separator, the Profiles heading, then the two profiles.
-    view = open_view("ctrl+g", SessionDiffScreen, "end")
+    view = open_view("ctrl+o", SessionDiffScreen, "end")
     assert snap_compare(app, terminal_size=(140, 40), run_before=view)

@@ -14,6 +14,7 @@ from rt_tui.realtime.conversation_model import NO_CHANGE, Change, TextBuffer
 from rt_tui.realtime.conversation_requests import SENT_EVENT_MEMORY, RequestTracker
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.tui.widgets.conversation_views import describe_item
 
 
 class Feed:
@@ -361,3 +362,20 @@ def test_request_tracker_forgets_old_sent_events() -> None:
     tracker.turn_ended("committed", 2.0, overwrite=False)  # the first end stands
     assert tracker.claim() == ("committed", 1.0)
     assert tracker.claim() is None
+
+
+def test_a_cut_keeps_the_transcript_that_came_with_the_audio_heard(feed: Feed) -> None:
+    where = {"response_id": "r", "item_id": "x", "output_index": 0, "content_index": 0}
+    for word in ("Hello ", "there, ", "how ", "are ", "you?"):  # 200 ms of audio each
+        audio = base64.b64encode(b"\x01\x00" * 24 * 200).decode()
+        feed.received("response.output_audio.delta", **where, delta=audio)
+        feed.received("response.output_audio_transcript.delta", **where, delta=word)
+    feed.received("conversation.item.truncated", item_id="x", content_index=0, audio_end_ms=450)
+    x = feed.conversation.item("x")
+    assert x is not None
+    part = x.content[0]
+    assert part.heard_chars == len("Hello there, ")  # the third word was half said
+    view = describe_item(x)
+    assert "Hello there, ✂" in view.body
+    assert "audio cut at 450 ms: the rest was not heard" in view.body
+    assert "how are you" not in view.body

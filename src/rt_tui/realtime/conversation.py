@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from rt_tui.realtime.audio_store import AudioStore, base64_pcm_size
+from rt_tui.realtime.audio_store import BYTES_PER_MS, AudioStore, base64_pcm_size
 from rt_tui.realtime.conversation_items import ItemList, json_str, part_value, update_item
 from rt_tui.realtime.conversation_model import (
     NO_CHANGE,
@@ -61,6 +61,7 @@ from rt_tui.realtime.events import (
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.input_audio_track import InputAudioTrack
 from rt_tui.realtime.session_history import SessionHistory, sent_session
+from rt_tui.realtime.transcript_marks import TranscriptMarks
 
 __all__ = [
     "AudioStore",
@@ -80,6 +81,7 @@ __all__ = [
 MAX_NOTES = 1000
 
 _AUDIO_DELTA = "response.output_audio.delta"
+_TRANSCRIPT_DELTA = "response.output_audio_transcript.delta"
 _FINAL_ITEM_KINDS = frozenset(
     {"conversation.item.done", "conversation.item.retrieved", "response.output_item.done"}
 )
@@ -115,6 +117,8 @@ class Conversation:
         self._responses: dict[str, Response] = {}
         self._requests = RequestTracker()
         self._input_audio = InputAudioTrack()
+        self._transcript_marks = TranscriptMarks()
+        """Where each spoken item's transcript stood against its audio (for a barge-in)."""
         self._reseeded: frozenset[str] = frozenset()
         """Items re-sent to a new session under their own ids: its echoes of them change
         nothing (the client's copy is the one that was shown)."""
@@ -305,6 +309,8 @@ class Conversation:
             part = item.parts.get(event.content_index)
             if part is not None:
                 part.buffer.append(event.delta)
+                if kind == _TRANSCRIPT_DELTA:
+                    self._mark_transcript(item_id, len(part.buffer))
                 response = self._responses.get(event.response_id)
                 change = self._item_changes.get(item_id)
                 if (
@@ -324,8 +330,14 @@ class Conversation:
         else:
             item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
             if part_type is not None:
-                item.part(event.content_index, part_type).buffer.append(event.delta)
+                buffer = item.part(event.content_index, part_type).buffer
+                buffer.append(event.delta)
+                if kind == _TRANSCRIPT_DELTA:
+                    self._mark_transcript(item_id, len(buffer))
         return self._delta_change(event, t_ms, new)
+
+    def _mark_transcript(self, item_id: str, chars: int) -> None:
+        self._transcript_marks.mark(item_id, self.audio.size(item_id), chars)
 
     def _on_audio_delta(self, event: DeltaEvent, frame: Frame) -> Change:
         """Assistant audio: kept on disk, where the session log already has it when the
@@ -393,6 +405,7 @@ class Conversation:
         self._items.remove(event.item_id)
         self._item_changes.pop(event.item_id, None)
         self.audio.discard(event.item_id)
+        self._transcript_marks.forget(event.item_id)
         return Change(removed_items=frozenset({event.item_id}), order=True)
 
     def _on_item_truncated(self, event: ItemTruncated, t_ms: float) -> Change:
@@ -401,6 +414,9 @@ class Conversation:
             return NO_CHANGE
         part = item.part(event.content_index, "output_audio")
         part.truncated_audio_end_ms = event.audio_end_ms
+        part.heard_chars = self._transcript_marks.heard_chars(
+            event.item_id, event.audio_end_ms * BYTES_PER_MS
+        )
         self.audio.truncate(event.item_id, event.audio_end_ms)
         return Change(items=frozenset({event.item_id}))
 

@@ -81,6 +81,8 @@ class ContentPart:
     """Input audio transcription failed: the server's error object."""
     truncated_audio_end_ms: int | None = None
     """The audio was cut at this point (barge-in); the server drops its transcript."""
+    heard_chars: int | None = None
+    """After a cut: how much of the transcript had arrived with the audio that was heard."""
 
     @property
     def text(self) -> str:

@@ -9,7 +9,8 @@ and a non-zero exit code; one `--timeout` covers the whole exchange.
 `--wav FILE` sends a WAV file as the user's turn (after TEXT, if given), ended as the
 session's turn detection wants (`rt_tui.realtime.audio_turn`); `--save-audio FILE` asks
 for a spoken reply and writes its audio. Either sends the session settings first, so the
-turn detection and modality are known rather than the server's defaults.
+turn detection and modality are known rather than the server's defaults. `--mic` and
+`--speaker` speak the turn and play the reply in real time (`rt_tui.send.live`).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from rt_tui.config import ConfigError, SessionSettings, load_config
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio import WavError, take_resampling_notice
+from rt_tui.realtime.audio_io import ReplyPlayer
 from rt_tui.realtime.audio_turn import (
     TurnMode,
     audio_turn_events,
@@ -45,6 +47,7 @@ from rt_tui.realtime.events import (
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder, redact_frame_bytes, redact_frame_text
 from rt_tui.realtime.retry import Backoff, is_drop, is_retryable
+from rt_tui.send.live import LiveAudio, LiveAudioError, open_live_audio, speak
 from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
@@ -145,21 +148,26 @@ class _Turn:
     text: str | None = None
     pcm: bytes | None = None
     save_audio: Path | None = None
+    live: LiveAudio = field(default_factory=LiveAudio)
+    """--mic, spoken after TEXT, and --speaker."""
 
     @property
     def has_audio(self) -> bool:
-        return self.pcm is not None or self.save_audio is not None
+        live = self.live.source is not None or self.live.sink is not None
+        return self.pcm is not None or self.save_audio is not None or live
 
 
 def _send_turn(conn: Connection, turn: _Turn, settings: SessionSettings) -> TurnMode | None:
     """Send the session settings (if needed) and the user's turn; the turn mode of audio."""
     dialect = conn.endpoint.dialect
-    if turn.save_audio is not None:
+    if turn.save_audio is not None or turn.live.sink is not None:
         settings = settings.model_copy(update={"output_modality": "audio"})
     if settings != SessionSettings() or turn.has_audio:
         conn.send({**client_events.session_update(settings, dialect), "event_id": SESSION_ID})
     if turn.text is not None:
         conn.send({**client_events.user_message(turn.text), "event_id": MESSAGE_ID})
+    if turn.live.source is not None:
+        return turn_mode_of_settings(settings.turn_detection)  # spoken by `speak`
     if turn.pcm is None:
         response = client_events.response_create(dialect, output_modality=settings.output_modality)
         conn.send({**response, "event_id": RESPONSE_ID})
@@ -204,6 +212,28 @@ async def _converse(
 ) -> None:
     await _await_session(conn, progress)
     mode = _send_turn(conn, turn, settings)
+    if turn.live.source is not None and mode is not None:
+        request = client_events.response_create(conn.endpoint.dialect)
+        spoken = speak(turn.live.source, conn.send, mode, {**request, "event_id": RESPONSE_ID})
+        speaking = asyncio.create_task(spoken, name="rt-send-mic")
+        try:
+            await _reply(conn, turn, mode, json_lines=json_lines, out=out, progress=progress)
+        finally:
+            speaking.cancel()
+        return
+    await _reply(conn, turn, mode, json_lines=json_lines, out=out, progress=progress)
+
+
+async def _reply(
+    conn: Connection,
+    turn: _Turn,
+    mode: TurnMode | None,
+    *,
+    json_lines: bool,
+    out: Output,
+    progress: _Progress,
+) -> None:
+    """Print the reply as it streams until its response.done."""
     # Reply audio is gathered only when it is to be saved.
     audio = ReplyAudio() if turn.save_audio is not None else None
     printed = False
@@ -257,6 +287,8 @@ async def run_send(
     out: TextIO | None = None,
     wav: Path | None = None,
     save_audio: Path | None = None,
+    mic: str | None = None,
+    speaker: str | None = None,
 ) -> int:
     """Run one send; the process exit code (messages already printed).
 
@@ -280,12 +312,15 @@ async def run_send(
         pcm = load_turn_audio(wav) if wav is not None else None
         if save_audio is not None:
             check_writable(save_audio)
+        live = open_live_audio(mic, speaker, config.session)
     except (WavError, AudioFileError) as exc:
         return fail(str(exc), EXIT_USAGE)
+    except LiveAudioError as exc:
+        return fail(str(exc), EXIT_USAGE if exc.usage else EXIT_FAILED)
     notice = take_resampling_notice()
     if notice is not None:  # the file was not at 24 kHz and soxr is not installed
         print(f"rt-tui: note: {notice}", file=sys.stderr, flush=True)
-    turn = _Turn(text, pcm, save_audio)
+    turn = _Turn(text, pcm, save_audio, live)
     target = resolve_target(config, env, profile=profile, url=url, demo=demo)
     if target.problem is not None:
         return fail(target.problem, EXIT_USAGE)
@@ -293,7 +328,11 @@ async def run_send(
     try:
         async with asyncio.timeout(reply_timeout), contextlib.AsyncExitStack() as stack:
             endpoint = await stack.enter_async_context(target_endpoint(target))
+            stack.callback(live.close)
             observers: list[FrameObserver] = []
+            if live.sink is not None:
+                live.sink.start()
+                observers.append(ReplyPlayer(live.sink).observe)
             recorder: SessionRecorder | None = None
             if log is not None:
                 try:
@@ -333,6 +372,8 @@ async def run_send(
                     )
                     progress.session_ready = False
                     await asyncio.sleep(delay)
+            if live.sink is not None:
+                await live.sink.drained()  # The reply plays out before the send ends.
             if recorder is not None:
                 recorder.flush()  # A full disk shows when the lines are written.
             if recorder is not None and recorder.failure is not None:

@@ -1,6 +1,6 @@
 """The session config diff: what the client asked of the session and what it got.
 
-No Textual here: the TUI's config diff view (ctrl+g) lays these out.
+No Textual here: the TUI's config diff view (ctrl+o) lays these out.
 
 - `fields`: a `session.update` against the server's answer, field by field: accepted,
   clamped, rewritten, ignored, refused, and what the service defaulted.

@@ -27,6 +27,7 @@ from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
+from rt_tui.tui.voice_choice import audio_files_problem
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
@@ -37,8 +38,9 @@ PANES = {
     "Text typed in the conversation or the inspector comes here too, except the inspector's "
     "own keys.",
     "Status bar": "connection state, dialect, model, session age against the 60-minute limit, "
-    "last latency, token totals and cost (this session's: ctrl+r starts afresh; ctrl+t "
-    "shows the cost in detail), what is left of the rate limits and the session log.",
+    "last latency, token totals and cost (this session's: ctrl+r starts afresh; the cost "
+    "view shows it in detail), what is left of the rate limits and the session log; with "
+    "live audio, the microphone's and speaker's levels and the turn state.",
 }
 """What the help screen says about each pane."""
 
@@ -123,6 +125,8 @@ def make_app(
     sessions_dir: Path | None = None,
     connect: bool = True,
     replay: ReplayPlan | None = None,
+    mic: str | None = None,
+    speaker: str | None = None,
     clock: Callable[[], float] | None = None,
     wall_clock: Callable[[], float] | None = None,
     id_factory: Callable[[], str] | None = None,
@@ -146,6 +150,8 @@ def make_app(
         sessions_dir=sessions_dir,
         connect=connect and replay is None,
         replay=replay,
+        mic=mic,
+        speaker=speaker,
         clock=clock or time.monotonic,
         wall_clock=wall_clock or time.time,
         id_factory=id_factory,
@@ -174,15 +180,27 @@ def terminal_problem(instead: str) -> str | None:
     return f"the TUI needs a terminal, but {' and '.join(missing)} {what}; try {instead}."
 
 
-def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | None) -> int:
+def run_tui(
+    *,
+    profile: str | None,
+    url: str | None,
+    demo: bool,
+    log: Path | None,
+    mic: str | None = None,
+    speaker: str | None = None,
+) -> int:
     """Run the TUI until the user quits; the process exit code.
 
-    A bad `--url` or `--profile` ends here, before the screen opens, as it does for
-    `rt-tui send`; so does a missing terminal."""
+    A bad `--url`, `--profile`, `--mic` or `--speaker` ends here, before the screen
+    opens, as it does for `rt-tui send`; so does a missing terminal. (A sound device that
+    is missing is said in the app, which works without it.)"""
     try:
-        app = make_app(profile=profile, url=url, demo=demo, log=log)
+        app = make_app(profile=profile, url=url, demo=demo, log=log, mic=mic, speaker=speaker)
     except ConfigError as error:
         return _usage_problem(str(error))
+    problem = audio_files_problem(app.context.config, mic, speaker)
+    if problem is not None:
+        return _usage_problem(problem)
     if profile is not None or url is not None:
         context = app.context
         target = resolve_target(context.config, context.env, profile=profile, url=url, demo=demo)

@@ -1,5 +1,7 @@
-"""Audio from and to WAV files in the TUI: `/wav PATH` sends a file as the user's turn,
-`/save-audio [PATH]` writes the assistant's last spoken reply.
+"""Audio from and to WAV files in the TUI: `/wav PATH` sends a file as the user's turn
+(`/wav --realtime PATH` speaks it at a microphone's pace, so server VAD hears a real
+stream), `/save-audio [PATH]` writes the assistant's last spoken reply, and
+`/save-audio --session [PATH]` the whole session's audio as one stereo WAV.
 
 For users with no sound device (a remote box over SSH) these are the way to talk and to
 listen. The turn logic itself (chunks, commit or VAD) is `rt_tui.realtime.audio_turn`;
@@ -27,8 +29,11 @@ from rt_tui.realtime.audio_turn import audio_turn_events, load_turn_audio, turn_
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_markdown import audio_length
 from rt_tui.realtime.errors import os_reason
+from rt_tui.realtime.session_wav import SessionAudioError, write_session_wav
 from rt_tui.tui import jobs
 from rt_tui.tui.messages import Notice
+from rt_tui.tui.slash_commands import split_command
+from rt_tui.tui.voice import Voice
 from rt_tui.tui.worker import Post, Session
 
 if TYPE_CHECKING:
@@ -48,18 +53,37 @@ class WavRead(Message, bubble=False):
     session: Session
 
 
+REALTIME = "--realtime"
+
+
 def start_wav_turn(screen: MainScreen, argument: str) -> None:
-    """`/wav PATH`: read the file in a job; the screen sends it when it is read."""
+    """`/wav PATH`: read the file in a job; the screen sends it when it is read.
+    `/wav --realtime PATH`: a job speaks it at a microphone's pace instead."""
     pane = screen.pane
+    realtime = argument == REALTIME or argument.startswith(f"{REALTIME} ")
+    if realtime:
+        argument = split_command(argument)[1]
     if not argument:
         pane.add_notice("/wav needs the path of a WAV file, e.g. /wav ~/question.wav")
         return
     if screen.conversation.session is None:
         pane.add_notice("Not connected yet, so nothing was sent: wait for the session to open.")
         return
+    if realtime:
+        work = stream_wav_turn(screen.voice, argument, screen.post_message)
+        jobs.start(screen, jobs.AUDIO_TURN, work)
+        return
     jobs.start(
         screen, jobs.AUDIO_TURN, read_wav_turn(argument, screen.session, screen.post_message)
     )
+
+
+async def stream_wav_turn(voice: Voice, argument: str, post: Post) -> None:
+    """The `/wav --realtime` job: the file spoken into the session as a microphone would."""
+    try:
+        await voice.stream_file(argument)
+    except WavError as exc:
+        post(Notice(f"Nothing was sent: {exc}"))
 
 
 async def read_wav_turn(argument: str, session: Session, post: Post) -> None:
@@ -134,11 +158,44 @@ def save_last_audio(
     return path, duration_ms(pcm)
 
 
+SESSION = "--session"
+
+
 def save_audio(screen: MainScreen, argument: str) -> None:
-    """`/save-audio [PATH]`: save the last spoken reply and say where it went."""
+    """`/save-audio [PATH]`: save the last spoken reply and say where it went;
+    `/save-audio --session [PATH]`: the whole session's audio, both sides."""
+    if argument == SESSION or argument.startswith(f"{SESSION} "):
+        log = screen.status.log_path
+        if log is None:
+            screen.pane.add_notice("No session is recorded yet, so there is no audio to save.")
+            return
+        out = split_command(argument)[1]
+        work = save_session_audio(log, out, screen.context.sessions_dir, screen.post_message)
+        jobs.start(screen, jobs.AUDIO_TURN, work)
+        return
     try:
         path, ms = save_last_audio(screen.conversation, argument, screen.context.sessions_dir)
     except SaveAudioError as exc:
         screen.pane.add_notice(str(exc))
         return
     screen.pane.add_notice(f"Saved {audio_length(ms)} of the assistant's audio to {path}")
+
+
+async def save_session_audio(
+    log: Path, argument: str, sessions_dir: Path | None, post: Post
+) -> None:
+    """The `/save-audio --session` job: the session log's audio as one stereo WAV (you on
+    the left, the assistant on the right, as heard), read off the event loop."""
+    out = save_audio_path(argument, f"{log.stem}-audio", sessions_dir)
+    try:
+        saved = await asyncio.to_thread(write_session_wav, log, out)
+    except SessionAudioError as exc:
+        post(Notice(f"The session's audio was not saved: {exc}"))
+        return
+    post(
+        Notice(
+            f"Saved the session's audio to {saved.path}: {audio_length(saved.duration_ms)}, "
+            f"you on the left ({audio_length(saved.user_ms)}), the assistant on the right "
+            f"({audio_length(saved.assistant_ms)})."
+        )
+    )

@@ -37,6 +37,10 @@ class AppContext:
     """False keeps the app offline (snapshots feed it recorded frames instead)."""
     replay: ReplayPlan | None = None
     """`rt-tui replay FILE`: show this log's frames, read-only; nothing connects."""
+    mic: str | None = None
+    """--mic: the microphone instead of the config's `[audio] mic`."""
+    speaker: str | None = None
+    """--speaker: the speaker instead of the config's `[audio] speaker`."""
     clock: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], float] = time.time
     id_factory: Callable[[], str] | None = None

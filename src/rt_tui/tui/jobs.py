@@ -51,8 +51,9 @@ AUDIO_TURN = Job("audio-turn", "/wav", "Sending the WAV file")
 REPLAY = Job("replay", "Replay", "The replay", exclusive=True)
 EXPORT = Job("export", "Export", "The export")
 BUNDLE = Job("bundle", "Bundle", "The bundle")
+LIVE_AUDIO = Job("live-audio", "Live audio", "Live audio", exclusive=True)
 
-JOBS = {job.group: job for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT, BUNDLE)}
+JOBS = {job.group: job for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT, BUNDLE, LIVE_AUDIO)}
 
 
 class JobFailed(Exception):

@@ -97,6 +97,9 @@ class ConnectPlan:
     open); None: a lost session is not retried."""
     resuming: bool = False
     """The first socket itself takes over (ctrl+r): it is sent `resume()` too."""
+    observers: tuple[Callable[[Frame], None], ...] = ()
+    """More of each socket's observers, after the screen's feed: live audio plays and
+    barges in as frames come off the socket, not once the screen takes a batch."""
 
 
 class Session:
@@ -218,7 +221,7 @@ async def run_connection(
             connection = Connection(
                 endpoint,
                 # A feed per socket: a new socket's frames never join an old socket's batch.
-                observers=(FrameFeed(post, session),),
+                observers=(FrameFeed(post, session), *plan.observers),
                 recorder=recorder,
                 id_factory=id_factory,
                 clock=clock,

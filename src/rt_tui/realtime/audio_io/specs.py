@@ -83,6 +83,25 @@ def parse_audio_spec(text: str, role: Role) -> AudioSpec:
     return DeviceAudio(value)
 
 
+def file_problem(spec: AudioSpec, role: Role) -> str | None:
+    """Why the WAV file a spec names cannot serve as the microphone (it must exist) or the
+    speaker (its folder must), one sentence; None when it can, or for a device or none.
+    Cheap: for checking before a session starts, so a typo ends there."""
+    if not isinstance(spec, WavAudio):
+        return None
+    path = spec.path
+    if role == "mic":
+        if not path.is_file():
+            missing = "is a folder" if path.is_dir() else "does not exist"
+            return f"The microphone file {path} {missing}: name a .wav file to speak."
+        return None
+    if path.is_dir():
+        return f"The speaker file {path} is a folder: name a .wav file to write."
+    if not path.parent.is_dir():
+        return f"The speaker file {path} cannot be written: its folder does not exist."
+    return None
+
+
 def open_source(spec: AudioSpec, *, tail_ms: float | None = None) -> Source:
     """The source a spec names, ready to stream. `tail_ms`: the silence after a WAV file
     (see `WavSource`). Raises AudioUnavailable or WavError (a ValueError), one sentence."""

@@ -73,6 +73,9 @@ from rt_tui.tui.slash_commands import (
     raw_frame_text,
     split_command,
 )
+from rt_tui.tui.voice import VOICE_BINDINGS, Voice, VoiceNote
+from rt_tui.tui.voice_choice import voice_choice
+from rt_tui.tui.voice_events import VoiceEvents
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_views import (
@@ -84,6 +87,7 @@ from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
 from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S, StatusBar
+from rt_tui.tui.widgets.voice_meter import VoiceMeter
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
 
 if TYPE_CHECKING:
@@ -136,14 +140,14 @@ class MainScreen(Screen[None]):
             id="main.reconnect",
         ),
         Binding(
-            "ctrl+t",
+            "ctrl+l",  # The ledger; ctrl+t is push-to-talk.
             "cost",
             "Cost",
             tooltip="What this session cost: tokens and cost per response, budget, rate limits",
             id="main.cost",
         ),
         Binding(
-            "ctrl+g",
+            "ctrl+o",
             "session_diff",
             "Session config",
             tooltip="What each session.update asked for against what the session got "
@@ -175,6 +179,7 @@ class MainScreen(Screen[None]):
             show=False,
             id="main.send_raw",
         ),
+        *VOICE_BINDINGS,
         # Replay at a speed only (`rt-tui replay LOG --speed 1`); the composer is off then.
         Binding("f6", "replay_pause", "Pause", tooltip="Pause or resume the replay"),
         Binding("f7", "replay_step('frame')", "Step", tooltip="Paused: show the next frame"),
@@ -211,13 +216,25 @@ class MainScreen(Screen[None]):
         self.costs = CostMeter(price_table(cost), budget_usd=cost.budget_usd)
         self.pane.response_cost = self._response_cost
         self.status = StatusBar(id="status", clock=context.clock, costs=self.costs)
+        choice = voice_choice(context.config, context.mic, context.speaker)
+        self.voice = Voice(
+            choice,
+            self.post_message,
+            session=lambda: self.session,
+            dialect=lambda: self.dialect,
+            settings=lambda: self.context.config.session,
+        )
+        self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
+        self.voice_events = VoiceEvents()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield self.pane
             yield self.inspector
         yield self.composer
-        yield self.status
+        with Horizontal(id="status-row"):
+            yield self.status
+            yield self.voice_meter
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -227,6 +244,11 @@ class MainScreen(Screen[None]):
         elif self.context.connect:
             # Once the screen is painted: the demo's mock server and the socket can wait.
             self.call_after_refresh(self.connect)
+            if self.voice.choice.wanted:
+                jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
+
+    def on_unmount(self) -> None:
+        self.voice.close()
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
@@ -282,6 +304,7 @@ class MainScreen(Screen[None]):
             retry=reconnect,
             resume=self._resume,
             resuming=resuming,
+            observers=(self.voice.observe,),
         )
         self.status.session_limit_s = reconnect.session_limit_s
         self._stop_limit_timers()
@@ -408,6 +431,12 @@ class MainScreen(Screen[None]):
     def _on_notice(self, message: Notice) -> None:
         self.pane.add_notice(message.text)
 
+    @on(VoiceNote)
+    def _on_voice_note(self, message: VoiceNote) -> None:
+        self.pane.add_notice(message.text)
+        if message.problem:
+            self.notify(message.text, title="Live audio", severity="warning", timeout=10)
+
     @on(WavRead)
     def _on_wav_read(self, message: WavRead) -> None:
         send_audio_turn(self, message)
@@ -434,6 +463,8 @@ class MainScreen(Screen[None]):
             return  # Still queued from a session that was replaced.
         frames = message.take()
         self.inspector.add_frames(frames)
+        for line in self.voice_events.lines(frames):
+            self.pane.add_notice(line, voice=True)
         conversation = self.conversation
         had_session = conversation.session is not None
         change = fold_frames(
@@ -630,7 +661,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("replay_"):
             return paced(self)
-        if action in ("cancel_response", "reconnect", "send_raw") and self.context.replay:
+        replay_off = ("cancel_response", "reconnect", "send_raw", "talk", "mute")
+        if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
         if action == "cancel_response" and not (self._responding or self._retrying):
             return None  # Shown dimmed in the footer.
@@ -652,6 +684,14 @@ class MainScreen(Screen[None]):
             self.notify("No response is running.", timeout=2)
             return
         self.session.send(client_events.response_cancel(response_id))
+
+    def action_talk(self) -> None:
+        """Push-to-talk, or interrupt the assistant (see `rt_tui.tui.voice`)."""
+        self.voice.talk()
+
+    def action_mute(self) -> None:
+        """Mute or unmute the microphone."""
+        self.voice.mute()
 
     def action_send_raw(self) -> None:
         """Start a `/raw` frame in the composer, the cursor where the type goes."""
@@ -749,6 +789,8 @@ class MainScreen(Screen[None]):
             return
         from rt_tui.tui.screens.settings.session_note import apply_needed
 
+        if outcome.config.audio != self.context.config.audio:
+            self._replace_voice(outcome.config)
         self.context.config = outcome.config
         apply = apply_needed(self.context, outcome)
         if apply == "none":
@@ -760,3 +802,13 @@ class MainScreen(Screen[None]):
         else:
             # A new endpoint, or no session to update: start one with the new settings.
             await self.action_reconnect()
+
+    def _replace_voice(self, config: Config) -> None:
+        """The settings name another microphone or speaker: from now on they say which
+        (over --mic / --speaker), and the new ones are opened."""
+        context = self.context
+        context.mic = context.speaker = None
+        self.voice.replace(voice_choice(config))
+        self.voice_meter.follow()
+        if self.voice.choice.wanted and context.connect:
+            jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())

@@ -47,11 +47,16 @@ class SlashCommand:
 
 
 SLASH_COMMANDS: tuple[SlashCommand, ...] = (
-    SlashCommand("/wav", "/wav PATH", "send a WAV file as your spoken turn"),
+    SlashCommand(
+        "/wav",
+        "/wav [--realtime] PATH",
+        "send a WAV file as your spoken turn (--realtime: at a microphone's pace)",
+    ),
     SlashCommand(
         "/save-audio",
-        "/save-audio [PATH]",
-        "save the last spoken reply as a WAV file (default: the sessions folder)",
+        "/save-audio [--session] [PATH]",
+        "save the last spoken reply as a WAV file (default: the sessions folder); "
+        "--session: the whole session, you left and the assistant right",
     ),
     SlashCommand("/output", "/output TEXT", "answer the waiting function call with TEXT"),
     SlashCommand(

@@ -30,6 +30,7 @@ from textual.strip import Strip
 
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change, Response
+from rt_tui.tui.widgets.audio_levels import ItemLevels
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import (
     MARGIN,
@@ -40,6 +41,7 @@ from rt_tui.tui.widgets.conversation_blocks import (
     Look,
     NoticeBlock,
     ResponseBlock,
+    VoiceBlock,
     render_lines,
 )
 from rt_tui.tui.widgets.conversation_views import (
@@ -109,6 +111,7 @@ class ConversationPane(ScrollView, can_focus=True):
         """What a finished response cost, for its details (F4); the screen, which knows
         the prices, sets it."""
         self._hint_drawn: tuple[object, list[Strip]] | None = None
+        self._levels = ItemLevels()
 
     # -- what the screen calls -----------------------------------------------------------
 
@@ -164,9 +167,10 @@ class ConversationPane(ScrollView, can_focus=True):
                 self._column.forget_lines(block)
         self._measure_all(self._anchor())
 
-    def add_notice(self, text: str) -> None:
-        """A line of the app's own (a command's outcome) at the end of the conversation."""
-        self._column.append(NoticeBlock(text))
+    def add_notice(self, text: str, *, voice: bool = False) -> None:
+        """A line of the app's own (a command's outcome) at the end of the conversation;
+        `voice`: a voice event of the session, in the voice timeline's look."""
+        self._column.append(VoiceBlock(text) if voice else NoticeBlock(text))
         # The user just asked for it (a command's outcome): show it even if scrolled up.
         self.follow = True
         self._sync(None)
@@ -314,7 +318,12 @@ class ConversationPane(ScrollView, can_focus=True):
                 self._column.remove(block)
             return
         audio = conversation.audio
-        view = describe_item(item, audio.duration_ms(item_id) if item_id in audio else None)
+        has_audio = item_id in audio
+        # A finished item's sparkline is read once; a streaming one has none yet.
+        levels = (
+            self._levels.of(audio, item_id) if has_audio and item.status != "in_progress" else ""
+        )
+        view = describe_item(item, audio.duration_ms(item_id) if has_audio else None, levels)
         if block is None:
             self._keyed[key] = block = ItemBlock(view)
             self._column.append(block)

@@ -32,6 +32,7 @@ PARTS = (
     "response",
     "error",
     "notice",
+    "voice",
     "hint",
 )
 """The parts of the conversation the theme styles, each a component class
@@ -281,3 +282,16 @@ class NoticeBlock(LineBlock):
     kind = "notice"
 
     __slots__ = ()
+
+
+class VoiceBlock(LineBlock):
+    """A voice event of the session (speech started, a turn committed, a barge-in): a
+    line with its time, without the blank line after it, so a turn's events read as one
+    timeline."""
+
+    kind = "voice"
+
+    __slots__ = ()
+
+    def render(self, look: Look, width: int) -> list[Strip]:
+        return render_lines(look, Text(self.text), width, self.kind)

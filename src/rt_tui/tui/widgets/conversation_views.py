@@ -55,6 +55,13 @@ def _message_body(item: Item, *, markdown: bool) -> str:
 
     pieces = []
     for part in item.content:
+        cut = part.truncated_audio_end_ms
+        if cut is not None and part.heard_chars is not None:
+            # Barge-in: what was heard, as far as the transcript kept pace with the audio.
+            heard = part.text[: part.heard_chars].rstrip()
+            pieces.append(f"{heard} ✂" if heard else note("nothing of it was heard"))
+            pieces.append(note(f"audio cut at {cut} ms: the rest was not heard"))
+            continue
         if part.text:
             pieces.append(part.text)
         elif part.transcription_error is not None:
@@ -67,10 +74,11 @@ def _message_body(item: Item, *, markdown: bool) -> str:
     return "\n\n".join(pieces)
 
 
-def describe_item(item: Item, audio_ms: float | None = None) -> ItemView:
+def describe_item(item: Item, audio_ms: float | None = None, levels: str = "") -> ItemView:
     """The header and Markdown body of one item, in its current (maybe streaming) state.
 
-    `audio_ms` is how much of the item's audio the client holds (shown in the header).
+    `audio_ms` is how much of the item's audio the client holds and `levels` its level
+    sparkline (both shown in the header).
     """
     final = item.status != "in_progress"
     streaming = "" if final else " …"
@@ -80,6 +88,8 @@ def describe_item(item: Item, audio_ms: float | None = None) -> ItemView:
         audio = " 🔊" if any(part.is_audio for part in item.content) else ""
         if audio and audio_ms:
             audio += f" {audio_length(audio_ms)}"
+        if audio and levels:
+            audio += f" {levels}"
         # The user's own words are shown as typed: line breaks kept, no Markdown surprises.
         markdown = role != "user"
         body = _message_body(item, markdown=markdown)

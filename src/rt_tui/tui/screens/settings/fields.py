@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
 from rt_tui.config import Provider
+from rt_tui.config_audio import AudioSettings
 from rt_tui.tui.screens.settings.form import AUTO_DIALECT, ProfileForm, SessionForm
 from rt_tui.tui.screens.settings.layout import Tick, UrlLine, field, profile_row, section
 
@@ -185,4 +186,36 @@ def session_fields(form: SessionForm) -> Iterable[Widget]:
             show_line_numbers=True,
             compact=True,
         ),
+    )
+
+
+def audio_fields(audio: AudioSettings) -> Iterable[Widget]:
+    """The live audio section: the microphone and speaker, as `--mic` / `--speaker` take."""
+    yield section("Audio")
+    yield field(
+        "audio-mic",
+        "Microphone",
+        Input(
+            audio.mic,
+            id="audio-mic",
+            placeholder="none, default, a device name or number, or a .wav file",
+            compact=True,
+        ),
+        Static("'rt-tui audio devices' lists the devices", classes="hint"),
+    )
+    yield field(
+        "audio-speaker",
+        "Speaker",
+        Input(
+            audio.speaker,
+            id="audio-speaker",
+            placeholder="none, default, a device name or number, or a .wav file",
+            compact=True,
+        ),
+    )
+    yield Tick(
+        "Half-duplex: mute the microphone while the assistant speaks",
+        audio.half_duplex,
+        id="audio-half-duplex",
+        compact=True,
     )

@@ -20,7 +20,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from rt_tui.config import Config, ConfigError, Profile, Provider, save_config
-from rt_tui.tui.screens.settings.fields import ENDPOINT_HINTS, connection_fields, session_fields
+from rt_tui.tui.screens.settings.audio_form import build_audio
+from rt_tui.tui.screens.settings.fields import (
+    ENDPOINT_HINTS,
+    audio_fields,
+    connection_fields,
+    session_fields,
+)
 from rt_tui.tui.screens.settings.form import (
     TURN_PARAMS,
     ApplyKind,
@@ -41,7 +47,7 @@ DEFAULT_PROFILE_NAME = "default"
 SAVE_TIP = "Write the settings to the config file (the screen stays open)"
 APPLY_TIP = "Use the settings now: session settings go to the live session"
 CANCEL_TIP = "Close the settings without applying them"
-NEXT_SECTION_TIP = "Jump to the next section: Connection, Session, Turn detection, Tools"
+NEXT_SECTION_TIP = "Jump to the next section: Connection, Session, Turn detection, Tools, Audio"
 PREVIOUS_SECTION_TIP = "Jump to the previous section of the form"
 
 
@@ -129,6 +135,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             with VerticalScroll(id="settings-form"):
                 yield from connection_fields(profile, list(self._profiles), self._current)
                 yield from session_fields(session)
+                yield from audio_fields(self._original.audio)
             yield Static("", id="settings-status")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
@@ -230,7 +237,13 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         errors = self._commit_profile()
         session, session_errors = build_session(self._session_form(), self._original.session)
         errors.update(session_errors)
-        if errors or session is None:
+        audio, audio_errors = build_audio(
+            self._input("audio-mic"),
+            self._input("audio-speaker"),
+            self._checked("audio-half-duplex"),
+        )
+        errors.update(audio_errors)
+        if errors or session is None or audio is None:
             self._show_errors(errors)
             return None
         profiles = dict(self._profiles)
@@ -239,7 +252,12 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         if not self._original.profiles and profiles == {DEFAULT_PROFILE_NAME: Profile()}:
             profiles, active = {}, self._original.active_profile
         return self._original.model_copy(
-            update={"profiles": profiles, "active_profile": active, "session": session}
+            update={
+                "profiles": profiles,
+                "active_profile": active,
+                "session": session,
+                "audio": audio,
+            }
         )
 
     # ------------------------------------------------------------ feedback
