@@ -59,7 +59,12 @@ _AUTH_HEADERS = frozenset({"authorization", "api-key"})
 
 
 class EndpointError(ValueError):
-    """A profile that cannot be turned into a URL; `str(e)` is one sentence, never a key."""
+    """A profile that cannot be turned into a URL; `str(e)` is one sentence, never a key.
+    `setting` names the profile's setting at fault (`endpoint`, `headers`, `ca_bundle`)."""
+
+    def __init__(self, message: str, *, setting: str = "endpoint") -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 @dataclass(frozen=True)
@@ -144,12 +149,15 @@ def _cleartext_to_remote(scheme: str, netloc: str) -> bool:
     return scheme == "ws" and not is_loopback_host(urlsplit(f"ws://{netloc}").hostname or "")
 
 
-def _refuse_cleartext(scheme: str, netloc: str, what: str = "the API key") -> None:
+def _refuse_cleartext(
+    scheme: str, netloc: str, what: str = "the API key", setting: str = "endpoint"
+) -> None:
     if _cleartext_to_remote(scheme, netloc):
         host = urlsplit(f"ws://{netloc}").hostname or netloc
         raise EndpointError(
             f"rt-tui will not send {what} to {host} over unencrypted ws:// (anyone on "
-            "the network could read it); use wss://, or a loopback address such as an SSH tunnel."
+            "the network could read it); use wss://, or a loopback address such as an SSH tunnel.",
+            setting=setting,
         )
 
 
@@ -339,15 +347,17 @@ def _with_extras(endpoint: Endpoint, profile: Profile) -> Endpoint:
         if name.lower() in taken:
             raise EndpointError(
                 f"The profile's {name} header would replace the one rt-tui sends itself "
-                "(for the key or the dialect); remove it from the profile's headers."
+                "(for the key or the dialect); remove it from the profile's headers.",
+                setting="headers",
             )
         if is_auth_header(name, value):
-            _refuse_cleartext(parts.scheme, parts.netloc, f"the {name} header")
+            _refuse_cleartext(parts.scheme, parts.netloc, f"the {name} header", "headers")
         headers[name] = value
     bundle = profile.ca_bundle.expanduser() if profile.ca_bundle is not None else None
     if bundle is not None and parts.scheme == "wss" and not bundle.is_file():
         raise EndpointError(
-            f"The CA bundle {bundle} is not a file; set ca_bundle to a PEM file of certificates."
+            f"The CA bundle {bundle} is not a file; set ca_bundle to a PEM file of certificates.",
+            setting="ca_bundle",
         )
     return replace(endpoint, headers=headers, ca_bundle=bundle, proxy=profile.proxy)
 
