@@ -144,7 +144,7 @@ def test_the_proxy_and_tls_lines(monkeypatch: pytest.MonkeyPatch) -> None:
         Check(
             "proxy",
             Status.INFO,
-            "http://me:***@proxy.lan:3128 (from the environment: HTTPS_PROXY or ALL_PROXY).",
+            "http://me:***@proxy.lan:3128 (from the environment's proxy variables).",
         ),
         Check("TLS", Status.INFO, "trusts the system's certificates."),
     ]

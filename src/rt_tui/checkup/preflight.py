@@ -174,7 +174,7 @@ def route_checks(endpoint: Endpoint) -> list[Check]:
     elif endpoint.proxy:
         line = f"{redact_url(proxy)} (the profile's)."
     else:
-        line = f"{redact_url(proxy)} (from the environment: HTTPS_PROXY or ALL_PROXY)."
+        line = f"{redact_url(proxy)} (from the environment's proxy variables)."
     checks = [Check("proxy", Status.INFO, line)]
     if not endpoint.url.startswith("wss:"):
         if not endpoint.is_loopback:
