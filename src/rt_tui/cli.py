@@ -1,5 +1,5 @@
-"""The `rt-tui` command: the TUI (default), `send`, `replay`, `bundle`, `mock-server` and
-`audio`.
+"""The `rt-tui` command: the TUI (default), `send`, `replay`, `bundle`, `doctor`,
+`mock-server` and `audio`.
 
 Every failure ends as one line on stderr, `rt-tui: <sentence>`, and a non-zero exit code:
 1 for a failed session, 2 for a usage or configuration problem, 130 for Ctrl-C.
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_replay_command(commands)
     _add_bundle_command(commands)
+    _add_doctor_command(commands)
 
     mock = commands.add_parser(
         "mock-server",
@@ -213,6 +214,30 @@ def _add_bundle_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         type=Path,
         help="where to write the zip, a file or a folder (default: beside the log, "
         "LOG-bundle.zip, never over an existing file)",
+    )
+
+
+def _add_doctor_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    doctor = commands.add_parser(
+        "doctor",
+        help="check a profile and say why it cannot connect",
+        description="Check a profile step by step (its key or Entra ID sign-in, its URL for "
+        "the dialect, the proxy and certificates, the WebSocket handshake and a "
+        "session.update round trip) and explain each failure in one line. Exits 1 when a "
+        "check fails.",
+    )
+    doctor.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="the profile to check (default: the active one)",
+    )
+    doctor.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long the handshake and each answer may take (default 10)",
     )
 
 
@@ -348,6 +373,18 @@ def _bundle(args: argparse.Namespace) -> int:
     return run_bundle(args.file, args.output, os.environ)
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from rt_tui.doctor import run_doctor
+
+    if args.url or args.demo or args.log or args.scenario:
+        return _fail(
+            "The doctor checks a profile, so --url, --demo, --scenario and --log do not "
+            "apply; use --profile NAME (default: the active profile).",
+            EXIT_USAGE,
+        )
+    return asyncio.run(run_doctor(args.profile, os.environ, wait_s=args.timeout))
+
+
 def _audio_devices(args: argparse.Namespace) -> int:
     from rt_tui.realtime.audio_io import AudioUnavailable, list_devices, live_audio_problem
     from rt_tui.realtime.audio_io.devices import device_lines
@@ -468,6 +505,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replay(args)
         if args.command == "bundle":
             return _bundle(args)
+        if args.command == "doctor":
+            return _doctor(args)
         if args.command == "audio":
             return _audio_devices(args)
         if args.command == "mock-server":

@@ -17,6 +17,13 @@ The file (`paths.config_file()`, mode 0600) looks like this:
     provider = "url"
     endpoint = "ws://127.0.0.1:8765/v1/realtime?model=gpt-realtime"
 
+    [profiles.corp]                 # Azure with Entra ID, behind a proxy (see rt_tui.profile)
+    provider = "azure"
+    endpoint = "corp-resource"
+    auth = "entra"
+    proxy = "http://proxy.corp.example:3128"
+    ca_bundle = "~/corp-root-ca.pem"
+
     [session]
     instructions = "Answer briefly."
     output_modality = "text"
@@ -51,71 +58,28 @@ import os
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from rt_tui import paths
 from rt_tui.config_audio import AudioSettings
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
 from rt_tui.cost_settings import CostSettings
-from rt_tui.dialect import Dialect
+from rt_tui.profile import DEFAULT_KEY_ENV as DEFAULT_KEY_ENV
+from rt_tui.profile import Auth as Auth
+from rt_tui.profile import Profile as Profile
+from rt_tui.profile import Provider as Provider
 from rt_tui.session_settings import FunctionTool as FunctionTool
 from rt_tui.session_settings import SessionSettings as SessionSettings
 from rt_tui.session_settings import TurnDetection as TurnDetection
 from rt_tui.session_settings import TurnDetectionType as TurnDetectionType
 
 
-class Provider(StrEnum):
-    OPENAI = "openai"
-    """api.openai.com (or OPENAI_BASE_URL), GA dialect."""
-    AZURE = "azure"
-    """Azure OpenAI GA: `/openai/v1/realtime?model=DEPLOYMENT`."""
-    AZURE_PREVIEW = "azure-preview"
-    """Azure OpenAI preview: `/openai/realtime?api-version=V&deployment=D`, beta dialect."""
-    URL = "url"
-    """Any ws:// or wss:// URL, dialect chosen or guessed from the path."""
-
-
-DEFAULT_KEY_ENV: dict[Provider, str] = {
-    Provider.OPENAI: "OPENAI_API_KEY",
-    Provider.AZURE: "AZURE_OPENAI_API_KEY",
-    Provider.AZURE_PREVIEW: "AZURE_OPENAI_API_KEY",
-    Provider.URL: "OPENAI_API_KEY",
-}
-
-
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class Profile(_Section):
-    """Where to connect and how to authenticate."""
-
-    provider: Provider = Provider.OPENAI
-    endpoint: str | None = None
-    """openai: base URL override (default https://api.openai.com/v1); azure and
-    azure-preview: `https://RES.openai.azure.com` or just the resource name RES;
-    url: the full ws:// or wss:// URL."""
-    model: str = "gpt-realtime"
-    """The model (openai, url) or the deployment name (azure, azure-preview)."""
-    api_version: str = "2025-04-01-preview"
-    """azure-preview only."""
-    api_key_env: str | None = None
-    """Name of the environment variable holding the key; None = the provider's default."""
-    api_key: SecretStr | None = None
-    """A key written in the config file, by the user's explicit choice."""
-    dialect: Dialect | None = None
-    """url only: force a dialect instead of guessing from the path."""
-    verify_tls: bool = True
-    """Turning TLS verification off is an explicit, visible choice."""
-
-    @property
-    def key_env_name(self) -> str:
-        return self.api_key_env or DEFAULT_KEY_ENV[self.provider]
 
 
 class ReconnectSettings(_Section):
@@ -218,6 +182,8 @@ def config_to_toml_data(config: Config) -> dict[str, Any]:
             data["profiles"][name]["api_key"] = profile.api_key.get_secret_value()
         if profile.provider is not Provider.AZURE_PREVIEW:
             del data["profiles"][name]["api_version"]  # only the preview path has one
+        if not profile.headers:
+            del data["profiles"][name]["headers"]  # not an empty [profiles.NAME.headers]
     for tool_data, tool in zip(data["session"]["tools"], config.session.tools, strict=True):
         if _holds_none(tool.parameters):
             tool_data["parameters"] = json.dumps(tool.parameters)

@@ -220,7 +220,7 @@ def test_tui_with_broken_config_fails_like_send(cli_env: dict[str, str]) -> None
         (
             ["frobnicate"],
             "argument COMMAND: invalid choice: 'frobnicate' (choose from 'send', 'replay', "
-            "'bundle', 'mock-server', 'audio'); try 'rt-tui --help'.",
+            "'bundle', 'doctor', 'mock-server', 'audio'); try 'rt-tui --help'.",
         ),
         (["--bogus"], "unrecognized arguments: --bogus; try 'rt-tui --help'."),
         (["send", "x", "--bogus"], "unrecognized arguments: --bogus; try 'rt-tui --help'."),

@@ -10,17 +10,19 @@ from pydantic import SecretStr
 
 from rt_tui.config import Config, FunctionTool, Profile, Provider, SessionSettings, TurnDetection
 from rt_tui.tui.screens.settings.form import (
-    ProfileForm,
     SessionForm,
     apply_kind,
-    build_profile,
     build_session,
-    endpoint_preview,
-    key_status,
     parse_tools,
-    profile_to_form,
     session_to_form,
     tools_to_json,
+)
+from rt_tui.tui.screens.settings.profile_form import (
+    ProfileForm,
+    build_profile,
+    endpoint_preview,
+    key_status,
+    profile_to_form,
 )
 
 KEY = "sk-form-SECRET-42"

@@ -357,4 +357,4 @@ def test_documented_example_file_is_valid() -> None:
     text = "\n".join(line[4:] for line in block.splitlines())
     config = Config.model_validate(tomllib.loads(text))
     assert config.active_profile == "work"
-    assert set(config.profiles) == {"work", "personal", "local"}
+    assert set(config.profiles) == {"work", "personal", "local", "corp"}

@@ -14,6 +14,7 @@ from rt_tui.realtime.errors import (
     ProtocolViolation,
     RedirectRefused,
     ServerClosed,
+    SignInFailed,
 )
 from rt_tui.realtime.reseed import reseed
 from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
@@ -69,6 +70,11 @@ def test_a_server_not_back_yet_is_retried_after_a_drop() -> None:
     assert is_retryable(HandshakeRejected(503))
     assert is_retryable(HandshakeRejected(429))
     assert not is_drop(CannotConnect("refused"))  # not at the first connect
+
+
+def test_an_entra_sign_in_is_retried_only_when_the_service_failed() -> None:
+    assert is_retryable(SignInFailed("the sign-in service timed out", retryable=True))
+    assert not is_retryable(SignInFailed("no credential here"))
 
 
 def test_drop_reasons_read_as_sentences() -> None:

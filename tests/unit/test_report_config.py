@@ -16,7 +16,8 @@ AZURE_KEY = "0123456789abcdef0123456789abcdef"  # no key shape: only its value g
 URL_KEY = "url-CANARY-fedcba9876543210"
 ENV_KEY = "sk-envCANARY0123456789abcdef"
 CUSTOM_ENV_KEY = "custom-CANARY-not-key-shaped"
-SECRETS = (CONFIG_KEY, AZURE_KEY, URL_KEY, ENV_KEY, CUSTOM_ENV_KEY)
+HEADER_KEY = "cookie-CANARY-session=abc123"
+SECRETS = (CONFIG_KEY, AZURE_KEY, URL_KEY, ENV_KEY, CUSTOM_ENV_KEY, HEADER_KEY)
 
 CONFIG = f"""\
 active_profile = "azure"
@@ -34,6 +35,10 @@ api_key_env = "MY_CUSTOM_KEY"
 [profiles.openai]
 provider = "openai"
 api_key = "{CONFIG_KEY}"
+
+[profiles.openai.headers]
+Cookie = "{HEADER_KEY}"
+X-Tenant = "blue-team"
 
 [session]
 instructions = "Be brief. Test key: {CONFIG_KEY}"
@@ -76,6 +81,8 @@ def test_the_copy_holds_no_secret_and_keeps_the_rest(config_file: Path) -> None:
     azure, local, openai = (data["profiles"][n] for n in ("azure", "local", "openai"))
     assert azure == {"provider": "azure", "endpoint": "my-resource", "api_key": REDACTED_VALUE}
     assert openai["api_key"] == REDACTED_VALUE
+    # A header is a secret when it carries a credential, whatever its name says.
+    assert openai["headers"] == {"Cookie": REDACTED_VALUE, "X-Tenant": "blue-team"}
     # The variable's name says where the key comes from; it is not a secret.
     assert local["api_key_env"] == "MY_CUSTOM_KEY"
     assert local["endpoint"] == "wss://proxy.example/v1/realtime?model=m&api-key=***"

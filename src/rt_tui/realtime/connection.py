@@ -222,6 +222,9 @@ class Connection:
             max_size=self._max_frame_bytes,
             connection_class=_DirectConnection,
         )
+        if self.endpoint.tokens is not None:
+            # The Entra ID token was fetched as the socket opened: scrub it too.
+            self._redactor = Redactor(self.endpoint.secret_values())
         self._t0 = self._clock()
         self._send_task = asyncio.create_task(self._send_loop(), name="rt-send")
         self._receive_task = asyncio.create_task(self._receive_loop(), name="rt-receive")

@@ -20,35 +20,51 @@ that is not loopback is handled like this:
   variable: the key is withheld and the socket opens without auth (`Endpoint.key_withheld`),
   which suits an unauthenticated server on the local network; a 401 then says why.
 Loopback hosts (`localhost`, 127.0.0.0/8, ::1 — the mock) keep their key over ws://.
+The same holds for an Entra ID token and for a profile's extra headers named like a
+credential (`is_auth_header`): the user chose them for this profile, so plain ws:// to
+another host is refused.
+
+A profile may also add headers, a CA bundle and a proxy (`Endpoint.ca_bundle`,
+`Endpoint.proxy`; `handshake` applies them). With `auth = "entra"` the endpoint carries no
+key but `tokens`, which give each socket a fresh Bearer token as it opens.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
+from typing import Literal
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from rt_tui.config import Profile, Provider
+from rt_tui.config import Auth, Profile, Provider
 from rt_tui.dialect import Dialect
+from rt_tui.profile import DIRECT, is_auth_header
+from rt_tui.realtime.entra import Credential, EntraTokens, default_credential
 from rt_tui.realtime.errors import scrub
+from rt_tui.realtime.urls import REDACTED as REDACTED
+from rt_tui.realtime.urls import guess_dialect as guess_dialect
+from rt_tui.realtime.urls import is_loopback_host as is_loopback_host
+from rt_tui.realtime.urls import model_in_url as model_in_url
+from rt_tui.realtime.urls import redact_url as redact_url
+from rt_tui.realtime.urls import url_secrets as url_secrets
 
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
 AZURE_DOMAIN = "openai.azure.com"
-REDACTED = "***"
 
 #: Headers that carry a key or token.
 _AUTH_HEADERS = frozenset({"authorization", "api-key"})
-#: Query parameter names whose values are secrets (matched as substrings, lower case).
-_SECRET_PARAM_PARTS = ("key", "token", "secret", "password", "signature", "sig", "auth")
-#: The shortest URL secret scrubbed from text (see `url_secrets`).
-MIN_URL_SECRET_CHARS = 8
 
 
 class EndpointError(ValueError):
-    """A profile that cannot be turned into a URL; `str(e)` is one sentence, never a key."""
+    """A profile that cannot be turned into a URL; `str(e)` is one sentence, never a key.
+    `setting` names the profile's setting at fault (`endpoint`, `headers`, `ca_bundle`)."""
+
+    def __init__(self, message: str, *, setting: str = "endpoint") -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,14 @@ class Endpoint:
     verify_tls: bool = True
     key_withheld: bool = False
     """A key was available but not attached: plain ws:// to a host that is not loopback."""
+    ca_bundle: Path | None = None
+    """A PEM file of CA certificates trusted instead of the system's (wss:// only)."""
+    proxy: str | None = None
+    """None: the environment's proxy settings (HTTPS_PROXY, NO_PROXY…); `direct`: none;
+    otherwise the proxy's URL. Loopback never goes through one."""
+    tokens: EntraTokens | None = field(default=None, repr=False, compare=False, hash=False)
+    """Where each socket's `Authorization: Bearer` token comes from (Entra ID); None when
+    `headers` hold the auth."""
 
     def __post_init__(self) -> None:
         # Frozen all the way down: nobody can slip a header in after the fact.
@@ -87,32 +111,37 @@ class Endpoint:
 
     @property
     def has_auth(self) -> bool:
-        return any(name.lower() in _AUTH_HEADERS for name in self.headers)
+        return self.tokens is not None or any(
+            name.lower() in _AUTH_HEADERS for name in self.headers
+        )
+
+    @property
+    def websockets_proxy(self) -> str | Literal[True] | None:
+        """The `proxy` argument of websockets' `connect`: True for the environment's
+        settings, None for none (always for loopback), or the proxy's URL."""
+        if self.is_loopback or self.proxy == DIRECT:
+            return None
+        return self.proxy or True
 
     def secret_values(self) -> tuple[str, ...]:
-        """The secrets this endpoint sends, for scrubbing text that must not show them: auth
-        header values and bare Bearer tokens, and the URL's secret query values (`api-key=`,
-        `sig=`…) and password, as written and decoded. Other headers (OpenAI-Beta) are not
-        secret."""
+        """The secrets this endpoint sends, for scrubbing text that must not show them: the
+        values of headers that carry a credential (and bare Bearer tokens) or look like a
+        key, the Entra ID tokens handed out so far, the URL's secret query values
+        (`api-key=`, `sig=`…) and password, as written and decoded, and the proxy's
+        password. Other headers (OpenAI-Beta) are not secret."""
         values: list[str] = []
         for name, value in self.headers.items():
-            if name.lower() in _AUTH_HEADERS and value:
+            if value and (is_auth_header(name, value) or scrub(value) != value):
                 values.append(value)
                 scheme, _, token = value.partition(" ")
-                if token and scheme.lower() == "bearer":
+                if token and scheme.lower() in ("bearer", "basic"):
                     values.append(token)
+        if self.tokens is not None:
+            values += self.tokens.issued
         values += url_secrets(self.url)
+        if self.proxy:
+            values += url_secrets(self.proxy)
         return tuple(dict.fromkeys(values))
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether `host` names this machine (localhost or a loopback address)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _cleartext_to_remote(scheme: str, netloc: str) -> bool:
@@ -120,73 +149,16 @@ def _cleartext_to_remote(scheme: str, netloc: str) -> bool:
     return scheme == "ws" and not is_loopback_host(urlsplit(f"ws://{netloc}").hostname or "")
 
 
-def _refuse_cleartext(scheme: str, netloc: str) -> None:
+def _refuse_cleartext(
+    scheme: str, netloc: str, what: str = "the API key", setting: str = "endpoint"
+) -> None:
     if _cleartext_to_remote(scheme, netloc):
         host = urlsplit(f"ws://{netloc}").hostname or netloc
         raise EndpointError(
-            f"rt-tui will not send the API key to {host} over unencrypted ws:// (anyone on "
-            "the network could read it); use wss://, or a loopback address such as an SSH tunnel."
+            f"rt-tui will not send {what} to {host} over unencrypted ws:// (anyone on "
+            "the network could read it); use wss://, or a loopback address such as an SSH tunnel.",
+            setting=setting,
         )
-
-
-def _is_secret_param(name: str) -> bool:
-    lowered = name.lower()
-    return any(part in lowered for part in _SECRET_PARAM_PARTS)
-
-
-def url_secrets(url: str) -> list[str]:
-    """The secret query values and the password of `url`, each as written and decoded
-    (a server may echo either). Values shorter than `MIN_URL_SECRET_CHARS` are left out:
-    scrubbing `?sig=1` from every frame would wreck them, and nothing that short is a key."""
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return []
-    written = [password] if password else []
-    for pair in parts.query.split("&") if parts.query else []:
-        name, sep, value = pair.partition("=")
-        if sep and value and _is_secret_param(unquote(name)):
-            written.append(value)
-    values: list[str] = []
-    for value in written:
-        values += (value, unquote(value), unquote_plus(value))
-    return [v for v in dict.fromkeys(values) if len(v) >= MIN_URL_SECRET_CHARS]
-
-
-def redact_url(url: str) -> str:
-    """`url` with secret query values (api-key, token, secret, …), any password in the
-    user-info part and anything key-shaped (`sk-…`, wherever it sits) replaced by ***.
-    Everything else is kept exactly as written."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return REDACTED
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, hostport = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:{REDACTED}@{hostport}" if ":" in userinfo else f"{REDACTED}@{hostport}"
-    pairs = []
-    for pair in parts.query.split("&") if parts.query else []:
-        name, sep, value = pair.partition("=")
-        pairs.append(f"{name}={REDACTED}" if sep and value and _is_secret_param(name) else pair)
-    return scrub(urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), parts.fragment)))
-
-
-def model_in_url(url: str) -> str:
-    """The `model` or `deployment` query value of `url` (empty when it names neither)."""
-    for pair in url.partition("?")[2].split("&"):
-        name, _, value = pair.partition("=")
-        if name in ("model", "deployment") and value:
-            return value
-    return ""
-
-
-def guess_dialect(url: str) -> Dialect:
-    """Azure's preview path `/openai/realtime` speaks beta; every other path is GA."""
-    path = urlsplit(url).path.rstrip("/")
-    return Dialect.BETA if path.endswith("/openai/realtime") else Dialect.GA
 
 
 def _websocket_scheme(url: str, what: str) -> tuple[str, str, str, str]:
@@ -239,6 +211,23 @@ def _require_key(profile: Profile, env: Mapping[str, str]) -> str:
     return key
 
 
+CredentialFactory = Callable[[], Credential]
+"""Makes the Entra ID credential when the first token is needed (a seam for tests)."""
+
+
+def _signed_in(
+    endpoint: Endpoint, profile: Profile, env: Mapping[str, str], credential: CredentialFactory
+) -> Endpoint:
+    """`endpoint` with the profile's key (an `api-key` header on Azure, a Bearer
+    `Authorization` elsewhere), or with its Entra ID token source."""
+    if profile.auth is Auth.ENTRA:
+        return replace(endpoint, tokens=EntraTokens(credential))
+    key = _require_key(profile, env)
+    azure = profile.provider in (Provider.AZURE, Provider.AZURE_PREVIEW)
+    header = {"api-key": key} if azure else {"Authorization": f"Bearer {key}"}
+    return replace(endpoint, headers={**endpoint.headers, **header})
+
+
 def _openai(profile: Profile, env: Mapping[str, str]) -> Endpoint:
     base = profile.endpoint or env.get("OPENAI_BASE_URL", "").strip() or OPENAI_DEFAULT_BASE
     scheme, netloc, path, query = _websocket_scheme(base, "OpenAI base URL")
@@ -247,8 +236,7 @@ def _openai(profile: Profile, env: Mapping[str, str]) -> Endpoint:
         path += "/realtime"
     url = urlunsplit((scheme, netloc, path, _with_query(query, [("model", profile.model)]), ""))
     _refuse_cleartext(scheme, netloc)
-    headers = {"Authorization": f"Bearer {_require_key(profile, env)}"}
-    return Endpoint(url, headers, Dialect.GA, profile.verify_tls)
+    return Endpoint(url, {}, Dialect.GA, profile.verify_tls)
 
 
 def _azure_base(profile: Profile, env: Mapping[str, str]) -> tuple[str, str, str]:
@@ -275,8 +263,7 @@ def _azure(profile: Profile, env: Mapping[str, str]) -> Endpoint:
     query = _with_query("", [("model", profile.model)])
     url = urlunsplit((scheme, netloc, f"{prefix}/openai/v1/realtime", query, ""))
     _refuse_cleartext(scheme, netloc)
-    headers = {"api-key": _require_key(profile, env)}
-    return Endpoint(url, headers, Dialect.GA, profile.verify_tls)
+    return Endpoint(url, {}, Dialect.GA, profile.verify_tls)
 
 
 def _azure_preview(profile: Profile, env: Mapping[str, str]) -> Endpoint:
@@ -284,8 +271,7 @@ def _azure_preview(profile: Profile, env: Mapping[str, str]) -> Endpoint:
     query = _with_query("", [("api-version", profile.api_version), ("deployment", profile.model)])
     url = urlunsplit((scheme, netloc, f"{prefix}/openai/realtime", query, ""))
     _refuse_cleartext(scheme, netloc)
-    headers = {"api-key": _require_key(profile, env)}
-    return Endpoint(url, headers, Dialect.BETA, profile.verify_tls)
+    return Endpoint(url, {}, Dialect.BETA, profile.verify_tls)
 
 
 def endpoint_for_url(
@@ -326,16 +312,22 @@ def endpoint_for_url(
     return Endpoint(full, headers, chosen, verify_tls, key_withheld=withheld)
 
 
-def _url(profile: Profile, env: Mapping[str, str]) -> Endpoint:
+def _url(profile: Profile, env: Mapping[str, str], credential: CredentialFactory) -> Endpoint:
     if not profile.endpoint:
         raise EndpointError("The URL profile has no endpoint: set its ws:// or wss:// URL.")
-    return endpoint_for_url(
+    entra = profile.auth is Auth.ENTRA
+    endpoint = endpoint_for_url(
         profile.endpoint,
-        _lookup_key(profile, env),
+        None if entra else _lookup_key(profile, env),
         profile.dialect,
         verify_tls=profile.verify_tls,
         key_is_explicit=_names_its_key(profile),
     )
+    if not entra:
+        return endpoint
+    parts = urlsplit(endpoint.url)
+    _refuse_cleartext(parts.scheme, parts.netloc, "an Entra ID token")
+    return replace(endpoint, tokens=EntraTokens(credential))
 
 
 def _names_its_key(profile: Profile) -> bool:
@@ -344,14 +336,48 @@ def _names_its_key(profile: Profile) -> bool:
     return written or profile.api_key_env is not None
 
 
-def resolve(profile: Profile, env: Mapping[str, str] | None = None) -> Endpoint:
+def _with_extras(endpoint: Endpoint, profile: Profile) -> Endpoint:
+    """`endpoint` with the profile's extra headers, CA bundle and proxy."""
+    headers = dict(endpoint.headers)
+    taken = {name.lower() for name in headers}
+    if endpoint.tokens is not None:
+        taken.add("authorization")
+    parts = urlsplit(endpoint.url)
+    for name, value in profile.headers.items():
+        if name.lower() in taken:
+            raise EndpointError(
+                f"The profile's {name} header would replace the one rt-tui sends itself "
+                "(for the key or the dialect); remove it from the profile's headers.",
+                setting="headers",
+            )
+        if is_auth_header(name, value):
+            _refuse_cleartext(parts.scheme, parts.netloc, f"the {name} header", "headers")
+        headers[name] = value
+    bundle = profile.ca_bundle.expanduser() if profile.ca_bundle is not None else None
+    if bundle is not None and parts.scheme == "wss" and not bundle.is_file():
+        raise EndpointError(
+            f"The CA bundle {bundle} is not a file; set ca_bundle to a PEM file of certificates.",
+            setting="ca_bundle",
+        )
+    return replace(endpoint, headers=headers, ca_bundle=bundle, proxy=profile.proxy)
+
+
+def resolve(
+    profile: Profile,
+    env: Mapping[str, str] | None = None,
+    *,
+    credential: CredentialFactory = default_credential,
+) -> Endpoint:
     """The Endpoint for `profile`, reading keys (and unset endpoints) from `env`
-    (default: the process environment). Raises EndpointError with one sentence."""
+    (default: the process environment); with `auth = "entra"`, tokens come from
+    `credential()` once a socket opens. Raises EndpointError with one sentence."""
     env = os.environ if env is None else env
+    if profile.provider is Provider.URL:
+        return _with_extras(_url(profile, env, credential), profile)
     if profile.provider is Provider.OPENAI:
-        return _openai(profile, env)
-    if profile.provider is Provider.AZURE:
-        return _azure(profile, env)
-    if profile.provider is Provider.AZURE_PREVIEW:
-        return _azure_preview(profile, env)
-    return _url(profile, env)
+        endpoint = _openai(profile, env)
+    elif profile.provider is Provider.AZURE:
+        endpoint = _azure(profile, env)
+    else:
+        endpoint = _azure_preview(profile, env)
+    return _with_extras(_signed_in(endpoint, profile, env, credential), profile)

@@ -78,9 +78,12 @@ class HandshakeRejected(RealtimeError):
     """The HTTP upgrade was answered with a non-101 status (401 bad key, 404 unknown
     deployment, 429 rate limit…). `message` is the server's explanation, if it gave one."""
 
-    def __init__(self, status: int, message: str = "", *, host: str = "") -> None:
+    def __init__(self, status: int, message: str = "", *, host: str = "", code: str = "") -> None:
         self.status = status
         self.message = message
+        self.code = code
+        """The error code of the server's JSON body (`DeploymentNotFound`,
+        `invalid_api_key`, `model_not_found`…), or ''."""
         where = f" {host}" if host else ""
         text = f"The server{where} refused the connection (HTTP {status})"
         super().__init__(_sentence(f"{text}: {message}" if message else text))
@@ -101,6 +104,38 @@ class RedirectRefused(CannotConnect):
             f"The server redirected to another host ({shown_url}); rt-tui does not follow it "
             "so the key is not sent elsewhere."
         )
+
+
+class HostNotFound(CannotConnect):
+    """The server's host name (or the proxy's) could not be resolved."""
+
+
+class TlsFailed(CannotConnect):
+    """The TLS handshake failed: most often a certificate that could not be verified."""
+
+    def __init__(self, message: str, *, unverified: bool = False) -> None:
+        self.unverified = unverified
+        """The certificate was not trusted (rather than the handshake breaking)."""
+        super().__init__(message)
+
+
+class ProxyFailed(CannotConnect):
+    """The proxy could not be reached, or it refused to open the tunnel (`status`, the
+    HTTP status of its answer to CONNECT; None when it never answered)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class SignInFailed(RealtimeError):
+    """No token to sign in with: Microsoft Entra ID sign-in needs the `azure` extra, a
+    credential available here (az login, environment, managed identity), and the sign-in
+    service. `retryable` when the service failed rather than the setup."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        self.retryable = retryable
+        super().__init__(message)
 
 
 class ConnectTimeout(RealtimeError):
@@ -160,3 +195,17 @@ def handshake_message(body: bytes) -> str:
         if isinstance(decoded.get("message"), str):
             return one_line(decoded["message"])
     return one_line(text)
+
+
+def handshake_code(body: bytes) -> str:
+    """The error code of an HTTP error body (`error.code` in OpenAI's and Azure's JSON
+    shapes), or '' when it has none; only a short word, since it is shown."""
+    try:
+        decoded = json.loads(body.decode("utf-8", errors="replace"))
+    except ValueError:
+        return ""
+    error = decoded.get("error") if isinstance(decoded, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    if isinstance(code, str | int) and re.fullmatch(r"[A-Za-z0-9_.\-]{1,64}", str(code)):
+        return str(code)
+    return ""

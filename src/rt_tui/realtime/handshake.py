@@ -2,8 +2,12 @@
 can fail turned into one RealtimeError sentence without secrets.
 
 The rules: a redirect is followed only within the same scheme, host and port (so a key
-header never travels elsewhere); loopback never goes through a proxy; TLS verification is
-off only when the endpoint says so; no compression (frames are mostly base64 audio).
+header never travels elsewhere); loopback never goes through a proxy, other hosts go
+through the endpoint's (or the environment's: HTTPS_PROXY, ALL_PROXY, NO_PROXY) with
+websockets' own proxy support; TLS verification is off only when the endpoint says so, and
+trusts the endpoint's CA bundle instead of the system's when it has one; no compression
+(frames are mostly base64 audio). An Entra ID endpoint's token is fetched as the socket
+opens, so each socket, a reconnect too, gets one that is still valid.
 websockets logs every request header (the key among them) and every frame at DEBUG, so its
 logger here is pinned at INFO: turning on debug logging elsewhere never prints the key.
 """
@@ -21,9 +25,13 @@ from websockets.exceptions import (
     InvalidHandshake,
     InvalidMessage,
     InvalidProxy,
+    InvalidProxyMessage,
+    InvalidProxyStatus,
     InvalidStatus,
     InvalidURI,
+    ProxyError,
 )
+from websockets.proxy import get_proxy
 from websockets.uri import parse_uri
 
 from rt_tui import __version__
@@ -32,7 +40,11 @@ from rt_tui.realtime.errors import (
     CannotConnect,
     ConnectTimeout,
     HandshakeRejected,
+    HostNotFound,
+    ProxyFailed,
     RedirectRefused,
+    TlsFailed,
+    handshake_code,
     handshake_message,
     one_line,
     os_reason,
@@ -77,6 +89,37 @@ def where(endpoint: Endpoint) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+def proxy_in_use(endpoint: Endpoint) -> str | None:
+    """The URL of the proxy a socket to `endpoint` goes through (the endpoint's, or the
+    environment's unless NO_PROXY exempts the host), or None for a direct connection."""
+    chosen = endpoint.websockets_proxy
+    if chosen is not True:
+        return chosen
+    try:
+        return get_proxy(parse_uri(endpoint.url))
+    except InvalidURI:
+        return None
+
+
+def tls_context(endpoint: Endpoint) -> ssl.SSLContext | None:
+    """The TLS settings for a wss:// socket when they differ from the system's defaults:
+    verification off, or the endpoint's CA bundle trusted instead of the system's."""
+    if not endpoint.verify_tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if endpoint.ca_bundle is None:
+        return None
+    try:
+        return ssl.create_default_context(cafile=str(endpoint.ca_bundle))
+    except ssl.SSLError:
+        reason = "it holds no PEM certificate"
+    except OSError as exc:
+        reason = os_reason(exc)
+    raise CannotConnect(f"The CA bundle {endpoint.ca_bundle} cannot be used: {reason}.")
+
+
 async def open_socket(
     endpoint: Endpoint,
     *,
@@ -88,17 +131,21 @@ async def open_socket(
     """The open WebSocket for `endpoint` (a `connection_class`). Raises a RealtimeError (one
     sentence) on failure."""
     shown = where(endpoint)
-    secrets = endpoint.secret_values()
+    headers = dict(endpoint.headers)
+    if endpoint.tokens is not None:
+        headers["Authorization"] = f"Bearer {await endpoint.tokens.token()}"
+    secrets = endpoint.secret_values()  # with the token just fetched
     options: dict[str, Any] = {}
-    if endpoint.url.startswith("wss:") and not endpoint.verify_tls:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        options["ssl"] = context
+    if endpoint.url.startswith("wss:"):
+        context = tls_context(endpoint)
+        if context is not None:
+            options["ssl"] = context
+    proxy = proxy_in_use(endpoint)
+    shown_proxy = redact_url(proxy) if proxy else ""
     try:
         return await _SameOriginConnect(
             endpoint.url,
-            additional_headers=dict(endpoint.headers),
+            additional_headers=headers,
             user_agent_header=f"rt-tui/{__version__}",
             compression=None,
             max_size=max_size,
@@ -106,8 +153,9 @@ async def open_socket(
             ping_interval=ping_interval,
             logger=WIRE_LOGGER,
             create_connection=connection_class,
-            # A proxy has no business seeing loopback traffic.
-            proxy=None if endpoint.is_loopback else True,
+            # Resolved here rather than by websockets (True): what is used is what is named
+            # in messages. A proxy has no business seeing loopback traffic (None).
+            proxy=proxy,
             **options,
         )
     except RedirectRefused as exc:
@@ -119,22 +167,52 @@ async def open_socket(
         if endpoint.key_withheld and status in (401, 403):
             hint = "rt-tui sent no key: it never sends one over unencrypted ws:// to another host"
             message = f"{message.rstrip('.')} ({hint})" if message else hint
-        raise HandshakeRejected(status, message, host=shown) from None
+        raise HandshakeRejected(status, message, host=shown, code=handshake_code(body)) from None
     except TimeoutError:
         raise ConnectTimeout(
             f"{shown} did not complete the WebSocket handshake within {connect_timeout:g} s."
         ) from None
+    except InvalidProxyStatus as exc:
+        status = exc.response.status_code
+        hint = " (it wants a user name and password in the proxy URL)" if status == 407 else ""
+        raise ProxyFailed(
+            f"The proxy {shown_proxy} refused to open a tunnel to {shown}: HTTP {status} "
+            f"{one_line(exc.response.reason_phrase, 60)}{hint}.",
+            status=status,
+        ) from None
+    except (InvalidProxyMessage, ProxyError):
+        raise ProxyFailed(
+            f"The proxy {shown_proxy} did not open a tunnel to {shown}: its answer is not "
+            "an HTTP proxy's."
+        ) from None
     except ssl.SSLCertVerificationError as exc:
         detail = one_line(exc.verify_message or "unknown reason", 120)
-        raise CannotConnect(
-            f"Cannot connect to {shown}: the TLS certificate could not be verified ({detail})."
+        raise TlsFailed(
+            f"Cannot connect to {shown}: the TLS certificate could not be verified ({detail}).",
+            unverified=True,
         ) from None
+    except ssl.SSLError as exc:
+        raise TlsFailed(f"Cannot connect to {shown}: {os_reason(exc)}.") from None
     except socket.gaierror:
-        raise CannotConnect(
+        if proxy:
+            raise HostNotFound(
+                f"Cannot connect to the proxy {shown_proxy}: its host name could not be resolved."
+            ) from None
+        raise HostNotFound(
             f"Cannot connect to {shown}: the host name could not be resolved."
         ) from None
     except ConnectionRefusedError:
+        if proxy:
+            raise ProxyFailed(
+                f"Cannot connect to the proxy {shown_proxy}: connection refused."
+            ) from None
         raise CannotConnect(f"Cannot connect to {shown}: connection refused.") from None
+    except ImportError:
+        # websockets needs python-socks for a SOCKS proxy and imports it on first use.
+        raise ProxyFailed(
+            f"The proxy {shown_proxy} is a SOCKS proxy, which needs the python-socks "
+            "package: pip install python-socks."
+        ) from None
     except InvalidURI:
         raise CannotConnect(
             f"Cannot connect: '{endpoint.display_url}' is not a valid URL."

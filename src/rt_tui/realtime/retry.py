@@ -19,6 +19,7 @@ from rt_tui.realtime.errors import (
     RealtimeError,
     RedirectRefused,
     ServerClosed,
+    SignInFailed,
 )
 
 #: Close codes of a session that ended for reasons of the server's or the network's, not the
@@ -58,7 +59,8 @@ def is_retryable(error: BaseException) -> bool:
 
     Besides drops: a server that is not back yet (refused, timed out, a network error) or
     answers the handshake with a passing status (429, 5xx). Never a refusal of the key or
-    the request (HTTP 401/403/404, close 3000/4000), nor a redirect elsewhere.
+    the request (HTTP 401/403/404, close 3000/4000), nor a redirect elsewhere, nor an
+    Entra ID sign-in that cannot work here (no `azure` extra, no credential).
     """
     if is_drop(error):
         return True
@@ -66,6 +68,8 @@ def is_retryable(error: BaseException) -> bool:
         return error.status in RETRY_HTTP_STATUSES
     if isinstance(error, RedirectRefused):
         return False
+    if isinstance(error, SignInFailed):
+        return error.retryable  # the sign-in service failed, not the setup
     return isinstance(error, CannotConnect | ConnectTimeout | OSError)
 
 

@@ -30,7 +30,7 @@ from rt_tui.config import (
 )
 from rt_tui.realtime.endpoints import redact_url
 from rt_tui.realtime.redaction import Redactor
-from rt_tui.report.known_secrets import is_secret_name
+from rt_tui.report.known_secrets import is_secret_setting
 
 REDACTED_VALUE: Final = "<redacted>"
 """What a secret value in the copy reads."""
@@ -81,12 +81,13 @@ class ConfigSource:
             return cls(path, data, None, problem)
 
 
-def _scrubbed(value: Any, redactor: Redactor, secret: bool = False) -> Any:
+def _scrubbed(value: Any, redactor: Redactor, secret: bool = False, table: str = "") -> Any:
     """Decoded TOML with secret values replaced and other text redacted. A table's keys
     are judged by their own names (a tool's schema may have a `token` property)."""
     if isinstance(value, dict):
         return {
-            name: _scrubbed(item, redactor, is_secret_name(name)) for name, item in value.items()
+            name: _scrubbed(item, redactor, is_secret_setting(table, name, item), name)
+            for name, item in value.items()
         }
     if isinstance(value, list):
         return [_scrubbed(item, redactor, secret) for item in value]

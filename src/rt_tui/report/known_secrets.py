@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from rt_tui.config import DEFAULT_KEY_ENV
+from rt_tui.profile import is_auth_header
 from rt_tui.realtime.endpoints import url_secrets
 
 #: Parts of a name that say its value is a secret (matched in lower case).
@@ -43,12 +44,20 @@ def is_secret_name(name: str) -> bool:
     return any(part in lowered for part in SECRET_NAME_PARTS)
 
 
-def _config_secrets(value: Any, secret: bool = False) -> Iterator[str]:
+def is_secret_setting(table: str, name: str, value: Any) -> bool:
+    """Whether the setting `name` of the config table `table` holds a secret: judged by its
+    name, or, in a profile's `headers` table, as a header (a Cookie, `Bearer …`) is."""
+    if table == "headers":
+        return is_auth_header(name, value if isinstance(value, str) else "")
+    return is_secret_name(name)
+
+
+def _config_secrets(value: Any, secret: bool = False, table: str = "") -> Iterator[str]:
     """Secrets in decoded TOML: the values held under a secret name (a table's keys are
     judged by their own names), and URL secrets."""
     if isinstance(value, dict):
         for name, item in value.items():
-            yield from _config_secrets(item, is_secret_name(str(name)))
+            yield from _config_secrets(item, is_secret_setting(table, str(name), item), name)
     elif isinstance(value, list):
         for item in value:
             yield from _config_secrets(item, secret)

@@ -91,5 +91,8 @@ def notify_failure(node: Widget, event: Worker.StateChanged) -> str | None:
     job = JOBS.get(worker.group)
     text = failure_text(job, worker.error)
     node.log.error(f"worker {worker.name!r} failed:", worker.error)
-    node.notify(text, title=job.title if job else "Failed", severity="error", timeout=10)
+    # Plain text: a failure quotes servers and settings, where [brackets] are no markup.
+    node.notify(
+        text, title=job.title if job else "Failed", severity="error", timeout=10, markup=False
+    )
     return text

@@ -404,7 +404,7 @@ class MainScreen(Screen[None]):
             hint = fix_hint(event.worker.error)
             if hint is not None:
                 failure = f"{failure} {hint}"
-                self.notify(hint, title="What to fix", severity="error", timeout=15)
+                self.notify(hint, title="What to fix", severity="error", timeout=15, markup=False)
             self.status.set_link(LinkState.FAILED, detail=failure)
             self.pane.set_link(LinkState.FAILED)  # Not "Connecting…"/"Connected" any more.
             self.pane.add_notice(failure + self._unsent_note())
@@ -528,7 +528,7 @@ class MainScreen(Screen[None]):
             self._start_limit_timers()
         elif message.state is LinkState.CLOSED:
             self._stop_limit_timers()
-            self.notify(message.detail, title="Session closed", severity="warning")
+            self.notify(message.detail, title="Session closed", severity="warning", markup=False)
         self.refresh_bindings()  # Esc stops the retries only while they run.
 
     @on(SessionLost)
@@ -540,7 +540,7 @@ class MainScreen(Screen[None]):
         self._interrupt()
         text = f"{message.reason} Reconnecting (Esc stops)…"
         self.pane.add_notice(text)
-        self.notify(text, title="Connection lost", severity="warning", timeout=5)
+        self.notify(text, title="Connection lost", severity="warning", timeout=5, markup=False)
 
     @on(SessionResumed)
     def _on_session_resumed(self, message: SessionResumed) -> None:
@@ -554,7 +554,7 @@ class MainScreen(Screen[None]):
     @on(RecordingStarted)
     def _on_recording(self, message: RecordingStarted) -> None:
         self.status.set_log_path(message.path)
-        self.notify(f"Recording this session to {message.path}", title="Session log")
+        self.notify(f"Recording this session to {message.path}", title="Session log", markup=False)
 
     @on(RecordingFailed)
     def _on_recording_failed(self, message: RecordingFailed) -> None:
@@ -564,6 +564,7 @@ class MainScreen(Screen[None]):
             "the rest of this session is not recorded.",
             title="Session log",
             severity="error",
+            markup=False,
         )
 
     # --- what the user does -----------------------------------------------------------

@@ -8,13 +8,31 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
-from rt_tui.config import Provider
+from rt_tui.config import Auth, Provider
 from rt_tui.config_audio import AudioSettings
-from rt_tui.tui.screens.settings.form import AUTO_DIALECT, ProfileForm, SessionForm
+from rt_tui.tui.screens.settings.form import SessionForm
 from rt_tui.tui.screens.settings.layout import Tick, UrlLine, field, profile_row, section
+from rt_tui.tui.screens.settings.profile_form import AUTO_DIALECT, ProfileForm
 
 VOICES = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"]
 TRANSCRIPTION_MODELS = ["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"]
+#: The widget that holds each field of the connection form (`ProfileForm`).
+PROFILE_WIDGETS: dict[str, str] = {
+    "name": "profile-name",
+    "provider": "provider",
+    "endpoint": "endpoint",
+    "model": "model",
+    "api_version": "api-version",
+    "api_key_env": "api-key-env",
+    "dialect": "dialect",
+    "verify_tls": "verify-tls",
+    "keep_key": "keep-key",
+    "new_key": "api-key",
+    "auth": "auth",
+    "headers": "headers",
+    "ca_bundle": "ca-bundle",
+    "proxy": "proxy",
+}
 ENDPOINT_HINTS = {
     Provider.OPENAI: "default: api.openai.com or $OPENAI_BASE_URL",
     Provider.AZURE: "RESOURCE or https://RESOURCE.openai.azure.com",
@@ -50,6 +68,12 @@ def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iter
         "Dialect",
         Select(dialects, value=form.dialect, allow_blank=False, id="dialect", compact=True),
     )
+    sign_ins = [("API key", Auth.KEY.value), ("Microsoft Entra ID", Auth.ENTRA.value)]
+    yield field(
+        "auth",
+        "Sign in with",
+        Select(sign_ins, value=form.auth, allow_blank=False, id="auth", compact=True),
+    )
     yield field(
         "api-key-env",
         "Key environment variable",
@@ -62,11 +86,38 @@ def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iter
         "Key to keep in the file",
         Input(password=True, id="api-key", compact=True),
     )
+    yield field(
+        "headers",
+        "Extra headers",
+        TextArea(
+            form.headers,
+            id="headers",
+            placeholder="Name: value, one a line (credentials read ***)",
+            compact=True,
+        ),
+    )
     yield Tick("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
     yield Static(
         "TLS verification is off: anyone on the path can read this connection.",
         id="tls-warning",
         classes="hint warning",
+    )
+    yield field(
+        "ca-bundle",
+        "CA bundle (PEM file)",
+        Input(
+            form.ca_bundle, id="ca-bundle", placeholder="the system's certificates", compact=True
+        ),
+    )
+    yield field(
+        "proxy",
+        "Proxy",
+        Input(
+            form.proxy,
+            id="proxy",
+            placeholder="from HTTPS_PROXY / NO_PROXY; direct: none; http://HOST:PORT",
+            compact=True,
+        ),
     )
 
 

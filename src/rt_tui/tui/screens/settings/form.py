@@ -1,4 +1,6 @@
-"""The settings form as plain data: config -> form values -> validated config.
+"""The session half of the settings form as plain data (settings -> form values ->
+validated settings), what a change asks of a running app, and what both halves share (the
+connection half is `profile_form`).
 
 No Textual here: the screen copies widget values into these dataclasses and shows the
 returned errors next to the widgets whose ids are the keys of `FieldErrors`.
@@ -7,41 +9,22 @@ returned errors next to the widgets whose ids are the keys of `FieldErrors`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
 from rt_tui.config import (
     Config,
     FunctionTool,
-    Profile,
-    Provider,
     SessionSettings,
 )
-from rt_tui.dialect import Dialect
-from rt_tui.realtime.endpoints import EndpointError, redact_url, resolve
 
 #: Widget id -> one-sentence problem.
 FieldErrors = dict[str, str]
 ApplyKind = Literal["none", "session", "reconnect"]
 
-AUTO_DIALECT = "auto"
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-#: Which form field shows an error for a pydantic location (first element[s]).
-_PROFILE_FIELDS = {
-    "provider": "provider",
-    "endpoint": "endpoint",
-    "model": "model",
-    "api_version": "api-version",
-    "api_key_env": "api-key-env",
-    "api_key": "api-key",
-    "dialect": "dialect",
-    "verify_tls": "verify-tls",
-}
 _TURN_FIELDS = {
     "type": "turn-type",
     "threshold": "vad-threshold",
@@ -76,24 +59,6 @@ TURN_PARAMS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass
-class ProfileForm:
-    """The connection half of the form, as the widgets hold it."""
-
-    name: str
-    provider: str = Provider.OPENAI.value
-    endpoint: str = ""
-    model: str = ""
-    api_version: str = ""
-    api_key_env: str = ""
-    dialect: str = AUTO_DIALECT
-    verify_tls: bool = True
-    keep_key: bool = False
-    """The user wants a key kept in the config file."""
-    new_key: str = ""
-    """A key typed now; empty keeps the stored one (which is never put in a widget)."""
-
-
-@dataclass
 class SessionForm:
     """The session half of the form, as the widgets hold it."""
 
@@ -111,23 +76,6 @@ class SessionForm:
     transcription_model: str = ""
     tools_json: str = ""
     max_output_tokens: str = "inf"
-
-
-def profile_to_form(name: str, profile: Profile) -> ProfileForm:
-    """Form values for `profile`; the stored key itself is never copied."""
-    return ProfileForm(
-        name=name,
-        provider=profile.provider.value,
-        # A URL may carry a secret (?api-key=…, user:password@): shown redacted, and
-        # kept as stored for as long as the redacted text is left alone.
-        endpoint=redact_url(profile.endpoint) if profile.endpoint else "",
-        model=profile.model,
-        api_version=profile.api_version,
-        api_key_env=profile.api_key_env or "",
-        dialect=profile.dialect.value if profile.dialect else AUTO_DIALECT,
-        verify_tls=profile.verify_tls,
-        keep_key=profile.api_key is not None,
-    )
 
 
 def session_to_form(settings: SessionSettings) -> SessionForm:
@@ -158,7 +106,8 @@ def tools_to_json(tools: list[FunctionTool]) -> str:
     return json.dumps([tool.model_dump(exclude={"type"}) for tool in tools], indent=2)
 
 
-def _message(detail: Mapping[str, Any]) -> str:
+def error_sentence(detail: Mapping[str, Any]) -> str:
+    """A pydantic error as the sentence shown under its field."""
     if detail["type"] == "missing":
         return "This is required."
     if detail["type"] == "extra_forbidden":
@@ -186,87 +135,12 @@ def parse_tools(text: str) -> tuple[list[FunctionTool], str | None]:
         except ValidationError as error:
             detail = error.errors()[0]
             where = ".".join(str(part) for part in detail["loc"])
-            return [], f"Tool {index}, {where}: {_message(detail)}"
+            return [], f"Tool {index}, {where}: {error_sentence(detail)}"
     names = [tool.name for tool in tools]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         return [], f"Tool names must be unique; repeated: {', '.join(duplicates)}."
     return tools, None
-
-
-def build_profile(
-    form: ProfileForm,
-    previous: Profile | None,
-    other_names: set[str],
-    env: Mapping[str, str],
-) -> tuple[Profile | None, FieldErrors]:
-    """Validate the connection fields; `previous` supplies the stored key to keep."""
-    errors: FieldErrors = {}
-    name = form.name.strip()
-    if not name:
-        errors["profile-name"] = "Give the profile a name."
-    elif name in other_names:
-        errors["profile-name"] = f"A profile named {name!r} already exists."
-    env_name = form.api_key_env.strip()
-    if env_name and not _ENV_NAME.match(env_name):
-        errors["api-key-env"] = "Use an environment variable name like MY_API_KEY."
-    provider = form.provider
-    if provider in (Provider.AZURE, Provider.AZURE_PREVIEW) and not form.model.strip():
-        errors["model"] = "Enter the deployment name."
-    if provider == Provider.AZURE_PREVIEW and not form.api_version.strip():
-        errors["api-version"] = "Enter an api-version, e.g. 2025-04-01-preview."
-
-    api_key: SecretStr | None = None
-    if form.keep_key:
-        if form.new_key.strip():
-            api_key = SecretStr(form.new_key.strip())
-        elif previous is not None and previous.api_key is not None:
-            api_key = previous.api_key
-        else:
-            errors["api-key"] = "Type the key to keep in the file, or untick the box."
-
-    endpoint = form.endpoint.strip() or None
-    if previous is not None and previous.endpoint and endpoint == redact_url(previous.endpoint):
-        endpoint = previous.endpoint
-    values: dict[str, Any] = {
-        "provider": provider,
-        "endpoint": endpoint,
-        "model": form.model.strip() or Profile().model,
-        "api_version": form.api_version.strip() or Profile().api_version,
-        "api_key_env": env_name or None,
-        "api_key": api_key,
-        "dialect": None if form.dialect == AUTO_DIALECT else Dialect(form.dialect),
-        "verify_tls": form.verify_tls,
-    }
-    try:
-        profile = Profile.model_validate(values)
-    except ValidationError as error:
-        for detail in error.errors():
-            field_id = _PROFILE_FIELDS.get(str(detail["loc"][0]), "provider")
-            errors.setdefault(field_id, _message(detail))
-        return None, errors
-    if "endpoint" not in errors:
-        problem = endpoint_problem(profile, env)
-        if problem:
-            errors["endpoint"] = problem
-    return (None, errors) if errors else (profile, errors)
-
-
-def endpoint_problem(profile: Profile, env: Mapping[str, str]) -> str | None:
-    """Why `profile` cannot be turned into a URL (a missing key does not count)."""
-    try:
-        resolve(profile, {**env, profile.key_env_name: "placeholder"})
-    except EndpointError as error:
-        return str(error)
-    return None
-
-
-def endpoint_preview(profile: Profile, env: Mapping[str, str]) -> str | None:
-    """The redacted URL `profile` connects to, or None when it cannot be built yet."""
-    try:
-        return resolve(profile, {**env, profile.key_env_name: "placeholder"}).display_url
-    except EndpointError:
-        return None
 
 
 def _number_or_default(text: str, default: Any) -> Any:
@@ -324,7 +198,7 @@ def build_session(
                 field_id = _TURN_FIELDS.get(loc[1], "turn-type")
             else:
                 field_id = _SESSION_FIELDS.get(loc[0], "instructions")
-            errors.setdefault(field_id, _message(detail))
+            errors.setdefault(field_id, error_sentence(detail))
         return None, errors
     return (None, errors) if errors else (settings, errors)
 
@@ -342,17 +216,3 @@ def apply_kind(before: Config, after: Config) -> ApplyKind:
     if before.session != after.session:
         return "session"
     return "none"
-
-
-def key_status(form: ProfileForm, previous: Profile | None, env: Mapping[str, str]) -> str:
-    """Where the key comes from, in words; the key itself never appears."""
-    provider = Provider(form.provider)
-    env_name = form.api_key_env.strip() or Profile(provider=provider).key_env_name
-    in_env = bool(env.get(env_name, "").strip())
-    stored = previous is not None and previous.api_key is not None
-    if form.keep_key and (form.new_key.strip() or stored):
-        where = "typed, kept in the file on save" if form.new_key.strip() else "stored in file"
-        return f"Key: {where}" + (f" (used instead of ${env_name})" if in_env else "")
-    if in_env:
-        return f"Key: set in ${env_name}"
-    return f"Key: not set: export ${env_name}, or keep a key in the file below"

@@ -66,6 +66,9 @@ SettingsScreen .field-row > TextArea {
     height: 5;
     padding: 0 1 0 0;  /* its text starts in the same column as the inputs' */
 }
+SettingsScreen .field-row > #headers {
+    height: 3;  /* a header or two is the rule */
+}
 SettingsScreen .field-error,
 SettingsScreen .hint {
     margin-left: 26;

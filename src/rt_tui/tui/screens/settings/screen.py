@@ -19,10 +19,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
-from rt_tui.config import Config, ConfigError, Profile, Provider, save_config
+from rt_tui.config import Auth, Config, ConfigError, Profile, Provider, save_config
 from rt_tui.tui.screens.settings.audio_form import build_audio
 from rt_tui.tui.screens.settings.fields import (
     ENDPOINT_HINTS,
+    PROFILE_WIDGETS,
     audio_fields,
     connection_fields,
     session_fields,
@@ -31,17 +32,19 @@ from rt_tui.tui.screens.settings.form import (
     TURN_PARAMS,
     ApplyKind,
     FieldErrors,
-    ProfileForm,
     SessionForm,
     apply_kind,
-    build_profile,
     build_session,
-    endpoint_preview,
-    key_status,
-    profile_to_form,
     session_to_form,
 )
 from rt_tui.tui.screens.settings.layout import SETTINGS_CSS, UrlLine
+from rt_tui.tui.screens.settings.profile_form import (
+    ProfileForm,
+    build_profile,
+    endpoint_preview,
+    key_status,
+    profile_to_form,
+)
 
 DEFAULT_PROFILE_NAME = "default"
 SAVE_TIP = "Write the settings to the config file (the screen stays open)"
@@ -158,19 +161,28 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     def _checked(self, widget_id: str) -> bool:
         return self.query_one(f"#{widget_id}", Checkbox).value
 
+    def _value(self, widget_id: str) -> str | bool:
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, Checkbox):
+            return widget.value
+        if isinstance(widget, Select):
+            return str(widget.value)
+        if isinstance(widget, TextArea):
+            return widget.text
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def _show_value(self, widget_id: str, value: str | bool) -> None:
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, Checkbox | Select):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.text = str(value)
+        else:
+            self.query_one(f"#{widget_id}", Input).value = str(value)
+
     def _profile_form(self) -> ProfileForm:
-        return ProfileForm(
-            name=self._input("profile-name"),
-            provider=self._select("provider"),
-            endpoint=self._input("endpoint"),
-            model=self._input("model"),
-            api_version=self._input("api-version"),
-            api_key_env=self._input("api-key-env"),
-            dialect=self._select("dialect"),
-            verify_tls=self._checked("verify-tls"),
-            keep_key=self._checked("keep-key"),
-            new_key=self._input("api-key"),
-        )
+        values = {name: self._value(widget_id) for name, widget_id in PROFILE_WIDGETS.items()}
+        return ProfileForm(**values)  # type: ignore[arg-type]
 
     def _session_form(self) -> SessionForm:
         return SessionForm(
@@ -194,19 +206,8 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         """Show profile `name` in the connection fields (never its stored key)."""
         self._current = name
         form = profile_to_form(name, self._profiles[name])
-        for widget_id, value in (
-            ("profile-name", form.name),
-            ("endpoint", form.endpoint),
-            ("model", form.model),
-            ("api-version", form.api_version),
-            ("api-key-env", form.api_key_env),
-            ("api-key", ""),
-        ):
-            self.query_one(f"#{widget_id}", Input).value = value
-        self.query_one("#provider", Select).value = form.provider
-        self.query_one("#dialect", Select).value = form.dialect
-        self.query_one("#keep-key", Checkbox).value = form.keep_key
-        self.query_one("#verify-tls", Checkbox).value = form.verify_tls
+        for field_name, widget_id in PROFILE_WIDGETS.items():
+            self._show_value(widget_id, getattr(form, field_name))
         self._clear_errors()
         self._refresh_visibility()
         self._refresh_hints()
@@ -297,7 +298,10 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self.query_one("#dialect-field").display = provider is Provider.URL
         self.query_one("#model-field Label", Label).update("Deployment" if azure else "Model")
         self.query_one("#endpoint", Input).placeholder = ENDPOINT_HINTS[provider]
-        self.query_one("#api-key-field").display = self._checked("keep-key")
+        self.query_one("#auth-field").display = provider is not Provider.OPENAI
+        key = provider is Provider.OPENAI or self._select("auth") == Auth.KEY
+        self.query_one("#keep-key").display = key
+        self.query_one("#api-key-field").display = key and self._checked("keep-key")
         self.query_one("#tls-warning").display = not self._checked("verify-tls")
         stored = self._profiles[self._current].api_key is not None
         self.query_one("#api-key", Input).placeholder = (
