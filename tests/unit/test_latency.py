@@ -7,12 +7,8 @@ import json
 import pytest
 from test_conversation_sequences import load_sequence
 
-from rt_tui.inspector.latency import (
-    LatencyTracker,
-    Milestone,
-    percentile,
-    session_stats,
-)
+from rt_tui.inspector.latency import LatencyTracker, Milestone
+from rt_tui.inspector.latency_report import percentile, session_stats
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 

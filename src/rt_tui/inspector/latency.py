@@ -23,15 +23,16 @@ dropped) and the speech stopped / committed marks of the turn that waits. The ti
 the frames' own (ms since their socket opened), so a replayed log reads as it did live.
 
 `add` costs one lookup for a frame's kind and, for a delta, one for its response: the
-live path pays O(1) a frame, whatever the length of the session. Percentiles are worked
-out when asked for, over the responses (not the frames).
+live path pays O(1) a frame, whatever the length of the session. What the figures amount
+to (percentiles, a waterfall) is `latency_report`'s, worked out over the responses when
+asked for.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from itertools import pairwise
@@ -45,16 +46,7 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Direction, Frame
 
-__all__ = [
-    "LatencyTracker",
-    "Mark",
-    "Milestone",
-    "ResponseLatency",
-    "Span",
-    "SpanStats",
-    "percentile",
-    "session_stats",
-]
+__all__ = ["LatencyTracker", "Mark", "Milestone", "ResponseLatency", "Span"]
 
 
 class Milestone(IntEnum):
@@ -218,6 +210,9 @@ class LatencyTracker:
         self._turn: dict[Milestone, Mark] = {}
         """The speech stopped / committed marks of the turn no response has answered yet."""
         self._last_t_ms = -math.inf
+        self._answered: dict[int, str] = {}
+        """The frames a turn ended with (a request, speech stopped, committed) by number:
+        the response that answered each."""
 
     def add_frames(self, frames: Iterable[Frame], first_index: int) -> None:
         """Fold `frames`, numbered from `first_index` on, in order."""
@@ -299,8 +294,15 @@ class LatencyTracker:
         for milestone, turn_mark in self._turn.items():
             response.mark(milestone, turn_mark)
         self._turn.clear()
+        for mark in response.marks.values():
+            self._answered[mark.frame] = response_id
         self.version += 1
         return response
+
+    def answering(self, frame: int) -> str | None:
+        """The response that answered the turn frame number `frame` ended (its request,
+        speech stopped or committed frame), if it is one."""
+        return self._answered.get(frame)
 
     def _new_socket(self) -> None:
         """What waited for an answer was the old socket's: forget it."""
@@ -310,6 +312,7 @@ class LatencyTracker:
     def clear(self) -> None:
         """Forget every response (a new conversation)."""
         self.responses.clear()
+        self._answered.clear()
         self._new_socket()
         self._last_t_ms = -math.inf
         self.version += 1
@@ -317,54 +320,3 @@ class LatencyTracker:
 
 def _count(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-# ----- the session's figures -------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The `q`-th percentile (0 to 100) of `values` by the nearest-rank method (a value that
-    occurred, not an interpolation); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-@dataclass(frozen=True, slots=True)
-class SpanStats:
-    """One span (or TTFA, or the total) over the session's finished responses."""
-
-    label: str
-    count: int
-    p50_ms: float
-    p95_ms: float
-    max_ms: float
-
-
-def session_stats(responses: Iterable[ResponseLatency]) -> list[SpanStats]:
-    """p50, p95 and the maximum of each span the session's finished responses have (in
-    milestone order of their ends), then of TTFA and of the total."""
-    by_span: dict[tuple[Milestone, Milestone], list[float]] = {}
-    ttfa: list[float] = []
-    totals: list[float] = []
-    for response in responses:
-        if not response.finished:
-            continue
-        for span in response.spans():
-            by_span.setdefault((span.start, span.end), []).append(span.duration_ms)
-        if response.ttfa_ms is not None:
-            ttfa.append(response.ttfa_ms)
-        if response.total_ms is not None:
-            totals.append(response.total_ms)
-    rows = [
-        (f"{start.label} → {end.label}", values) for (start, end), values in sorted(by_span.items())
-    ]
-    rows += [("TTFA (to first audio)", ttfa), ("total (to response.done)", totals)]
-    stats = []
-    for label, values in rows:
-        p50, p95 = percentile(values, 50), percentile(values, 95)
-        if p50 is not None and p95 is not None:
-            stats.append(SpanStats(label, len(values), p50, p95, max(values)))
-    return stats
