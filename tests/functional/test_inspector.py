@@ -518,3 +518,27 @@ async def test_a_huge_frame_shows_cut_with_its_size_and_whole_on_demand(tmp_path
 
 def _enabled_bindings(app: InspectorHost) -> list[ActiveBinding]:
     return [a for a in app.screen.active_bindings.values() if a.enabled]
+
+
+async def test_showing_a_frame_selects_it_and_clears_a_filter_that_hides_it(
+    tmp_path: Path,
+) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        frames = mixed_frames()
+        await add_and_settle(pilot, app, frames)
+        inspector = app.inspector
+        inspector.show_frame(3)  # The second text delta: its folded group's row.
+        await wait_for(pilot, lambda: inspector.selected_frame == 2, "the group's row")
+        assert not inspector.follow
+        assert inspector.selected_subject().item_id == "item_1"
+        assert inspector.show_entry(("item", "item_1"))
+        assert not inspector.show_entry(("response", "nope"))
+
+        rows_of(app).focus()
+        await pilot.press("e")  # Errors only: the session.update row is hidden.
+        await wait_for(pilot, lambda: inspector.store.row_count == 1, "the errors only")
+        inspector.show_frame(0)
+        await wait_for(pilot, lambda: inspector.selected_frame == 0, "the hidden frame")
+        assert not inspector.frame_filter.describe()
+        assert any("showing every frame" in n.message for n in app._notifications)

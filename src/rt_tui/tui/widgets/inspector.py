@@ -14,6 +14,10 @@ a huge frame whose detail was cut to its first 64 KB, `c` copies the selected fr
 exports the filtered view and `X` the whole log (JSONL, in the sessions folder; the file
 is written off the event loop). Other text typed here goes to the composer (the main
 screen sees to it).
+
+`show_frame` selects a frame by its number, for the views that lead here: an item's first
+frame (`landmarks`), the frame a response's turn started with (`latency`, which times each
+response from the same frames).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from rt_tui import paths
 from rt_tui.inspector.detail import row_detail
 from rt_tui.inspector.export import Export, row_text
 from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.inspector.landmarks import FrameLandmarks, Subject, subject_of_text
+from rt_tui.inspector.latency import LatencyTracker
 from rt_tui.inspector.status_line import InspectorState
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
@@ -218,6 +224,10 @@ class EventInspector(Vertical):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.store = FrameStore(fold=fold)
+        # Numbered as the store numbers frames: the way to a frame from an item, a response
+        # or a milestone of its latency.
+        self.landmarks = FrameLandmarks()
+        self.latency = LatencyTracker()
         self.export_dir = export_dir
         """Where exports go; None means the sessions directory."""
         self._flush_pending = False
@@ -261,9 +271,11 @@ class EventInspector(Vertical):
 
     def add_frames(self, frames: Iterable[Frame]) -> None:
         """Store these frames, in order; one repaint follows, within a tick."""
-        append = self.store.append
+        append, landmark, time = self.store.append, self.landmarks.add, self.latency.add
         for frame in frames:
-            append(frame)
+            index = append(frame)
+            landmark(frame, index)
+            time(frame, index)
         self._schedule_flush()
 
     def set_secrets(self, values: Iterable[str]) -> None:
@@ -275,6 +287,8 @@ class EventInspector(Vertical):
     def clear(self) -> None:
         """Forget every frame shown (filter and fold settings stay)."""
         self.store.clear()
+        self.landmarks.clear()
+        self.latency.clear()
         if self.is_mounted:
             had_selection = self.rows.cursor_frame is not None
             self.rows.forget_drawn()
@@ -303,6 +317,46 @@ class EventInspector(Vertical):
     def selected_frame(self) -> int | None:
         """The index (in arrival order) of the selected row's frame, if any."""
         return self.rows.cursor_frame if self.is_mounted else None
+
+    def show_frame(self, index: int) -> None:
+        """Select frame `index` (in arrival order) and show it near the top of the rows,
+        no longer following the tail; a filter that hides it is cleared first."""
+        store = self.store
+        if not self.is_mounted or not 0 <= index < len(store):
+            return
+        if not store.matches(index):
+            self.query_one(FilterInput).value = ""
+            self.set_filter(FrameFilter())
+            self.notify("The filter hid that frame: showing every frame.", timeout=3)
+        rows = self.rows
+        rows.follow = False
+        rows.sync()
+        rows.show_row(store.row_of_frame(index))
+
+    def show_entry(self, key: tuple[str, str]) -> bool:
+        """Select the first frame of a conversation item, or of the turn a response
+        answered, ("item" | "response", id); False when no frame names it."""
+        kind, name = key
+        if kind == "response":
+            timed = self.latency.responses.get(name)
+            first = timed.first_frame if timed is not None else None
+            if first is None:
+                first = self.landmarks.first_of_response(name)
+        else:
+            first = self.landmarks.first_of_item(name)
+        if first is None:
+            return False
+        self.show_frame(first)
+        return True
+
+    def selected_subject(self) -> Subject:
+        """The conversation item and response the selected frame is about: those it names,
+        or the response that answered the turn it ended (a `response.create`)."""
+        frame = self.selected_frame
+        if frame is None:
+            return Subject()
+        subject = subject_of_text(self.store.frame_text(frame))
+        return subject or Subject(response_id=self.latency.answering(frame))
 
     @property
     def frame_filter(self) -> FrameFilter:
