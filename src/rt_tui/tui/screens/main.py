@@ -133,6 +133,14 @@ class MainScreen(Screen[None]):
             id="main.reconnect",
         ),
         Binding(
+            "ctrl+l",
+            "latency",
+            "Latency",
+            tooltip="Where each response's time went: a sortable table, its waterfall, and "
+            "the session's p50/p95",
+            id="main.latency",
+        ),
+        Binding(
             "ctrl+n",
             "fresh_session",
             "Fresh session",
@@ -637,6 +645,24 @@ class MainScreen(Screen[None]):
     def action_toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
         self.pane.toggle_details()
+
+    def action_latency(self) -> None:
+        """Open the latency screen; the response picked there is shown in the inspector."""
+        from rt_tui.tui.screens.latency import LatencyScreen  # Not needed for the first frame.
+
+        def picked(response_id: str | None) -> None:
+            if response_id is not None:
+                self.show_frames_of(("response", response_id))
+
+        self.app.push_screen(LatencyScreen(self.inspector.latency), picked)
+
+    def show_frames_of(self, key: tuple[str, str]) -> None:
+        """Show the frames of a conversation item or a response in the inspector."""
+        if self.inspector.show_entry(key):
+            self.inspector.display = True
+            self.inspector.rows.focus()
+        else:
+            self.notify("The inspector holds no frame of it.", timeout=3)
 
     async def action_reconnect(self) -> None:
         """Open a new session now and give it the conversation so far (what streamed is
