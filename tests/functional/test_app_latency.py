@@ -92,6 +92,11 @@ async def test_live_responses_are_timed_sorted_and_lead_to_their_frames(tmp_path
             assert inspector.store.wire_type(slowest.first_frame) == "response.create"
             assert inspector.rows.has_focus
 
+            # Back from the frame to the response it asked for, in the conversation.
+            await pilot.press("ctrl+g")
+            assert main.pane.selected_key == ("response", slowest.response_id)
+            assert main.pane.has_focus
+
 
 async def test_a_replayed_log_has_its_waterfall_and_percentiles(tmp_path: Path) -> None:
     app = app_for_url(None, tmp_path, replay=ReplayPlan(check_log(LATENCY_LOG)))

@@ -77,6 +77,7 @@ from rt_tui.tui.widgets.conversation_views import (
     function_call_hint,
     pending_call_id,
 )
+from rt_tui.tui.widgets.find_bar import FindBar
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
@@ -141,6 +142,21 @@ class MainScreen(Screen[None]):
             id="main.latency",
         ),
         Binding(
+            "ctrl+f",
+            "find",
+            "Find",
+            tooltip="Find text in the conversation (in the inspector, ctrl+f filters)",
+            id="main.find",
+        ),
+        Binding(
+            "ctrl+g",
+            "jump",
+            "Item ⇄ frames",
+            tooltip="From the selected conversation item to its frames in the inspector, "
+            "and from the selected frame back to its item",
+            id="main.jump",
+        ),
+        Binding(
             "ctrl+n",
             "fresh_session",
             "Fresh session",
@@ -198,11 +214,13 @@ class MainScreen(Screen[None]):
         )
         self.composer.border_title = "Message"
         self.status = StatusBar(id="status", clock=context.clock)
+        self.find_bar = FindBar(self.pane, id="find")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield self.pane
             yield self.inspector
+        yield self.find_bar
         yield self.composer
         yield self.status
         yield KeyFooter()
@@ -646,6 +664,12 @@ class MainScreen(Screen[None]):
         """Show or hide usage and latency under each response."""
         self.pane.toggle_details()
 
+    # --- finding things ---------------------------------------------------------------
+
+    def action_find(self) -> None:
+        """Find text in the conversation."""
+        self.find_bar.open()
+
     def action_latency(self) -> None:
         """Open the latency screen; the response picked there is shown in the inspector."""
         from rt_tui.tui.screens.latency import LatencyScreen  # Not needed for the first frame.
@@ -655,6 +679,23 @@ class MainScreen(Screen[None]):
                 self.show_frames_of(("response", response_id))
 
         self.app.push_screen(LatencyScreen(self.inspector.latency), picked)
+
+    def action_jump(self) -> None:
+        """From the conversation's selected item to its frames, or from the inspector's
+        selected frame back to its item."""
+        inspector, pane = self.inspector, self.pane
+        if inspector.has_focus_within:
+            if pane.select_subject(inspector.selected_subject()):
+                pane.focus()
+            else:
+                self.notify("The conversation shows nothing of this frame.", timeout=3)
+        elif (key := pane.selected_key) is None:
+            self.notify(
+                "Select an item first: alt+up / alt+down in the conversation, or ctrl+f.",
+                timeout=4,
+            )
+        else:
+            self.show_frames_of(key)
 
     def show_frames_of(self, key: tuple[str, str]) -> None:
         """Show the frames of a conversation item or a response in the inspector."""
