@@ -1,4 +1,5 @@
-"""Finding things: search the conversation, go from an item to its frames and back."""
+"""Finding things: search the conversation, go from an item to its frames and back, and
+export the conversation where the user says."""
 
 from __future__ import annotations
 
@@ -6,19 +7,32 @@ from pathlib import Path
 
 from conftest_app import (
     app_for_url,
+    connected,
     main_screen,
     screen_text,
+    submit,
     type_text,
     wait_for,
 )
+from textual import events
 from textual.pilot import Pilot
 
 from rt_tui.inspector.logs import ReplayPlan, check_log
+from rt_tui.mock import MockServer
+from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.widgets.conversation import ConversationPane
 
 LATENCY_LOG = Path(__file__).parent.parent / "fixtures" / "sessions" / "latency_session.jsonl"
+
+
+async def paste(pilot: Pilot[int], text: str) -> None:
+    """Paste `text` into the focused widget, as a terminal delivers a paste."""
+    focused = pilot.app.focused
+    assert focused is not None
+    focused.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 async def replayed(pilot: Pilot[int]) -> MainScreen:
@@ -103,3 +117,43 @@ async def test_an_item_leads_to_its_frames_and_a_frame_back_to_its_item(tmp_path
         await pilot.press("ctrl+g")
         assert pane.has_focus
         assert pane.selected_key == ("response", "resp_4")
+
+
+async def test_the_conversation_goes_where_the_export_prompt_says(tmp_path: Path) -> None:
+    async with MockServer(delta_delay=0) as server:
+        app = app_for_url(server.ga_url(), tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            main = await connected(pilot)
+            await submit(pilot, "export me, *please*")
+            await wait_for(pilot, lambda: main.conversation.totals.responses == 1, "the reply")
+            log = main.status.log_path
+            assert log is not None
+
+            await pilot.press("ctrl+o")
+            await wait_for(pilot, lambda: isinstance(app.screen, ExportPrompt), "the prompt")
+            prompt = app.screen
+            assert isinstance(prompt, ExportPrompt)
+            assert prompt.default == log.with_suffix(".md")  # Beside the log, its name.
+            await pilot.press("enter")
+            written = log.with_suffix(".md")
+            await wait_for(pilot, written.exists, "the Markdown file")
+            await wait_for(pilot, lambda: "## Assistant" in written.read_text(), "the whole file")
+            assert "## You\n\nexport me, *please*" in written.read_text()
+            assert (written.stat().st_mode & 0o777) == 0o600
+
+            # An export never replaces a file: the prompt says so and waits.
+            await pilot.press("ctrl+o")
+            await wait_for(pilot, lambda: isinstance(app.screen, ExportPrompt), "the prompt")
+            await pilot.press("ctrl+u")
+            await paste(pilot, str(written))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "exists: type another name" in screen_text(app), "why")
+            # A folder takes the default name in it.
+            folder = tmp_path / "exports"
+            folder.mkdir()
+            await pilot.press("ctrl+u")
+            await paste(pilot, str(folder))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: any(folder.glob("*.md")), "the export in the folder")
+            (exported,) = folder.glob("*.md")
+            assert exported.name == f"{log.stem}-2.md"

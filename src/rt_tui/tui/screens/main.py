@@ -38,6 +38,7 @@ from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.conversation_export import start_conversation_export
 from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.link_notes import fix_hint, limit_warning, resumed_text
 from rt_tui.tui.messages import (
@@ -155,6 +156,14 @@ class MainScreen(Screen[None]):
             tooltip="From the selected conversation item to its frames in the inspector, "
             "and from the selected frame back to its item",
             id="main.jump",
+        ),
+        Binding(
+            "ctrl+o",
+            "export_conversation",
+            "Export conversation",
+            tooltip="Write the conversation as Markdown to a file you choose",
+            show=False,
+            id="main.export_conversation",
         ),
         Binding(
             "ctrl+n",
@@ -704,6 +713,10 @@ class MainScreen(Screen[None]):
             self.inspector.rows.focus()
         else:
             self.notify("The inspector holds no frame of it.", timeout=3)
+
+    def action_export_conversation(self) -> None:
+        """Write the conversation as Markdown, where the user says."""
+        start_conversation_export(self)
 
     async def action_reconnect(self) -> None:
         """Open a new session now and give it the conversation so far (what streamed is

@@ -11,9 +11,9 @@ folds or unfolds the selected run of deltas, `F` folds all of them or, when all 
 unfolds them (its label says which), ctrl+f filters, backspace clears the filter, `d`
 cycles the direction shown, `e` shows errors only, `z` zooms the detail, `w` shows all of
 a huge frame whose detail was cut to its first 64 KB, `c` copies the selected frame, `x`
-exports the filtered view and `X` the whole log (JSONL, in the sessions folder; the file
-is written off the event loop). Other text typed here goes to the composer (the main
-screen sees to it).
+exports the filtered view and `X` the whole log (JSONL, where the export prompt says: a
+new file in the sessions folder by default; it is written off the event loop). Other
+text typed here goes to the composer (the main screen sees to it).
 
 `show_frame` selects a frame by its number, for the views that lead here: an item's first
 frame (`landmarks`), the frame a response's turn started with (`latency`, which times each
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -46,6 +47,7 @@ from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
+from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import WHOLE_KEY, JsonView
@@ -568,7 +570,8 @@ class EventInspector(Vertical):
         self.notify(f"Copied {len(text):,} characters of JSON to the clipboard.", timeout=3)
 
     def action_export(self, filtered: bool) -> None:
-        """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
+        """Write the filtered view (or the whole log) to a JSONL file: where the user
+        says, a new file in the sessions folder by default."""
         directory = self.export_dir if self.export_dir is not None else paths.sessions_dir()
         try:
             export = Export.plan(self.store, directory, filtered=filtered)
@@ -580,7 +583,14 @@ class EventInspector(Vertical):
         if export is None:
             self.notify("Nothing to export.", severity="warning", timeout=3)
             return
-        jobs.start(self.screen, jobs.EXPORT, self._write_export(export))
+        what = "the filtered events" if export.description else "every event"
+
+        def write(path: Path | None) -> None:
+            if path is not None:
+                work = self._write_export(replace(export, path=path))
+                jobs.start(self.screen, jobs.EXPORT, work)
+
+        self.app.push_screen(ExportPrompt(f"Export {what} (JSONL)", export.path), write)
 
     async def _write_export(self, export: Export) -> None:
         """The export job: write the file off the event loop, then post `Exported`."""
