@@ -431,6 +431,7 @@ def _list_scenarios() -> int:
 
 
 async def _mock_server(host: str, port: int, scenario: ScenarioChoice | None) -> int:
+    from rt_tui.mock.pacing import REALISTIC
     from rt_tui.mock.server import MockServer
     from rt_tui.realtime.errors import os_reason
 
@@ -438,7 +439,7 @@ async def _mock_server(host: str, port: int, scenario: ScenarioChoice | None) ->
         print(line, flush=True)
 
     hooks = scenario.hooks if scenario is not None else None
-    server = MockServer(host, port, on_traffic=show_traffic, hooks=hooks)
+    server = MockServer(host, port, on_traffic=show_traffic, hooks=hooks, pacing=REALISTIC)
     try:
         await server.start()
     except OSError as exc:

@@ -2,7 +2,7 @@
 
 `--print` writes the inspector's rows as text and `--json` the frames as JSONL, so logs can
 be read in CI or piped to grep; `--cost` what the session cost, response by response, as
-the TUI's cost view (ctrl+l) says it. The rows come from the inspector's Textual-free
+the TUI's cost view (alt+c) says it. The rows come from the inspector's Textual-free
 `FrameStore` (loaded by `rt_tui.inspector.logs`), so they fold and filter exactly as in the
 TUI; `rt_tui.tui.replay` opens the same log in the TUI.
 """

@@ -190,10 +190,12 @@ async def target_endpoint(target: Target) -> AsyncIterator[Endpoint]:
     if target.problem is not None:
         raise LaunchError(target.problem)
     if target.kind is TargetKind.DEMO:
-        from rt_tui.mock.server import MockServer  # the mock is only loaded for the demo
+        # The mock is only loaded for the demo.
+        from rt_tui.mock.pacing import REALISTIC
+        from rt_tui.mock.server import MockServer
 
         hooks = target.scenario.hooks if target.scenario is not None else None
-        async with MockServer(hooks=hooks) as server:
+        async with MockServer(hooks=hooks, pacing=REALISTIC) as server:
             yield endpoint_for_url(server.ga_url(DEMO_MODEL))
         return
     if target.endpoint is None:

@@ -1,5 +1,5 @@
 """The cost meter in the app, against the mock server on loopback: the session's cost on
-the status bar, each response's in its details (F4), the cost view (ctrl+l), the budget's
+the status bar, each response's in its details (F4), the cost view (alt+c), the budget's
 one warning, models without a price, and the rate limits."""
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ async def test_spoken_turns_are_priced_per_response_and_for_the_session(
         assert shown[0].endswith(f"· {money(by_hand(first))}")
         assert shown[1].endswith(f"· {money(by_hand(second))}")
 
-        await pilot.press("ctrl+l")
+        await pilot.press("alt+c")
         await wait_for(pilot, lambda: isinstance(app.screen, CostScreen), "the cost view")
         table = app.screen.query_one(DataTable)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
@@ -183,7 +183,7 @@ async def test_rate_limits_show_and_the_cost_starts_afresh_on_reconnect(
         await wait_for(pilot, lambda: len(usages(log)) == 3, "the third response.done")
         third = money(by_hand(usages(log)[2]))
         await wait_for(pilot, lambda: third in status.render().plain, "the new session's cost")
-        await pilot.press("ctrl+l")
+        await pilot.press("alt+c")
         await wait_for(pilot, lambda: isinstance(app.screen, CostScreen), "the cost view")
         table = app.screen.query_one(DataTable)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]

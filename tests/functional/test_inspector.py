@@ -15,7 +15,6 @@ from textual.worker import Worker
 
 from rt_tui.inspector import samples
 from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.recorder import read_log
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
@@ -205,58 +204,6 @@ async def test_fold_keys_unfold_one_group_and_all(tmp_path: Path) -> None:
         await pilot.press("F")
         await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 8)
         assert not app.inspector.store.fold_all
-
-
-async def test_export_writes_the_view_and_the_whole_log(tmp_path: Path) -> None:
-    app = InspectorHost(tmp_path)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        frames = mixed_frames()
-        await add_and_settle(pilot, app, frames)
-        rows_of(app).focus()
-        await pilot.press("X")
-        await wait_for(pilot, lambda: len(app.exports) == 1)
-        exported = app.exports[0]
-        assert exported.count == len(frames)
-        records = list(read_log(exported.path))
-        assert [r.data for r in records] == [f.data for f in frames]
-        assert [r.direction for r in records] == [f.direction for f in frames]
-        assert exported.path.parent == tmp_path
-        assert (exported.path.stat().st_mode & 0o777) == 0o600
-        assert exported.path.name.endswith("-all.jsonl")
-        await pilot.press("x")  # no filter on: the view is every frame
-        await wait_for(pilot, lambda: len(app.exports) == 2)
-        assert "-all" in app.exports[1].path.name
-        assert app.exports[1].count == len(frames)
-        await pilot.press("ctrl+f", *"*audio*", "enter")
-        await wait_for(pilot, lambda: rows_of(app).virtual_size.height == 1)
-        await pilot.press("x")
-        await wait_for(pilot, lambda: len(app.exports) == 3)
-        assert app.exports[2].path.name.endswith("-filtered.jsonl")
-        exported_data = [r.data for r in read_log(app.exports[2].path)]
-        assert exported_data == [frames[5].data, frames[6].data]
-        notes = [n.message for n in app._notifications]
-        assert any(f"Exported 2 of {len(frames)} frames (filter: *audio*) to" in n for n in notes)
-        assert any(f"Exported all {len(frames)} frames to" in n for n in notes)
-
-
-async def test_an_export_that_cannot_be_written_says_why_in_one_line(tmp_path: Path) -> None:
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("")
-    app = InspectorHost(not_a_folder)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await add_and_settle(pilot, app, mixed_frames())
-        rows_of(app).focus()
-        await pilot.press("X")
-
-        def errors() -> list[str]:
-            return [n.message for n in app._notifications if n.severity == "error"]
-
-        await wait_for(pilot, errors, "the error notice")
-        (note,) = errors()
-        assert note.startswith(f"Could not export to {not_a_folder}")
-        assert "None" not in note
-        assert "\n" not in note
-        assert not app.exports
 
 
 async def test_clear_forgets_frames(tmp_path: Path) -> None:
@@ -518,3 +465,27 @@ async def test_a_huge_frame_shows_cut_with_its_size_and_whole_on_demand(tmp_path
 
 def _enabled_bindings(app: InspectorHost) -> list[ActiveBinding]:
     return [a for a in app.screen.active_bindings.values() if a.enabled]
+
+
+async def test_showing_a_frame_selects_it_and_clears_a_filter_that_hides_it(
+    tmp_path: Path,
+) -> None:
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        frames = mixed_frames()
+        await add_and_settle(pilot, app, frames)
+        inspector = app.inspector
+        inspector.show_frame(3)  # The second text delta: its folded group's row.
+        await wait_for(pilot, lambda: inspector.selected_frame == 2, "the group's row")
+        assert not inspector.follow
+        assert inspector.selected_subject().item_id == "item_1"
+        assert inspector.show_entry(("item", "item_1"))
+        assert not inspector.show_entry(("response", "nope"))
+
+        rows_of(app).focus()
+        await pilot.press("e")  # Errors only: the session.update row is hidden.
+        await wait_for(pilot, lambda: inspector.store.row_count == 1, "the errors only")
+        inspector.show_frame(0)
+        await wait_for(pilot, lambda: inspector.selected_frame == 0, "the hidden frame")
+        assert not inspector.frame_filter.describe()
+        assert any("showing every frame" in n.message for n in app._notifications)

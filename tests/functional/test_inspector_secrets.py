@@ -10,6 +10,7 @@ from conftest_app import main_screen, wait_for
 from rt_tui.config import Config
 from rt_tui.inspector import samples
 from rt_tui.tui.app import make_app
+from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
@@ -50,6 +51,8 @@ async def test_an_echoed_endpoint_key_is_redacted_everywhere(tmp_path: Path) -> 
         assert "***" in app.clipboard
         assert KEY not in app.clipboard
         await pilot.press("X")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportPrompt), "the export prompt")
+        await pilot.press("enter")
         export_dir = tmp_path / "sessions"
         await wait_for(pilot, lambda: any(export_dir.glob("inspector-*-all.jsonl")), "the export")
         exported = next(export_dir.glob("inspector-*-all.jsonl"))

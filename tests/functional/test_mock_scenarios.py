@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from mock_client import TIMEOUT, check_server_event, open_client
+from test_mock_pacing import SCENARIO_TESTS as pacing_scenario_tests
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
@@ -393,5 +394,5 @@ TESTS_OF_EACH_SCENARIO = {
 }
 
 
-def test_every_scenario_has_a_test_here() -> None:
-    assert sorted(TESTS_OF_EACH_SCENARIO) == sorted(names())
+def test_every_scenario_has_a_test_here_or_with_the_pacing() -> None:
+    assert sorted(TESTS_OF_EACH_SCENARIO | pacing_scenario_tests) == sorted(names())

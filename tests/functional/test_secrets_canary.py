@@ -36,6 +36,7 @@ from textual.pilot import Pilot
 from rt_tui.config import Config, SessionSettings
 from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.screens.settings import SettingsScreen
@@ -123,8 +124,12 @@ async def _live_session(app: RtTuiApp, seen: Seen, sessions: Path) -> None:
             return len(list(sessions.glob("inspector-*.jsonl")))
 
         await pilot.press("e", "x")  # the errors only, then the view
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportPrompt), "the export prompt")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: exports() == 1, "export x")
         await pilot.press("e", "X")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportPrompt), "the export prompt")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: exports() == 2, "export X")
         seen.screen(app, "the exports")
 

@@ -64,7 +64,7 @@ def test_cost_view(
 ) -> None:
     config = Config(cost=CostSettings(budget_usd=0.001))
     app = replay_app(tmp_path, "text_session.jsonl", config)
-    assert snap_compare(app, terminal_size=size, run_before=open_view("ctrl+l", CostScreen))
+    assert snap_compare(app, terminal_size=size, run_before=open_view("alt+c", CostScreen))
 
 
 # session_updates.jsonl: the mock's session.created, the app's first session.update, one

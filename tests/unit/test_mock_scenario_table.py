@@ -31,6 +31,7 @@ def test_a_name_alone_takes_the_default_number() -> None:
         ("session-limit:30", Hooks(max_session_s=30)),
         ("session-limit:0.5", Hooks(max_session_s=0.5)),
         ("slow-stream:300", Hooks(delta_delay=0.3)),
+        ("slow-start:1500", Hooks(first_delta_s=1.5)),
         ("rate-limit:0", Hooks(request_limit=0)),
         ("reset-mid-answer:0", Hooks(cut=Cut(0, None))),
         ("refused-key", Hooks(refuse_every_key=True)),

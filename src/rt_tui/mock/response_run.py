@@ -4,8 +4,13 @@ The event order follows PROTOCOL.md §4: `response.created` → `output_item.add
 item added (GA `conversation.item.added`, beta `conversation.item.created`) →
 `content_part.added` → deltas → `.done` events → `content_part.done` → (GA
 `conversation.item.done`) → `output_item.done` → `response.done` → `rate_limits.updated`.
-A cancel (client or VAD barge-in) stops the deltas and closes the open part and item as
-`incomplete`, then `response.done` says `cancelled`.
+A spoken reply sends each word's transcript delta, then its audio. A cancel (client or
+VAD barge-in) stops the deltas and closes the open part and item as `incomplete`, then
+`response.done` says `cancelled`.
+
+The waits before `response.created`, the first delta and the first audio are the
+session's `Pacing`; the pause between later deltas is `delay`. Every wait ends early on
+a cancel.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import random
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from rt_tui.dialect import Dialect
 from rt_tui.mock.formats import spoken
 from rt_tui.mock.items import ItemStore
+from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responder import (
     Reply,
     ToolCallReply,
@@ -91,11 +98,15 @@ class ResponseRun:
         *,
         delay: float,
         after: asyncio.Event | None = None,
+        pacing: Pacing = NO_PACING,
+        rng: random.Random | None = None,
     ) -> None:
         self.host = host
         self.spec = spec
         self.items = items
         self.delay = delay
+        self.pacing = pacing
+        self._rng = rng or random.Random()
         self.cancel_reason: str | None = None
         self.status = "in_progress"
         self.status_details: JsonObject | None = None
@@ -134,6 +145,7 @@ class ResponseRun:
         """Send the whole response; returns when `rate_limits.updated` has gone out."""
         if self._after is not None:
             await self._after.wait()
+        await self._wait(self.pacing.created_s)
         await self._emit("response.created", response=self._response())
         stop_reason: str | None = None
         if self.cancel_reason is None:
@@ -184,17 +196,20 @@ class ResponseRun:
             if isinstance(limit, int) and index >= limit:
                 stop_reason = "max_output_tokens"
                 break
-            if index:
-                await self._pause()
-                if self.cancel_reason is not None:
-                    break
+            await (self._pause() if index else self._wait(self.pacing.first_delta_s))
+            if self.cancel_reason is not None:
+                break
             sent.append(word)
             if audio:
+                await self._emit("response.output_audio_transcript.delta", **where, delta=word)
+                if not index:
+                    await self._wait(self.pacing.first_audio_s)
+                    if self.cancel_reason is not None:
+                        break
                 self._out.audio_ms += duration_ms(speak(word))
                 wire = spoken(word, law_of(self.spec.output_format))
                 delta = base64.b64encode(wire).decode("ascii")
                 await self._emit("response.output_audio.delta", **where, delta=delta)
-                await self._emit("response.output_audio_transcript.delta", **where, delta=word)
             else:
                 await self._emit("response.output_text.delta", **where, delta=word)
 
@@ -235,8 +250,7 @@ class ResponseRun:
         where = {"item_id": item_id, "output_index": 0, "call_id": call_id}
         sent: list[str] = []
         for index, piece in enumerate(chunks(call.arguments)):
-            if index:
-                await self._pause()
+            await (self._pause() if index else self._wait(self.pacing.first_delta_s))
             if self.cancel_reason is not None:
                 break
             sent.append(piece)
@@ -279,6 +293,13 @@ class ResponseRun:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.delay)
+
+    async def _wait(self, base_s: float) -> None:
+        """One of the pacing's waits (about `base_s`); wakes early on cancel."""
+        seconds = self.pacing.wait_s(base_s, self._rng)
+        if seconds > 0 and self.cancel_reason is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), seconds)
 
     async def _emit(self, kind: str, **fields: Any) -> None:
         if kind.startswith("response.") and kind not in ("response.created", "response.done"):

@@ -179,6 +179,8 @@ class Responses:
             None if out_of_band else self.session.items,
             delay=self.session.options.delta_delay,
             after=previous_done,
+            pacing=self.session.options.pacing,
+            rng=self.session.options.random,
         )
         self.run_in_progress = run
         self.session.spawn(self._drive(run))

@@ -54,6 +54,8 @@ class Hooks:
     """The session limit instead of the service's 60 minutes."""
     delta_delay: float | None = None
     """Seconds between streamed deltas."""
+    first_delta_s: float | None = None
+    """Seconds from `response.created` to a response's first delta."""
     request_limit: int | None = None
     """Responses the server allows in its life: `rate_limits.updated` counts them down, and
     a `response.create` after the last gets `rate_limit_exceeded`."""
@@ -146,6 +148,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         "deltas trickle, one every {n} ms",
         lambda n: Hooks(delta_delay=n / 1000),
         Number("ms", 300, whole=False),
+    ),
+    Scenario(
+        "slow-start",
+        "every response waits {n} ms after response.created before its first delta, as a "
+        "loaded service does",
+        lambda n: Hooks(first_delta_s=n / 1000),
+        Number("ms", 1500, whole=False),
     ),
     Scenario(
         "rate-limit",

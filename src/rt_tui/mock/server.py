@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -48,6 +49,7 @@ from rt_tui.mock.handshake import (
     Handshake as Handshake,  # re-exported: rt_tui.mock and the tests import it from here
 )
 from rt_tui.mock.ids import IdFactory
+from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responses import RequestBudget
 from rt_tui.mock.scenarios import Hooks
 from rt_tui.mock.session import MockSession, SessionOptions
@@ -74,8 +76,10 @@ class MockServer:
     """The mock realtime service on `host:port` (port 0 picks a free one).
 
     Use as `async with MockServer() as server:` or call `start()` / `stop()`.
-    `delta_delay` is the pause between streamed deltas (0 for tests); `seed` makes ids
-    repeatable; `reject_keys` lists keys to refuse; `require_key` refuses a missing key too;
+    `delta_delay` is the pause between streamed deltas (0 for tests) and `pacing` the waits
+    before a response's start, first delta and first audio (none by default; the demo's are
+    `pacing.REALISTIC`); `seed` makes ids and the pacing's jitter repeatable;
+    `reject_keys` lists keys to refuse; `require_key` refuses a missing key too;
     `max_session_s` is the session limit (the service's is 60 minutes);
     `openai_beta_disabled` makes the beta header at the OpenAI path fatal (error
     `beta_api_shape_disabled`, CLOSE 4000), as the service answers since beta was shut down.
@@ -98,11 +102,14 @@ class MockServer:
         wall_clock: Callable[[], float] = time.time,
         on_traffic: Callable[[str], object] | None = None,
         hooks: Hooks | None = None,
+        pacing: Pacing = NO_PACING,
     ) -> None:
         hooks = hooks or Hooks()
         self.hooks = hooks
         if hooks.delta_delay is not None:
             delta_delay = hooks.delta_delay
+        if hooks.first_delta_s is not None:
+            pacing = pacing.with_first_delta(hooks.first_delta_s)
         if hooks.max_session_s is not None:
             max_session_s = hooks.max_session_s
         self.host = host
@@ -111,6 +118,8 @@ class MockServer:
         self.require_key = require_key
         self.options = SessionOptions(
             delta_delay=delta_delay,
+            pacing=pacing,
+            random=random.Random(seed),
             max_session_s=max_session_s,
             cut=hooks.cut,
             request_budget=(

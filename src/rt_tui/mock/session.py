@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection
@@ -29,6 +30,7 @@ from rt_tui.mock.errors import (
 from rt_tui.mock.ids import IdFactory
 from rt_tui.mock.input_audio import InputAudio
 from rt_tui.mock.items import ItemStore, client_item, item_not_found
+from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responses import RequestBudget, Responses
 from rt_tui.mock.scenarios import Cut
 from rt_tui.mock.session_config import SessionConfig, default_session
@@ -63,6 +65,10 @@ class SessionOptions:
 
     delta_delay: float = 0.015
     """Seconds between streamed deltas (0 = as fast as the socket takes them)."""
+    pacing: Pacing = NO_PACING
+    """The waits before `response.created`, the first delta and the first audio."""
+    random: random.Random = field(default_factory=random.Random)
+    """Where the pacing's jitter comes from (seeded with the server's seed)."""
     max_session_s: float | None = 3600.0
     """After this, `session_expired` and CLOSE 1001, as the service's 60-minute limit."""
     rate_limit_requests: int = 1000

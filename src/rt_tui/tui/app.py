@@ -31,7 +31,9 @@ from rt_tui.tui.voice_choice import audio_files_problem
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
-    "each response's latency, tokens and cost.",
+    "each response's latency, tokens and cost. ctrl+f finds text; alt+up/alt+down select an "
+    "item, whose frames ctrl+g shows in the inspector; ctrl+l shows where each response's "
+    "time went.",
     "Inspector": "every event on the wire, both directions, with timing; select one to see it.",
     "Composer": "Enter sends; ctrl+j (or shift/alt+Enter) starts a new line; Up/Down recall "
     "earlier messages; Escape cancels the response; '/output TEXT' answers a function call. "

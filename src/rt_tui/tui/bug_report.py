@@ -31,7 +31,7 @@ def session_log(screen: MainScreen) -> Path | None:
     return replay.info.path if replay is not None else screen.status.log_path
 
 
-def _endpoint_secrets(screen: MainScreen) -> tuple[str, ...]:
+def endpoint_secrets(screen: MainScreen) -> tuple[str, ...]:
     """The running session's endpoint's secrets (a key given in `--url`'s query too)."""
     context = screen.context
     if context.replay is not None:
@@ -55,7 +55,7 @@ def start_bundle(screen: MainScreen) -> None:
     flush_log(log)
     context = screen.context
     work = write_bundle_job(
-        log, context.config_path, context.env, _endpoint_secrets(screen), screen.app.notify
+        log, context.config_path, context.env, endpoint_secrets(screen), screen.app.notify
     )
     jobs.start(screen, jobs.BUNDLE, work)
 

@@ -71,7 +71,7 @@ VOICE_BINDINGS = [
         id="main.talk",
     ),
     Binding(
-        "ctrl+g",
+        "alt+m",
         "mute",
         "Mute",
         tooltip="Mute or unmute the microphone (silence is sent meanwhile)",

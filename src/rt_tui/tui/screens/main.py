@@ -41,6 +41,7 @@ from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.conversation_export import start_conversation_export
 from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.link_notes import fix_hint, limit_warning, resumed_text
 from rt_tui.tui.messages import (
@@ -83,6 +84,7 @@ from rt_tui.tui.widgets.conversation_views import (
     function_call_hint,
     pending_call_id,
 )
+from rt_tui.tui.widgets.find_bar import FindBar
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
@@ -140,11 +142,12 @@ class MainScreen(Screen[None]):
             id="main.reconnect",
         ),
         Binding(
-            "ctrl+l",  # The ledger; ctrl+t is push-to-talk.
-            "cost",
-            "Cost",
-            tooltip="What this session cost: tokens and cost per response, budget, rate limits",
-            id="main.cost",
+            "ctrl+l",
+            "latency",
+            "Latency",
+            tooltip="Where each response's time went: a sortable table, its waterfall, and "
+            "the session's p50/p95",
+            id="main.latency",
         ),
         Binding(
             "ctrl+o",
@@ -153,6 +156,37 @@ class MainScreen(Screen[None]):
             tooltip="What each session.update asked for against what the session got "
             "(clamped, rewritten, ignored, defaulted); two profiles side by side",
             id="main.session_diff",
+        ),
+        Binding(
+            "alt+c",
+            "cost",
+            "Cost",
+            tooltip="What this session cost: tokens and cost per response, budget, rate limits",
+            show=False,
+            id="main.cost",
+        ),
+        Binding(
+            "ctrl+f",
+            "find",
+            "Find",
+            tooltip="Find text in the conversation (in the inspector, ctrl+f filters)",
+            id="main.find",
+        ),
+        Binding(
+            "ctrl+g",
+            "jump",
+            "Item ⇄ frames",
+            tooltip="From the selected conversation item to its frames in the inspector, "
+            "and from the selected frame back to its item",
+            id="main.jump",
+        ),
+        Binding(
+            "alt+e",
+            "export_conversation",
+            "Export conversation",
+            tooltip="Write the conversation as Markdown to a file you choose",
+            show=False,
+            id="main.export_conversation",
         ),
         Binding(
             "ctrl+n",
@@ -226,11 +260,13 @@ class MainScreen(Screen[None]):
         )
         self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
         self.voice_events = VoiceEvents()
+        self.find_bar = FindBar(self.pane, id="find")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield self.pane
             yield self.inspector
+        yield self.find_bar
         yield self.composer
         with Horizontal(id="status-row"):
             yield self.status
@@ -732,6 +768,51 @@ class MainScreen(Screen[None]):
     def action_toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
         self.pane.toggle_details()
+
+    # --- finding things ---------------------------------------------------------------
+
+    def action_find(self) -> None:
+        """Find text in the conversation."""
+        self.find_bar.open()
+
+    def action_latency(self) -> None:
+        """Open the latency screen; the response picked there is shown in the inspector."""
+        from rt_tui.tui.screens.latency import LatencyScreen  # Not needed for the first frame.
+
+        def picked(response_id: str | None) -> None:
+            if response_id is not None:
+                self.show_frames_of(("response", response_id))
+
+        self.app.push_screen(LatencyScreen(self.inspector.latency), picked)
+
+    def action_jump(self) -> None:
+        """From the conversation's selected item to its frames, or from the inspector's
+        selected frame back to its item."""
+        inspector, pane = self.inspector, self.pane
+        if inspector.has_focus_within:
+            if pane.select_subject(inspector.selected_subject()):
+                pane.focus()
+            else:
+                self.notify("The conversation shows nothing of this frame.", timeout=3)
+        elif (key := pane.selected_key) is None:
+            self.notify(
+                "Select an item first: alt+up / alt+down in the conversation, or ctrl+f.",
+                timeout=4,
+            )
+        else:
+            self.show_frames_of(key)
+
+    def show_frames_of(self, key: tuple[str, str]) -> None:
+        """Show the frames of a conversation item or a response in the inspector."""
+        if self.inspector.show_entry(key):
+            self.inspector.display = True
+            self.inspector.rows.focus()
+        else:
+            self.notify("The inspector holds no frame of it.", timeout=3)
+
+    def action_export_conversation(self) -> None:
+        """Write the conversation as Markdown, where the user says."""
+        start_conversation_export(self)
 
     async def action_reconnect(self) -> None:
         """Open a new session now and give it the conversation so far (what streamed is

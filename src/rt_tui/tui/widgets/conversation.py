@@ -11,6 +11,10 @@ heights and sources, not widgets or every line ever drawn.
 
 A new width makes every height an estimate: the blocks in view are measured at once, the
 rest a few at a time between other work, keeping the view on the same text meanwhile.
+
+One item or response can be selected (alt+up / alt+down, a click, a search's match, or
+from the inspector): it is marked in the margin, and the screen takes it to its frames.
+A search (`find`) highlights its matches in the lines painted, the current one apart.
 """
 
 from __future__ import annotations
@@ -19,37 +23,32 @@ from collections.abc import Callable, Iterable
 from time import perf_counter
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.events import Click
 from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
+from rt_tui.inspector.landmarks import Subject
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change, Response
-from rt_tui.tui.widgets.audio_levels import ItemLevels
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import (
     MARGIN,
     PARTS,
     Block,
-    ErrorBlock,
-    ItemBlock,
     Look,
     NoticeBlock,
-    ResponseBlock,
     VoiceBlock,
     render_lines,
 )
-from rt_tui.tui.widgets.conversation_views import (
-    describe_error,
-    describe_item,
-    describe_response,
-    empty_hint,
-)
+from rt_tui.tui.widgets.conversation_entries import EntryBlocks, PendingKey, error_key
+from rt_tui.tui.widgets.conversation_find import Finder, restyle, scroll_to_show, step_target
+from rt_tui.tui.widgets.conversation_views import empty_hint
 
 FLUSH_INTERVAL_S = 0.05
 """How long changes gather before the pane redraws: at most ~20 repaints a second."""
@@ -58,19 +57,6 @@ WORK_BUDGET_S = 0.03
 so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
 BACKLOG_INTERVAL_S = 0.005
 """The pause between two goes when work is left over."""
-
-PendingKey = tuple[str, str]
-"""("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
-kept in the order changes arrived, so the pane reads in frame order."""
-
-
-def _no_cost(conversation: Conversation, response: Response) -> str | None:
-    return None
-
-
-def error_key(index: int) -> PendingKey:
-    """The pending key of the conversation's error at `index`."""
-    return "error", str(index)
 
 
 class ConversationPane(ScrollView, can_focus=True):
@@ -82,11 +68,28 @@ class ConversationPane(ScrollView, can_focus=True):
     """
     # The gutter stays even without a scrollbar: the text keeps its width when the
     # conversation first overflows, instead of every block being measured again.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "alt+up,ctrl+up",
+            "select_step(-1)",
+            "Previous item",
+            id="conversation.previous_item",
+            tooltip="Select the item or response above (ctrl+g shows its frames)",
+            show=False,
+        ),
+        Binding(
+            "alt+down,ctrl+down",
+            "select_step(1)",
+            "Next item",
+            id="conversation.next_item",
+            tooltip="Select the item or response below (ctrl+g shows its frames)",
+            show=False,
+        ),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Conversation"
-        self.show_details = False
         self.follow = True
         """Whether new text is scrolled into view: off once the user scrolls up, on again
         when they reach the end. Kept as state, as the inspector's rows do: whether the view
@@ -97,7 +100,7 @@ class ConversationPane(ScrollView, can_focus=True):
         self._errors_noted = 0
         """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
         self._column = BlockColumn(self._new_look)
-        self._keyed: dict[PendingKey, Block] = {}
+        self._entries = EntryBlocks(self._column)
         self._to_measure: list[Block] = []
         """Blocks whose height is an estimate (the width changed), the next to measure last."""
         self._measure_scheduled = False
@@ -107,11 +110,10 @@ class ConversationPane(ScrollView, can_focus=True):
         """The width of the lines being painted (the blocks' own, unless it just changed)."""
         self._hint = empty_hint()
         """Where the session is and how to start; shown until the first thing arrives."""
-        self.response_cost: Callable[[Conversation, Response], str | None] = _no_cost
-        """What a finished response cost, for its details (F4); the screen, which knows
-        the prices, sets it."""
         self._hint_drawn: tuple[object, list[Strip]] | None = None
-        self._levels = ItemLevels()
+        self.selected: Block | None = None
+        """The item or response marked in the margin (what ctrl+g takes to its frames)."""
+        self.finder = Finder(self._column)
 
     # -- what the screen calls -----------------------------------------------------------
 
@@ -158,13 +160,24 @@ class ConversationPane(ScrollView, can_focus=True):
         """True while changes wait to be drawn (tests wait on this instead of sleeping)."""
         return self._flush_scheduled or bool(self._pending) or bool(self._to_measure)
 
+    @property
+    def response_cost(self) -> Callable[[Conversation, Response], str | None]:
+        """What a finished response cost, for its details (F4); the screen, which knows
+        the prices, sets it."""
+        return self._entries.response_cost
+
+    @response_cost.setter
+    def response_cost(self, price: Callable[[Conversation, Response], str | None]) -> None:
+        self._entries.response_cost = price
+
+    @property
+    def show_details(self) -> bool:
+        """Whether responses show their usage and latency (F4)."""
+        return self._entries.show_details
+
     def toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
-        self.show_details = not self.show_details
-        for block in self._column:
-            if isinstance(block, ResponseBlock):
-                block.update(block.summary, block.details, with_details=self.show_details)
-                self._column.forget_lines(block)
+        self._entries.toggle_details()
         self._measure_all(self._anchor())
 
     def add_notice(self, text: str, *, voice: bool = False) -> None:
@@ -178,13 +191,84 @@ class ConversationPane(ScrollView, can_focus=True):
     async def clear(self) -> None:
         """Forget everything shown (e.g. before a new session)."""
         self._conversation = None
+        self.selected = None
+        self.finder.current = None
         self._pending.clear()
         self._column.clear()
-        self._keyed.clear()
+        self._entries.clear()
         self._to_measure.clear()
         self._errors_noted = 0
         self.follow = True
         self._sync(None)
+
+    # -- the selected block and the search ---------------------------------------------
+
+    @property
+    def selected_key(self) -> tuple[str, str] | None:
+        """("item" | "response", id) of the selected block, if one is selected."""
+        block = self.selected
+        return block.key if block is not None and block.index >= 0 else None
+
+    def select_key(self, key: tuple[str, str]) -> bool:
+        """Select the block of this item or response and bring it into view; False when
+        the pane does not show it."""
+        block = self._entries.block(key)
+        if block is None:
+            return False
+        self._select_block(block)
+        return True
+
+    def select_subject(self, subject: Subject) -> bool:
+        """Select the block of the item a frame names, else of its response; False when
+        the pane shows neither."""
+        return bool(
+            (subject.item_id and self.select_key(("item", subject.item_id)))
+            or (subject.response_id and self.select_key(("response", subject.response_id)))
+        )
+
+    def action_select_step(self, step: int) -> None:
+        """Select the item or response above (-1) or below (1) the selected one; with
+        none selected, the last one in view (or the first, going down)."""
+        view = (round(self.scroll_y), self.scrollable_content_region.height)
+        target = step_target(self._column, self.selected, step, view)
+        if target is not None:
+            self._select_block(target)
+
+    def _select_block(self, block: Block, row: int | None = None) -> None:
+        """Mark `block` and scroll it (or its line `row`) into view."""
+        self.selected = block
+        view = (round(self.scroll_y), max(1, self.scrollable_content_region.height))
+        y = scroll_to_show(self._column, block, row, view)
+        if y is not None:
+            self.follow = False
+            self.scroll_to(y=y, animate=False, force=True)
+        self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        line = event.y + round(self.scroll_y)
+        if self._column and line < self._column.total():
+            block = self._column[self._column.index_at(line)]
+            if block.key is not None:
+                self.selected = block
+                self.refresh()
+
+    def find(self, query: str, step: int = 0) -> tuple[int, int]:
+        """Highlight `query` and make a match current: the first from the top of the view
+        (`step` 0) or the next (1) or previous (-1) one. Returns the current match's
+        number (from 1; 0 for none) and how many there are; its block is selected."""
+        finder = self.finder
+        if query != finder.query:
+            finder.set_query(query)
+        number, total = finder.step(step or 1, round(self.scroll_y))
+        if finder.current is not None:
+            self._select_block(finder.current.block, finder.current.row)
+        self.refresh()
+        return number, total
+
+    def end_find(self) -> None:
+        """Stop highlighting (the block of the last match stays selected)."""
+        self.finder.set_query("")
+        self.refresh()
 
     # -- reading it (tests, selection) ------------------------------------------------
 
@@ -292,14 +376,9 @@ class ConversationPane(ScrollView, can_focus=True):
         anchor = self._anchor()
         deadline = perf_counter() + WORK_BUDGET_S
         done = 0
-        for kind, key in keys:
+        for key in keys:
             done += 1
-            if kind == "item":
-                self._draw_item(conversation, key)
-            elif kind == "response":
-                self._draw_response(conversation, key)
-            else:
-                self._draw_error(conversation, int(key))
+            self._entries.draw(conversation, key)
             if perf_counter() > deadline:
                 break
         self._sync(anchor)
@@ -307,48 +386,6 @@ class ConversationPane(ScrollView, can_focus=True):
             # What is left goes first next time, before what arrived meanwhile.
             self._pending = dict.fromkeys(keys[done:]) | self._pending
             self._schedule_flush(BACKLOG_INTERVAL_S)
-
-    def _draw_item(self, conversation: Conversation, item_id: str) -> None:
-        key = ("item", item_id)
-        block = self._keyed.get(key)
-        item = conversation.item(item_id)
-        if item is None:
-            if block is not None:
-                del self._keyed[key]
-                self._column.remove(block)
-            return
-        audio = conversation.audio
-        has_audio = item_id in audio
-        # A finished item's sparkline is read once; a streaming one has none yet.
-        levels = (
-            self._levels.of(audio, item_id) if has_audio and item.status != "in_progress" else ""
-        )
-        view = describe_item(item, audio.duration_ms(item_id) if has_audio else None, levels)
-        if block is None:
-            self._keyed[key] = block = ItemBlock(view)
-            self._column.append(block)
-        elif isinstance(block, ItemBlock) and block.update(view):
-            self._column.measure(block)
-
-    def _draw_response(self, conversation: Conversation, response_id: str) -> None:
-        response = conversation.responses.get(response_id)
-        if response is None:
-            return
-        summary, details = describe_response(response, self.response_cost(conversation, response))
-        key = ("response", response_id)
-        block = self._keyed.get(key)
-        if block is None:
-            block = ResponseBlock(summary, details, with_details=self.show_details)
-            self._keyed[key] = block
-            self._column.append(block)
-        elif isinstance(block, ResponseBlock) and block.update(
-            summary, details, with_details=self.show_details
-        ):
-            self._column.measure(block)
-
-    def _draw_error(self, conversation: Conversation, index: int) -> None:
-        if index < len(conversation.errors):
-            self._column.append(ErrorBlock(describe_error(conversation.errors[index])))
 
     # -- painting ----------------------------------------------------------------------
 
@@ -403,24 +440,20 @@ class ConversationPane(ScrollView, can_focus=True):
         strip = lines[row] if row < len(lines) else Strip.blank(width, base)
         if strip.cell_length != width:
             strip = strip.adjust_cell_length(width, base)
+        if self.finder.active:
+            parts = column.look.parts
+            for start, end, current in self.finder.spans(block, row, strip.text):
+                look = parts["match-current" if current else "match"]
+                strip = restyle(strip, start, end, look)
+        if block is self.selected:
+            # The mark in the margin: readable without colour, like the focused pane's border.
+            mark = Segment("▌", column.look.style("selected"))
+            strip = Strip.join([Strip([mark], 1), strip.crop(1)])
         strip = strip.apply_offsets(0, line)
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(line)) is not None:
-            strip = self._select(strip, *span)
+            strip = restyle(strip, *span, self._selection_style())
         return strip
-
-    def _select(self, strip: Strip, start: int, end: int) -> Strip:
-        """`strip` with the characters `start` to `end` (-1: the end of its text) in the
-        selection's style."""
-        text = strip.text
-        if end == -1:
-            end = len(text.rstrip())  # To the end of the text, not of the padding.
-        first, last = cell_len(text[:start]), cell_len(text[:end])
-        if last <= first:
-            return strip
-        before, chosen, after = strip.divide([first, last, strip.cell_length])
-        selected = Strip(Segment.apply_style(chosen, post_style=self._selection_style()))
-        return Strip.join([before, selected, after])
 
     def _selection_style(self) -> Style:
         # The screen's selection colours; a transparent foreground keeps the text's own.

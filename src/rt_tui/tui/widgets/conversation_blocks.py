@@ -34,9 +34,13 @@ PARTS = (
     "notice",
     "voice",
     "hint",
+    "selected",
+    "match",
+    "match-current",
 )
 """The parts of the conversation the theme styles, each a component class
-`conversation-pane--PART` of the pane: headers, then one colour per role, then lines."""
+`conversation-pane--PART` of the pane: headers, then one colour per role, then lines, then
+the selected block's mark and the matches of a search."""
 
 
 MARGIN = 1
@@ -88,12 +92,14 @@ class Block:
     kind: ClassVar[str]
     """item, response, error or notice."""
 
-    __slots__ = ("height", "index", "measured_width")
+    __slots__ = ("height", "index", "key", "measured_width")
     # Slots: an hour of replies is thousands of blocks.
 
     def __init__(self) -> None:
         self.index = -1
         """Where the pane holds it (-1: not held any more)."""
+        self.key: tuple[str, str] | None = None
+        """("item" | "response", id) for the block of a conversation item or response."""
         self.height = 0
         """How many lines it takes at `measured_width`."""
         self.measured_width = 0

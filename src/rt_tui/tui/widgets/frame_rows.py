@@ -23,6 +23,8 @@ from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
+JUMP_CONTEXT = 2
+"""Rows left above a row jumped to (`show_row`): what led up to it stays in view."""
 
 
 def _flat(text: str) -> str:
@@ -129,6 +131,11 @@ class FrameRows(ScrollView, can_focus=True):
             self._scroll_to_row(row)
         elif self.follow:
             self._scroll_to_tail()
+
+    def show_row(self, row: int) -> None:
+        """Select `row` and scroll it near the top, with a little of what came before it."""
+        self.select_row(row)
+        self.scroll_to(y=max(0, row - JUMP_CONTEXT), animate=False, immediate=True, force=True)
 
     def _scroll_to_row(self, row: int) -> None:
         height = max(1, self.scrollable_content_region.height)

@@ -11,15 +11,20 @@ folds or unfolds the selected run of deltas, `F` folds all of them or, when all 
 unfolds them (its label says which), ctrl+f filters, backspace clears the filter, `d`
 cycles the direction shown, `e` shows errors only, `z` zooms the detail, `w` shows all of
 a huge frame whose detail was cut to its first 64 KB, `c` copies the selected frame, `x`
-exports the filtered view and `X` the whole log (JSONL, in the sessions folder; the file
-is written off the event loop). Other text typed here goes to the composer (the main
-screen sees to it).
+exports the filtered view and `X` the whole log (JSONL, where the export prompt says: a
+new file in the sessions folder by default; it is written off the event loop). Other
+text typed here goes to the composer (the main screen sees to it).
+
+`show_frame` selects a frame by its number, for the views that lead here: an item's first
+frame (`landmarks`), the frame a response's turn started with (`latency`, which times each
+response from the same frames).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,11 +40,14 @@ from rt_tui import paths
 from rt_tui.inspector.detail import row_detail
 from rt_tui.inspector.export import Export, row_text
 from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.inspector.landmarks import FrameLandmarks, Subject, subject_of_text
+from rt_tui.inspector.latency import LatencyTracker
 from rt_tui.inspector.status_line import InspectorState
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
+from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import WHOLE_KEY, JsonView
@@ -218,6 +226,10 @@ class EventInspector(Vertical):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.store = FrameStore(fold=fold)
+        # Numbered as the store numbers frames: the way to a frame from an item, a response
+        # or a milestone of its latency.
+        self.landmarks = FrameLandmarks()
+        self.latency = LatencyTracker()
         self.export_dir = export_dir
         """Where exports go; None means the sessions directory."""
         self._flush_pending = False
@@ -261,9 +273,11 @@ class EventInspector(Vertical):
 
     def add_frames(self, frames: Iterable[Frame]) -> None:
         """Store these frames, in order; one repaint follows, within a tick."""
-        append = self.store.append
+        append, landmark, time = self.store.append, self.landmarks.add, self.latency.add
         for frame in frames:
-            append(frame)
+            index = append(frame)
+            landmark(frame, index)
+            time(frame, index)
         self._schedule_flush()
 
     def set_secrets(self, values: Iterable[str]) -> None:
@@ -275,6 +289,8 @@ class EventInspector(Vertical):
     def clear(self) -> None:
         """Forget every frame shown (filter and fold settings stay)."""
         self.store.clear()
+        self.landmarks.clear()
+        self.latency.clear()
         if self.is_mounted:
             had_selection = self.rows.cursor_frame is not None
             self.rows.forget_drawn()
@@ -303,6 +319,46 @@ class EventInspector(Vertical):
     def selected_frame(self) -> int | None:
         """The index (in arrival order) of the selected row's frame, if any."""
         return self.rows.cursor_frame if self.is_mounted else None
+
+    def show_frame(self, index: int) -> None:
+        """Select frame `index` (in arrival order) and show it near the top of the rows,
+        no longer following the tail; a filter that hides it is cleared first."""
+        store = self.store
+        if not self.is_mounted or not 0 <= index < len(store):
+            return
+        if not store.matches(index):
+            self.query_one(FilterInput).value = ""
+            self.set_filter(FrameFilter())
+            self.notify("The filter hid that frame: showing every frame.", timeout=3)
+        rows = self.rows
+        rows.follow = False
+        rows.sync()
+        rows.show_row(store.row_of_frame(index))
+
+    def show_entry(self, key: tuple[str, str]) -> bool:
+        """Select the first frame of a conversation item, or of the turn a response
+        answered, ("item" | "response", id); False when no frame names it."""
+        kind, name = key
+        if kind == "response":
+            timed = self.latency.responses.get(name)
+            first = timed.first_frame if timed is not None else None
+            if first is None:
+                first = self.landmarks.first_of_response(name)
+        else:
+            first = self.landmarks.first_of_item(name)
+        if first is None:
+            return False
+        self.show_frame(first)
+        return True
+
+    def selected_subject(self) -> Subject:
+        """The conversation item and response the selected frame is about: those it names,
+        or the response that answered the turn it ended (a `response.create`)."""
+        frame = self.selected_frame
+        if frame is None:
+            return Subject()
+        subject = subject_of_text(self.store.frame_text(frame))
+        return subject or Subject(response_id=self.latency.answering(frame))
 
     @property
     def frame_filter(self) -> FrameFilter:
@@ -514,7 +570,8 @@ class EventInspector(Vertical):
         self.notify(f"Copied {len(text):,} characters of JSON to the clipboard.", timeout=3)
 
     def action_export(self, filtered: bool) -> None:
-        """Write the filtered view (or the whole log) to a JSONL file in the sessions folder."""
+        """Write the filtered view (or the whole log) to a JSONL file: where the user
+        says, a new file in the sessions folder by default."""
         directory = self.export_dir if self.export_dir is not None else paths.sessions_dir()
         try:
             export = Export.plan(self.store, directory, filtered=filtered)
@@ -526,7 +583,14 @@ class EventInspector(Vertical):
         if export is None:
             self.notify("Nothing to export.", severity="warning", timeout=3)
             return
-        jobs.start(self.screen, jobs.EXPORT, self._write_export(export))
+        what = "the filtered events" if export.description else "every event"
+
+        def write(path: Path | None) -> None:
+            if path is not None:
+                work = self._write_export(replace(export, path=path))
+                jobs.start(self.screen, jobs.EXPORT, work)
+
+        self.app.push_screen(ExportPrompt(f"Export {what} (JSONL)", export.path), write)
 
     async def _write_export(self, export: Export) -> None:
         """The export job: write the file off the event loop, then post `Exported`."""
