@@ -41,6 +41,9 @@ The file (`paths.config_file()`, mode 0600) looks like this:
     [cost]                          # prices: rt_tui/cost_settings.py
     budget_usd = 2.0                # warn once a session has cost more than this
 
+    [composer.snippets]             # the event composer's (F5): rt_tui/composer_settings.py
+    "cancel" = '{"type": "response.cancel"}'
+
     [ui]
     theme = "rt-midnight"           # any theme the palette (ctrl+p, Theme) lists
 
@@ -65,6 +68,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from rt_tui import paths
+from rt_tui.composer_settings import ComposerSettings
 from rt_tui.config_audio import AudioSettings
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
 from rt_tui.cost_settings import CostSettings
@@ -135,6 +139,7 @@ class Config(_Section):
     audio: AudioSettings = Field(default_factory=AudioSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     cost: CostSettings = Field(default_factory=CostSettings)
+    composer: ComposerSettings = Field(default_factory=ComposerSettings)
 
 
 # --- Loading, saving and the environment -------------------------------------------------

@@ -1,4 +1,4 @@
-"""`/raw FRAME` and "Send raw event" in the app, against the real mock server on loopback.
+"""`/raw FRAME` in the app, against the real mock server on loopback.
 
 A raw frame goes out exactly as written (no `event_id` added, malformed or not), shows in
 the inspector as a sent frame and lands in the session log; the mock answers it as the
@@ -29,8 +29,9 @@ from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.commands import bound_actions
+from rt_tui.tui.screens.event_composer import EventComposerScreen
 from rt_tui.tui.screens.main import MainScreen
-from rt_tui.tui.slash_commands import RAW_TEMPLATE, raw_frame_text
+from rt_tui.tui.slash_commands import raw_frame_text
 from rt_tui.tui.widgets.conversation import ConversationPane
 
 
@@ -158,37 +159,37 @@ async def test_a_multi_line_raw_frame_goes_as_one_frame(server: MockServer, tmp_
         assert _sent_texts(log) == ['{\n"type": "response.create"\n}']
 
 
-async def test_raw_without_a_frame_or_a_connection_sends_nothing(tmp_path: Path) -> None:
+async def test_raw_without_a_connection_sends_nothing(tmp_path: Path) -> None:
     log = MessageLog()
     app = app_for_url(None, tmp_path, connect=False)
     async with app.run_test(size=(140, 40), message_hook=log) as pilot:
         screen = main_screen(pilot)
-        await submit(pilot, "/raw")
         await submit(pilot, '/raw {"type":"response.create"}')
         pane = screen.pane
-        await wait_for(pilot, lambda: len(pane_texts(pane, "notice")) == 2, "two notices")
-        notices = pane_texts(pane, "notice")
-        assert notices[0].startswith("/raw needs the frame to send")
-        assert notices[1].startswith("Not connected, so nothing was sent")
+        await wait_for(pilot, lambda: pane_texts(pane, "notice"), "the notice")
+        assert pane_texts(pane, "notice")[0].startswith("Not connected, so nothing was sent")
         assert log.frames() == []
+        assert screen.sent_events.texts == []  # Only what went out is kept to re-send.
 
 
-async def test_send_raw_event_from_the_palette_prefills_the_composer(tmp_path: Path) -> None:
+async def test_raw_alone_opens_the_event_composer(tmp_path: Path) -> None:
+    app = app_for_url(None, tmp_path, connect=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await submit(pilot, "/raw")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventComposerScreen), "composer")
+
+
+async def test_compose_event_is_in_the_palette(tmp_path: Path) -> None:
     app = app_for_url(None, tmp_path, connect=False)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = main_screen(pilot)
-        assert "Send raw event" in [bound.name for bound in bound_actions(screen)]
+        assert "Compose event" in [bound.name for bound in bound_actions(screen)]
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-        await pilot.press(*"send raw")
+        await pilot.press(*"compose event")
         await pilot.pause()
         await pilot.press("enter")
-        composer = screen.composer
-        await wait_for(pilot, lambda: composer.text == RAW_TEMPLATE, "the template")
-        assert app.focused is composer
-        # The cursor waits between the empty quotes: typing fills in the type.
-        await pilot.press(*"nope")
-        assert composer.text == '/raw {"type": "nope"}'
+        await wait_for(pilot, lambda: isinstance(app.screen, EventComposerScreen), "composer")
 
 
 async def test_a_huge_paste_shows_as_a_stand_in_and_goes_out_whole(

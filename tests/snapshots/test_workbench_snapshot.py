@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+from rt_tui.composer_settings import ComposerSettings
 from rt_tui.config import Config, Profile, Provider
 from rt_tui.cost_settings import CostSettings
 from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.screens.cost import CostScreen
+from rt_tui.tui.screens.event_composer import EventComposerScreen
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.session_diff import SessionDiffScreen
 
@@ -35,7 +38,7 @@ def replay_app(tmp_path: Path, log: str, config: Config | None = None) -> RtTuiA
 
 
 def open_view(
-    key: str, view: type[Screen[None]], *then: str
+    key: str, view: type[Screen[Any]], *then: str
 ) -> Callable[[Pilot[int]], Awaitable[None]]:
     """A `run_before` that waits for the replay to be drawn, presses `key` and, once the
     view is open, the keys `then`."""
@@ -104,3 +107,16 @@ def test_two_profiles_side_by_side(snap_compare: Callable[..., bool], tmp_path: 
     # The list: 4 exchanges, a separator, the Profiles heading, then the two profiles.
     view = open_view("ctrl+o", SessionDiffScreen, "end")
     assert snap_compare(app, terminal_size=(140, 40), run_before=view)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_event_composer(
+    snap_compare: Callable[..., bool], tmp_path: Path, size: tuple[int, int]
+) -> None:
+    config = Config(composer=ComposerSettings(snippets={"cancel": '{"type": "response.cancel"}'}))
+    app = replay_app(tmp_path, "text_session.jsonl", config)
+    # The seventh template, conversation.item.retrieve, filled with the replay's last item;
+    # then a stray x after the type, so the check shows the JSON error by line and column.
+    keys = (*["down"] * 6, "enter", "down", "end", *"x")
+    view = open_view("f5", EventComposerScreen, *keys)
+    assert snap_compare(app, terminal_size=size, run_before=view)

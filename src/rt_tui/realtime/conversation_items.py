@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rt_tui.realtime.conversation_model import Item, JsonObject, normalise_part_type
@@ -11,6 +11,15 @@ from rt_tui.realtime.conversation_model import Item, JsonObject, normalise_part_
 def json_str(d: JsonObject, key: str) -> str | None:
     value = d.get(key)
     return value if isinstance(value, str) else None
+
+
+def pending_call_id(items: Sequence[Item]) -> str | None:
+    """The call_id of the newest function call that has no output item yet."""
+    answered = {item.call_id for item in items if item.type == "function_call_output"}
+    for item in reversed(items):
+        if item.type == "function_call" and item.call_id and item.call_id not in answered:
+            return item.call_id
+    return None
 
 
 class ItemList:

@@ -10,6 +10,7 @@ goes as written.
 
 `/raw` is for poking the server: what follows it goes out as one frame exactly as written
 (no `event_id` added, malformed on purpose if need be), so it is not split or unquoted.
+`/raw` alone opens the event composer (F5), which sends the same way.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ ESCAPE = "//"
 """A message starting with this is sent with one slash less, never taken as a command."""
 
 RAW_COMMAND = "/raw"
-RAW_TEMPLATE = '/raw {"type": ""}'
-"""What "Send raw event" puts in the composer (the cursor goes between the empty quotes)."""
 
 
 def split_command(text: str) -> tuple[str, str]:

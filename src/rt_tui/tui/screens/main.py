@@ -27,10 +27,13 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from rt_tui import paths
 from rt_tui.config import Config
 from rt_tui.cost.meter import CostMeter
 from rt_tui.cost.table import price_table
 from rt_tui.dialect import Dialect
+from rt_tui.event_composer.history import HISTORY_FILE, SentHistory
+from rt_tui.event_composer.templates import session_ids, templates
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation, Totals
 from rt_tui.realtime.conversation_model import Response
@@ -67,7 +70,6 @@ from rt_tui.tui.replay import (
     toggle_pause,
 )
 from rt_tui.tui.slash_commands import (
-    RAW_TEMPLATE,
     commands_help,
     is_unknown_command,
     message_text,
@@ -93,6 +95,7 @@ from rt_tui.tui.widgets.voice_meter import VoiceMeter
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
 
 if TYPE_CHECKING:
+    from rt_tui.tui.screens.event_composer import ComposerOutcome
     from rt_tui.tui.screens.settings import SettingsOutcome
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
@@ -207,11 +210,12 @@ class MainScreen(Screen[None]):
         ),
         Binding(
             "f5",
-            "send_raw",
-            "Send raw event",
-            tooltip="Write a frame in the composer to send exactly as written (/raw)",
+            "compose_event",
+            "Compose event",
+            tooltip="Write any client event from a template, a snippet or one sent before; "
+            "checked, then sent exactly as written",
             show=False,
-            id="main.send_raw",
+            id="main.compose_event",
         ),
         *VOICE_BINDINGS,
         # Replay at a speed only (`rt-tui replay LOG --speed 1`); the composer is off then.
@@ -239,6 +243,12 @@ class MainScreen(Screen[None]):
         """The current session's warnings (and renewal) before the time limit."""
         self._setup_problem: str | None = None
         """Why the last connect could not start (nothing or a broken profile configured)."""
+        self._secrets: tuple[str, ...] = ()
+        """The live endpoint's secrets, scrubbed from what is kept of the sent events."""
+        self._sent_events: SentHistory | None = None
+        """Events sent by hand (the composer, /raw); read from the data folder when needed."""
+        self._event_draft = ""
+        """What the event composer held when it was last closed."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
         self.pane = ConversationPane(id="conversation")
         self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
@@ -347,7 +357,8 @@ class MainScreen(Screen[None]):
         self.dialect = target.dialect
         if target.endpoint is not None:
             # The key may be echoed back (an error quoting it): the inspector hides it.
-            self.inspector.set_secrets(target.endpoint.secret_values())
+            self._secrets = tuple(target.endpoint.secret_values())
+            self.inspector.set_secrets(self._secrets)
         # What waited for the old socket (typed while it was down) waits for the new one.
         self.session = Session(self.session.waiting)
         self.connection_worker = jobs.start(
@@ -664,17 +675,22 @@ class MainScreen(Screen[None]):
         return True
 
     def _send_raw_frame(self, frame_text: str) -> None:
-        """`/raw FRAME`: send the frame as is; it shows in the inspector like any sent frame."""
+        """`/raw FRAME` or the event composer: send the frame as is (it shows in the
+        inspector like any sent frame) and keep it in the composer's history; `/raw`
+        alone opens the composer."""
         if not frame_text:
-            self.pane.add_notice(
-                '/raw needs the frame to send, e.g. /raw {"type": "response.create"}'
-            )
+            self.action_compose_event()
             return
         if self.context.replay is not None:
             self.pane.add_notice("replay: read-only, nothing was sent.")
             return
         if not self.session.send_raw(frame_text):
             self.pane.add_notice("Not connected, so nothing was sent: press ctrl+r to reconnect.")
+            return
+        history = self.sent_events
+        history.add(frame_text, self._secrets)
+        if history.problem:
+            self.notify(history.problem, title="Composer", severity="warning", markup=False)
 
     def _answer_function_call(self, output: str) -> None:
         """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
@@ -698,7 +714,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("replay_"):
             return paced(self)
-        replay_off = ("cancel_response", "reconnect", "send_raw", "talk", "mute")
+        replay_off = ("cancel_response", "reconnect", "compose_event", "talk", "mute")
         if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
         if action == "cancel_response" and not (self._responding or self._retrying):
@@ -730,11 +746,37 @@ class MainScreen(Screen[None]):
         """Mute or unmute the microphone."""
         self.voice.mute()
 
-    def action_send_raw(self) -> None:
-        """Start a `/raw` frame in the composer, the cursor where the type goes."""
-        self.composer.load_text(RAW_TEMPLATE)
-        self.composer.move_cursor((0, len(RAW_TEMPLATE) - 2))
-        self.composer.focus()
+    @property
+    def sent_events(self) -> SentHistory:
+        """The events sent by hand, this session's and earlier ones (from the data folder)."""
+        if self._sent_events is None:
+            path = paths.data_dir() / HISTORY_FILE
+            limit = self.context.config.composer.history_size
+            self._sent_events = SentHistory(path, limit)
+        return self._sent_events
+
+    def action_compose_event(self) -> None:
+        """Open the event composer, its templates filled with this session's ids."""
+        from rt_tui.tui.screens.event_composer import EventComposerScreen
+
+        config = self.context.config
+        ids = session_ids(self.conversation)
+        screen = EventComposerScreen(
+            dialect=self.dialect,
+            templates=templates(self.dialect, ids, config.session),
+            snippets=config.composer.snippets,
+            sent=self.sent_events.texts,
+            draft=self._event_draft,
+            env=self.context.env,
+        )
+        self.app.push_screen(screen, self._composed)
+
+    def _composed(self, outcome: ComposerOutcome | None) -> None:
+        if outcome is None:
+            return
+        self._event_draft = outcome.text
+        if outcome.send:
+            self._send_raw_frame(outcome.text)
 
     def action_bundle(self) -> None:
         """Write a bug-report zip of this session (or of the replayed log)."""

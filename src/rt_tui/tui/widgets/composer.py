@@ -61,8 +61,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/output", "/output TEXT", "answer the waiting function call with TEXT"),
     SlashCommand(
         "/raw",
-        "/raw JSON",
-        "send the text after /raw as one frame, exactly as written (valid JSON or not)",
+        "/raw [JSON]",
+        "send the text after /raw as one frame, exactly as written (valid JSON or not); "
+        "alone, open the event composer (F5)",
     ),
     SlashCommand("/help", "/help", "list these commands"),
     SlashCommand("//", "//TEXT", "send a message that starts with /: //foo sends /foo"),

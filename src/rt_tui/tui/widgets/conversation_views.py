@@ -5,10 +5,11 @@ Kept apart from the widgets so the wording can be tested without an app.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.conversation_items import pending_call_id as pending_call_id
 from rt_tui.realtime.conversation_markdown import audio_length, response_facts
 from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 
@@ -146,15 +147,6 @@ def describe_error(record: ErrorRecord) -> str:
     """One line for a server error, naming the client event it refers to when known."""
     about = f" (after {record.client_event_type})" if record.client_event_type else ""
     return f"⚠ {record.error.one_line()}{about}"
-
-
-def pending_call_id(items: Sequence[Item]) -> str | None:
-    """The call_id of the newest function call that has no output item yet."""
-    answered = {item.call_id for item in items if item.type == "function_call_output"}
-    for item in reversed(items):
-        if item.type == "function_call" and item.call_id and item.call_id not in answered:
-            return item.call_id
-    return None
 
 
 def function_call_hint(conversation: Conversation, response_ids: Iterable[str]) -> str | None:
