@@ -714,7 +714,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("replay_"):
             return paced(self)
-        replay_off = ("cancel_response", "reconnect", "compose_event", "talk", "mute")
+        replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
         if action == "cancel_response" and not (self._responding or self._retrying):
