@@ -5,11 +5,8 @@ Kept apart from the widgets so the wording can be tested without an app.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_items import pending_call_id as pending_call_id
 from rt_tui.realtime.conversation_markdown import audio_length, response_facts
 from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 
@@ -147,21 +144,3 @@ def describe_error(record: ErrorRecord) -> str:
     """One line for a server error, naming the client event it refers to when known."""
     about = f" (after {record.client_event_type})" if record.client_event_type else ""
     return f"⚠ {record.error.one_line()}{about}"
-
-
-def function_call_hint(conversation: Conversation, response_ids: Iterable[str]) -> str | None:
-    """How to answer the function call one of `response_ids` just completed waiting on;
-    None when none of them waits on one."""
-    for response_id in response_ids:
-        response = conversation.response(response_id)
-        if response is None or response.status != "completed":
-            continue
-        pending = pending_call_id(conversation.items)
-        for item_id in response.output_item_ids:
-            item = conversation.item(item_id)
-            if pending is not None and item is not None and item.call_id == pending:
-                return (
-                    f"The model called {item.name or 'a function'}: answer with "
-                    f"'{OUTPUT_COMMAND}<result>' in the composer."
-                )
-    return None
