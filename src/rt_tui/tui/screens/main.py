@@ -40,6 +40,7 @@ from rt_tui.realtime.conversation_model import Response
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.realtime.reseed import reseed
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+from rt_tui.tool_answers.mcp_notes import mcp_lines
 from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.bug_report import start_bundle
@@ -519,6 +520,8 @@ class MainScreen(Screen[None]):
         self.inspector.add_frames(frames)
         for line in self.voice_events.lines(frames):
             self.pane.add_notice(line, voice=True)
+        for line in mcp_lines(frames):
+            self.pane.add_notice(line)
         conversation = self.conversation
         had_session = conversation.session is not None
         change = fold_frames(

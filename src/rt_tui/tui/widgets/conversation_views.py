@@ -98,7 +98,29 @@ def describe_item(item: Item, audio_ms: float | None = None, levels: str = "") -
     if item.type == "function_call_output":
         header = f"↳ output of call {item.call_id or '?'}"
         return ItemView("tool", header, _fenced(item.output or ""))
+    if item.type.startswith("mcp_"):
+        return _mcp_view(item, final)
     return ItemView("other", f"{item.type}{streaming}", "", final)
+
+
+def _mcp_view(item: Item, final: bool) -> ItemView:
+    """An MCP item: the tools a server listed, a call the service ran on it, or a call
+    waiting for the user's approval."""
+    server = item.server_label or "?"
+    if item.type == "mcp_list_tools":
+        listed = ", ".join(item.tool_names) if item.tool_names else "(none yet)"
+        return ItemView("tool", f"⚙ MCP server {server}: tools", listed, final)
+    arguments = _fenced(item.arguments or "", "json")
+    if item.type == "mcp_call":
+        body = arguments + (
+            f"\n\n↳ returned\n{_fenced(item.output, 'json')}" if item.output else ""
+        )
+        return ItemView("tool", f"⚙ MCP {server} · {item.name or '?'}", body, final)
+    if item.type == "mcp_approval_request":
+        hint = "\n\nThe service waits for an mcp_approval_response: F5 composes one."
+        header = f"⚙ MCP {server} · {item.name or '?'} asks for approval"
+        return ItemView("tool", header, arguments + hint, final)
+    return ItemView("tool", f"⚙ {item.type} ({server})", arguments, final)
 
 
 def empty_hint(state: str | None = None, host: str | None = None, model: str | None = None) -> str:
