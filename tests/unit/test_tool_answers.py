@@ -6,11 +6,22 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from test_conversation_sequences import load_sequence
 
-from rt_tui.config import FunctionTool, SessionSettings
+from rt_tui.config import (
+    Config,
+    FunctionTool,
+    McpTool,
+    SessionSettings,
+    SessionTool,
+    load_config,
+    save_config,
+)
+from rt_tui.dialect import Dialect
+from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_items import pending_call_id
 from rt_tui.realtime.events import parse_server_frame
@@ -147,3 +158,38 @@ async def test_a_command_that_cannot_start_says_so() -> None:
     answer = await run_command("/nonexistent/tool-command", "{}", 5)
     assert answer.failed
     assert "status 127" in json.loads(answer.output)["error"]
+
+
+def test_tools_of_every_kind_survive_the_config_file(tmp_path: Path) -> None:
+    tools: list[SessionTool] = [
+        FunctionTool(name="lookup", answer="command", command="./lookup", timeout_s=3),
+        FunctionTool(name="get_weather", answer="demo"),
+        McpTool(server_label="docs", server_url="https://mcp.example"),
+    ]
+    config = Config(session=SessionSettings(tools=tools))
+    path = save_config(config, tmp_path / "config.toml")
+    assert load_config(path).session.tools == tools
+
+
+def test_session_update_sends_what_the_service_takes_of_each_tool() -> None:
+    settings = SessionSettings(
+        tools=[
+            FunctionTool(name="lookup", answer="command", command="./lookup"),
+            McpTool(server_label="docs", server_url="https://mcp.example"),
+        ]
+    )
+    sent = client_events.session_update(settings, Dialect.GA)["session"]["tools"]
+    assert sent == [
+        {
+            "type": "function",
+            "name": "lookup",
+            "description": "",
+            "parameters": {"type": "object", "properties": {}},
+        },
+        {
+            "type": "mcp",
+            "server_label": "docs",
+            "server_url": "https://mcp.example",
+            "require_approval": "never",
+        },
+    ]
