@@ -193,3 +193,12 @@ def test_session_update_sends_what_the_service_takes_of_each_tool() -> None:
             "require_approval": "never",
         },
     ]
+
+
+async def test_a_failing_command_keeps_key_shaped_text_out_of_its_error() -> None:
+    key = "sk-" + "a1B2" * 10
+    script = f"import sys; sys.exit('bad key {key}')"
+    answer = await run_command(f'{PYTHON} -c "{script}"', "{}", 10)
+    error = json.loads(answer.output)["error"]
+    assert key not in error
+    assert error == "The command exited with status 1: bad key ***"

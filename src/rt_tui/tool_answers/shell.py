@@ -15,7 +15,7 @@ import os
 import signal
 from dataclasses import dataclass
 
-from rt_tui.realtime.errors import one_line
+from rt_tui.realtime.errors import one_line, scrub
 
 #: What is kept of a failing command's stderr in the error output.
 STDERR_LIMIT = 300
@@ -53,7 +53,8 @@ async def run_command(command: str, arguments: str, timeout_s: float) -> Command
         await process.wait()
         return _error(f"The command ran longer than {timeout_s:g} s and was stopped.")
     if process.returncode != 0:
-        reason = one_line(err.decode("utf-8", "replace"), STDERR_LIMIT)
+        # Goes to the model and the screen: anything key-shaped it printed is left out.
+        reason = one_line(scrub(err.decode("utf-8", "replace")), STDERR_LIMIT)
         said = f": {reason}" if reason else "."
         return _error(f"The command exited with status {process.returncode}{said}")
     return CommandAnswer(out.decode("utf-8", "replace").strip())

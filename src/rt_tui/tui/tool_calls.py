@@ -19,7 +19,7 @@ from rt_tui.realtime import client_events
 from rt_tui.realtime.client_events import ClientEvent
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_items import pending_call_id
-from rt_tui.realtime.errors import one_line
+from rt_tui.realtime.errors import one_line, scrub
 from rt_tui.session_settings import SessionTool
 from rt_tui.tool_answers.demo import demo_output
 from rt_tui.tool_answers.desk import CallDesk, PendingCall
@@ -82,7 +82,9 @@ class ToolCalls:
                 self._answer(call.call_id, demo_output(call.name, call.arguments))
                 self.notice(f"ƒ {call.name} answered by the built-in demo tool.")
             elif call.answer == "command":
-                self.notice(f"ƒ {call.name}: running `{one_line(call.command, 80)}`…")
+                # A command line may hold a token: what is key-shaped is not shown.
+                shown = one_line(scrub(call.command), 80)
+                self.notice(f"ƒ {call.name}: running `{shown}`…")
                 jobs.start(self.node, jobs.TOOL_COMMAND, _run(call, self.node.post_message))
             else:
                 self._asks.append(call)
