@@ -8,8 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from rt_tui.session_settings import FunctionTool
-
 JsonObject = dict[str, Any]
 
 
@@ -52,22 +50,3 @@ def demo_output(name: str, arguments: str, now: datetime | None = None) -> str:
     """The demo tool `name`'s output (JSON text) for `arguments`."""
     answer = DEMO_TOOLS[name](arguments, now or datetime.now(UTC))
     return json.dumps(answer)
-
-
-def demo_declarations() -> list[FunctionTool]:
-    """The demo tools declared as the settings hold them, answered by the app."""
-    city = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
-    return [
-        FunctionTool(
-            name="get_time",
-            description="The current time (UTC).",
-            parameters={"type": "object", "properties": {}},
-            answer="demo",
-        ),
-        FunctionTool(
-            name="get_weather",
-            description="Today's weather in a city.",
-            parameters=city,
-            answer="demo",
-        ),
-    ]
