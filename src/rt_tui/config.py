@@ -77,7 +77,9 @@ from rt_tui.profile import Auth as Auth
 from rt_tui.profile import Profile as Profile
 from rt_tui.profile import Provider as Provider
 from rt_tui.session_settings import FunctionTool as FunctionTool
+from rt_tui.session_settings import McpTool as McpTool
 from rt_tui.session_settings import SessionSettings as SessionSettings
+from rt_tui.session_settings import SessionTool as SessionTool
 from rt_tui.session_settings import TurnDetection as TurnDetection
 from rt_tui.session_settings import TurnDetectionType as TurnDetectionType
 
@@ -190,7 +192,7 @@ def config_to_toml_data(config: Config) -> dict[str, Any]:
         if not profile.headers:
             del data["profiles"][name]["headers"]  # not an empty [profiles.NAME.headers]
     for tool_data, tool in zip(data["session"]["tools"], config.session.tools, strict=True):
-        if _holds_none(tool.parameters):
+        if isinstance(tool, FunctionTool) and _holds_none(tool.parameters):
             tool_data["parameters"] = json.dumps(tool.parameters)
     return data
 

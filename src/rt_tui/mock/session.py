@@ -30,6 +30,7 @@ from rt_tui.mock.errors import (
 from rt_tui.mock.ids import IdFactory
 from rt_tui.mock.input_audio import InputAudio
 from rt_tui.mock.items import ItemStore, client_item, item_not_found
+from rt_tui.mock.mcp import listing_events
 from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responses import RequestBudget, Responses
 from rt_tui.mock.scenarios import Cut
@@ -248,8 +249,11 @@ class MockSession:
     # --- session and items --------------------------------------------------------------
 
     async def _session_update(self, data: JsonObject) -> None:
+        tools_before = self.config.data.get("tools")
         self.config.update(data.get("session"))
         await self.emit({"type": "session.updated", "session": self.config.data})
+        for event in listing_events(tools_before, self.config.data.get("tools"), self.new_id):
+            await self.emit(event)
 
     async def add_item(
         self, item: JsonObject, previous_item_id: str | None = None, audio_ms: float = 0.0

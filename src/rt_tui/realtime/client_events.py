@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any, Literal
 
-from rt_tui.config import SessionSettings, TurnDetection
+from rt_tui.config import McpTool, SessionSettings, TurnDetection
 from rt_tui.dialect import Dialect
 
 ClientEvent = dict[str, Any]
@@ -41,15 +41,21 @@ def _turn_detection(settings: TurnDetection, dialect: Dialect) -> dict[str, Any]
 
 
 def _tools(settings: SessionSettings) -> list[dict[str, Any]]:
-    return [
-        {
-            "type": "function",
-            "name": tool.name,
-            "description": tool.description,
-            "parameters": tool.parameters,
-        }
-        for tool in settings.tools
-    ]
+    """The tools as the service takes them: how the app answers a call stays in the app."""
+    tools: list[dict[str, Any]] = []
+    for tool in settings.tools:
+        if isinstance(tool, McpTool):
+            tools.append(tool.model_dump())
+        else:
+            tools.append(
+                {
+                    "type": "function",
+                    "name": tool.name,
+                    "description": tool.description,
+                    "parameters": tool.parameters,
+                }
+            )
+    return tools
 
 
 def _transcription(settings: SessionSettings) -> dict[str, Any] | None:

@@ -52,8 +52,12 @@ REPLAY = Job("replay", "Replay", "The replay", exclusive=True)
 EXPORT = Job("export", "Export", "The export")
 BUNDLE = Job("bundle", "Bundle", "The bundle")
 LIVE_AUDIO = Job("live-audio", "Live audio", "Live audio", exclusive=True)
+TOOL_COMMAND = Job("tool-command", "Tool", "The tool's command")
 
-JOBS = {job.group: job for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT, BUNDLE, LIVE_AUDIO)}
+JOBS = {
+    job.group: job
+    for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT, BUNDLE, LIVE_AUDIO, TOOL_COMMAND)
+}
 
 
 class JobFailed(Exception):

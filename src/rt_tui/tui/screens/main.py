@@ -40,6 +40,7 @@ from rt_tui.realtime.conversation_model import Response
 from rt_tui.realtime.recorder import new_session_path
 from rt_tui.realtime.reseed import reseed
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+from rt_tui.tool_answers.mcp_notes import mcp_lines
 from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
 from rt_tui.tui.bug_report import start_bundle
@@ -76,16 +77,13 @@ from rt_tui.tui.slash_commands import (
     raw_frame_text,
     split_command,
 )
+from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
 from rt_tui.tui.voice import VOICE_BINDINGS, Voice, VoiceNote
 from rt_tui.tui.voice_choice import voice_choice
 from rt_tui.tui.voice_events import VoiceEvents
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.conversation_views import (
-    OUTPUT_COMMAND,
-    function_call_hint,
-    pending_call_id,
-)
+from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND
 from rt_tui.tui.widgets.find_bar import FindBar
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
@@ -271,6 +269,12 @@ class MainScreen(Screen[None]):
         self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
         self.voice_events = VoiceEvents()
         self.find_bar = FindBar(self.pane, id="find")
+        self.tool_calls = ToolCalls(
+            self,
+            send=lambda event: self.session.send(event),
+            response_create=lambda: client_events.response_create(self.dialect),
+            notice=self.pane.add_notice,
+        )
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -484,6 +488,10 @@ class MainScreen(Screen[None]):
         if message.problem:
             self.notify(message.text, title="Live audio", severity="warning", timeout=10)
 
+    @on(ToolAnswered)
+    def _on_tool_answered(self, message: ToolAnswered) -> None:
+        self.tool_calls.command_answered(message)
+
     @on(WavRead)
     def _on_wav_read(self, message: WavRead) -> None:
         send_audio_turn(self, message)
@@ -512,6 +520,8 @@ class MainScreen(Screen[None]):
         self.inspector.add_frames(frames)
         for line in self.voice_events.lines(frames):
             self.pane.add_notice(line, voice=True)
+        for line in mcp_lines(frames):
+            self.pane.add_notice(line)
         conversation = self.conversation
         had_session = conversation.session is not None
         change = fold_frames(
@@ -530,10 +540,10 @@ class MainScreen(Screen[None]):
             self.status.show_usage(conversation)
         if change.totals:
             self._warn_over_budget()
+        if change.responses:
+            tools = self.context.config.session.tools
+            self.tool_calls.responses_finished(conversation, change.responses, tools)
         if change.totals or change.responses:
-            hint = function_call_hint(conversation, change.responses)
-            if hint is not None:
-                self.notify(hint, title="Function call")
             responding = conversation.active_response_id is not None
             if responding != self._responding:
                 self._responding = responding
@@ -638,8 +648,9 @@ class MainScreen(Screen[None]):
                 severity="warning",
             )
             return
-        if text.startswith(OUTPUT_COMMAND):
-            self._answer_function_call(text.removeprefix(OUTPUT_COMMAND).strip())
+        if text.strip() == OUTPUT_COMMAND.strip() or text.startswith(OUTPUT_COMMAND):
+            output = text.removeprefix(OUTPUT_COMMAND.strip()).strip()
+            self.tool_calls.answer_by_hand(self.conversation, output)
             return
         self.session.send(client_events.user_message(message_text(text)))
         self.session.send(client_events.response_create(self.dialect))
@@ -691,15 +702,6 @@ class MainScreen(Screen[None]):
         history.add(frame_text, self._secrets)
         if history.problem:
             self.notify(history.problem, title="Composer", severity="warning", markup=False)
-
-    def _answer_function_call(self, output: str) -> None:
-        """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
-        call_id = pending_call_id(self.conversation.items)
-        if call_id is None:
-            self.notify("There is no function call waiting for an output.", severity="warning")
-            return
-        self.session.send(client_events.function_call_output(call_id, output))
-        self.session.send(client_events.response_create(self.dialect))
 
     @on(Composer.CancelRequested, "#composer")
     def _on_cancel_requested(self) -> None:
@@ -873,6 +875,7 @@ class MainScreen(Screen[None]):
     async def reset(self) -> None:
         """Forget the conversation, the frames shown and the session's usage."""
         self.conversation = Conversation()
+        self.tool_calls.reset()
         self._responding = False
         self.status.clear_usage()
         self.costs.budget.restart()
