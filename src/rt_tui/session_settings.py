@@ -12,7 +12,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["FunctionTool", "SessionSettings", "TurnDetection", "TurnDetectionType"]
+__all__ = [
+    "DEFAULT_TRANSCRIPTION_MODEL",
+    "FunctionTool",
+    "SessionSettings",
+    "SessionType",
+    "TurnDetection",
+    "TurnDetectionType",
+]
 
 
 class _Section(BaseModel):
@@ -20,6 +27,10 @@ class _Section(BaseModel):
 
 
 TurnDetectionType = Literal["none", "server_vad", "semantic_vad"]
+SessionType = Literal["realtime", "transcription"]
+
+DEFAULT_TRANSCRIPTION_MODEL = "gpt-4o-transcribe"
+"""What a transcription session transcribes with when no model is set (it streams deltas)."""
 
 
 class TurnDetection(_Section):
@@ -66,6 +77,10 @@ class FunctionTool(_Section):
 class SessionSettings(_Section):
     """What `session.update` carries."""
 
+    type: SessionType = "realtime"
+    """transcription: the session only transcribes what it hears and never answers (GA
+    `session.type`, beta `transcription_session.update`); only the turn detection and the
+    transcription model apply. `rt-tui --transcribe` chooses it for one run."""
     instructions: str | None = None
     """None leaves the server's default instructions in place."""
     voice: str | None = None
@@ -76,3 +91,14 @@ class SessionSettings(_Section):
     """e.g. whisper-1, gpt-4o-transcribe; None turns input transcription off."""
     tools: list[FunctionTool] = Field(default_factory=list)
     max_output_tokens: int | Literal["inf"] = "inf"
+
+    @property
+    def transcribes_only(self) -> bool:
+        return self.type == "transcription"
+
+    @property
+    def transcription_model(self) -> str | None:
+        """The model input audio is transcribed with (a transcription session always has one)."""
+        if self.input_transcription_model:
+            return self.input_transcription_model
+        return DEFAULT_TRANSCRIPTION_MODEL if self.transcribes_only else None

@@ -27,9 +27,17 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    quote,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 from rt_tui.config import Profile, Provider
 from rt_tui.dialect import Dialect
@@ -342,6 +350,24 @@ def _names_its_key(profile: Profile) -> bool:
     """Whether the user chose a key for this profile (rather than the default variable)."""
     written = profile.api_key is not None and bool(profile.api_key.get_secret_value().strip())
     return written or profile.api_key_env is not None
+
+
+TRANSCRIPTION_INTENT = ("intent", "transcription")
+
+
+def for_transcription(endpoint: Endpoint) -> Endpoint:
+    """The same endpoint opening a transcription session: `intent=transcription` in the
+    query. OpenAI's path then takes no model (the transcription model is a session
+    setting); Azure's keep the deployment, which routes the socket."""
+    parts = urlsplit(endpoint.url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if TRANSCRIPTION_INTENT in query:
+        return endpoint
+    azure = "/openai/" in parts.path
+    kept = [(name, value) for name, value in query if azure or name != "model"]
+    query_text = urlencode([*kept, TRANSCRIPTION_INTENT], quote_via=quote, safe="")
+    url = urlunsplit((parts.scheme, parts.netloc, parts.path, query_text, ""))
+    return replace(endpoint, url=url)
 
 
 def resolve(profile: Profile, env: Mapping[str, str] | None = None) -> Endpoint:
