@@ -88,7 +88,10 @@ class Target:
 
     @property
     def model(self) -> str:
-        """The model or deployment name (for the status bar)."""
+        """The model or deployment name (for the status bar); a transcription session's
+        model is a session setting, so it is named by what it does."""
+        if self.transcription:
+            return "transcription"
         if self.kind is TargetKind.DEMO:
             return DEMO_MODEL
         if self.profile is not None and self.profile.provider is not Provider.URL:
