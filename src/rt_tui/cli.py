@@ -57,6 +57,13 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     )
     _add_scenario_option(parser, suppress=suppress, what="with --demo, make the mock")
     _add_live_audio_options(parser, suppress=suppress)
+    parser.add_argument(
+        "--transcribe",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="open a transcription session: what is spoken is transcribed, nothing answers "
+        '(as [session] type = "transcription")',
+    )
 
 
 def _add_live_audio_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -303,6 +310,7 @@ def _run_tui(args: argparse.Namespace) -> int:
         log=args.log,
         mic=args.mic,
         speaker=args.speaker,
+        transcribe=args.transcribe,
     )
 
 
@@ -500,6 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     save_audio=args.save_audio,
                     mic=args.mic,
                     speaker=args.speaker,
+                    transcribe=args.transcribe,
                 )
             )
         if args.command == "replay":

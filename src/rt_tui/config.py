@@ -144,6 +144,12 @@ class Config(_Section):
     composer: ComposerSettings = Field(default_factory=ComposerSettings)
 
 
+def transcribing(config: Config) -> Config:
+    """`config` for a transcription session (`--transcribe`), the file left as it is."""
+    session = config.session.model_copy(update={"type": "transcription"})
+    return config.model_copy(update={"session": session})
+
+
 # --- Loading, saving and the environment -------------------------------------------------
 
 #: Name given to profiles made up from environment variables when the file has none.

@@ -21,11 +21,13 @@ from pydantic import (
 )
 
 __all__ = [
+    "DEFAULT_TRANSCRIPTION_MODEL",
     "DEMO_TOOL_NAMES",
     "FunctionTool",
     "McpTool",
     "SessionSettings",
     "SessionTool",
+    "SessionType",
     "ToolAnswer",
     "TurnDetection",
     "TurnDetectionType",
@@ -42,6 +44,10 @@ class _Section(BaseModel):
 
 
 TurnDetectionType = Literal["none", "server_vad", "semantic_vad"]
+SessionType = Literal["realtime", "transcription"]
+
+DEFAULT_TRANSCRIPTION_MODEL = "gpt-4o-transcribe"
+"""What a transcription session transcribes with when no model is set (it streams deltas)."""
 
 
 class TurnDetection(_Section):
@@ -130,6 +136,10 @@ SessionTool = Annotated[
 class SessionSettings(_Section):
     """What `session.update` carries."""
 
+    type: SessionType = "realtime"
+    """transcription: the session only transcribes what it hears and never answers (GA
+    `session.type`, beta `transcription_session.update`); only the turn detection and the
+    transcription model apply. `rt-tui --transcribe` chooses it for one run."""
     instructions: str | None = None
     """None leaves the server's default instructions in place."""
     voice: str | None = None
@@ -140,3 +150,14 @@ class SessionSettings(_Section):
     """e.g. whisper-1, gpt-4o-transcribe; None turns input transcription off."""
     tools: list[SessionTool] = Field(default_factory=list)
     max_output_tokens: int | Literal["inf"] = "inf"
+
+    @property
+    def transcribes_only(self) -> bool:
+        return self.type == "transcription"
+
+    @property
+    def transcription_model(self) -> str | None:
+        """The model input audio is transcribed with (a transcription session always has one)."""
+        if self.input_transcription_model:
+            return self.input_transcription_model
+        return DEFAULT_TRANSCRIPTION_MODEL if self.transcribes_only else None

@@ -546,3 +546,17 @@ async def test_through_the_real_app(tmp_path: Path) -> None:
             pilot, lambda: app.context.config.session.voice == "verse", "the app's config"
         )
     assert not path.exists()  # Apply alone does not write the file
+
+
+async def test_a_runs_transcribe_flag_is_not_saved(tmp_path: Path) -> None:
+    # --transcribe makes this run's session a transcription session; the form has no such
+    # field, so saving keeps the file's own session type.
+    path = tmp_path / "config.toml"
+    config = two_profiles()
+    config.session.type = "transcription"
+    app = Host(config, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, path.exists, "the config file")
+    assert load_config(path).session.type == "realtime"

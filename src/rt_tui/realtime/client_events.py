@@ -60,7 +60,7 @@ def _tools(settings: SessionSettings) -> list[dict[str, Any]]:
 
 def _transcription(settings: SessionSettings) -> dict[str, Any] | None:
     # An explicit null turns transcription off even if an earlier update turned it on.
-    model = settings.input_transcription_model
+    model = settings.transcription_model
     return {"model": model} if model else None
 
 
@@ -102,12 +102,28 @@ def _ga_session(settings: SessionSettings) -> dict[str, Any]:
     return session
 
 
+def _transcription_session(settings: SessionSettings, dialect: Dialect) -> ClientEvent:
+    """A transcription session takes only the input side: GA nests it under `audio.input`
+    of a `session.update` with `type: transcription`; beta has its own event, flat."""
+    transcription = _transcription(settings)
+    detection = _turn_detection(settings.turn_detection, dialect)
+    if dialect is Dialect.BETA:
+        flat = {"input_audio_transcription": transcription, "turn_detection": detection}
+        return {"type": "transcription_session.update", "session": flat}
+    audio_input = {"transcription": transcription, "turn_detection": detection}
+    session = {"type": "transcription", "audio": {"input": audio_input}}
+    return {"type": "session.update", "session": session}
+
+
 def session_update(settings: SessionSettings, dialect: Dialect) -> ClientEvent:
-    """`session.update` carrying `settings`: flat for beta, nested (`type: realtime`) for GA.
+    """`session.update` carrying `settings`: flat for beta, nested (`type: realtime`) for GA;
+    for a transcription session, its own shape (`_transcription_session`).
 
     Settings left at None (instructions, voice) are omitted so the server keeps its
     default; turn detection "none" is sent as null (manual turns).
     """
+    if settings.transcribes_only:
+        return _transcription_session(settings, dialect)
     session = _beta_session(settings) if dialect is Dialect.BETA else _ga_session(settings)
     return {"type": "session.update", "session": session}
 

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
 from rt_tui import paths
-from rt_tui.config import Config, ConfigError, load_config
+from rt_tui.config import Config, ConfigError, load_config, transcribing
 from rt_tui.inspector.logs import ReplayPlan
 from rt_tui.targets import resolve_target
 from rt_tui.tui.commands import ActionsProvider
@@ -129,6 +129,7 @@ def make_app(
     replay: ReplayPlan | None = None,
     mic: str | None = None,
     speaker: str | None = None,
+    transcribe: bool = False,
     clock: Callable[[], float] | None = None,
     wall_clock: Callable[[], float] | None = None,
     id_factory: Callable[[], str] | None = None,
@@ -137,10 +138,13 @@ def make_app(
 
     `config` None loads the config file (`config_path`, or the platform's); `env` None
     uses the process environment (the launch target reads it; the config stays as saved).
+    `transcribe` makes the session a transcription session for this run.
     """
     path = config_path or paths.config_file()
     environment = dict(os.environ) if env is None else dict(env)
     loaded = load_config(path) if config is None else config
+    if transcribe:
+        loaded = transcribing(loaded)
     context = AppContext(
         config=loaded,
         config_path=path,
@@ -190,6 +194,7 @@ def run_tui(
     log: Path | None,
     mic: str | None = None,
     speaker: str | None = None,
+    transcribe: bool = False,
 ) -> int:
     """Run the TUI until the user quits; the process exit code.
 
@@ -197,7 +202,15 @@ def run_tui(
     opens, as it does for `rt-tui send`; so does a missing terminal. (A sound device that
     is missing is said in the app, which works without it.)"""
     try:
-        app = make_app(profile=profile, url=url, demo=demo, log=log, mic=mic, speaker=speaker)
+        app = make_app(
+            profile=profile,
+            url=url,
+            demo=demo,
+            log=log,
+            mic=mic,
+            speaker=speaker,
+            transcribe=transcribe,
+        )
     except ConfigError as error:
         return _usage_problem(str(error))
     problem = audio_files_problem(app.context.config, mic, speaker)

@@ -215,6 +215,9 @@ class Voice:
             self._note(f"{MIC} Too short to send ({spoken:.0f} ms): the turn was cleared.")
             return
         self._send(client_events.audio_commit())
+        if not self.mode.asks_response:
+            self._note(f"{MIC} Sent {seconds(spoken)} of speech: committed for transcription.")
+            return
         self._send(client_events.response_create(self._dialect()))
         self._note(f"{MIC} Sent {seconds(spoken)} of speech: committed, response requested.")
 
@@ -285,7 +288,8 @@ class Voice:
             self.file_streaming = False
         if mode.manual:
             self._send(client_events.audio_commit())
-            self._send(client_events.response_create(self._dialect()))
+            if mode.asks_response:
+                self._send(client_events.response_create(self._dialect()))
         self._note(
             f"{MIC} Spoke {file.description} in real time: {seconds(file.duration_ms)} with "
             f"the silence after it ({mode.describe()})."

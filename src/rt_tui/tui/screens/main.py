@@ -103,6 +103,12 @@ NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
 
 
+TRANSCRIPTION_TAKES_SPEECH = (
+    "This is a transcription session: it transcribes speech (the microphone, /wav) and never "
+    "answers, so nothing was sent (Up brings it back)."
+)
+
+
 class MainScreen(Screen[None]):
     """Talk to the model on the left, watch every frame on the right."""
 
@@ -647,6 +653,9 @@ class MainScreen(Screen[None]):
                 "(Up brings the message back).",
                 severity="warning",
             )
+            return
+        if self.context.config.session.transcribes_only:
+            self.pane.add_notice(TRANSCRIPTION_TAKES_SPEECH)
             return
         if text.strip() == OUTPUT_COMMAND.strip() or text.startswith(OUTPUT_COMMAND):
             output = text.removeprefix(OUTPUT_COMMAND.strip()).strip()

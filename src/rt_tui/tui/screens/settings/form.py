@@ -195,6 +195,7 @@ def build_session(
     turn["type"] = form.turn_type
 
     values: dict[str, Any] = {
+        "type": previous.type,  # chosen in the file or by --transcribe, not in the form
         "instructions": form.instructions if form.instructions.strip() else None,
         "voice": form.voice.strip() or None,
         "output_modality": form.output_modality,
