@@ -30,6 +30,7 @@ CORE_MODULES = sorted(
         "rt_tui.inspector",
         "rt_tui.send",
         "rt_tui.config",
+        "rt_tui.config_file",
         "rt_tui.paths",
         "rt_tui.dialect",
         "rt_tui.targets",

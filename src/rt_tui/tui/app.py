@@ -12,21 +12,24 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
 from rt_tui import paths
-from rt_tui.config import Config, ConfigError, load_config
-from rt_tui.inspector.logs import ReplayPlan
+from rt_tui.config_file import ConfigError, read_config_text
 from rt_tui.targets import resolve_target
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
+
+if TYPE_CHECKING:
+    from rt_tui.config import Config
+    from rt_tui.inspector.logs import ReplayPlan
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
@@ -65,14 +68,16 @@ class RtTuiApp(App[int]):
 
     def on_mount(self) -> None:
         loaded = register_themes(self)
-        ui = self.context.config.ui
-        self.theme, theme_problem = pick_theme(self, ui.theme)
+        # Without a config file, the default theme and keys: its defaults are not made yet.
+        config = self.context.loaded_config
+        theme, keymap = (None, {}) if config is None else (config.ui.theme, config.ui.keymap)
+        self.theme, theme_problem = pick_theme(self, theme)
         self._saved_theme = self.theme
-        self.set_keymap(ui.keymap)
+        self.set_keymap(keymap)
         problems = {
             "Themes": loaded.error_message(),
             "Theme": theme_problem,
-            "Keys": keymap_problem(ui.keymap),
+            "Keys": keymap_problem(keymap),
         }
         for title, problem in problems.items():
             if problem:
@@ -133,9 +138,12 @@ def make_app(
     """
     path = config_path or paths.config_file()
     environment = dict(os.environ) if env is None else dict(env)
-    loaded = load_config(path) if config is None else config
+    if config is None and (text := read_config_text(path)) is not None:
+        from rt_tui.config import parse_config  # Loads pydantic: only with a file to check.
+
+        config = parse_config(path, text)
     context = AppContext(
-        config=loaded,
+        loaded_config=config,
         config_path=path,
         env=environment,
         profile=profile,
