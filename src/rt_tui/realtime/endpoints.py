@@ -29,11 +29,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
-from rt_tui.config import Profile, Provider
 from rt_tui.dialect import Dialect
 from rt_tui.realtime.errors import scrub
+
+if TYPE_CHECKING:
+    from rt_tui.config import Profile
 
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
 AZURE_DOMAIN = "openai.azure.com"
@@ -347,6 +350,10 @@ def _names_its_key(profile: Profile) -> bool:
 def resolve(profile: Profile, env: Mapping[str, str] | None = None) -> Endpoint:
     """The Endpoint for `profile`, reading keys (and unset endpoints) from `env`
     (default: the process environment). Raises EndpointError with one sentence."""
+    # Here, not at the top: the session log's writer uses this module's redaction, and
+    # the TUI's first frame needs neither it nor the config's pydantic models.
+    from rt_tui.config import Provider
+
     env = os.environ if env is None else env
     if profile.provider is Provider.OPENAI:
         return _openai(profile, env)

@@ -20,7 +20,6 @@ from textual.notifications import SeverityLevel
 
 from rt_tui import paths
 from rt_tui.config_file import ConfigError, read_config_text
-from rt_tui.targets import resolve_target
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
@@ -191,6 +190,8 @@ def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | Non
     except ConfigError as error:
         return _usage_problem(str(error))
     if profile is not None or url is not None:
+        from rt_tui.targets import resolve_target
+
         context = app.context
         target = resolve_target(context.config, context.env, profile=profile, url=url, demo=demo)
         if target.problem is not None:

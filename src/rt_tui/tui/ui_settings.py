@@ -42,6 +42,8 @@ def _quoted(names: Iterable[str]) -> str:
 
 def keymap_problem(keymap: Mapping[str, str], known: set[str] | None = None) -> str | None:
     """One sentence naming the keymap's unknown binding ids, or None when all are known."""
+    if not keymap:
+        return None  # Nothing to check: the settings screen stays unloaded until opened.
     known = known_binding_ids() if known is None else known
     unknown = sorted(binding_id for binding_id in keymap if binding_id not in known)
     if not unknown:

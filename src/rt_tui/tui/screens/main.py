@@ -27,16 +27,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from rt_tui.config import Config
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation, Totals
 from rt_tui.realtime.recorder import new_session_path
-from rt_tui.realtime.reseed import reseed
-from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tui import jobs
-from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
-from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.link_notes import fix_hint, limit_warning, resumed_text
@@ -49,18 +44,6 @@ from rt_tui.tui.messages import (
     RecordingStarted,
     SessionLost,
     SessionResumed,
-)
-from rt_tui.tui.replay import (
-    ReplayEnded,
-    ReplayFrames,
-    ReplaySkipped,
-    finish_replay,
-    note_skipped_line,
-    paced,
-    show_replayed_frames,
-    start_replay,
-    step,
-    toggle_pause,
 )
 from rt_tui.tui.slash_commands import (
     RAW_TEMPLATE,
@@ -84,7 +67,15 @@ from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S, StatusBar
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
 
 if TYPE_CHECKING:
+    from rt_tui.config import Config
+    from rt_tui.tui.audio_turns import WavRead
+    from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
+
+# What only a replay, a /wav or /save-audio, F8 or a connection needs is imported where it
+# is used: the first frame needs none of it (replays and bundles bring zipfile, the log
+# reader and the config's pydantic models). The messages of the replay's and /wav's jobs are
+# handled by name (`on_replay_frames`…), since `@on` would need their classes at start.
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -202,6 +193,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.composer.focus()
         if self.context.replay is not None:
+            from rt_tui.tui.replay import start_replay
+
             start_replay(self, self.context.replay)
         elif self.context.connect:
             # Once the screen is painted: the demo's mock server and the socket can wait.
@@ -243,6 +236,8 @@ class MainScreen(Screen[None]):
     def connect(self, *, resuming: bool = False) -> None:
         """Work out where to connect and start the worker (replacing any running one);
         `resuming`: the new session is given the conversation so far."""
+        from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+
         context = self.context
         target = resolve_target(
             context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
@@ -287,6 +282,8 @@ class MainScreen(Screen[None]):
         """What a new session is sent first: the session settings, then the conversation so
         far (the newest `[reconnect] reseed_turns` items). Called by the worker once the
         new socket is open."""
+        from rt_tui.realtime.reseed import reseed
+
         settings = self.context.config.session
         seed = reseed(
             self.conversation.items, self.context.config.reconnect.reseed_turns, self.dialect
@@ -386,20 +383,24 @@ class MainScreen(Screen[None]):
     def _on_notice(self, message: Notice) -> None:
         self.pane.add_notice(message.text)
 
-    @on(WavRead)
-    def _on_wav_read(self, message: WavRead) -> None:
+    def on_wav_read(self, message: WavRead) -> None:
+        from rt_tui.tui.audio_turns import send_audio_turn
+
         send_audio_turn(self, message)
 
-    @on(ReplayFrames)
-    def _on_replay_frames(self, message: ReplayFrames) -> None:
+    def on_replay_frames(self, message: ReplayFrames) -> None:
+        from rt_tui.tui.replay import show_replayed_frames
+
         show_replayed_frames(self, message.frames)
 
-    @on(ReplaySkipped)
-    def _on_replay_skipped(self, message: ReplaySkipped) -> None:
+    def on_replay_skipped(self, message: ReplaySkipped) -> None:
+        from rt_tui.tui.replay import note_skipped_line
+
         note_skipped_line(self, message.line)
 
-    @on(ReplayEnded)
-    def _on_replay_ended(self, message: ReplayEnded) -> None:
+    def on_replay_ended(self, message: ReplayEnded) -> None:
+        from rt_tui.tui.replay import finish_replay
+
         finish_replay(self, message.count)
 
     # --- what the worker posts --------------------------------------------------------
@@ -505,6 +506,8 @@ class MainScreen(Screen[None]):
         link = self.status.state
         problem = self._setup_problem
         if problem is not None:
+            from rt_tui.targets import NOTHING_CONFIGURED
+
             if problem == NOTHING_CONFIGURED:
                 problem = NOT_CONFIGURED_HINT
             else:
@@ -541,8 +544,12 @@ class MainScreen(Screen[None]):
         command, argument = split_command(text)
         commands = self.composer.SLASH_COMMANDS
         if command == "/wav":
+            from rt_tui.tui.audio_turns import start_wav_turn
+
             start_wav_turn(self, argument)
         elif command == "/save-audio":
+            from rt_tui.tui.audio_turns import save_audio
+
             save_audio(self, argument)
         elif command == "/help":
             self.pane.add_notice(commands_help(commands))
@@ -582,13 +589,21 @@ class MainScreen(Screen[None]):
         self.action_cancel_response()
 
     def action_replay_pause(self) -> None:
+        from rt_tui.tui.replay import toggle_pause
+
         toggle_pause(self)
 
     def action_replay_step(self, what: Literal["frame", "response"]) -> None:
+        from rt_tui.tui.replay import step
+
         step(self, what)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("replay_"):
+            if self.context.replay is None:
+                return False
+            from rt_tui.tui.replay import paced
+
             return paced(self)
         if action in ("cancel_response", "reconnect", "send_raw") and self.context.replay:
             return False  # A replay sends nothing.
@@ -621,6 +636,8 @@ class MainScreen(Screen[None]):
 
     def action_bundle(self) -> None:
         """Write a bug-report zip of this session (or of the replayed log)."""
+        from rt_tui.tui.bug_report import start_bundle
+
         start_bundle(self)
 
     def action_toggle_inspector(self) -> None:
@@ -667,6 +684,7 @@ class MainScreen(Screen[None]):
 
     def open_settings(self, notice: str | None = None) -> None:
         # The settings screen is imported when first opened: the first frame does not need it.
+        from rt_tui.targets import resolve_target
         from rt_tui.tui.screens.settings import SettingsScreen
         from rt_tui.tui.screens.settings.session_note import session_note
 
