@@ -64,6 +64,8 @@ class RtTuiApp(App[int]):
         self.context = context
         self._saved_theme: str | None = None
         """The theme the config file holds (effectively); None until it is applied."""
+        self._main: MainScreen
+        """The first screen, made when the app is mounted."""
 
     def on_mount(self) -> None:
         loaded = register_themes(self)
@@ -81,7 +83,23 @@ class RtTuiApp(App[int]):
         for title, problem in problems.items():
             if problem:
                 self.notify(problem, title=title, severity="warning", timeout=10, markup=False)
-        self.push_screen(MainScreen(self.context))
+        self._main = MainScreen(self.context)
+        self.push_screen(self._main)
+
+    def on_ready(self) -> None:
+        """Start what can wait for the first frame once that frame is out."""
+        # An after-refresh callback asked for before Ready runs before any frame is
+        # written: Textual writes none while the start-up's batch of updates is open, and
+        # runs those callbacks at once then. Ready comes once that batch is closed; the
+        # refresh asked for here is for the first frame written, and the callback waits
+        # for it.
+        self._main.refresh()
+        self._main.call_after_refresh(self._first_frame_out)
+
+    def _first_frame_out(self) -> None:
+        """The first frame is on the terminal: the start-up is over."""
+        gc.enable()  # Off since the CLI began to import the app (see `_run`).
+        self._main.first_frame_shown()
 
     def notify(
         self,
@@ -217,9 +235,11 @@ def run_replay(plan: ReplayPlan) -> int:
 
 def _run(app: RtTuiApp) -> int:
     """Run `app` until the user quits; the process exit code."""
-    # What importing built (modules, classes, functions: ~55,000 objects) lives as long as
-    # the process: the collector's full passes skip it from now on. Each full pass walked
-    # it all and stalled the screen; it runs every few seconds in a busy session.
+    # What importing built (modules, classes, functions: ~100,000 objects) lives as long
+    # as the process: the collector's full passes skip it from now on. Each full pass
+    # walked it all and stalled the screen; it runs every few seconds in a busy session.
+    # The CLI turned the collector off before importing the app; the app turns it back on
+    # once its first frame is out (building the screen makes few cycles, many objects).
     gc.freeze()
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -196,9 +196,12 @@ class MainScreen(Screen[None]):
             from rt_tui.tui.replay import start_replay
 
             start_replay(self, self.context.replay)
-        elif self.context.connect:
-            # Once the screen is painted: the demo's mock server and the socket can wait.
-            self.call_after_refresh(self.connect)
+
+    def first_frame_shown(self) -> None:
+        """Start the session, if the app connects: called once the first frame is out (the
+        demo's mock server, the socket and the config's models can wait for it)."""
+        if self.context.connect:
+            self.connect()
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
