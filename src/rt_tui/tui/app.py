@@ -62,25 +62,44 @@ class RtTuiApp(App[int]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        loaded = register_themes(self)
+        # Without a config file, the default theme and keys: its defaults are not made yet.
+        config = context.loaded_config
+        theme, self._keymap = (None, {}) if config is None else (config.ui.theme, config.ui.keymap)
         self._saved_theme: str | None = None
         """The theme the config file holds (effectively); None until it is applied."""
+        chosen, theme_problem = pick_theme(self, theme)
+        self._start_with_theme(chosen)
+        self._saved_theme = chosen
+        self._problems = {
+            "Themes": loaded.error_message(),
+            "Theme": theme_problem,
+            "Keys": keymap_problem(self._keymap),
+        }
+        """What is wrong with the theme files and the config's [ui] section, if anything."""
         self._main: MainScreen
         """The first screen, made when the app is mounted."""
 
+    def _start_with_theme(self, name: str) -> None:
+        """Make `name` the theme before the stylesheet is first parsed.
+
+        Setting `theme` has the whole stylesheet parsed again for the new colours: before
+        the first frame, ~15 ms spent on rules parsed once more as the screen is built. So
+        the stylesheet gets the theme's colours here, before it holds any rule, and the app
+        the theme's class, as setting `theme` would do. A theme that is light where the
+        default is dark, or maps ANSI colours otherwise, needs another ANSI filter too:
+        that one is set the usual way."""
+        theme, default = self.get_theme(name), self.current_theme
+        if theme is None or (theme.dark, theme.ansi) != (default.dark, default.ansi):
+            self.theme = name
+            return
+        self.set_reactive(App.theme, name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{name}", update=False)
+
     def on_mount(self) -> None:
-        loaded = register_themes(self)
-        # Without a config file, the default theme and keys: its defaults are not made yet.
-        config = self.context.loaded_config
-        theme, keymap = (None, {}) if config is None else (config.ui.theme, config.ui.keymap)
-        self.theme, theme_problem = pick_theme(self, theme)
-        self._saved_theme = self.theme
-        self.set_keymap(keymap)
-        problems = {
-            "Themes": loaded.error_message(),
-            "Theme": theme_problem,
-            "Keys": keymap_problem(keymap),
-        }
-        for title, problem in problems.items():
+        self.set_keymap(self._keymap)
+        for title, problem in self._problems.items():
             if problem:
                 self.notify(problem, title=title, severity="warning", timeout=10, markup=False)
         self._main = MainScreen(self.context)
