@@ -22,7 +22,7 @@ from pathlib import Path
 from rt_tui.config import Config
 from rt_tui.tui.app import make_app
 
-NOTE_MODULES_AT_FIRST_FRAME = """
+NOTE_FIRST_FRAME = """
 import os, sys
 from textual.drivers.linux_driver import LinuxDriver
 
@@ -33,6 +33,8 @@ def noting_write(self, data):
     if " Conversation " in data:
         with open(sys.argv[1], "w") as out:
             out.write("\\n".join(sorted(sys.modules)))
+        with open(sys.argv[2], "w") as out:
+            out.write(data)
         os._exit(0)
 
 LinuxDriver.write = noting_write
@@ -60,14 +62,15 @@ NOT_FOR_THE_FIRST_FRAME = (
 )
 
 
-def modules_at_first_frame(tmp_path: Path) -> set[str]:
-    """The modules loaded when `rt-tui --demo` wrote its first frame to a 120x40 terminal."""
-    noted = tmp_path / "modules.txt"
+def first_frame(tmp_path: Path) -> tuple[set[str], str]:
+    """What `rt-tui --demo` wrote as its first frame to a 120x40 terminal, and the modules
+    loaded then."""
+    noted, frame = tmp_path / "modules.txt", tmp_path / "frame.txt"
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-c", NOTE_MODULES_AT_FIRST_FRAME, str(noted)],
+            [sys.executable, "-c", NOTE_FIRST_FRAME, str(noted), str(frame)],
             stdin=follower,
             stdout=follower,
             stderr=follower,
@@ -85,11 +88,11 @@ def modules_at_first_frame(tmp_path: Path) -> set[str]:
         os.close(follower)
         os.close(leader)
     assert noted.exists(), "the first frame never reached the terminal"
-    return set(noted.read_text().split())
+    return set(noted.read_text().split()), frame.read_text()
 
 
 def test_the_first_frame_loads_only_what_it_shows(tmp_path: Path) -> None:
-    modules = modules_at_first_frame(tmp_path)
+    modules, _ = first_frame(tmp_path)
     assert "rt_tui.tui.screens.main" in modules  # Guards against noting nothing.
     loaded_early = [
         name
@@ -97,6 +100,14 @@ def test_the_first_frame_loads_only_what_it_shows(tmp_path: Path) -> None:
         if name in modules or any(module.startswith(f"{name}.") for module in modules)
     ]
     assert loaded_early == []
+
+
+def test_the_first_frame_shows_the_whole_screen(tmp_path: Path) -> None:
+    """Not a part of it that is still being built: the panes, the composer, the status
+    bar and the keys are all in the first frame written."""
+    _, frame = first_frame(tmp_path)
+    for part in ("Conversation", "Events", "Message", "idle", "Settings", "palette"):
+        assert part in frame
 
 
 def test_without_a_config_file_the_defaults_are_made_when_first_needed(tmp_path: Path) -> None:

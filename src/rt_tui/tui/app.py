@@ -78,7 +78,7 @@ class RtTuiApp(App[int]):
         }
         """What is wrong with the theme files and the config's [ui] section, if anything."""
         self._main: MainScreen
-        """The first screen, made when the app is mounted."""
+        """The first screen, made when the app is composed."""
 
     def _start_with_theme(self, name: str) -> None:
         """Make `name` the theme before the stylesheet is first parsed.
@@ -97,13 +97,17 @@ class RtTuiApp(App[int]):
         self.stylesheet.set_variables(self.get_css_variables())
         self.set_class(True, f"-theme-{name}", update=False)
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first: one screen to build and style, not Textual's
+        blank default with this one pushed on it."""
+        self._main = MainScreen(self.context)
+        return self._main
+
     def on_mount(self) -> None:
         self.set_keymap(self._keymap)
         for title, problem in self._problems.items():
             if problem:
                 self.notify(problem, title=title, severity="warning", timeout=10, markup=False)
-        self._main = MainScreen(self.context)
-        self.push_screen(self._main)
 
     def on_ready(self) -> None:
         """Start what can wait for the first frame once that frame is out."""

@@ -191,6 +191,8 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        # Laid out for the terminal's width from the first frame on (see on_resize).
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.composer.focus()
         if self.context.replay is not None:
             from rt_tui.tui.replay import start_replay
