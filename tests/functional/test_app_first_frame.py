@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import struct
 import subprocess
@@ -74,6 +75,8 @@ def first_frame(tmp_path: Path) -> tuple[set[str], str]:
             stdin=follower,
             stdout=follower,
             stderr=follower,
+            # The terminal's size, not one the test run may set (Textual reads these first).
+            env={k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
         )
         try:
             while proc.poll() is None:  # Read what it writes, so it never blocks on it.
@@ -108,6 +111,14 @@ def test_the_first_frame_shows_the_whole_screen(tmp_path: Path) -> None:
     _, frame = first_frame(tmp_path)
     for part in ("Conversation", "Events", "Message", "idle", "Settings", "palette"):
         assert part in frame
+
+
+def test_the_first_frame_has_the_composer_focused(tmp_path: Path) -> None:
+    """Its heavy border and mark from the start, not the conversation's for a frame."""
+    _, frame = first_frame(tmp_path)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", frame)  # The text, without the styles.
+    assert "┏━ ▶ Message" in text
+    assert "╭─ Conversation" in text
 
 
 def test_without_a_config_file_the_defaults_are_made_when_first_needed(tmp_path: Path) -> None:

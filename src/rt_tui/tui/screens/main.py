@@ -87,6 +87,10 @@ NARROW_WIDTH = 110
 class MainScreen(Screen[None]):
     """Talk to the model on the left, watch every frame on the right."""
 
+    AUTO_FOCUS = "#composer"
+    """Focused from the first frame: Textual's default, the first focusable widget (the
+    conversation), had the frame drawn with it focused and every pane styled twice."""
+
     BINDINGS = [
         Binding(
             "escape",
@@ -193,7 +197,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         # Laid out for the terminal's width from the first frame on (see on_resize).
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
-        self.composer.focus()
         if self.context.replay is not None:
             from rt_tui.tui.replay import start_replay
 
