@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -299,19 +300,26 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    # Importing the TUI and building its screen make ~100,000 objects that live as long as
+    # the process; the collector's passes over them (~50 ms) would only delay the first
+    # frame. The app freezes them and turns the collector back on once that frame is out.
+    gc.disable()
     try:
-        from rt_tui.tui.app import run_tui
-    except ImportError:
-        return _fail("the terminal UI is not available in this build; try 'rt-tui send'.")
-    return run_tui(
-        profile=args.profile,
-        url=args.url,
-        demo=args.demo,
-        log=args.log,
-        mic=args.mic,
-        speaker=args.speaker,
-        transcribe=args.transcribe,
-    )
+        try:
+            from rt_tui.tui.app import run_tui
+        except ImportError:
+            return _fail("the terminal UI is not available in this build; try 'rt-tui send'.")
+        return run_tui(
+            profile=args.profile,
+            url=args.url,
+            demo=args.demo,
+            log=args.log,
+            mic=args.mic,
+            speaker=args.speaker,
+            transcribe=args.transcribe,
+        )
+    finally:
+        gc.enable()  # Already on when the app ran; not when start-up stopped short.
 
 
 def _replay(args: argparse.Namespace) -> int:

@@ -71,6 +71,8 @@ from rt_tui import paths
 from rt_tui.composer_settings import ComposerSettings
 from rt_tui.config_audio import AudioSettings
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
+from rt_tui.config_file import ConfigError as ConfigError  # Raised here too: one class.
+from rt_tui.config_file import read_config_text
 from rt_tui.cost_settings import CostSettings
 from rt_tui.profile import DEFAULT_KEY_ENV as DEFAULT_KEY_ENV
 from rt_tui.profile import Auth as Auth
@@ -157,24 +159,17 @@ ENV_OPENAI_PROFILE = "env-openai"
 ENV_AZURE_PROFILE = "env-azure"
 
 
-class ConfigError(Exception):
-    """A config file that cannot be used; `str(e)` is one sentence naming the file and the
-    line or field at fault. Never carries a value from the file (it could be a key)."""
-
-
 def load_config(path: Path | None = None) -> Config:
     """The config in `path` (default `paths.config_file()`); a missing file is the default
     Config. Raises ConfigError for a file that cannot be read, parsed or validated."""
     path = path or paths.config_file()
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return Config()
-    except UnicodeDecodeError:
-        raise ConfigError(f"The config file {path} is not UTF-8 text.") from None
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConfigError(f"The config file {path} cannot be read: {reason}.") from None
+    text = read_config_text(path)
+    return Config() if text is None else parse_config(path, text)
+
+
+def parse_config(path: Path, text: str) -> Config:
+    """The config that `text`, read from the file at `path`, holds. Raises ConfigError
+    naming the line or field at fault."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

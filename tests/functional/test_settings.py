@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from rt_tui.config import Config, FunctionTool, Profile, Provider, SessionSettings, load_config
+from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.layout import UrlLine
 
@@ -533,7 +534,7 @@ async def test_through_the_real_app(tmp_path: Path) -> None:
         connect=False,
     )
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
         await pilot.press("f2")
         await opened(pilot)
         text = screen_text(app)

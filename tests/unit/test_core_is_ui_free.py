@@ -33,6 +33,7 @@ CORE_MODULES = sorted(
         "rt_tui.inspector",
         "rt_tui.send",
         "rt_tui.config",
+        "rt_tui.config_file",
         "rt_tui.cost",
         "rt_tui.cost_settings",
         "rt_tui.session_settings",

@@ -22,9 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rt_tui.config import TurnDetection
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio import (
@@ -36,6 +35,9 @@ from rt_tui.realtime.audio import (
     silence,
 )
 from rt_tui.realtime.client_events import ClientEvent, OutputModality
+
+if TYPE_CHECKING:
+    from rt_tui.config import TurnDetection
 
 CHUNK_MS = 100
 """Milliseconds of audio per `input_audio_buffer.append` (4,800 bytes of PCM16)."""

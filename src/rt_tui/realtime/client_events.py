@@ -9,10 +9,12 @@ Only `session.update` and `response.create` differ between the dialects (PROTOCO
 from __future__ import annotations
 
 import base64
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from rt_tui.config import McpTool, SessionSettings, TurnDetection
 from rt_tui.dialect import Dialect
+
+if TYPE_CHECKING:
+    from rt_tui.config import SessionSettings, TurnDetection
 
 ClientEvent = dict[str, Any]
 OutputModality = Literal["text", "audio"]
@@ -44,7 +46,7 @@ def _tools(settings: SessionSettings) -> list[dict[str, Any]]:
     """The tools as the service takes them: how the app answers a call stays in the app."""
     tools: list[dict[str, Any]] = []
     for tool in settings.tools:
-        if isinstance(tool, McpTool):
+        if tool.type == "mcp":
             tools.append(tool.model_dump())
         else:
             tools.append(
@@ -135,6 +137,10 @@ def session_update_needed(settings: SessionSettings, server_session: dict[str, A
     Any change from the app's defaults does; so does the output modality when the
     server starts with another one (the service defaults to audio, the app to text).
     """
+    # Here, not at the top: the TUI's first frame needs these builders' module, not the
+    # config's pydantic models (which `settings` has loaded by now).
+    from rt_tui.config import SessionSettings
+
     if settings != SessionSettings():
         return True
     modalities = server_session.get("output_modalities") or server_session.get("modalities")

@@ -36,12 +36,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from rt_tui.config import Auth, Profile, Provider
 from rt_tui.dialect import Dialect
-from rt_tui.profile import DIRECT, is_auth_header
+from rt_tui.profile import DIRECT, Auth, Provider, is_auth_header
 from rt_tui.realtime.entra import Credential, EntraTokens, default_credential
 from rt_tui.realtime.errors import scrub
 from rt_tui.realtime.urls import REDACTED as REDACTED
@@ -50,6 +49,9 @@ from rt_tui.realtime.urls import is_loopback_host as is_loopback_host
 from rt_tui.realtime.urls import model_in_url as model_in_url
 from rt_tui.realtime.urls import redact_url as redact_url
 from rt_tui.realtime.urls import url_secrets as url_secrets
+
+if TYPE_CHECKING:
+    from rt_tui.config import Profile
 
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
 AZURE_DOMAIN = "openai.azure.com"

@@ -34,10 +34,9 @@ from collections.abc import Callable
 from json.encoder import encode_basestring
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rt_tui import paths
-from rt_tui.realtime.endpoints import Endpoint, redact_url
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.redaction import (
@@ -57,6 +56,10 @@ from rt_tui.realtime.session_log import (
     read_log,
     read_meta,
 )
+from rt_tui.realtime.urls import redact_url
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.endpoints import Endpoint
 
 __all__ = [
     "FLUSH_BYTES",

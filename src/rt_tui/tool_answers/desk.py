@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rt_tui.realtime.conversation import Conversation
-from rt_tui.session_settings import FunctionTool, SessionTool, ToolAnswer
+
+if TYPE_CHECKING:
+    from rt_tui.session_settings import FunctionTool, SessionTool, ToolAnswer
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,10 @@ class PendingCall:
 
 
 def _declared(tools: Sequence[SessionTool], name: str) -> FunctionTool | None:
-    return next((t for t in tools if isinstance(t, FunctionTool) and t.name == name), None)
+    for tool in tools:  # Not isinstance: the settings' models load after the first frame.
+        if tool.type == "function" and tool.name == name:
+            return tool
+    return None
 
 
 class CallDesk:

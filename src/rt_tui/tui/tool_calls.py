@@ -10,7 +10,7 @@ callables it was given and shows what happened as notices in the conversation.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.dom import DOMNode
 from textual.message import Message
@@ -20,11 +20,13 @@ from rt_tui.realtime.client_events import ClientEvent
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_items import pending_call_id
 from rt_tui.realtime.errors import one_line, scrub
-from rt_tui.session_settings import SessionTool
 from rt_tui.tool_answers.demo import demo_output
 from rt_tui.tool_answers.desk import CallDesk, PendingCall
 from rt_tui.tool_answers.shell import CommandAnswer, run_command
 from rt_tui.tui import jobs
+
+if TYPE_CHECKING:
+    from rt_tui.session_settings import SessionTool
 
 
 class ToolAnswered(Message):

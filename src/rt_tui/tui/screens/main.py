@@ -14,6 +14,7 @@ response id or timer of the old session, reaches the new one.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -28,22 +29,13 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from rt_tui import paths
-from rt_tui.config import Config
-from rt_tui.cost.meter import CostMeter
-from rt_tui.cost.table import price_table
 from rt_tui.dialect import Dialect
-from rt_tui.event_composer.history import HISTORY_FILE, SentHistory
-from rt_tui.event_composer.templates import session_ids, templates
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation, Totals
 from rt_tui.realtime.conversation_model import Response
 from rt_tui.realtime.recorder import new_session_path
-from rt_tui.realtime.reseed import reseed
-from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tool_answers.mcp_notes import mcp_lines
 from rt_tui.tui import jobs
-from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_wav_turn
-from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.conversation_export import start_conversation_export
 from rt_tui.tui.frame_batches import fold_frames
@@ -57,18 +49,6 @@ from rt_tui.tui.messages import (
     RecordingStarted,
     SessionLost,
     SessionResumed,
-)
-from rt_tui.tui.replay import (
-    ReplayEnded,
-    ReplayFrames,
-    ReplaySkipped,
-    finish_replay,
-    note_skipped_line,
-    paced,
-    show_replayed_frames,
-    start_replay,
-    step,
-    toggle_pause,
 )
 from rt_tui.tui.slash_commands import (
     commands_help,
@@ -93,8 +73,18 @@ from rt_tui.tui.widgets.voice_meter import VoiceMeter
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
 
 if TYPE_CHECKING:
+    from rt_tui.config import Config
+    from rt_tui.cost.meter import CostMeter
+    from rt_tui.event_composer.history import SentHistory
+    from rt_tui.tui.audio_turns import WavRead
+    from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplaySkipped
     from rt_tui.tui.screens.event_composer import ComposerOutcome
     from rt_tui.tui.screens.settings import SettingsOutcome
+
+# What only a replay, a /wav or /save-audio, F8 or a connection needs is imported where it
+# is used: the first frame needs none of it (replays and bundles bring zipfile, the log
+# reader and the config's pydantic models). The messages of the replay's and /wav's jobs are
+# handled by name (`on_replay_frames`…), since `@on` would need their classes at start.
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -111,6 +101,10 @@ TRANSCRIPTION_TAKES_SPEECH = (
 
 class MainScreen(Screen[None]):
     """Talk to the model on the left, watch every frame on the right."""
+
+    AUTO_FOCUS = "#composer"
+    """Focused from the first frame: Textual's default, the first focusable widget (the
+    conversation), had the frame drawn with it focused and every pane styled twice."""
 
     BINDINGS = [
         Binding(
@@ -260,11 +254,13 @@ class MainScreen(Screen[None]):
             id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
         self.composer.border_title = "Message"
-        cost = context.config.cost
-        self.costs = CostMeter(price_table(cost), budget_usd=cost.budget_usd)
         self.pane.response_cost = self._response_cost
-        self.status = StatusBar(id="status", clock=context.clock, costs=self.costs)
-        choice = voice_choice(context.config, context.mic, context.speaker)
+        self.status = StatusBar(id="status", clock=context.clock, costs=lambda: self.costs)
+        # Without a config file or an audio flag, nothing opens: the settings' models can
+        # wait until after the first frame.
+        asked = context.mic is not None or context.speaker is not None
+        config = context.config if asked else context.loaded_config
+        choice = voice_choice(config, context.mic, context.speaker)
         self.voice = Voice(
             choice,
             self.post_message,
@@ -294,17 +290,23 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.composer.focus()
+        # Laid out for the terminal's width from the first frame on (see on_resize).
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         if self.context.replay is not None:
+            from rt_tui.tui.replay import start_replay
+
             start_replay(self, self.context.replay)
-        elif self.context.connect:
-            # Once the screen is painted: the demo's mock server and the socket can wait.
-            self.call_after_refresh(self.connect)
-            if self.voice.choice.wanted:
-                jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
 
     def on_unmount(self) -> None:
         self.voice.close()
+
+    def first_frame_shown(self) -> None:
+        """Start the session, if the app connects: called once the first frame is out (the
+        demo's mock server, the socket and the config's models can wait for it)."""
+        if self.context.connect:
+            self.connect()
+            if self.voice.choice.wanted:
+                jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
@@ -342,6 +344,8 @@ class MainScreen(Screen[None]):
     def connect(self, *, resuming: bool = False) -> None:
         """Work out where to connect and start the worker (replacing any running one);
         `resuming`: the new session is given the conversation so far."""
+        from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+
         context = self.context
         target = resolve_target(
             context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
@@ -388,6 +392,8 @@ class MainScreen(Screen[None]):
         """What a new session is sent first: the session settings, then the conversation so
         far (the newest `[reconnect] reseed_turns` items). Called by the worker once the
         new socket is open."""
+        from rt_tui.realtime.reseed import reseed
+
         settings = self.context.config.session
         seed = reseed(
             self.conversation.items, self.context.config.reconnect.reseed_turns, self.dialect
@@ -498,20 +504,24 @@ class MainScreen(Screen[None]):
     def _on_tool_answered(self, message: ToolAnswered) -> None:
         self.tool_calls.command_answered(message)
 
-    @on(WavRead)
-    def _on_wav_read(self, message: WavRead) -> None:
+    def on_wav_read(self, message: WavRead) -> None:
+        from rt_tui.tui.audio_turns import send_audio_turn
+
         send_audio_turn(self, message)
 
-    @on(ReplayFrames)
-    def _on_replay_frames(self, message: ReplayFrames) -> None:
+    def on_replay_frames(self, message: ReplayFrames) -> None:
+        from rt_tui.tui.replay import show_replayed_frames
+
         show_replayed_frames(self, message.frames)
 
-    @on(ReplaySkipped)
-    def _on_replay_skipped(self, message: ReplaySkipped) -> None:
+    def on_replay_skipped(self, message: ReplaySkipped) -> None:
+        from rt_tui.tui.replay import note_skipped_line
+
         note_skipped_line(self, message.line)
 
-    @on(ReplayEnded)
-    def _on_replay_ended(self, message: ReplayEnded) -> None:
+    def on_replay_ended(self, message: ReplayEnded) -> None:
+        from rt_tui.tui.replay import finish_replay
+
         finish_replay(self, message.count)
 
     # --- what the worker posts --------------------------------------------------------
@@ -640,6 +650,8 @@ class MainScreen(Screen[None]):
         link = self.status.state
         problem = self._setup_problem
         if problem is not None:
+            from rt_tui.targets import NOTHING_CONFIGURED
+
             if problem == NOTHING_CONFIGURED:
                 problem = NOT_CONFIGURED_HINT
             else:
@@ -680,8 +692,12 @@ class MainScreen(Screen[None]):
         command, argument = split_command(text)
         commands = self.composer.SLASH_COMMANDS
         if command == "/wav":
+            from rt_tui.tui.audio_turns import start_wav_turn
+
             start_wav_turn(self, argument)
         elif command == "/save-audio":
+            from rt_tui.tui.audio_turns import save_audio
+
             save_audio(self, argument)
         elif command == "/help":
             self.pane.add_notice(commands_help(commands))
@@ -717,13 +733,21 @@ class MainScreen(Screen[None]):
         self.action_cancel_response()
 
     def action_replay_pause(self) -> None:
+        from rt_tui.tui.replay import toggle_pause
+
         toggle_pause(self)
 
     def action_replay_step(self, what: Literal["frame", "response"]) -> None:
+        from rt_tui.tui.replay import step
+
         step(self, what)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("replay_"):
+            if self.context.replay is None:
+                return False
+            from rt_tui.tui.replay import paced
+
             return paced(self)
         replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
@@ -757,10 +781,21 @@ class MainScreen(Screen[None]):
         """Mute or unmute the microphone."""
         self.voice.mute()
 
+    @cached_property
+    def costs(self) -> CostMeter:
+        """Prices the session's tokens; made with the first usage, not for the first frame."""
+        from rt_tui.cost.meter import CostMeter
+        from rt_tui.cost.table import price_table
+
+        cost = self.context.config.cost
+        return CostMeter(price_table(cost), budget_usd=cost.budget_usd)
+
     @property
     def sent_events(self) -> SentHistory:
         """The events sent by hand, this session's and earlier ones (from the data folder)."""
         if self._sent_events is None:
+            from rt_tui.event_composer.history import HISTORY_FILE, SentHistory
+
             path = paths.data_dir() / HISTORY_FILE
             limit = self.context.config.composer.history_size
             self._sent_events = SentHistory(path, limit)
@@ -771,6 +806,8 @@ class MainScreen(Screen[None]):
         from rt_tui.tui.screens.event_composer import EventComposerScreen
 
         config = self.context.config
+        from rt_tui.event_composer.templates import session_ids, templates
+
         ids = session_ids(self.conversation)
         screen = EventComposerScreen(
             dialect=self.dialect,
@@ -791,6 +828,8 @@ class MainScreen(Screen[None]):
 
     def action_bundle(self) -> None:
         """Write a bug-report zip of this session (or of the replayed log)."""
+        from rt_tui.tui.bug_report import start_bundle
+
         start_bundle(self)
 
     def action_toggle_inspector(self) -> None:
@@ -898,6 +937,7 @@ class MainScreen(Screen[None]):
 
     def open_settings(self, notice: str | None = None) -> None:
         # The settings screen is imported when first opened: the first frame does not need it.
+        from rt_tui.targets import resolve_target
         from rt_tui.tui.screens.settings import SettingsScreen
         from rt_tui.tui.screens.settings.session_note import session_note
 
