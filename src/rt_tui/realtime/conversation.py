@@ -110,6 +110,9 @@ class Conversation:
         self._items = ItemList()
         self._item_changes: dict[str, Change] = {}
         self._responses: dict[str, Response] = {}
+        self._in_progress: dict[str, None] = {}
+        """Ids of the responses still in progress, oldest first: what `active_response_id`
+        and `mark_interrupted` look at, so neither walks an hour of finished responses."""
         self._requests = RequestTracker()
         self._input_audio = InputAudioTrack()
         self._reseeded: frozenset[str] = frozenset()
@@ -159,10 +162,7 @@ class Conversation:
     @property
     def active_response_id(self) -> str | None:
         """The newest response still in progress (what a cancel would stop), if any."""
-        for response in reversed(self._responses.values()):
-            if not response.finished:
-                return response.id
-        return None
+        return next(reversed(self._in_progress), None)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -208,12 +208,12 @@ class Conversation:
         no old response to aim at. What the old socket's requests were waiting for is
         forgotten too: the next session's clock starts at zero.
         """
-        responses = set()
-        for response in self._responses.values():
-            if not response.finished:
-                response.status = "incomplete"
-                response.status_reason = "interrupted"
-                responses.add(response.id)
+        responses = set(self._in_progress)
+        for response_id in responses:
+            response = self._responses[response_id]
+            response.status = "incomplete"
+            response.status_reason = "interrupted"
+        self._in_progress.clear()
         items = set()
         for item in self._items:
             if item.status == "in_progress":
@@ -443,6 +443,7 @@ class Conversation:
         response = self._responses.get(response_id)
         if response is None:
             response = self._responses[response_id] = Response(id=response_id)
+            self._in_progress[response_id] = None
             claimed = self._requests.claim()
             if claimed is not None:
                 response.timings.request_source, response.timings.requested_ms = claimed
@@ -455,6 +456,10 @@ class Conversation:
         response = self._ensure_response(response_id)
         if event.status is not None:
             response.status = event.status
+            if response.finished:
+                self._in_progress.pop(response_id, None)
+            else:
+                self._in_progress[response_id] = None
         if event.kind == "response.created":
             response.timings.created_ms = t_ms
             return Change(responses=frozenset({response_id}))

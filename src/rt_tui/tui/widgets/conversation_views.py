@@ -154,10 +154,16 @@ def function_call_hint(conversation: Conversation, response_ids: Iterable[str]) 
         response = conversation.response(response_id)
         if response is None or response.status != "completed":
             continue
+        calls = [
+            item
+            for item in map(conversation.item, response.output_item_ids)
+            if item is not None and item.type == "function_call" and item.call_id
+        ]
+        if not calls:
+            continue  # Most replies: no need to look through the whole conversation.
         pending = pending_call_id(conversation.items)
-        for item_id in response.output_item_ids:
-            item = conversation.item(item_id)
-            if pending is not None and item is not None and item.call_id == pending:
+        for item in calls:
+            if item.call_id == pending:
                 return (
                     f"The model called {item.name or 'a function'}: answer with "
                     f"'{OUTPUT_COMMAND}<result>' in the composer."

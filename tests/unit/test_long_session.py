@@ -1,0 +1,49 @@
+"""An hour of replies: what the next one costs must not grow with the ones before it."""
+
+from __future__ import annotations
+
+from long_session import calls, reply_frames
+
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.tui.widgets.conversation_views import function_call_hint
+
+
+def conversation_of(replies: int) -> Conversation:
+    conversation = Conversation()
+    for n in range(1, replies + 1):
+        for frame in reply_frames(n):
+            conversation.apply(frame)
+    return conversation
+
+
+def test_reply_frames_make_one_finished_reply_each() -> None:
+    conversation = conversation_of(3)
+    assert [item.text for item in conversation.items] == ["Tick number at noon, all is well."] * 3
+    assert all(response.finished for response in conversation.responses.values())
+    assert conversation.audio.duration_ms("item_00000003") == 100
+
+
+def test_the_running_response_is_found_without_walking_the_finished_ones() -> None:
+    # Asked after every batch that touched a response (is Cancel offered?), mostly
+    # when none runs: the newest reply just finished.
+    def cost_after(replies: int, streaming: bool) -> int:
+        conversation = conversation_of(replies)
+        if streaming:
+            for frame in list(reply_frames(replies + 1))[:5]:
+                conversation.apply(frame)
+        running = f"resp_{replies + 1:08d}" if streaming else None
+        assert conversation.active_response_id == running
+        return calls(lambda: conversation.active_response_id)
+
+    assert cost_after(2000, streaming=False) == cost_after(20, streaming=False)
+    assert cost_after(2000, streaming=True) == cost_after(20, streaming=True)
+
+
+def test_a_reply_without_a_function_call_is_not_looked_up_in_the_whole_conversation() -> None:
+    def cost_after(replies: int) -> int:
+        conversation = conversation_of(replies)
+        last = f"resp_{replies:08d}"
+        assert function_call_hint(conversation, [last]) is None
+        return calls(lambda: function_call_hint(conversation, [last]))
+
+    assert cost_after(2000) == cost_after(20)
