@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 from long_session import calls, reply_frames
 
+from rt_tui.inspector.store import FrameStore
+from rt_tui.realtime import spill
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.tui.widgets.conversation_views import function_call_hint
 
@@ -47,3 +51,34 @@ def test_a_reply_without_a_function_call_is_not_looked_up_in_the_whole_conversat
         return calls(lambda: function_call_hint(conversation, [last]))
 
     assert cost_after(2000) == cost_after(20)
+
+
+def test_the_inspector_keeps_a_reply_in_a_few_kilobytes() -> None:
+    # Every frame stays viewable, filterable and exportable; an hour of one reply a second
+    # (3,600 replies of 18 frames, ~4 kB of JSON and 6.4 kB of base64 audio each) must
+    # not add up to tens of megabytes.
+    store = FrameStore()
+
+    def add(replies: range) -> None:
+        for n in replies:
+            for frame in reply_frames(n):
+                store.append(frame)
+
+    add(range(1, 101))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        add(range(101, 1101))
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    # The audio no log holds goes to a scratch file in 1 MB writes: not the store's own.
+    scratch = [tracemalloc.Filter(False, spill.__file__)]
+    grown = sum(
+        stat.size_diff
+        for stat in after.filter_traces(scratch).compare_to(
+            before.filter_traces(scratch), "filename"
+        )
+    )
+    assert grown / 1000 < 3000
+    assert store.frame_text(len(store) - 1) == list(reply_frames(1100))[-1].data
