@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 
 from long_session import calls, reply_frames
@@ -82,3 +83,23 @@ def test_the_inspector_keeps_a_reply_in_a_few_kilobytes() -> None:
     )
     assert grown / 1000 < 3000
     assert store.frame_text(len(store) - 1) == list(reply_frames(1100))[-1].data
+
+
+def test_a_finished_reply_leaves_few_objects_for_the_collector() -> None:
+    # Every full collection walks every tracked object: what each reply leaves behind
+    # makes every later collection slower, for the rest of the session.
+    conversation = conversation_of(100)
+
+    def tracked() -> int:
+        gc.collect()
+        return len(gc.get_objects())
+
+    before = tracked()
+    for n in range(101, 1101):
+        for frame in reply_frames(n):
+            conversation.apply(frame)
+    per_reply = (tracked() - before) / 1000
+    # The item, its content part and text, the response with its timings, usage and
+    # output list: no per-item cache, audio bookkeeping or spare buffers.
+    assert per_reply <= 9
+    assert conversation.item("item_00001100") is not None

@@ -77,6 +77,9 @@ __all__ = [
 
 #: How many notes to keep; a misbehaving server must not grow memory without bound.
 MAX_NOTES = 1000
+#: How many streaming items keep the `Change` their deltas share (not one per item of an
+#: hour-long session).
+STREAMING_ITEMS_KEPT = 16
 
 _AUDIO_DELTA = "response.output_audio.delta"
 _FINAL_ITEM_KINDS = frozenset(
@@ -358,9 +361,12 @@ class Conversation:
             return Change(items=frozenset({event.item_id}), order=new, responses=responses)
         # Most frames are deltas of an item already seen: they share one Change per item
         # (it is immutable) instead of building one each.
-        change = self._item_changes.get(event.item_id)
+        changes = self._item_changes
+        change = changes.get(event.item_id)
         if change is None:
-            change = self._item_changes[event.item_id] = Change(items=frozenset({event.item_id}))
+            if len(changes) >= STREAMING_ITEMS_KEPT:
+                changes.clear()  # Items stream a few at a time: the older ones are done.
+            change = changes[event.item_id] = Change(items=frozenset({event.item_id}))
         return change
 
     def _on_part_done(self, event: PartDoneEvent, t_ms: float) -> Change:
