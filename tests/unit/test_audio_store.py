@@ -144,3 +144,23 @@ def test_pcm_size_is_worked_out_from_the_base64(size: int) -> None:
 def test_text_that_cannot_be_base64_has_no_size() -> None:
     assert base64_pcm_size("abc") is None
     assert base64_pcm_size("ééé=") is None
+
+
+def test_interleaved_items_keep_their_own_pieces_through_a_cut() -> None:
+    store = AudioStore()
+    a1, a2, a3, a4 = tone(100, 1), tone(100, 2), tone(100, 3), tone(50, 4)
+    b1, b2 = tone(100, 5), tone(100, 6)
+    for item_id, pcm in [("a", a1), ("b", b1), ("a", a2), ("b", b2), ("a", a3)]:
+        store.append(item_id, pcm)
+    store.truncate("a", 150)  # what was heard: a1 and half of a2
+    store.append("a", a4)  # a server that goes on after the cut
+    assert store.get("a") == a1 + a2[: 50 * BYTES_PER_MS] + a4
+    assert store.get("b") == b1 + b2
+    assert store.duration_ms("a") == 200
+    assert store.total_bytes == (200 + 200) * BYTES_PER_MS
+    store.truncate("b", 0)
+    assert store.get("b") == b""
+    store.discard("a")
+    assert "a" not in store
+    assert store.total_bytes == 0
+    store.close()

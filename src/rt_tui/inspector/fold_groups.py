@@ -34,12 +34,12 @@ class FoldGroups:
     def join(self, i: int, c: Classified) -> int:
         """Add frame `i` to its group (starting one if needed); -1 if it does not fold."""
         if c.fold_key is None:
-            self._open.clear()
+            self._close_run()
             self._open_part = None
             return -1
         part = (c.fold_key[0], c.fold_key[2], c.fold_key[3])
         if part != self._open_part:
-            self._open.clear()
+            self._close_run()
             self._open_part = part
         gid = self._open.get(c.fold_key)
         if gid is None:
@@ -51,8 +51,15 @@ class FoldGroups:
             self._foldable += 1
         group.audio_bytes += c.audio_size
         if c.piece is not None:
-            group.pieces.append(c.piece)
+            group.add_piece(c.piece)
         return gid
+
+    def _close_run(self) -> None:
+        """The run of deltas ended: its groups grow no more, their texts are joined once
+        (a session holds thousands of groups, not their deltas one by one)."""
+        for gid in self._open.values():
+            self.groups[gid].text()
+        self._open.clear()
 
     def is_folded(self, gid: int) -> bool:
         return self.fold_all != (gid in self._toggled)
@@ -79,6 +86,6 @@ class FoldGroups:
     def memory_bytes(self) -> int:
         """Approximate bytes the groups hold (members and delta pieces)."""
         return sum(
-            sys.getsizeof(g) + g.members.itemsize * len(g.members) + 8 * len(g.pieces)
+            sys.getsizeof(g) + g.members.itemsize * len(g.members) + sys.getsizeof(g.text())
             for g in self.groups
         )

@@ -11,16 +11,16 @@ from rt_tui.realtime.frames import Direction
 class FoldGroup:
     """A run of deltas of one content part, shown as one row while folded."""
 
-    __slots__ = ("_joined", "_joined_parts", "audio_bytes", "hits", "members", "pieces")
+    __slots__ = ("_joined", "_pieces", "audio_bytes", "hits", "members")
 
     def __init__(self) -> None:
         self.members = array("I")
         self.audio_bytes = 0
-        self.pieces: list[str] = []
         self.hits = 0
         """How many members pass the current filter."""
         self._joined = ""
-        self._joined_parts = 0
+        self._pieces: list[str] | None = None
+        """Delta texts not joined into `_joined` yet (None: none)."""
 
     @property
     def first(self) -> int:
@@ -34,11 +34,18 @@ class FoldGroup:
     def count(self) -> int:
         return len(self.members)
 
+    def add_piece(self, piece: str) -> None:
+        """One more delta's text (joined when read, not copied on every delta)."""
+        if self._pieces is None:
+            self._pieces = [piece]
+        else:
+            self._pieces.append(piece)
+
     def text(self) -> str:
-        """The text of the deltas so far (joined incrementally)."""
-        if self._joined_parts < len(self.pieces):
-            self._joined += "".join(self.pieces[self._joined_parts :])
-            self._joined_parts = len(self.pieces)
+        """The text of the deltas so far."""
+        if self._pieces is not None:
+            self._joined += "".join(self._pieces)
+            self._pieces = None
         return self._joined
 
 

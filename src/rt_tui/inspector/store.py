@@ -4,7 +4,9 @@ Pure Python, no Textual, so it is tested and benchmarked on its own.
 
 Memory. Per-frame facts live in parallel `array`s (time, direction, type id, flags,
 audio size, group id, where the payload is). Text frames keep their wire text (needed for
-the detail view, the copy and the free-text filter). Audio frames (`response.output_audio.delta`
+the detail view, the copy and the free-text filter) and every frame its summary, both
+compressed a block of frames at a time (`PackedTexts`): a few dozen bytes a frame instead of
+a few hundred. Audio frames (`response.output_audio.delta`
 received, `input_audio_buffer.append` sent) and any frame of `BIG_FRAME_CHARS` or more keep
 only their sizes in memory: the detail view and the export read the text back from the
 session log the frame was recorded in (`Frame.log_span`, a live recorder or a replayed
@@ -28,7 +30,6 @@ or the global fold rebuilds it once.
 
 from __future__ import annotations
 
-import sys
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
@@ -45,6 +46,7 @@ from rt_tui.inspector.classify import (
 )
 from rt_tui.inspector.filtering import DirectionFilter, FrameFilter
 from rt_tui.inspector.fold_groups import FoldGroups
+from rt_tui.inspector.packed_texts import PackedTexts
 from rt_tui.inspector.records import FoldGroup, Row
 from rt_tui.inspector.redaction import redact_frame
 from rt_tui.inspector.summary import audio_label
@@ -85,8 +87,8 @@ class FrameStore:
         self._payload_in = array("b")
         """Where a frame's text is: _IN_MEMORY, _SPILLED, or an index into `_logs`."""
         self._logs: list[LogSource] = []
-        self._texts: list[str | bytes | None] = []
-        self._summaries: list[str | None] = []
+        self._texts = PackedTexts()
+        self._summaries = PackedTexts()
         self._type_ids: dict[tuple[str, str], int] = {}
         self._type_names: list[tuple[str, str]] = []
         self.longest_wire_type = 0
@@ -323,7 +325,7 @@ class FrameStore:
     def summary(self, i: int) -> str:
         """Frame `i`'s one-line summary."""
         text = self._summaries[i]
-        if text is not None:
+        if isinstance(text, str):
             return text
         if self._audio[i] or self._flags[i] & FLAG_AUDIO:
             return audio_label(self._audio[i])
@@ -409,7 +411,5 @@ class FrameStore:
             self._rows,
         ]
         total = int(sum(a.itemsize * len(a) for a in arrays)) + len(self._dir) + len(self._flags)
-        total += 8 * (len(self._texts) + len(self._summaries))
-        total += sum(sys.getsizeof(t) for t in self._texts if t is not None)
-        total += sum(sys.getsizeof(s) for s in self._summaries if s is not None)
+        total += self._texts.memory_bytes() + self._summaries.memory_bytes()
         return total + self._folds.memory_bytes()

@@ -41,38 +41,36 @@ def base64_pcm_size(b64: str) -> int | None:
     return length // 4 * 3 - (b64[-2:].count("=") if length else 0)
 
 
-class _Track:
-    """The pieces of one item's audio, in order."""
-
-    __slots__ = ("at", "length", "pcm", "size", "where")
-
-    def __init__(self) -> None:
-        self.where = array("b")
-        """_SPOOLED, or the index of the log (in `AudioStore._logs`) holding the piece."""
-        self.at = array("q")
-        self.length = array("I")
-        """Bytes of the piece on disk (PCM in the spool, the log line in a log)."""
-        self.pcm = array("I")
-        """Bytes of PCM the piece contributes (less than it holds after a truncation)."""
-        self.size = 0
-
-    def add(self, where: int, at: int, length: int, pcm: int) -> None:
-        self.where.append(where)
-        self.at.append(at)
-        self.length.append(length)
-        self.pcm.append(pcm)
-        self.size += pcm
-
-
 class AudioStore:
-    """PCM16 24 kHz mono audio per item id, on disk."""
+    """PCM16 24 kHz mono audio per item id, on disk.
+
+    Memory is a row per piece in parallel arrays shared by all items (where it lies, how
+    long it is, how much PCM it gives, the next piece of its item), and per item the
+    number of its track in three more arrays (first and last piece, PCM bytes): no object
+    per item or piece, so an hour of replies adds nothing for the garbage collector to walk.
+    """
 
     def __init__(self, spool_dir: Path | None = None) -> None:
         """`spool_dir`: where audio no log holds is written (default: the cache folder)."""
         self._spool_dir = spool_dir
         self._spool: SpillFile | None = None
         self._logs: list[LogSource] = []
-        self._tracks: dict[str, _Track] = {}
+        self._tracks: dict[str, int] = {}
+        """Item id -> its track number (an index into the `_track_*` arrays)."""
+        self._track_first = array("q")
+        self._track_last = array("q")
+        """The track's first and last piece (-1: none yet)."""
+        self._track_size = array("q")
+        """PCM bytes the track holds."""
+        self._where = array("b")
+        """_SPOOLED, or the index of the log (in `_logs`) holding the piece."""
+        self._at = array("q")
+        self._length = array("I")
+        """Bytes of the piece on disk (PCM in the spool, the log line in a log)."""
+        self._pcm = array("I")
+        """Bytes of PCM the piece contributes (less than it holds after a truncation)."""
+        self._next = array("q")
+        """The next piece of the same item (-1: the last)."""
         self._total = 0
 
     def close(self) -> None:
@@ -83,21 +81,39 @@ class AudioStore:
 
     # --- adding ---------------------------------------------------------------------
 
-    def _track(self, item_id: str) -> _Track:
+    def _track(self, item_id: str) -> int:
         track = self._tracks.get(item_id)
         if track is None:
-            track = self._tracks[item_id] = _Track()
+            track = self._tracks[item_id] = len(self._track_size)
+            self._track_first.append(-1)
+            self._track_last.append(-1)
+            self._track_size.append(0)
         return track
+
+    def _add(self, track: int, where: int, at: int, length: int, pcm: int) -> None:
+        piece = len(self._pcm)
+        self._where.append(where)
+        self._at.append(at)
+        self._length.append(length)
+        self._pcm.append(pcm)
+        self._next.append(-1)
+        last = self._track_last[track]
+        if last < 0:
+            self._track_first[track] = piece
+        else:
+            self._next[last] = piece
+        self._track_last[track] = piece
+        self._track_size[track] += pcm
+        self._total += pcm
 
     def append(self, item_id: str, pcm: bytes) -> None:
         """Add samples to the end of an item's audio (written to the scratch file)."""
+        track = self._track(item_id)
         if not pcm:
-            self._track(item_id)
             return
         if self._spool is None:
             self._spool = SpillFile(self._spool_dir)
-        self._track(item_id).add(_SPOOLED, self._spool.append(pcm), len(pcm), len(pcm))
-        self._total += len(pcm)
+        self._add(track, _SPOOLED, self._spool.append(pcm), len(pcm), len(pcm))
 
     def append_logged(self, item_id: str, span: LogSpan, pcm_size: int) -> None:
         """Add the audio of a delta frame recorded at `span` (its `delta` holds `pcm_size`
@@ -107,11 +123,7 @@ class AudioStore:
         where = len(logs) - 1
         if where < 0 or logs[where] is not log:  # not the newest log, the likely one
             where = self._log_index(log)
-        track = self._tracks.get(item_id)
-        if track is None:
-            track = self._track(item_id)
-        track.add(where, offset, length, pcm_size)
-        self._total += pcm_size
+        self._add(self._track(item_id), where, offset, length, pcm_size)
 
     def _log_index(self, log: LogSource) -> int:
         logs = self._logs
@@ -120,6 +132,12 @@ class AudioStore:
                 return n
         logs.append(log)
         return len(logs) - 1
+
+    def _pieces(self, track: int) -> Iterator[int]:
+        piece = self._track_first[track]
+        while piece >= 0:
+            yield piece
+            piece = self._next[piece]
 
     # --- reading --------------------------------------------------------------------
 
@@ -132,11 +150,11 @@ class AudioStore:
         track = self._tracks.get(item_id)
         if track is None:
             return
-        for n in range(len(track.pcm)):
-            yield self._read(track, n)[: track.pcm[n]]
+        for piece in self._pieces(track):
+            yield self._read(piece)[: self._pcm[piece]]
 
-    def _read(self, track: _Track, n: int) -> bytes:
-        where, at, length = track.where[n], track.at[n], track.length[n]
+    def _read(self, piece: int) -> bytes:
+        where, at, length = self._where[piece], self._at[piece], self._length[piece]
         if where == _SPOOLED:
             assert self._spool is not None
             return self._spool.read(at, length)
@@ -153,7 +171,7 @@ class AudioStore:
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""
         track = self._tracks.get(item_id)
-        return track.size if track is not None else 0
+        return self._track_size[track] if track is not None else 0
 
     def duration_ms(self, item_id: str) -> float:
         """Length of an item's audio in milliseconds."""
@@ -167,23 +185,29 @@ class AudioStore:
         if track is None:
             return
         keep = max(0, audio_end_ms) * BYTES_PER_MS
-        while track.pcm and track.size - track.pcm[-1] >= keep:
-            self._total -= track.pcm[-1]
-            track.size -= track.pcm.pop()
-            track.where.pop()
-            track.at.pop()
-            track.length.pop()
-        if track.size > keep:
-            cut = track.size - keep
-            track.pcm[-1] -= cut
-            track.size -= cut
-            self._total -= cut
+        if self._track_size[track] <= keep:
+            return
+        kept, last = 0, -1
+        for piece in self._pieces(track):
+            if kept >= keep:
+                break
+            self._pcm[piece] = min(self._pcm[piece], keep - kept)
+            kept += self._pcm[piece]
+            last = piece
+        # The pieces after `last` are left out of the track (their rows stay, unread).
+        if last < 0:
+            self._track_first[track] = -1
+        else:
+            self._next[last] = -1
+        self._track_last[track] = last
+        self._total -= self._track_size[track] - kept
+        self._track_size[track] = kept
 
     def discard(self, item_id: str) -> None:
         """Forget an item's audio (the item was deleted)."""
         track = self._tracks.pop(item_id, None)
         if track is not None:
-            self._total -= track.size
+            self._total -= self._track_size[track]
 
     @property
     def total_bytes(self) -> int:

@@ -79,6 +79,9 @@ __all__ = [
 
 #: How many notes to keep; a misbehaving server must not grow memory without bound.
 MAX_NOTES = 1000
+#: How many streaming items keep the `Change` their deltas share (not one per item of an
+#: hour-long session).
+STREAMING_ITEMS_KEPT = 16
 
 _AUDIO_DELTA = "response.output_audio.delta"
 _TRANSCRIPT_DELTA = "response.output_audio_transcript.delta"
@@ -115,6 +118,9 @@ class Conversation:
         self._items = ItemList()
         self._item_changes: dict[str, Change] = {}
         self._responses: dict[str, Response] = {}
+        self._in_progress: dict[str, None] = {}
+        """Ids of the responses still in progress, oldest first: what `active_response_id`
+        and `mark_interrupted` look at, so neither walks an hour of finished responses."""
         self._requests = RequestTracker()
         self._input_audio = InputAudioTrack()
         self._transcript_marks = TranscriptMarks()
@@ -166,10 +172,7 @@ class Conversation:
     @property
     def active_response_id(self) -> str | None:
         """The newest response still in progress (what a cancel would stop), if any."""
-        for response in reversed(self._responses.values()):
-            if not response.finished:
-                return response.id
-        return None
+        return next(reversed(self._in_progress), None)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -217,12 +220,12 @@ class Conversation:
         no old response to aim at. What the old socket's requests were waiting for is
         forgotten too: the next session's clock starts at zero.
         """
-        responses = set()
-        for response in self._responses.values():
-            if not response.finished:
-                response.status = "incomplete"
-                response.status_reason = "interrupted"
-                responses.add(response.id)
+        responses = set(self._in_progress)
+        for response_id in responses:
+            response = self._responses[response_id]
+            response.status = "incomplete"
+            response.status_reason = "interrupted"
+        self._in_progress.clear()
         items = set()
         for item in self._items:
             if item.status == "in_progress":
@@ -376,9 +379,12 @@ class Conversation:
             return Change(items=frozenset({event.item_id}), order=new, responses=responses)
         # Most frames are deltas of an item already seen: they share one Change per item
         # (it is immutable) instead of building one each.
-        change = self._item_changes.get(event.item_id)
+        changes = self._item_changes
+        change = changes.get(event.item_id)
         if change is None:
-            change = self._item_changes[event.item_id] = Change(items=frozenset({event.item_id}))
+            if len(changes) >= STREAMING_ITEMS_KEPT:
+                changes.clear()  # Items stream a few at a time: the older ones are done.
+            change = changes[event.item_id] = Change(items=frozenset({event.item_id}))
         return change
 
     def _on_part_done(self, event: PartDoneEvent, t_ms: float) -> Change:
@@ -465,6 +471,7 @@ class Conversation:
         response = self._responses.get(response_id)
         if response is None:
             response = self._responses[response_id] = Response(id=response_id)
+            self._in_progress[response_id] = None
             claimed = self._requests.claim()
             if claimed is not None:
                 response.timings.request_source, response.timings.requested_ms = claimed
@@ -477,6 +484,10 @@ class Conversation:
         response = self._ensure_response(response_id)
         if event.status is not None:
             response.status = event.status
+            if response.finished:
+                self._in_progress.pop(response_id, None)
+            else:
+                self._in_progress[response_id] = None
         if event.kind == "response.created":
             response.timings.created_ms = t_ms
             return Change(responses=frozenset({response_id}))

@@ -19,31 +19,38 @@ class TextBuffer:
     """Text that grows by small pieces: appends are O(len(piece)), reads join lazily.
 
     A long answer arrives as thousands of deltas; repeated string concatenation would
-    copy the whole text on every one of them.
+    copy the whole text on every one of them. Once read, a buffer holds one string and no
+    list (an hour-long session holds thousands of them).
     """
 
-    __slots__ = ("_chunks", "_length")
+    __slots__ = ("_length", "_pieces", "_text")
 
     def __init__(self, text: str = "") -> None:
-        self._chunks: list[str] = [text] if text else []
+        self._text = text
+        self._pieces: list[str] | None = None
+        """Pieces appended since the last read (None: none)."""
         self._length = len(text)
 
     def append(self, piece: str) -> None:
         if piece:
-            self._chunks.append(piece)
+            if self._pieces is None:
+                self._pieces = [piece]
+            else:
+                self._pieces.append(piece)
             self._length += len(piece)
 
     def set(self, text: str) -> None:
         """Replace the whole text (the server's final value at `.done`)."""
-        self._chunks = [text] if text else []
+        self._text = text
+        self._pieces = None
         self._length = len(text)
 
     @property
     def text(self) -> str:
-        if len(self._chunks) > 1:
-            # Collapse so the next read is free until more pieces arrive.
-            self._chunks = ["".join(self._chunks)]
-        return self._chunks[0] if self._chunks else ""
+        if self._pieces is not None:
+            self._text += "".join(self._pieces)
+            self._pieces = None
+        return self._text
 
     def __len__(self) -> int:
         return self._length
@@ -110,8 +117,9 @@ class Item:
     """function_call, mcp_call, mcp_approval_request: the tool's name."""
     call_id: str | None = None
     """function_call and function_call_output: links a call to its output."""
-    arguments_buffer: TextBuffer = field(default_factory=TextBuffer)
-    """function_call: the JSON arguments as they stream."""
+    _arguments: TextBuffer | None = None
+    """function_call: the JSON arguments as they stream (None until some arrive: most
+    items are messages)."""
     output: str | None = None
     """function_call_output: what the client answered; mcp_call: what the server returned."""
     server_label: str | None = None
@@ -132,8 +140,14 @@ class Item:
         return "\n".join(part.text for part in self.content if part.text)
 
     @property
+    def arguments_buffer(self) -> TextBuffer:
+        if self._arguments is None:
+            self._arguments = TextBuffer()
+        return self._arguments
+
+    @property
     def arguments(self) -> str:
-        return self.arguments_buffer.text
+        return "" if self._arguments is None else self._arguments.text
 
     def part(self, content_index: int, part_type: str) -> ContentPart:
         """The part at `content_index`, created with `part_type` if new."""

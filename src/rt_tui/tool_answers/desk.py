@@ -67,18 +67,21 @@ class CallDesk:
             if response is None or response.status != "completed" or response_id in self._seen:
                 continue
             self._seen.add(response_id)
+            made = [
+                item
+                for item in map(conversation.item, response.output_item_ids)
+                if item is not None and item.type == "function_call" and item.call_id
+            ]
+            if not made:
+                continue  # Most replies: the whole conversation need not be looked through.
             answered = self._answered | {
                 item.call_id
                 for item in conversation.items
                 if item.type == "function_call_output" and item.call_id
             }
             open_calls: set[str] = set()
-            made_calls = False
-            for item_id in response.output_item_ids:
-                item = conversation.item(item_id)
-                if item is None or item.type != "function_call" or not item.call_id:
-                    continue
-                made_calls = True
+            for item in made:
+                assert item.call_id is not None  # (filtered above)
                 if item.call_id in answered:
                     continue
                 open_calls.add(item.call_id)
@@ -96,7 +99,7 @@ class CallDesk:
                 )
             if open_calls:
                 self._waiting[response_id] = open_calls
-            elif made_calls:
+            else:
                 ready.append(response_id)
         return calls, ready
 

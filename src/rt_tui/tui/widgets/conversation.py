@@ -108,6 +108,8 @@ class ConversationPane(ScrollView, can_focus=True):
         self._restyle_pending = False
         self._paint_width = 0
         """The width of the lines being painted (the blocks' own, unless it just changed)."""
+        self._painting = False
+        """`render_line` is called to paint (not to find where the mouse is)."""
         self._hint = empty_hint()
         """Where the session is and how to start; shown until the first thing arrives."""
         self._hint_drawn: tuple[object, list[Strip]] | None = None
@@ -421,7 +423,11 @@ class ConversationPane(ScrollView, can_focus=True):
         if width != self._column.width and not self._width_check_scheduled:
             self._width_check_scheduled = True
             self.call_later(self._check_width)
-        return super().render_lines(crop)
+        self._painting = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = False
 
     def render_line(self, y: int) -> Strip:
         width, column = self._paint_width, self._column
@@ -449,7 +455,13 @@ class ConversationPane(ScrollView, can_focus=True):
             # The mark in the margin: readable without colour, like the focused pane's border.
             mark = Segment("▌", column.look.style("selected"))
             strip = Strip.join([Strip([mark], 1), strip.crop(1)])
-        strip = strip.apply_offsets(0, line)
+        if not self._painting:
+            # Where a mouse press or drag lands in the text (selection) Textual finds by
+            # asking for the line itself (`Compositor.get_widget_and_offset_at`) and reading
+            # the offsets in its styles. Painted lines go without: each offset is a new
+            # Style, and Textual keeps the ANSI of every style it paints (16,384 of them,
+            # ~8 MB), which painted offsets filled over a session's first ten minutes.
+            strip = strip.apply_offsets(0, line)
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(line)) is not None:
             strip = restyle(strip, *span, self._selection_style())

@@ -135,10 +135,11 @@ class ItemBlock(Block):
     def __init__(self, view: ItemView) -> None:
         super().__init__()
         self.view = view
-        self._cuts = [0]
+        self._cuts: list[int] | None = None
         """While streaming: `body[cuts[k]:cuts[k + 1]]` are the settled pieces, in order;
-        `body[cuts[-1]:]` is the tail that may still change."""
-        self._piece_lines: list[Strip] = []
+        `body[cuts[-1]:]` is the tail that may still change. None: nothing settled (a
+        final body, most of an hour's blocks, holds no list)."""
+        self._piece_lines: list[Strip] | None = None
         self._pieces_drawn = 0
         """How many settled pieces `_piece_lines` holds."""
         self._pieces_look: tuple[Look, int] | None = None
@@ -166,7 +167,7 @@ class ItemBlock(Block):
     @property
     def settled_length(self) -> int:
         """How much of a streaming body is rendered once and kept (0 once final)."""
-        return self._cuts[-1]
+        return self._cuts[-1] if self._cuts else 0
 
     def update(self, view: ItemView) -> bool:
         """Show `view` from now on; False when nothing it shows changed."""
@@ -177,20 +178,23 @@ class ItemBlock(Block):
             self._forget_pieces()
             self.view = view
             return True
-        settled = self._cuts[-1]
+        settled = self.settled_length
         if view.final or not view.markdown or not view.body.startswith(self.body[:settled]):
             # Final (rendered whole), verbatim, or replaced rather than appended to.
             self._forget_pieces()
         if not view.final and view.markdown:
-            end = settled_end(view.body, self._cuts[-1])
-            if end > self._cuts[-1]:
+            settled = self.settled_length
+            end = settled_end(view.body, settled)
+            if end > settled:
+                if self._cuts is None:
+                    self._cuts = [0]
                 self._cuts.append(end)
         self.view = view
         return True
 
     def _forget_pieces(self) -> None:
-        self._cuts = [0]
-        self._piece_lines = []
+        self._cuts = None
+        self._piece_lines = None
         self._pieces_drawn = 0
         self._pieces_look = None
 
@@ -216,18 +220,20 @@ class ItemBlock(Block):
         view, cuts = self.view, self._cuts
         if len(view.body) > HUGE_BODY_CHARS:
             return self._huge_lines(look, width)
-        if len(cuts) == 1:
+        if cuts is None:
             return render_lines(look, render_body(view.body, markdown=view.markdown), width)
-        if self._pieces_look != (look, width):
-            self._piece_lines, self._pieces_drawn = [], 0
+        lines = self._piece_lines
+        if lines is None or self._pieces_look != (look, width):
+            lines = self._piece_lines = []
+            self._pieces_drawn = 0
             self._pieces_look = (look, width)
         while self._pieces_drawn < len(cuts) - 1:
             k = self._pieces_drawn
             piece = render_body(view.body[cuts[k] : cuts[k + 1]], markdown=True, first=k == 0)
-            self._piece_lines += render_lines(look, piece, width)
+            lines += render_lines(look, piece, width)
             self._pieces_drawn += 1
         tail = render_body(view.body[cuts[-1] :], markdown=True, first=False)
-        return [*self._piece_lines, *render_lines(look, tail, width)]
+        return [*lines, *render_lines(look, tail, width)]
 
 
 class ResponseBlock(Block):

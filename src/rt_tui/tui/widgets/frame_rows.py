@@ -32,7 +32,15 @@ def _flat(text: str) -> str:
 
 
 class FrameRows(ScrollView, can_focus=True):
-    """The rows: one per frame or folded group, rendered line by line."""
+    """The rows: one per frame or folded group, rendered line by line.
+
+    A row is picked, not its text selected with the mouse (the detail and the copy keys
+    give the text), so lines carry no selection offsets: each offset is a new Style, and
+    Textual keeps the ANSI of every style it paints (16,384 of them, ~8 MB), which rows
+    scrolling by filled over a session's first minutes.
+    """
+
+    ALLOW_SELECT = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "frame-rows--time",
@@ -261,7 +269,7 @@ class FrameRows(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             strip = self._cache[key] = self._render_line(key, row_index, width, type_width)
-        return strip.apply_offsets(0, row_index)
+        return strip
 
     def _render_line(
         self, key: tuple[object, ...], row_index: int, width: int, type_width: int

@@ -1,0 +1,106 @@
+"""An hour of replies: what the next one costs must not grow with the ones before it."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+from long_session import calls, reply_frames
+
+from rt_tui.inspector.store import FrameStore
+from rt_tui.realtime import spill
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.tool_answers.desk import CallDesk
+
+
+def conversation_of(replies: int) -> Conversation:
+    conversation = Conversation()
+    for n in range(1, replies + 1):
+        for frame in reply_frames(n):
+            conversation.apply(frame)
+    return conversation
+
+
+def test_reply_frames_make_one_finished_reply_each() -> None:
+    conversation = conversation_of(3)
+    assert [item.text for item in conversation.items] == ["Tick number at noon, all is well."] * 3
+    assert all(response.finished for response in conversation.responses.values())
+    assert conversation.audio.duration_ms("item_00000003") == 100
+
+
+def test_the_running_response_is_found_without_walking_the_finished_ones() -> None:
+    # Asked after every batch that touched a response (is Cancel offered?), mostly
+    # when none runs: the newest reply just finished.
+    def cost_after(replies: int, streaming: bool) -> int:
+        conversation = conversation_of(replies)
+        if streaming:
+            for frame in list(reply_frames(replies + 1))[:5]:
+                conversation.apply(frame)
+        running = f"resp_{replies + 1:08d}" if streaming else None
+        assert conversation.active_response_id == running
+        return calls(lambda: conversation.active_response_id)
+
+    assert cost_after(2000, streaming=False) == cost_after(20, streaming=False)
+    assert cost_after(2000, streaming=True) == cost_after(20, streaming=True)
+
+
+def test_a_reply_without_a_function_call_is_not_looked_up_in_the_whole_conversation() -> None:
+    def cost_after(replies: int) -> int:
+        conversation = conversation_of(replies)
+        last = f"resp_{replies:08d}"
+        assert CallDesk().finished(conversation, [last], []) == ([], [])
+        # A fresh desk each time: a desk looks at a finished response once.
+        return calls(lambda: CallDesk().finished(conversation, [last], []))
+
+    assert cost_after(2000) == cost_after(20)
+
+
+def test_the_inspector_keeps_a_reply_in_a_few_kilobytes() -> None:
+    # Every frame stays viewable, filterable and exportable; an hour of one reply a second
+    # (3,600 replies of 18 frames, ~4 kB of JSON and 6.4 kB of base64 audio each) must
+    # not add up to tens of megabytes.
+    store = FrameStore()
+
+    def add(replies: range) -> None:
+        for n in replies:
+            for frame in reply_frames(n):
+                store.append(frame)
+
+    add(range(1, 101))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        add(range(101, 1101))
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    # The audio no log holds goes to a scratch file in 1 MB writes: not the store's own.
+    scratch = [tracemalloc.Filter(False, spill.__file__)]
+    grown = sum(
+        stat.size_diff
+        for stat in after.filter_traces(scratch).compare_to(
+            before.filter_traces(scratch), "filename"
+        )
+    )
+    assert grown / 1000 < 3000
+    assert store.frame_text(len(store) - 1) == list(reply_frames(1100))[-1].data
+
+
+def test_a_finished_reply_leaves_few_objects_for_the_collector() -> None:
+    # Every full collection walks every tracked object: what each reply leaves behind
+    # makes every later collection slower, for the rest of the session.
+    conversation = conversation_of(100)
+
+    def tracked() -> int:
+        gc.collect()
+        return len(gc.get_objects())
+
+    before = tracked()
+    for n in range(101, 1101):
+        for frame in reply_frames(n):
+            conversation.apply(frame)
+    per_reply = (tracked() - before) / 1000
+    # The item, its content part and text, the response with its timings, usage, priced
+    # token counts and output list: no per-item cache, audio bookkeeping or spare buffers.
+    assert per_reply <= 12
+    assert conversation.item("item_00001100") is not None
