@@ -102,5 +102,5 @@ def test_a_finished_reply_leaves_few_objects_for_the_collector() -> None:
     per_reply = (tracked() - before) / 1000
     # The item, its content part and text, the response with its timings, usage, priced
     # token counts and output list: no per-item cache, audio bookkeeping or spare buffers.
-    assert per_reply <= 12
+    assert per_reply < 12.5  # (a few objects of the whole run spread over 1,000 replies)
     assert conversation.item("item_00001100") is not None
