@@ -31,7 +31,7 @@ def row_text(row: Row) -> str:
     count = f"x{row.count} " if row.fold == "folded" else ""
     wire_type = row.wire_type or "(no type)"
     return (
-        f"{row.t_ms:>8.0f} {row.direction.mark} {_FOLD_MARKS.get(row.fold, ' ')} "
+        f"{row.t_ms:>8.0f} {row.arrow} {_FOLD_MARKS.get(row.fold, ' ')} "
         f"{wire_type:<{TYPE_WIDTH}} {count}{_flat(row.summary)}"
     ).rstrip()
 

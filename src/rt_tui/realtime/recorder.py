@@ -8,7 +8,9 @@ Line format (one JSON object per line):
 
 The first (meta) line is optional for readers. `data` is the frame exactly as on the wire,
 except that secrets are replaced by *** (key-shaped strings, `client_secret.value`, fields
-named like api keys or passwords).
+named like api keys or passwords). A session that outlives its socket keeps its one log:
+where a new socket takes over, a mark line (`rt_tui.realtime.socket_mark`) says so, and
+the times of all its frames run on one clock.
 
 Writing. Lines collect in memory and reach the file in one write at most `FLUSH_DELAY`
 later (a timer on the running event loop), or as soon as `FLUSH_BYTES` are waiting, and
@@ -57,6 +59,7 @@ from rt_tui.realtime.session_log import (
     read_log,
     read_meta,
 )
+from rt_tui.realtime.socket_mark import SocketMark
 
 __all__ = [
     "FLUSH_BYTES",
@@ -239,6 +242,29 @@ class SessionRecorder:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def use_endpoint(self, endpoint: Endpoint) -> None:
+        """Frames from now on cross a socket to `endpoint` (a session's new socket may go
+        elsewhere, after new settings): its secrets are scrubbed from them too, and a log
+        not begun yet names it in its meta line."""
+        self._redactor = Redactor((*self._redactor.secrets, *endpoint.secret_values()))
+        if self._fd is None and not self.frames_written:
+            self._meta["url"] = endpoint.display_url
+            self._meta["dialect"] = endpoint.dialect.value
+
+    def mark_socket(self, mark: SocketMark) -> None:
+        """Write where a new socket takes the session over, before its first frame. Never
+        raises (see `record`); a log with no frame yet needs no mark."""
+        if self.failure is not None or not self.frames_written:
+            return
+        line = self._redactor.text(mark.to_json(META_MARK)).encode() + b"\n"
+        if self._fd is None:
+            return  # closed
+        size = self._pending_size
+        self._pending[size : size + len(line)] = line
+        self._pending_size = size + len(line)
+        if not size and self._timer is None:
+            self._start_timer()
 
     # --- writing --------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import base64
 import contextlib
 import json
 import sys
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,8 @@ from rt_tui.realtime.events import (
 )
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder, redact_frame_bytes, redact_frame_text
-from rt_tui.realtime.retry import Backoff, is_drop, is_retryable
+from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
+from rt_tui.realtime.socket_mark import DROPPED, SocketMark
 from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
@@ -136,6 +138,42 @@ class _Progress:
     reply_started = False
     """A frame of the reply came: a drop from now on is not retried (output may have
     been printed, and a second reply would repeat it)."""
+
+
+class _Sockets:
+    """The sockets of one send: their frames' times run on one clock (the first one's),
+    and the log marks where a retry's socket took over."""
+
+    def __init__(self) -> None:
+        self.t0: float | None = None
+        self._count = 0
+        self._lost: tuple[str, float] | None = None
+        """Why the last socket was lost, and when (its clock)."""
+
+    def opened(self, conn: Connection, recorder: SessionRecorder | None) -> None:
+        self._count += 1
+        if self.t0 is None:
+            self.t0 = conn.t0
+        if recorder is None or self._lost is None:
+            return
+        reason, lost_at = self._lost
+        t_ms = conn.elapsed_ms()
+        gap_ms = t_ms - (lost_at - conn.t0) * 1000
+        endpoint = conn.endpoint
+        mark = SocketMark(
+            t_ms,
+            time.time(),
+            self._count,
+            cause=DROPPED,
+            reason=reason,
+            gap_ms=gap_ms,
+            url=endpoint.display_url,
+            dialect=endpoint.dialect.value,
+        )
+        recorder.mark_socket(mark)
+
+    def lost(self, reason: str) -> None:
+        self._lost = (reason, time.monotonic())
 
 
 @dataclass(frozen=True)
@@ -306,9 +344,11 @@ async def run_send(
             retry = config.reconnect
             backoff = Backoff(retry.first_delay_s, retry.max_delay_s)
             dropped = False
+            sockets = _Sockets()
             for attempt in range(retry.tries + 1):
                 try:
-                    async with Connection(endpoint, observers=observers) as conn:
+                    async with Connection(endpoint, observers=observers, t0=sockets.t0) as conn:
+                        sockets.opened(conn, recorder)
                         await _converse(
                             conn,
                             turn,
@@ -324,6 +364,7 @@ async def run_send(
                     if progress.reply_started or not retryable or attempt == retry.tries:
                         raise
                     dropped = True
+                    sockets.lost(f"{drop_reason(exc)}.")
                     delay = backoff.delay(attempt)
                     print(
                         f"rt-tui: {str(exc).rstrip('.')}; before any reply, so trying again "

@@ -39,6 +39,7 @@ from rt_tui.inspector.status_line import InspectorState
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
@@ -264,6 +265,11 @@ class EventInspector(Vertical):
         append = self.store.append
         for frame in frames:
             append(frame)
+        self._schedule_flush()
+
+    def add_mark(self, mark: SocketMark) -> None:
+        """Show where a new socket took the session over, among the frames."""
+        self.store.add_mark(mark)
         self._schedule_flush()
 
     def set_secrets(self, values: Iterable[str]) -> None:
