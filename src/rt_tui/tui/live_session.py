@@ -1,19 +1,23 @@
 """The live session's lifecycle: connect, drop, retry, resume, fresh session, countdown.
 
 The main screen holds one `LiveSession` and routes to it what the connection worker posts
-(`LinkChanged`, `SessionLost`, `SessionResumed`, the recording messages and the worker's
-state changes); the screen keeps the frames, the composer and the panes' own keys.
+(its `FrameBatch`es, `LinkChanged`, `SessionLost`, `SessionResumed`, the recording messages
+and the worker's state changes); the screen keeps the composer, the replay and the keys.
 
 One conversation outlives its sessions: when one is lost (the worker retries it), replaced
 (ctrl+r) or renewed before the time limit (ctrl+n, `[reconnect] auto_renew`), what was
 cut off is marked interrupted and the new session is given the conversation so far
 (`resume`). Each worker has its own `Session` handle, so nothing the old one posts, and no
 response id or timer of the old session, reaches the new one.
+
+One log outlives them too (`SessionLog`): the app run records every socket to it, marks
+where a new one took over, and the conversation and the inspector show that mark. The
+line a loss starts in the conversation says how the retries go and ends, in place, as the
+record of what happened ("… Reconnected after 3.2 s; re-sent 4 earlier turns.").
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
@@ -21,14 +25,16 @@ from textual.worker import Worker, WorkerState
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
-from rt_tui.realtime.conversation import Totals
-from rt_tui.realtime.recorder import new_session_path
-from rt_tui.realtime.reseed import reseed
+from rt_tui.realtime.recorder import SessionRecorder, new_session_path
+from rt_tui.realtime.reseed import end_socket, reseed
+from rt_tui.realtime.socket_mark import FRESH, RECONNECT
 from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
 from rt_tui.tui import jobs
 from rt_tui.tui.context import AppContext
-from rt_tui.tui.link_notes import fix_hint, limit_warning, resumed_text
+from rt_tui.tui.frame_batches import fold_frames
+from rt_tui.tui.link_notes import fix_hint, limit_warning, lost_text, socket_note
 from rt_tui.tui.messages import (
+    FrameBatch,
     LinkChanged,
     LinkState,
     RecordingFailed,
@@ -36,8 +42,10 @@ from rt_tui.tui.messages import (
     SessionLost,
     SessionResumed,
 )
+from rt_tui.tui.widgets.conversation_blocks import NoticeBlock
+from rt_tui.tui.widgets.conversation_views import function_call_hint
 from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S
-from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
+from rt_tui.tui.worker import ConnectPlan, Opening, Session, SessionLog, run_connection
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
@@ -63,6 +71,11 @@ class LiveSession:
         """The current session's warnings (and renewal) before the time limit."""
         self.setup_problem: str | None = None
         """Why the last connect could not start (nothing or a broken profile configured)."""
+        self._log: SessionLog | None = None
+        """The app run's one log, opened with the first connect."""
+        self._lost: tuple[str, NoticeBlock] | None = None
+        """Why the session was lost, and the conversation's line saying it, until a new
+        socket takes over or the retries end."""
 
     @property
     def retrying(self) -> bool:
@@ -88,10 +101,11 @@ class LiveSession:
         reconnect = context.config.reconnect
         plan = ConnectPlan(
             target=target,
-            log_path=self._log_path(),
+            log=self._session_log(),
             retry=reconnect,
             resume=self.resume,
             resuming=resuming,
+            cause=FRESH if self._fresh else RECONNECT,
         )
         screen.status.session_limit_s = reconnect.session_limit_s
         self._stop_limit_timers()
@@ -100,6 +114,7 @@ class LiveSession:
             # The key may be echoed back (an error quoting it): the inspector hides it.
             screen.inspector.set_secrets(target.endpoint.secret_values())
         # What waited for the old socket (typed while it was down) waits for the new one.
+        self.session.retire()
         self.session = Session(self.session.waiting)
         self.worker = jobs.start(
             screen,
@@ -123,7 +138,7 @@ class LiveSession:
         seed = reseed(conversation.items, config.reconnect.reseed_turns, self.dialect)
         conversation.expect_reseeded(seed.item_ids)
         events = [client_events.session_update(config.session, self.dialect), *seed.events]
-        return Opening(events, seed.count)
+        return Opening(events, seed.item_ids)
 
     def reconnect(self, *, fresh: bool = False) -> None:
         """Open a new session now and give it the conversation so far (what streamed is
@@ -157,7 +172,7 @@ class LiveSession:
             )
         return None
 
-    def session_opened(self, server_session: dict[str, Any]) -> None:
+    def _session_opened(self, server_session: dict[str, Any]) -> None:
         """The server said how the new session is set up (`session.created`): if that is
         not what the settings ask for, they are sent."""
         settings = self._context.config.session
@@ -172,10 +187,22 @@ class LiveSession:
         self.session.send(client_events.session_update(self._context.config.session, self.dialect))
         return True
 
-    def _log_path(self) -> Path:
-        if self._context.log_path is not None:
-            return self._context.log_path
-        return new_session_path(self._context.sessions_dir)
+    def _session_log(self) -> SessionLog:
+        """The app run's log (opened on the first frame; `--log`, or a new file)."""
+        if self._log is None:
+            context, screen = self._context, self._screen
+            path = context.log_path or new_session_path(context.sessions_dir)
+
+            def failed(reason: str) -> None:
+                screen.post_message(RecordingFailed(path, reason))
+
+            self._log = SessionLog(SessionRecorder(path, on_failure=failed))
+        return self._log
+
+    def close(self) -> None:
+        """Write out and close the log (the screen goes away)."""
+        if self._log is not None:
+            self._log.recorder.close()
 
     # --- losing -----------------------------------------------------------------------
 
@@ -183,10 +210,8 @@ class LiveSession:
         """The session is gone: what streamed is cut off, and its usage was its own."""
         screen = self._screen
         conversation = screen.conversation
-        change = conversation.mark_interrupted()
-        if change:
-            screen.pane.show_change(conversation, change)
-        conversation.totals = Totals()
+        change = end_socket(conversation)
+        screen.pane.show_change(conversation, change)
         screen.status.clear_usage()
         screen.set_responding(False)
 
@@ -204,7 +229,18 @@ class LiveSession:
             return
         text = "Stopped reconnecting: ctrl+r opens a new session."
         screen.status.set_link(LinkState.CLOSED, detail=text)
-        screen.pane.add_notice(text + self._unsent_note())
+        self._settle_lost(text + self._unsent_note())
+
+    def _settle_lost(self, text: str) -> None:
+        """End the line a loss started with `text` (after its reason), or say `text` on a
+        line of its own when nothing was lost."""
+        pane = self._screen.pane
+        if self._lost is None:
+            pane.add_notice(text)
+            return
+        reason, notice = self._lost
+        self._lost = None
+        pane.update_notice(notice, f"{reason} {text}")
 
     # --- the time limit ---------------------------------------------------------------
 
@@ -244,6 +280,28 @@ class LiveSession:
 
     # --- what the worker posts --------------------------------------------------------
 
+    def on_frames(self, message: FrameBatch) -> None:
+        """A batch of the live session's frames: into the inspector and the reducer, in
+        order; each pane and the status bar then catch up once for the whole batch."""
+        if message.source is not self.session:
+            return  # Still queued from a session that was replaced.
+        screen = self._screen
+        frames = message.take()
+        screen.inspector.add_frames(frames)
+        conversation = screen.conversation
+        had_session = conversation.session is not None
+        change = fold_frames(
+            conversation, frames, lambda run: screen.pane.show_change(conversation, run)
+        )
+        if not had_session and conversation.session is not None:
+            self._session_opened(conversation.session)
+        if change.totals or change.responses:
+            screen.status.show_usage(conversation)
+            hint = function_call_hint(conversation, change.responses)
+            if hint is not None:
+                screen.notify(hint, title="Function call")
+            screen.set_responding(conversation.active_response_id is not None)
+
     def on_link(self, message: LinkChanged) -> None:
         if message.source is not self.session:
             return
@@ -261,6 +319,9 @@ class LiveSession:
             retry_text=retry_text,
         )
         screen.pane.set_link(message.state, message.host, message.model)
+        if message.state is LinkState.RECONNECTING and self._lost is not None:
+            reason, notice = self._lost
+            screen.pane.update_notice(notice, lost_text(reason, message.attempt, message.tries))
         if message.state is LinkState.CONNECTED:
             self._start_limit_timers()
         elif message.state is LinkState.CLOSED:
@@ -274,17 +335,24 @@ class LiveSession:
             return
         self._stop_limit_timers()
         self.interrupt()
-        text = f"{message.reason} Reconnecting (Esc stops)…"
-        self._screen.pane.add_notice(text)
+        text = lost_text(message.reason)
+        self._lost = (message.reason, self._screen.pane.add_notice(text))
         self._screen.notify(text, title="Connection lost", severity="warning", timeout=5)
 
     def on_resumed(self, message: SessionResumed) -> None:
+        """A new socket took over: the inspector marks it, the conversation records it."""
         if message.source is not self.session:
             return
-        text = resumed_text(message.reseeded, message.queued, fresh=self._fresh)
+        screen = self._screen
         self._fresh = False
-        self._screen.pane.add_notice(text)
-        self._screen.notify(text, title="Session", timeout=4)
+        screen.inspector.add_mark(message.mark)
+        text = socket_note(message.mark)
+        if self._lost is None:
+            screen.pane.add_notice(text)
+        else:
+            screen.pane.update_notice(self._lost[1], text)
+            self._lost = None
+        screen.notify(text, title="Session", timeout=4)
 
     def on_recording(self, message: RecordingStarted) -> None:
         self._screen.status.set_log_path(message.path)
@@ -317,5 +385,5 @@ class LiveSession:
             screen.notify(hint, title="What to fix", severity="error", timeout=15)
         screen.status.set_link(LinkState.FAILED, detail=failure)
         screen.pane.set_link(LinkState.FAILED)  # Not "Connecting…"/"Connected" any more.
-        screen.pane.add_notice(failure + self._unsent_note())
+        self._settle_lost(failure + self._unsent_note())
         self.interrupt()

@@ -27,7 +27,6 @@ from rt_tui.tui import jobs
 from rt_tui.tui.audio_turns import WavRead, send_audio_turn
 from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
-from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.live_session import LiveSession
 from rt_tui.tui.messages import (
     FrameBatch,
@@ -41,11 +40,13 @@ from rt_tui.tui.messages import (
 from rt_tui.tui.replay import (
     ReplayEnded,
     ReplayFrames,
+    ReplayMark,
     ReplaySkipped,
     finish_replay,
     note_skipped_line,
     paced,
     show_replayed_frames,
+    show_replayed_mark,
     start_replay,
     step,
     toggle_pause,
@@ -54,7 +55,6 @@ from rt_tui.tui.slash_commands import RAW_TEMPLATE
 from rt_tui.tui.submitted import submit_text
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.conversation_views import function_call_hint
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
@@ -175,6 +175,9 @@ class MainScreen(Screen[None]):
             # Once the screen is painted: the demo's mock server and the socket can wait.
             self.call_after_refresh(self.connect)
 
+    def on_unmount(self) -> None:
+        self.live.close()
+
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
 
@@ -256,6 +259,10 @@ class MainScreen(Screen[None]):
     def _on_replay_skipped(self, message: ReplaySkipped) -> None:
         note_skipped_line(self, message.line)
 
+    @on(ReplayMark)
+    def _on_replay_mark(self, message: ReplayMark) -> None:
+        show_replayed_mark(self, message.mark)
+
     @on(ReplayEnded)
     def _on_replay_ended(self, message: ReplayEnded) -> None:
         finish_replay(self, message.count)
@@ -264,25 +271,7 @@ class MainScreen(Screen[None]):
 
     @on(FrameBatch)
     def _on_frames(self, message: FrameBatch) -> None:
-        """A batch of the live session's frames: into the inspector and the reducer, in
-        order; each pane and the status bar then catch up once for the whole batch."""
-        if message.source is not self.session:
-            return  # Still queued from a session that was replaced.
-        frames = message.take()
-        self.inspector.add_frames(frames)
-        conversation = self.conversation
-        had_session = conversation.session is not None
-        change = fold_frames(
-            conversation, frames, lambda run: self.pane.show_change(conversation, run)
-        )
-        if not had_session and conversation.session is not None:
-            self.live.session_opened(conversation.session)
-        if change.totals or change.responses:
-            self.status.show_usage(conversation)
-            hint = function_call_hint(conversation, change.responses)
-            if hint is not None:
-                self.notify(hint, title="Function call")
-            self.set_responding(conversation.active_response_id is not None)
+        self.live.on_frames(message)
 
     # --- what the user does -----------------------------------------------------------
 

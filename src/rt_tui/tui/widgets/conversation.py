@@ -58,8 +58,9 @@ BACKLOG_INTERVAL_S = 0.005
 """The pause between two goes when work is left over."""
 
 PendingKey = tuple[str, str]
-"""("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
-kept in the order changes arrived, so the pane reads in frame order."""
+"""("response" | "item", id), ("error", index in `Conversation.errors`) or ("notice",
+number): what to draw, kept in the order changes arrived, so the pane reads in frame
+order."""
 
 
 def error_key(index: int) -> PendingKey:
@@ -90,6 +91,9 @@ class ConversationPane(ScrollView, can_focus=True):
         self._flush_scheduled = False
         self._errors_noted = 0
         """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
+        self._waiting_notices: dict[PendingKey, NoticeBlock] = {}
+        """Notices added while changes waited to be drawn: they take their turn."""
+        self._notices_waited = 0
         self._column = BlockColumn(self._new_look)
         self._keyed: dict[PendingKey, Block] = {}
         self._to_measure: list[Block] = []
@@ -157,17 +161,35 @@ class ConversationPane(ScrollView, can_focus=True):
                 self._column.forget_lines(block)
         self._measure_all(self._anchor())
 
-    def add_notice(self, text: str) -> None:
-        """A line of the app's own (a command's outcome) at the end of the conversation."""
-        self._column.append(NoticeBlock(text))
+    def add_notice(self, text: str) -> NoticeBlock:
+        """A line of the app's own (a command's outcome) at the end of the conversation,
+        after what waits to be drawn; the block, to `update_notice` it later."""
+        block = NoticeBlock(text)
         # The user just asked for it (a command's outcome): show it even if scrolled up.
         self.follow = True
+        if self._pending:
+            self._notices_waited += 1
+            key = ("notice", str(self._notices_waited))
+            self._waiting_notices[key] = block
+            self._pending[key] = None
+            return block
+        self._column.append(block)
         self._sync(None)
+        return block
+
+    def update_notice(self, block: NoticeBlock, text: str) -> None:
+        """Say `text` in a notice added before, where it is."""
+        block.text = text
+        if block.index >= 0:
+            self._column.forget_lines(block)
+            self._column.measure(block)
+            self._sync(self._anchor())
 
     async def clear(self) -> None:
         """Forget everything shown (e.g. before a new session)."""
         self._conversation = None
         self._pending.clear()
+        self._waiting_notices.clear()
         self._column.clear()
         self._keyed.clear()
         self._to_measure.clear()
@@ -287,6 +309,8 @@ class ConversationPane(ScrollView, can_focus=True):
                 self._draw_item(conversation, key)
             elif kind == "response":
                 self._draw_response(conversation, key)
+            elif kind == "notice":
+                self._column.append(self._waiting_notices.pop((kind, key)))
             else:
                 self._draw_error(conversation, int(key))
             if perf_counter() > deadline:
