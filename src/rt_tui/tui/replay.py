@@ -12,8 +12,9 @@ each repaint at most once a tick however many frames a batch holds.
 
 With a speed (`rt-tui replay LOG --speed 1|10`) the job instead waits for each frame's
 recorded time (`rt_tui.inspector.playback`), the pane draws as frames come, and F6
-pauses and resumes, F7 steps one frame and F9 one response while paused; the status bar
-shows where the replay stands.
+pauses and resumes, F7 steps one frame and F9 one response while paused, F10 goes on at
+the next speed; the footer shows these keys first, the status bar where the replay
+stands.
 
 Where a new socket took the session over, the log's mark (`ReplayMark`) does to the
 conversation what the live app did (`take_over`: the cut-off reply is interrupted, the
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker
 
@@ -50,6 +52,39 @@ from rt_tui.tui.worker import Post
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
+
+REPLAY_BINDINGS = [
+    Binding(
+        "f6",
+        "replay_pause",
+        "Pause",
+        tooltip="Pause or resume the replay",
+        id="main.replay_pause",
+    ),
+    Binding(
+        "f7",
+        "replay_step('frame')",
+        "Step",
+        tooltip="Paused: show the next frame",
+        id="main.replay_step_frame",
+    ),
+    Binding(
+        "f9",
+        "replay_step('response')",
+        "Step response",
+        tooltip="Paused: show the frames through the next response.done",
+        id="main.replay_step_response",
+    ),
+    Binding(
+        "f10",
+        "replay_speed",
+        "Speed",
+        tooltip="Replay at the next speed: 1x, 10x, at once",
+        id="main.replay_speed",
+    ),
+]
+"""The main screen's keys for a replay at a speed (`rt-tui replay LOG --speed 1`), when
+the composer is off; the footer shows them first."""
 
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
@@ -139,6 +174,7 @@ def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
     if plan.speed is None:
         return jobs.start(screen, jobs.REPLAY, read_frames(info.path, screen.post_message))
     replay.playback = Playback(plan.speed, info.duration_ms)
+    screen.refresh_bindings()  # The replay's keys, in the footer from now on.
     _show_position(screen)
     screen.set_interval(0.5, lambda: _show_position(screen))
     work = play_frames(info.path, screen.post_message, replay.playback)
@@ -164,6 +200,14 @@ def toggle_pause(screen: MainScreen) -> None:
     playback = _replays[screen].playback
     if playback is not None:
         playback.toggle_pause()
+        _show_position(screen)
+
+
+def next_speed(screen: MainScreen) -> None:
+    """Go on at the next speed (1x, 10x, at once)."""
+    playback = _replays[screen].playback
+    if playback is not None:
+        playback.next_speed()
         _show_position(screen)
 
 
@@ -302,6 +346,7 @@ def finish_replay(screen: MainScreen, count: int) -> None:
     screen.pane.show_keys(screen.conversation, replay.touched)
     screen.status.show_usage(screen.conversation)
     replay.ended = True
+    screen.refresh_bindings()  # Nothing left to pause or step.
     _show_position(screen)
     skipped = _skipped_text(replay.skipped)
     if replay.skipped > NOTED_SKIPS:

@@ -38,11 +38,13 @@ from rt_tui.tui.messages import (
     SessionResumed,
 )
 from rt_tui.tui.replay import (
+    REPLAY_BINDINGS,
     ReplayEnded,
     ReplayFrames,
     ReplayMark,
     ReplaySkipped,
     finish_replay,
+    next_speed,
     note_skipped_line,
     paced,
     show_replayed_frames,
@@ -132,15 +134,7 @@ class MainScreen(Screen[None]):
             show=False,
             id="main.send_raw",
         ),
-        # Replay at a speed only (`rt-tui replay LOG --speed 1`); the composer is off then.
-        Binding("f6", "replay_pause", "Pause", tooltip="Pause or resume the replay"),
-        Binding("f7", "replay_step('frame')", "Step", tooltip="Paused: show the next frame"),
-        Binding(
-            "f9",
-            "replay_step('response')",
-            "Step response",
-            tooltip="Paused: show the frames through the next response.done",
-        ),
+        *REPLAY_BINDINGS,
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -288,6 +282,9 @@ class MainScreen(Screen[None]):
 
     def action_replay_step(self, what: Literal["frame", "response"]) -> None:
         step(self, what)
+
+    def action_replay_speed(self) -> None:
+        next_speed(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("replay_"):
