@@ -14,7 +14,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -29,6 +29,11 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 DEFAULT_MOCK_PORT = 8765
+SCENARIO_ENV = "RT_TUI_SCENARIO"
+"""Names the demo's mock scenario (`NAME` or `NAME:N`) when `--demo` is given without
+`--scenario`; ignored otherwise."""
+_TARGET_FLAGS = ("url", "profile", "demo", "scenario", "log")
+"""The options that say where to connect and where to record (`_add_target_options`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -228,24 +233,33 @@ def _message_text(text: str | None, wav: Path | None) -> str | None:
     return message
 
 
-def _with_scenario(env: Mapping[str, str], scenario: ScenarioChoice | None) -> Mapping[str, str]:
-    """`env`, naming `scenario` for the demo's mock when there is one."""
-    from rt_tui.targets import SCENARIO_ENV
-
-    return env if scenario is None else {**env, SCENARIO_ENV: scenario.label}
-
-
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
     print(f"rt-tui: {message}", file=sys.stderr, flush=True)
     return code
 
 
-def _run_tui(args: argparse.Namespace) -> int:
+def _flags_do_not_apply(
+    args: argparse.Namespace, because: str, *, allowed: Sequence[str] = ()
+) -> int | None:
+    """Refuse, in one sentence, the options of where to connect and record that a command
+    which does neither was given ('A bundle is made from a recorded log, so --url,
+    --profile, --demo, --scenario and --log do not apply.'); None when none was."""
+    flags = [name for name in _TARGET_FLAGS if name not in allowed]
+    if not any(getattr(args, name, None) for name in flags):
+        return None
+    named = [f"--{name}" for name in flags]
+    listed = f"{', '.join(named[:-1])} and {named[-1]}" if len(named) > 1 else named[0]
+    return _fail(f"{because}, so {listed} do not apply.", EXIT_USAGE)
+
+
+def _run_tui(args: argparse.Namespace, scenario: ScenarioChoice | None) -> int:
     try:
         from rt_tui.tui.app import run_tui
     except ImportError:
         return _fail("the terminal UI is not available in this build; try 'rt-tui send'.")
-    return run_tui(profile=args.profile, url=args.url, demo=args.demo, log=args.log)
+    return run_tui(
+        profile=args.profile, url=args.url, demo=args.demo, log=args.log, scenario=scenario
+    )
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -259,12 +273,9 @@ def _replay(args: argparse.Namespace) -> int:
     )
     from rt_tui.replay import write_json, write_rows
 
-    if args.url or args.profile or args.demo or args.log or args.scenario:
-        return _fail(
-            "A replay connects nowhere and records nothing, so --url, --profile, "
-            "--demo, --scenario and --log do not apply.",
-            EXIT_USAGE,
-        )
+    refused = _flags_do_not_apply(args, "A replay connects nowhere and records nothing")
+    if refused is not None:
+        return refused
     if not (args.print or args.json):
         try:
             info = check_log(args.file)
@@ -299,12 +310,9 @@ def _replay(args: argparse.Namespace) -> int:
 def _bundle(args: argparse.Namespace) -> int:
     from rt_tui.bundle import run_bundle
 
-    if args.url or args.profile or args.demo or args.log:
-        return _fail(
-            "A bundle is made from a recorded log, so --url, --profile, --demo and --log "
-            "do not apply.",
-            EXIT_USAGE,
-        )
+    refused = _flags_do_not_apply(args, "A bundle is made from a recorded log")
+    if refused is not None:
+        return refused
     return run_bundle(args.file, args.output, os.environ)
 
 
@@ -312,12 +320,11 @@ def _audio_devices(args: argparse.Namespace) -> int:
     from rt_tui.realtime.audio_io import AudioUnavailable, list_devices, live_audio_problem
     from rt_tui.realtime.audio_io.devices import device_lines
 
-    if args.url or args.profile or args.demo or args.log or args.scenario:
-        return _fail(
-            "Listing sound devices connects nowhere and records nothing, so --url, "
-            "--profile, --demo, --scenario and --log do not apply.",
-            EXIT_USAGE,
-        )
+    refused = _flags_do_not_apply(
+        args, "Listing sound devices connects nowhere and records nothing"
+    )
+    if refused is not None:
+        return refused
     try:
         devices = list_devices()
     except AudioUnavailable as problem:
@@ -392,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `rt-tui` script; returns the exit code."""
     args = build_parser().parse_args(argv)
     args.scenario = getattr(args, "scenario", None)
+    if args.scenario is None and getattr(args, "demo", False):
+        args.scenario = os.environ.get(SCENARIO_ENV, "").strip() or None
     if args.scenario == "list":
         return _list_scenarios()
     try:
@@ -417,9 +426,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     log=args.log,
                     json_lines=args.json,
                     reply_timeout=args.timeout,
-                    env=_with_scenario(os.environ, scenario),
+                    env=os.environ,
                     wav=args.wav,
                     save_audio=args.save_audio,
+                    scenario=scenario,
                 )
             )
         if args.command == "replay":
@@ -434,10 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Ctrl-C is how the mock is stopped, but still an interruption (130, as documented).
             print("rt-tui: mock server stopped.", file=sys.stderr)
             return EXIT_INTERRUPTED
-        if scenario is not None:
-            # The TUI takes its environment from the process, which is about to become it.
-            os.environ.update(_with_scenario({}, scenario))
-        return _run_tui(args)
+        return _run_tui(args, scenario)
     except KeyboardInterrupt:
         return _fail("interrupted.", EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -434,8 +434,8 @@ def test_no_command_opens_the_tui_with_the_flags(monkeypatch: pytest.MonkeyPatch
     assert cli.main(["--demo", "--log", "x.jsonl"]) == 7
     assert cli.main(["--profile", "work"]) == 7
     assert calls == [
-        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl")},
-        {"profile": "work", "url": None, "demo": False, "log": None},
+        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), "scenario": None},
+        {"profile": "work", "url": None, "demo": False, "log": None, "scenario": None},
     ]
 
 

@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rt_tui.config import ConfigError, SessionSettings, load_config
 from rt_tui.realtime import client_events
@@ -50,6 +50,9 @@ from rt_tui.realtime.socket_mark import DROPPED, SocketMark
 from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
+
+if TYPE_CHECKING:
+    from rt_tui.mock.scenarios import ScenarioChoice
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -295,10 +298,12 @@ async def run_send(
     out: TextIO | None = None,
     wav: Path | None = None,
     save_audio: Path | None = None,
+    scenario: ScenarioChoice | None = None,
 ) -> int:
     """Run one send; the process exit code (messages already printed).
 
-    `text`, `wav` or both make the user's turn; `save_audio` writes the reply's audio.
+    `text`, `wav` or both make the user's turn; `save_audio` writes the reply's audio;
+    `scenario` makes the demo's mock misbehave.
     Once the reader closes `out` (default stdout), the send stops quietly, after saving
     the reply's audio if asked to.
     """
@@ -324,7 +329,7 @@ async def run_send(
     if notice is not None:  # the file was not at 24 kHz and soxr is not installed
         print(f"rt-tui: note: {notice}", file=sys.stderr, flush=True)
     turn = _Turn(text, pcm, save_audio)
-    target = resolve_target(config, env, profile=profile, url=url, demo=demo)
+    target = resolve_target(config, env, profile=profile, url=url, demo=demo, scenario=scenario)
     if target.problem is not None:
         return fail(target.problem, EXIT_USAGE)
     progress = _Progress()

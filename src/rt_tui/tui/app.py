@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -21,12 +21,14 @@ from textual.notifications import SeverityLevel
 from rt_tui import paths
 from rt_tui.config import Config, ConfigError, load_config
 from rt_tui.inspector.logs import ReplayPlan
-from rt_tui.targets import resolve_target
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
+
+if TYPE_CHECKING:
+    from rt_tui.mock.scenarios import ScenarioChoice
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
@@ -118,6 +120,7 @@ def make_app(
     profile: str | None = None,
     url: str | None = None,
     demo: bool = False,
+    scenario: ScenarioChoice | None = None,
     log: Path | None = None,
     sessions_dir: Path | None = None,
     connect: bool = True,
@@ -141,6 +144,7 @@ def make_app(
         profile=profile,
         url=url,
         demo=demo,
+        scenario=scenario,
         log_path=log,
         sessions_dir=sessions_dir,
         connect=connect and replay is None,
@@ -173,18 +177,24 @@ def terminal_problem(instead: str) -> str | None:
     return f"the TUI needs a terminal, but {' and '.join(missing)} {what}; try {instead}."
 
 
-def run_tui(*, profile: str | None, url: str | None, demo: bool, log: Path | None) -> int:
+def run_tui(
+    *,
+    profile: str | None,
+    url: str | None,
+    demo: bool,
+    log: Path | None,
+    scenario: ScenarioChoice | None = None,
+) -> int:
     """Run the TUI until the user quits; the process exit code.
 
     A bad `--url` or `--profile` ends here, before the screen opens, as it does for
     `rt-tui send`; so does a missing terminal."""
     try:
-        app = make_app(profile=profile, url=url, demo=demo, log=log)
+        app = make_app(profile=profile, url=url, demo=demo, log=log, scenario=scenario)
     except ConfigError as error:
         return _usage_problem(str(error))
     if profile is not None or url is not None:
-        context = app.context
-        target = resolve_target(context.config, context.env, profile=profile, url=url, demo=demo)
+        target = app.context.target()
         if target.problem is not None:
             return _usage_problem(target.problem)
     problem = terminal_problem("'rt-tui send TEXT' for one exchange without it")

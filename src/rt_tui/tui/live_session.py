@@ -28,7 +28,7 @@ from rt_tui.realtime import client_events
 from rt_tui.realtime.recorder import SessionRecorder, new_session_path
 from rt_tui.realtime.reseed import end_socket, reseed
 from rt_tui.realtime.socket_mark import FRESH, RECONNECT
-from rt_tui.targets import NOTHING_CONFIGURED, resolve_target
+from rt_tui.targets import NOTHING_CONFIGURED
 from rt_tui.tui import jobs
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.frame_batches import fold_frames
@@ -88,9 +88,7 @@ class LiveSession:
         """Work out where to connect and start the worker (replacing any running one);
         `resuming`: the new session is given the conversation so far."""
         context, screen = self._context, self._screen
-        target = resolve_target(
-            context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
-        )
+        target = context.target()
         self.setup_problem = target.problem
         if target.problem:
             nothing = target.problem == NOTHING_CONFIGURED

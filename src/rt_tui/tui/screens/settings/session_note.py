@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rt_tui.config import Config
 from rt_tui.realtime.endpoints import redact_url
-from rt_tui.targets import TargetKind, resolve_target
+from rt_tui.targets import TargetKind
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.settings.form import ApplyKind
 from rt_tui.tui.screens.settings.screen import SettingsOutcome, SettingsScreen
@@ -22,9 +22,7 @@ def session_note(context: AppContext) -> str | None:
     """One or two sentences on this session; None when nothing is set up to connect."""
     if context.replay is not None:
         return "This is a replay of a session log: nothing is connected, nothing is sent."
-    target = resolve_target(
-        context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
-    )
+    target = context.target()
     if target.kind is TargetKind.DEMO:
         return f"This session is the built-in mock server (--demo). {APPLY}; {PROFILES_ONLY}"
     if target.kind is TargetKind.URL:
@@ -45,9 +43,7 @@ def settings_screen(context: AppContext, notice: str | None = None) -> SettingsS
 
     def problem_of(config: Config) -> str | None:
         """Why `config` would not connect either (nothing or a broken profile), or None."""
-        return resolve_target(
-            config, context.env, profile=context.profile, url=context.url, demo=context.demo
-        ).problem
+        return context.target(config).problem
 
     return SettingsScreen(
         context.config,
