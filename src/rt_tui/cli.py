@@ -140,9 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay = commands.add_parser(
         "replay",
-        help="open a recorded session log offline",
+        help="open a recorded session log offline, or send its client events again",
         description="Open a session log (or an inspector export) in the TUI without "
-        "connecting anywhere, or print its events.",
+        "connecting anywhere, or print its events; with --send, send its client events "
+        "again to a live endpoint to reproduce what happened.",
     )
     replay.add_argument("file", metavar="FILE", type=Path, help="the JSONL session log")
     output = replay.add_mutually_exclusive_group()
@@ -164,9 +165,31 @@ def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay.add_argument(
         "--speed",
         choices=["1", "10", "max"],
-        default="max",
         help="in the TUI, play the frames at their recorded pace (1), ten times faster (10) "
-        "or all at once (max, the default); F6 pauses, F7 and F9 step a frame or a response",
+        "or all at once (max, the default); F6 pauses, F7 and F9 step a frame or a "
+        "response, F10 changes the speed. With --send, pace the events (default 1)",
+    )
+    replay.add_argument(
+        "--send",
+        metavar="URL",
+        help="send the log's client events again to this ws(s):// endpoint (its key from "
+        "the environment, as with --url), paced as recorded, and print what comes back; "
+        "--log records it",
+    )
+    replay.add_argument(
+        "--log",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="with --send, record the new session here",
+    )
+    replay.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --send, how long to wait for the server each time (its first frame, an "
+        "id it has to give out, the last replies; default 30)",
     )
 
 
@@ -273,6 +296,8 @@ def _replay(args: argparse.Namespace) -> int:
     )
     from rt_tui.replay import write_json, write_rows
 
+    if args.send is not None:
+        return _resend(args)
     refused = _flags_do_not_apply(args, "A replay connects nowhere and records nothing")
     if refused is not None:
         return refused
@@ -284,7 +309,8 @@ def _replay(args: argparse.Namespace) -> int:
         from rt_tui.inspector.playback import SPEEDS
         from rt_tui.tui.app import run_replay
 
-        plan = ReplayPlan(info, query=args.filter, fold=not args.unfold, speed=SPEEDS[args.speed])
+        speed = SPEEDS[args.speed or "max"]
+        plan = ReplayPlan(info, query=args.filter, fold=not args.unfold, speed=speed)
         return run_replay(plan)
 
     skipped: list[SkippedLine] = []
@@ -305,6 +331,33 @@ def _replay(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return EXIT_OK
+
+
+def _resend(args: argparse.Namespace) -> int:
+    """`rt-tui replay LOG --send URL`."""
+    from rt_tui.inspector.playback import SPEEDS
+    from rt_tui.send.resend import run_resend
+
+    refused = _flags_do_not_apply(args, f"A replay sends to --send {args.send}", allowed=("log",))
+    if refused is not None:
+        return refused
+    if args.filter or args.unfold:
+        return _fail(
+            "--filter and --unfold shape what a log shows; with --send every frame that "
+            "comes back is printed.",
+            EXIT_USAGE,
+        )
+    return asyncio.run(
+        run_resend(
+            args.file,
+            args.send,
+            speed=SPEEDS[args.speed or "1"],
+            json_lines=args.json,
+            log=args.log,
+            wait_s=args.timeout,
+            env=os.environ,
+        )
+    )
 
 
 def _bundle(args: argparse.Namespace) -> int:

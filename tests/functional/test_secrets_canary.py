@@ -206,6 +206,12 @@ async def test_no_canary_leaves_send_or_replay(
             found += hits_in_text(out, f"{name} stdout") + hits_in_text(err, f"{name} stderr")
             assert "Traceback" not in err
             assert "rt-tui: server error: echo" in err
+        # The log's client events sent again to the echoing server, recorded again.
+        for flag in ("--print", "--json"):
+            args = ["replay", str(log), "--send", url, flag, "--log", str(tmp_path / "again")]
+            code, out, err = await run_cli_async(env, *args, "--speed", "max", "--timeout", "5")
+            found += hits_in_text(out + err, f"replay --send {flag}")
+            assert "Traceback" not in err
     assert wav.stat().st_size > 44
     for flag in ("--print", "--json"):
         code, out, err = await run_cli_async(env, "replay", str(log), flag)
