@@ -105,6 +105,7 @@ def test_the_inspector_shows_a_mark_whatever_the_filter_and_exports_it(tmp_path:
     log = tmp_path / "s.jsonl"
     log_with_a_mark(log)
     store = load_store(log, fold=True)
+    assert (len(store), store.frame_count) == (5, 4)
     rows = [store.row(r) for r in range(store.row_count)]
     # The mark ends the run of deltas: two folded groups are not joined across sockets.
     assert [(r.arrow, r.wire_type) for r in rows] == [

@@ -100,6 +100,7 @@ class FrameStore:
         self._rows = array("q")
         self._matcher: Pattern[str] | None = self._filter.text_matcher()
         self._spill: SpillFile | None = None
+        self._marks = 0
         self.version = 0
         """Bumped on every change, so a view knows when to repaint."""
 
@@ -121,7 +122,13 @@ class FrameStore:
         self._redactor = Redactor((*self._redactor.secrets, *values))
 
     def __len__(self) -> int:
+        """How many entries: frames and socket marks."""
         return len(self._t_ms)
+
+    @property
+    def frame_count(self) -> int:
+        """How many frames (socket marks left out)."""
+        return len(self._t_ms) - self._marks
 
     def append(self, frame: Frame) -> int:
         """Store one frame and update the rows; returns the frame's index."""
@@ -146,6 +153,7 @@ class FrameStore:
         whatever the filter, whose text is the log's mark line; returns its index."""
         c = classify_mark(mark)
         i = self._start_entry(c, mark.t_ms, mark.wall_time)
+        self._marks += 1
         self._keep(_IN_MEMORY, 0, 0, self._redactor.text(mark.to_json(META_MARK)))
         self._end_entry(i, c)
         return i

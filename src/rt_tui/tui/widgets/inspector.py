@@ -342,7 +342,7 @@ class EventInspector(Vertical):
         store = self.store
         self.query_one(InspectorStatus).show(
             InspectorState(
-                frames=len(store),
+                frames=store.frame_count,
                 rows=store.row_count,
                 filter_text=store.filter.describe(),
                 fold_state=store.fold_state(),
