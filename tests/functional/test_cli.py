@@ -435,8 +435,9 @@ def test_no_command_opens_the_tui_with_the_flags(monkeypatch: pytest.MonkeyPatch
     assert cli.main(["--profile", "work", "--mic", "q.wav", "--speaker", "default"]) == 7
     no_audio = {"mic": None, "speaker": None}
     assert calls == [
-        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), **no_audio},
-        {"profile": "work", "url": None, "demo": False, "log": None}
+        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), "scenario": None}
+        | no_audio,
+        {"profile": "work", "url": None, "demo": False, "log": None, "scenario": None}
         | {"mic": "q.wav", "speaker": "default"},
     ]
 

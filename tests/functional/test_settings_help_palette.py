@@ -119,7 +119,7 @@ async def test_palette_lists_and_runs_bound_actions() -> None:
 
 async def test_real_app_help_lists_its_keys(tmp_path: Path) -> None:
     app = offline_app(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:
         await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
         main = app.screen
         names = {bound.name for bound in bound_actions(main)}

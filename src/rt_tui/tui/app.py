@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -21,13 +21,15 @@ from textual.notifications import SeverityLevel
 from rt_tui import paths
 from rt_tui.config import Config, ConfigError, load_config
 from rt_tui.inspector.logs import ReplayPlan
-from rt_tui.targets import resolve_target
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
 from rt_tui.tui.voice_choice import audio_files_problem
+
+if TYPE_CHECKING:
+    from rt_tui.mock.scenarios import ScenarioChoice
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
@@ -123,6 +125,7 @@ def make_app(
     profile: str | None = None,
     url: str | None = None,
     demo: bool = False,
+    scenario: ScenarioChoice | None = None,
     log: Path | None = None,
     sessions_dir: Path | None = None,
     connect: bool = True,
@@ -148,6 +151,7 @@ def make_app(
         profile=profile,
         url=url,
         demo=demo,
+        scenario=scenario,
         log_path=log,
         sessions_dir=sessions_dir,
         connect=connect and replay is None,
@@ -188,6 +192,7 @@ def run_tui(
     url: str | None,
     demo: bool,
     log: Path | None,
+    scenario: ScenarioChoice | None = None,
     mic: str | None = None,
     speaker: str | None = None,
 ) -> int:
@@ -197,15 +202,22 @@ def run_tui(
     opens, as it does for `rt-tui send`; so does a missing terminal. (A sound device that
     is missing is said in the app, which works without it.)"""
     try:
-        app = make_app(profile=profile, url=url, demo=demo, log=log, mic=mic, speaker=speaker)
+        app = make_app(
+            profile=profile,
+            url=url,
+            demo=demo,
+            log=log,
+            scenario=scenario,
+            mic=mic,
+            speaker=speaker,
+        )
     except ConfigError as error:
         return _usage_problem(str(error))
     problem = audio_files_problem(app.context.config, mic, speaker)
     if problem is not None:
         return _usage_problem(problem)
     if profile is not None or url is not None:
-        context = app.context
-        target = resolve_target(context.config, context.env, profile=profile, url=url, demo=demo)
+        target = app.context.target()
         if target.problem is not None:
             return _usage_problem(target.problem)
     problem = terminal_problem("'rt-tui send TEXT' for one exchange without it")

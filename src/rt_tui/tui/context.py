@@ -10,9 +10,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rt_tui.config import Config
 from rt_tui.inspector.logs import ReplayPlan
+from rt_tui.targets import Target, resolve_target
+
+if TYPE_CHECKING:
+    from rt_tui.mock.scenarios import ScenarioChoice
 
 
 @dataclass
@@ -29,6 +34,8 @@ class AppContext:
     """--url: connect to this ws:// or wss:// URL."""
     demo: bool = False
     """--demo: start the in-process mock server and connect to it."""
+    scenario: ScenarioChoice | None = None
+    """--scenario: how the demo's mock misbehaves (None: it behaves)."""
     log_path: Path | None = None
     """--log: record here instead of a new file in `sessions_dir`."""
     sessions_dir: Path | None = None
@@ -45,3 +52,15 @@ class AppContext:
     wall_clock: Callable[[], float] = time.time
     id_factory: Callable[[], str] | None = None
     """Event ids for sent events; None lets the connection pick."""
+
+    def target(self, config: Config | None = None) -> Target:
+        """Where the app connects, with its flags and environment and `config` (by
+        default its own)."""
+        return resolve_target(
+            config or self.config,
+            self.env,
+            profile=self.profile,
+            url=self.url,
+            demo=self.demo,
+            scenario=self.scenario,
+        )
