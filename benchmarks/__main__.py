@@ -50,7 +50,9 @@ def plan(quick: bool) -> list[Step]:
     one_x = {"audio": 50, "text": 100, "seconds": 10, "reply_seconds": 2}
     twenty_x = {"audio": 1000, "text": 2000, "seconds": 6, "reply_seconds": 2, "drain_timeout": 15}
     minutes = 30
+    open_mic = {"seconds": 60, "speech_s": 1.2, "pause_s": 4.8, "filter_every_s": 5}
     if quick:
+        open_mic = {**open_mic, "seconds": 15}
         text = {**text, "deltas": 2_500, "replies": 5}
         audio = {**audio, "deltas": 1_000, "replies": 5}
         one_x = {**one_x, "seconds": 4}
@@ -68,6 +70,7 @@ def plan(quick: bool) -> list[Step]:
         # missed, and the figure is then a lower bound.
         Step("big_delta", "big_delta", {"bytes": 2_000_000, "deadline_s": 10}),
         Step("raw_paste", "raw_paste", {"bytes": 5_000_000, "deadline_s": 10}),
+        Step("open_mic", "open_mic", open_mic),
     ]
 
 
@@ -255,6 +258,13 @@ def details(
     for name, label in (("big_delta", "2 MB delta"), ("raw_paste", "5 MB /raw")):
         if name in results:
             lines.append(f"  {label}: peak RSS +{med(name, 'peak_rss_growth_mb'):.0f} MB")
+    if "open_mic" in results:
+        lines.append(
+            f"  open mic: {med('open_mic', 'replies'):.0f} replies played; key -> screen p99 "
+            f"{med('open_mic', 'keys', 'p99_ms'):.0f} ms; loop lag max "
+            f"{med('open_mic', 'lag', 'max_ms'):.0f} ms; device blocks late "
+            f"{med('open_mic', 'device_late_blocks'):.0f}"
+        )
     if paint is not None:
         lines.append(
             f"  first frame: minimal {_median(paint['minimal_s']) * 1000:.0f} ms, "

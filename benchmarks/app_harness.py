@@ -29,6 +29,9 @@ from textual.drivers.headless_driver import HeadlessDriver
 
 from benchmarks.peers import KEY
 from rt_tui.config import Config
+from rt_tui.inspector.filtering import FrameFilter
+from rt_tui.realtime.audio_io import Sink, Source
+from rt_tui.realtime.frames import Frame
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.main import MainScreen
@@ -157,6 +160,24 @@ class AppRun:
     def composer_text(self) -> str:
         return self.screen.composer.text
 
+    def live_audio(self) -> tuple[Source | None, Sink | None]:
+        """The microphone and speaker the app opened (None until it has)."""
+        voice = self.screen.voice
+        return voice.source, voice.sink
+
+    def responses_done(self) -> int:
+        return sum(1 for r in self.screen.conversation.responses.values() if r.finished)
+
+    def fill_inspector(self, frames: list[Frame]) -> None:
+        """Put `frames` in the event inspector, as a long session would have."""
+        inspector = self.screen.inspector
+        for frame in frames:
+            inspector.add_frame(frame)
+
+    def filter_inspector(self, query: str) -> None:
+        """Filter the inspector as its filter box does when the user presses Enter."""
+        self.screen.inspector.set_filter(FrameFilter(query))
+
     # --- driving it ---------------------------------------------------------------------
 
     def press(self, key: str, character: str | None = None) -> float:
@@ -218,7 +239,11 @@ class AppRun:
     async def settle(self, quiet_s: float = 1.0, within: float = 30.0) -> float:
         """Wait until the loop has not lagged > 50 ms for `quiet_s` (at most `within` s);
         the time it settled."""
-        deadline = time.perf_counter() + within
+        called = time.perf_counter()
+        deadline = called + within
+        # A loop just freed from a long hold has not yet noted that lag: wait until it has.
+        samples = self.probe.samples
+        await self.until(lambda: samples and samples[-1][0] > called, within, "a lag sample")
         while time.perf_counter() < deadline:
             now = time.perf_counter()
             if now - self.probe.quiet_since() >= quiet_s:
@@ -227,11 +252,13 @@ class AppRun:
         return time.perf_counter()
 
 
-def app_for(url: str | None, scratch: Path, **kwargs: Any) -> RtTuiApp:
+def app_for(
+    url: str | None, scratch: Path, config: Config | None = None, **kwargs: Any
+) -> RtTuiApp:
     """The app as `rt-tui --url URL` builds it, with the key in its environment and its
     config and sessions in `scratch`."""
     return make_app(
-        config=Config(),
+        config=config or Config(),
         config_path=scratch / "config.toml",
         env={"OPENAI_API_KEY": KEY},
         url=url,
@@ -242,10 +269,11 @@ def app_for(url: str | None, scratch: Path, **kwargs: Any) -> RtTuiApp:
 
 @contextlib.asynccontextmanager
 async def running_app(
-    url: str | None, scratch: Path, *, connect_within: float = 30.0
+    url: str | None, scratch: Path, *, connect_within: float = 30.0, **options: Any
 ) -> AsyncIterator[AppRun]:
-    """The app connected to `url` (session created), its probe running."""
-    app = app_for(url, scratch)
+    """The app connected to `url` (session created), its probe running; `options` go to
+    `make_app` (config, mic, speaker)."""
+    app = app_for(url, scratch, **options)
     app.driver_class = ScreenTap
     async with app.run_test(headless=False, size=SCREEN_SIZE, notifications=True):
         tap = app._driver  # the ScreenTap the app built (no public accessor)

@@ -29,7 +29,7 @@ class Figure:
     key: str
     title: str
     unit: str
-    """'MB', 'ms', 's', 'x' (a ratio) or 'core'."""
+    """'MB', 'ms', 's', 'x' (a ratio), 'core' or 'count'."""
     op: str
     limit: float
     issue: str
@@ -73,6 +73,16 @@ FIGURES: Final = (
     Figure("freeze_delta", "2 MB delta: longest UI freeze", "s", "<", 0.5, "~12 s"),
     Figure("freeze_raw", "5 MB /raw frame: longest UI freeze", "s", "<", 0.5, "~14 s"),
     Figure("first_paint", "first frame painted / minimal Textual app", "x", "<=", 1.5, "3.1x"),
+    Figure(
+        "open_mic_overruns",
+        "60 s open mic + playback, inspector filtering 100k frames, typing: capture overruns",
+        "count",
+        "<=",
+        0,
+        "new",
+    ),
+    Figure("open_mic_underruns", "same: playback underruns", "count", "<=", 0, "new"),
+    Figure("open_mic_lag", "same: event-loop lag p99", "ms", "<", 30, "new"),
 )
 
 
@@ -182,6 +192,8 @@ def _number(value: float, unit: str) -> str:
         return f"{value:+.0f} MB" if abs(value) >= 10 else f"{value:+.1f} MB"
     if unit == "core":
         return f"{value:.2f} core"
+    if unit == "count":
+        return f"{value:.0f}"
     return f"{value:g} {unit}"
 
 
@@ -267,4 +279,13 @@ def build_table(
         )
     if first_paint is not None:
         add("first_paint", first_paint["ratios"])
+    talked = [r["replies"] > 0 for r in results.get("open_mic", [])]
+    silent = "" if all(talked) else "some runs heard no reply: nothing was played"
+    add("open_mic_overruns", _get(results, "open_mic", ("capture_overruns",)), note=silent)
+    add(
+        "open_mic_underruns",
+        _get(results, "open_mic", ("playback_underruns",)),
+        condition=all(talked),
+    )
+    add("open_mic_lag", _get(results, "open_mic", ("lag", "p99_ms")))
     return Table([rows.get(f.key, Measured(f, [])) for f in FIGURES])

@@ -27,6 +27,7 @@ from benchmarks import peers, procstat
 from benchmarks.app_harness import AppRun, running_app, summary_ms
 from benchmarks.env import SCRATCH_VAR
 from benchmarks.flood_server import ServerProcess
+from benchmarks.open_mic import open_mic
 from benchmarks.service_events import AUDIO_DELTA_PCM_BYTES
 
 Params = dict[str, Any]
@@ -240,4 +241,5 @@ TRIALS: Final[dict[str, Callable[[Params, Report], Coroutine[Any, Any, None]]]] 
     "audio_session": audio_session,
     "big_delta": big_delta,
     "raw_paste": raw_paste,
+    "open_mic": open_mic,
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -62,6 +63,13 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     )
     _add_scenario_option(parser, suppress=suppress, what="with --demo, make the mock")
     _add_live_audio_options(parser, suppress=suppress)
+    parser.add_argument(
+        "--transcribe",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="open a transcription session: what is spoken is transcribed, nothing answers "
+        '(as [session] type = "transcription")',
+    )
 
 
 def _add_live_audio_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -333,19 +341,27 @@ def _flags_do_not_apply(
 
 
 def _run_tui(args: argparse.Namespace, scenario: ScenarioChoice | None) -> int:
+    # Importing the TUI and building its screen make ~100,000 objects that live as long as
+    # the process; the collector's passes over them (~50 ms) would only delay the first
+    # frame. The app freezes them and turns the collector back on once that frame is out.
+    gc.disable()
     try:
-        from rt_tui.tui.app import run_tui
-    except ImportError:
-        return _fail("the terminal UI is not available in this build; try 'rt-tui send'.")
-    return run_tui(
-        profile=args.profile,
-        url=args.url,
-        demo=args.demo,
-        log=args.log,
-        scenario=scenario,
-        mic=args.mic,
-        speaker=args.speaker,
-    )
+        try:
+            from rt_tui.tui.app import run_tui
+        except ImportError:
+            return _fail("the terminal UI is not available in this build; try 'rt-tui send'.")
+        return run_tui(
+            profile=args.profile,
+            url=args.url,
+            demo=args.demo,
+            log=args.log,
+            scenario=scenario,
+            mic=args.mic,
+            speaker=args.speaker,
+            transcribe=args.transcribe,
+        )
+    finally:
+        gc.enable()  # Already on when the app ran; not when start-up stopped short.
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -572,6 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     mic=args.mic,
                     speaker=args.speaker,
                     scenario=scenario,
+                    transcribe=args.transcribe,
                 )
             )
         if args.command == "replay":

@@ -71,13 +71,17 @@ from rt_tui import paths
 from rt_tui.composer_settings import ComposerSettings
 from rt_tui.config_audio import AudioSettings
 from rt_tui.config_errors import toml_error_sentence, validation_sentence
+from rt_tui.config_file import ConfigError as ConfigError  # Raised here too: one class.
+from rt_tui.config_file import read_config_text
 from rt_tui.cost_settings import CostSettings
 from rt_tui.profile import DEFAULT_KEY_ENV as DEFAULT_KEY_ENV
 from rt_tui.profile import Auth as Auth
 from rt_tui.profile import Profile as Profile
 from rt_tui.profile import Provider as Provider
 from rt_tui.session_settings import FunctionTool as FunctionTool
+from rt_tui.session_settings import McpTool as McpTool
 from rt_tui.session_settings import SessionSettings as SessionSettings
+from rt_tui.session_settings import SessionTool as SessionTool
 from rt_tui.session_settings import TurnDetection as TurnDetection
 from rt_tui.session_settings import TurnDetectionType as TurnDetectionType
 
@@ -142,6 +146,12 @@ class Config(_Section):
     composer: ComposerSettings = Field(default_factory=ComposerSettings)
 
 
+def transcribing(config: Config) -> Config:
+    """`config` for a transcription session (`--transcribe`), the file left as it is."""
+    session = config.session.model_copy(update={"type": "transcription"})
+    return config.model_copy(update={"session": session})
+
+
 # --- Loading, saving and the environment -------------------------------------------------
 
 #: Name given to profiles made up from environment variables when the file has none.
@@ -149,24 +159,17 @@ ENV_OPENAI_PROFILE = "env-openai"
 ENV_AZURE_PROFILE = "env-azure"
 
 
-class ConfigError(Exception):
-    """A config file that cannot be used; `str(e)` is one sentence naming the file and the
-    line or field at fault. Never carries a value from the file (it could be a key)."""
-
-
 def load_config(path: Path | None = None) -> Config:
     """The config in `path` (default `paths.config_file()`); a missing file is the default
     Config. Raises ConfigError for a file that cannot be read, parsed or validated."""
     path = path or paths.config_file()
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return Config()
-    except UnicodeDecodeError:
-        raise ConfigError(f"The config file {path} is not UTF-8 text.") from None
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConfigError(f"The config file {path} cannot be read: {reason}.") from None
+    text = read_config_text(path)
+    return Config() if text is None else parse_config(path, text)
+
+
+def parse_config(path: Path, text: str) -> Config:
+    """The config that `text`, read from the file at `path`, holds. Raises ConfigError
+    naming the line or field at fault."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -190,7 +193,7 @@ def config_to_toml_data(config: Config) -> dict[str, Any]:
         if not profile.headers:
             del data["profiles"][name]["headers"]  # not an empty [profiles.NAME.headers]
     for tool_data, tool in zip(data["session"]["tools"], config.session.tools, strict=True):
-        if _holds_none(tool.parameters):
+        if isinstance(tool, FunctionTool) and _holds_none(tool.parameters):
             tool_data["parameters"] = json.dumps(tool.parameters)
     return data
 

@@ -68,6 +68,9 @@ _ALSO_ACCEPTED: dict[str, str] = {"parameters": "a string of JSON"}
 """Tables that may also be written another way (see FunctionTool.parameters)."""
 
 
+_TOOL_KINDS = ("function", "mcp")
+
+
 def _problems(errors: list[ErrorDetails]) -> list[tuple[str, str]]:
     """(field, what it should be) per problem, in pydantic's order. A value matching no
     branch of a union gets one error per branch, each with the branch tag (e.g. "int",
@@ -76,7 +79,7 @@ def _problems(errors: list[ErrorDetails]) -> list[tuple[str, str]]:
     index = 0
     while index < len(errors):
         first = errors[index]
-        loc: _Loc = tuple(first["loc"])
+        loc: _Loc = _without_tool_kind(tuple(first["loc"]))
         group = [first]
         if len(loc) > 1 and _is_tag(loc[-1]):
             for other in errors[index + 1 :]:
@@ -93,6 +96,15 @@ def _problems(errors: list[ErrorDetails]) -> list[tuple[str, str]]:
         else:
             problems.append((_dotted(loc), _describe(first, loc)))
     return problems
+
+
+def _without_tool_kind(loc: _Loc) -> _Loc:
+    """`session.tools.0.function.name` → `session.tools.0.name`: the kind of tool the
+    entry was read as (function, mcp) is no field the user wrote."""
+    for at in range(2, len(loc)):
+        if loc[at - 2] == "tools" and isinstance(loc[at - 1], int) and loc[at] in _TOOL_KINDS:
+            return loc[:at] + loc[at + 1 :]
+    return loc
 
 
 def _describe(error: ErrorDetails, loc: _Loc) -> str:

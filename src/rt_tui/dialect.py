@@ -29,13 +29,20 @@ BETA_TO_GA: dict[str, str] = {
     "response.audio_transcript.done": "response.output_audio_transcript.done",
 }
 
+#: Beta's transcription sessions have server events of their own; GA folds them into
+#: `session.*` (a session of `type: transcription`), so the app reads them as those.
+BETA_TRANSCRIPTION_TO_GA: dict[str, str] = {
+    "transcription_session.created": "session.created",
+    "transcription_session.updated": "session.updated",
+}
+
 #: GA name → beta wire name, for the mock server speaking beta.
 GA_TO_BETA: dict[str, str] = {ga: beta for beta, ga in BETA_TO_GA.items()}
 
 
 def normalise(wire_type: str) -> str:
     """The internal (GA) name of a server event's wire type, in either dialect."""
-    return BETA_TO_GA.get(wire_type, wire_type)
+    return BETA_TO_GA.get(wire_type) or BETA_TRANSCRIPTION_TO_GA.get(wire_type, wire_type)
 
 
 def wire_name(kind: str, dialect: Dialect) -> str:

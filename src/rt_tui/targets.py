@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from rt_tui.realtime.endpoints import (
     Endpoint,
     EndpointError,
     endpoint_for_url,
+    for_transcription,
     model_in_url,
     resolve,
 )
@@ -70,6 +71,9 @@ class Target:
     """One sentence saying what is missing or wrong; None when the target is usable."""
     scenario: ScenarioChoice | None = None
     """For the demo: how its mock misbehaves (None: it behaves)."""
+    transcription: bool = False
+    """Open a transcription session (`[session] type`, `--transcribe`): the endpoint
+    gets `intent=transcription` (`endpoints.for_transcription`)."""
 
     @property
     def ok(self) -> bool:
@@ -81,7 +85,10 @@ class Target:
 
     @property
     def model(self) -> str:
-        """The model or deployment name (for the status bar)."""
+        """The model or deployment name (for the status bar); a transcription session's
+        model is a session setting, so it is named by what it does."""
+        if self.transcription:
+            return "transcription"
         if self.kind is TargetKind.DEMO:
             return DEMO_MODEL
         if self.profile is not None and self.profile.provider is not Provider.URL:
@@ -134,6 +141,22 @@ def resolve_target(
     """Decide where to connect. Never raises: problems come back as `Target.problem`.
     `config` is the file as loaded; the environment overlay is applied here. `scenario`:
     how the demo's mock misbehaves."""
+    target = _choose_target(config, env, profile=profile, url=url, demo=demo, scenario=scenario)
+    if not config.session.transcribes_only or target.problem is not None:
+        return target
+    endpoint = for_transcription(target.endpoint) if target.endpoint is not None else None
+    return replace(target, endpoint=endpoint, transcription=True)
+
+
+def _choose_target(
+    config: Config,
+    env: Mapping[str, str],
+    *,
+    profile: str | None,
+    url: str | None,
+    demo: bool,
+    scenario: ScenarioChoice | None,
+) -> Target:
     if demo:
         return Target(TargetKind.DEMO, scenario=scenario)
     if url:
@@ -183,7 +206,8 @@ async def target_endpoint(target: Target) -> AsyncIterator[Endpoint]:
 
         hooks = target.scenario.hooks if target.scenario is not None else None
         async with MockServer(hooks=hooks, pacing=REALISTIC) as server:
-            yield endpoint_for_url(server.ga_url(DEMO_MODEL))
+            endpoint = endpoint_for_url(server.ga_url(DEMO_MODEL))
+            yield for_transcription(endpoint) if target.transcription else endpoint
         return
     if target.endpoint is None:
         raise LaunchError("There is no endpoint to connect to.")

@@ -24,6 +24,7 @@ from rt_tui.config import Config, FunctionTool, SessionSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
+from rt_tui.tui.call_answer import CallAnswerDialog
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
@@ -364,6 +365,9 @@ async def test_function_call_shows_name_arguments_and_the_output(
         assert header.startswith("ƒ get_weather  call ")
         assert '"city"' in call.body
 
+        # The call waits for the user in a dialog; Esc leaves it waiting for /output.
+        await wait_for(pilot, lambda: isinstance(app.screen, CallAnswerDialog), "the dialog")
+        await pilot.press("escape")
         composer.load_text('/output {"temperature_c": 21}')
         await pilot.press("enter")
         await wait_for(

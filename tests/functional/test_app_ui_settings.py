@@ -20,6 +20,7 @@ from rt_tui.config import (
     save_config,
 )
 from rt_tui.tui.app import RtTuiApp
+from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import DEFAULT_THEME
 from rt_tui.tui.widgets.inspector import EventInspector
 
@@ -42,7 +43,7 @@ def notes(app: RtTuiApp, title: str) -> list[str]:
 
 
 async def started(pilot: Pilot[int]) -> None:
-    await wait_for(pilot, lambda: len(pilot.app.screen_stack) > 1, "the main screen")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen), "the main screen")
 
 
 async def test_the_configured_theme_is_used(tmp_path: Path) -> None:

@@ -433,12 +433,16 @@ def test_no_command_opens_the_tui_with_the_flags(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(rt_tui.tui.app, "run_tui", fake_run_tui)
     assert cli.main(["--demo", "--log", "x.jsonl"]) == 7
     assert cli.main(["--profile", "work", "--mic", "q.wav", "--speaker", "default"]) == 7
-    no_audio = {"mic": None, "speaker": None}
+    assert cli.main(["--demo", "--transcribe"]) == 7
+    no_audio = {"mic": None, "speaker": None, "transcribe": False}
     assert calls == [
         {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), "scenario": None}
         | no_audio,
         {"profile": "work", "url": None, "demo": False, "log": None, "scenario": None}
-        | {"mic": "q.wav", "speaker": "default"},
+        | {"mic": "q.wav", "speaker": "default", "transcribe": False},
+        {"profile": None, "url": None, "demo": True, "log": None, "scenario": None}
+        | no_audio
+        | {"transcribe": True},
     ]
 
 

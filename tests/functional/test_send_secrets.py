@@ -12,7 +12,7 @@ from test_cli import cli_env, run_cli_async
 from websockets.asyncio.server import ServerConnection
 
 from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.send.session import frame_json_line
+from rt_tui.send.json_lines import frame_json_line
 
 __all__ = ["cli_env"]  # the fixture, shared with test_cli
 

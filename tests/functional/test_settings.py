@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from rt_tui.config import Config, FunctionTool, Profile, Provider, SessionSettings, load_config
+from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.layout import UrlLine
 
@@ -533,7 +534,7 @@ async def test_through_the_real_app(tmp_path: Path) -> None:
         connect=False,
     )
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
         await pilot.press("f2")
         await opened(pilot)
         text = screen_text(app)
@@ -546,3 +547,17 @@ async def test_through_the_real_app(tmp_path: Path) -> None:
             pilot, lambda: app.context.config.session.voice == "verse", "the app's config"
         )
     assert not path.exists()  # Apply alone does not write the file
+
+
+async def test_a_runs_transcribe_flag_is_not_saved(tmp_path: Path) -> None:
+    # --transcribe makes this run's session a transcription session; the form has no such
+    # field, so saving keeps the file's own session type.
+    path = tmp_path / "config.toml"
+    config = two_profiles()
+    config.session.type = "transcription"
+    app = Host(config, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, path.exists, "the config file")
+    assert load_config(path).session.type == "realtime"

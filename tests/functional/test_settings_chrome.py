@@ -12,6 +12,7 @@ from textual.widgets import Input, TextArea
 from rt_tui.config import Config
 from rt_tui.tui.app import RtTuiApp
 from rt_tui.tui.context import AppContext
+from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.screens.settings.layout import Tick, UrlLine, middle_ellipsis
 from rt_tui.tui.screens.settings.session_note import apply_needed
@@ -20,7 +21,7 @@ SECRET = "sk-test-0123456789abcdefSECRET"
 
 
 async def _open_settings(app: RtTuiApp, pilot: Pilot[int]) -> SettingsScreen:
-    await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
     await pilot.press("f2")
     await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
     await pilot.pause()

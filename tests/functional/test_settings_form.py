@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
-from rt_tui.config import Config, FunctionTool, Profile, Provider, SessionSettings, TurnDetection
+from rt_tui.config import (
+    Config,
+    FunctionTool,
+    McpTool,
+    Profile,
+    Provider,
+    SessionSettings,
+    SessionTool,
+    TurnDetection,
+)
 from rt_tui.tui.screens.settings.form import (
     SessionForm,
     apply_kind,
@@ -73,6 +83,8 @@ def test_hidden_turn_parameters_keep_their_previous_values() -> None:
         ('[{"name": "f"}, {"description": "x"}]', "Tool 2, name: This is required."),
         ('[{"name": "f", "colour": "red"}]', "Tool 1, colour: This field is not allowed."),
         ('[{"name": "f"}, {"name": "f"}]', "repeated: f"),
+        ('[{"name": "f", "answer": "command"}]', 'Tool 1: answer = "command" needs a command'),
+        ('[{"type": "mcp", "server_label": "d"}]', "Tool 1, server_url: This is required."),
     ],
 )
 def test_tool_errors(text: str, expected: str) -> None:
@@ -87,6 +99,22 @@ def test_tools_json_round_trip_and_empty() -> None:
     tools = [FunctionTool(name="lookup", description="Find", parameters={"type": "object"})]
     assert tools_to_json([]) == ""
     assert parse_tools(tools_to_json(tools)) == (tools, None)
+
+
+def test_tools_json_keeps_who_answers_and_mcp_servers() -> None:
+    tools: list[SessionTool] = [
+        FunctionTool(name="ask_me"),
+        FunctionTool(name="get_time", answer="demo"),
+        FunctionTool(name="lookup", answer="command", command="./lookup", timeout_s=3),
+        McpTool(server_label="docs", server_url="https://mcp.example"),
+    ]
+    text = tools_to_json(tools)
+    assert parse_tools(text) == (tools, None)
+    written = json.loads(text)
+    assert "answer" not in written[0]  # Asking is the default: not spelled out.
+    assert "command" not in written[1]
+    assert written[2]["command"] == "./lookup"
+    assert written[3]["type"] == "mcp"
 
 
 @pytest.mark.parametrize(

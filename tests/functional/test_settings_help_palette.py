@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input
 
 from rt_tui.tui.commands import ActionsProvider, bound_actions
 from rt_tui.tui.screens.help import HelpScreen, key_groups
+from rt_tui.tui.screens.main import MainScreen
 
 
 class WorkScreen(Screen[None]):
@@ -120,7 +121,7 @@ async def test_palette_lists_and_runs_bound_actions() -> None:
 async def test_real_app_help_lists_its_keys(tmp_path: Path) -> None:
     app = offline_app(tmp_path)
     async with app.run_test(size=(120, 70)) as pilot:
-        await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the main screen")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
         main = app.screen
         names = {bound.name for bound in bound_actions(main)}
         assert {"Help", "Settings"} <= names

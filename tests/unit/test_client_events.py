@@ -74,7 +74,42 @@ SETTINGS = {
         turn_detection=TurnDetection(type="semantic_vad", eagerness="high"),
     ),
     "manual": SessionSettings(turn_detection=TurnDetection(type="none"), instructions=""),
+    "transcription": SessionSettings(type="transcription"),
+    "transcription_manual": SessionSettings(
+        type="transcription",
+        turn_detection=TurnDetection(type="none"),
+        input_transcription_model="whisper-1",
+    ),
 }
+
+
+def test_ga_transcription_session_takes_only_its_input_side() -> None:
+    # Instructions, voice and tools mean nothing to a session that never answers.
+    settings = SessionSettings(type="transcription", instructions="x", voice="marin")
+    event = ce.session_update(settings, Dialect.GA)
+    assert event["type"] == "session.update"
+    assert event["session"] == {
+        "type": "transcription",
+        "audio": {
+            "input": {
+                "transcription": {"model": "gpt-4o-transcribe"},
+                "turn_detection": ce.session_update(SessionSettings(), Dialect.GA)["session"][
+                    "audio"
+                ]["input"]["turn_detection"],
+            }
+        },
+    }
+
+
+def test_beta_transcription_session_has_its_own_event() -> None:
+    settings = SessionSettings(
+        type="transcription", input_transcription_model="whisper-1", turn_detection={"type": "none"}
+    )
+    event = ce.session_update(settings, Dialect.BETA)
+    assert event == {
+        "type": "transcription_session.update",
+        "session": {"input_audio_transcription": {"model": "whisper-1"}, "turn_detection": None},
+    }
 
 
 @pytest.mark.parametrize("dialect", list(Dialect))

@@ -17,6 +17,7 @@ import rt_tui.realtime
 import rt_tui.report
 import rt_tui.send
 import rt_tui.session_diff
+import rt_tui.tool_answers
 
 
 def _modules(package: object) -> list[str]:
@@ -32,6 +33,7 @@ CORE_MODULES = sorted(
         "rt_tui.inspector",
         "rt_tui.send",
         "rt_tui.config",
+        "rt_tui.config_file",
         "rt_tui.cost",
         "rt_tui.cost_settings",
         "rt_tui.session_settings",
@@ -49,6 +51,7 @@ CORE_MODULES = sorted(
         *_modules(rt_tui.send),
         *_modules(rt_tui.cost),
         *_modules(rt_tui.session_diff),
+        *_modules(rt_tui.tool_answers),
     ]
 )
 

@@ -11,6 +11,7 @@ from rt_tui.realtime.endpoints import (
     Endpoint,
     EndpointError,
     endpoint_for_url,
+    for_transcription,
     guess_dialect,
     redact_url,
     resolve,
@@ -221,3 +222,34 @@ def test_endpoint_headers_cannot_be_changed_afterwards() -> None:
     with pytest.raises(TypeError):
         endpoint.headers["api-key"] = "x"  # type: ignore[index]
     assert endpoint == endpoint_for_url("ws://127.0.0.1:1/v1/realtime", "k")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # OpenAI: the intent replaces the model, which is a session setting there.
+        (
+            "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+            "wss://api.openai.com/v1/realtime?intent=transcription",
+        ),
+        # Azure routes by deployment, so it stays.
+        (
+            "wss://r.openai.azure.com/openai/v1/realtime?model=transcribe",
+            "wss://r.openai.azure.com/openai/v1/realtime?model=transcribe&intent=transcription",
+        ),
+        (
+            "wss://r.openai.azure.com/openai/realtime?api-version=v&deployment=d",
+            "wss://r.openai.azure.com/openai/realtime?api-version=v&deployment=d"
+            "&intent=transcription",
+        ),
+        (
+            "ws://127.0.0.1:9/v1/realtime?intent=transcription",
+            "ws://127.0.0.1:9/v1/realtime?intent=transcription",
+        ),
+    ],
+)
+def test_for_transcription_asks_for_the_intent(url: str, expected: str) -> None:
+    endpoint = endpoint_for_url(url, "sk-test-key-123456")
+    transcribing = for_transcription(endpoint)
+    assert transcribing.url == expected
+    assert dict(transcribing.headers) == dict(endpoint.headers)

@@ -330,3 +330,13 @@ def test_an_errors_one_line_names_its_param_unless_the_message_does(
 ) -> None:
     info = ev.ErrorInfo("invalid_request_error", "invalid_value", message, param, None)
     assert info.one_line() == line
+
+
+@pytest.mark.parametrize("what", ["created", "updated"])
+def test_beta_transcription_session_events_are_session_events(what: str) -> None:
+    session = {"object": "realtime.transcription_session", "turn_detection": None}
+    raw = {"type": f"transcription_session.{what}", "session": session}
+    event = ev.event_from_dict(raw)
+    assert isinstance(event, ev.SessionEvent)
+    assert event.kind == f"session.{what}"
+    assert event.session == session

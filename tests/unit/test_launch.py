@@ -147,3 +147,20 @@ async def test_target_endpoint_runs_the_demo_mock() -> None:
         async with websockets.asyncio.client.connect(endpoint.url) as ws:
             first = await ws.recv()
     assert '"session.created"' in str(first)
+
+
+def test_a_transcription_session_asks_for_the_intent() -> None:
+    config = two_profiles(active="a")
+    config.session.type = "transcription"
+    target = resolve_target(config, ENV, profile=None, url=None, demo=False)
+    assert target.transcription
+    assert target.endpoint is not None
+    assert target.endpoint.url == "wss://api.openai.com/v1/realtime?intent=transcription"
+
+
+async def test_the_demo_of_a_transcription_session_opens_one() -> None:
+    config = Config()
+    config.session.type = "transcription"
+    target = resolve_target(config, ENV, profile=None, url=None, demo=True)
+    async with target_endpoint(target) as endpoint:
+        assert endpoint.url.endswith("/v1/realtime?intent=transcription")

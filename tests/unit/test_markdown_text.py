@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rich.console import Console, RenderableType
 
-from rt_tui.tui.widgets.markdown_text import ChatMarkdown, render_body, settled_end
+from rt_tui.tui.widgets.chat_markdown import ChatMarkdown
+from rt_tui.tui.widgets.markdown_text import render_body, settled_end
 
 
 def lines_of(renderable: RenderableType, width: int = 40) -> list[str]:

@@ -74,6 +74,10 @@ def test_good_file_becomes_a_textual_theme(tmp_path: Path) -> None:
             "variable 'link-style' has an unusable value",
         ),
         ('name = "x"\nprimary = "#fff"\n[variables]\n"Bad Name" = "red"', "not a CSS variable"),
+        ('name = "x"\nprimary = "#fff"\ndark = "yes"', "dark: should be true or false"),
+        ('name = "x"\nprimary = 3', "primary: should be a quoted string"),
+        ('name = "x"\nprimary = "#fff"\nvariables = "red"', "variables: should be a table"),
+        ('name = "x"\nprimary = "#fff"\n[variables]\n"text-muted" = 1', "variables.text-muted"),
     ],
 )
 def test_broken_file_gives_one_sentence(tmp_path: Path, text: str, expected: str) -> None:

@@ -9,11 +9,13 @@ screen prices the session's running totals, never its history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rt_tui.cost.table import PriceMatch, PriceTable
-from rt_tui.cost_settings import ModelPrices
 from rt_tui.realtime.usage import TokenCounts
+
+if TYPE_CHECKING:
+    from rt_tui.cost_settings import ModelPrices
 
 __all__ = [
     "KIND_LABELS",

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from rt_tui.cost_settings import CostSettings, ModelPrices
+if TYPE_CHECKING:
+    from rt_tui.cost_settings import CostSettings, ModelPrices
 
 __all__ = ["PriceMatch", "PriceTable", "price_table", "shipped_table"]
 
@@ -66,6 +68,8 @@ class PriceTable:
 @cache
 def shipped_table() -> PriceTable:
     """The table rt-tui ships; read once. A broken file is a bug in rt-tui, so it raises."""
+    from rt_tui.cost_settings import ModelPrices  # pydantic: not for the first frame
+
     text = resources.files("rt_tui.cost").joinpath("prices.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     rows = {name: ModelPrices.model_validate(row) for name, row in data["models"].items()}

@@ -107,6 +107,14 @@ def item_summary(item: JsonObject) -> str:
     elif kind == "function_call_output":
         output = preview(opt_str_at(item, "output") or "", 40)
         parts.append(f"{opt_str_at(item, 'call_id') or '?'} → {output}")
+    elif kind in ("mcp_call", "mcp_approval_request"):
+        arguments = preview(opt_str_at(item, "arguments") or "", 40)
+        server = opt_str_at(item, "server_label") or "?"
+        parts.append(f"{server}.{opt_str_at(item, 'name') or '?'}({arguments})")
+    elif kind == "mcp_list_tools":
+        tools = item.get("tools")
+        count = len(tools) if isinstance(tools, list) else 0
+        parts.append(f"{opt_str_at(item, 'server_label') or '?'}: {count} tools")
     content = item.get("content")
     if isinstance(content, list):
         for part in content:

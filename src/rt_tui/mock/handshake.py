@@ -71,6 +71,8 @@ class Route:
     beta_refused: bool = False
     path: str = ""
     """The request path, any key redacted (for the traffic lines)."""
+    intent: str | None = None
+    """The `intent` query value (`transcription` opens a transcription session)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,5 +243,6 @@ def check_request(
     if refusal is not None:
         return Verdict(handshake, refusal, None)
     beta_refused = beta and path == OPENAI_GA_PATH and openai_beta_disabled
-    route = Route(dialect, azure, model, rejected, beta_refused, path=safe_path)
+    intent = query["intent"][0] if query.get("intent") else None
+    route = Route(dialect, azure, model, rejected, beta_refused, path=safe_path, intent=intent)
     return Verdict(handshake, None, route)

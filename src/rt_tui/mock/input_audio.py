@@ -125,7 +125,7 @@ class InputAudio:
         pcm = bytes(self._buffer[:cut])
         del self._buffer[:cut]
         await self._commit(pcm, item_id)
-        if detection.get("create_response", True):
+        if detection.get("create_response", True) and not self._session.config.transcribes_only:
             self._session.responses.start()
 
     # --- idle timeout (GA server_vad `idle_timeout_ms`) -----------------------------------

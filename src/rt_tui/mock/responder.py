@@ -37,7 +37,14 @@ class ToolCallReply:
     arguments: str
 
 
-Reply = TextReply | ToolCallReply
+@dataclass(frozen=True, slots=True)
+class ToolCallsReply:
+    """Several function calls in one response (the message named several tools)."""
+
+    calls: tuple[ToolCallReply, ...]
+
+
+Reply = TextReply | ToolCallReply | ToolCallsReply
 
 
 def words(text: str) -> list[str]:
@@ -93,20 +100,17 @@ def plan_reply(
     """What to answer to the conversation `items` (oldest first) given the session's tools.
 
     - After a `function_call_output`: a message that uses the output.
-    - When the last user message names a tool (or tool_choice forces one): a call to it.
+    - When the last user message names tools (or tool_choice forces one): a call to each.
     - Otherwise: a Markdown message echoing the last user message.
     """
     last = items[-1] if items else None
     if last is not None and last.get("type") == "function_call_output":
-        return TextReply(_tool_result_text(items, last))
-    user_text = _last_user_text(items, audio_ms)
-    tool = _tool_to_call(user_text or "", tools, tool_choice)
-    if tool is not None and not _answered_already(items):
-        name = str(tool.get("name"))
-        arguments = value_for(tool.get("parameters") or {"type": "object"}, name)
-        if not isinstance(arguments, dict):
-            arguments = {}
-        return ToolCallReply(name, json.dumps(arguments))
+        return TextReply(_tool_result_text(items))
+    user_text = last_user_text(items, audio_ms)
+    to_call = _tools_to_call(user_text or "", tools, tool_choice)
+    if to_call and not _answered_already(items):
+        calls = tuple(_call(tool) for tool in to_call)
+        return calls[0] if len(calls) == 1 else ToolCallsReply(calls)
     return TextReply(echo_text(user_text, tools, instructions, earlier=_earlier_items(items)))
 
 
@@ -151,28 +155,28 @@ def _earlier_items(items: list[JsonObject]) -> int:
     return 0
 
 
-def _tool_result_text(items: list[JsonObject], output_item: JsonObject) -> str:
-    call_id = output_item.get("call_id")
-    name = next(
-        (
-            str(i.get("name"))
-            for i in items
-            if i.get("type") == "function_call" and i.get("call_id") == call_id
-        ),
-        "the tool",
-    )
-    output = str(output_item.get("output", ""))
-    if len(output) > 400:
-        output = output[:399] + "…"
-    label = f"`{name}`" if name != "the tool" else name
-    return (
-        f"The tool {label} returned:\n\n"
-        f"```\n{output}\n```\n\n"
-        "That is all the mock knows, so that is my answer."
-    )
+def _tool_result_text(items: list[JsonObject]) -> str:
+    """The reply to the outputs that end the conversation: each one quoted."""
+    outputs: list[JsonObject] = []
+    for item in reversed(items):
+        if item.get("type") != "function_call_output":
+            break
+        outputs.insert(0, item)
+    names = {
+        i.get("call_id"): str(i.get("name")) for i in items if i.get("type") == "function_call"
+    }
+    quoted: list[str] = []
+    for output_item in outputs:
+        output = str(output_item.get("output", ""))
+        if len(output) > 400:
+            output = output[:399] + "…"
+        name = names.get(output_item.get("call_id"))
+        label = f"The tool `{name}`" if name else "The tool"
+        quoted.append(f"{label} returned:\n\n```\n{output}\n```")
+    return "\n\n".join(quoted) + "\n\nThat is all the mock knows, so that is my answer."
 
 
-def _last_user_text(items: list[JsonObject], audio_ms: dict[str, float]) -> str | None:
+def last_user_text(items: list[JsonObject], audio_ms: dict[str, float]) -> str | None:
     for item in reversed(items):
         if item.get("type") != "message" or item.get("role") != "user":
             continue
@@ -203,20 +207,29 @@ def _answered_already(items: list[JsonObject]) -> bool:
     return False
 
 
-def _tool_to_call(text: str, tools: list[JsonObject], tool_choice: Any) -> JsonObject | None:
+def _call(tool: JsonObject) -> ToolCallReply:
+    name = str(tool.get("name"))
+    arguments = value_for(tool.get("parameters") or {"type": "object"}, name)
+    return ToolCallReply(name, json.dumps(arguments if isinstance(arguments, dict) else {}))
+
+
+def names_tool(text: str, name: str) -> bool:
+    """Whether `text` names the tool `name` (as written, or with spaces for _ and -)."""
+    lowered, name = text.lower(), name.lower()
+    spaced = name.replace("_", " ").replace("-", " ")
+    return bool(
+        re.search(rf"\b{re.escape(name)}\b", lowered)
+        or (spaced != name and re.search(rf"\b{re.escape(spaced)}\b", lowered))
+    )
+
+
+def _tools_to_call(text: str, tools: list[JsonObject], tool_choice: Any) -> list[JsonObject]:
     named = [t for t in tools if isinstance(t.get("name"), str) and t["name"]]
     if not named or tool_choice == "none":
-        return None
+        return []
     if isinstance(tool_choice, dict) and tool_choice.get("type") == "function":
-        return next((t for t in named if t["name"] == tool_choice.get("name")), None)
-    lowered = text.lower()
-    for tool in named:
-        name = tool["name"].lower()
-        spaced = name.replace("_", " ").replace("-", " ")
-        if re.search(rf"\b{re.escape(name)}\b", lowered) or (
-            spaced != name and re.search(rf"\b{re.escape(spaced)}\b", lowered)
-        ):
-            return tool
-    if tool_choice == "required":
-        return named[0]
-    return None
+        return [t for t in named if t["name"] == tool_choice.get("name")][:1]
+    called = [tool for tool in named if names_tool(text, tool["name"])]
+    if not called and tool_choice == "required":
+        return named[:1]
+    return called

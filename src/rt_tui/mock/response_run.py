@@ -25,10 +25,12 @@ from typing import Any, Protocol
 from rt_tui.dialect import Dialect
 from rt_tui.mock.formats import spoken
 from rt_tui.mock.items import ItemStore
+from rt_tui.mock.mcp import McpCallReply, mcp_call_item
 from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responder import (
     Reply,
     ToolCallReply,
+    ToolCallsReply,
     audio_tokens,
     chunks,
     count_tokens,
@@ -64,7 +66,7 @@ class ResponseSpec:
     """Everything fixed when `response.create` arrives."""
 
     response_id: str
-    reply: Reply
+    reply: Reply | McpCallReply
     audio: bool
     modalities: list[str]
     voice: Any
@@ -149,10 +151,17 @@ class ResponseRun:
         await self._emit("response.created", response=self._response())
         stop_reason: str | None = None
         if self.cancel_reason is None:
-            if isinstance(self.spec.reply, ToolCallReply):
-                stop_reason = await self._function_call(self.spec.reply)
+            reply = self.spec.reply
+            if isinstance(reply, McpCallReply):
+                await self._mcp_call(reply)
+                stop_reason = await self._message(f"The MCP tool returned {reply.output}.", 1)
+            elif isinstance(reply, ToolCallReply | ToolCallsReply):
+                calls = (reply,) if isinstance(reply, ToolCallReply) else reply.calls
+                for index, call in enumerate(calls):
+                    if self.cancel_reason is None:
+                        stop_reason = await self._function_call(call, index)
             else:
-                stop_reason = await self._message(self.spec.reply.text)
+                stop_reason = await self._message(reply.text)
         self._finish(stop_reason)
         rate_limits = self.host.response_finished(self)
         await self._emit("response.done", response=self._response())
@@ -169,7 +178,7 @@ class ResponseRun:
             self.status = "completed"
         self.usage = self._usage()
 
-    async def _message(self, text: str) -> str | None:
+    async def _message(self, text: str, output_index: int = 0) -> str | None:
         audio = self.spec.audio
         item_id = self.host.new_id("item")
         item: JsonObject = {
@@ -180,8 +189,8 @@ class ResponseRun:
             "role": "assistant",
             "content": [],
         }
-        previous = await self._item_added(item)
-        where = {"item_id": item_id, "output_index": 0, "content_index": 0}
+        previous = await self._item_added(item, output_index)
+        where = {"item_id": item_id, "output_index": output_index, "content_index": 0}
         part: JsonObject = (
             {"type": "audio", "transcript": ""} if audio else {"type": "text", "text": ""}
         )
@@ -231,10 +240,23 @@ class ResponseRun:
         final = {**item, "status": "completed" if done else "incomplete", "content": [final_part]}
         if self.items is not None and self._out.audio_ms:
             self.items.audio_ms[item_id] = self._out.audio_ms
-        await self._item_done(final, previous)
+        await self._item_done(final, previous, output_index)
         return stop_reason
 
-    async def _function_call(self, call: ToolCallReply) -> str | None:
+    async def _mcp_call(self, call: McpCallReply) -> None:
+        """An `mcp_call` item: its arguments stream, then the server runs it."""
+        item_id = self.host.new_id("item")
+        previous = await self._item_added(mcp_call_item(item_id, call, done=False))
+        where = {"item_id": item_id, "output_index": 0}
+        for index, piece in enumerate(chunks(call.arguments)):
+            await (self._pause() if index else self._wait(self.pacing.first_delta_s))
+            await self._emit("response.mcp_call_arguments.delta", **where, delta=piece)
+        await self._emit("response.mcp_call_arguments.done", **where, arguments=call.arguments)
+        await self._emit("response.mcp_call.in_progress", **where)
+        await self._emit("response.mcp_call.completed", **where)
+        await self._item_done(mcp_call_item(item_id, call, done=True), previous)
+
+    async def _function_call(self, call: ToolCallReply, output_index: int = 0) -> str | None:
         item_id = self.host.new_id("item")
         call_id = self.host.new_id("call")
         item: JsonObject = {
@@ -246,8 +268,8 @@ class ResponseRun:
             "call_id": call_id,
             "arguments": "",
         }
-        previous = await self._item_added(item)
-        where = {"item_id": item_id, "output_index": 0, "call_id": call_id}
+        previous = await self._item_added(item, output_index)
+        where = {"item_id": item_id, "output_index": output_index, "call_id": call_id}
         sent: list[str] = []
         for index, piece in enumerate(chunks(call.arguments)):
             await (self._pause() if index else self._wait(self.pacing.first_delta_s))
@@ -256,35 +278,38 @@ class ResponseRun:
             sent.append(piece)
             await self._emit("response.function_call_arguments.delta", **where, delta=piece)
         arguments = "".join(sent)
-        self._out.text = arguments
+        self._out.text += arguments
         if self.cancel_reason is None:
             extra = {"name": call.name} if self.ga else {}
             await self._emit(
                 "response.function_call_arguments.done", **where, arguments=arguments, **extra
             )
         status = "completed" if self.cancel_reason is None else "incomplete"
-        await self._item_done({**item, "status": status, "arguments": arguments}, previous)
+        done = {**item, "status": status, "arguments": arguments}
+        await self._item_done(done, previous, output_index)
         return None
 
     # --- pieces -------------------------------------------------------------------------
 
-    async def _item_added(self, item: JsonObject) -> str | None:
+    async def _item_added(self, item: JsonObject, output_index: int = 0) -> str | None:
         """`response.output_item.added`, then the conversation's copy of the new item."""
-        await self._emit("response.output_item.added", output_index=0, item=item)
+        await self._emit("response.output_item.added", output_index=output_index, item=item)
         if self.items is None:
             return None
         previous = self.items.add(dict(item))
         await self._emit("conversation.item.added", previous_item_id=previous, item=item)
         return previous
 
-    async def _item_done(self, item: JsonObject, previous: str | None) -> None:
+    async def _item_done(
+        self, item: JsonObject, previous: str | None, output_index: int = 0
+    ) -> None:
         """GA `conversation.item.done` (in a conversation), then `response.output_item.done`."""
         self._out.items.append(item)
         if self.items is not None:
             self.items.replace(item)
             if self.ga:
                 await self._emit("conversation.item.done", previous_item_id=previous, item=item)
-        await self._emit("response.output_item.done", output_index=0, item=item)
+        await self._emit("response.output_item.done", output_index=output_index, item=item)
 
     async def _pause(self) -> None:
         """The gap between deltas: wakes early on cancel; with no delay, still lets reads in."""

@@ -5,6 +5,8 @@ Paths and dialects (PROTOCOL.md §1):
 - `/v1/realtime?model=…` (OpenAI) and `/openai/v1/realtime?model=…` (Azure GA): GA.
 - `/openai/realtime?api-version=…&deployment=…` (Azure preview): beta.
 - Any of those with the `OpenAI-Beta: realtime=v1` header: beta.
+- Any of those with `intent=transcription` (then OpenAI's needs no model): a transcription
+  session (`rt_tui.mock.transcription`); another intent is refused (`invalid_intent`).
 - Anything else: HTTP 404 with the service's JSON error body.
 
 Keys come from `Authorization: Bearer`, the `api-key` header, the `api-key` query parameter or
@@ -53,6 +55,7 @@ from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responses import RequestBudget
 from rt_tui.mock.scenarios import Hooks
 from rt_tui.mock.session import MockSession, SessionOptions
+from rt_tui.mock.transcription import INTENT as TRANSCRIPTION_INTENT
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +208,10 @@ class MockServer:
         """OpenAI GA: `ws://…/v1/realtime?model=…`."""
         return f"{self.base_url}{OPENAI_GA_PATH}?{urlencode({'model': model})}"
 
+    def transcription_url(self) -> str:
+        """OpenAI GA transcription session: `ws://…/v1/realtime?intent=transcription`."""
+        return f"{self.base_url}{OPENAI_GA_PATH}?intent={TRANSCRIPTION_INTENT}"
+
     def azure_ga_url(self, deployment: str) -> str:
         """Azure GA: `ws://…/openai/v1/realtime?model=<deployment>`."""
         return f"{self.base_url}{AZURE_GA_PATH}?{urlencode({'model': deployment})}"
@@ -267,7 +274,12 @@ class MockServer:
             if route.beta_refused:
                 await self._fatal(ws, ids, "beta_api_shape_disabled", 4000, _BETA_GONE)
                 return
-            if route.model is None and route.dialect is Dialect.GA:
+            if route.intent not in (None, TRANSCRIPTION_INTENT):
+                message = f"Invalid intent '{route.intent}'; the only intent is 'transcription'."
+                await self._fatal(ws, ids, "invalid_intent", 4000, message)
+                return
+            transcribes = route.intent == TRANSCRIPTION_INTENT
+            if route.model is None and route.dialect is Dialect.GA and not transcribes:
                 await self._fatal(
                     ws, ids, "missing_model", 4000, "You must provide a model parameter."
                 )
@@ -280,6 +292,7 @@ class MockServer:
                 ids=ids,
                 now=self.wall_clock(),
                 after_greeting=self._greeting_extras(ws),
+                transcribes=transcribes,
             )
             self.sessions_served += 1
             await session.run()

@@ -30,10 +30,13 @@ from rt_tui.mock.errors import (
 from rt_tui.mock.ids import IdFactory
 from rt_tui.mock.input_audio import InputAudio
 from rt_tui.mock.items import ItemStore, client_item, item_not_found
+from rt_tui.mock.mcp import listing_events
 from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responses import RequestBudget, Responses
 from rt_tui.mock.scenarios import Cut
 from rt_tui.mock.session_config import SessionConfig, default_session
+from rt_tui.mock.transcription import CLIENT_EVENTS as TRANSCRIPTION_EVENTS
+from rt_tui.mock.transcription import wrong_kind
 
 JsonObject = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ _BASE_KEYS = {"type", "event_id"}
 #: Fields each client event may carry (anything else is `unknown_parameter`).
 CLIENT_EVENT_FIELDS: dict[str, set[str]] = {
     "session.update": {"session"},
+    "transcription_session.update": {"session"},
     "input_audio_buffer.append": {"audio"},
     "input_audio_buffer.commit": set(),
     "input_audio_buffer.clear": set(),
@@ -94,16 +98,19 @@ class MockSession:
         ids: IdFactory,
         now: float,
         after_greeting: Sequence[JsonObject] = (),
+        transcribes: bool = False,
     ) -> None:
-        """`after_greeting` are events sent right after `session.created` (a scenario's)."""
+        """`after_greeting` are events sent right after `session.created` (a scenario's);
+        `transcribes` makes it a transcription session (`rt_tui.mock.transcription`)."""
         self.ws = ws
         self.dialect = dialect
         self.options = options
         self._ids = ids
         self._after_greeting = tuple(after_greeting)
-        self.config = SessionConfig(
-            dialect, default_session(dialect, session_id=ids("sess"), model=model, now=now)
+        session = default_session(
+            dialect, session_id=ids("sess"), model=model, now=now, transcribes=transcribes
         )
+        self.config = SessionConfig(dialect, session)
         self.conversation_id = ids("conv")
         self.items = ItemStore()
         self.audio_in = InputAudio(self)
@@ -122,6 +129,10 @@ class MockSession:
             "response.cancel": self.responses.cancel,
             "output_audio_buffer.clear": self._ignore,
         }
+        if dialect is Dialect.BETA:
+            self._handlers["transcription_session.update"] = self._session_update
+        if transcribes:  # it knows no other events
+            self._handlers = {kind: self._handlers[kind] for kind in TRANSCRIPTION_EVENTS[dialect]}
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -141,8 +152,8 @@ class MockSession:
         """Serve the socket until the client leaves (or the session limit ends it)."""
         limit = self.spawn(self._expire()) if self.options.max_session_s else None
         try:
-            await self.emit({"type": "session.created", "session": self.config.data})
-            if self.dialect is Dialect.BETA:
+            await self.emit({"type": self._session_event("created"), "session": self.config.data})
+            if self.dialect is Dialect.BETA and not self.config.transcribes_only:
                 conversation = {"id": self.conversation_id, "object": "realtime.conversation"}
                 await self.emit({"type": "conversation.created", "conversation": conversation})
             for event in self._after_greeting:
@@ -247,9 +258,21 @@ class MockSession:
 
     # --- session and items --------------------------------------------------------------
 
+    def _session_event(self, what: str) -> str:
+        """`session.created` / `.updated`; beta transcription sessions name theirs apart."""
+        if self.dialect is Dialect.BETA and self.config.transcribes_only:
+            return f"transcription_session.{what}"
+        return f"session.{what}"
+
     async def _session_update(self, data: JsonObject) -> None:
+        beta_transcription = data.get("type") == "transcription_session.update"
+        if self.dialect is Dialect.BETA and beta_transcription != self.config.transcribes_only:
+            raise wrong_kind(self.config.transcribes_only)
+        tools_before = self.config.data.get("tools")
         self.config.update(data.get("session"))
-        await self.emit({"type": "session.updated", "session": self.config.data})
+        await self.emit({"type": self._session_event("updated"), "session": self.config.data})
+        for event in listing_events(tools_before, self.config.data.get("tools"), self.new_id):
+            await self.emit(event)
 
     async def add_item(
         self, item: JsonObject, previous_item_id: str | None = None, audio_ms: float = 0.0

@@ -13,6 +13,7 @@ import copy
 from typing import Any
 
 from rt_tui.dialect import Dialect
+from rt_tui.mock import transcription
 from rt_tui.mock.errors import (
     MockError,
     invalid_type,
@@ -115,8 +116,19 @@ BETA_FALLBACK_MODEL = "gpt-4o-realtime-preview-2024-12-17"
 """What a beta session reports for an Azure deployment name (the model behind it)."""
 
 
-def default_session(dialect: Dialect, *, session_id: str, model: str, now: float) -> JsonObject:
-    """The session object `session.created` carries, as the service reports its defaults."""
+def default_session(
+    dialect: Dialect, *, session_id: str, model: str, now: float, transcribes: bool = False
+) -> JsonObject:
+    """The session object `session.created` carries, as the service reports its defaults
+    (`transcribes`: a transcription session's, `rt_tui.mock.transcription`)."""
+    if transcribes:
+        return transcription.default_session(
+            dialect,
+            session_id=session_id,
+            expires_at=int(now) + SESSION_LIFETIME_S,
+            pcm_format=PCM_FORMAT,
+            vad=_SERVER_VAD,
+        )
     if dialect is Dialect.GA:
         return {
             "type": "realtime",
@@ -172,8 +184,14 @@ class SessionConfig:
 
     # --- update -------------------------------------------------------------------------
 
+    @property
+    def transcribes_only(self) -> bool:
+        """A transcription session: it transcribes what it hears and never answers."""
+        return transcription.is_transcription(self.data)
+
     def update(self, patch: object) -> None:
-        """Apply a `session.update` payload, all or nothing (raises `MockError`)."""
+        """Apply a `session.update` (beta transcription sessions: `transcription_session.update`)
+        payload, all or nothing (raises `MockError`)."""
         if not isinstance(patch, dict):
             if patch is None:
                 raise missing_parameter("session")
@@ -255,13 +273,18 @@ class SessionConfig:
 
 
 def _merge_ga(merged: JsonObject, patch: JsonObject) -> None:
-    for key in patch:
-        if key not in GA_FIELDS:
-            raise unknown_parameter(f"session.{key}")
+    transcribes = transcription.is_transcription(merged)
     if "type" not in patch:
         raise missing_parameter("session.type")
+    if patch["type"] not in ("realtime", "transcription"):
+        raise invalid_value("session.type", patch["type"], ["realtime", "transcription"])
     if patch["type"] != merged.get("type", "realtime"):
-        raise invalid_value("session.type", patch["type"], ["realtime"])
+        raise transcription.wrong_kind(transcribes)
+    for key in patch:
+        if key not in (transcription.GA_FIELDS if transcribes else GA_FIELDS):
+            raise unknown_parameter(f"session.{key}")
+    if transcribes and isinstance(patch.get("audio"), dict) and "output" in patch["audio"]:
+        raise unknown_parameter("session.audio.output")
     for key, value in patch.items():
         if key == "audio":
             _merge_ga_audio(merged, value)
@@ -296,8 +319,9 @@ def _merge_ga_audio(merged: JsonObject, audio: object) -> None:
 
 
 def _merge_beta(merged: JsonObject, patch: JsonObject) -> None:
+    fields = transcription.BETA_FIELDS if transcription.is_transcription(merged) else BETA_FIELDS
     for key in patch:
-        if key not in BETA_FIELDS:
+        if key not in fields:
             raise unknown_parameter(f"session.{key}")
     for key, value in patch.items():
         param = f"session.{key}"

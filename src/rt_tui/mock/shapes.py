@@ -84,6 +84,7 @@ BETA_SESSION: Shape = {
     "speed": NUMBER,
     "tracing": _TRACING,
     "client_secret": dict,
+    "include": ([str], None),  # transcription sessions only
 }
 
 

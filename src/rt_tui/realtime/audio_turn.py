@@ -10,6 +10,8 @@ How the turn ends depends on the session's turn detection (PROTOCOL.md §5):
   be sent in real time.
 - **VAD with `create_response: false`**: the server would commit but never answer, so the
   turn ends as a manual one (`commit` + `response.create`), which the API allows.
+- **Transcription sessions** never answer: the turn ends as above, without `response.create`
+  (a VAD turn is committed by the server, a manual one by `commit` alone).
 
 Audio goes out in `CHUNK_MS` pieces: small enough for the inspector to show, few enough
 for a long file not to flood it.
@@ -20,9 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rt_tui.config import TurnDetection
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio import (
@@ -34,6 +35,9 @@ from rt_tui.realtime.audio import (
     silence,
 )
 from rt_tui.realtime.client_events import ClientEvent, OutputModality
+
+if TYPE_CHECKING:
+    from rt_tui.config import TurnDetection
 
 CHUNK_MS = 100
 """Milliseconds of audio per `input_audio_buffer.append` (4,800 bytes of PCM16)."""
@@ -59,13 +63,24 @@ class TurnMode:
     """The server commits the turn and creates the response by itself."""
     vad_silence_ms: int = 0
     """Quiet the VAD needs at the end of the audio to close the turn."""
+    transcribes: bool = False
+    """A transcription session: a turn is transcribed, never answered (no `response.create`)."""
 
     @property
     def manual(self) -> bool:
         return self.detection is None
 
+    @property
+    def asks_response(self) -> bool:
+        """Whether the client ends a turn with `response.create` after its `commit`."""
+        return not self.transcribes
+
     def describe(self) -> str:
         """A few words for the user: who ends the turn."""
+        if self.transcribes:
+            if self.manual:
+                return "transcription, manual turns: committed and transcribed on request"
+            return f"transcription, {self.detection}: the server ends the turn and transcribes it"
         if self.manual:
             return "manual turns: committed and answered on request"
         if self.server_responds:
@@ -76,8 +91,11 @@ class TurnMode:
 MANUAL = TurnMode(detection=None, server_responds=False)
 
 
-def _vad_mode(kind: str, detection: Mapping[str, Any]) -> TurnMode:
-    create = detection.get("create_response", True)
+def _vad_mode(kind: str, detection: Mapping[str, Any], transcribes: bool = False) -> TurnMode:
+    if transcribes:  # the server commits each turn, and transcribing it is all it does
+        create: object = True
+    else:
+        create = detection.get("create_response", True)
     if kind == "semantic_vad":
         eagerness = detection.get("eagerness")
         needed = SEMANTIC_WAIT_MS.get(eagerness if isinstance(eagerness, str) else "auto", 4000)
@@ -85,7 +103,17 @@ def _vad_mode(kind: str, detection: Mapping[str, Any]) -> TurnMode:
         raw = detection.get("silence_duration_ms")
         valid = isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0
         needed = raw if isinstance(raw, int) and valid else _DEFAULT_SILENCE_MS
-    return TurnMode(kind, server_responds=create is not False, vad_silence_ms=needed)
+    responds = create is not False
+    return TurnMode(kind, responds, vad_silence_ms=needed, transcribes=transcribes)
+
+
+def is_transcription_session(session: Mapping[str, Any] | None) -> bool:
+    """Whether the server's copy of a session (either dialect) is a transcription session's."""
+    if session is None:
+        return False
+    return session.get("type") == "transcription" or (
+        session.get("object") == "realtime.transcription_session"
+    )
 
 
 def turn_mode_of_session(session: Mapping[str, Any] | None) -> TurnMode:
@@ -94,6 +122,7 @@ def turn_mode_of_session(session: Mapping[str, Any] | None) -> TurnMode:
     the services' default: server VAD."""
     if session is None:
         return _vad_mode("server_vad", {})
+    transcribes = is_transcription_session(session)
     detection: object = session.get("turn_detection")
     audio = session.get("audio")
     if "turn_detection" not in session and isinstance(audio, Mapping):
@@ -101,16 +130,17 @@ def turn_mode_of_session(session: Mapping[str, Any] | None) -> TurnMode:
         if isinstance(audio_input, Mapping):
             detection = audio_input.get("turn_detection")
     if not isinstance(detection, Mapping):
-        return MANUAL
+        return TurnMode(None, server_responds=False, transcribes=transcribes)
     kind = detection.get("type")
-    return _vad_mode(kind if isinstance(kind, str) else "server_vad", detection)
+    return _vad_mode(kind if isinstance(kind, str) else "server_vad", detection, transcribes)
 
 
-def turn_mode_of_settings(settings: TurnDetection) -> TurnMode:
-    """The turn mode that `session.update` with these settings asks for."""
+def turn_mode_of_settings(settings: TurnDetection, *, transcribes: bool = False) -> TurnMode:
+    """The turn mode that `session.update` with these settings asks for (`transcribes`:
+    in a transcription session)."""
     if settings.type == "none":
-        return MANUAL
-    return _vad_mode(settings.type, settings.model_dump())
+        return TurnMode(None, server_responds=False, transcribes=transcribes)
+    return _vad_mode(settings.type, settings.model_dump(), transcribes)
 
 
 def trailing_quiet_ms(pcm: bytes) -> int:
@@ -157,7 +187,8 @@ def audio_turn_events(
     events = append_events(pcm + silence(padding) if padding else pcm, chunk_ms)
     if not mode.server_responds:
         events.append(client_events.audio_commit())
-        events.append(client_events.response_create(dialect, output_modality=output_modality))
+        if mode.asks_response:
+            events.append(client_events.response_create(dialect, output_modality=output_modality))
     return events
 
 

@@ -9,10 +9,12 @@ Only `session.update` and `response.create` differ between the dialects (PROTOCO
 from __future__ import annotations
 
 import base64
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from rt_tui.config import SessionSettings, TurnDetection
 from rt_tui.dialect import Dialect
+
+if TYPE_CHECKING:
+    from rt_tui.config import SessionSettings, TurnDetection
 
 ClientEvent = dict[str, Any]
 OutputModality = Literal["text", "audio"]
@@ -41,20 +43,26 @@ def _turn_detection(settings: TurnDetection, dialect: Dialect) -> dict[str, Any]
 
 
 def _tools(settings: SessionSettings) -> list[dict[str, Any]]:
-    return [
-        {
-            "type": "function",
-            "name": tool.name,
-            "description": tool.description,
-            "parameters": tool.parameters,
-        }
-        for tool in settings.tools
-    ]
+    """The tools as the service takes them: how the app answers a call stays in the app."""
+    tools: list[dict[str, Any]] = []
+    for tool in settings.tools:
+        if tool.type == "mcp":
+            tools.append(tool.model_dump())
+        else:
+            tools.append(
+                {
+                    "type": "function",
+                    "name": tool.name,
+                    "description": tool.description,
+                    "parameters": tool.parameters,
+                }
+            )
+    return tools
 
 
 def _transcription(settings: SessionSettings) -> dict[str, Any] | None:
     # An explicit null turns transcription off even if an earlier update turned it on.
-    model = settings.input_transcription_model
+    model = settings.transcription_model
     return {"model": model} if model else None
 
 
@@ -96,12 +104,28 @@ def _ga_session(settings: SessionSettings) -> dict[str, Any]:
     return session
 
 
+def _transcription_session(settings: SessionSettings, dialect: Dialect) -> ClientEvent:
+    """A transcription session takes only the input side: GA nests it under `audio.input`
+    of a `session.update` with `type: transcription`; beta has its own event, flat."""
+    transcription = _transcription(settings)
+    detection = _turn_detection(settings.turn_detection, dialect)
+    if dialect is Dialect.BETA:
+        flat = {"input_audio_transcription": transcription, "turn_detection": detection}
+        return {"type": "transcription_session.update", "session": flat}
+    audio_input = {"transcription": transcription, "turn_detection": detection}
+    session = {"type": "transcription", "audio": {"input": audio_input}}
+    return {"type": "session.update", "session": session}
+
+
 def session_update(settings: SessionSettings, dialect: Dialect) -> ClientEvent:
-    """`session.update` carrying `settings`: flat for beta, nested (`type: realtime`) for GA.
+    """`session.update` carrying `settings`: flat for beta, nested (`type: realtime`) for GA;
+    for a transcription session, its own shape (`_transcription_session`).
 
     Settings left at None (instructions, voice) are omitted so the server keeps its
     default; turn detection "none" is sent as null (manual turns).
     """
+    if settings.transcribes_only:
+        return _transcription_session(settings, dialect)
     session = _beta_session(settings) if dialect is Dialect.BETA else _ga_session(settings)
     return {"type": "session.update", "session": session}
 
@@ -113,6 +137,10 @@ def session_update_needed(settings: SessionSettings, server_session: dict[str, A
     Any change from the app's defaults does; so does the output modality when the
     server starts with another one (the service defaults to audio, the app to text).
     """
+    # Here, not at the top: the TUI's first frame needs these builders' module, not the
+    # config's pydantic models (which `settings` has loaded by now).
+    from rt_tui.config import SessionSettings
+
     if settings != SessionSettings():
         return True
     modalities = server_session.get("output_modalities") or server_session.get("modalities")

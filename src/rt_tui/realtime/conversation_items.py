@@ -98,13 +98,16 @@ def update_item(item: Item, raw: JsonObject, final: bool) -> None:
     Streamed text is kept unless the object carries a non-empty value, or is the final
     copy of the item (`final`), whose values are the server's last word.
     """
-    for attr in ("type", "role", "status", "name", "call_id"):
+    for attr in ("type", "role", "status", "name", "call_id", "server_label"):
         value = json_str(raw, attr)
         if value is not None:
             setattr(item, attr, value)
     output = json_str(raw, "output")
     if output is not None:
         item.output = output
+    tools = raw.get("tools")
+    if isinstance(tools, list):
+        item.tool_names = tuple(str(t.get("name")) for t in tools if isinstance(t, dict))
     arguments = json_str(raw, "arguments")
     if arguments is not None and (arguments or final):
         item.arguments_buffer.set(arguments)

@@ -95,7 +95,7 @@ class ContentPart:
 
 @dataclass(slots=True)
 class Item:
-    """A conversation item: a message, a function call or a function call output."""
+    """A conversation item: a message, a function call or its output, an MCP item."""
 
     id: str
     type: str = "message"
@@ -107,13 +107,17 @@ class Item:
     parts: dict[int, ContentPart] = field(default_factory=dict)
     """Content parts by content_index (messages)."""
     name: str | None = None
-    """function_call: the function's name."""
+    """function_call, mcp_call, mcp_approval_request: the tool's name."""
     call_id: str | None = None
     """function_call and function_call_output: links a call to its output."""
     arguments_buffer: TextBuffer = field(default_factory=TextBuffer)
     """function_call: the JSON arguments as they stream."""
     output: str | None = None
-    """function_call_output: what the client answered."""
+    """function_call_output: what the client answered; mcp_call: what the server returned."""
+    server_label: str | None = None
+    """MCP items (mcp_list_tools, mcp_call, mcp_approval_request): the server's label."""
+    tool_names: tuple[str, ...] = ()
+    """mcp_list_tools: the tools the server offers."""
     response_id: str | None = None
     """The response that produced this item (assistant items and calls)."""
 

@@ -36,12 +36,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from rt_tui.config import Auth, Profile, Provider
 from rt_tui.dialect import Dialect
-from rt_tui.profile import DIRECT, is_auth_header
+from rt_tui.profile import DIRECT, Auth, Provider, is_auth_header
 from rt_tui.realtime.entra import Credential, EntraTokens, default_credential
 from rt_tui.realtime.errors import scrub
 from rt_tui.realtime.urls import REDACTED as REDACTED
@@ -50,6 +49,9 @@ from rt_tui.realtime.urls import is_loopback_host as is_loopback_host
 from rt_tui.realtime.urls import model_in_url as model_in_url
 from rt_tui.realtime.urls import redact_url as redact_url
 from rt_tui.realtime.urls import url_secrets as url_secrets
+
+if TYPE_CHECKING:
+    from rt_tui.config import Profile
 
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
 AZURE_DOMAIN = "openai.azure.com"
@@ -334,6 +336,24 @@ def _names_its_key(profile: Profile) -> bool:
     """Whether the user chose a key for this profile (rather than the default variable)."""
     written = profile.api_key is not None and bool(profile.api_key.get_secret_value().strip())
     return written or profile.api_key_env is not None
+
+
+TRANSCRIPTION_INTENT = ("intent", "transcription")
+
+
+def for_transcription(endpoint: Endpoint) -> Endpoint:
+    """The same endpoint opening a transcription session: `intent=transcription` in the
+    query. OpenAI's path then takes no model (the transcription model is a session
+    setting); Azure's keep the deployment, which routes the socket."""
+    parts = urlsplit(endpoint.url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if TRANSCRIPTION_INTENT in query:
+        return endpoint
+    azure = "/openai/" in parts.path
+    kept = [(name, value) for name, value in query if azure or name != "model"]
+    query_text = urlencode([*kept, TRANSCRIPTION_INTENT], quote_via=quote, safe="")
+    url = urlunsplit((parts.scheme, parts.netloc, parts.path, query_text, ""))
+    return replace(endpoint, url=url)
 
 
 def _with_extras(endpoint: Endpoint, profile: Profile) -> Endpoint:

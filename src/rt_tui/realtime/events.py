@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Self, TypeVar
 
-from rt_tui.dialect import GA_TO_BETA, normalise
+from rt_tui.dialect import BETA_TRANSCRIPTION_TO_GA, GA_TO_BETA, normalise
 from rt_tui.realtime.json_fields import (
     JsonObject,
     int_at,
@@ -101,6 +101,9 @@ def server_event(*kinds: str) -> Callable[[type[_E]], type[_E]]:
             _BY_WIRE_TYPE[kind] = entry
             if kind in GA_TO_BETA:
                 _BY_WIRE_TYPE[GA_TO_BETA[kind]] = entry
+            for beta, ga in BETA_TRANSCRIPTION_TO_GA.items():
+                if ga == kind:
+                    _BY_WIRE_TYPE[beta] = entry
         return cls
 
     return register
@@ -138,7 +141,8 @@ class ServerEvent:
 @server_event("session.created", "session.updated")
 @dataclass(frozen=True, slots=True)
 class SessionEvent(ServerEvent):
-    """`session.created` / `session.updated`: the server's full copy of the session."""
+    """`session.created` / `session.updated`: the server's full copy of the session (beta's
+    `transcription_session.*` too: the session of a transcription session)."""
 
     session: JsonObject
 
@@ -540,8 +544,6 @@ class ErrorEvent(ServerEvent):
 
 OTHER_KINDS = frozenset(
     {
-        "transcription_session.updated",
-        "transcription_session.created",
         "output_audio_buffer.started",
         "output_audio_buffer.stopped",
         "output_audio_buffer.cleared",

@@ -33,9 +33,8 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from rt_tui.realtime.endpoints import Endpoint, redact_url
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.log_lines import encoded_line, log_line, meta_line, new_session_path
@@ -56,6 +55,10 @@ from rt_tui.realtime.session_log import (
     read_meta,
 )
 from rt_tui.realtime.socket_mark import SocketMark
+from rt_tui.realtime.urls import redact_url
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.endpoints import Endpoint
 
 __all__ = [
     "FLUSH_BYTES",

@@ -39,9 +39,9 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.session_log import META_MARK, LogError, SkippedLine
 from rt_tui.realtime.socket_mark import SocketMark
+from rt_tui.send.json_lines import frame_json_line
 from rt_tui.send.output import Output
 from rt_tui.send.recorded import RecordedEvent, RecordedSocket, ServerIds, read_sockets, translate
-from rt_tui.send.session import frame_json_line
 from rt_tui.targets import resolve_target
 
 EXIT_OK = 0

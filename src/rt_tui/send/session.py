@@ -16,16 +16,14 @@ turn detection and modality are known rather than the server's defaults. `--mic`
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rt_tui.config import ConfigError, SessionSettings, load_config
+from rt_tui.config import ConfigError, SessionSettings, load_config, transcribing
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio import WavError, take_resampling_notice
 from rt_tui.realtime.audio_io import ReplyPlayer
@@ -44,13 +42,14 @@ from rt_tui.realtime.events import (
     ResponseEvent,
     ServerEvent,
 )
-from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.recorder import SessionRecorder, redact_frame_bytes, redact_frame_text
+from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
+from rt_tui.send.json_lines import json_printer
 from rt_tui.send.live import LiveAudio, LiveAudioError, open_live_audio, speak
 from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
 from rt_tui.send.sockets import SendSockets
+from rt_tui.send.transcribe import TRANSCRIBE_NEEDS_WAV, TranscriptionFailed, transcribe
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
 
 if TYPE_CHECKING:
@@ -74,38 +73,6 @@ _STREAMED_KINDS = frozenset(
 
 class SendFailed(Exception):
     """Ends the send with one sentence on stderr."""
-
-
-def frame_json_line(frame: Frame, known_secrets: Iterable[str] = ()) -> str:
-    """One JSON line for a frame: time, direction and the decoded event (secrets removed,
-    including `known_secrets` such as the endpoint's key, which may not look like a key)."""
-    record: dict[str, Any] = {"t_ms": round(frame.t_ms, 3), "direction": frame.direction.value}
-    if isinstance(frame.data, str):
-        redacted = frame.redacted  # the connection's, when it made the frame
-        text = (
-            redacted if isinstance(redacted, str) else redact_frame_text(frame.data, known_secrets)
-        )
-        try:
-            record["event"] = json.loads(text)
-        except ValueError:
-            record["data"] = text
-    else:
-        redacted = frame.redacted
-        data = (
-            redacted
-            if isinstance(redacted, bytes)
-            else redact_frame_bytes(bytes(frame.data), known_secrets)
-        )
-        record["binary"] = base64.b64encode(data).decode("ascii")
-    return json.dumps(record, ensure_ascii=False)
-
-
-def _json_printer(out: Output, known_secrets: tuple[str, ...]) -> FrameObserver:
-    def print_frame(frame: Frame) -> None:
-        out.write(frame_json_line(frame, known_secrets) + "\n")
-        out.flush()
-
-    return print_frame
 
 
 def _response_outcome(event: ResponseEvent, known_secrets: tuple[str, ...]) -> str | None:
@@ -215,6 +182,10 @@ async def _converse(
     progress: _Progress,
 ) -> None:
     await _await_session(conn, progress)
+    if settings.transcribes_only and turn.pcm is not None:
+        progress.reply_started = True  # the audio is out: a retry would send it twice
+        await transcribe(conn, turn.pcm, settings, json_lines=json_lines, out=out)
+        return
     mode = _send_turn(conn, turn, settings)
     if turn.live.source is not None and mode is not None:
         request = client_events.response_create(conn.endpoint.dialect)
@@ -294,6 +265,7 @@ async def run_send(
     mic: str | None = None,
     speaker: str | None = None,
     scenario: ScenarioChoice | None = None,
+    transcribe: bool = False,
 ) -> int:
     """Run one send; the process exit code (messages already printed).
 
@@ -313,6 +285,9 @@ async def run_send(
         config = load_config(config_path)
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
+    config = transcribing(config) if transcribe else config
+    if config.session.transcribes_only and (wav is None or text is not None or mic is not None):
+        return fail(TRANSCRIBE_NEEDS_WAV, EXIT_USAGE)
     try:
         # A bad file or folder ends the send before anything is sent.
         pcm = load_turn_audio(wav) if wav is not None else None
@@ -347,7 +322,7 @@ async def run_send(
                     return fail(f"cannot write the log {log}: {os_reason(exc)}.", EXIT_USAGE)
                 observers.append(recorder.record)
             if json_lines:
-                observers.append(_json_printer(output, endpoint.secret_values()))
+                observers.append(json_printer(output, endpoint.secret_values()))
             retry = config.reconnect
             backoff = Backoff(retry.first_delay_s, retry.max_delay_s)
             dropped = False
@@ -393,7 +368,7 @@ async def run_send(
         return fail(f"no complete reply within {reply_timeout:g} s.")
     except (RealtimeError, LaunchError) as exc:
         return fail(str(exc))
-    except (SendFailed, AudioFileError) as exc:
+    except (SendFailed, AudioFileError, TranscriptionFailed) as exc:
         return fail(str(exc))
     except OSError as exc:
         # e.g. the demo's mock server could not bind.

@@ -19,8 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
 from rt_tui import paths
-from rt_tui.config import Config, ConfigError, load_config
-from rt_tui.inspector.logs import ReplayPlan
+from rt_tui.config_file import ConfigError, read_config_text
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
@@ -29,6 +28,8 @@ from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
 from rt_tui.tui.voice_choice import audio_files_problem
 
 if TYPE_CHECKING:
+    from rt_tui.config import Config
+    from rt_tui.inspector.logs import ReplayPlan
     from rt_tui.mock.scenarios import ScenarioChoice
 
 PANES = {
@@ -67,24 +68,67 @@ class RtTuiApp(App[int]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        loaded = register_themes(self)
+        # Without a config file, the default theme and keys: its defaults are not made yet.
+        config = context.loaded_config
+        theme, self._keymap = (None, {}) if config is None else (config.ui.theme, config.ui.keymap)
         self._saved_theme: str | None = None
         """The theme the config file holds (effectively); None until it is applied."""
-
-    def on_mount(self) -> None:
-        loaded = register_themes(self)
-        ui = self.context.config.ui
-        self.theme, theme_problem = pick_theme(self, ui.theme)
-        self._saved_theme = self.theme
-        self.set_keymap(ui.keymap)
-        problems = {
+        chosen, theme_problem = pick_theme(self, theme)
+        self._start_with_theme(chosen)
+        self._saved_theme = chosen
+        self._problems = {
             "Themes": loaded.error_message(),
             "Theme": theme_problem,
-            "Keys": keymap_problem(ui.keymap),
+            "Keys": keymap_problem(self._keymap),
         }
-        for title, problem in problems.items():
+        """What is wrong with the theme files and the config's [ui] section, if anything."""
+        self._main: MainScreen
+        """The first screen, made when the app is composed."""
+
+    def _start_with_theme(self, name: str) -> None:
+        """Make `name` the theme before the stylesheet is first parsed.
+
+        Setting `theme` has the whole stylesheet parsed again for the new colours: before
+        the first frame, ~15 ms spent on rules parsed once more as the screen is built. So
+        the stylesheet gets the theme's colours here, before it holds any rule, and the app
+        the theme's class, as setting `theme` would do. A theme that is light where the
+        default is dark, or maps ANSI colours otherwise, needs another ANSI filter too:
+        that one is set the usual way."""
+        theme, default = self.get_theme(name), self.current_theme
+        if theme is None or (theme.dark, theme.ansi) != (default.dark, default.ansi):
+            self.theme = name
+            return
+        self.set_reactive(App.theme, name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{name}", update=False)
+
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first: one screen to build and style, not Textual's
+        blank default with this one pushed on it."""
+        self._main = MainScreen(self.context)
+        return self._main
+
+    def on_mount(self) -> None:
+        self.set_keymap(self._keymap)
+        for title, problem in self._problems.items():
             if problem:
                 self.notify(problem, title=title, severity="warning", timeout=10, markup=False)
-        self.push_screen(MainScreen(self.context))
+
+    def on_ready(self) -> None:
+        """Start what can wait for the first frame once that frame is out."""
+        # An after-refresh callback asked for before Ready runs before any frame is
+        # written: Textual writes none while the start-up's batch of updates is open, and
+        # runs those callbacks at once then. Ready comes once that batch is closed; the
+        # refresh asked for here is for the first frame written, and the callback waits
+        # for it.
+        self._main.refresh()
+        self._main.call_after_refresh(self._first_frame_out)
+
+    def _first_frame_out(self) -> None:
+        """The first frame is on the terminal: the start-up is over."""
+        gc.enable()  # Off since the CLI began to import the app (see `_run`).
+        self._main.first_frame_shown()
 
     def notify(
         self,
@@ -132,6 +176,7 @@ def make_app(
     replay: ReplayPlan | None = None,
     mic: str | None = None,
     speaker: str | None = None,
+    transcribe: bool = False,
     clock: Callable[[], float] | None = None,
     wall_clock: Callable[[], float] | None = None,
     id_factory: Callable[[], str] | None = None,
@@ -140,12 +185,20 @@ def make_app(
 
     `config` None loads the config file (`config_path`, or the platform's); `env` None
     uses the process environment (the launch target reads it; the config stays as saved).
+    `transcribe` makes the session a transcription session for this run.
     """
     path = config_path or paths.config_file()
     environment = dict(os.environ) if env is None else dict(env)
-    loaded = load_config(path) if config is None else config
+    if config is None and (text := read_config_text(path)) is not None:
+        from rt_tui.config import parse_config  # Loads pydantic: only with a file to check.
+
+        config = parse_config(path, text)
+    if transcribe:
+        from rt_tui.config import Config, transcribing
+
+        config = transcribing(config if config is not None else Config())
     context = AppContext(
-        config=loaded,
+        loaded_config=config,
         config_path=path,
         env=environment,
         profile=profile,
@@ -195,6 +248,7 @@ def run_tui(
     scenario: ScenarioChoice | None = None,
     mic: str | None = None,
     speaker: str | None = None,
+    transcribe: bool = False,
 ) -> int:
     """Run the TUI until the user quits; the process exit code.
 
@@ -210,10 +264,14 @@ def run_tui(
             scenario=scenario,
             mic=mic,
             speaker=speaker,
+            transcribe=transcribe,
         )
     except ConfigError as error:
         return _usage_problem(str(error))
-    problem = audio_files_problem(app.context.config, mic, speaker)
+    asked = mic is not None or speaker is not None
+    problem = audio_files_problem(
+        app.context.config if asked else app.context.loaded_config, mic, speaker
+    )
     if problem is not None:
         return _usage_problem(problem)
     if profile is not None or url is not None:
@@ -241,9 +299,11 @@ def run_replay(plan: ReplayPlan) -> int:
 
 def _run(app: RtTuiApp) -> int:
     """Run `app` until the user quits; the process exit code."""
-    # What importing built (modules, classes, functions: ~55,000 objects) lives as long as
-    # the process: the collector's full passes skip it from now on. Each full pass walked
-    # it all and stalled the screen; it runs every few seconds in a busy session.
+    # What importing built (modules, classes, functions: ~100,000 objects) lives as long
+    # as the process: the collector's full passes skip it from now on. Each full pass
+    # walked it all and stalled the screen; it runs every few seconds in a busy session.
+    # The CLI turned the collector off before importing the app; the app turns it back on
+    # once its first frame is out (building the screen makes few cycles, many objects).
     gc.freeze()
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -12,19 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rt_tui.config import Config
-from rt_tui.inspector.logs import ReplayPlan
-from rt_tui.targets import Target, resolve_target
-
 if TYPE_CHECKING:
+    from rt_tui.config import Config
+    from rt_tui.inspector.logs import ReplayPlan
     from rt_tui.mock.scenarios import ScenarioChoice
+    from rt_tui.targets import Target
 
 
 @dataclass
 class AppContext:
     """The app's inputs. `config` is replaced when the user saves the settings screen."""
 
-    config: Config = field(default_factory=Config)
+    loaded_config: Config | None = None
+    """The settings in use once there are any: the config file's (or a test's), or the
+    defaults once `config` was first asked for; until then None without a config file."""
     config_path: Path = field(default_factory=lambda: Path("config.toml"))
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The environment (it may hold keys, so it stays out of the repr)."""
@@ -56,6 +57,8 @@ class AppContext:
     def target(self, config: Config | None = None) -> Target:
         """Where the app connects, with its flags and environment and `config` (by
         default its own)."""
+        from rt_tui.targets import resolve_target  # not needed for the first frame
+
         return resolve_target(
             config or self.config,
             self.env,
@@ -64,3 +67,18 @@ class AppContext:
             demo=self.demo,
             scenario=self.scenario,
         )
+
+    @property
+    def config(self) -> Config:
+        """The settings in use. Without a config file, the defaults, made when first
+        asked for: their pydantic models take ~100 ms to load, and the first frame needs
+        none of them (the app takes its theme and keys from `loaded_config`)."""
+        if self.loaded_config is None:
+            from rt_tui.config import Config
+
+            self.loaded_config = Config()
+        return self.loaded_config
+
+    @config.setter
+    def config(self, config: Config) -> None:
+        self.loaded_config = config

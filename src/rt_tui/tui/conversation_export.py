@@ -22,7 +22,6 @@ from rt_tui.realtime.conversation_markdown import conversation_markdown
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.redaction import Redactor
 from rt_tui.tui import jobs
-from rt_tui.tui.bug_report import endpoint_secrets, session_log
 from rt_tui.tui.export_prompt import ExportPrompt
 
 if TYPE_CHECKING:
@@ -49,6 +48,8 @@ def write_new_file(path: Path, text: str) -> None:
 
 def start_conversation_export(screen: MainScreen) -> None:
     """Ask where the conversation goes, then write it in a job."""
+    from rt_tui.tui.bug_report import endpoint_secrets, session_log  # with the report: late
+
     conversation = screen.conversation
     if not len(conversation) and not conversation.errors:
         screen.notify("The conversation is empty: nothing to export.", timeout=3)

@@ -17,17 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from rt_tui.realtime.audio import WavError
 from rt_tui.realtime.errors import RealtimeError, one_line, os_reason, scrub
-from rt_tui.realtime.recorder import LogError
-from rt_tui.report.bundle import BundleError
-from rt_tui.targets import LaunchError
 
 ResultType = TypeVar("ResultType")
 
@@ -52,16 +49,29 @@ REPLAY = Job("replay", "Replay", "The replay", exclusive=True)
 EXPORT = Job("export", "Export", "The export")
 BUNDLE = Job("bundle", "Bundle", "The bundle")
 LIVE_AUDIO = Job("live-audio", "Live audio", "Live audio", exclusive=True)
+TOOL_COMMAND = Job("tool-command", "Tool", "The tool's command")
 
-JOBS = {job.group: job for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT, BUNDLE, LIVE_AUDIO)}
+JOBS = {
+    job.group: job
+    for job in (CONNECTION, AUDIO_TURN, REPLAY, EXPORT, BUNDLE, LIVE_AUDIO, TOOL_COMMAND)
+}
 
 
 class JobFailed(Exception):
     """A job failed in a way the user can act on; `str(error)` is one sentence."""
 
 
-#: Errors whose text is already one sentence for the user (and holds no secret).
-_SENTENCES = (JobFailed, RealtimeError, LaunchError, LogError, WavError, BundleError)
+@cache
+def _sentence_errors() -> tuple[type[Exception], ...]:
+    """Errors whose text is already one sentence for the user (and holds no secret).
+    Imported when a job first fails: the bundle's and the launch's modules (zipfile, the
+    config's models) are not needed for the first frame."""
+    from rt_tui.realtime.audio import WavError
+    from rt_tui.realtime.recorder import LogError
+    from rt_tui.report.bundle import BundleError
+    from rt_tui.targets import LaunchError
+
+    return (JobFailed, RealtimeError, LaunchError, LogError, WavError, BundleError)
 
 
 def start(node: DOMNode, job: Job, work: Coroutine[Any, Any, ResultType]) -> Worker[ResultType]:
@@ -73,7 +83,7 @@ def start(node: DOMNode, job: Job, work: Coroutine[Any, Any, ResultType]) -> Wor
 
 def failure_text(job: Job | None, error: BaseException | None) -> str:
     """One sentence saying why a job failed."""
-    if isinstance(error, _SENTENCES) and str(error):
+    if isinstance(error, _sentence_errors()) and str(error):
         return " ".join(str(error).split())
     doing = job.doing if job is not None else "A background job"
     if error is None:

@@ -3,8 +3,9 @@
 The main screen holds one `LiveSession` and routes to it what the connection worker posts
 (its `FrameBatch`es, `LinkChanged`, `SessionLost`, `SessionResumed`, the recording messages
 and the worker's state changes); the screen keeps the composer, the replay and the keys.
-Each batch of frames also feeds the voice timeline and the cost meter's budget; the
-screen's `Voice` observes every socket's frames as they arrive (`ConnectPlan.observers`).
+Each batch of frames also feeds the voice timeline, the cost meter's budget and the tool
+workbench (`rt_tui.tui.tool_calls`, MCP lines); the screen's `Voice` observes every
+socket's frames as they arrive (`ConnectPlan.observers`).
 
 One conversation outlives its sessions: when one is lost (the worker retries it), replaced
 (ctrl+r) or renewed before the time limit (ctrl+n, `[reconnect] auto_renew`), what was
@@ -30,7 +31,7 @@ from rt_tui.realtime import client_events
 from rt_tui.realtime.recorder import SessionRecorder, new_session_path
 from rt_tui.realtime.reseed import end_socket, reseed
 from rt_tui.realtime.socket_mark import FRESH, RECONNECT
-from rt_tui.targets import NOTHING_CONFIGURED
+from rt_tui.tool_answers.mcp_notes import mcp_lines
 from rt_tui.tui import jobs
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.frame_batches import fold_frames
@@ -45,7 +46,6 @@ from rt_tui.tui.messages import (
     SessionResumed,
 )
 from rt_tui.tui.widgets.conversation_blocks import LineBlock
-from rt_tui.tui.widgets.conversation_views import function_call_hint
 from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, SessionLog, run_connection
 
@@ -95,6 +95,8 @@ class LiveSession:
         target = context.target()
         self.setup_problem = target.problem
         if target.problem:
+            from rt_tui.targets import NOTHING_CONFIGURED
+
             nothing = target.problem == NOTHING_CONFIGURED
             detail = NOT_CONFIGURED_HINT if nothing else target.problem
             screen.status.set_link(LinkState.IDLE, detail=detail)
@@ -163,6 +165,8 @@ class LiveSession:
         can (typed while a session opens or is being opened again, it waits for it)."""
         problem = self.setup_problem
         if problem is not None:
+            from rt_tui.targets import NOTHING_CONFIGURED
+
             if problem == NOTHING_CONFIGURED:
                 problem = NOT_CONFIGURED_HINT
             else:
@@ -295,6 +299,8 @@ class LiveSession:
         screen.inspector.add_frames(frames)
         for line in screen.voice_events.lines(frames):
             screen.pane.add_notice(line, voice=True)
+        for line in mcp_lines(frames):
+            screen.pane.add_notice(line)
         conversation = screen.conversation
         had_session = conversation.session is not None
         change = fold_frames(
@@ -306,10 +312,10 @@ class LiveSession:
             screen.status.show_usage(conversation)
         if change.totals:
             self._warn_over_budget()
+        if change.responses:
+            tools = self._context.config.session.tools
+            screen.tool_calls.responses_finished(conversation, change.responses, tools)
         if change.totals or change.responses:
-            hint = function_call_hint(conversation, change.responses)
-            if hint is not None:
-                screen.notify(hint, title="Function call")
             screen.set_responding(conversation.active_response_id is not None)
 
     def _warn_over_budget(self) -> None:

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker
 
@@ -53,38 +52,8 @@ from rt_tui.tui.worker import Post
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
 
-REPLAY_BINDINGS = [
-    Binding(
-        "f6",
-        "replay_pause",
-        "Pause",
-        tooltip="Pause or resume the replay",
-        id="main.replay_pause",
-    ),
-    Binding(
-        "f7",
-        "replay_step('frame')",
-        "Step",
-        tooltip="Paused: show the next frame",
-        id="main.replay_step_frame",
-    ),
-    Binding(
-        "f9",
-        "replay_step('response')",
-        "Step response",
-        tooltip="Paused: show the frames through the next response.done",
-        id="main.replay_step_response",
-    ),
-    Binding(
-        "f10",
-        "replay_speed",
-        "Speed",
-        tooltip="Replay at the next speed: 1x, 10x, at once",
-        id="main.replay_speed",
-    ),
-]
-"""The main screen's keys for a replay at a speed (`rt-tui replay LOG --speed 1`), when
-the composer is off; the footer shows them first."""
+# Its keys (F6, F7, F9, F10) are listed with the main screen's (`main_keys.REPLAY_BINDINGS`):
+# the screen needs them at start, and this module only for a replay.
 
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
@@ -345,6 +314,7 @@ def finish_replay(screen: MainScreen, count: int) -> None:
     # In frame order, as one batch: the pane spreads the drawing over turns of the loop.
     screen.pane.show_keys(screen.conversation, replay.touched)
     screen.status.show_usage(screen.conversation)
+    screen.status.refresh()  # The totals now, not at the status bar's next tick.
     replay.ended = True
     screen.refresh_bindings()  # Nothing left to pause or step.
     _show_position(screen)

@@ -1,5 +1,6 @@
 """What Enter in the composer does: a slash command, a function call's output, or a
-message to the model (queued while a lost session is being opened again).
+message to the model (queued while a lost session is being opened again); in a
+transcription session, which takes only speech, a notice that nothing was sent.
 
 The commands are read by `rt_tui.tui.slash_commands`; here they are carried out on the
 main screen: `/raw` through its `Session` (as the event composer's events, F5, which `/raw`
@@ -13,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rt_tui.realtime import client_events
-from rt_tui.tui.audio_turns import save_audio, start_wav_turn
 from rt_tui.tui.slash_commands import (
     commands_help,
     is_unknown_command,
@@ -21,10 +21,15 @@ from rt_tui.tui.slash_commands import (
     raw_frame_text,
     split_command,
 )
-from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND, pending_call_id
+from rt_tui.tui.widgets.conversation_views import OUTPUT_COMMAND
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
+
+TRANSCRIPTION_TAKES_SPEECH = (
+    "This is a transcription session: it transcribes speech (the microphone, /wav) and never "
+    "answers, so nothing was sent (Up brings it back)."
+)
 
 
 def submit_text(screen: MainScreen, text: str) -> None:
@@ -35,8 +40,12 @@ def submit_text(screen: MainScreen, text: str) -> None:
     if refusal is not None:
         screen.notify(refusal, severity="warning")
         return
-    if text.startswith(OUTPUT_COMMAND):
-        _answer_function_call(screen, text.removeprefix(OUTPUT_COMMAND).strip())
+    if screen.context.config.session.transcribes_only:
+        screen.pane.add_notice(TRANSCRIPTION_TAKES_SPEECH)
+        return
+    if text.strip() == OUTPUT_COMMAND.strip() or text.startswith(OUTPUT_COMMAND):
+        output = text.removeprefix(OUTPUT_COMMAND.strip()).strip()
+        screen.tool_calls.answer_by_hand(screen.conversation, output)
         return
     session = screen.session
     session.send(client_events.user_message(message_text(text)))
@@ -59,8 +68,12 @@ def _run_slash_command(screen: MainScreen, text: str) -> bool:
     command, argument = split_command(text)
     commands = screen.composer.SLASH_COMMANDS
     if command == "/wav":
+        from rt_tui.tui.audio_turns import start_wav_turn  # Not needed for the first frame.
+
         start_wav_turn(screen, argument)
     elif command == "/save-audio":
+        from rt_tui.tui.audio_turns import save_audio
+
         save_audio(screen, argument)
     elif command == "/help":
         screen.pane.add_notice(commands_help(commands))
@@ -91,13 +104,3 @@ def send_raw_frame(screen: MainScreen, frame_text: str) -> None:
     history.add(frame_text, screen.live.secrets)
     if history.problem:
         screen.notify(history.problem, title="Composer", severity="warning", markup=False)
-
-
-def _answer_function_call(screen: MainScreen, output: str) -> None:
-    """`/output TEXT`: answer the newest unanswered function call, then ask for a reply."""
-    call_id = pending_call_id(screen.conversation.items)
-    if call_id is None:
-        screen.notify("There is no function call waiting for an output.", severity="warning")
-        return
-    screen.session.send(client_events.function_call_output(call_id, output))
-    screen.session.send(client_events.response_create(screen.dialect))

@@ -1,4 +1,4 @@
-"""Themes as data: TOML files validated with pydantic, turned into Textual themes.
+"""Themes as data: TOML files, each value checked, turned into Textual themes.
 
 The shipped themes live in the project's top-level `themes/` folder (copied into the
 wheel as `rt_tui/themes_data`); users add their own in `rt_tui.paths.user_themes_dir()`.
@@ -13,9 +13,8 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from textual.color import Color, ColorParseError
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 from textual.design import ColorSystem
@@ -54,71 +53,99 @@ def _variable_problem(name: str, value: str) -> str | None:
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
-class ThemeFile(BaseModel):
-    """The schema of one theme file: Textual's theme fields, colours checked up front."""
+_COLOURS = (
+    "primary",
+    "secondary",
+    "warning",
+    "error",
+    "success",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+)
+"""The colours a theme file may set: Textual's theme fields; `primary` is required."""
+_FIELDS = frozenset({"name", *_COLOURS, "dark", "luminosity_spread", "text_alpha", "variables"})
 
-    model_config = ConfigDict(extra="forbid")
 
-    name: str
-    """Lower-case letters, digits, `-` and `_`; what the user picks in the palette."""
-    primary: str
-    secondary: str | None = None
-    warning: str | None = None
-    error: str | None = None
-    success: str | None = None
-    accent: str | None = None
-    foreground: str | None = None
-    background: str | None = None
-    surface: str | None = None
-    panel: str | None = None
-    boost: str | None = None
-    dark: bool = True
-    luminosity_spread: float = Field(0.15, ge=0.0, le=1.0)
-    text_alpha: float = Field(0.95, ge=0.0, le=1.0)
-    variables: dict[str, str] = Field(default_factory=dict)
-    """Extra Textual CSS variables, e.g. `footer-key-foreground`."""
+def theme_from_table(table: dict[str, Any]) -> Theme:
+    """The Textual theme a theme file's table describes, every value checked up front.
 
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str) -> str:
-        if not _NAME_PATTERN.match(value):
-            raise ValueError("use lower-case letters, digits, '-' or '_'")
-        return value
-
-    @field_validator(
-        "primary",
-        "secondary",
-        "warning",
-        "error",
-        "success",
-        "accent",
-        "foreground",
-        "background",
-        "surface",
-        "panel",
-        "boost",
+    Raises ValueError with the first problem, e.g. `primary: 'x' is not a colour`. Checked
+    here rather than by a pydantic model: the themes load before the first frame, which
+    without a config file needs no pydantic model (~100 ms to load) at all."""
+    for required in ("name", "primary"):
+        if required not in table:
+            raise ValueError(f"field {required!r} is missing")
+    name = _text(table, "name")
+    if not _NAME_PATTERN.match(name):
+        raise ValueError("name: use lower-case letters, digits, '-' or '_'")
+    colours = {key: _colour(table, key) for key in _COLOURS if key in table}
+    dark = table.get("dark", True)
+    if not isinstance(dark, bool):
+        raise ValueError("dark: should be true or false")
+    luminosity_spread = _fraction(table, "luminosity_spread", 0.15)
+    text_alpha = _fraction(table, "text_alpha", 0.95)
+    variables = _variables(table.get("variables", {}))
+    unknown = sorted(set(table) - _FIELDS)
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r}")
+    return Theme(
+        name=name,
+        primary=colours["primary"],
+        secondary=colours.get("secondary"),
+        warning=colours.get("warning"),
+        error=colours.get("error"),
+        success=colours.get("success"),
+        accent=colours.get("accent"),
+        foreground=colours.get("foreground"),
+        background=colours.get("background"),
+        surface=colours.get("surface"),
+        panel=colours.get("panel"),
+        boost=colours.get("boost"),
+        dark=dark,
+        luminosity_spread=luminosity_spread,
+        text_alpha=text_alpha,
+        variables=variables,
     )
-    @classmethod
-    def _check_colour(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                Color.parse(value)
-            except ColorParseError:
-                raise ValueError(f"{value!r} is not a colour") from None
-        return value
 
-    @field_validator("variables")
-    @classmethod
-    def _check_variables(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, setting in value.items():
-            problem = _variable_problem(name, setting)
-            if problem:
-                raise ValueError(problem)
-        return value
 
-    def to_theme(self) -> Theme:
-        """The Textual theme this file describes."""
-        return Theme(**self.model_dump())
+def _text(table: dict[str, Any], key: str) -> str:
+    value = table[key]
+    if not isinstance(value, str):
+        raise ValueError(f"{key}: should be a quoted string")
+    return value
+
+
+def _colour(table: dict[str, Any], key: str) -> str:
+    value = _text(table, key)
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise ValueError(f"{key}: {value!r} is not a colour") from None
+    return value
+
+
+def _fraction(table: dict[str, Any], key: str, default: float) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{key}: should be a number from 0 to 1")
+    return float(value)
+
+
+def _variables(value: object) -> dict[str, str]:
+    """Extra Textual CSS variables, e.g. `footer-key-foreground`, each checked."""
+    if not isinstance(value, dict):
+        raise ValueError("variables: should be a table of CSS variables")
+    for name, setting in value.items():
+        if not isinstance(setting, str):
+            raise ValueError(f"variables.{name}: should be a quoted string")
+        problem = _variable_problem(name, setting)
+        if problem:
+            raise ValueError(f"variables: {problem}")
+    return dict(value)
 
 
 class ThemeError(Exception):
@@ -152,17 +179,6 @@ class ThemeHost(Protocol):
     def available_themes(self) -> dict[str, Theme]: ...
 
 
-def _first_error(error: ValidationError) -> str:
-    detail = error.errors()[0]
-    where = ".".join(str(part) for part in detail["loc"])
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    if detail["type"] == "extra_forbidden":
-        return f"unknown field {where!r}"
-    if detail["type"] == "missing":
-        return f"field {where!r} is missing"
-    return f"{where}: {message}" if where else message
-
-
 def load_theme_file(path: Path) -> Theme:
     """Read and validate one theme file; raises ThemeError with a one-sentence reason."""
     try:
@@ -174,9 +190,9 @@ def load_theme_file(path: Path) -> Theme:
     except tomllib.TOMLDecodeError as error:
         raise ThemeError(f"{path.name}: is not valid TOML ({error}).") from None
     try:
-        return ThemeFile.model_validate(raw).to_theme()
-    except ValidationError as error:
-        raise ThemeError(f"{path.name}: {_first_error(error)}.") from None
+        return theme_from_table(raw)
+    except ValueError as error:
+        raise ThemeError(f"{path.name}: {error}.") from None
 
 
 def load_themes(directories: Iterable[Path]) -> ThemeLoad:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from rt_tui.config import ConfigError, load_config, save_config
+from rt_tui.config_file import ConfigError
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.themes import ThemeHost, choose_theme
 
@@ -42,6 +42,8 @@ def _quoted(names: Iterable[str]) -> str:
 
 def keymap_problem(keymap: Mapping[str, str], known: set[str] | None = None) -> str | None:
     """One sentence naming the keymap's unknown binding ids, or None when all are known."""
+    if not keymap:
+        return None  # Nothing to check: the settings screen stays unloaded until opened.
     known = known_binding_ids() if known is None else known
     unknown = sorted(binding_id for binding_id in keymap if binding_id not in known)
     if not unknown:
@@ -67,6 +69,8 @@ def pick_theme(app: ThemeHost, wanted: str | None) -> tuple[str, str | None]:
 def remember_theme(context: AppContext, theme: str) -> str | None:
     """Set the config file's [ui] theme to `theme`, leaving the rest of the file as it is
     on disk; a one-sentence problem, or None. A file that cannot be read is not touched."""
+    from rt_tui.config import load_config, save_config  # Not needed for the first frame.
+
     try:
         on_disk = load_config(context.config_path)
         on_disk.ui.theme = theme

@@ -29,12 +29,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.message import Message
 
-from rt_tui.config import SessionSettings
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio_io import (
@@ -59,6 +58,9 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.tui.voice_choice import VoiceChoice, open_choice
 from rt_tui.tui.voice_events import CUT, MIC, seconds
 from rt_tui.tui.worker import Session
+
+if TYPE_CHECKING:
+    from rt_tui.config import SessionSettings
 
 VOICE_BINDINGS = [
     Binding(
@@ -215,6 +217,9 @@ class Voice:
             self._note(f"{MIC} Too short to send ({spoken:.0f} ms): the turn was cleared.")
             return
         self._send(client_events.audio_commit())
+        if not self.mode.asks_response:
+            self._note(f"{MIC} Sent {seconds(spoken)} of speech: committed for transcription.")
+            return
         self._send(client_events.response_create(self._dialect()))
         self._note(f"{MIC} Sent {seconds(spoken)} of speech: committed, response requested.")
 
@@ -285,7 +290,8 @@ class Voice:
             self.file_streaming = False
         if mode.manual:
             self._send(client_events.audio_commit())
-            self._send(client_events.response_create(self._dialect()))
+            if mode.asks_response:
+                self._send(client_events.response_create(self._dialect()))
         self._note(
             f"{MIC} Spoke {file.description} in real time: {seconds(file.duration_ms)} with "
             f"the silence after it ({mode.describe()})."

@@ -6,8 +6,8 @@ config's `[audio]` or with `--mic` / `--speaker`, checked before the app starts,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rt_tui.config import Config
 from rt_tui.realtime.audio import WavError
 from rt_tui.realtime.audio_io import (
     AudioSpec,
@@ -22,6 +22,9 @@ from rt_tui.realtime.audio_io import (
     parse_audio_spec,
 )
 from rt_tui.realtime.audio_turn import tail_silence_ms, turn_mode_of_settings
+
+if TYPE_CHECKING:
+    from rt_tui.config import Config
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,14 @@ class VoiceChoice:
         return not (isinstance(self.mic, NoAudio) and isinstance(self.speaker, NoAudio))
 
 
-def voice_choice(config: Config, mic: str | None = None, speaker: str | None = None) -> VoiceChoice:
-    """The config's `[audio]`, with `--mic` / `--speaker` over it. Raises AudioSpecError."""
+def voice_choice(
+    config: Config | None, mic: str | None = None, speaker: str | None = None
+) -> VoiceChoice:
+    """The config's `[audio]`, with `--mic` / `--speaker` over it. Raises AudioSpecError.
+    `config` None: no config file was read and no flag asks for audio, so nothing opens
+    (the defaults' `[audio]`), and the settings' models need not load for the first frame."""
+    if config is None:
+        return VoiceChoice()
     audio = config.audio
     turn = turn_mode_of_settings(config.session.turn_detection)
     return VoiceChoice(
@@ -53,7 +62,7 @@ def voice_choice(config: Config, mic: str | None = None, speaker: str | None = N
     )
 
 
-def audio_files_problem(config: Config, mic: str | None, speaker: str | None) -> str | None:
+def audio_files_problem(config: Config | None, mic: str | None, speaker: str | None) -> str | None:
     """Why the microphone or speaker asked for cannot be used, when that is a bad value or
     a WAV file that cannot be (one sentence); None otherwise. A missing device is not
     checked here: the app says it once, and works without it."""

@@ -22,19 +22,16 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from rt_tui.config import ReconnectSettings
-from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import NotConnected, RealtimeError
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
 from rt_tui.realtime.socket_mark import DROPPED, RECONNECT, SocketMark
-from rt_tui.targets import Target, target_endpoint
 from rt_tui.tui.jobs import JobFailed
 from rt_tui.tui.messages import (
     FrameBatch,
@@ -46,7 +43,10 @@ from rt_tui.tui.messages import (
 )
 
 if TYPE_CHECKING:
+    from rt_tui.config import ReconnectSettings
     from rt_tui.realtime.connection import Connection
+    from rt_tui.realtime.endpoints import Endpoint
+    from rt_tui.targets import Target
 
 Post = Callable[[Message], object]
 """How the worker hands a message to the screen (`Widget.post_message`)."""
@@ -104,7 +104,7 @@ class ConnectPlan:
     """Where to connect (for the demo, the in-process mock starts with the worker)."""
     log: SessionLog
     """Where the session's frames are recorded (the caller closes it)."""
-    retry: ReconnectSettings = field(default_factory=ReconnectSettings)
+    retry: ReconnectSettings
     """How often and how long to retry after a drop."""
     resume: Callable[[], Opening] | None = None
     """What to send first on a socket that takes over from a lost one (called once it is
@@ -212,8 +212,10 @@ async def run_connection(
     Returns on a normal close; raises the engine's `RealtimeError` on an abnormal one that
     is not retried, and `JobFailed` once the retries are used up.
     """
-    # Imported when a session starts (websockets and all): the first frame does not need it.
+    # Imported when a session starts (websockets, the config's models and all): the first
+    # frame does not need them.
     from rt_tui.realtime.connection import Connection
+    from rt_tui.targets import target_endpoint
 
     retry = plan.retry
     backoff = Backoff(retry.first_delay_s, retry.max_delay_s)

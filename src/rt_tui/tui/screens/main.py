@@ -11,6 +11,7 @@ listed in `main_keys`. It holds no socket code: sending goes through the worker'
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from textual import on
@@ -22,18 +23,11 @@ from textual.widget import Widget
 from textual.worker import Worker
 
 from rt_tui import paths
-from rt_tui.config import Config
-from rt_tui.cost.meter import CostMeter
-from rt_tui.cost.table import price_table
 from rt_tui.dialect import Dialect
-from rt_tui.event_composer.history import HISTORY_FILE, SentHistory
-from rt_tui.event_composer.templates import session_ids, templates
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui import jobs
-from rt_tui.tui.audio_turns import WavRead, send_audio_turn
-from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.conversation_export import start_conversation_export
 from rt_tui.tui.item_frames import jump, show_frames_of
@@ -47,23 +41,9 @@ from rt_tui.tui.messages import (
     SessionLost,
     SessionResumed,
 )
-from rt_tui.tui.replay import (
-    ReplayEnded,
-    ReplayFrames,
-    ReplayMark,
-    ReplaySkipped,
-    finish_replay,
-    next_speed,
-    note_skipped_line,
-    paced,
-    show_replayed_frames,
-    show_replayed_mark,
-    start_replay,
-    step,
-    toggle_pause,
-)
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
-from rt_tui.tui.submitted import send_raw_frame, submit_text
+from rt_tui.tui.submitted import TRANSCRIPTION_TAKES_SPEECH, send_raw_frame, submit_text
+from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
 from rt_tui.tui.voice import Voice, VoiceNote
 from rt_tui.tui.voice_choice import voice_choice
 from rt_tui.tui.voice_events import VoiceEvents
@@ -78,8 +58,20 @@ from rt_tui.tui.widgets.voice_meter import VoiceMeter
 from rt_tui.tui.worker import Session
 
 if TYPE_CHECKING:
+    from rt_tui.config import Config
+    from rt_tui.cost.meter import CostMeter
+    from rt_tui.event_composer.history import SentHistory
+    from rt_tui.tui.audio_turns import WavRead
+    from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.event_composer import ComposerOutcome
     from rt_tui.tui.screens.settings import SettingsOutcome
+
+__all__ = ["NARROW_WIDTH", "TRANSCRIPTION_TAKES_SPEECH", "MainScreen"]
+
+# What only a replay, a /wav or /save-audio, F8 or a connection needs is imported where it
+# is used: the first frame needs none of it (replays and bundles bring zipfile, the log
+# reader and the config's pydantic models). The messages of the replay's and /wav's jobs are
+# handled by name (`on_replay_frames`…), since `@on` would need their classes at start.
 
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
@@ -87,6 +79,10 @@ NARROW_WIDTH = 110
 
 class MainScreen(Screen[None]):
     """Talk to the model on the left, watch every frame on the right."""
+
+    AUTO_FOCUS = "#composer"
+    """Focused from the first frame: Textual's default, the first focusable widget (the
+    conversation), had the frame drawn with it focused and every pane styled twice."""
 
     BINDINGS = MAIN_BINDINGS
 
@@ -108,11 +104,13 @@ class MainScreen(Screen[None]):
             id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
         self.composer.border_title = "Message"
-        cost = context.config.cost
-        self.costs = CostMeter(price_table(cost), budget_usd=cost.budget_usd)
         self.pane.response_cost = self._response_cost
-        self.status = StatusBar(id="status", clock=context.clock, costs=self.costs)
-        choice = voice_choice(context.config, context.mic, context.speaker)
+        self.status = StatusBar(id="status", clock=context.clock, costs=lambda: self.costs)
+        # Without a config file or an audio flag, nothing opens: the settings' models can
+        # wait until after the first frame.
+        asked = context.mic is not None or context.speaker is not None
+        config = context.config if asked else context.loaded_config
+        choice = voice_choice(config, context.mic, context.speaker)
         self.voice = Voice(
             choice,
             self.post_message,
@@ -123,6 +121,12 @@ class MainScreen(Screen[None]):
         self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
         self.voice_events = VoiceEvents()
         self.find_bar = FindBar(self.pane, id="find")
+        self.tool_calls = ToolCalls(
+            self,
+            send=lambda event: self.session.send(event),
+            response_create=lambda: client_events.response_create(self.dialect),
+            notice=self.pane.add_notice,
+        )
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -136,18 +140,24 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.composer.focus()
+        # Laid out for the terminal's width from the first frame on (see on_resize).
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         if self.context.replay is not None:
+            from rt_tui.tui.replay import start_replay
+
             start_replay(self, self.context.replay)
-        elif self.context.connect:
-            # Once the screen is painted: the demo's mock server and the socket can wait.
-            self.call_after_refresh(self.connect)
-            if self.voice.choice.wanted:
-                jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
 
     def on_unmount(self) -> None:
         self.voice.close()
         self.live.close()
+
+    def first_frame_shown(self) -> None:
+        """Start the session, if the app connects: called once the first frame is out (the
+        demo's mock server, the socket and the config's models can wait for it)."""
+        if self.context.connect:
+            self.connect()
+            if self.voice.choice.wanted:
+                jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.pane, self.inspector, self.composer), focused)
@@ -224,24 +234,33 @@ class MainScreen(Screen[None]):
         if message.problem:
             self.notify(message.text, title="Live audio", severity="warning", timeout=10)
 
-    @on(WavRead)
-    def _on_wav_read(self, message: WavRead) -> None:
+    @on(ToolAnswered)
+    def _on_tool_answered(self, message: ToolAnswered) -> None:
+        self.tool_calls.command_answered(message)
+
+    def on_wav_read(self, message: WavRead) -> None:
+        from rt_tui.tui.audio_turns import send_audio_turn
+
         send_audio_turn(self, message)
 
-    @on(ReplayFrames)
-    def _on_replay_frames(self, message: ReplayFrames) -> None:
+    def on_replay_frames(self, message: ReplayFrames) -> None:
+        from rt_tui.tui.replay import show_replayed_frames
+
         show_replayed_frames(self, message.frames)
 
-    @on(ReplaySkipped)
-    def _on_replay_skipped(self, message: ReplaySkipped) -> None:
+    def on_replay_skipped(self, message: ReplaySkipped) -> None:
+        from rt_tui.tui.replay import note_skipped_line
+
         note_skipped_line(self, message.line)
 
-    @on(ReplayMark)
-    def _on_replay_mark(self, message: ReplayMark) -> None:
+    def on_replay_mark(self, message: ReplayMark) -> None:
+        from rt_tui.tui.replay import show_replayed_mark
+
         show_replayed_mark(self, message.mark)
 
-    @on(ReplayEnded)
-    def _on_replay_ended(self, message: ReplayEnded) -> None:
+    def on_replay_ended(self, message: ReplayEnded) -> None:
+        from rt_tui.tui.replay import finish_replay
+
         finish_replay(self, message.count)
 
     # --- what the worker posts --------------------------------------------------------
@@ -261,16 +280,26 @@ class MainScreen(Screen[None]):
         self.action_cancel_response()
 
     def action_replay_pause(self) -> None:
+        from rt_tui.tui.replay import toggle_pause
+
         toggle_pause(self)
 
     def action_replay_step(self, what: Literal["frame", "response"]) -> None:
+        from rt_tui.tui.replay import step
+
         step(self, what)
 
     def action_replay_speed(self) -> None:
+        from rt_tui.tui.replay import next_speed
+
         next_speed(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("replay_"):
+            if self.context.replay is None:
+                return False
+            from rt_tui.tui.replay import paced
+
             return paced(self)
         replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
@@ -298,10 +327,21 @@ class MainScreen(Screen[None]):
         """Mute or unmute the microphone."""
         self.voice.mute()
 
+    @cached_property
+    def costs(self) -> CostMeter:
+        """Prices the session's tokens; made with the first usage, not for the first frame."""
+        from rt_tui.cost.meter import CostMeter
+        from rt_tui.cost.table import price_table
+
+        cost = self.context.config.cost
+        return CostMeter(price_table(cost), budget_usd=cost.budget_usd)
+
     @property
     def sent_events(self) -> SentHistory:
         """The events sent by hand, this session's and earlier ones (from the data folder)."""
         if self._sent_events is None:
+            from rt_tui.event_composer.history import HISTORY_FILE, SentHistory
+
             path = paths.data_dir() / HISTORY_FILE
             limit = self.context.config.composer.history_size
             self._sent_events = SentHistory(path, limit)
@@ -309,6 +349,7 @@ class MainScreen(Screen[None]):
 
     def action_compose_event(self) -> None:
         """Open the event composer, its templates filled with this session's ids."""
+        from rt_tui.event_composer.templates import session_ids, templates
         from rt_tui.tui.screens.event_composer import EventComposerScreen
 
         config = self.context.config
@@ -332,6 +373,8 @@ class MainScreen(Screen[None]):
 
     def action_bundle(self) -> None:
         """Write a bug-report zip of this session (or of the replayed log)."""
+        from rt_tui.tui.bug_report import start_bundle
+
         start_bundle(self)
 
     def action_toggle_inspector(self) -> None:
@@ -409,6 +452,7 @@ class MainScreen(Screen[None]):
     async def reset(self) -> None:
         """Forget the conversation, the frames shown and the session's usage."""
         self.conversation = Conversation()
+        self.tool_calls.reset()
         self.set_responding(False)
         self.status.clear_usage()
         self.costs.budget.restart()

@@ -2,17 +2,49 @@
 
 The live session's keys come first, then the views (latency, session config, cost),
 finding things, the event composer, live voice (`rt_tui.tui.voice`) and, in a paced
-replay, the replay's (`rt_tui.tui.replay`, which the footer then puts first). The actions
-are the main screen's (`rt_tui.tui.screens.main`); the config's `[ui.keymap]` rebinds them
-by their ids.
+replay, the replay's (`REPLAY_BINDINGS`, for `rt_tui.tui.replay`, which is loaded only
+for a replay; the footer then puts them first). The actions are the main screen's
+(`rt_tui.tui.screens.main`); the config's `[ui.keymap]` rebinds them by their ids.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
-from rt_tui.tui.replay import REPLAY_BINDINGS
 from rt_tui.tui.voice import VOICE_BINDINGS
+
+REPLAY_BINDINGS: list[BindingType] = [
+    Binding(
+        "f6",
+        "replay_pause",
+        "Pause",
+        tooltip="Pause or resume the replay",
+        id="main.replay_pause",
+    ),
+    Binding(
+        "f7",
+        "replay_step('frame')",
+        "Step",
+        tooltip="Paused: show the next frame",
+        id="main.replay_step_frame",
+    ),
+    Binding(
+        "f9",
+        "replay_step('response')",
+        "Step response",
+        tooltip="Paused: show the frames through the next response.done",
+        id="main.replay_step_response",
+    ),
+    Binding(
+        "f10",
+        "replay_speed",
+        "Speed",
+        tooltip="Replay at the next speed: 1x, 10x, at once",
+        id="main.replay_speed",
+    ),
+]
+"""The main screen's keys for a replay at a speed (`rt-tui replay LOG --speed 1`), when
+the composer is off; the footer shows them first."""
 
 MAIN_BINDINGS: list[BindingType] = [
     Binding(

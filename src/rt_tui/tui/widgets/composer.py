@@ -58,7 +58,11 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
         "save the last spoken reply as a WAV file (default: the sessions folder); "
         "--session: the whole session, you left and the assistant right",
     ),
-    SlashCommand("/output", "/output TEXT", "answer the waiting function call with TEXT"),
+    SlashCommand(
+        "/output",
+        "/output [TEXT]",
+        "answer the waiting function call with TEXT (alone: in a dialog)",
+    ),
     SlashCommand(
         "/raw",
         "/raw [JSON]",

@@ -5,11 +5,8 @@ Kept apart from the widgets so the wording can be tested without an app.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_items import pending_call_id as pending_call_id
 from rt_tui.realtime.conversation_markdown import audio_length, response_facts
 from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 
@@ -101,7 +98,29 @@ def describe_item(item: Item, audio_ms: float | None = None, levels: str = "") -
     if item.type == "function_call_output":
         header = f"↳ output of call {item.call_id or '?'}"
         return ItemView("tool", header, _fenced(item.output or ""))
+    if item.type.startswith("mcp_"):
+        return _mcp_view(item, final)
     return ItemView("other", f"{item.type}{streaming}", "", final)
+
+
+def _mcp_view(item: Item, final: bool) -> ItemView:
+    """An MCP item: the tools a server listed, a call the service ran on it, or a call
+    waiting for the user's approval."""
+    server = item.server_label or "?"
+    if item.type == "mcp_list_tools":
+        listed = ", ".join(item.tool_names) if item.tool_names else "(none yet)"
+        return ItemView("tool", f"⚙ MCP server {server}: tools", listed, final)
+    arguments = _fenced(item.arguments or "", "json")
+    if item.type == "mcp_call":
+        body = arguments + (
+            f"\n\n↳ returned\n{_fenced(item.output, 'json')}" if item.output else ""
+        )
+        return ItemView("tool", f"⚙ MCP {server} · {item.name or '?'}", body, final)
+    if item.type == "mcp_approval_request":
+        hint = "\n\nThe service waits for an mcp_approval_response: F5 composes one."
+        header = f"⚙ MCP {server} · {item.name or '?'} asks for approval"
+        return ItemView("tool", header, arguments + hint, final)
+    return ItemView("tool", f"⚙ {item.type} ({server})", arguments, final)
 
 
 def empty_hint(state: str | None = None, host: str | None = None, model: str | None = None) -> str:
@@ -147,21 +166,3 @@ def describe_error(record: ErrorRecord) -> str:
     """One line for a server error, naming the client event it refers to when known."""
     about = f" (after {record.client_event_type})" if record.client_event_type else ""
     return f"⚠ {record.error.one_line()}{about}"
-
-
-def function_call_hint(conversation: Conversation, response_ids: Iterable[str]) -> str | None:
-    """How to answer the function call one of `response_ids` just completed waiting on;
-    None when none of them waits on one."""
-    for response_id in response_ids:
-        response = conversation.response(response_id)
-        if response is None or response.status != "completed":
-            continue
-        pending = pending_call_id(conversation.items)
-        for item_id in response.output_item_ids:
-            item = conversation.item(item_id)
-            if pending is not None and item is not None and item.call_id == pending:
-                return (
-                    f"The model called {item.name or 'a function'}: answer with "
-                    f"'{OUTPUT_COMMAND}<result>' in the composer."
-                )
-    return None

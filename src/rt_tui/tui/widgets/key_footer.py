@@ -48,9 +48,9 @@ class KeyFooter(Footer):
     """A footer that ranks the keys and shows only those that fit whole."""
 
     _shown: tuple[object, ...] = ()
-    """What the last compose showed (keys, size, compactness): a change of bindings that
-    leaves it the same (most of them, and every start and end of a response) costs no
-    recompose."""
+    """What the last compose showed (keys, compactness): a change of bindings or of size
+    that leaves it the same (most of them, and every start and end of a response) costs
+    no recompose."""
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
@@ -64,15 +64,20 @@ class KeyFooter(Footer):
         for key in self.query_children(FooterKey):
             key.display = enabled.get(key.action, True)
 
+    def _width(self) -> int:
+        """The footer's width; before its first layout, the terminal's: it spans it."""
+        return self.size.width or self.app.size.width
+
     def _signature(self, plan: list[tuple[Binding, str, bool]]) -> tuple[object, ...]:
         keys = tuple((binding.key, binding.description, tooltip) for binding, tooltip, _ in plan)
-        return (keys, self.size.width, self.compact)
+        return (keys, self.compact)
 
     def on_resize(self, event: Resize) -> None:
         compact = event.size.width < COMPACT_BELOW
         if compact != self.compact:
             self.compact = compact
-        self.call_after_refresh(self.recompose)
+        if self._signature(self._plan()) != self._shown:
+            self.call_after_refresh(self.recompose)
 
     def _ranked(self) -> list[tuple[Binding, str, bool]]:
         """Shown bindings (one per action) with their tooltip and whether they are enabled
@@ -107,7 +112,7 @@ class KeyFooter(Footer):
         """The ranked keys to compose: every enabled one that fits whole after the palette
         key, in rank order, and among them the disabled ones (hidden, taking no room)."""
         app = self.app
-        room = self.size.width or 10_000
+        room = self._width()
         palette = self._palette()
         if palette is not None:
             display = app.get_key_display(palette)
@@ -123,8 +128,9 @@ class KeyFooter(Footer):
         return plan
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+        # At once, not once the bindings are first announced (as Textual's footer does),
+        # so the first frame has the keys; a focus that changes them recomposes.
+        self.compact = self._width() < COMPACT_BELOW
         plan = self._plan()
         self._shown = self._signature(plan)
         app = self.app

@@ -8,62 +8,14 @@ longer change end, so the pane renders those once and re-renders only the growin
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.markdown import ListItem, Markdown, MarkdownElement
-from rich.segment import Segment
 from rich.text import Text
 
-
-class _DottedListItem(ListItem):
-    """A list item numbered `1.` (Rich writes `1`), as Markdown readers expect."""
-
-    def render_number(
-        self, console: Console, options: ConsoleOptions, number: int, last_number: int
-    ) -> RenderResult:
-        number_width = len(str(last_number)) + 3
-        render_options = options.update(width=options.max_width - number_width)
-        lines = console.render_lines(self.elements, render_options, style=self.style)
-        number_style = console.get_style("markdown.item.number", default="none")
-        numeral = Segment(f"{number}.".rjust(number_width - 1) + " ", number_style)
-        padding = Segment(" " * number_width, number_style)
-        for index, line in enumerate(lines):
-            yield numeral if index == 0 else padding
-            yield from line
-            yield Segment("\n")
-
-
-class ChatMarkdown(Markdown):
-    """Rich's Markdown with `1.` list numbers and no terminal hyperlinks."""
-
-    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
-        **Markdown.elements,
-        "list_item_open": _DottedListItem,
-    }
-
-    def __init__(self, markup: str) -> None:
-        super().__init__(markup, hyperlinks=False)
-
-
-class _LaterPiece:
-    """A settled piece after the first, with the one blank line the whole text has there.
-
-    Rich writes a blank line before a top-level block, except at the very start of a text,
-    and for a list or a quote even there: so add one only when Rich did not.
-    """
-
-    def __init__(self, markdown: ChatMarkdown) -> None:
-        self.markdown = markdown
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines = console.render_lines(self.markdown, options, pad=False)
-        if not lines or Segment.get_line_length(lines[0]):
-            yield Segment.line()
-        for line in lines:
-            yield from line
-            yield Segment.line()
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from rich.console import RenderableType
 
 
 def render_body(text: str, *, markdown: bool, first: bool = True) -> RenderableType:
@@ -73,11 +25,19 @@ def render_body(text: str, *, markdown: bool, first: bool = True) -> RenderableT
     """
     if not markdown:
         return Text(text)
-    return ChatMarkdown(text) if first else _LaterPiece(ChatMarkdown(text))
+    # Loaded with the first Markdown drawn: the first frame has none.
+    from rt_tui.tui.widgets.chat_markdown import ChatMarkdown, LaterPiece
+
+    return ChatMarkdown(text) if first else LaterPiece(ChatMarkdown(text))
 
 
-_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-"""Parses like Rich's Markdown does, so block boundaries agree with what it renders."""
+@cache
+def _parser() -> MarkdownIt:
+    """Parses like Rich's Markdown does, so block boundaries agree with what it renders.
+    Built when first needed: markdown-it is not needed for the first frame."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt().enable("strikethrough").enable("table")
 
 
 def settled_end(body: str, start: int = 0) -> int:
@@ -88,7 +48,7 @@ def settled_end(body: str, start: int = 0) -> int:
     begins. A horizontal rule stays with the block after it: Rich puts no blank line
     after a rule, and a later piece starts with one.
     """
-    tokens = _PARSER.parse(body[start:])
+    tokens = _parser().parse(body[start:])
     starts = [
         (token.map[0], token.type)
         for token in tokens

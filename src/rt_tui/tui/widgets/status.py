@@ -130,7 +130,7 @@ class StatusBar(Widget):
         self,
         *,
         clock: Callable[[], float] = time.monotonic,
-        costs: CostMeter | None = None,
+        costs: Callable[[], CostMeter] | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -145,8 +145,8 @@ class StatusBar(Widget):
         self.latency_ms: float | None = None
         self.input_tokens = 0
         self.output_tokens = 0
-        self.costs = costs
-        """Prices the session's tokens; None: no cost is shown."""
+        self._costs = costs
+        """Prices the session's tokens (made when first asked); None: no cost is shown."""
         self.cost = ""
         """The session's cost so far (`$0.0123`, or "no price"); empty before any usage."""
         self.over_budget = False
@@ -226,11 +226,12 @@ class StatusBar(Widget):
             output_tokens=totals.output_tokens,
         )
         self.limits = limits_fact(conversation.rate_limits)
-        if self.costs is None or not totals.responses:
+        if self._costs is None or not totals.responses:
             return
-        spent = self.costs.pricing(conversation.session, self.model).cost(totals.counts)
+        costs = self._costs()
+        spent = costs.pricing(conversation.session, self.model).cost(totals.counts)
         self.cost = usd(spent) if spent is not None else NO_PRICE
-        self.over_budget = self.costs.budget.over(spent)
+        self.over_budget = costs.budget.over(spent)
 
     def clear_usage(self) -> None:
         """A new session: no latency, tokens or cost yet."""
@@ -299,7 +300,7 @@ class StatusBar(Widget):
             ins, outs = f"{self.input_tokens:,}", f"{self.output_tokens:,}"
             facts.append(Fact(5, f"session {ins} in / {outs} out tok", f"{ins}/{outs} tok"))
         if self.cost:
-            budget = self.costs.budget.limit_usd if self.costs is not None else None
+            budget = self._costs().budget.limit_usd if self._costs is not None else None
             full = self.cost
             if budget is not None and self.cost != NO_PRICE:
                 full = f"{self.cost} of {usd(budget)} budget"

@@ -9,17 +9,13 @@ returned errors next to the widgets whose ids are the keys of `FieldErrors`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from rt_tui.config import (
-    Config,
-    FunctionTool,
-    SessionSettings,
-)
+from rt_tui.config import Config, FunctionTool, McpTool, SessionSettings, SessionTool
 
 #: Widget id -> one-sentence problem.
 FieldErrors = dict[str, str]
@@ -99,11 +95,26 @@ def session_to_form(settings: SessionSettings) -> SessionForm:
     )
 
 
-def tools_to_json(tools: list[FunctionTool]) -> str:
-    """The tools as the JSON the user edits (the always-"function" type left out)."""
+def tools_to_json(tools: Sequence[SessionTool]) -> str:
+    """The tools as the JSON the user edits: a function's type, and how its calls are
+    answered while that is the default (asking), are left out."""
     if not tools:
         return ""
-    return json.dumps([tool.model_dump(exclude={"type"}) for tool in tools], indent=2)
+    return json.dumps([_tool_json(tool) for tool in tools], indent=2)
+
+
+def _tool_json(tool: SessionTool) -> dict[str, Any]:
+    if isinstance(tool, McpTool):
+        return tool.model_dump()
+    unset = {"type"}
+    if tool.answer == "ask":
+        unset |= {"answer", "command", "timeout_s"}
+    elif tool.answer == "demo":
+        unset |= {"command", "timeout_s"}
+    return tool.model_dump(exclude=unset)
+
+
+_TOOL: TypeAdapter[SessionTool] = TypeAdapter(SessionTool)
 
 
 def error_sentence(detail: Mapping[str, Any]) -> str:
@@ -116,8 +127,9 @@ def error_sentence(detail: Mapping[str, Any]) -> str:
     return text if text.endswith(".") else f"{text}."
 
 
-def parse_tools(text: str) -> tuple[list[FunctionTool], str | None]:
-    """The tools in `text` (a JSON list of {name, description, parameters}) or an error."""
+def parse_tools(text: str) -> tuple[list[SessionTool], str | None]:
+    """The tools in `text` (a JSON list of {name, description, parameters} objects, or
+    {"type": "mcp", server_label, server_url}) or an error."""
     if not text.strip():
         return [], None
     try:
@@ -126,17 +138,19 @@ def parse_tools(text: str) -> tuple[list[FunctionTool], str | None]:
         return [], f"Line {error.lineno}, column {error.colno}: {error.msg}."
     if not isinstance(raw, list):
         return [], "Tools must be a JSON list of {name, description, parameters} objects."
-    tools: list[FunctionTool] = []
+    tools: list[SessionTool] = []
     for index, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict):
             return [], f"Tool {index}: must be an object with name, description, parameters."
         try:
-            tools.append(FunctionTool.model_validate(entry))
+            tools.append(_TOOL.validate_python(entry))
         except ValidationError as error:
             detail = error.errors()[0]
-            where = ".".join(str(part) for part in detail["loc"])
-            return [], f"Tool {index}, {where}: {error_sentence(detail)}"
-    names = [tool.name for tool in tools]
+            # The first part names the kind of tool (function, mcp), not a field.
+            where = ".".join(str(part) for part in detail["loc"][1:])
+            where = f", {where}" if where else ""
+            return [], f"Tool {index}{where}: {error_sentence(detail)}"
+    names = [tool.name for tool in tools if isinstance(tool, FunctionTool)]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         return [], f"Tool names must be unique; repeated: {', '.join(duplicates)}."
@@ -181,6 +195,7 @@ def build_session(
     turn["type"] = form.turn_type
 
     values: dict[str, Any] = {
+        "type": previous.type,  # chosen in the file or by --transcribe, not in the form
         "instructions": form.instructions if form.instructions.strip() else None,
         "voice": form.voice.strip() or None,
         "output_modality": form.output_modality,

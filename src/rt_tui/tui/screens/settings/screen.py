@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
-from rt_tui.config import Auth, Config, ConfigError, Profile, Provider, save_config
+from rt_tui.config import Auth, Config, ConfigError, Profile, Provider, load_config, save_config
 from rt_tui.tui.screens.settings.audio_form import build_audio
 from rt_tui.tui.screens.settings.fields import (
     ENDPOINT_HINTS,
@@ -438,7 +438,9 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         if config is None:
             return
         try:
-            written = save_config(config, self._config_path)
+            written = save_config(
+                _with_file_session_type(config, self._config_path), self._config_path
+            )
         except ConfigError as error:
             self._set_status(str(error), error=True)
             return
@@ -470,3 +472,17 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             self.dismiss(None)
         else:
             self.dismiss(SettingsOutcome(self._saved, apply_kind(self._original, self._saved)))
+
+
+def _with_file_session_type(config: Config, path: Path) -> Config:
+    """`config` with the session type the file has: the form does not set it, so a
+    different one came from this run's --transcribe, which is not saved."""
+    try:
+        on_disk = load_config(path).session.type
+    except ConfigError:
+        on_disk = "realtime"
+    if on_disk == config.session.type:
+        return config
+    return config.model_copy(
+        update={"session": config.session.model_copy(update={"type": on_disk})}
+    )

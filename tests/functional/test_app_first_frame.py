@@ -1,0 +1,138 @@
+"""The first frame comes first: what it does not show loads after it, when first used.
+
+`rt-tui --demo` runs as users run it, in a pseudo-terminal; the modules Python has loaded
+are noted the moment the first frame (the conversation pane's title) reaches the terminal.
+Each module kept out here is tens of milliseconds of start-up (`make bench`, first paint).
+Without a config file the default settings (pydantic's models) are made when first asked
+for; a config file is read and checked before the screen opens, as before.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+from rt_tui.config import Config
+from rt_tui.tui.app import make_app
+
+NOTE_FIRST_FRAME = """
+import os, sys
+from textual.drivers.linux_driver import LinuxDriver
+
+write = LinuxDriver.write
+
+def noting_write(self, data):
+    write(self, data)
+    if " Conversation " in data:
+        with open(sys.argv[1], "w") as out:
+            out.write("\\n".join(sorted(sys.modules)))
+        with open(sys.argv[2], "w") as out:
+            out.write(data)
+        os._exit(0)
+
+LinuxDriver.write = noting_write
+from rt_tui.cli import main
+sys.exit(main(["--demo"]))
+"""
+
+NOT_FOR_THE_FIRST_FRAME = (
+    "pydantic",  # the config's models: a start without a config file makes them later
+    "rt_tui.config",
+    "tomli_w",  # saving the config
+    "websockets",  # the connection, opened once the frame is out
+    "rt_tui.mock",  # the demo's server
+    "markdown_it",  # the first Markdown drawn
+    "rich.markdown",
+    "rt_tui.tui.replay",  # rt-tui replay
+    "rt_tui.inspector.logs",
+    "rt_tui.report",  # F8's bundle
+    "zipfile",
+    "rt_tui.tui.screens.settings",  # F2
+    "rt_tui.tui.screens.help",  # F1
+    "numpy",  # live audio
+    "soxr",
+    "sounddevice",
+)
+
+
+def first_frame(tmp_path: Path) -> tuple[set[str], str]:
+    """What `rt-tui --demo` wrote as its first frame to a 120x40 terminal, and the modules
+    loaded then."""
+    noted, frame = tmp_path / "modules.txt", tmp_path / "frame.txt"
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", NOTE_FIRST_FRAME, str(noted), str(frame)],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            # The terminal's size, not one the test run may set (Textual reads these first).
+            env={k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+        )
+        try:
+            while proc.poll() is None:  # Read what it writes, so it never blocks on it.
+                if select.select([leader], [], [], 0.1)[0]:
+                    os.read(leader, 1 << 16)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert noted.exists(), "the first frame never reached the terminal"
+    return set(noted.read_text().split()), frame.read_text()
+
+
+def test_the_first_frame_loads_only_what_it_shows(tmp_path: Path) -> None:
+    modules, _ = first_frame(tmp_path)
+    assert "rt_tui.tui.screens.main" in modules  # Guards against noting nothing.
+    loaded_early = [
+        name
+        for name in NOT_FOR_THE_FIRST_FRAME
+        if name in modules or any(module.startswith(f"{name}.") for module in modules)
+    ]
+    assert loaded_early == []
+
+
+def test_the_first_frame_shows_the_whole_screen(tmp_path: Path) -> None:
+    """Not a part of it that is still being built: the panes, the composer, the status
+    bar and the keys are all in the first frame written."""
+    _, frame = first_frame(tmp_path)
+    for part in ("Conversation", "Events", "Message", "idle", "Settings", "palette"):
+        assert part in frame
+
+
+def test_the_first_frame_has_the_composer_focused(tmp_path: Path) -> None:
+    """Its heavy border and mark from the start, not the conversation's for a frame."""
+    _, frame = first_frame(tmp_path)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", frame)  # The text, without the styles.
+    assert "┏━ ▶ Message" in text
+    assert "╭─ Conversation" in text
+
+
+def test_without_a_config_file_the_defaults_are_made_when_first_needed(tmp_path: Path) -> None:
+    app = make_app(config_path=tmp_path / "config.toml", env={}, connect=False)
+    assert app.context.loaded_config is None
+    assert app.context.config == Config()
+    assert app.context.loaded_config is app.context.config
+
+
+async def test_a_config_file_is_read_before_the_screen_opens(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\ntheme = "textual-light"\n\n[reconnect]\ntries = 3\n', encoding="utf-8")
+    app = make_app(config_path=path, env={}, connect=False)
+    assert app.context.loaded_config is not None
+    assert app.context.config.reconnect.tries == 3
+    async with app.run_test(size=(120, 40)):
+        assert app.theme == "textual-light"

@@ -1,0 +1,239 @@
+"""The tool workbench against the mock on loopback: calls answered by a shell command, a
+demo tool or the user in a dialog (several, each on its own), and MCP tools."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from conftest_app import (
+    MessageLog,
+    app_for_url,
+    connected,
+    pane_items,
+    pane_texts,
+    submit,
+    wait_for,
+)
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from rt_tui.config import Config, FunctionTool, McpTool, SessionSettings
+from rt_tui.mock.server import MockServer
+from rt_tui.realtime.frames import Direction
+from rt_tui.tui.call_answer import CallAnswerDialog
+from rt_tui.tui.screens.main import MainScreen
+from rt_tui.tui.widgets.conversation import ConversationPane
+
+CITY = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[MockServer]:
+    async with MockServer(delta_delay=0) as mock:
+        yield mock
+
+
+def _sent(log: MessageLog, kind: str) -> list[dict[str, object]]:
+    return [
+        f.client_event
+        for f in log.frames(Direction.SENT)
+        if f.client_event is not None and f.client_event.get("type") == kind
+    ]
+
+
+def _outputs(log: MessageLog) -> list[str]:
+    return [
+        str(e["item"]["output"])  # type: ignore[index]
+        for e in _sent(log, "conversation.item.create")
+        if e["item"]["type"] == "function_call_output"  # type: ignore[index]
+    ]
+
+
+def _completed(screen: MainScreen) -> int:
+    return sum(r.status == "completed" for r in screen.conversation.responses.values())
+
+
+async def _tools_session(pilot: Pilot[int]) -> MainScreen:
+    screen = await connected(pilot)
+    await wait_for(pilot, lambda: (screen.conversation.session or {}).get("tools"), "the tools")
+    return screen
+
+
+async def test_a_shell_command_answers_the_call_and_the_model_goes_on(
+    server: MockServer, tmp_path: Path
+) -> None:
+    script = tmp_path / "lookup.py"
+    script.write_text(
+        "import json, sys\n"
+        "city = json.load(sys.stdin)['city']\n"
+        "print(json.dumps({'city': city, 'population': 1234}))\n"
+    )
+    tool = FunctionTool(
+        name="lookup", parameters=CITY, answer="command", command=f"{sys.executable} {script}"
+    )
+    log = MessageLog()
+    app = app_for_url(
+        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[tool]))
+    )
+    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
+        screen = await _tools_session(pilot)
+        await submit(pilot, "please lookup the city")
+        await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the output")
+        (output,) = _outputs(log)
+        assert json.loads(output)["population"] == 1234
+        assert len(_sent(log, "response.create")) == 2  # The message's, then one after it.
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        assert any("answered by its command" in line for line in pane_texts(pane, "notice"))
+        assert "1234" in pane_items(pane, "assistant")[-1].body
+
+
+async def test_a_failing_command_sends_its_error_as_the_output(
+    server: MockServer, tmp_path: Path
+) -> None:
+    command = f"{sys.executable} -c \"import sys; sys.exit('no such city')\""
+    tool = FunctionTool(name="lookup", parameters=CITY, answer="command", command=command)
+    log = MessageLog()
+    app = app_for_url(
+        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[tool]))
+    )
+    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
+        screen = await _tools_session(pilot)
+        await submit(pilot, "lookup please")
+        await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the output")
+        error = json.loads(_outputs(log)[0])["error"]
+        assert error == "The command exited with status 1: no such city"
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        assert any(error in line for line in pane_texts(pane, "notice"))
+
+
+async def test_a_demo_tool_answers_by_itself(server: MockServer, tmp_path: Path) -> None:
+    tool = FunctionTool(name="get_time", answer="demo")
+    log = MessageLog()
+    app = app_for_url(
+        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[tool]))
+    )
+    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
+        screen = await _tools_session(pilot)
+        await submit(pilot, "what does get_time say?")
+        await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the output")
+        assert json.loads(_outputs(log)[0])["zone"] == "UTC"
+
+
+async def test_several_calls_are_answered_each_in_a_dialog_then_the_model_goes_on_once(
+    server: MockServer, tmp_path: Path
+) -> None:
+    tools = [
+        FunctionTool(name="get_weather", parameters=CITY),
+        FunctionTool(name="get_rain", parameters=CITY),
+    ]
+    log = MessageLog()
+    app = app_for_url(
+        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=tools))
+    )
+    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
+        screen = await _tools_session(pilot)
+        await submit(pilot, "get_weather and get_rain for Oslo")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallAnswerDialog), "the dialog")
+        first = app.screen
+        assert isinstance(first, CallAnswerDialog)
+        assert first.call.name == "get_weather"
+        assert "(1 of 2 waiting)" in str(first.query_one("#call-dialog").border_title)
+
+        first.query_one("#call-output", Input).value = "sunny"
+        await pilot.press("enter")
+        problem = first.query_one("#call-problem")
+        await wait_for(pilot, lambda: "Not JSON" in str(problem.render()), "the JSON check")
+        assert app.screen is first  # Refused, nothing sent.
+        assert _outputs(log) == []
+
+        first.query_one("#call-output", Input).value = '{"sky": "sunny"}'
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CallAnswerDialog) and app.screen is not first,
+            "the second call's dialog",
+        )
+        second = app.screen
+        assert isinstance(second, CallAnswerDialog)
+        assert second.call.name == "get_rain"
+        await wait_for(pilot, lambda: len(_outputs(log)) == 1, "the first output")
+        # One of two calls answered: the model is not asked to go on yet.
+        assert len(_sent(log, "response.create")) == 1
+
+        second.query_one("#call-output", Input).value = '{"rain_mm": 0}'
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after both outputs")
+        assert _outputs(log) == ['{"sky": "sunny"}', '{"rain_mm": 0}']
+        assert len(_sent(log, "response.create")) == 2
+        reply = screen.conversation.items[-1].text
+        assert "sunny" in reply
+        assert "rain_mm" in reply
+
+
+async def test_the_streamed_arguments_show_while_the_call_streams(tmp_path: Path) -> None:
+    tool = FunctionTool(name="get_weather", parameters=CITY)
+    async with MockServer(delta_delay=0.2) as slow:
+        config = Config(session=SessionSettings(tools=[tool]))
+        app = app_for_url(slow.ga_url(), tmp_path, config=config)
+        async with app.run_test(size=(140, 48)) as pilot:
+            screen = await _tools_session(pilot)
+            await submit(pilot, "get_weather please")
+            pane = screen.query_one(ConversationPane)
+
+            def streaming() -> bool:
+                calls = pane_items(pane, "tool")
+                return bool(calls) and calls[0].header.endswith("…") and "{" in calls[0].body
+
+            await wait_for(pilot, streaming, "the arguments while they stream")
+
+
+async def test_mcp_tools_are_listed_and_called_as_what_they_are(
+    server: MockServer, tmp_path: Path
+) -> None:
+    mcp = McpTool(server_label="docs", server_url="https://mcp.example/sse")
+    app = app_for_url(
+        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[mcp]))
+    )
+    async with app.run_test(size=(140, 48)) as pilot:
+        screen = await _tools_session(pilot)
+        pane = screen.query_one(ConversationPane)
+
+        def listed() -> bool:
+            tools = [i for i in pane_items(pane, "tool") if "MCP server docs" in i.header]
+            return bool(tools) and "search_docs" in tools[0].body
+
+        await wait_for(pilot, listed, "the MCP server's tools")
+        await submit(pilot, "search_docs for realtime")
+        await wait_for(pilot, lambda: _completed(screen) == 1, "the reply")
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        call = next(i for i in pane_items(pane, "tool") if "search_docs" in i.header)
+        assert call.header == "⚙ MCP docs · search_docs"
+        assert '"results": 3' in call.body
+        notices = pane_texts(pane, "notice")
+        assert any("tools are listed" in line for line in notices)
+        assert any("the MCP call completed" in line for line in notices)
+
+
+async def test_an_mcp_server_that_cannot_be_reached_says_its_listing_failed(
+    server: MockServer, tmp_path: Path
+) -> None:
+    mcp = McpTool(server_label="docs", server_url="http://plain.example")
+    app = app_for_url(
+        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[mcp]))
+    )
+    async with app.run_test(size=(140, 48)) as pilot:
+        screen = await _tools_session(pilot)
+        pane = screen.query_one(ConversationPane)
+        await wait_for(
+            pilot,
+            lambda: any(
+                "listing the MCP server's tools failed" in t for t in pane_texts(pane, "notice")
+            ),
+            "the failure",
+        )
