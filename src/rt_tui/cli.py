@@ -15,7 +15,7 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -30,6 +30,11 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 DEFAULT_MOCK_PORT = 8765
+SCENARIO_ENV = "RT_TUI_SCENARIO"
+"""Names the demo's mock scenario (`NAME` or `NAME:N`) when `--demo` is given without
+`--scenario`; ignored otherwise."""
+_TARGET_FLAGS = ("url", "profile", "demo", "scenario", "log")
+"""The options that say where to connect and where to record (`_add_target_options`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -164,9 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay = commands.add_parser(
         "replay",
-        help="open a recorded session log offline",
+        help="open a recorded session log offline, or send its client events again",
         description="Open a session log (or an inspector export) in the TUI without "
-        "connecting anywhere, or print its events.",
+        "connecting anywhere, or print its events; with --send, send its client events "
+        "again to a live endpoint to reproduce what happened.",
     )
     replay.add_argument("file", metavar="FILE", type=Path, help="the JSONL session log")
     output = replay.add_mutually_exclusive_group()
@@ -194,9 +200,31 @@ def _add_replay_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     replay.add_argument(
         "--speed",
         choices=["1", "10", "max"],
-        default="max",
         help="in the TUI, play the frames at their recorded pace (1), ten times faster (10) "
-        "or all at once (max, the default); F6 pauses, F7 and F9 step a frame or a response",
+        "or all at once (max, the default); F6 pauses, F7 and F9 step a frame or a "
+        "response, F10 changes the speed. With --send, pace the events (default 1)",
+    )
+    replay.add_argument(
+        "--send",
+        metavar="URL",
+        help="send the log's client events again to this ws(s):// endpoint (its key from "
+        "the environment, as with --url), paced as recorded, and print what comes back; "
+        "--log records it",
+    )
+    replay.add_argument(
+        "--log",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="with --send, record the new session here",
+    )
+    replay.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --send, how long to wait for the server each time (its first frame, an "
+        "id it has to give out, the last replies; default 30)",
     )
 
 
@@ -287,19 +315,32 @@ def _message_text(text: str | None, spoken: bool) -> str | None:
     return message
 
 
-def _with_scenario(env: Mapping[str, str], scenario: ScenarioChoice | None) -> Mapping[str, str]:
-    """`env`, naming `scenario` for the demo's mock when there is one."""
-    from rt_tui.targets import SCENARIO_ENV
-
-    return env if scenario is None else {**env, SCENARIO_ENV: scenario.label}
-
-
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
     print(f"rt-tui: {message}", file=sys.stderr, flush=True)
     return code
 
 
-def _run_tui(args: argparse.Namespace) -> int:
+def _flags_do_not_apply(
+    args: argparse.Namespace,
+    because: str,
+    *,
+    allowed: Sequence[str] = (),
+    hint: str | None = None,
+) -> int | None:
+    """Refuse, in one sentence, the options of where to connect and record that a command
+    which does neither was given ('A bundle is made from a recorded log, so --url,
+    --profile, --demo, --scenario and --log do not apply.'), `hint` after a semicolon;
+    None when none was."""
+    flags = [name for name in _TARGET_FLAGS if name not in allowed]
+    if not any(getattr(args, name, None) for name in flags):
+        return None
+    named = [f"--{name}" for name in flags]
+    listed = f"{', '.join(named[:-1])} and {named[-1]}" if len(named) > 1 else named[0]
+    then = f"; {hint}" if hint else ""
+    return _fail(f"{because}, so {listed} do not apply{then}.", EXIT_USAGE)
+
+
+def _run_tui(args: argparse.Namespace, scenario: ScenarioChoice | None) -> int:
     # Importing the TUI and building its screen make ~100,000 objects that live as long as
     # the process; the collector's passes over them (~50 ms) would only delay the first
     # frame. The app freezes them and turns the collector back on once that frame is out.
@@ -314,6 +355,7 @@ def _run_tui(args: argparse.Namespace) -> int:
             url=args.url,
             demo=args.demo,
             log=args.log,
+            scenario=scenario,
             mic=args.mic,
             speaker=args.speaker,
             transcribe=args.transcribe,
@@ -333,12 +375,11 @@ def _replay(args: argparse.Namespace) -> int:
     )
     from rt_tui.replay import write_json, write_rows
 
-    if args.url or args.profile or args.demo or args.log or args.scenario:
-        return _fail(
-            "A replay connects nowhere and records nothing, so --url, --profile, "
-            "--demo, --scenario and --log do not apply.",
-            EXIT_USAGE,
-        )
+    if args.send is not None:
+        return _resend(args)
+    refused = _flags_do_not_apply(args, "A replay connects nowhere and records nothing")
+    if refused is not None:
+        return refused
     if args.cost:
         if args.filter or args.unfold:
             what = "--cost prices the whole log, so --filter and --unfold do not apply."
@@ -354,7 +395,8 @@ def _replay(args: argparse.Namespace) -> int:
         from rt_tui.inspector.playback import SPEEDS
         from rt_tui.tui.app import run_replay
 
-        plan = ReplayPlan(info, query=args.filter, fold=not args.unfold, speed=SPEEDS[args.speed])
+        speed = SPEEDS[args.speed or "max"]
+        plan = ReplayPlan(info, query=args.filter, fold=not args.unfold, speed=speed)
         return run_replay(plan)
 
     skipped: list[SkippedLine] = []
@@ -377,27 +419,55 @@ def _replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _resend(args: argparse.Namespace) -> int:
+    """`rt-tui replay LOG --send URL`."""
+    from rt_tui.inspector.playback import SPEEDS
+    from rt_tui.send.resend import run_resend
+
+    refused = _flags_do_not_apply(args, f"A replay sends to --send {args.send}", allowed=("log",))
+    if refused is not None:
+        return refused
+    if args.filter or args.unfold:
+        return _fail(
+            "--filter and --unfold shape what a log shows; with --send every frame that "
+            "comes back is printed.",
+            EXIT_USAGE,
+        )
+    if args.cost:
+        return _fail("--cost prices the recorded log; it does not apply with --send.", EXIT_USAGE)
+    return asyncio.run(
+        run_resend(
+            args.file,
+            args.send,
+            speed=SPEEDS[args.speed or "1"],
+            json_lines=args.json,
+            log=args.log,
+            wait_s=args.timeout,
+            env=os.environ,
+        )
+    )
+
+
 def _bundle(args: argparse.Namespace) -> int:
     from rt_tui.bundle import run_bundle
 
-    if args.url or args.profile or args.demo or args.log:
-        return _fail(
-            "A bundle is made from a recorded log, so --url, --profile, --demo and --log "
-            "do not apply.",
-            EXIT_USAGE,
-        )
+    refused = _flags_do_not_apply(args, "A bundle is made from a recorded log")
+    if refused is not None:
+        return refused
     return run_bundle(args.file, args.output, os.environ)
 
 
 def _doctor(args: argparse.Namespace) -> int:
     from rt_tui.doctor import run_doctor
 
-    if args.url or args.demo or args.log or args.scenario:
-        return _fail(
-            "The doctor checks a profile, so --url, --demo, --scenario and --log do not "
-            "apply; use --profile NAME (default: the active profile).",
-            EXIT_USAGE,
-        )
+    refused = _flags_do_not_apply(
+        args,
+        "The doctor checks a profile",
+        allowed=("profile",),
+        hint="use --profile NAME (default: the active profile)",
+    )
+    if refused is not None:
+        return refused
     return asyncio.run(run_doctor(args.profile, os.environ, wait_s=args.timeout))
 
 
@@ -405,12 +475,11 @@ def _audio_devices(args: argparse.Namespace) -> int:
     from rt_tui.realtime.audio_io import AudioUnavailable, list_devices, live_audio_problem
     from rt_tui.realtime.audio_io.devices import device_lines
 
-    if args.url or args.profile or args.demo or args.log or args.scenario:
-        return _fail(
-            "Listing sound devices connects nowhere and records nothing, so --url, "
-            "--profile, --demo, --scenario and --log do not apply.",
-            EXIT_USAGE,
-        )
+    refused = _flags_do_not_apply(
+        args, "Listing sound devices connects nowhere and records nothing"
+    )
+    if refused is not None:
+        return refused
     try:
         devices = list_devices()
     except AudioUnavailable as problem:
@@ -486,6 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `rt-tui` script; returns the exit code."""
     args = build_parser().parse_args(argv)
     args.scenario = getattr(args, "scenario", None)
+    if args.scenario is None and getattr(args, "demo", False):
+        args.scenario = os.environ.get(SCENARIO_ENV, "").strip() or None
     if args.scenario == "list":
         return _list_scenarios()
     try:
@@ -511,11 +582,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     log=args.log,
                     json_lines=args.json,
                     reply_timeout=args.timeout,
-                    env=_with_scenario(os.environ, scenario),
+                    env=os.environ,
                     wav=args.wav,
                     save_audio=args.save_audio,
                     mic=args.mic,
                     speaker=args.speaker,
+                    scenario=scenario,
                     transcribe=args.transcribe,
                 )
             )
@@ -533,10 +605,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Ctrl-C is how the mock is stopped, but still an interruption (130, as documented).
             print("rt-tui: mock server stopped.", file=sys.stderr)
             return EXIT_INTERRUPTED
-        if scenario is not None:
-            # The TUI takes its environment from the process, which is about to become it.
-            os.environ.update(_with_scenario({}, scenario))
-        return _run_tui(args)
+        return _run_tui(args, scenario)
     except KeyboardInterrupt:
         return _fail("interrupted.", EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -1,10 +1,11 @@
 """`rt-tui replay FILE --print / --json / --cost`: a recorded session log as text, headless.
 
-`--print` writes the inspector's rows as text and `--json` the frames as JSONL, so logs can
-be read in CI or piped to grep; `--cost` what the session cost, response by response, as
-the TUI's cost view (alt+c) says it. The rows come from the inspector's Textual-free
-`FrameStore` (loaded by `rt_tui.inspector.logs`), so they fold and filter exactly as in the
-TUI; `rt_tui.tui.replay` opens the same log in the TUI.
+`--print` writes the inspector's rows as text (`rt_tui.inspector.printed`) and `--json`
+the frames as JSONL, so logs can be read in CI or piped to grep; `--cost` what the session
+cost, response by response, as the TUI's cost view (alt+c) says it. The rows come from the
+inspector's Textual-free `FrameStore` (loaded by `rt_tui.inspector.logs`), so they fold and
+filter exactly as in the TUI; `rt_tui.tui.replay` opens the same log in the TUI, and
+`rt_tui.send.resend` sends its client events again.
 """
 
 from __future__ import annotations
@@ -21,29 +22,11 @@ from rt_tui.cost.table import price_table
 from rt_tui.cost_settings import CostSettings
 from rt_tui.inspector.export import frame_line
 from rt_tui.inspector.logs import LogError, ReplayInfo, check_log, iter_frames
-from rt_tui.inspector.records import Row
+from rt_tui.inspector.printed import row_text
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.conversation import Conversation
 
 __all__ = ["row_text", "run_cost", "write_cost", "write_json", "write_rows"]
-
-_FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
-TYPE_WIDTH = 40
-"""Column width of the wire type in printed rows (longer types push the summary right)."""
-
-
-def _flat(text: str) -> str:
-    return text.replace("\r", "").replace("\n", "⏎").replace("\t", " ")
-
-
-def row_text(row: Row) -> str:
-    """One inspector row as plain text: time (ms), direction, fold mark, type, summary."""
-    count = f"x{row.count} " if row.fold == "folded" else ""
-    wire_type = row.wire_type or "(no type)"
-    return (
-        f"{row.t_ms:>8.0f} {row.direction.mark} {_FOLD_MARKS.get(row.fold, ' ')} "
-        f"{wire_type:<{TYPE_WIDTH}} {count}{_flat(row.summary)}"
-    ).rstrip()
 
 
 def write_rows(store: FrameStore, out: IO[str]) -> int:

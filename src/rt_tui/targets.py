@@ -5,9 +5,8 @@ Both `rt-tui send` and the TUI call `resolve_target`; the order is:
 (or its first profile), an implicit profile made from environment variables, and otherwise
 "nothing configured" — a Target whose `problem` says what to fill in.
 
-The demo's mock misbehaves as the scenario named in `RT_TUI_SCENARIO` says, if any
-(`rt_tui.mock.scenarios`; `--scenario` sets it): the environment is what every face
-already hands to `resolve_target`, so the scenario reaches the TUI's reconnects too.
+The demo's mock misbehaves as the `scenario` it is given says, if any
+(`rt_tui.mock.scenarios`; `--scenario` picks it); other targets take none.
 """
 
 from __future__ import annotations
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
     from rt_tui.mock.scenarios import ScenarioChoice
 
 DEMO_MODEL = "gpt-realtime"
-SCENARIO_ENV = "RT_TUI_SCENARIO"
-"""Names the mock scenario of `--demo` (`NAME` or `NAME:N`); other targets ignore it."""
 
 NOTHING_CONFIGURED = (
     "Nothing is configured yet: set OPENAI_API_KEY (or AZURE_OPENAI_ENDPOINT and "
@@ -132,18 +129,6 @@ def _url_key(url: str, env: Mapping[str, str]) -> str | None:
     return value or None
 
 
-def _demo(env: Mapping[str, str]) -> Target:
-    named = env.get(SCENARIO_ENV, "").strip()
-    if not named:
-        return Target(TargetKind.DEMO)
-    from rt_tui.mock.scenarios import ScenarioError, choose  # the mock only for the demo
-
-    try:
-        return Target(TargetKind.DEMO, scenario=choose(named))
-    except ScenarioError as error:
-        return Target(TargetKind.DEMO, problem=f"{SCENARIO_ENV}: {error}")
-
-
 def resolve_target(
     config: Config,
     env: Mapping[str, str],
@@ -151,10 +136,12 @@ def resolve_target(
     profile: str | None,
     url: str | None,
     demo: bool,
+    scenario: ScenarioChoice | None = None,
 ) -> Target:
     """Decide where to connect. Never raises: problems come back as `Target.problem`.
-    `config` is the file as loaded; the environment overlay is applied here."""
-    target = _choose_target(config, env, profile=profile, url=url, demo=demo)
+    `config` is the file as loaded; the environment overlay is applied here. `scenario`:
+    how the demo's mock misbehaves."""
+    target = _choose_target(config, env, profile=profile, url=url, demo=demo, scenario=scenario)
     if not config.session.transcribes_only or target.problem is not None:
         return target
     endpoint = for_transcription(target.endpoint) if target.endpoint is not None else None
@@ -168,9 +155,10 @@ def _choose_target(
     profile: str | None,
     url: str | None,
     demo: bool,
+    scenario: ScenarioChoice | None,
 ) -> Target:
     if demo:
-        return _demo(env)
+        return Target(TargetKind.DEMO, scenario=scenario)
     if url:
         try:
             endpoint = endpoint_for_url(url, _url_key(url, env), key_source=_url_key_name(url))

@@ -97,8 +97,10 @@ async def test_a_drop_mid_answer_reconnects_reseeds_and_sends_what_was_typed_mea
         second_session.extend(await answer_until_response_create(ws, "item_u2"))
         await ws.wait_closed()
 
+    # Enough tries to outlast a slow machine typing the message while the service is down.
+    retry = FAST_RETRY.model_copy(update={"tries": 1000})
     async with scripted_server(script, reject=refuse_until_back) as server:
-        app = app_for_url(server.url, tmp_path, config=Config(reconnect=FAST_RETRY))
+        app = app_for_url(server.url, tmp_path, config=Config(reconnect=retry))
         async with app.run_test(size=(140, 40)) as pilot:
             screen = await connected(pilot)
             await submit(pilot, "hello")
@@ -117,7 +119,15 @@ async def test_a_drop_mid_answer_reconnects_reseeds_and_sends_what_was_typed_mea
             back.set()
             await wait_for(pilot, lambda: second_session, "the new session's requests")
             await wait_for(pilot, lambda: "Reconnected" in notices(screen), "the resume notice")
-            assert "Reconnected; re-sent 1 earlier turn and 2 queued events" in notices(screen)
+            # The loss's line ended, in place, as the record of what happened.
+            record, queued = pane_texts(screen.pane, "notice")
+            assert record.startswith(
+                "The connection dropped without a close frame. Reconnected after "
+            )
+            assert record.endswith(
+                " s; re-sent 1 earlier turn and 2 queued events typed while it was down."
+            )
+            assert queued.startswith("Queued")
             assert screen.status.state is LinkState.CONNECTED
 
     sent = [(e["type"], e.get("item", {}).get("id")) for e in second_session]

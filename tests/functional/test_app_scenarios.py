@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest_app import main_screen, wait_for
 
 from rt_tui.config import Config
-from rt_tui.targets import SCENARIO_ENV
+from rt_tui.mock.scenarios import choose
 from rt_tui.tui.app import make_app
 from rt_tui.tui.link_notes import KEY_HINT
 from rt_tui.tui.messages import LinkState
@@ -18,8 +18,9 @@ async def test_the_demo_with_a_refused_key_shows_the_services_message(tmp_path: 
     app = make_app(
         config=Config(),
         config_path=tmp_path / "config.toml",
-        env={SCENARIO_ENV: "refused-key"},
+        env={},
         demo=True,
+        scenario=choose("refused-key"),
         sessions_dir=tmp_path / "sessions",
     )
     async with app.run_test(size=(120, 40)) as pilot:

@@ -436,10 +436,12 @@ def test_no_command_opens_the_tui_with_the_flags(monkeypatch: pytest.MonkeyPatch
     assert cli.main(["--demo", "--transcribe"]) == 7
     no_audio = {"mic": None, "speaker": None, "transcribe": False}
     assert calls == [
-        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), **no_audio},
-        {"profile": "work", "url": None, "demo": False, "log": None}
+        {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), "scenario": None}
+        | no_audio,
+        {"profile": "work", "url": None, "demo": False, "log": None, "scenario": None}
         | {"mic": "q.wav", "speaker": "default", "transcribe": False},
-        {"profile": None, "url": None, "demo": True, "log": None, **no_audio}
+        {"profile": None, "url": None, "demo": True, "log": None, "scenario": None}
+        | no_audio
         | {"transcribe": True},
     ]
 

@@ -182,9 +182,14 @@ def test_usage_problems_exit_2(cli_env: dict[str, str], tmp_path: Path) -> None:
         f"there is no session log in {sessions} to bundle; give its path: rt-tui bundle LOG.",
     )
 
-    result = run_cli(cli_env, "--demo", "bundle", str(tmp_path / "x.jsonl"))
-    assert result.returncode == 2
-    assert "--url, --profile, --demo and --log do not apply" in result.stderr
+    for flags in (["--demo"], ["--scenario", "refused-key"]):
+        result = run_cli(cli_env, *flags, "bundle", str(tmp_path / "x.jsonl"))
+        assert result.returncode == 2
+        assert_one_error_line(
+            result.stderr,
+            "A bundle is made from a recorded log, so --url, --profile, --demo, --scenario "
+            "and --log do not apply.",
+        )
 
     result = run_cli(cli_env, "bundle", "x.jsonl", "-o", str(tmp_path / "nowhere" / "b.zip"))
     assert result.returncode == 2

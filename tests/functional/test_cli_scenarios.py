@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from rt_tui import cli
-from rt_tui.mock.scenarios import listing, names
-from rt_tui.targets import SCENARIO_ENV
+from rt_tui.cli import SCENARIO_ENV
+from rt_tui.mock.scenarios import ScenarioChoice, listing, names
 
 UNKNOWN = f"rt-tui: there is no mock scenario 'nope'; the scenarios are {', '.join(names())}.\n"
 
@@ -141,18 +141,23 @@ def test_mock_server_serves_the_scenario(cli_env: dict[str, str]) -> None:
     assert proc.returncode == 130
 
 
-def test_the_tui_gets_the_scenario_through_its_environment(
+def test_the_tui_gets_the_scenario_in_its_arguments_not_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import rt_tui.tui.app
 
-    monkeypatch.setenv(SCENARIO_ENV, "")  # so the value main sets is undone after the test
     seen: list[str | None] = []
 
-    def fake_run_tui(**kwargs: object) -> int:
-        seen.append(os.environ.get(SCENARIO_ENV))
+    def fake_run_tui(*, scenario: ScenarioChoice | None, **kwargs: object) -> int:
+        seen.append(scenario.label if scenario is not None else None)
         return 0
 
     monkeypatch.setattr(rt_tui.tui.app, "run_tui", fake_run_tui)
+    monkeypatch.delenv(SCENARIO_ENV, raising=False)
     assert cli.main(["--demo", "--scenario", "slow-stream:50"]) == 0
-    assert seen == ["slow-stream:50"]
+    assert SCENARIO_ENV not in os.environ  # nothing is handed on through the process
+    # RT_TUI_SCENARIO stands for --scenario with --demo, and other targets ignore it.
+    monkeypatch.setenv(SCENARIO_ENV, "refused-key")
+    assert cli.main(["--demo"]) == 0
+    assert cli.main(["--url", "ws://127.0.0.1:9/v1/realtime"]) == 0
+    assert seen == ["slow-stream:50", "refused-key", None]

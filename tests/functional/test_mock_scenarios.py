@@ -28,7 +28,7 @@ from rt_tui.realtime.connection import (
 from rt_tui.realtime.endpoints import endpoint_for_url
 from rt_tui.realtime.events import ErrorEvent, ResponseEvent
 from rt_tui.realtime.frames import Frame
-from rt_tui.targets import SCENARIO_ENV, Target, TargetKind, resolve_target, target_endpoint
+from rt_tui.targets import Target, TargetKind, resolve_target, target_endpoint
 
 KEY = "sk-scenario-0123456789abcdef"
 AZURE_KEY = "azure-scenario-key-0123456789"
@@ -349,9 +349,9 @@ async def test_echo_handshake_quotes_url_and_key_headers_exactly_then_serves() -
 # --- the demo target ------------------------------------------------------------------
 
 
-async def test_the_demo_target_runs_the_scenario_named_in_the_environment() -> None:
+async def test_the_demo_target_runs_the_scenario_it_is_given() -> None:
     target = resolve_target(
-        Config(), {SCENARIO_ENV: "refused-key"}, profile=None, url=None, demo=True
+        Config(), {}, profile=None, url=None, demo=True, scenario=choose("refused-key")
     )
     assert (target.kind, target.description) == (
         TargetKind.DEMO,
@@ -366,14 +366,12 @@ async def test_the_demo_target_runs_the_scenario_named_in_the_environment() -> N
     assert error.code == 3000
 
 
-def test_the_scenario_applies_to_the_demo_only_and_must_exist() -> None:
-    env = {SCENARIO_ENV: "nope"}
-    assert resolve_target(
-        Config(), env, profile=None, url="ws://127.0.0.1:9/v1/realtime", demo=False
-    ).ok
-    target = resolve_target(Config(), env, profile=None, url=None, demo=True)
-    assert target.problem is not None
-    assert target.problem.startswith(f"{SCENARIO_ENV}: there is no mock scenario 'nope';")
+def test_the_scenario_applies_to_the_demo_only() -> None:
+    scenario = choose("refused-key")
+    url = "ws://127.0.0.1:9/v1/realtime"
+    target = resolve_target(Config(), {}, profile=None, url=url, demo=False, scenario=scenario)
+    assert target.ok
+    assert target.scenario is None
     assert resolve_target(Config(), {}, profile=None, url=None, demo=True) == Target(
         TargetKind.DEMO
     )

@@ -8,7 +8,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from conftest_app import main_screen, offline_app, wait_for
+from conftest_app import main_screen, offline_app, screen_text, wait_for
 from textual.pilot import Pilot
 
 from rt_tui.inspector import samples
@@ -83,3 +83,26 @@ async def test_resumed_at_ten_times_every_frame_comes_in_order(tmp_path: Path) -
         store = screen.inspector.store
         assert [store.t_ms(i) for i in range(len(store))] == [r.t_ms for r in records]
         assert "· ended ·" in screen.status.detail
+
+
+async def test_the_footer_shows_the_replay_keys_first_and_f10_changes_the_speed(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "slow.jsonl"
+    _hours_apart(log)
+    app = offline_app(tmp_path, replay=ReplayPlan(check_log(log), speed=1.0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: len(screen.inspector.store) == 1, "the first frame")
+        await wait_for(pilot, lambda: "Pause" in screen_text(pilot.app), "the footer's keys")
+        footer = screen_text(pilot.app).splitlines()[-1]
+        assert footer.startswith("f6 Pause f7 Step f9 Step response f10 Speed ")
+
+        await pilot.press("f10")
+        ten_times = "10\N{MULTIPLICATION SIGN}"
+        await wait_for(pilot, lambda: screen.status.detail.startswith(ten_times), "10x")
+        await pilot.press("f10")  # at once: the hours between the frames go by unwaited
+        await wait_for(pilot, lambda: replay_finished(screen), "the replay to end")
+        assert screen.status.detail.startswith("max · 46800.0 s / 46800.0 s · ended")
+        # Nothing is left to pause or step: the keys leave the footer.
+        await wait_for(pilot, lambda: "Pause" not in screen_text(pilot.app), "the keys to go")

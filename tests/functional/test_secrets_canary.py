@@ -184,8 +184,10 @@ async def test_no_canary_leaves_the_tui(
     assert auth is not None
     assert auth.endswith(tuple(CANARY_ENV.values()))
     logs = [p for p in sessions.glob("*.jsonl") if not p.name.startswith("inspector-")]
-    assert len(logs) == 2  # the session, and the refused one
-    await _replayed_session(max(logs, key=lambda p: p.stat().st_size), tmp_path, seen)
+    # The session and the refused one after ctrl+r, in the app run's one log, marked apart.
+    assert len(logs) == 1
+    assert '{"rt_tui": "socket"' in logs[0].read_text()
+    await _replayed_session(logs[0], tmp_path, seen)
 
     assert_no_canary(seen.found + hits_in_files(tmp_path, isolated_environment))
     assert any(p.suffix == ".wav" for p in written_files(tmp_path))
@@ -209,6 +211,12 @@ async def test_no_canary_leaves_send_or_replay(
             found += hits_in_text(out, f"{name} stdout") + hits_in_text(err, f"{name} stderr")
             assert "Traceback" not in err
             assert "rt-tui: server error: echo" in err
+        # The log's client events sent again to the echoing server, recorded again.
+        for flag in ("--print", "--json"):
+            args = ["replay", str(log), "--send", url, flag, "--log", str(tmp_path / "again")]
+            code, out, err = await run_cli_async(env, *args, "--speed", "max", "--timeout", "5")
+            found += hits_in_text(out + err, f"replay --send {flag}")
+            assert "Traceback" not in err
     assert wav.stat().st_size > 44
     for flag in ("--print", "--json"):
         code, out, err = await run_cli_async(env, "replay", str(log), flag)

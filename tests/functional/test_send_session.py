@@ -4,10 +4,14 @@ scripted loopback servers."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from scripted_server import error_event, recv_json, scripted_server, send_json, session_created
 from test_cli import assert_one_error_line, cli_env, run_cli_async
 from websockets.asyncio.server import ServerConnection
+
+from rt_tui.realtime.session_log import LogFile
+from rt_tui.realtime.socket_mark import DROPPED, SocketMark
 
 __all__ = ["cli_env"]  # the fixture, shared with test_cli
 
@@ -92,7 +96,7 @@ async def test_the_reply_timeout_still_applies_after_session_created(
 
 
 async def test_a_drop_before_the_reply_is_retried_once_the_server_is_back(
-    cli_env: dict[str, str],
+    cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     async def script(ws: ServerConnection) -> None:
         await send_json(ws, session_created())
@@ -105,13 +109,23 @@ async def test_a_drop_before_the_reply_is_retried_once_the_server_is_back(
             await send_json(ws, event)
         await ws.wait_closed()
 
+    log = tmp_path / "send.jsonl"
     async with scripted_server(script) as server:
-        code, out, err = await run_cli_async(cli_env, "send", "hi", "--url", server.url)
+        code, out, err = await run_cli_async(
+            cli_env, "send", "hi", "--url", server.url, "--log", str(log)
+        )
     assert (code, out) == (0, "second time lucky\n")
     assert len(server.requests) == 2
     (note,) = err.splitlines()
     assert note.startswith("rt-tui: The connection to 127.0.0.1")
     assert "before any reply, so trying again in" in note
+    # Both sockets in the one log, on one clock, the retry's marked.
+    entries = list(LogFile(log).entries())
+    (mark,) = [e for e in entries if isinstance(e, SocketMark)]
+    assert (mark.number, mark.cause) == (2, DROPPED)
+    assert mark.reason == "The connection dropped without a close frame."
+    times = [e.t_ms if isinstance(e, SocketMark) else e[0].t_ms for e in entries]
+    assert times == sorted(times)
 
 
 async def test_a_drop_after_the_reply_started_is_not_retried(cli_env: dict[str, str]) -> None:

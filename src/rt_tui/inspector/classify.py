@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rt_tui.inspector.status_line import plural
 from rt_tui.inspector.summary import (
     base64_decoded_size,
     client_summary,
@@ -23,6 +24,7 @@ from rt_tui.realtime.events import (
     parse_server_frame,
 )
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.socket_mark import DROPPED, FRESH, RECONNECT, SocketMark
 
 FLAG_ERROR = 1
 FLAG_AUDIO = 2
@@ -30,7 +32,9 @@ FLAG_AUDIO = 2
 FLAG_BINARY = 4
 FLAG_MALFORMED = 8
 
-SENT, RECEIVED = 0, 1
+SENT, RECEIVED, MARK = 0, 1, 2
+"""Directions as stored; MARK: not a frame but where a new socket took the session over."""
+SOCKET_TYPE = "(new socket)"
 _AUDIO_KINDS = frozenset({"response.output_audio.delta", "input_audio_buffer.append"})
 
 FoldKey = tuple[int, str, str, int]
@@ -47,6 +51,19 @@ class Classified:
     audio_size: int
     fold_key: FoldKey | None
     piece: str | None
+
+
+def classify_mark(mark: SocketMark) -> Classified:
+    """A socket mark's row: its own type, and what the conversation says of it, shorter."""
+    how = {DROPPED: "after a drop", RECONNECT: "reconnected", FRESH: "fresh session"}
+    facts = [f"socket {mark.number}", how.get(mark.cause, "the log does not say why")]
+    if mark.cause == DROPPED:
+        facts.append(f"down {mark.gap_ms / 1000:.1f} s")
+    if mark.reseeded:
+        facts.append(f"{plural(len(mark.reseeded), 'item')} re-sent")
+    if mark.queued:
+        facts.append(f"{plural(mark.queued, 'queued event')} sent")
+    return Classified(MARK, SOCKET_TYPE, "rt_tui.socket", " · ".join(facts), 0, 0, None, None)
 
 
 def classify(frame: Frame) -> Classified:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from rt_tui.inspector.records import direction_arrow
 from rt_tui.inspector.store import FrameStore
 from rt_tui.inspector.summary import audio_ms, base64_decoded_size
 
@@ -95,7 +96,8 @@ def pretty_frame(text: str | bytes, *, audio_frame: bool = False) -> Detail:
 def frame_detail(store: FrameStore, i: int) -> Detail:
     """The detail of frame `i` on its own."""
     detail = pretty_frame(store.frame_text(i), audio_frame=store.is_audio(i))
-    title = f"#{i + 1} {store.direction(i).mark} {store.wire_type(i)} at {store.t_ms(i):.0f} ms"
+    arrow = direction_arrow(store.direction(i))
+    title = f"#{i + 1} {arrow} {store.wire_type(i)} at {store.t_ms(i):.0f} ms"
     if detail.title:
         title = f"{title} · {detail.title}"
     return Detail(title, detail.body, detail.language)
@@ -121,7 +123,7 @@ def row_detail(store: FrameStore, row: int) -> Detail:
     else:
         combined["text"] = group.text()
     span = f"{store.t_ms(group.first):.0f}-{store.t_ms(group.last):.0f} ms"
-    title = f"{shown.direction.mark} {shown.wire_type} x{group.count} folded, {span}"
+    title = f"{shown.arrow} {shown.wire_type} x{group.count} folded, {span}"
     return Detail(title, json.dumps(combined, indent=2, ensure_ascii=False))
 
 

@@ -34,8 +34,12 @@ def export_path(directory: Path, *, filtered: bool, now: float | None = None) ->
 
 
 def frame_line(store: FrameStore, i: int) -> str:
-    """The JSONL line for frame `i` (no newline)."""
-    return log_line(store.wall_time(i), store.t_ms(i), store.direction(i), store.frame_text(i))
+    """The JSONL line for frame `i` (no newline); a socket mark's is the log's mark line."""
+    direction = store.direction(i)
+    text = store.frame_text(i)
+    if direction is None:
+        return text if isinstance(text, str) else text.decode()
+    return log_line(store.wall_time(i), store.t_ms(i), direction, text)
 
 
 def write_jsonl(

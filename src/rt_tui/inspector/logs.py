@@ -26,6 +26,7 @@ from rt_tui.realtime.session_log import (
     no_readable_frame,
     read_meta,
 )
+from rt_tui.realtime.socket_mark import SocketMark
 
 __all__ = [
     "LogError",
@@ -34,6 +35,7 @@ __all__ = [
     "ReplayPlan",
     "SkippedLine",
     "check_log",
+    "iter_entries",
     "iter_frames",
     "load_store",
     "read_meta",
@@ -124,6 +126,12 @@ def iter_frames(path: Path, on_skip: OnSkip) -> Iterator[Frame]:
     return LogFile(path).frames(on_skip)
 
 
+def iter_entries(path: Path, on_skip: OnSkip) -> Iterator[Frame | SocketMark]:
+    """`iter_frames`, with the marks where a new socket took the session over (read from
+    the log, or inferred in a log written before marks) in their places."""
+    return LogFile(path).frames_and_marks(on_skip)
+
+
 def load_store(
     path: Path, *, fold: bool = True, query: str = "", on_skip: OnSkip | None = None
 ) -> FrameStore:
@@ -141,8 +149,11 @@ def load_store(
     try:
         if query:
             store.set_filter(FrameFilter(query))
-        for frame in iter_frames(path, skip):
-            store.append(frame)
+        for entry in iter_entries(path, skip):
+            if isinstance(entry, SocketMark):
+                store.add_mark(entry)
+            else:
+                store.append(entry)
     except BaseException:
         store.close()
         raise

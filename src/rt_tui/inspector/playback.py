@@ -16,6 +16,8 @@ from typing import Final, Literal
 
 SPEEDS: Final = {"1": 1.0, "10": 10.0, "max": None}
 """`rt-tui replay --speed` values: times the recorded pace, or None for at once."""
+CYCLE: Final = (1.0, 10.0, None)
+"""The speeds the replay's speed key goes through, in turn."""
 
 Step = Literal["frame", "response"]
 
@@ -34,10 +36,11 @@ def play_times(t_ms: Iterable[float]) -> Iterator[float]:
 
 
 class Playback:
-    """The replay's clock, its pause and its steps."""
+    """The replay's clock, its pause and its steps. `speed` None: no waiting at all (each
+    frame is due at once), but pause and steps still hold."""
 
     def __init__(
-        self, speed: float, total_ms: float, clock: Callable[[], float] = time.monotonic
+        self, speed: float | None, total_ms: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.speed = speed
         self.total_ms = total_ms
@@ -52,7 +55,7 @@ class Playback:
     @property
     def position_ms(self) -> float:
         """How far into the recording the replay is."""
-        if self.paused:
+        if self.paused or self.speed is None:
             return self._anchor_ms
         played = (self._clock() - self._anchor_wall) * 1000 * self.speed
         return min(self.total_ms, self._anchor_ms + played)
@@ -67,6 +70,13 @@ class Playback:
         self._step = None
         self._move(self.position_ms, paused=not self.paused)
 
+    def next_speed(self) -> None:
+        """Go on at the next speed of `CYCLE` (1x, 10x, at once, 1x…), from where it is."""
+        position = self.position_ms
+        at = CYCLE.index(self.speed) if self.speed in CYCLE else -1
+        self.speed = CYCLE[(at + 1) % len(CYCLE)]
+        self._move(position, paused=self.paused)
+
     def step(self, what: Step) -> None:
         """While paused, let the next frame (or the frames through the next response.done)
         through."""
@@ -76,7 +86,7 @@ class Playback:
 
     def describe(self, *, ended: bool = False) -> str:
         """'1 · 12.3 s / 95.0 s · paused' (with a multiplication sign)."""
-        speed = f"{self.speed:g}\N{MULTIPLICATION SIGN}"
+        speed = "max" if self.speed is None else f"{self.speed:g}\N{MULTIPLICATION SIGN}"
         where = f"{self.position_ms / 1000:.1f} s / {self.total_ms / 1000:.1f} s"
         state = " · ended" if ended else " · paused" if self.paused else ""
         return f"{speed} · {where}{state}"
@@ -94,6 +104,9 @@ class Playback:
                     return
                 await self._changed.wait()
                 continue
+            if self.speed is None:
+                self._anchor_ms = max(self._anchor_ms, at_ms)
+                return
             wait_s = (at_ms - self.position_ms) / 1000 / self.speed
             if wait_s <= 0:
                 return

@@ -55,7 +55,8 @@ class Row:
 
     frame_index: int
     t_ms: float
-    direction: Direction
+    direction: Direction | None
+    """None: the row is a socket mark, not a frame."""
     wire_type: str
     summary: str
     count: int
@@ -66,3 +67,13 @@ class Row:
     is_audio: bool
     summary_is_stream: bool = False
     """The summary is streamed text whose end matters most (show its tail when cut)."""
+
+    @property
+    def arrow(self) -> str:
+        """The direction's one-character mark; a socket mark's own."""
+        return direction_arrow(self.direction)
+
+
+def direction_arrow(direction: Direction | None) -> str:
+    """→ sent, ← received, ↻ a socket mark (a new socket took the session over)."""
+    return direction.mark if direction is not None else "↻"

@@ -40,9 +40,12 @@ from typing import Any
 from rt_tui.inspector.classify import (
     FLAG_AUDIO,
     FLAG_ERROR,
+    MARK,
     RECEIVED,
     SENT,
+    Classified,
     classify,
+    classify_mark,
 )
 from rt_tui.inspector.filtering import DirectionFilter, FrameFilter
 from rt_tui.inspector.fold_groups import FoldGroups
@@ -52,7 +55,8 @@ from rt_tui.inspector.redaction import redact_frame
 from rt_tui.inspector.summary import audio_label
 from rt_tui.realtime.frames import Direction, Frame, LogSource, LogSpan
 from rt_tui.realtime.redaction import Redactor
-from rt_tui.realtime.session_log import LogError, read_record
+from rt_tui.realtime.session_log import META_MARK, LogError, read_record
+from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.realtime.spill import SpillFile
 
 #: Frames this long (characters) are read back from disk when shown, not kept in memory.
@@ -98,6 +102,7 @@ class FrameStore:
         self._rows = array("q")
         self._matcher: Pattern[str] | None = self._filter.text_matcher()
         self._spill: SpillFile | None = None
+        self._marks = 0
         self.version = 0
         """Bumped on every change, so a view knows when to repaint."""
 
@@ -119,18 +124,18 @@ class FrameStore:
         self._redactor = Redactor((*self._redactor.secrets, *values))
 
     def __len__(self) -> int:
+        """How many entries: frames and socket marks."""
         return len(self._t_ms)
+
+    @property
+    def frame_count(self) -> int:
+        """How many frames (socket marks left out)."""
+        return len(self._t_ms) - self._marks
 
     def append(self, frame: Frame) -> int:
         """Store one frame and update the rows; returns the frame's index."""
         frame, c, kept = redact_frame(frame, classify(frame), self._redactor)
-        i = len(self._t_ms)
-        self._t_ms.append(frame.t_ms)
-        self._wall.append(frame.wall_time)
-        self._dir.append(c.direction)
-        self._type.append(self._type_id(c.wire_type, c.kind))
-        self._flags.append(c.flags)
-        self._audio.append(c.audio_size)
+        i = self._start_entry(c, frame.t_ms, frame.wall_time)
         span = frame.log_span
         if not (c.flags & FLAG_AUDIO or len(kept) >= BIG_FRAME_CHARS):
             self._keep(_IN_MEMORY, 0, 0, kept)
@@ -142,11 +147,36 @@ class FrameStore:
             if self._spill is None:
                 self._spill = SpillFile(self._spill_dir)
             self._keep(_SPILLED, self._spill.append(data), len(data), None)
+        self._end_entry(i, c)
+        return i
+
+    def add_mark(self, mark: SocketMark) -> int:
+        """Store where a new socket took the session over: a row of its own, shown
+        whatever the filter, whose text is the log's mark line; returns its index."""
+        c = classify_mark(mark)
+        i = self._start_entry(c, mark.t_ms, mark.wall_time)
+        self._marks += 1
+        self._keep(_IN_MEMORY, 0, 0, self._redactor.text(mark.to_json(META_MARK)))
+        self._end_entry(i, c)
+        return i
+
+    def _start_entry(self, c: Classified, t_ms: float, wall_time: float) -> int:
+        """The facts every entry (a frame or a mark) has; its index."""
+        i = len(self._t_ms)
+        self._t_ms.append(t_ms)
+        self._wall.append(wall_time)
+        self._dir.append(c.direction)
+        self._type.append(self._type_id(c.wire_type, c.kind))
+        self._flags.append(c.flags)
+        self._audio.append(c.audio_size)
+        return i
+
+    def _end_entry(self, i: int, c: Classified) -> None:
+        """After its text is kept: the summary, the fold group and the rows."""
         self._summaries.append(c.summary)
         self._group.append(self._folds.join(i, c))
         self._add_row(i)
         self.version += 1
-        return i
 
     def _keep(self, where: int, at: int, length: int, text: str | bytes | None) -> None:
         self._payload_in.append(where)
@@ -204,7 +234,10 @@ class FrameStore:
         return self._folds.is_folded(gid)
 
     def matches(self, i: int) -> bool:
-        """Whether frame `i` passes the current filter."""
+        """Whether frame `i` passes the current filter (a socket mark always does: it
+        says where the frames around it came from)."""
+        if self._dir[i] == MARK:
+            return True
         f = self._filter
         if f.direction is DirectionFilter.SENT and self._dir[i] != SENT:
             return False
@@ -354,7 +387,7 @@ class FrameStore:
         return Row(
             frame_index=i,
             t_ms=self._t_ms[i],
-            direction=Direction.SENT if self._dir[i] == SENT else Direction.RECEIVED,
+            direction=self.direction(i),
             wire_type=wire_type,
             summary=summary,
             count=count,
@@ -382,8 +415,10 @@ class FrameStore:
     def wire_type(self, i: int) -> str:
         return self._type_names[self._type[i]][0]
 
-    def direction(self, i: int) -> Direction:
-        return Direction.SENT if self._dir[i] == SENT else Direction.RECEIVED
+    def direction(self, i: int) -> Direction | None:
+        """Which way frame `i` went; None for a socket mark."""
+        code = self._dir[i]
+        return Direction.SENT if code == SENT else Direction.RECEIVED if code == RECEIVED else None
 
     def t_ms(self, i: int) -> float:
         return self._t_ms[i]

@@ -140,12 +140,15 @@ class Connection:
         buffer_received: bool = True,
         ping_interval: float | None = 20.0,
         max_frame_bytes: int = MAX_FRAME_BYTES,
+        t0: float | None = None,
     ) -> None:
         """`recorder` records every frame before the observers see it, and the frame says
         where its line landed (`Frame.log_span`); the recorder is flushed when the socket
         ends. `buffer_received=False` skips the queue behind `async for` (for callers that
         only use observers, so a long session does not pile up frames nobody reads). A
-        received frame over `max_frame_bytes` ends the session with ProtocolViolation."""
+        received frame over `max_frame_bytes` ends the session with ProtocolViolation. `t0`:
+        the `clock` reading frame times count from (default: when the socket opens); a
+        session whose sockets share one log gives them all its first socket's."""
         self.endpoint = endpoint
         self._observers: tuple[FrameObserver, ...] = tuple(observers)
         self._recorder = recorder
@@ -158,6 +161,7 @@ class Connection:
         self._max_frame_bytes = max_frame_bytes
         self._redactor = Redactor(endpoint.secret_values())
         self._ws: ClientConnection | None = None
+        self._given_t0 = t0
         self._t0 = 0.0
         self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
         self._received: asyncio.Queue[Frame | object] = asyncio.Queue()
@@ -208,8 +212,18 @@ class Connection:
             self._observers = tuple(kept)
 
     def elapsed_ms(self) -> float:
-        """Milliseconds since the socket opened, on the same clock as frames."""
+        """Milliseconds since the socket opened (or since `t0`), as frames count them."""
         return (self._clock() - self._t0) * 1000.0
+
+    @property
+    def t0(self) -> float:
+        """The `clock` reading frame times count from (set when the socket opens)."""
+        return self._t0
+
+    def stop_recording(self) -> None:
+        """Record no more of this socket's frames: a newer socket has taken the session,
+        and its log, over."""
+        self._recorder = None
 
     async def open(self) -> None:
         """Open the socket and start the send and receive tasks. Raises a RealtimeError."""
@@ -225,7 +239,7 @@ class Connection:
         if self.endpoint.tokens is not None:
             # The Entra ID token was fetched as the socket opened: scrub it too.
             self._redactor = Redactor(self.endpoint.secret_values())
-        self._t0 = self._clock()
+        self._t0 = self._clock() if self._given_t0 is None else self._given_t0
         self._send_task = asyncio.create_task(self._send_loop(), name="rt-send")
         self._receive_task = asyncio.create_task(self._receive_loop(), name="rt-receive")
 

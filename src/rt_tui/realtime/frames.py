@@ -57,7 +57,8 @@ class Frame:
 
     direction: Direction
     t_ms: float
-    """Milliseconds since the socket opened, from a monotonic clock."""
+    """Milliseconds since the session's first socket opened, from a monotonic clock (for
+    most sessions, since its only socket opened)."""
     wall_time: float
     """`time.time()` when the frame crossed the socket."""
     data: str | bytes = field(repr=False)

@@ -8,7 +8,9 @@ Line format (one JSON object per line):
 
 The first (meta) line is optional for readers. `data` is the frame exactly as on the wire,
 except that secrets are replaced by *** (key-shaped strings, `client_secret.value`, fields
-named like api keys or passwords).
+named like api keys or passwords). A session that outlives its socket keeps its one log:
+where a new socket takes over, a mark line (`rt_tui.realtime.socket_mark`) says so, and
+the times of all its frames run on one clock.
 
 Writing. Lines collect in memory and reach the file in one write at most `FLUSH_DELAY`
 later (a timer on the running event loop), or as soon as `FLUSH_BYTES` are waiting, and
@@ -16,29 +18,26 @@ on `flush()`, `close()` and at interpreter exit: a session never costs a system 
 frame, and a normal exit or a dropped connection loses nothing. A killed process loses at
 most the last `FLUSH_DELAY`; `read_log` skips a torn last line. Each frame's line is
 handed back as a `LogSpan`, and `read_span` reads it back (from memory while it waits),
-so big payloads need not be kept anywhere else. Reading is in `session_log`.
+so big payloads need not be kept anywhere else. The lines are built by `log_lines`;
+reading is in `session_log`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
-import base64
-import json
 import os
-import secrets
 import threading
 import time
 import weakref
 from collections.abc import Callable
-from json.encoder import encode_basestring
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
-from rt_tui import paths
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
+from rt_tui.realtime.log_lines import encoded_line, log_line, meta_line, new_session_path
 from rt_tui.realtime.redaction import (
     REDACTED,
     Redactor,
@@ -47,7 +46,6 @@ from rt_tui.realtime.redaction import (
     redacted_data,
 )
 from rt_tui.realtime.session_log import (
-    LOG_VERSION,
     META_MARK,
     LogError,
     LogFile,
@@ -56,6 +54,7 @@ from rt_tui.realtime.session_log import (
     read_log,
     read_meta,
 )
+from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.realtime.urls import redact_url
 
 if TYPE_CHECKING:
@@ -85,68 +84,8 @@ FLUSH_DELAY: Final = 0.05
 FLUSH_BYTES: Final = 256 * 1024
 #: The write buffer keeps this much room between writes (more only after a huge frame).
 _KEPT_BUFFER_BYTES: Final = 2 * FLUSH_BYTES
-
-
-def meta_line(**fields: Any) -> str:
-    """The first line of a log (no newline): the session mark, the version and `fields`."""
-    return json.dumps({META_MARK: "session", "version": LOG_VERSION, **fields}, ensure_ascii=False)
-
-
-#: A log line: its times, the direction, `data` escaped, and the line's end after it.
-#: Times have fixed decimals (to the microsecond and the millisecond's thousandth), half
-#: the cost of the shortest repr.
-_LINE: Final = b'{"wall_time": %.6f, "t_ms": %.3f, "direction": "%b", "data": "%b%b\n'
-_DIRECTIONS: Final = {d: d.value.encode() for d in Direction}
-_TEXT_END: Final = b'"}'
-_BINARY_END: Final = b'", "binary": true}'
 #: LogSpan's own __new__ is a Python function around this: a span a frame, called directly.
 _new_span: Final = tuple.__new__
-
-
-def log_line(
-    wall_time: float,
-    t_ms: float,
-    direction: Direction,
-    data: str | bytes,
-    *,
-    json_text: bool = False,
-) -> str:
-    """One frame as a log line (no newline), the form `read_log` reads back; binary data
-    goes in base64. `data` is written as given: redact it first (`json_text`: see
-    `encoded_line`)."""
-    return encoded_line(wall_time, t_ms, direction, data, json_text)[:-1].decode("utf-8")
-
-
-def encoded_line(
-    wall_time: float, t_ms: float, direction: Direction, data: str | bytes, json_text: bool
-) -> bytes:
-    """One frame's log line in UTF-8, newline included: what `json.dumps` makes of the
-    record (but for the times' fixed decimals), built directly in one piece, since this
-    runs for every frame and only `data` needs escaping.
-
-    `json_text` says `data` is valid JSON (the connection parsed or serialised it), so its
-    only control characters can be whitespace between tokens; without those, escaping it
-    is two replaces on its UTF-8 bytes (which find each character with memchr) instead of
-    a scan of every character: an 8 KB audio delta costs a tenth as much."""
-    if isinstance(data, bytes):
-        body = base64.b64encode(data)
-        end = _BINARY_END
-    else:
-        if json_text and "\n" not in data and "\r" not in data and "\t" not in data:
-            body = data.encode().replace(b"\\", b"\\\\").replace(b'"', b'\\"')
-        else:
-            body = encode_basestring(data)[1:-1].encode()
-        end = _TEXT_END
-    return _LINE % (wall_time, t_ms, _DIRECTIONS[direction], body, end)
-
-
-def new_session_path(directory: Path | None = None) -> Path:
-    """A fresh log path: DIR/YYYYmmdd-HHMMSS-<short random>.jsonl (DIR default:
-    `paths.sessions_dir()`), the directory created if needed."""
-    directory = directory or paths.sessions_dir()
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime())
-    return directory / f"{stamp}-{secrets.token_hex(3)}.jsonl"
 
 
 class SessionRecorder:
@@ -242,6 +181,29 @@ class SessionRecorder:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def use_endpoint(self, endpoint: Endpoint) -> None:
+        """Frames from now on cross a socket to `endpoint` (a session's new socket may go
+        elsewhere, after new settings): its secrets are scrubbed from them too, and a log
+        not begun yet names it in its meta line."""
+        self._redactor = Redactor((*self._redactor.secrets, *endpoint.secret_values()))
+        if self._fd is None and not self.frames_written:
+            self._meta["url"] = endpoint.display_url
+            self._meta["dialect"] = endpoint.dialect.value
+
+    def mark_socket(self, mark: SocketMark) -> None:
+        """Write where a new socket takes the session over, before its first frame. Never
+        raises (see `record`); a log with no frame yet needs no mark."""
+        if self.failure is not None or not self.frames_written:
+            return
+        line = self._redactor.text(mark.to_json(META_MARK)).encode() + b"\n"
+        if self._fd is None:
+            return  # closed
+        size = self._pending_size
+        self._pending[size : size + len(line)] = line
+        self._pending_size = size + len(line)
+        if not size and self._timer is None:
+            self._start_timer()
 
     # --- writing --------------------------------------------------------------------
 

@@ -1,18 +1,25 @@
-"""Re-seeding a new session with the conversation so far.
+"""Re-seeding a new session with the conversation so far, and what a new socket taking
+the session over does to the conversation.
 
 A new session starts empty: the model would have forgotten everything. So the earlier
 turns go to it as `conversation.item.create` items, oldest first: messages as text (the
 transcript stands in for audio), function calls and their outputs as they were. Each keeps
 its old id, so the reducer knows the server's echoes are items it already shows.
+
+The live app cuts off what streamed when a socket is lost (`end_socket`) and expects the
+echoes when it re-seeds; a replay, a bundle or a re-send of a log does both where the log
+marks the new socket (`take_over`), so they rebuild the conversation the app showed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime.client_events import ClientEvent
-from rt_tui.realtime.conversation_model import Item
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.realtime.conversation_model import Change, Item, Totals
+from rt_tui.realtime.socket_mark import SocketMark
 
 #: Statuses of items that never finished: not re-sent, the model would take them as said.
 _UNFINISHED = frozenset({"in_progress", "incomplete"})
@@ -88,3 +95,20 @@ def reseed(items: list[Item], limit: int, dialect: Dialect) -> Reseed:
         {"type": "conversation.item.create", "item": raw} for _, raw in kept
     ]
     return Reseed(events, frozenset(item.id for item, _ in kept))
+
+
+def end_socket(conversation: Conversation) -> Change:
+    """The socket is gone (lost or replaced): what streamed is cut off
+    (`Conversation.mark_interrupted`), and the usage counted was that session's own."""
+    change = conversation.mark_interrupted()
+    conversation.totals = Totals()
+    return replace(change, totals=True)
+
+
+def take_over(conversation: Conversation, mark: SocketMark) -> Change:
+    """A new socket took the session over where a log marks it: as the live app did then,
+    what streamed on the old one is cut off, and the server's echoes of the items re-sent
+    to the new one change nothing."""
+    change = end_socket(conversation)
+    conversation.expect_reseeded(frozenset(mark.reseeded))
+    return change

@@ -3,6 +3,11 @@
 The format is described in `rt_tui.realtime.recorder`, which writes it. A log is read
 line by line with each line's byte offset, so a replay can hand out `LogSpan`s that point
 into the file instead of keeping big payloads (audio) in memory or copying them.
+
+`entries` also gives the marks where a new socket took the session over
+(`rt_tui.realtime.socket_mark`). A log written before marks has none: its times start
+again at 0 on each new socket, which pacing a replay allows for
+(`rt_tui.inspector.playback.play_times`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, Final
 from rt_tui.realtime.events import ServerEvent, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.redaction import Redactor
+from rt_tui.realtime.socket_mark import MARK_KIND, SocketMark
 
 LOG_VERSION: Final = 1
 META_MARK: Final = "rt_tui"
@@ -140,15 +146,25 @@ def _record_from(decoded: Any) -> LogRecord:
 _NOT_JSON: Final = "is not valid JSON"
 
 
-def _parse_line(line: str) -> LogRecord | None:
-    """The frame a log line holds, or None for the meta line. Raises _BadLine."""
+def _parse_line(line: str) -> LogRecord | SocketMark | None:
+    """The frame or the socket mark a log line holds, or None for the meta line. Raises
+    _BadLine."""
     try:
         decoded = json.loads(line)
     except ValueError:
         raise _BadLine(_NOT_JSON) from None
     if isinstance(decoded, dict) and META_MARK in decoded:
-        return None
+        if decoded[META_MARK] != MARK_KIND:
+            return None
+        mark = SocketMark.from_json(decoded)
+        if mark is None:
+            raise _BadLine("is a socket mark without a valid t_ms")
+        return mark
     return _record_from(decoded)
+
+
+Entry = tuple[LogRecord, LogSpan] | SocketMark
+"""What a log holds in order: a frame's record with where it lies, or a socket mark."""
 
 
 class LogFile:
@@ -206,9 +222,16 @@ class LogFile:
         mid-write) is skipped. Any other broken line raises LogError naming file and line,
         or, given `on_skip`, is passed over and reported to it (a replay shows what it
         can of a log damaged in one place)."""
+        for entry in self.entries(on_skip):
+            if not isinstance(entry, SocketMark):
+                yield entry
+
+    def entries(self, on_skip: OnSkip | None = None) -> Iterator[Entry]:
+        """The frames of the log with their spans, and the socket marks between them, in
+        order; broken lines as in `records`."""
         for number, offset, length, line, last in self._lines():
             try:
-                record = _parse_line(line)
+                entry = _parse_line(line)
             except _BadLine as bad:
                 if last and bad.args[0] == _NOT_JSON:  # torn by a crash mid-write
                     return
@@ -217,14 +240,21 @@ class LogFile:
                     raise skipped.error() from None
                 on_skip(skipped)
                 continue
-            if record is not None:
-                yield record, LogSpan(self, offset, length)
+            if isinstance(entry, SocketMark):
+                yield entry
+            elif entry is not None:
+                yield entry, LogSpan(self, offset, length)
 
     def frames(self, on_skip: OnSkip | None = None) -> Iterator[Frame]:
         """The log's frames, parsed again as the connection delivered them, each pointing
         back at its line; broken lines as in `records`."""
         for record, span in self.records(on_skip):
             yield record.to_frame(span)
+
+    def frames_and_marks(self, on_skip: OnSkip | None = None) -> Iterator[Frame | SocketMark]:
+        """`frames`, with the socket marks between them (see `entries`)."""
+        for entry in self.entries(on_skip):
+            yield entry if isinstance(entry, SocketMark) else entry[0].to_frame(entry[1])
 
 
 def read_meta(path: Path) -> dict[str, Any] | None:

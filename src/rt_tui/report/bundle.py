@@ -39,7 +39,9 @@ from rt_tui.realtime.conversation_markdown import audio_length, conversation_mar
 from rt_tui.realtime.conversation_model import Item
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.redaction import Redactor
+from rt_tui.realtime.reseed import take_over
 from rt_tui.realtime.session_log import LogError, LogFile, SkippedLine, no_readable_frame
+from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.report.config_copy import ConfigSource, config_copy
 from rt_tui.report.known_secrets import known_secrets
 from rt_tui.report.versions import versions
@@ -124,7 +126,11 @@ def _read_session(log: Path) -> _Session:
     frames = 0
     skipped: list[SkippedLine] = []
     try:
-        for record, span in source.records(skipped.append):
+        for entry in source.entries(skipped.append):
+            if isinstance(entry, SocketMark):
+                take_over(conversation, entry)  # as the live app did then
+                continue
+            record, span = entry
             if span.offset + span.length > size:
                 break  # written after the bundle started
             conversation.apply(record.to_frame(span))

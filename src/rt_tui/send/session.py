@@ -21,7 +21,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rt_tui.config import ConfigError, SessionSettings, load_config, transcribing
 from rt_tui.realtime import client_events
@@ -43,13 +43,17 @@ from rt_tui.realtime.events import (
     ServerEvent,
 )
 from rt_tui.realtime.recorder import SessionRecorder
-from rt_tui.realtime.retry import Backoff, is_drop, is_retryable
+from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
 from rt_tui.send.json_lines import json_printer
 from rt_tui.send.live import LiveAudio, LiveAudioError, open_live_audio, speak
 from rt_tui.send.output import Output
 from rt_tui.send.reply_audio import AudioFileError, ReplyAudio, check_writable
+from rt_tui.send.sockets import SendSockets
 from rt_tui.send.transcribe import TRANSCRIBE_NEEDS_WAV, TranscriptionFailed, transcribe
 from rt_tui.targets import LaunchError, resolve_target, target_endpoint
+
+if TYPE_CHECKING:
+    from rt_tui.mock.scenarios import ScenarioChoice
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -260,11 +264,13 @@ async def run_send(
     save_audio: Path | None = None,
     mic: str | None = None,
     speaker: str | None = None,
+    scenario: ScenarioChoice | None = None,
     transcribe: bool = False,
 ) -> int:
     """Run one send; the process exit code (messages already printed).
 
-    `text`, `wav` or both make the user's turn; `save_audio` writes the reply's audio.
+    `text`, `wav` or both make the user's turn; `save_audio` writes the reply's audio;
+    `scenario` makes the demo's mock misbehave.
     Once the reader closes `out` (default stdout), the send stops quietly, after saving
     the reply's audio if asked to.
     """
@@ -296,7 +302,7 @@ async def run_send(
     if notice is not None:  # the file was not at 24 kHz and soxr is not installed
         print(f"rt-tui: note: {notice}", file=sys.stderr, flush=True)
     turn = _Turn(text, pcm, save_audio, live)
-    target = resolve_target(config, env, profile=profile, url=url, demo=demo)
+    target = resolve_target(config, env, profile=profile, url=url, demo=demo, scenario=scenario)
     if target.problem is not None:
         return fail(target.problem, EXIT_USAGE)
     progress = _Progress()
@@ -320,9 +326,11 @@ async def run_send(
             retry = config.reconnect
             backoff = Backoff(retry.first_delay_s, retry.max_delay_s)
             dropped = False
+            sockets = SendSockets()
             for attempt in range(retry.tries + 1):
                 try:
-                    async with Connection(endpoint, observers=observers) as conn:
+                    async with Connection(endpoint, observers=observers, t0=sockets.t0) as conn:
+                        sockets.opened(conn, recorder)
                         await _converse(
                             conn,
                             turn,
@@ -338,6 +346,7 @@ async def run_send(
                     if progress.reply_started or not retryable or attempt == retry.tries:
                         raise
                     dropped = True
+                    sockets.lost(f"{drop_reason(exc)}.")
                     delay = backoff.delay(attempt)
                     print(
                         f"rt-tui: {str(exc).rstrip('.')}; before any reply, so trying again "

@@ -30,6 +30,7 @@ from rt_tui.tui.voice_choice import audio_files_problem
 if TYPE_CHECKING:
     from rt_tui.config import Config
     from rt_tui.inspector.logs import ReplayPlan
+    from rt_tui.mock.scenarios import ScenarioChoice
 
 PANES = {
     "Conversation": "the turns of the session as they stream, tool calls, errors; F4 shows "
@@ -168,6 +169,7 @@ def make_app(
     profile: str | None = None,
     url: str | None = None,
     demo: bool = False,
+    scenario: ScenarioChoice | None = None,
     log: Path | None = None,
     sessions_dir: Path | None = None,
     connect: bool = True,
@@ -191,6 +193,10 @@ def make_app(
         from rt_tui.config import parse_config  # Loads pydantic: only with a file to check.
 
         config = parse_config(path, text)
+    if transcribe:
+        from rt_tui.config import Config, transcribing
+
+        config = transcribing(config if config is not None else Config())
     context = AppContext(
         loaded_config=config,
         config_path=path,
@@ -198,6 +204,7 @@ def make_app(
         profile=profile,
         url=url,
         demo=demo,
+        scenario=scenario,
         log_path=log,
         sessions_dir=sessions_dir,
         connect=connect and replay is None,
@@ -238,6 +245,7 @@ def run_tui(
     url: str | None,
     demo: bool,
     log: Path | None,
+    scenario: ScenarioChoice | None = None,
     mic: str | None = None,
     speaker: str | None = None,
     transcribe: bool = False,
@@ -253,6 +261,7 @@ def run_tui(
             url=url,
             demo=demo,
             log=log,
+            scenario=scenario,
             mic=mic,
             speaker=speaker,
             transcribe=transcribe,
@@ -266,10 +275,7 @@ def run_tui(
     if problem is not None:
         return _usage_problem(problem)
     if profile is not None or url is not None:
-        from rt_tui.targets import resolve_target
-
-        context = app.context
-        target = resolve_target(context.config, context.env, profile=profile, url=url, demo=demo)
+        target = app.context.target()
         if target.problem is not None:
             return _usage_problem(target.problem)
     problem = terminal_problem("'rt-tui send TEXT' for one exchange without it")

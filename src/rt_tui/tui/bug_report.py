@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from rt_tui.realtime.recorder import flush_log
 from rt_tui.report.bundle import BundleSummary, write_bundle
-from rt_tui.targets import resolve_target
 from rt_tui.tui import jobs
 
 if TYPE_CHECKING:
@@ -36,9 +35,7 @@ def endpoint_secrets(screen: MainScreen) -> tuple[str, ...]:
     context = screen.context
     if context.replay is not None:
         return ()
-    target = resolve_target(
-        context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
-    )
+    target = context.target()
     return target.endpoint.secret_values() if target.endpoint is not None else ()
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rt_tui.config import Config
     from rt_tui.inspector.logs import ReplayPlan
+    from rt_tui.mock.scenarios import ScenarioChoice
+    from rt_tui.targets import Target
 
 
 @dataclass
@@ -33,6 +35,8 @@ class AppContext:
     """--url: connect to this ws:// or wss:// URL."""
     demo: bool = False
     """--demo: start the in-process mock server and connect to it."""
+    scenario: ScenarioChoice | None = None
+    """--scenario: how the demo's mock misbehaves (None: it behaves)."""
     log_path: Path | None = None
     """--log: record here instead of a new file in `sessions_dir`."""
     sessions_dir: Path | None = None
@@ -49,6 +53,20 @@ class AppContext:
     wall_clock: Callable[[], float] = time.time
     id_factory: Callable[[], str] | None = None
     """Event ids for sent events; None lets the connection pick."""
+
+    def target(self, config: Config | None = None) -> Target:
+        """Where the app connects, with its flags and environment and `config` (by
+        default its own)."""
+        from rt_tui.targets import resolve_target  # not needed for the first frame
+
+        return resolve_target(
+            config or self.config,
+            self.env,
+            profile=self.profile,
+            url=self.url,
+            demo=self.demo,
+            scenario=self.scenario,
+        )
 
     @property
     def config(self) -> Config:

@@ -6,6 +6,7 @@ Pure wording, kept apart from the screen so it can be tested without an app.
 from __future__ import annotations
 
 from rt_tui.realtime.errors import HandshakeRejected, ServerClosed
+from rt_tui.realtime.socket_mark import DROPPED, FRESH, RECONNECT, SocketMark
 
 KEY_HINT = "Check the key: F2 opens the settings (the profile's key or its environment variable)."
 ENDPOINT_HINT = "Check the endpoint and the model or deployment name: F2 opens the settings."
@@ -31,12 +32,26 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def resumed_text(reseeded: int, queued: int, *, fresh: bool) -> str:
-    """The conversation's line once a new session took over."""
-    opening = "Fresh session" if fresh else "Reconnected"
-    text = f"{opening}; re-sent {plural(reseeded, 'earlier turn')}"
-    if queued:
-        text += f" and {plural(queued, 'queued event')} typed while it was down"
+def lost_text(reason: str, attempt: int = 0, tries: int = 0) -> str:
+    """The conversation's line while a lost session is being opened again."""
+    trying = f", try {attempt} of {tries}" if attempt else ""
+    return f"{reason} Reconnecting{trying} (Esc stops)…"
+
+
+def socket_note(mark: SocketMark) -> str:
+    """The conversation's record of a new socket taking the session over: the line the
+    loss started ends as it, live, and a replay of the log shows the same."""
+    if mark.cause == DROPPED:
+        opening = f"{mark.reason} Reconnected after {mark.gap_ms / 1000:.1f} s".lstrip()
+    elif mark.cause == FRESH:
+        opening = "Fresh session"
+    elif mark.cause == RECONNECT:
+        opening = "Reconnected"
+    else:
+        return "A new socket took the session over here."
+    text = f"{opening}; re-sent {plural(len(mark.reseeded), 'earlier turn')}"
+    if mark.queued:
+        text += f" and {plural(mark.queued, 'queued event')} typed while it was down"
     return text + "."
 
 

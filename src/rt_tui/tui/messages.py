@@ -14,6 +14,7 @@ from textual.message import Message
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.socket_mark import SocketMark
 
 
 class LinkState(StrEnum):
@@ -88,11 +89,11 @@ class SessionLost(Message, bubble=False):
 
 @dataclass
 class SessionResumed(Message, bubble=False):
-    """A new socket took over from a lost or replaced one: `reseeded` earlier items and
-    `queued` events typed while it was down were sent to it, after the session settings."""
+    """A new socket took over from a lost or replaced one: `mark` says why, after how
+    long, which earlier items and how many events typed while it was down were sent to it
+    (after the session settings). Posted before any frame of the new socket."""
 
-    reseeded: int
-    queued: int
+    mark: SocketMark
     source: object = None
 
 

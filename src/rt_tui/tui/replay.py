@@ -12,8 +12,14 @@ each repaint at most once a tick however many frames a batch holds.
 
 With a speed (`rt-tui replay LOG --speed 1|10`) the job instead waits for each frame's
 recorded time (`rt_tui.inspector.playback`), the pane draws as frames come, and F6
-pauses and resumes, F7 steps one frame and F9 one response while paused; the status bar
-shows where the replay stands.
+pauses and resumes, F7 steps one frame and F9 one response while paused, F10 goes on at
+the next speed; the footer shows these keys first, the status bar where the replay
+stands.
+
+Where a new socket took the session over, the log's mark (`ReplayMark`) does to the
+conversation what the live app did (`take_over`: the cut-off reply is interrupted, the
+re-seeded items are not applied twice), is a row of the inspector, and its record stands
+in the conversation where the live app's did.
 """
 
 from __future__ import annotations
@@ -29,18 +35,25 @@ from textual.message import Message
 from textual.worker import Worker
 
 from rt_tui.inspector.filtering import FrameFilter
-from rt_tui.inspector.logs import ReplayPlan, SkippedLine, iter_frames
+from rt_tui.inspector.logs import ReplayPlan, SkippedLine, iter_entries
 from rt_tui.inspector.playback import Playback, Step, play_times
+from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.reseed import take_over
+from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.tui import jobs
 from rt_tui.tui.frame_batches import fold_frames
+from rt_tui.tui.link_notes import socket_note
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.widgets.conversation_entries import PendingKey, error_key
 from rt_tui.tui.worker import Post
 
 if TYPE_CHECKING:
     from rt_tui.tui.screens.main import MainScreen
+
+# Its keys (F6, F7, F9, F10) are listed with the main screen's (`main_keys.REPLAY_BINDINGS`):
+# the screen needs them at start, and this module only for a replay.
 
 BATCH_FRAMES = 2_000
 """Frames handled between two turns of the event loop."""
@@ -61,6 +74,13 @@ class ReplaySkipped(Message, bubble=False):
     """The job passed over a broken line of the log (posted in order with the frames)."""
 
     line: SkippedLine
+
+
+@dataclass
+class ReplayMark(Message, bubble=False):
+    """A new socket took the session over here (posted in order with the frames)."""
+
+    mark: SocketMark
 
 
 @dataclass
@@ -123,6 +143,7 @@ def start_replay(screen: MainScreen, plan: ReplayPlan) -> Worker[int]:
     if plan.speed is None:
         return jobs.start(screen, jobs.REPLAY, read_frames(info.path, screen.post_message))
     replay.playback = Playback(plan.speed, info.duration_ms)
+    screen.refresh_bindings()  # The replay's keys, in the footer from now on.
     _show_position(screen)
     screen.set_interval(0.5, lambda: _show_position(screen))
     work = play_frames(info.path, screen.post_message, replay.playback)
@@ -151,6 +172,14 @@ def toggle_pause(screen: MainScreen) -> None:
         _show_position(screen)
 
 
+def next_speed(screen: MainScreen) -> None:
+    """Go on at the next speed (1x, 10x, at once)."""
+    playback = _replays[screen].playback
+    if playback is not None:
+        playback.next_speed()
+        _show_position(screen)
+
+
 def step(screen: MainScreen, what: Step) -> None:
     """While paused, show the next frame, or the frames through the next response.done."""
     playback = _replays[screen].playback
@@ -169,26 +198,29 @@ async def read_frames(path: Path, post: Post) -> int:
     count = 0
     batch: list[Frame] = []
 
-    def skip(line: SkippedLine) -> None:
+    def post_batch() -> None:
         nonlocal batch, count
-        if batch:  # the frames before it first
-            post(ReplayFrames(batch))
-            count += len(batch)
-            batch = []
-        post(ReplaySkipped(line))
-
-    try:
-        for frame in iter_frames(path, skip):
-            batch.append(frame)
-            if len(batch) == BATCH_FRAMES:
-                post(ReplayFrames(batch))
-                count += len(batch)
-                batch = []
-                await asyncio.sleep(0)
-    finally:
         if batch:
             post(ReplayFrames(batch))
             count += len(batch)
+            batch = []
+
+    def skip(line: SkippedLine) -> None:
+        post_batch()  # the frames before it first
+        post(ReplaySkipped(line))
+
+    try:
+        for entry in iter_entries(path, skip):
+            if isinstance(entry, SocketMark):
+                post_batch()
+                post(ReplayMark(entry))
+                continue
+            batch.append(entry)
+            if len(batch) == BATCH_FRAMES:
+                post_batch()
+                await asyncio.sleep(0)
+    finally:
+        post_batch()
         post(ReplayEnded(count))
     return count
 
@@ -201,18 +233,22 @@ async def play_frames(path: Path, post: Post, playback: Playback) -> int:
     def skip(line: SkippedLine) -> None:
         post(ReplaySkipped(line))
 
-    current: list[Frame] = []
+    current: list[Frame | SocketMark] = []
 
     def recorded_times() -> Iterator[float]:
-        for frame in iter_frames(path, skip):
-            current[:] = [frame]
-            yield frame.t_ms
+        for entry in iter_entries(path, skip):
+            current[:] = [entry]
+            yield entry.t_ms
 
     try:
         for at_ms in play_times(recorded_times()):
-            frame = current[0]
-            await playback.admit(at_ms, ends_response=frame.wire_type == "response.done")
-            post(ReplayFrames([frame]))
+            entry = current[0]
+            if isinstance(entry, SocketMark):
+                await playback.admit(at_ms, ends_response=False)
+                post(ReplayMark(entry))
+                continue
+            await playback.admit(at_ms, ends_response=entry.wire_type == "response.done")
+            post(ReplayFrames([entry]))
             count += 1
     finally:
         post(ReplayEnded(count))
@@ -223,24 +259,41 @@ def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
     """Feed a batch of frames to the screen's inspector and conversation, as a live
     batch's are (`fold_frames`), noting what the pane will draw at the end."""
     replay = _replays[screen]
-    touched = replay.touched
     conversation = screen.conversation
     screen.inspector.add_frames(frames)
-
-    def note(change: Change) -> None:
-        # In the order the pane would have drawn them live, errors at their place too.
-        touched.update(dict.fromkeys(("response", r) for r in change.responses))
-        touched.update(dict.fromkeys(("item", i) for i in change.items | change.removed_items))
-        if change.errors:
-            errors = range(replay.errors_noted, len(conversation.errors))
-            touched.update(dict.fromkeys(map(error_key, errors)))
-            replay.errors_noted = len(conversation.errors)
-
-    fold_frames(conversation, frames, note)
+    fold_frames(conversation, frames, lambda change: _note(replay, conversation, change))
     if replay.playback is not None:  # at a speed, drawn as they come
-        screen.pane.show_keys(conversation, touched)
-        touched.clear()
+        _draw_touched(screen, replay)
         _show_position(screen)
+
+
+def show_replayed_mark(screen: MainScreen, mark: SocketMark) -> None:
+    """A new socket took the session over here: a row in the inspector; in the
+    conversation, what the live app did then, and its record after what came before."""
+    replay = _replays[screen]
+    conversation = screen.conversation
+    screen.inspector.add_mark(mark)
+    _note(replay, conversation, take_over(conversation, mark))
+    _draw_touched(screen, replay)
+    screen.pane.add_notice(socket_note(mark))
+
+
+def _note(replay: _Replay, conversation: Conversation, change: Change) -> None:
+    """Note what `change` touched for the pane to draw, in the order the pane would have
+    drawn it live, errors at their place too."""
+    touched = replay.touched
+    touched.update(dict.fromkeys(("response", r) for r in change.responses))
+    touched.update(dict.fromkeys(("item", i) for i in change.items | change.removed_items))
+    if change.errors:
+        errors = range(replay.errors_noted, len(conversation.errors))
+        touched.update(dict.fromkeys(map(error_key, errors)))
+        replay.errors_noted = len(conversation.errors)
+
+
+def _draw_touched(screen: MainScreen, replay: _Replay) -> None:
+    """Have the pane draw what the frames so far touched (and forget it here)."""
+    screen.pane.show_keys(screen.conversation, replay.touched)
+    replay.touched.clear()
 
 
 def note_skipped_line(screen: MainScreen, line: SkippedLine) -> None:
@@ -261,7 +314,9 @@ def finish_replay(screen: MainScreen, count: int) -> None:
     # In frame order, as one batch: the pane spreads the drawing over turns of the loop.
     screen.pane.show_keys(screen.conversation, replay.touched)
     screen.status.show_usage(screen.conversation)
+    screen.status.refresh()  # The totals now, not at the status bar's next tick.
     replay.ended = True
+    screen.refresh_bindings()  # Nothing left to pause or step.
     _show_position(screen)
     skipped = _skipped_text(replay.skipped)
     if replay.skipped > NOTED_SKIPS:

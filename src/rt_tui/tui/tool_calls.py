@@ -52,7 +52,7 @@ class ToolCalls:
         *,
         send: Callable[[ClientEvent], object],
         response_create: Callable[[], ClientEvent],
-        notice: Callable[[str], None],
+        notice: Callable[[str], object],
     ) -> None:
         """`node` runs the command jobs and opens the dialogs (the main screen)."""
         self.node = node

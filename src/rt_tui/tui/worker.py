@@ -8,8 +8,10 @@ screen in `FrameBatch`es (one waiting at a time, see `FrameFeed`) and posts `Lin
 A drop (`retry.is_drop`) does not end the worker: it posts `SessionLost`, waits with
 backoff (`LinkChanged(RECONNECTING, retry_at=…)`), opens a new socket in the same
 `target_endpoint` block, sends it what `ConnectPlan.resume` gives (the session settings and
-the re-seeded conversation) before what waited, and posts `SessionResumed`. A failure that
-is not retried, or the last try's, leaves as a one-sentence error the screen shows.
+the re-seeded conversation) before what waited, marks the new socket in the log and posts
+`SessionResumed`. A failure that is not retried, or the last try's, leaves as a
+one-sentence error the screen shows. Every worker of an app run records to its one
+`SessionLog`, which the screen owns.
 
 Widgets never touch the socket either: they call `Session.send`, which enqueues.
 """
@@ -21,7 +23,6 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -30,12 +31,12 @@ from rt_tui.realtime.errors import NotConnected, RealtimeError
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
+from rt_tui.realtime.socket_mark import DROPPED, RECONNECT, SocketMark
 from rt_tui.tui.jobs import JobFailed
 from rt_tui.tui.messages import (
     FrameBatch,
     LinkChanged,
     LinkState,
-    RecordingFailed,
     RecordingStarted,
     SessionLost,
     SessionResumed,
@@ -78,8 +79,21 @@ class Opening:
 
     events: list[dict[str, Any]]
     """The session settings, then the re-seeded items."""
-    reseeded: int
-    """How many of `events` are earlier items."""
+    reseeded: frozenset[str]
+    """The ids of the earlier items among `events`."""
+
+
+@dataclass(eq=False)
+class SessionLog:
+    """The one log of an app run, shared by its workers: every socket's frames go to
+    `recorder`, their times counted from the first socket's open (`t0`) so they only go
+    forward, and a socket that takes over from another is marked in it."""
+
+    recorder: SessionRecorder
+    t0: float | None = None
+    """The clock reading the first socket opened at; None until one has."""
+    sockets: int = 0
+    """How many sockets have opened."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +102,8 @@ class ConnectPlan:
 
     target: Target
     """Where to connect (for the demo, the in-process mock starts with the worker)."""
-    log_path: Path
-    """Where the session's frames are recorded."""
+    log: SessionLog
+    """Where the session's frames are recorded (the caller closes it)."""
     retry: ReconnectSettings
     """How often and how long to retry after a drop."""
     resume: Callable[[], Opening] | None = None
@@ -97,9 +111,20 @@ class ConnectPlan:
     open); None: a lost session is not retried."""
     resuming: bool = False
     """The first socket itself takes over (ctrl+r): it is sent `resume()` too."""
+    cause: str = RECONNECT
+    """Why the first socket takes over, when `resuming` (RECONNECT or FRESH)."""
     observers: tuple[Callable[[Frame], None], ...] = ()
     """More of each socket's observers, after the screen's feed: live audio plays and
     barges in as frames come off the socket, not once the screen takes a batch."""
+
+
+@dataclass(frozen=True)
+class _Takeover:
+    """Why a new socket takes the session over, and since when it had none."""
+
+    cause: str
+    since: float
+    reason: str = ""
 
 
 class Session:
@@ -165,6 +190,12 @@ class Session:
         """Called by the worker when the socket is gone; later sends wait for the next one."""
         self._connection = None
 
+    def retire(self) -> None:
+        """The screen moved on to a new session (ctrl+r): nothing more of this socket goes
+        to the log, as nothing more of it is shown."""
+        if self._connection is not None:
+            self._connection.stop_recording()
+
 
 async def run_connection(
     plan: ConnectPlan,
@@ -188,6 +219,7 @@ async def run_connection(
 
     retry = plan.retry
     backoff = Backoff(retry.first_delay_s, retry.max_delay_s)
+    log = plan.log
 
     def link(state: LinkState, endpoint: Endpoint, detail: str = "", **more: Any) -> None:
         post(
@@ -205,30 +237,24 @@ async def run_connection(
     async with AsyncExitStack() as stack:
         # One block for every try: the demo's mock (and its "drop once" faults) lives on.
         endpoint = await stack.enter_async_context(target_endpoint(plan.target))
-        # The log file appears with the first frame, so a refused connection leaves none.
-        recorder = SessionRecorder(
-            plan.log_path,
-            endpoint=endpoint,
-            on_failure=lambda reason: post(RecordingFailed(plan.log_path, reason)),
-        )
-        stack.callback(recorder.close)
+        log.recorder.use_endpoint(endpoint)
         stack.callback(session.detach)
-        resuming = plan.resuming
+        takeover = _Takeover(plan.cause, clock()) if plan.resuming else None
         lost_at: float | None = None
         """When the session was lost (None: it was not, or a try succeeded since)."""
         attempt = 0
-        first_socket = True
         while True:
             link(LinkState.CONNECTING, endpoint)
             connection = Connection(
                 endpoint,
                 # A feed per socket: a new socket's frames never join an old socket's batch.
                 observers=(FrameFeed(post, session), *plan.observers),
-                recorder=recorder,
+                recorder=log.recorder,
                 id_factory=id_factory,
                 clock=clock,
                 wall_clock=wall_clock,
                 buffer_received=False,  # Every frame reaches the screen through the observer.
+                t0=log.t0,
             )
             try:
                 await connection.open()
@@ -238,17 +264,19 @@ async def run_connection(
                 last_error: RealtimeError = refused
             else:
                 lost_at, attempt = None, 0
-                if first_socket:
-                    first_socket = False
-                    post(RecordingStarted(recorder.path))
-                error = await _serve(connection, plan, session, post, resuming, link, endpoint)
+                log.t0 = connection.t0
+                log.sockets += 1
+                if log.sockets == 1:
+                    post(RecordingStarted(log.recorder.path))
+                error = await _serve(connection, plan, session, post, takeover, link, wall_clock)
                 if error is None:
                     return
                 if plan.resume is None or retry.tries == 0 or not is_drop(error):
                     raise error
                 reason = f"{drop_reason(error)}."
                 post(SessionLost(reason, session))
-                lost_at, last_error, resuming = clock(), error, True
+                lost_at, last_error = clock(), error
+                takeover = _Takeover(DROPPED, lost_at, reason)
             if attempt >= retry.tries or clock() - lost_at > retry.give_up_after_s:
                 raise JobFailed(
                     f"Gave up reconnecting after {attempt} tr{'y' if attempt == 1 else 'ies'}: "
@@ -272,19 +300,42 @@ async def _serve(
     plan: ConnectPlan,
     session: Session,
     post: Post,
-    resuming: bool,
+    takeover: _Takeover | None,
     link: Callable[..., None],
-    endpoint: Endpoint,
+    wall_clock: Callable[[], float],
 ) -> RealtimeError | None:
-    """Run one open socket until it ends: resume it if it takes over, hand it the waiting
-    events; the error it ended with, or None after a normal close (said as CLOSED)."""
+    """Run one open socket until it ends: resume it if it takes over (marking that in the
+    log), hand it the waiting events; the error it ended with, or None after a normal
+    close (said as CLOSED)."""
+    endpoint = connection.endpoint
     try:
-        opening = plan.resume() if resuming and plan.resume is not None else None
+        opening = plan.resume() if takeover is not None and plan.resume is not None else None
         link(LinkState.CONNECTED, endpoint)
         queued = session.attach(connection, opening.events if opening else [])
-        if opening is not None:
-            post(SessionResumed(opening.reseeded, queued, session))
+        if takeover is not None and opening is not None:
+            # Before the socket's first frame: nothing has been sent or handled yet.
+            t_ms = connection.elapsed_ms()
+            now = connection.t0 + t_ms / 1000  # the clock's reading, as t_ms counts it
+            mark = SocketMark(
+                t_ms,
+                wall_clock(),
+                plan.log.sockets,
+                cause=takeover.cause,
+                reason=takeover.reason,
+                gap_ms=(now - takeover.since) * 1000,
+                reseeded=tuple(sorted(opening.reseeded)),
+                queued=queued,
+                url=endpoint.display_url,
+                dialect=endpoint.dialect.value,
+            )
+            plan.log.recorder.mark_socket(mark)
+            post(SessionResumed(mark, session))
         error = await connection.wait_closed()
+    except asyncio.CancelledError:
+        # Replaced (ctrl+r, new settings) or the app quits: a newer socket may already
+        # write to the log, so nothing of this one's closing goes there.
+        connection.stop_recording()
+        raise
     finally:
         session.detach()
         await connection.close()

@@ -187,6 +187,32 @@ class Composer(TextArea):
             return text
         return _STAND_IN.sub(lambda m: self._pastes.get(m.group(0), m.group(0)), text)
 
+    def take_stray_key(self, event: events.Key) -> None:
+        """A printable key that reached the screen unused (the focused pane takes no text
+        and has no binding for it) is typed here, so typing is never lost and never fires
+        a pane's action it does not name.
+
+        Keys that arrive together (fast typing, a terminal's burst) were all queued for the
+        pane before the first one moved the focus: they come to the screen once the
+        composer has it, and go on to it, Enter included, so `next⏎` typed there is sent
+        whole.
+        """
+        if self.disabled:
+            return
+        screen = self.screen
+        queued_for_a_pane = screen.focused is self  # The composer keeps these keys itself.
+        character = event.character
+        if event.is_printable and character is not None:
+            if event.key in screen.active_bindings and not queued_for_a_pane:
+                return  # The pane's own key: the inspector's f, d, e…
+            event.stop()
+            event.prevent_default()
+            self.take_typing(character)
+        elif event.key == "enter" and queued_for_a_pane:
+            event.stop()
+            event.prevent_default()
+            self.submit()
+
     def take_typing(self, text: str) -> None:
         """`text` typed while a pane that takes no text had the focus: focus here at once
         (so the keys that follow land here too) and insert it as typing would."""

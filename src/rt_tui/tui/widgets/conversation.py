@@ -41,6 +41,7 @@ from rt_tui.tui.widgets.conversation_blocks import (
     MARGIN,
     PARTS,
     Block,
+    LineBlock,
     Look,
     NoticeBlock,
     VoiceBlock,
@@ -182,13 +183,27 @@ class ConversationPane(ScrollView, can_focus=True):
         self._entries.toggle_details()
         self._measure_all(self._anchor())
 
-    def add_notice(self, text: str, *, voice: bool = False) -> None:
-        """A line of the app's own (a command's outcome) at the end of the conversation;
-        `voice`: a voice event of the session, in the voice timeline's look."""
-        self._column.append(VoiceBlock(text) if voice else NoticeBlock(text))
+    def add_notice(self, text: str, *, voice: bool = False) -> LineBlock:
+        """A line of the app's own (a command's outcome) at the end of the conversation,
+        after what waits to be drawn; `voice`: a voice event of the session, in the voice
+        timeline's look. The block, to `update_notice` it later."""
+        block = VoiceBlock(text) if voice else NoticeBlock(text)
         # The user just asked for it (a command's outcome): show it even if scrolled up.
         self.follow = True
+        if self._pending:  # Notices added meanwhile take their turn.
+            self._pending[self._entries.hold_notice(block)] = None
+            return block
+        self._column.append(block)
         self._sync(None)
+        return block
+
+    def update_notice(self, block: LineBlock, text: str) -> None:
+        """Say `text` in a notice added before, where it is."""
+        block.text = text
+        if block.index >= 0:
+            self._column.forget_lines(block)
+            self._column.measure(block)
+            self._sync(self._anchor())
 
     async def clear(self) -> None:
         """Forget everything shown (e.g. before a new session)."""

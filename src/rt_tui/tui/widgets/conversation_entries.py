@@ -3,7 +3,8 @@ response or a server error, each drawn again from the reducer's state when it ch
 
 The pane is a scroll view that knows where lines go; this knows the conversation and how
 each entry reads (`conversation_views`), and keeps one block per entry in the pane's
-`BlockColumn`.
+`BlockColumn`. It also holds the app's notices added while changes waited to be drawn, so
+they show in their turn.
 """
 
 from __future__ import annotations
@@ -14,12 +15,19 @@ from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui.widgets.audio_levels import ItemLevels
 from rt_tui.tui.widgets.block_column import BlockColumn
-from rt_tui.tui.widgets.conversation_blocks import Block, ErrorBlock, ItemBlock, ResponseBlock
+from rt_tui.tui.widgets.conversation_blocks import (
+    Block,
+    ErrorBlock,
+    ItemBlock,
+    LineBlock,
+    ResponseBlock,
+)
 from rt_tui.tui.widgets.conversation_views import describe_error, describe_item, describe_response
 
 PendingKey = tuple[str, str]
-"""("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
-kept in the order changes arrived, so the pane reads in frame order."""
+"""("response" | "item", id), ("error", index in `Conversation.errors`) or ("notice",
+number): what to draw, kept in the order changes arrived, so the pane reads in frame
+order."""
 
 
 def _no_cost(conversation: Conversation, response: Response) -> str | None:
@@ -43,6 +51,9 @@ class EntryBlocks:
         """What a finished response cost, for its details (F4); the screen, which knows
         the prices, sets it."""
         self._levels = ItemLevels()
+        self._held_notices: dict[PendingKey, LineBlock] = {}
+        """Notices added while changes waited to be drawn: they take their turn."""
+        self._notices_held = 0
 
     def block(self, key: PendingKey) -> Block | None:
         """The block of this item or response, if the pane shows it."""
@@ -56,8 +67,17 @@ class EntryBlocks:
             self._draw_item(conversation, name)
         elif kind == "response":
             self._draw_response(conversation, name)
+        elif kind == "notice":
+            self._column.append(self._held_notices.pop(key))
         else:
             self._draw_error(conversation, int(name))
+
+    def hold_notice(self, block: LineBlock) -> PendingKey:
+        """Keep a notice to add in its turn, when its key is drawn; the key."""
+        self._notices_held += 1
+        key = ("notice", str(self._notices_held))
+        self._held_notices[key] = block
+        return key
 
     def toggle_details(self) -> None:
         """Show or hide latency and usage in every response block (each then measured
@@ -70,6 +90,7 @@ class EntryBlocks:
 
     def clear(self) -> None:
         self._keyed.clear()
+        self._held_notices.clear()
 
     def _draw_item(self, conversation: Conversation, item_id: str) -> None:
         key = ("item", item_id)

@@ -21,6 +21,7 @@ from textual.widgets import Input
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
 from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
+from rt_tui.realtime.frames import Direction
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 JUMP_CONTEXT = 2
@@ -298,11 +299,11 @@ class FrameRows(ScrollView, can_focus=True):
         if len(summary) > room and row.summary_is_stream and room > 1:
             summary = "…" + summary[-(room - 1) :]
         mark_style = style(
-            "frame-rows--sent" if row.direction.value == "sent" else "frame-rows--received"
+            "frame-rows--sent" if row.direction is Direction.SENT else "frame-rows--received"
         )
         segments = [
             Segment(f"{row.t_ms:>8.0f} ", base + style("frame-rows--time")),
-            Segment(f"{row.direction.mark} ", base + mark_style),
+            Segment(f"{row.arrow} ", base + mark_style),
             Segment(f"{_FOLD_MARKS[row.fold]} ", base + style("frame-rows--fold")),
             Segment(
                 f"{wire_type:<{type_width}} ",

@@ -46,6 +46,7 @@ from rt_tui.inspector.status_line import InspectorState
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.tui import jobs
 from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
@@ -280,6 +281,11 @@ class EventInspector(Vertical):
             time(frame, index)
         self._schedule_flush()
 
+    def add_mark(self, mark: SocketMark) -> None:
+        """Show where a new socket took the session over, among the frames."""
+        self.store.add_mark(mark)
+        self._schedule_flush()
+
     def set_secrets(self, values: Iterable[str]) -> None:
         """Redact these exact strings (the live endpoint's `secret_values()`) from every
         frame stored from now on: the rows, the detail, a copy and an export never show
@@ -392,7 +398,7 @@ class EventInspector(Vertical):
         store = self.store
         self.query_one(InspectorStatus).show(
             InspectorState(
-                frames=len(store),
+                frames=store.frame_count,
                 rows=store.row_count,
                 filter_text=store.filter.describe(),
                 fold_state=store.fold_state(),

@@ -23,12 +23,17 @@ from textual.widgets._footer import FooterKey
 
 ESSENTIAL = (
     "main.cancel_response",
+    "main.replay_pause",
+    "main.replay_step_frame",
+    "main.replay_step_response",
+    "main.replay_speed",
     "main.settings",
     "main.toggle_inspector",
     "app.help",
     "app.quit",
 )
-"""Binding ids shown first, in this order (Cancel only while a response runs)."""
+"""Binding ids shown first, in this order (Cancel only while a response runs, the
+replay's keys only in a replay at a speed)."""
 
 COMPACT_BELOW = 110
 """Below this many columns the keys are drawn with less space around them."""

@@ -7,11 +7,12 @@ would otherwise suggest the wrong endpoint.
 
 from __future__ import annotations
 
+from rt_tui.config import Config
 from rt_tui.realtime.endpoints import redact_url
-from rt_tui.targets import TargetKind, resolve_target
+from rt_tui.targets import TargetKind
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.settings.form import ApplyKind
-from rt_tui.tui.screens.settings.screen import SettingsOutcome
+from rt_tui.tui.screens.settings.screen import SettingsOutcome, SettingsScreen
 
 APPLY = "Apply (ctrl+o) sends the Session settings to it"
 PROFILES_ONLY = "the Connection fields only edit saved profiles, which this session does not use."
@@ -21,9 +22,7 @@ def session_note(context: AppContext) -> str | None:
     """One or two sentences on this session; None when nothing is set up to connect."""
     if context.replay is not None:
         return "This is a replay of a session log: nothing is connected, nothing is sent."
-    target = resolve_target(
-        context.config, context.env, profile=context.profile, url=context.url, demo=context.demo
-    )
+    target = context.target()
     if target.kind is TargetKind.DEMO:
         return f"This session is the built-in mock server (--demo). {APPLY}; {PROFILES_ONLY}"
     if target.kind is TargetKind.URL:
@@ -36,6 +35,24 @@ def session_note(context: AppContext) -> str | None:
             "changing that profile's connection reconnects."
         )
     return None
+
+
+def settings_screen(context: AppContext, notice: str | None = None) -> SettingsScreen:
+    """The settings screen for this session: its note on top, and what would not connect
+    checked as this session would resolve it (`notice`: a problem to say first)."""
+
+    def problem_of(config: Config) -> str | None:
+        """Why `config` would not connect either (nothing or a broken profile), or None."""
+        return context.target(config).problem
+
+    return SettingsScreen(
+        context.config,
+        config_path=context.config_path,
+        env=context.env,
+        notice=notice,
+        session_note=session_note(context),
+        problem_of=problem_of,
+    )
 
 
 def apply_needed(context: AppContext, outcome: SettingsOutcome) -> ApplyKind:
