@@ -78,6 +78,7 @@ VOICE_BINDINGS = [
         "Mute",
         tooltip="Mute or unmute the microphone (silence is sent meanwhile)",
         show=False,
+        priority=True,  # Alt+letter also carries its letter: the composer would type it.
         id="main.mute",
     ),
 ]

@@ -104,6 +104,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "Cost",
         tooltip="What this session cost: tokens and cost per response, budget, rate limits",
         show=False,
+        priority=True,  # Alt+letter also carries its letter: the composer would type it.
         id="main.cost",
     ),
     Binding(
@@ -127,6 +128,7 @@ MAIN_BINDINGS: list[BindingType] = [
         "Export conversation",
         tooltip="Write the conversation as Markdown to a file you choose",
         show=False,
+        priority=True,  # Alt+letter also carries its letter: the composer would type it.
         id="main.export_conversation",
     ),
     Binding(
