@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -89,7 +90,12 @@ def update_item(item: Item, raw: JsonObject, final: bool) -> None:
     Streamed text is kept unless the object carries a non-empty value, or is the final
     copy of the item (`final`), whose values are the server's last word.
     """
-    for attr in ("type", "role", "status", "name", "call_id"):
+    for attr in ("type", "role", "status"):
+        value = json_str(raw, attr)
+        if value is not None:
+            # A few words every item repeats: one copy of each for a whole session.
+            setattr(item, attr, sys.intern(value))
+    for attr in ("name", "call_id"):
         value = json_str(raw, attr)
         if value is not None:
             setattr(item, attr, value)

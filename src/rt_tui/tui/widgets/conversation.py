@@ -311,7 +311,8 @@ class ConversationPane(ScrollView, can_focus=True):
         audio = conversation.audio
         view = describe_item(item, audio.duration_ms(item_id) if item_id in audio else None)
         if block is None:
-            self._keyed[key] = block = ItemBlock(view)
+            # Keyed by the item's own copy of its id (the change's is the event's).
+            self._keyed["item", item.id] = block = ItemBlock(view)
             self._column.append(block)
         elif isinstance(block, ItemBlock) and block.update(view):
             self._column.measure(block)
@@ -325,7 +326,7 @@ class ConversationPane(ScrollView, can_focus=True):
         block = self._keyed.get(key)
         if block is None:
             block = ResponseBlock(summary, details, with_details=self.show_details)
-            self._keyed[key] = block
+            self._keyed["response", response.id] = block
             self._column.append(block)
         elif isinstance(block, ResponseBlock) and block.update(
             summary, details, with_details=self.show_details
