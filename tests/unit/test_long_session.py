@@ -104,3 +104,19 @@ def test_a_finished_reply_leaves_few_objects_for_the_collector() -> None:
     # token counts and output list: no per-item cache, audio bookkeeping or spare buffers.
     assert per_reply < 12.5  # (a few objects of the whole run spread over 1,000 replies)
     assert conversation.item("item_00001100") is not None
+
+
+def test_a_reply_keeps_one_copy_of_its_ids_and_of_the_words_every_reply_repeats() -> None:
+    # Every event parses its own copy of the ids and words it carries; an hour of
+    # replies kept several copies of each before.
+    conversation = conversation_of(2)
+    first, second = conversation.items
+    response = conversation.response("resp_00000002")
+    assert response is not None
+    assert response.output_item_ids[0] is second.id
+    assert second.response_id is response.id
+    assert next(iter(conversation.audio.item_ids())) is first.id
+    assert (second.type, second.role, second.status) == ("message", "assistant", "completed")
+    assert second.status is first.status
+    assert second.role is first.role
+    assert response.status is conversation.responses["resp_00000001"].status

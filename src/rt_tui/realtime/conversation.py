@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import sys
 from collections import deque
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -266,10 +267,12 @@ class Conversation:
         update_item(item, event.item, event.kind in _FINAL_ITEM_KINDS)
         responses: frozenset[str] = frozenset()
         if event.response_id:
-            item.response_id = event.response_id
             response = self._ensure_response(event.response_id)
+            # Ids are kept as the one copy their item and response hold: each event
+            # parses its own, and an hour of items would keep several of each.
+            item.response_id = response.id
             if item_id not in response.output_item_ids:
-                response.output_item_ids.append(item_id)
+                response.output_item_ids.append(item.id)
                 responses = frozenset({event.response_id})
         return Change(items=frozenset({item_id}), order=new, responses=responses)
 
@@ -355,13 +358,13 @@ class Conversation:
         span = frame.log_span
         size = base64_pcm_size(event.delta) if span is not None else None
         if span is not None and size is not None:
-            self.audio.append_logged(item_id, span, size)
+            self.audio.append_logged(item.id, span, size)
         else:
             try:
                 pcm = base64.b64decode(event.delta, validate=True)
             except (binascii.Error, ValueError):
                 return self._note(t_ms, f"Audio for item {item_id} was not valid base64.")
-            self.audio.append(item_id, pcm)
+            self.audio.append(item.id, pcm)
         return self._delta_change(event, t_ms, new)
 
     def _delta_change(self, event: DeltaEvent, t_ms: float, new: bool) -> Change:
@@ -483,7 +486,7 @@ class Conversation:
             return self._note(t_ms, f"{event.wire_type} without a response id was skipped.")
         response = self._ensure_response(response_id)
         if event.status is not None:
-            response.status = event.status
+            response.status = sys.intern(event.status)  # One copy for every response.
             if response.finished:
                 self._in_progress.pop(response_id, None)
             else:
@@ -503,9 +506,9 @@ class Conversation:
             item_id = json_str(entry, "id") if isinstance(entry, dict) else None
             if item_id is None:
                 continue
-            if item_id not in response.output_item_ids:
-                response.output_item_ids.append(item_id)
             item = self._items.get(item_id)
+            if item_id not in response.output_item_ids:
+                response.output_item_ids.append(item_id if item is None else item.id)
             if item is not None and isinstance(entry, dict):
                 update_item(item, entry, final=True)
                 changed_items.add(item_id)

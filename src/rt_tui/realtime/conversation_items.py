@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -98,7 +99,12 @@ def update_item(item: Item, raw: JsonObject, final: bool) -> None:
     Streamed text is kept unless the object carries a non-empty value, or is the final
     copy of the item (`final`), whose values are the server's last word.
     """
-    for attr in ("type", "role", "status", "name", "call_id", "server_label"):
+    for attr in ("type", "role", "status"):
+        value = json_str(raw, attr)
+        if value is not None:
+            # A few words every item repeats: one copy of each for a whole session.
+            setattr(item, attr, sys.intern(value))
+    for attr in ("name", "call_id", "server_label"):
         value = json_str(raw, attr)
         if value is not None:
             setattr(item, attr, value)

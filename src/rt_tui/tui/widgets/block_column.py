@@ -17,10 +17,11 @@ from textual.strip import Strip
 
 from rt_tui.tui.widgets.conversation_blocks import Block, Look
 
-KEPT_BLOCKS = 128
-"""How many blocks keep their rendered lines: a few screens' worth, so scrolling back and
-forth renders little, while an hour of replies does not keep every line (a kept block
-holds ~7 KB once painted: its lines and what the compositor derives from them)."""
+KEPT_BLOCKS = 48
+"""How many blocks keep their rendered lines: two or three screens' worth of short replies,
+so scrolling back and forth renders little, while an hour of replies does not keep every
+line (a kept block holds ~5 KB once painted: each line is a Strip with caches of its own).
+A session's first minute fills it, and that minute's growth is what the soak probe sees."""
 
 
 class BlockColumn:

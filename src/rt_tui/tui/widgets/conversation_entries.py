@@ -109,8 +109,10 @@ class EntryBlocks:
         )
         view = describe_item(item, audio.duration_ms(item_id) if has_audio else None, levels)
         if block is None:
-            self._keyed[key] = block = ItemBlock(view)
-            block.key = key
+            # Keyed by the item's own copy of its id (the change's is the event's).
+            own_key: PendingKey = ("item", item.id)
+            self._keyed[own_key] = block = ItemBlock(view)
+            block.key = own_key
             self._column.append(block)
         elif isinstance(block, ItemBlock) and block.update(view):
             self._column.measure(block)
@@ -124,8 +126,8 @@ class EntryBlocks:
         block = self._keyed.get(key)
         if block is None:
             block = ResponseBlock(summary, details, with_details=self.show_details)
-            block.key = key
-            self._keyed[key] = block
+            block.key = own = ("response", response.id)
+            self._keyed[own] = block
             self._column.append(block)
         elif isinstance(block, ResponseBlock) and block.update(
             summary, details, with_details=self.show_details

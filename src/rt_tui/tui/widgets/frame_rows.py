@@ -100,7 +100,9 @@ class FrameRows(ScrollView, can_focus=True):
         """The frame index of the selected row's key frame."""
         self.follow = True
         """Keep the last row in view (and selected, if a row is selected)."""
-        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
+        # Three screens of rows: each cached Strip carries caches of its own (~1 KB), and
+        # rows scrolling by in a session's first minute fill it.
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(128)
         self._drawn: dict[int, tuple[object, ...]] = {}
         """The cache key of what each line of the view (0 at the top) showed when painted."""
 
