@@ -80,17 +80,22 @@ class SoakResult:
             return last
         return last + self.rss_slope_mb_per_min() * (SESSION_MINUTES - last_minute)
 
-    def cpu_per_minute(self) -> list[tuple[float, float]]:
-        """(minute at the middle of the interval, CPU seconds a minute) between samples."""
+    def cpu_per_minute(self, *, idle: bool = False) -> list[tuple[float, float]]:
+        """(minute at the middle of the interval, CPU seconds a minute) between samples,
+        of the replying app (`idle`: of the connect-only one)."""
         rates = []
         for a, b in zip(self.samples, self.samples[1:], strict=False):
             span = b.minute - a.minute
-            rates.append(((a.minute + b.minute) / 2, (b.tick_cpu_s - a.tick_cpu_s) / span))
+            spent = b.idle_cpu_s - a.idle_cpu_s if idle else b.tick_cpu_s - a.tick_cpu_s
+            rates.append(((a.minute + b.minute) / 2, spent / span))
         return rates
 
-    def cpu_ratio_measured(self) -> tuple[float, str]:
-        """CPU a minute, last 10 min / first 10 min (or last third / first third)."""
-        rates = self.cpu_per_minute()
+    def cpu_ratio_measured(self, *, idle: bool = False) -> tuple[float, str]:
+        """CPU a minute, last 10 min / first 10 min (or last third / first third).
+
+        `idle`: the connect-only app's, whose work does not change over the run: how far
+        it is from 1 is how much the machine's load moved the replying app's figure."""
+        rates = self.cpu_per_minute(idle=idle)
         if self.minutes >= 30:
             first = [r for m, r in rates if m <= 10]
             last = [r for m, r in rates if m >= self.minutes - 10]
@@ -129,6 +134,7 @@ class SoakResult:
             "rss_over_idle_1h_mb": self.rss_over_idle_1h_mb(),
             "cpu_ratio_measured": ratio,
             "cpu_ratio_measured_how": how,
+            "idle_cpu_ratio_measured": self.cpu_ratio_measured(idle=True)[0],
             "cpu_ratio_1h": self.cpu_ratio_1h(),
             "extrapolated": self.minutes < SESSION_MINUTES,
             "valid_for_budget": self.valid_for_budget(),
@@ -242,6 +248,8 @@ def report(result: SoakResult) -> str:
         f"{summary['rss_over_idle_mb']:+.1f} MB",
         f"  at 1 hour: {summary['rss_over_idle_1h_mb']:+.1f} MB ({extrapolated})",
         f"CPU a minute, {summary['cpu_ratio_measured_how']}: {summary['cpu_ratio_measured']:.2f}x",
+        f"  the connect-only app's, the same work all along: "
+        f"{summary['idle_cpu_ratio_measured']:.2f}x (far from 1: the machine's load moved)",
         f"  last 10 / first 10 min of an hour: {summary['cpu_ratio_1h']:.2f}x"
         + (" (extrapolated from a straight-line fit)" if summary["extrapolated"] else ""),
     ]

@@ -28,7 +28,7 @@ from benchmarks.flood_server import (
     big_reply,
     flood_reply,
 )
-from benchmarks.soak import Sample, SoakResult
+from benchmarks.soak import Sample, SoakResult, report
 from websockets.asyncio.client import connect
 
 from rt_tui.realtime.recorder import read_log
@@ -141,6 +141,8 @@ def test_the_table_has_every_figure_and_the_soak_extrapolates() -> None:
     summary = soak.summary()
     assert summary["rss_over_idle_1h_mb"] == pytest.approx(180)
     assert summary["cpu_ratio_1h"] > summary["cpu_ratio_measured"] > 1
+    assert summary["idle_cpu_ratio_measured"] == pytest.approx(1)  # a steady machine
+    assert "the connect-only app's, the same work all along: 1.00x" in report(soak)
     results: dict[str, list[dict[str, Any]]] = {
         "peers_text": [{"bare_s": 1.0, "sdk_s": 4.0, "engine_s": 2.0}],
         "app_text": [{"app_s": 10.0}],
