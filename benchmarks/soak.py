@@ -249,7 +249,7 @@ def report(result: SoakResult) -> str:
         f"  at 1 hour: {summary['rss_over_idle_1h_mb']:+.1f} MB ({extrapolated})",
         f"CPU a minute, {summary['cpu_ratio_measured_how']}: {summary['cpu_ratio_measured']:.2f}x",
         f"  the connect-only app's, the same work all along: "
-        f"{summary['idle_cpu_ratio_measured']:.2f}x (far from 1: the machine's load moved)",
+        f"{summary['idle_cpu_ratio_measured']:.2f}x (if far from 1, the machine's load moved)",
         f"  last 10 / first 10 min of an hour: {summary['cpu_ratio_1h']:.2f}x"
         + (" (extrapolated from a straight-line fit)" if summary["extrapolated"] else ""),
     ]
