@@ -446,14 +446,6 @@ def test_no_command_opens_the_tui_with_the_flags(monkeypatch: pytest.MonkeyPatch
     ]
 
 
-def test_target_flags_before_the_subcommand_count(monkeypatch: pytest.MonkeyPatch) -> None:
-    parser = cli.build_parser()
-    before = parser.parse_args(["--demo", "send", "hi"])
-    after = parser.parse_args(["send", "hi", "--url", "ws://h/"])
-    assert (before.demo, before.url, before.profile) == (True, None, None)
-    assert (after.demo, after.url, after.profile) == (False, "ws://h/", None)
-
-
 @pytest.mark.parametrize("form", ["ga", "azure-ga", "azure-preview"])
 async def test_send_speaks_each_dialect_of_the_mock(cli_env: dict[str, str], form: str) -> None:
     from rt_tui.mock.server import MockServer

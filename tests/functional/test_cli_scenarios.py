@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rt_tui import cli
-from rt_tui.cli import SCENARIO_ENV
+from rt_tui.cli.checks import SCENARIO_ENV
 from rt_tui.mock.scenarios import ScenarioChoice, listing, names
 
 UNKNOWN = f"rt-tui: there is no mock scenario 'nope'; the scenarios are {', '.join(names())}.\n"
