@@ -55,6 +55,7 @@ from rt_tui.realtime.audio_turn import (
 from rt_tui.realtime.client_events import ClientEvent, session_update_needed
 from rt_tui.realtime.events import ResponseEvent, SessionEvent
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.tui.alt_keys import alt_letter_binding
 from rt_tui.tui.voice_choice import VoiceChoice, open_choice
 from rt_tui.tui.voice_events import CUT, MIC, seconds
 from rt_tui.tui.worker import Session
@@ -72,13 +73,11 @@ VOICE_BINDINGS = [
         show=False,
         id="main.talk",
     ),
-    Binding(
+    alt_letter_binding(
         "alt+m",
         "mute",
         "Mute",
         tooltip="Mute or unmute the microphone (silence is sent meanwhile)",
-        show=False,
-        priority=True,  # Alt+letter also carries its letter: the composer would type it.
         id="main.mute",
     ),
 ]

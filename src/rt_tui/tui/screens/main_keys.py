@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from rt_tui.tui.alt_keys import alt_letter_binding
 from rt_tui.tui.voice import VOICE_BINDINGS
 
 REPLAY_BINDINGS: list[BindingType] = [
@@ -98,13 +99,11 @@ MAIN_BINDINGS: list[BindingType] = [
         "(clamped, rewritten, ignored, defaulted); two profiles side by side",
         id="main.session_diff",
     ),
-    Binding(
+    alt_letter_binding(
         "alt+c",
         "cost",
         "Cost",
         tooltip="What this session cost: tokens and cost per response, budget, rate limits",
-        show=False,
-        priority=True,  # Alt+letter also carries its letter: the composer would type it.
         id="main.cost",
     ),
     Binding(
@@ -122,13 +121,11 @@ MAIN_BINDINGS: list[BindingType] = [
         "and from the selected frame back to its item",
         id="main.jump",
     ),
-    Binding(
+    alt_letter_binding(
         "alt+e",
         "export_conversation",
         "Export conversation",
         tooltip="Write the conversation as Markdown to a file you choose",
-        show=False,
-        priority=True,  # Alt+letter also carries its letter: the composer would type it.
         id="main.export_conversation",
     ),
     Binding(
