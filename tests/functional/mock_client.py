@@ -7,6 +7,7 @@ with plain `websockets`, so both sides can be trusted separately.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -14,6 +15,7 @@ from typing import Any, get_args
 
 import openai.types.beta.realtime as beta_types
 import openai.types.realtime as ga_types
+import pytest
 from pydantic import BaseModel, TypeAdapter
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -174,3 +176,26 @@ def beta_headers() -> dict[str, str]:
 def open_mock(server: MockServer, dialect: Dialect) -> AbstractAsyncContextManager[MockClient]:
     """A client for the mock's GA path speaking `dialect` (beta asks with OpenAI-Beta)."""
     return open_client(server.ga_url(), headers=beta_headers() if dialect is Dialect.BETA else None)
+
+
+def audio_append(pcm: bytes) -> JsonObject:
+    """The client event that appends `pcm` to the input audio buffer."""
+    return {"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()}
+
+
+# Clients of the test module's own `server` fixture (each module sets up its mock, with
+# its own seed); a module that uses them imports them and names them in `__all__`.
+
+
+@pytest.fixture
+async def ga(server: MockServer) -> AsyncIterator[MockClient]:
+    """A GA client of the module's mock, greeted."""
+    async with open_mock(server, Dialect.GA) as client:
+        yield client
+
+
+@pytest.fixture
+async def beta(server: MockServer) -> AsyncIterator[MockClient]:
+    """A beta client (OpenAI-Beta: realtime=v1) of the module's mock, greeted."""
+    async with open_mock(server, Dialect.BETA) as client:
+        yield client

@@ -20,11 +20,10 @@ from conftest_app import (
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from rt_tui.config import Config, FunctionTool, SessionSettings
+from rt_tui.config import Config, SessionSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import read_log
-from rt_tui.tui.call_answer import CallAnswerDialog
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
@@ -323,66 +322,6 @@ async def test_settings_screen_apply_sends_session_update(
         updates = [f for f in log.frames(Direction.SENT) if f.wire_type == "session.update"]
         assert updates[-1].client_event is not None
         assert updates[-1].client_event["session"]["instructions"] == "Answer like a pirate."
-
-
-WEATHER_TOOL = FunctionTool(
-    name="get_weather",
-    description="The weather in a city.",
-    parameters={
-        "type": "object",
-        "properties": {"city": {"type": "string"}},
-        "required": ["city"],
-    },
-)
-
-
-async def test_function_call_shows_name_arguments_and_the_output(
-    server: MockServer, tmp_path: Path
-) -> None:
-    config = Config(session=SessionSettings(tools=[WEATHER_TOOL]))
-    log = MessageLog()
-    app = app_for_url(server.ga_url(), tmp_path, config=config)
-    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
-        screen = main_screen(pilot)
-        await wait_for(
-            pilot, lambda: (screen.conversation.session or {}).get("tools"), "the tools session"
-        )
-        composer = screen.query_one(Composer)
-        composer.load_text("please call get_weather")
-        await pilot.press("enter")
-        await wait_for(
-            pilot,
-            lambda: any(
-                i.type == "function_call" and i.status == "completed"
-                for i in screen.conversation.items
-            ),
-            "the function call",
-        )
-        pane = screen.query_one(ConversationPane)
-        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
-        call = pane_items(pane, "tool")[0]
-        header = call.header
-        assert header.startswith("ƒ get_weather  call ")
-        assert '"city"' in call.body
-
-        # The call waits for the user in a dialog; Esc leaves it waiting for /output.
-        await wait_for(pilot, lambda: isinstance(app.screen, CallAnswerDialog), "the dialog")
-        await pilot.press("escape")
-        composer.load_text('/output {"temperature_c": 21}')
-        await pilot.press("enter")
-        await wait_for(
-            pilot,
-            lambda: (
-                sum(r.status == "completed" for r in screen.conversation.responses.values()) == 2
-            ),
-            "the reply after the output",
-        )
-        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
-        output = pane_items(pane, "tool")[1]
-        assert "temperature_c" in output.body
-        sent = [f.client_event for f in log.frames(Direction.SENT) if f.client_event]
-        outputs = [e for e in sent if e.get("item", {}).get("type") == "function_call_output"]
-        assert outputs[0]["item"]["output"] == '{"temperature_c": 21}'
 
 
 async def test_output_command_without_a_waiting_call_sends_nothing(

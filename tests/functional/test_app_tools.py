@@ -1,11 +1,13 @@
-"""The tool workbench against the mock on loopback: calls answered by a shell command, a
-demo tool or the user in a dialog (several, each on its own), and MCP tools."""
+"""The tool workbench against the mock on loopback: a call as the conversation shows it,
+answered by a shell command, a demo tool or the user in a dialog (several, each on its
+own) or by /output, and MCP tools."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -57,10 +59,66 @@ def _completed(screen: MainScreen) -> int:
     return sum(r.status == "completed" for r in screen.conversation.responses.values())
 
 
-async def _tools_session(pilot: Pilot[int]) -> MainScreen:
-    screen = await connected(pilot)
-    await wait_for(pilot, lambda: (screen.conversation.session or {}).get("tools"), "the tools")
-    return screen
+@asynccontextmanager
+async def _tools_app(
+    url: str, tmp_path: Path, *tools: FunctionTool | McpTool, log: MessageLog | None = None
+) -> AsyncIterator[tuple[Pilot[int], MainScreen]]:
+    """The app connected to `url` with `tools` in its session config, once the session
+    has them; `log` records the messages it posts."""
+    app = app_for_url(url, tmp_path, config=Config(session=SessionSettings(tools=list(tools))))
+    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
+        screen = await connected(pilot)
+        await wait_for(pilot, lambda: (screen.conversation.session or {}).get("tools"), "the tools")
+        yield pilot, screen
+
+
+async def _dialog(pilot: Pilot[int], after: CallAnswerDialog | None = None) -> CallAnswerDialog:
+    """The dialog for a call once it is on top (another than `after`)."""
+
+    def shown() -> bool:
+        return isinstance(pilot.app.screen, CallAnswerDialog) and pilot.app.screen is not after
+
+    await wait_for(pilot, shown, "a call's dialog")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, CallAnswerDialog)
+    return dialog
+
+
+async def _answer(pilot: Pilot[int], dialog: CallAnswerDialog, output: str) -> None:
+    """Type `output` as the call's answer and press Enter."""
+    dialog.query_one("#call-output", Input).value = output
+    await pilot.press("enter")
+
+
+async def test_a_call_shows_its_name_and_arguments_and_waits_for_output_after_escape(
+    server: MockServer, tmp_path: Path
+) -> None:
+    tool = FunctionTool(name="get_weather", description="The weather in a city.", parameters=CITY)
+    log = MessageLog()
+    async with _tools_app(server.ga_url(), tmp_path, tool, log=log) as (pilot, screen):
+        await submit(pilot, "please call get_weather")
+        await wait_for(
+            pilot,
+            lambda: any(
+                i.type == "function_call" and i.status == "completed"
+                for i in screen.conversation.items
+            ),
+            "the function call",
+        )
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        call = pane_items(pane, "tool")[0]
+        assert call.header.startswith("ƒ get_weather  call ")
+        assert '"city"' in call.body
+
+        # The call waits for the user in a dialog; Esc leaves it waiting for /output.
+        await _dialog(pilot)
+        await pilot.press("escape")
+        await submit(pilot, '/output {"temperature_c": 21}')
+        await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the output")
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        assert "temperature_c" in pane_items(pane, "tool")[1].body
+        assert _outputs(log) == ['{"temperature_c": 21}']
 
 
 async def test_a_shell_command_answers_the_call_and_the_model_goes_on(
@@ -76,11 +134,7 @@ async def test_a_shell_command_answers_the_call_and_the_model_goes_on(
         name="lookup", parameters=CITY, answer="command", command=f"{sys.executable} {script}"
     )
     log = MessageLog()
-    app = app_for_url(
-        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[tool]))
-    )
-    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
-        screen = await _tools_session(pilot)
+    async with _tools_app(server.ga_url(), tmp_path, tool, log=log) as (pilot, screen):
         await submit(pilot, "please lookup the city")
         await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the output")
         (output,) = _outputs(log)
@@ -98,11 +152,7 @@ async def test_a_failing_command_sends_its_error_as_the_output(
     command = f"{sys.executable} -c \"import sys; sys.exit('no such city')\""
     tool = FunctionTool(name="lookup", parameters=CITY, answer="command", command=command)
     log = MessageLog()
-    app = app_for_url(
-        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[tool]))
-    )
-    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
-        screen = await _tools_session(pilot)
+    async with _tools_app(server.ga_url(), tmp_path, tool, log=log) as (pilot, screen):
         await submit(pilot, "lookup please")
         await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the output")
         error = json.loads(_outputs(log)[0])["error"]
@@ -115,11 +165,7 @@ async def test_a_failing_command_sends_its_error_as_the_output(
 async def test_a_demo_tool_answers_by_itself(server: MockServer, tmp_path: Path) -> None:
     tool = FunctionTool(name="get_time", answer="demo")
     log = MessageLog()
-    app = app_for_url(
-        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[tool]))
-    )
-    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
-        screen = await _tools_session(pilot)
+    async with _tools_app(server.ga_url(), tmp_path, tool, log=log) as (pilot, screen):
         await submit(pilot, "what does get_time say?")
         await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the output")
         assert json.loads(_outputs(log)[0])["zone"] == "UTC"
@@ -133,41 +179,26 @@ async def test_several_calls_are_answered_each_in_a_dialog_then_the_model_goes_o
         FunctionTool(name="get_rain", parameters=CITY),
     ]
     log = MessageLog()
-    app = app_for_url(
-        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=tools))
-    )
-    async with app.run_test(size=(140, 48), message_hook=log) as pilot:
-        screen = await _tools_session(pilot)
+    async with _tools_app(server.ga_url(), tmp_path, *tools, log=log) as (pilot, screen):
         await submit(pilot, "get_weather and get_rain for Oslo")
-        await wait_for(pilot, lambda: isinstance(app.screen, CallAnswerDialog), "the dialog")
-        first = app.screen
-        assert isinstance(first, CallAnswerDialog)
+        first = await _dialog(pilot)
         assert first.call.name == "get_weather"
         assert "(1 of 2 waiting)" in str(first.query_one("#call-dialog").border_title)
 
-        first.query_one("#call-output", Input).value = "sunny"
-        await pilot.press("enter")
+        await _answer(pilot, first, "sunny")
         problem = first.query_one("#call-problem")
         await wait_for(pilot, lambda: "Not JSON" in str(problem.render()), "the JSON check")
-        assert app.screen is first  # Refused, nothing sent.
+        assert pilot.app.screen is first  # Refused, nothing sent.
         assert _outputs(log) == []
 
-        first.query_one("#call-output", Input).value = '{"sky": "sunny"}'
-        await pilot.press("enter")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CallAnswerDialog) and app.screen is not first,
-            "the second call's dialog",
-        )
-        second = app.screen
-        assert isinstance(second, CallAnswerDialog)
+        await _answer(pilot, first, '{"sky": "sunny"}')
+        second = await _dialog(pilot, after=first)
         assert second.call.name == "get_rain"
         await wait_for(pilot, lambda: len(_outputs(log)) == 1, "the first output")
         # One of two calls answered: the model is not asked to go on yet.
         assert len(_sent(log, "response.create")) == 1
 
-        second.query_one("#call-output", Input).value = '{"rain_mm": 0}'
-        await pilot.press("enter")
+        await _answer(pilot, second, '{"rain_mm": 0}')
         await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after both outputs")
         assert _outputs(log) == ['{"sky": "sunny"}', '{"rain_mm": 0}']
         assert len(_sent(log, "response.create")) == 2
@@ -178,30 +209,25 @@ async def test_several_calls_are_answered_each_in_a_dialog_then_the_model_goes_o
 
 async def test_the_streamed_arguments_show_while_the_call_streams(tmp_path: Path) -> None:
     tool = FunctionTool(name="get_weather", parameters=CITY)
-    async with MockServer(delta_delay=0.2) as slow:
-        config = Config(session=SessionSettings(tools=[tool]))
-        app = app_for_url(slow.ga_url(), tmp_path, config=config)
-        async with app.run_test(size=(140, 48)) as pilot:
-            screen = await _tools_session(pilot)
-            await submit(pilot, "get_weather please")
-            pane = screen.query_one(ConversationPane)
+    async with (
+        MockServer(delta_delay=0.2) as slow,
+        _tools_app(slow.ga_url(), tmp_path, tool) as (pilot, screen),
+    ):
+        await submit(pilot, "get_weather please")
+        pane = screen.query_one(ConversationPane)
 
-            def streaming() -> bool:
-                calls = pane_items(pane, "tool")
-                return bool(calls) and calls[0].header.endswith("…") and "{" in calls[0].body
+        def streaming() -> bool:
+            calls = pane_items(pane, "tool")
+            return bool(calls) and calls[0].header.endswith("…") and "{" in calls[0].body
 
-            await wait_for(pilot, streaming, "the arguments while they stream")
+        await wait_for(pilot, streaming, "the arguments while they stream")
 
 
 async def test_mcp_tools_are_listed_and_called_as_what_they_are(
     server: MockServer, tmp_path: Path
 ) -> None:
     mcp = McpTool(server_label="docs", server_url="https://mcp.example/sse")
-    app = app_for_url(
-        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[mcp]))
-    )
-    async with app.run_test(size=(140, 48)) as pilot:
-        screen = await _tools_session(pilot)
+    async with _tools_app(server.ga_url(), tmp_path, mcp) as (pilot, screen):
         pane = screen.query_one(ConversationPane)
 
         def listed() -> bool:
@@ -224,11 +250,7 @@ async def test_an_mcp_server_that_cannot_be_reached_says_its_listing_failed(
     server: MockServer, tmp_path: Path
 ) -> None:
     mcp = McpTool(server_label="docs", server_url="http://plain.example")
-    app = app_for_url(
-        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[mcp]))
-    )
-    async with app.run_test(size=(140, 48)) as pilot:
-        screen = await _tools_session(pilot)
+    async with _tools_app(server.ga_url(), tmp_path, mcp) as (pilot, screen):
         pane = screen.query_one(ConversationPane)
         await wait_for(
             pilot,

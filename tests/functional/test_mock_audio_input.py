@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from mock_client import MockClient, open_client, open_mock
+from mock_client import MockClient, audio_append, open_client, open_mock
 
 from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
@@ -21,10 +21,6 @@ JsonObject = dict[str, Any]
 async def server() -> AsyncIterator[MockServer]:
     async with MockServer(delta_delay=0, seed=9) as mock:
         yield mock
-
-
-def append(pcm: bytes) -> JsonObject:
-    return {"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()}
 
 
 def manual_turns(dialect: Dialect) -> JsonObject:
@@ -47,7 +43,7 @@ async def update(client: MockClient, session: JsonObject) -> None:
 async def test_manual_commit_makes_a_user_audio_item(server: MockServer, dialect: Dialect) -> None:
     async with open_mock(server, dialect) as client:
         await update(client, manual_turns(dialect))
-        await client.send(append(tone(440, 300)))
+        await client.send(audio_append(tone(440, 300)))
         await client.send({"type": "input_audio_buffer.commit"})
         item_type = (
             "conversation.item.done" if dialect is Dialect.GA else "conversation.item.created"
@@ -74,12 +70,12 @@ async def test_commit_below_100_ms_is_refused(server: MockServer) -> None:
         error = events[-1]["error"]
         assert (error["code"], error["event_id"]) == ("input_audio_buffer_commit_empty", "k")
         assert "0.00ms" in error["message"]
-        await client.send(append(tone(440, 50)))
+        await client.send(audio_append(tone(440, 50)))
         events = await client.request({"type": "input_audio_buffer.commit"}, "error")
         assert "50.00ms" in events[-1]["error"]["message"]
         # Clearing empties the buffer, so the 50 ms don't count towards the next commit.
         await client.request({"type": "input_audio_buffer.clear"}, "input_audio_buffer.cleared")
-        await client.send(append(tone(440, 60)))
+        await client.send(audio_append(tone(440, 60)))
         events = await client.request({"type": "input_audio_buffer.commit"}, "error")
         assert "60.00ms" in events[-1]["error"]["message"]
 
@@ -101,7 +97,7 @@ async def test_server_vad_turn_with_transcription_and_response(
         # 500 ms quiet, 600 ms "speech", 400 ms quiet, in 20 ms chunks as a microphone sends.
         audio = silence(500) + tone(300, 600) + silence(400)
         for start in range(0, len(audio), 960):
-            await client.send(append(audio[start : start + 960]))
+            await client.send(audio_append(audio[start : start + 960]))
         events = await client.until("rate_limits.updated")
     names = [e["type"] for e in events]
     started = events[names.index("input_audio_buffer.speech_started")]
@@ -127,7 +123,7 @@ async def test_vad_without_create_response_only_commits(server: MockServer) -> N
     async with open_mock(server, Dialect.GA) as client:
         vad = {"type": "server_vad", "create_response": False, "silence_duration_ms": 100}
         await update(client, {"type": "realtime", "audio": {"input": {"turn_detection": vad}}})
-        await client.send(append(tone(300, 300) + silence(200)))
+        await client.send(audio_append(tone(300, 300) + silence(200)))
         events = await client.until("conversation.item.done")
         assert events[0]["audio_start_ms"] == 0  # never before the buffer's start
         assert events[1]["audio_end_ms"] == 400
@@ -139,7 +135,7 @@ async def test_vad_without_create_response_only_commits(server: MockServer) -> N
 
 async def test_quiet_audio_is_not_speech(server: MockServer) -> None:
     async with open_mock(server, Dialect.GA) as client:
-        await client.send(append(tone(300, 500, amplitude=0.01)))
+        await client.send(audio_append(tone(300, 500, amplitude=0.01)))
         after = await client.request(
             {"type": "input_audio_buffer.clear"}, "input_audio_buffer.cleared"
         )
@@ -150,7 +146,7 @@ async def test_speech_interrupts_a_running_response() -> None:
     async with MockServer(delta_delay=0.05) as mock, open_client(mock.ga_url()) as client:
         await client.send({"type": "response.create"})
         await client.until("response.output_audio.delta")
-        await client.send(append(tone(300, 200)))
+        await client.send(audio_append(tone(300, 200)))
         events = await client.until("response.done")
     names = [e["type"] for e in events]
     assert names.index("input_audio_buffer.speech_started") < names.index("response.done")
@@ -190,7 +186,7 @@ async def test_g711_sessions_hear_and_speak_g711(
         await update(client, session)
         wire = encoders[law[0]](speech)
         for start in range(0, len(wire), 160):  # 20 ms of 8 kHz G.711
-            await client.send(append(wire[start : start + 160]))
+            await client.send(audio_append(wire[start : start + 160]))
         events = await client.until("rate_limits.updated")
     stopped = next(e for e in events if e["type"] == "input_audio_buffer.speech_stopped")
     assert stopped["audio_end_ms"] == 900 + 200
@@ -208,7 +204,7 @@ async def test_idle_timeout_prompts_the_user(server: MockServer) -> None:
         vad = {"type": "server_vad", "idle_timeout_ms": 50}
         session = {"type": "realtime", "output_modalities": ["text"]}
         await update(client, {**session, "audio": {"input": {"turn_detection": vad}}})
-        await client.send(append(silence(200)))  # quiet audio: no turn, stays buffered
+        await client.send(audio_append(silence(200)))  # quiet audio: no turn, stays buffered
         await client.send({"type": "response.create"})
         await client.until("rate_limits.updated")
         events = await client.until("input_audio_buffer.timeout_triggered")

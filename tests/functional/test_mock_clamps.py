@@ -6,27 +6,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from mock_client import MockClient, beta_headers, open_client
+from mock_client import MockClient, beta, ga
 
 from rt_tui.mock import MockServer
+
+__all__ = ["beta", "ga"]  # the fixtures, clients of this module's server
 
 
 @pytest.fixture
 async def server() -> AsyncIterator[MockServer]:
     async with MockServer(delta_delay=0) as mock:
         yield mock
-
-
-@pytest.fixture
-async def ga(server: MockServer) -> AsyncIterator[MockClient]:
-    async with open_client(server.ga_url()) as client:
-        yield client
-
-
-@pytest.fixture
-async def beta(server: MockServer) -> AsyncIterator[MockClient]:
-    async with open_client(server.ga_url(), headers=beta_headers()) as client:
-        yield client
 
 
 async def test_ga_update_clamps_out_of_range_values_and_rewrites_unknown_voices(

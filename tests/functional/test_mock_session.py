@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from mock_client import MockClient, beta_headers, open_client
+from mock_client import MockClient, beta, ga
 
 from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
+
+__all__ = ["beta", "ga"]  # the fixtures, clients of this module's server
 
 JsonObject = dict[str, Any]
 
@@ -19,18 +21,6 @@ JsonObject = dict[str, Any]
 async def server() -> AsyncIterator[MockServer]:
     async with MockServer(delta_delay=0, seed=5) as mock:
         yield mock
-
-
-@pytest.fixture
-async def ga(server: MockServer) -> AsyncIterator[MockClient]:
-    async with open_client(server.ga_url()) as client:
-        yield client
-
-
-@pytest.fixture
-async def beta(server: MockServer) -> AsyncIterator[MockClient]:
-    async with open_client(server.ga_url(), headers=beta_headers()) as client:
-        yield client
 
 
 async def current_session(client: MockClient, dialect: Dialect) -> JsonObject:

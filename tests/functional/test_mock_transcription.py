@@ -3,12 +3,11 @@ settings and audio, transcribe every committed turn, and never answer."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from mock_client import open_client, open_mock
+from mock_client import audio_append, open_client, open_mock
 
 from rt_tui.dialect import Dialect
 from rt_tui.mock import MockServer
@@ -30,10 +29,6 @@ GA_UPDATE: JsonObject = {
 async def server() -> AsyncIterator[MockServer]:
     async with MockServer(delta_delay=0, seed=5) as mock:
         yield mock
-
-
-def append(pcm: bytes) -> JsonObject:
-    return {"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm).decode()}
 
 
 def preview_url(server: MockServer) -> str:
@@ -63,7 +58,7 @@ async def test_ga_transcription_session_greets_and_takes_its_update(server: Mock
 async def test_vad_turn_is_transcribed_and_never_answered(server: MockServer) -> None:
     async with open_client(server.transcription_url(), dialect=Dialect.GA) as client:
         await client.request({"type": "session.update", "session": GA_UPDATE}, "session.updated")
-        await client.send(append(silence(200) + tone(440, 600) + silence(600)))
+        await client.send(audio_append(silence(200) + tone(440, 600) + silence(600)))
         events = await client.until("conversation.item.input_audio_transcription.completed")
         kinds = [event["type"] for event in events]
         assert kinds[:3] == [
@@ -127,7 +122,7 @@ async def test_beta_transcription_session_has_events_of_its_own(server: MockServ
         }
         events = await client.request(update, "transcription_session.updated")
         assert events[-1]["session"]["turn_detection"] is None
-        await client.send(append(tone(440, 400)))
+        await client.send(audio_append(tone(440, 400)))
         await client.send({"type": "input_audio_buffer.commit"})
         done = await client.until("conversation.item.input_audio_transcription.completed")
         assert done[-1]["transcript"]
