@@ -26,10 +26,8 @@ from typing import Any, Final
 
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
-from websockets.frames import DATA_OPCODES, Opcode
-from websockets.frames import Frame as WireFrame
-from websockets.protocol import Event
 
+from rt_tui.realtime.direct_messages import DirectConnection
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import (
     CannotConnect,
@@ -86,38 +84,6 @@ _END: Final = object()
 #: policy, frame too big, unsupported data).
 _PROTOCOL_FAILURES: Final = frozenset({1002, 1003, 1007, 1008, 1009})
 _RECEIVED: Final = Direction.RECEIVED
-
-
-class _DirectConnection(ClientConnection):
-    """websockets' client connection, handing each whole text or binary message straight
-    to `on_message` as its frame is parsed, instead of queueing it for recv(): a flood of
-    small frames then costs no queue and no coroutine switch a message.
-
-    Until `on_message` is set, and from the first message it does not take on (part of a
-    fragmented message, or text that is not UTF-8), frames go websockets' own way, which
-    keeps messages in order and gives odd ones websockets' own handling (a close with
-    1007 for text that is not UTF-8)."""
-
-    on_message: Callable[[str | bytes], None] | None = None
-
-    def process_event(self, event: Event) -> None:
-        take = self.on_message
-        if take is not None and isinstance(event, WireFrame):
-            opcode = event.opcode
-            if event.fin and opcode is Opcode.TEXT:
-                try:
-                    text = str(event.data, "utf-8")
-                except UnicodeDecodeError:
-                    self.on_message = None
-                else:
-                    take(text)
-                    return
-            elif event.fin and opcode is Opcode.BINARY:
-                take(bytes(event.data))
-                return
-            elif opcode in DATA_OPCODES:
-                self.on_message = None
-        super().process_event(event)
 
 
 def _default_event_id() -> str:
@@ -234,7 +200,7 @@ class Connection:
             connect_timeout=self._connect_timeout,
             ping_interval=self._ping_interval,
             max_size=self._max_frame_bytes,
-            connection_class=_DirectConnection,
+            connection_class=DirectConnection,
         )
         if self.endpoint.tokens is not None:
             # The Entra ID token was fetched as the socket opened: scrub it too.
@@ -329,10 +295,10 @@ class Connection:
         ws = self._ws
         assert ws is not None
         try:
-            # Messages reach `_take` as websockets parses them (`_DirectConnection`); recv()
+            # Messages reach `_take` as websockets parses them (`DirectConnection`); recv()
             # hands over those it queued before (the frames that came with the
             # handshake) or took back, and raises once the socket has ended.
-            if isinstance(ws, _DirectConnection):
+            if isinstance(ws, DirectConnection):
                 ws.on_message = self._take
             while True:
                 self._take(await ws.recv())
@@ -341,7 +307,7 @@ class Connection:
         except ConnectionClosed as exc:
             self.error = self._ending_error(exc)
         finally:
-            if isinstance(ws, _DirectConnection):
+            if isinstance(ws, DirectConnection):
                 ws.on_message = None
             self._ended = True
             if self._recorder is not None:
