@@ -45,8 +45,8 @@ from rt_tui.tui.screens.settings.profile_form import (
     key_status,
     profile_to_form,
 )
+from rt_tui.tui.screens.settings.profiles import WorkingProfiles
 
-DEFAULT_PROFILE_NAME = "default"
 SAVE_TIP = "Write the settings to the config file (the screen stays open)"
 APPLY_TIP = "Use the settings now: session settings go to the live session"
 CANCEL_TIP = "Close the settings without applying them"
@@ -116,17 +116,13 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self._config_path = config_path
         self._env = dict(env)
         self._notice = notice
-        self._profiles: dict[str, Profile] = dict(config.profiles) or {
-            DEFAULT_PROFILE_NAME: Profile()
-        }
-        active = config.active_profile
-        self._current = active if active in self._profiles else next(iter(self._profiles))
+        self._profiles = WorkingProfiles(config)
         self._saved: Config | None = None
 
     # ----------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        profile = profile_to_form(self._current, self._profiles[self._current])
+        profile = profile_to_form(self._profiles.current, self._profiles.shown)
         session = session_to_form(self._original.session)
         with Vertical(id="settings-dialog") as dialog:
             dialog.border_title = "Settings"
@@ -136,7 +132,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             notice.display = bool(self._notice)
             yield notice
             with VerticalScroll(id="settings-form"):
-                yield from connection_fields(profile, list(self._profiles), self._current)
+                yield from connection_fields(profile, list(self._profiles), self._profiles.current)
                 yield from session_fields(session)
                 yield from audio_fields(self._original.audio)
             yield Static("", id="settings-status")
@@ -204,8 +200,8 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
 
     def _load_profile(self, name: str) -> None:
         """Show profile `name` in the connection fields (never its stored key)."""
-        self._current = name
-        form = profile_to_form(name, self._profiles[name])
+        self._profiles.current = name
+        form = profile_to_form(name, self._profiles.shown)
         for field_name, widget_id in PROFILE_WIDGETS.items():
             self._show_value(widget_id, getattr(form, field_name))
         self._clear_errors()
@@ -214,21 +210,12 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
 
     def _commit_profile(self) -> FieldErrors:
         """Fold the connection fields into the working profiles (renaming if asked)."""
-        others = {name for name in self._profiles if name != self._current}
         profile, errors = build_profile(
-            self._profile_form(), self._profiles[self._current], others, self._env
+            self._profile_form(), self._profiles.shown, self._profiles.others(), self._env
         )
         if profile is None:
             return errors
-        new_name = self._input("profile-name").strip()
-        self._profiles = {
-            (new_name if name == self._current else name): (
-                profile if name == self._current else existing
-            )
-            for name, existing in self._profiles.items()
-        }
-        if new_name != self._current:
-            self._current = new_name
+        if self._profiles.replace_current(profile, self._input("profile-name").strip()):
             self._refresh_profile_select()
         return {}
 
@@ -247,11 +234,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         if errors or session is None or audio is None:
             self._show_errors(errors)
             return None
-        profiles = dict(self._profiles)
-        active: str | None = self._current
-        # Opening settings on an empty config and changing nothing adds no profile.
-        if not self._original.profiles and profiles == {DEFAULT_PROFILE_NAME: Profile()}:
-            profiles, active = {}, self._original.active_profile
+        profiles, active = self._profiles.for_config()
         return self._original.model_copy(
             update={
                 "profiles": profiles,
@@ -303,7 +286,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self.query_one("#keep-key").display = key
         self.query_one("#api-key-field").display = key and self._checked("keep-key")
         self.query_one("#tls-warning").display = not self._checked("verify-tls")
-        stored = self._profiles[self._current].api_key is not None
+        stored = self._profiles.shown.api_key is not None
         self.query_one("#api-key", Input).placeholder = (
             "stored in file (type to replace)" if stored else "paste the key"
         )
@@ -321,7 +304,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
 
     def _refresh_hints(self) -> None:
         form = self._profile_form()
-        previous = self._profiles[self._current]
+        previous = self._profiles.shown
         default_env = Profile(provider=Provider(form.provider)).key_env_name
         self.query_one("#api-key-env", Input).placeholder = default_env
         self.query_one("#key-status", Static).update(key_status(form, previous, self._env))
@@ -334,7 +317,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     def _refresh_profile_select(self) -> None:
         select = self.query_one("#profile", Select)
         select.set_options([(name, name) for name in self._profiles])
-        select.value = self._current
+        select.value = self._profiles.current
 
     # ------------------------------------------------------------ events
 
@@ -357,11 +340,11 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     @on(Select.Changed, "#profile")
     def _switch_profile(self, event: Select.Changed) -> None:
         wanted = str(event.value)
-        if wanted == self._current or wanted not in self._profiles:
+        if wanted == self._profiles.current or wanted not in self._profiles:
             return
         errors = self._commit_profile()
         if errors:
-            self.query_one("#profile", Select).value = self._current
+            self.query_one("#profile", Select).value = self._profiles.current
             self._show_errors(errors)
             return
         self._load_profile(wanted)
@@ -373,12 +356,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         if errors:
             self._show_errors(errors)
             return
-        number = 2
-        while f"profile-{number}" in self._profiles:
-            number += 1
-        name = f"profile-{number}"
-        self._profiles[name] = Profile()
-        self._current = name
+        name = self._profiles.add()
         self._refresh_profile_select()
         self._load_profile(name)
         self.query_one("#profile-name", Input).focus()
@@ -386,14 +364,12 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
 
     @on(Button.Pressed, "#profile-delete")
     def _delete_profile(self) -> None:
-        if len(self._profiles) < 2:
+        deleted = self._profiles.delete_current()
+        if deleted is None:
             self._set_status("The last profile cannot be deleted.", error=True)
             return
-        deleted = self._current
-        del self._profiles[deleted]
-        self._current = next(iter(self._profiles))
         self._refresh_profile_select()
-        self._load_profile(self._current)
+        self._load_profile(self._profiles.current)
         self._set_status(f"Deleted profile {deleted!r}; save to make it permanent.")
 
     @on(Button.Pressed, "#save")
