@@ -8,38 +8,17 @@ import re
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from test_cli import cli_env, run_cli
 
 from rt_tui import cli
 from rt_tui.cli.checks import SCENARIO_ENV
 from rt_tui.mock.scenarios import ScenarioChoice, listing, names
 
+__all__ = ["cli_env"]  # the fixture, shared with test_cli
+
 UNKNOWN = f"rt-tui: there is no mock scenario 'nope'; the scenarios are {', '.join(names())}.\n"
-
-
-@pytest.fixture
-def cli_env(tmp_path: Path) -> dict[str, str]:
-    """The process environment without keys, with private config and data dirs."""
-    prefixes = ("OPENAI_", "AZURE_OPENAI_", "RT_TUI_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env["RT_TUI_CONFIG_DIR"] = str(tmp_path / "config")
-    env["RT_TUI_DATA_DIR"] = str(tmp_path / "data")
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "rt_tui", *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
