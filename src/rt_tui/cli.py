@@ -33,7 +33,7 @@ DEFAULT_MOCK_PORT = 8765
 SCENARIO_ENV = "RT_TUI_SCENARIO"
 """Names the demo's mock scenario (`NAME` or `NAME:N`) when `--demo` is given without
 `--scenario`; ignored otherwise."""
-_TARGET_FLAGS = ("url", "profile", "demo", "scenario", "log")
+_TARGET_FLAGS = ("url", "profile", "demo", "scenario", "log", "ephemeral")
 """The options that say where to connect and where to record (`_add_target_options`)."""
 
 
@@ -62,6 +62,7 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "--log", metavar="FILE", type=Path, default=default, help="record the session here"
     )
     _add_scenario_option(parser, suppress=suppress, what="with --demo, make the mock")
+    _add_ephemeral_option(parser, suppress=suppress)
     _add_live_audio_options(parser, suppress=suppress)
     parser.add_argument(
         "--transcribe",
@@ -69,6 +70,16 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         default=argparse.SUPPRESS if suppress else False,
         help="open a transcription session: what is spoken is transcribed, nothing answers "
         '(as [session] type = "transcription")',
+    )
+
+
+def _add_ephemeral_option(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    parser.add_argument(
+        "--ephemeral",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="mint a short-lived client secret with the key before each connect and open "
+        "the socket with it, never with the key (as a profile's ephemeral = true)",
     )
 
 
@@ -268,6 +279,7 @@ def _add_doctor_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         default=argparse.SUPPRESS,
         help="the profile to check (default: the active one)",
     )
+    _add_ephemeral_option(doctor, suppress=True)
     doctor.add_argument(
         "--timeout",
         type=float,
@@ -359,6 +371,7 @@ def _run_tui(args: argparse.Namespace, scenario: ScenarioChoice | None) -> int:
             mic=args.mic,
             speaker=args.speaker,
             transcribe=args.transcribe,
+            ephemeral=args.ephemeral,
         )
     finally:
         gc.enable()  # Already on when the app ran; not when start-up stopped short.
@@ -463,12 +476,14 @@ def _doctor(args: argparse.Namespace) -> int:
     refused = _flags_do_not_apply(
         args,
         "The doctor checks a profile",
-        allowed=("profile",),
+        allowed=("profile", "ephemeral"),
         hint="use --profile NAME (default: the active profile)",
     )
     if refused is not None:
         return refused
-    return asyncio.run(run_doctor(args.profile, os.environ, wait_s=args.timeout))
+    return asyncio.run(
+        run_doctor(args.profile, os.environ, wait_s=args.timeout, ephemeral=args.ephemeral)
+    )
 
 
 def _audio_devices(args: argparse.Namespace) -> int:
@@ -589,6 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     speaker=args.speaker,
                     scenario=scenario,
                     transcribe=args.transcribe,
+                    ephemeral=args.ephemeral,
                 )
             )
         if args.command == "replay":
