@@ -117,7 +117,7 @@ def _mcp_view(item: Item, final: bool) -> ItemView:
         )
         return ItemView("tool", f"⚙ MCP {server} · {item.name or '?'}", body, final)
     if item.type == "mcp_approval_request":
-        hint = "\n\nThe service waits for an mcp_approval_response: F5 composes one."
+        hint = "\n\nThe service waits for your approval: a dialog asks (/output reopens it)."
         header = f"⚙ MCP {server} · {item.name or '?'} asks for approval"
         return ItemView("tool", header, arguments + hint, final)
     return ItemView("tool", f"⚙ {item.type} ({server})", arguments, final)
