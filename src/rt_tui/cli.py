@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=DEFAULT_MOCK_PORT, help=f"port (default {DEFAULT_MOCK_PORT})"
     )
     _add_scenario_option(mock, suppress=True, what="make the mock")
+    mock.add_argument(
+        "--require-minted",
+        action="store_true",
+        help="open sockets only for ephemeral client secrets the mock minted (POST "
+        "/v1/realtime/client_secrets), as a client with ephemeral = true gets them",
+    )
     _add_audio_command(commands)
     return parser
 
@@ -530,7 +536,9 @@ def _list_scenarios() -> int:
     return EXIT_OK
 
 
-async def _mock_server(host: str, port: int, scenario: ScenarioChoice | None) -> int:
+async def _mock_server(
+    host: str, port: int, scenario: ScenarioChoice | None, *, require_minted: bool = False
+) -> int:
     from rt_tui.mock.pacing import REALISTIC
     from rt_tui.mock.server import MockServer
     from rt_tui.realtime.errors import os_reason
@@ -539,7 +547,14 @@ async def _mock_server(host: str, port: int, scenario: ScenarioChoice | None) ->
         print(line, flush=True)
 
     hooks = scenario.hooks if scenario is not None else None
-    server = MockServer(host, port, on_traffic=show_traffic, hooks=hooks, pacing=REALISTIC)
+    server = MockServer(
+        host,
+        port,
+        on_traffic=show_traffic,
+        hooks=hooks,
+        pacing=REALISTIC,
+        require_minted=require_minted,
+    )
     try:
         await server.start()
     except OSError as exc:
@@ -553,6 +568,10 @@ async def _mock_server(host: str, port: int, scenario: ScenarioChoice | None) ->
         ]
         if scenario is not None:
             lines.append(f"Scenario {scenario.label}: {scenario.summary}.")
+        if require_minted:
+            lines.append(
+                "Only client secrets minted here open a socket (connect with --ephemeral)."
+            )
         lines.append("Press Ctrl-C to stop. Connections are shown as they open and close.")
         print("\n".join(lines), flush=True)
         stop = asyncio.Event()
@@ -617,7 +636,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audio_devices(args)
         if args.command == "mock-server":
             with contextlib.suppress(KeyboardInterrupt):
-                return asyncio.run(_mock_server(args.host, args.port, scenario))
+                return asyncio.run(
+                    _mock_server(args.host, args.port, scenario, require_minted=args.require_minted)
+                )
             # Ctrl-C is how the mock is stopped, but still an interruption (130, as documented).
             print("rt-tui: mock server stopped.", file=sys.stderr)
             return EXIT_INTERRUPTED

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from test_cli import cli_env, run_cli
 
 from rt_tui.config import Auth, Config, Profile, Provider
 from rt_tui.dialect import Dialect
@@ -25,6 +30,8 @@ from rt_tui.realtime.events import ErrorEvent
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.targets import resolve_target, target_endpoint
+
+__all__ = ["cli_env"]  # the fixture, shared with test_cli
 
 KEY = "standard0key0for0minting0only00"
 
@@ -178,3 +185,34 @@ async def test_the_demo_mints_with_ephemeral() -> None:
                 assert frame.event.kind == "session.created"
                 break
         assert len(endpoint.client_secrets.issued) == 1
+
+
+def test_the_mock_server_command_can_require_minted_secrets(cli_env: dict[str, str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rt_tui", "mock-server", "--port", "0", "--require-minted"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        match = re.fullmatch(r"rt-tui mock server listening on (ws://127\.0\.0\.1:\d+)\n", first)
+        assert match, first
+        banner = [proc.stdout.readline() for _ in range(4)]
+        assert banner[3] == (
+            "Only client secrets minted here open a socket (connect with --ephemeral).\n"
+        )
+        url = f"{match.group(1)}/v1/realtime?model=m"
+        env = {**cli_env, "OPENAI_API_KEY": KEY}
+        assert run_cli(env, "send", "plain", "--url", url).returncode == 1
+        minted = run_cli(env, "send", "minted", "--url", url, "--ephemeral")
+        assert (minted.returncode, minted.stderr) == (0, "")
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert "minted a client secret (/v1/realtime/client_secrets)" in out
