@@ -282,6 +282,8 @@ async def test_an_mcp_call_waits_for_approval_in_a_dialog(
         await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
         notices = pane_texts(pane, "notice")
         calls = [i for i in pane_items(pane, "tool") if i.header == "⚙ MCP docs · search_docs"]
+        verdict = "⚙ MCP call approved" if approve else "⚙ MCP call denied"
+        assert verdict in [i.header for i in pane_items(pane, "tool")]
         if approve:
             assert any("search_docs approved: the service runs it" in n for n in notices)
             assert len(calls) == 1
