@@ -48,9 +48,10 @@ async def run_doctor(
     config_path: Path | None = None,
     wait_s: float = 10.0,
     credential: CredentialFactory = default_credential,
+    ephemeral: bool = False,
 ) -> int:
     """Check `profile` (default: the active one) and print the checklist to `out`
-    (default stdout); the exit code."""
+    (default stdout); the exit code. `ephemeral` checks it as `--ephemeral` uses it."""
     out = out or sys.stdout
 
     def fail(message: str) -> int:
@@ -61,7 +62,7 @@ async def run_doctor(
         config = load_config(config_path)
     except ConfigError as error:
         return fail(str(error))
-    target = resolve_target(config, env, profile=profile, url=None, demo=False)
+    target = resolve_target(config, env, profile=profile, url=None, demo=False, ephemeral=ephemeral)
     if target.profile is None or target.profile_name is None:
         return fail(target.problem or NOTHING_CONFIGURED)
     what = describe(target.profile)

@@ -9,6 +9,7 @@ these names.
     auth = "entra"                  # a Microsoft Entra ID token instead of a key
     ca_bundle = "~/corp-root-ca.pem"
     proxy = "http://proxy.corp.example:3128"
+    ephemeral = true                # the socket carries a client secret minted per connect
 
     [profiles.work.headers]         # sent with the handshake
     "Ocp-Apim-Subscription-Key" = "…"
@@ -169,6 +170,10 @@ class Profile(BaseModel):
     proxy: str | None = None
     """None: HTTPS_PROXY / ALL_PROXY / NO_PROXY decide; a URL (http://, https://,
     socks5://): this proxy; "direct": none. Loopback addresses never use a proxy."""
+    ephemeral: bool = False
+    """Before each connect, mint a short-lived client secret with the key (or Entra ID
+    token) and open the socket with that secret only: the standard key never travels on
+    the socket (`rt_tui.realtime.client_secrets`)."""
 
     @property
     def key_env_name(self) -> str:

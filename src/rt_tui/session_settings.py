@@ -116,8 +116,8 @@ class McpTool(_Section):
     server_label: str
     server_url: str
     require_approval: Literal["always", "never"] = "never"
-    """Sent as is: "always" makes each call wait for an `mcp_approval_response`, which
-    the event composer (F5) can send."""
+    """Sent as is: "always" makes each call wait for the user's approval, which rt-tui
+    asks for in a dialog and sends as an `mcp_approval_response`."""
 
 
 def _tool_type(value: Any) -> str:

@@ -7,6 +7,10 @@ Both `rt-tui send` and the TUI call `resolve_target`; the order is:
 
 The demo's mock misbehaves as the `scenario` it is given says, if any
 (`rt_tui.mock.scenarios`; `--scenario` picks it); other targets take none.
+
+`--ephemeral` makes any target's socket carry a client secret minted before each connect
+instead of the key (as a profile's `ephemeral = true` does); the demo's mock then mints
+them and takes nothing else.
 """
 
 from __future__ import annotations
@@ -33,12 +37,15 @@ from rt_tui.realtime.endpoints import (
     for_transcription,
     model_in_url,
     resolve,
+    with_client_secrets,
 )
 
 if TYPE_CHECKING:
     from rt_tui.mock.scenarios import ScenarioChoice
 
 DEMO_MODEL = "gpt-realtime"
+#: The standard key the demo mints client secrets with (`--demo --ephemeral`).
+DEMO_KEY = "demo-standard-key"
 
 NOTHING_CONFIGURED = (
     "Nothing is configured yet: set OPENAI_API_KEY (or AZURE_OPENAI_ENDPOINT and "
@@ -74,6 +81,9 @@ class Target:
     transcription: bool = False
     """Open a transcription session (`[session] type`, `--transcribe`): the endpoint
     gets `intent=transcription` (`endpoints.for_transcription`)."""
+    ephemeral: bool = False
+    """For the demo: mint a client secret for each socket (`--ephemeral`); the mock then
+    accepts nothing else."""
 
     @property
     def ok(self) -> bool:
@@ -137,11 +147,14 @@ def resolve_target(
     url: str | None,
     demo: bool,
     scenario: ScenarioChoice | None = None,
+    ephemeral: bool = False,
 ) -> Target:
     """Decide where to connect. Never raises: problems come back as `Target.problem`.
     `config` is the file as loaded; the environment overlay is applied here. `scenario`:
-    how the demo's mock misbehaves."""
-    target = _choose_target(config, env, profile=profile, url=url, demo=demo, scenario=scenario)
+    how the demo's mock misbehaves; `ephemeral`: sockets carry minted client secrets."""
+    target = _choose_target(
+        config, env, profile=profile, url=url, demo=demo, scenario=scenario, ephemeral=ephemeral
+    )
     if not config.session.transcribes_only or target.problem is not None:
         return target
     endpoint = for_transcription(target.endpoint) if target.endpoint is not None else None
@@ -156,16 +169,24 @@ def _choose_target(
     url: str | None,
     demo: bool,
     scenario: ScenarioChoice | None,
+    ephemeral: bool,
 ) -> Target:
     if demo:
-        return Target(TargetKind.DEMO, scenario=scenario)
+        return Target(TargetKind.DEMO, scenario=scenario, ephemeral=ephemeral)
     if url:
+        key_name = _url_key_name(url)
         try:
-            endpoint = endpoint_for_url(url, _url_key(url, env), key_source=_url_key_name(url))
+            endpoint = endpoint_for_url(url, _url_key(url, env), key_source=key_name)
+            if ephemeral:
+                endpoint = with_client_secrets(endpoint, f"set {key_name}")
         except EndpointError as exc:
             return Target(TargetKind.URL, problem=str(exc))
         return Target(TargetKind.URL, endpoint)
     effective = overlay_env(config, env)
+    if ephemeral:
+        minting = {"ephemeral": True}
+        profiles = {name: p.model_copy(update=minting) for name, p in effective.profiles.items()}
+        effective = effective.model_copy(update={"profiles": profiles})
     if profile is not None:
         chosen = effective.profiles.get(profile)
         if chosen is None:
@@ -205,8 +226,11 @@ async def target_endpoint(target: Target) -> AsyncIterator[Endpoint]:
         from rt_tui.mock.server import MockServer
 
         hooks = target.scenario.hooks if target.scenario is not None else None
-        async with MockServer(hooks=hooks, pacing=REALISTIC) as server:
-            endpoint = endpoint_for_url(server.ga_url(DEMO_MODEL))
+        minted = target.ephemeral
+        async with MockServer(hooks=hooks, pacing=REALISTIC, require_minted=minted) as server:
+            # The demo's standard key: the mock takes any key to mint with.
+            endpoint = endpoint_for_url(server.ga_url(DEMO_MODEL), DEMO_KEY if minted else None)
+            endpoint = with_client_secrets(endpoint) if minted else endpoint
             yield for_transcription(endpoint) if target.transcription else endpoint
         return
     if target.endpoint is None:

@@ -55,10 +55,10 @@ def _base64_cores(value: bytes) -> set[str]:
     return cores
 
 
-def canary_forms() -> dict[str, str]:
+def canary_forms(canaries: Iterable[str] = CANARIES) -> dict[str, str]:
     """Every form a canary could be written in → the canary it gives away."""
     forms: dict[str, str] = {}
-    for canary in CANARIES:
+    for canary in canaries:
         variants = {canary, quote(canary, safe=""), quote(canary), quote_plus(canary)}
         variants.add(json.dumps(canary)[1:-1].replace("/", "\\/"))
         variants |= _base64_cores(canary.encode())
@@ -69,18 +69,18 @@ def canary_forms() -> dict[str, str]:
 FORMS = canary_forms()
 
 
-def hits_in_text(text: str | bytes, where: str) -> list[str]:
+def hits_in_text(text: str | bytes, where: str, forms: Iterable[str] = FORMS) -> list[str]:
     """'<where>: <form>' for each form of a canary found in `text`."""
     blob = text if isinstance(text, bytes) else text.encode("utf-8", errors="replace")
-    return [f"{where}: {form!r}" for form in FORMS if form.encode() in blob]
+    return [f"{where}: {form!r}" for form in forms if form.encode() in blob]
 
 
-def hits_in_files(*folders: Path) -> list[str]:
+def hits_in_files(*folders: Path, forms: Iterable[str] = FORMS) -> list[str]:
     """`hits_in_text` for every file under `folders`."""
     found = []
     for path in itertools.chain.from_iterable(folder.rglob("*") for folder in folders):
         if path.is_file():
-            found += hits_in_text(path.read_bytes(), str(path))
+            found += hits_in_text(path.read_bytes(), str(path), forms)
     return found
 
 

@@ -96,7 +96,11 @@ async def test_an_item_leads_to_its_frames_and_a_frame_back_to_its_item(tmp_path
         await pilot.press("shift+tab")
         assert pane.has_focus
         await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: "Select an item first" in screen_text(app), "the hint")
+        await wait_for(
+            pilot,
+            lambda: "Select an item first: Tab to the conversation" in screen_text(app),
+            "the hint",
+        )
 
         await pilot.press("alt+up")  # The last item in view: the last reply.
         assert pane.selected_key == ("item", "item_reply_4")

@@ -27,6 +27,7 @@ from rt_tui.config import Config, FunctionTool, McpTool, SessionSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.tui.call_answer import CallAnswerDialog
+from rt_tui.tui.mcp_approval import McpApprovalDialog
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.widgets.conversation import ConversationPane
 
@@ -259,3 +260,91 @@ async def test_an_mcp_server_that_cannot_be_reached_says_its_listing_failed(
             ),
             "the failure",
         )
+
+
+def _approvals(log: MessageLog) -> list[object]:
+    return [
+        e["item"]
+        for e in _sent(log, "conversation.item.create")
+        if e["item"]["type"] == "mcp_approval_response"  # type: ignore[index]
+    ]
+
+
+@pytest.mark.parametrize(("key", "approve"), [("a", True), ("d", False)])
+async def test_an_mcp_call_waits_for_approval_in_a_dialog(
+    server: MockServer, tmp_path: Path, key: str, approve: bool
+) -> None:
+    mcp = McpTool(
+        server_label="docs", server_url="https://mcp.example/sse", require_approval="always"
+    )
+    log = MessageLog()
+    async with _tools_app(server.ga_url(), tmp_path, mcp, log=log) as (pilot, screen):
+        app = pilot.app
+        await submit(pilot, "search_docs for realtime")
+        await wait_for(pilot, lambda: isinstance(app.screen, McpApprovalDialog), "the dialog")
+        dialog = app.screen
+        assert isinstance(dialog, McpApprovalDialog)
+        assert (dialog.ask.server_label, dialog.ask.name) == ("docs", "search_docs")
+        assert "search_docs for realtime" in dialog.ask.arguments
+        assert not _approvals(log)  # nothing goes out before the user says
+        await pilot.press(key)
+        await wait_for(pilot, lambda: _completed(screen) == 2, "the reply after the answer")
+        (approval,) = _approvals(log)
+        request = next(i for i in screen.conversation.items if i.type == "mcp_approval_request")
+        assert approval == {
+            "type": "mcp_approval_response",
+            "approval_request_id": request.id,
+            "approve": approve,
+        }
+        assert len(_sent(log, "response.create")) == 2  # The message's, then one after it.
+        pane = screen.query_one(ConversationPane)
+        await wait_for(pilot, lambda: not pane.busy, "the pane to draw")
+        notices = pane_texts(pane, "notice")
+        calls = [i for i in pane_items(pane, "tool") if i.header == "⚙ MCP docs · search_docs"]
+        verdict = "⚙ MCP call approved" if approve else "⚙ MCP call denied"
+        assert verdict in [i.header for i in pane_items(pane, "tool")]
+        if approve:
+            assert any("search_docs approved: the service runs it" in n for n in notices)
+            assert len(calls) == 1
+            assert '"results": 3' in calls[0].body
+        else:
+            assert any("search_docs denied: it does not run" in n for n in notices)
+            assert calls == []
+            assert "was not approved" in pane_items(pane, "assistant")[-1].body
+
+
+async def test_an_mcp_approval_left_for_later_is_reopened_by_output(
+    server: MockServer, tmp_path: Path
+) -> None:
+    mcp = McpTool(
+        server_label="docs", server_url="https://mcp.example/sse", require_approval="always"
+    )
+    async with _tools_app(server.ga_url(), tmp_path, mcp) as (pilot, screen):
+        app = pilot.app
+        await submit(pilot, "fetch_page about sessions")
+        await wait_for(pilot, lambda: isinstance(app.screen, McpApprovalDialog), "the dialog")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "the dialog to close")
+        await submit(pilot, "/output")
+        await wait_for(pilot, lambda: isinstance(app.screen, McpApprovalDialog), "it again")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: _completed(screen) == 2, "the call and its reply")
+
+
+async def test_mcp_call_arguments_stream_into_the_conversation(tmp_path: Path) -> None:
+    mcp = McpTool(server_label="docs", server_url="https://mcp.example/sse")
+    async with (
+        MockServer(delta_delay=0.2) as slow,
+        _tools_app(slow.ga_url(), tmp_path, mcp) as (pilot, screen),
+    ):
+        await submit(pilot, "search_docs for streaming")
+        pane = screen.query_one(ConversationPane)
+
+        def streaming() -> bool:
+            calls = [i for i in pane_items(pane, "tool") if "search_docs" in i.header]
+            # Arguments before the server returned anything: they came as deltas.
+            return bool(calls) and "{" in calls[0].body and "returned" not in calls[0].body
+
+        await wait_for(pilot, streaming, "the MCP call's arguments while they stream")
+        call = next(i for i in screen.conversation.items if i.type == "mcp_call")
+        assert call.arguments.startswith('{"query"')

@@ -434,15 +434,20 @@ def test_no_command_opens_the_tui_with_the_flags(monkeypatch: pytest.MonkeyPatch
     assert cli.main(["--demo", "--log", "x.jsonl"]) == 7
     assert cli.main(["--profile", "work", "--mic", "q.wav", "--speaker", "default"]) == 7
     assert cli.main(["--demo", "--transcribe"]) == 7
-    no_audio = {"mic": None, "speaker": None, "transcribe": False}
+    assert cli.main(["--profile", "work", "--ephemeral"]) == 7
+    no_audio = {"mic": None, "speaker": None, "transcribe": False, "ephemeral": False}
     assert calls == [
         {"profile": None, "url": None, "demo": True, "log": Path("x.jsonl"), "scenario": None}
         | no_audio,
         {"profile": "work", "url": None, "demo": False, "log": None, "scenario": None}
-        | {"mic": "q.wav", "speaker": "default", "transcribe": False},
+        | no_audio
+        | {"mic": "q.wav", "speaker": "default"},
         {"profile": None, "url": None, "demo": True, "log": None, "scenario": None}
         | no_audio
         | {"transcribe": True},
+        {"profile": "work", "url": None, "demo": False, "log": None, "scenario": None}
+        | no_audio
+        | {"ephemeral": True},
     ]
 
 
@@ -459,3 +464,25 @@ async def test_send_speaks_each_dialect_of_the_mock(cli_env: dict[str, str], for
         code, out, err = await run_cli_async(cli_env, "send", "dialect check", "--url", url)
     assert (code, err) == (0, "")
     assert "dialect check" in out
+
+
+async def test_send_ephemeral_mints_a_secret_for_the_socket(cli_env: dict[str, str]) -> None:
+    from rt_tui.mock.server import MockServer
+
+    key = "standard-key-for-minting-0123"
+    async with MockServer(delta_delay=0, require_minted=True) as server:
+        args = ("send", "minted", "--url", server.ga_url("m"))
+        code, out, err = await run_cli_async({**cli_env, "OPENAI_API_KEY": key}, *args)
+        assert code == 1  # the mock takes only minted secrets
+        assert "Incorrect API key provided" in err
+        env = {**cli_env, "OPENAI_API_KEY": key}
+        code, out, err = await run_cli_async(env, *args, "--ephemeral")
+        assert (code, err) == (0, "")
+        assert "minted" in out
+        code, out, err = await run_cli_async(cli_env, *args, "--ephemeral")
+        assert code == 2
+        assert (
+            err
+            == "rt-tui: Minting a client secret needs the standard API key: set OPENAI_API_KEY.\n"
+        )
+    assert [seen.key for seen in server.handshakes] == [key, *server.mint.minted]

@@ -187,8 +187,8 @@ def test_usage_problems_exit_2(cli_env: dict[str, str], tmp_path: Path) -> None:
         assert result.returncode == 2
         assert_one_error_line(
             result.stderr,
-            "A bundle is made from a recorded log, so --url, --profile, --demo, --scenario "
-            "and --log do not apply.",
+            "A bundle is made from a recorded log, so --url, --profile, --demo, --scenario, "
+            "--log and --ephemeral do not apply.",
         )
 
     result = run_cli(cli_env, "bundle", "x.jsonl", "-o", str(tmp_path / "nowhere" / "b.zip"))

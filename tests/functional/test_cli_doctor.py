@@ -333,3 +333,33 @@ def test_usage_problems_are_one_line(cli_env: dict[str, str]) -> None:
         "rt-tui: The doctor checks a profile, so --url, --demo, --scenario and --log do not "
         "apply; use --profile NAME (default: the active profile).\n"
     )
+
+
+async def test_minting_a_client_secret_is_a_step_of_its_own(cli_env: dict[str, str]) -> None:
+    async with MockServer(require_minted=True, reject_keys={"refused" * 5}) as server:
+        port = server.port
+        write_config(cli_env, azure_profile(port, ephemeral="true"))
+        code, out, err = await doctor({**cli_env, "AZURE_OPENAI_API_KEY": KEY})
+        assert (code, err) == (0, "")
+        minted = lines(out)["secret"]
+        assert minted[0].startswith("ok  minted a client secret with the key in ")
+        assert minted[0].endswith(" ms; the socket carries it, never the key.")
+        assert lines(out)["handshake"][0].startswith("ok  HTTP 101")
+
+        code, out, err = await doctor({**cli_env, "AZURE_OPENAI_API_KEY": "refused" * 5})
+        assert code == 1
+        assert lines(out)["secret"] == [
+            f"FAIL  Minting a client secret at http://127.0.0.1:{port}/openai/v1/realtime/"
+            "client_secrets failed: HTTP 401: the standard key was refused (Incorrect API "
+            "key provided)."
+        ]
+        assert lines(out)["handshake"] == ["skip  not tried: there is nothing to sign in with."]
+        assert "refused" * 5 not in out + err
+        # --ephemeral checks a profile that does not say so itself.
+        write_config(cli_env, azure_profile(port))
+        code, out, err = await doctor({**cli_env, "AZURE_OPENAI_API_KEY": KEY}, "--ephemeral")
+        assert (code, err) == (0, ""), out
+        assert lines(out)["secret"][0].startswith("ok  minted a client secret")
+    # One minting per check, and every socket carried a minted secret.
+    assert len(server.mint.minted) == 4
+    assert {seen.key for seen in server.handshakes} <= set(server.mint.minted)

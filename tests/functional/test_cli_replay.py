@@ -150,7 +150,7 @@ def test_replay_refuses_connection_flags(cli_env: dict[str, str], flag: list[str
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "rt-tui: A replay connects nowhere and records nothing, so --url, --profile, "
-        "--demo, --scenario and --log do not apply."
+        "--demo, --scenario, --log and --ephemeral do not apply."
     )
 
 

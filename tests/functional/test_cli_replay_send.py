@@ -213,8 +213,8 @@ def test_usage_problems_are_one_sentence(cli_env: dict[str, str], tmp_path: Path
     assert result.returncode == 2
     assert_one_error_line(
         result.stderr,
-        "A replay sends to --send ws://127.0.0.1:9/, so --url, --profile, --demo and "
-        "--scenario do not apply.",
+        "A replay sends to --send ws://127.0.0.1:9/, so --url, --profile, --demo, "
+        "--scenario and --ephemeral do not apply.",
     )
 
     result = run_cli(cli_env, "replay", str(log), "--send", "ws://127.0.0.1:9/", "--unfold")

@@ -13,15 +13,19 @@ stderr.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from canary import (
+    CANARIES,
     CANARY_ENV,
+    FORMS,
     PATHS,
     EchoingServer,
     assert_no_canary,
+    canary_forms,
     canary_url,
     hits_in_files,
     hits_in_text,
@@ -35,6 +39,8 @@ from textual.pilot import Pilot
 
 from rt_tui.config import Config, SessionSettings
 from rt_tui.inspector.logs import ReplayPlan, check_log
+from rt_tui.mock.scenarios import Hooks
+from rt_tui.mock.server import MockServer
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.messages import LinkState
@@ -50,11 +56,12 @@ SIZE = (180, 50)
 class Seen:
     """Everything the app showed: screens, notifications, the clipboard, the inspector."""
 
-    def __init__(self) -> None:
+    def __init__(self, forms: Iterable[str] = FORMS) -> None:
         self.found: list[str] = []
+        self.forms = tuple(forms)
 
     def text(self, text: str, where: str) -> None:
-        self.found += hits_in_text(text, where)
+        self.found += hits_in_text(text, where, self.forms)
 
     def screen(self, app: App[Any], where: str) -> None:
         self.text(screen_text(app), f"screen ({where})")
@@ -223,3 +230,47 @@ async def test_no_canary_leaves_send_or_replay(
         assert code == 0, err
         found += hits_in_text(out + err, f"replay {flag}")
     assert_no_canary(found + hits_in_files(tmp_path))
+
+
+#: What the mock mints: secrets that look like no key, so only knowing them finds them.
+MINTED = tuple(f"CANARYminted{n}secret0000" for n in range(4))
+
+
+async def test_no_minted_secret_or_standard_key_leaves_the_tui(
+    tmp_path: Path, isolated_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--ephemeral` against a mock that echoes the handshake (the minted secret in it):
+    a session, a reconnect that mints a new secret, every inspector row, the replay."""
+    seen = Seen(canary_forms((*CANARIES, *MINTED)))
+    _record_notifications(monkeypatch, seen)
+    sessions = tmp_path / "sessions"
+    async with MockServer(require_minted=True, hooks=Hooks(echo_handshake=True)) as server:
+        server.mint.make_secret = iter(MINTED).__next__
+        app = make_app(
+            config=Config(),
+            config_path=tmp_path / "config.toml",
+            env=CANARY_ENV,
+            url=server.ga_url("m"),
+            ephemeral=True,
+            sessions_dir=sessions,
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await connected(pilot)
+            await wait_for(pilot, lambda: screen.conversation.errors, "the echoed handshake")
+            await submit(pilot, "Say something")
+            await wait_for(pilot, lambda: screen.conversation.responses, "the reply")
+            seen.screen(app, "the first session")
+            echoes = len(screen.conversation.errors)
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: len(server.handshakes) == 2, "the reconnect")
+            screen = await connected(pilot)
+            await wait_for(
+                pilot, lambda: len(screen.conversation.errors) > echoes, "the echo again"
+            )
+            seen.screen(app, "the second session")
+            await seen.every_inspector_row(pilot, "ephemeral")
+    # Each socket carried its own minted secret, which the server quoted back.
+    assert [seen.key for seen in server.handshakes] == list(MINTED[:2])
+    logs = [p for p in sessions.glob("*.jsonl") if not p.name.startswith("inspector-")]
+    await _replayed_session(logs[0], tmp_path, seen)
+    assert_no_canary(seen.found + hits_in_files(tmp_path, isolated_environment, forms=seen.forms))

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest_app import screen_text, wait_for
 from pydantic import SecretStr
 from test_settings import Host, finished, opened, set_input
-from textual.widgets import Select, Static, TextArea
+from textual.widgets import Checkbox, Select, Static, TextArea
 
 from rt_tui.config import Auth, Config, Profile, Provider, load_config
 from rt_tui.tui.screens.settings import SettingsOutcome
@@ -139,3 +139,30 @@ def test_header_lines_are_parsed_and_stored_credentials_kept() -> None:
         "Line 1: The value of the X-A header holds a line break or a character that is not "
         "plain ASCII.",
     )
+
+
+async def test_the_ephemeral_choice_is_kept_and_can_be_changed(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    config = gateway_config()
+    config.profiles["gw"] = config.profiles["gw"].model_copy(update={"ephemeral": True})
+    app = Host(config, path)
+    async with app.run_test(size=(100, 60)) as pilot:
+        screen = await opened(pilot)
+        tick = screen.query_one("#ephemeral", Checkbox)
+        assert tick.value
+        await pilot.press("ctrl+s")  # saved as it is: the choice stays
+        await wait_for(pilot, path.exists, "the config file")
+    assert load_config(path).profiles["gw"].ephemeral
+
+    path.unlink()
+    app = Host(config, path)
+    async with app.run_test(size=(100, 60)) as pilot:
+        screen = await opened(pilot)
+        tick = screen.query_one("#ephemeral", Checkbox)
+        screen.query_one("#settings-form").scroll_to_widget(tick, animate=False)
+        tick.focus()
+        await pilot.press("space")
+        await wait_for(pilot, lambda: not tick.value, "the tick to clear")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, path.exists, "the config file")
+    assert not load_config(path).profiles["gw"].ephemeral

@@ -15,7 +15,9 @@ from rt_tui.composer_settings import ComposerSettings
 from rt_tui.config import Config, Profile, Provider
 from rt_tui.cost_settings import CostSettings
 from rt_tui.inspector.logs import ReplayPlan, check_log
+from rt_tui.tool_answers.desk import PendingApproval
 from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.mcp_approval import McpApprovalDialog
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.screens.cost import CostScreen
 from rt_tui.tui.screens.event_composer import EventComposerScreen
@@ -120,3 +122,38 @@ def test_event_composer(
     keys = (*["down"] * 6, "enter", "down", "end", *"x")
     view = open_view("f5", EventComposerScreen, *keys)
     assert snap_compare(app, terminal_size=size, run_before=view)
+
+
+def offline_app(tmp_path: Path) -> RtTuiApp:
+    return make_app(
+        config=Config(),
+        config_path=tmp_path / "config.toml",
+        env={},
+        sessions_dir=tmp_path / "sessions",
+        connect=False,
+        clock=lambda: 0.0,
+        wall_clock=lambda: 1_767_225_600.0,
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_mcp_approval_dialog(
+    snap_compare: Callable[..., bool], tmp_path: Path, size: tuple[int, int]
+) -> None:
+    ask = PendingApproval(
+        request_id="item_approval_1",
+        server_label="docs",
+        name="search_docs",
+        arguments='{"query": "session limits", "max_results": 3}',
+        response_id="resp_1",
+    )
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        for _ in range(100):
+            if isinstance(pilot.app.screen, MainScreen):
+                break
+            await pilot.pause()
+        await pilot.app.push_screen(McpApprovalDialog(ask, waiting=2))
+        await pilot.pause()
+
+    assert snap_compare(offline_app(tmp_path), terminal_size=size, run_before=run_before)

@@ -119,6 +119,29 @@ def test_function_calls_and_outputs_are_fenced_whatever_they_hold(feed: Feed) ->
     assert "## Function output (call call_1)\n\n```\n1\n```" in text
 
 
+def test_mcp_items_say_which_server_and_tool_and_what_the_user_answered(feed: Feed) -> None:
+    server = {"server_label": "docs"}
+    tools = [{"name": "search_docs"}, {"name": "fetch_page"}]
+    feed(
+        "conversation.item.done",
+        item={"id": "l1", "type": "mcp_list_tools", **server, "tools": tools},
+    )
+    asked = {"id": "a1", "type": "mcp_approval_request", **server, "name": "search_docs"}
+    feed("conversation.item.done", item={**asked, "arguments": '{"query": "x"}'})
+    answer = {"id": "r1", "type": "mcp_approval_response", "approval_request_id": "a1"}
+    feed("conversation.item.done", item={**answer, "approve": False})
+    call = {"id": "m1", "type": "mcp_call", **server, "name": "fetch_page", "arguments": "{}"}
+    feed("conversation.item.done", item={**call, "output": '{"page": 1}'})
+
+    text = conversation_markdown(feed.conversation)
+
+    assert "## MCP server `docs`: tools\n\n`search_docs`, `fetch_page`" in text
+    assert '## MCP call `docs` · `search_docs` asks for approval\n\n```json\n{"query": "x"}' in text
+    assert "## MCP call denied" in text
+    assert "## MCP call `docs` · `fetch_page`\n\n```json\n{}\n```\n\nReturned:" in text
+    assert '{"page": 1}' in text
+
+
 def test_errors_notes_and_responses_without_items_close_the_document(feed: Feed) -> None:
     feed.done("r9", "failed", status_details={"error": {"message": "Rate limit reached"}})
     feed("error", error={"type": "invalid_request_error", "code": "bad", "message": "No."})

@@ -28,7 +28,7 @@ from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.session_settings import DEMO_TOOL_NAMES
 from rt_tui.tool_answers.demo import DEMO_TOOLS, demo_output
-from rt_tui.tool_answers.desk import CallDesk
+from rt_tui.tool_answers.desk import CallDesk, PendingCall
 from rt_tui.tool_answers.shell import run_command
 
 PYTHON = sys.executable
@@ -42,7 +42,9 @@ def test_the_desk_offers_a_call_once_its_response_completes() -> None:
     for frame in load_sequence("function_call_ga"):
         change = conversation.apply(frame)
         calls, ready = desk.finished(conversation, change.responses, tools)
-        offered += [(frame.wire_type, call.name, call.answer) for call in calls]
+        offered += [
+            (frame.wire_type, c.name, c.answer) for c in calls if isinstance(c, PendingCall)
+        ]
         assert ready == []
     # The first response ends waiting on get_weather; the second (after the output) does not.
     assert offered == [("response.done", "get_weather", "demo")]
@@ -89,8 +91,10 @@ def _two_calls() -> Conversation:
 def test_several_calls_are_answered_each_and_the_model_asked_once_after_the_last() -> None:
     conversation = _two_calls()
     desk = CallDesk()
-    calls, ready = desk.finished(conversation, ["r1"], [])
+    offered, ready = desk.finished(conversation, ["r1"], [])
     assert ready == []
+    calls = [c for c in offered if isinstance(c, PendingCall)]
+    assert len(calls) == len(offered)
     assert [c.call_id for c in calls] == ["c0", "c1"]
     assert [c.answer for c in calls] == ["ask", "ask"]  # Not declared: the user answers.
     assert desk.waiting() == 2

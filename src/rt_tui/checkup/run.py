@@ -22,11 +22,11 @@ from rt_tui.checkup.preflight import (
 from rt_tui.config import Auth, Profile, SessionSettings
 from rt_tui.realtime.client_events import session_update
 from rt_tui.realtime.connection import Connection
-from rt_tui.realtime.endpoints import CredentialFactory, EndpointError, resolve
+from rt_tui.realtime.endpoints import CredentialFactory, Endpoint, EndpointError, resolve
 from rt_tui.realtime.entra import ENTRA_SCOPE, default_credential
 from rt_tui.realtime.errors import RealtimeError, SignInFailed
 from rt_tui.realtime.events import ErrorEvent, ServerEvent
-from rt_tui.realtime.handshake import where
+from rt_tui.realtime.handshake import signed_headers, where
 
 #: What a profile without a key is resolved with, to check its URL all the same.
 _PLACEHOLDER_KEY = "placeholder-key"
@@ -85,13 +85,33 @@ async def checkup(
                 Status.OK,
                 f"a token for {ENTRA_SCOPE}, valid for {minutes} more minutes.",
             )
+    if signed_in and endpoint.client_secrets is not None:
+        check = await _minting(endpoint, connect_timeout, clock)
+        signed_in = not check.failed
+        yield check
     if not signed_in:
         for check in _skipped("not tried: there is nothing to sign in with."):
             yield check
         return
-    setup = Setup(profile, endpoint, key_source(profile, env), is_ephemeral_key(profile, env))
+    ephemeral = profile.ephemeral or is_ephemeral_key(profile, env)
+    setup = Setup(profile, endpoint, key_source(profile, env), ephemeral)
     async for check in _connect(setup, settings, connect_timeout, reply_timeout, clock):
         yield check
+
+
+async def _minting(endpoint: Endpoint, wait_s: float, clock: Callable[[], float]) -> Check:
+    """Mint a client secret as a socket would (`ephemeral`), and say how it went."""
+    started = clock()
+    try:
+        await signed_headers(endpoint, wait_s)
+    except SignInFailed as error:
+        return Check("secret", Status.FAIL, str(error))
+    return Check(
+        "secret",
+        Status.OK,
+        f"minted a client secret with the key in {_ms(started, clock)}; "
+        "the socket carries it, never the key.",
+    )
 
 
 async def _connect(

@@ -23,7 +23,7 @@ EXIT_INTERRUPTED = 130
 SCENARIO_ENV = "RT_TUI_SCENARIO"
 """Names the demo's mock scenario (`NAME` or `NAME:N`) when `--demo` is given without
 `--scenario`; ignored otherwise."""
-_TARGET_FLAGS = ("url", "profile", "demo", "scenario", "log")
+_TARGET_FLAGS = ("url", "profile", "demo", "scenario", "log", "ephemeral")
 """The options that say where to connect and where to record (the parser's target options)."""
 
 

@@ -49,6 +49,7 @@ def tui(args: argparse.Namespace, scenario: ScenarioChoice | None) -> int:
             mic=args.mic,
             speaker=args.speaker,
             transcribe=args.transcribe,
+            ephemeral=args.ephemeral,
         )
     finally:
         gc.enable()  # Already on when the app ran; not when start-up stopped short.
@@ -79,6 +80,7 @@ def send(args: argparse.Namespace, scenario: ScenarioChoice | None) -> int:
             speaker=args.speaker,
             scenario=scenario,
             transcribe=args.transcribe,
+            ephemeral=args.ephemeral,
         )
     )
 
@@ -182,12 +184,14 @@ def doctor(args: argparse.Namespace) -> int:
     refused = flags_do_not_apply(
         args,
         "The doctor checks a profile",
-        allowed=("profile",),
+        allowed=("profile", "ephemeral"),
         hint="use --profile NAME (default: the active profile)",
     )
     if refused is not None:
         return refused
-    return asyncio.run(run_doctor(args.profile, os.environ, wait_s=args.timeout))
+    return asyncio.run(
+        run_doctor(args.profile, os.environ, wait_s=args.timeout, ephemeral=args.ephemeral)
+    )
 
 
 def audio_devices(args: argparse.Namespace) -> int:
@@ -216,13 +220,17 @@ def list_scenarios() -> int:
 
 def mock_server(args: argparse.Namespace, scenario: ScenarioChoice | None) -> int:
     with contextlib.suppress(KeyboardInterrupt):
-        return asyncio.run(_serve_mock(args.host, args.port, scenario))
+        return asyncio.run(
+            _serve_mock(args.host, args.port, scenario, require_minted=args.require_minted)
+        )
     # Ctrl-C is how the mock is stopped, but still an interruption (130, as documented).
     print("rt-tui: mock server stopped.", file=sys.stderr)
     return EXIT_INTERRUPTED
 
 
-async def _serve_mock(host: str, port: int, scenario: ScenarioChoice | None) -> int:
+async def _serve_mock(
+    host: str, port: int, scenario: ScenarioChoice | None, *, require_minted: bool = False
+) -> int:
     from rt_tui.mock.pacing import REALISTIC
     from rt_tui.mock.server import MockServer
     from rt_tui.realtime.errors import os_reason
@@ -231,7 +239,14 @@ async def _serve_mock(host: str, port: int, scenario: ScenarioChoice | None) -> 
         print(line, flush=True)
 
     hooks = scenario.hooks if scenario is not None else None
-    server = MockServer(host, port, on_traffic=show_traffic, hooks=hooks, pacing=REALISTIC)
+    server = MockServer(
+        host,
+        port,
+        on_traffic=show_traffic,
+        hooks=hooks,
+        pacing=REALISTIC,
+        require_minted=require_minted,
+    )
     try:
         await server.start()
     except OSError as exc:
@@ -245,6 +260,10 @@ async def _serve_mock(host: str, port: int, scenario: ScenarioChoice | None) -> 
         ]
         if scenario is not None:
             lines.append(f"Scenario {scenario.label}: {scenario.summary}.")
+        if require_minted:
+            lines.append(
+                "Only client secrets minted here open a socket (connect with --ephemeral)."
+            )
         lines.append("Press Ctrl-C to stop. Connections are shown as they open and close.")
         print("\n".join(lines), flush=True)
         stop = asyncio.Event()

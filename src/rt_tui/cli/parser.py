@@ -76,6 +76,7 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     )
     _add_log_option(parser, suppress=suppress, help="record the session here")
     _add_scenario_option(parser, suppress=suppress, what="with --demo, make the mock")
+    _add_ephemeral_option(parser, suppress=suppress)
     _add_live_audio_options(parser, suppress=suppress)
     parser.add_argument(
         "--transcribe",
@@ -83,6 +84,16 @@ def _add_target_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         default=_unless_given(suppress, False),
         help="open a transcription session: what is spoken is transcribed, nothing answers "
         '(as [session] type = "transcription")',
+    )
+
+
+def _add_ephemeral_option(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    parser.add_argument(
+        "--ephemeral",
+        action="store_true",
+        default=_unless_given(suppress, False),
+        help="mint a short-lived client secret with the key before each connect and open "
+        "the socket with it, never with the key (as a profile's ephemeral = true)",
     )
 
 
@@ -257,6 +268,7 @@ def _add_doctor_command(commands: _Commands) -> None:
         default=argparse.SUPPRESS,
         help="the profile to check (default: the active one)",
     )
+    _add_ephemeral_option(doctor, suppress=True)
     _add_timeout_option(
         doctor, default=10.0, help="how long the handshake and each answer may take"
     )
@@ -273,6 +285,12 @@ def _add_mock_server_command(commands: _Commands) -> None:
         "--port", type=int, default=DEFAULT_MOCK_PORT, help=f"port (default {DEFAULT_MOCK_PORT})"
     )
     _add_scenario_option(mock, suppress=True, what="make the mock")
+    mock.add_argument(
+        "--require-minted",
+        action="store_true",
+        help="open sockets only for ephemeral client secrets the mock minted (POST "
+        "/v1/realtime/client_secrets), as a client with ephemeral = true gets them",
+    )
 
 
 def _add_audio_command(commands: _Commands) -> None:

@@ -2,6 +2,9 @@
 known `type` for the dialect, required fields present, every field of the type the
 dialect's schema (`schema.CLIENT_EVENTS`) gives.
 
+A value in angle brackets is a template's placeholder for an id the session did not have
+yet, and is warned about too.
+
 Every problem is only reported: the composer sends the event anyway if asked, since
 sending what the service should refuse is how its bugs are found. A problem is an error
 when the text cannot be an event at all (not JSON, not an object, no type) and a warning
@@ -103,6 +106,7 @@ def check_event(text: str, dialect: Dialect) -> CheckResult:
     shape = Obj(fields, required=schema.fields.required)
     problems: list[Problem] = []
     _check(data, shape, "", problems)
+    problems += _placeholders(data, "")
     if len(problems) > _MAX_PROBLEMS:
         more = len(problems) - _MAX_PROBLEMS
         problems = [*problems[:_MAX_PROBLEMS], Problem("warning", f"and {more} more")]
@@ -120,6 +124,19 @@ def _unknown_type(event_type: str, dialect: Dialect) -> Problem:
     else:
         message = f"{event_type} is not a client event of the {name} dialect"
     return Problem("warning", message, "type")
+
+
+def _placeholders(value: object, path: str) -> list[Problem]:
+    """A warning for each `<…>` a template left where the session had no id to give."""
+    if isinstance(value, str):
+        if len(value) > 2 and value.startswith("<") and value.endswith(">"):
+            return [Problem("warning", f"{value} is a placeholder: put a real id here", path)]
+        return []
+    if isinstance(value, dict):
+        return [p for key, inner in value.items() for p in _placeholders(inner, _join(path, key))]
+    if isinstance(value, list):
+        return [p for i, inner in enumerate(value) for p in _placeholders(inner, f"{path}[{i}]")]
+    return []
 
 
 def _join(path: str, key: str) -> str:

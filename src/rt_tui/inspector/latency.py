@@ -80,6 +80,7 @@ _FIRST_DELTAS = {
     "response.output_text.delta": Milestone.FIRST_TEXT,
     "response.output_audio_transcript.delta": Milestone.FIRST_TEXT,
     "response.function_call_arguments.delta": Milestone.FIRST_TEXT,
+    "response.mcp_call_arguments.delta": Milestone.FIRST_TEXT,
     "response.output_audio.delta": Milestone.FIRST_AUDIO,
 }
 _TURN_MARKS = {

@@ -9,6 +9,7 @@ body OpenAI or Azure sends for it). No sockets here: `check_request` reads a `we
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -131,11 +132,14 @@ def service_refusal(status: int, *, azure: bool, model: str | None) -> Response:
 
 
 def handshake_echo(request: Request, scheme: str = "ws") -> str:
-    """The request line and every header exactly as received, keys included: what a
+    """The request line and every header exactly as received, and the key alone: what a
     careless server quotes back in an error (the `echo-handshake` scenario)."""
     host = request.headers.get("Host", "")
     headers = ", ".join(f"{name.lower()}={value}" for name, value in request.headers.raw_items())
-    return f"Echo of your handshake: GET {scheme}://{host}{request.path} with headers {headers}."
+    echo = f"Echo of your handshake: GET {scheme}://{host}{request.path} with headers {headers}."
+    # The key on its own too, where only knowing it (not its shape) can find it.
+    key, _ = _find_key(request, parse_qs(urlsplit(request.path).query))
+    return f"{echo} You signed in with {key}." if key else echo
 
 
 def _find_key(request: Request, query: dict[str, list[str]]) -> tuple[str | None, str | None]:
@@ -170,9 +174,11 @@ def check_request(
     openai_beta_disabled: bool,
     refuse_every_key: bool = False,
     refuse_status: int | None = None,
+    accept_key: Callable[[str | None], bool] | None = None,
 ) -> Verdict:
     """Check one opening handshake as the service would (PROTOCOL.md §1). A scenario may
-    `refuse_every_key`, or refuse every handshake on a known path with `refuse_status`."""
+    `refuse_every_key`, or refuse every handshake on a known path with `refuse_status`;
+    `accept_key`, when given, says which keys may open a socket (minted secrets only)."""
     parts = urlsplit(request.path)
     query = parse_qs(parts.query)
     path = parts.path.rstrip("/") or "/"
@@ -182,6 +188,7 @@ def check_request(
         refuse_every_key
         or (key is not None and key in reject_keys)
         or (key is None and require_key)
+        or (accept_key is not None and not accept_key(key))
     )
     model = query["model"][0] if query.get("model") else None
     azure = path in (AZURE_GA_PATH, AZURE_PREVIEW_PATH)

@@ -25,7 +25,7 @@ from rt_tui.realtime.audio_formats import from_wire
 
 JsonObject = dict[str, Any]
 
-_ITEM_TYPES = ["message", "function_call", "function_call_output"]
+_ITEM_TYPES = ["message", "function_call", "function_call_output", "mcp_approval_response"]
 _ROLES = ["user", "assistant", "system"]
 _ITEM_KEYS = {
     "id",
@@ -38,6 +38,9 @@ _ITEM_KEYS = {
     "name",
     "arguments",
     "output",
+    "approval_request_id",
+    "approve",
+    "reason",
 }
 
 
@@ -154,6 +157,9 @@ def client_item(
         item["status"] = "completed"
         item["role"] = role
         item["content"], audio = _content(raw.get("content"), dialect, role, input_format)
+    elif kind == "mcp_approval_response":
+        del item["object"]  # MCP items have none (the SDK's GA item models)
+        item.update(_approval_response(raw, dialect))
     elif kind == "function_call":
         for key in ("name", "arguments"):
             if not isinstance(raw.get(key), str):
@@ -172,6 +178,27 @@ def client_item(
         item["call_id"] = raw["call_id"]
         item["output"] = raw["output"]
     return item, audio
+
+
+def _approval_response(raw: JsonObject, dialect: Dialect) -> JsonObject:
+    """The fields of an `mcp_approval_response` (GA only): whose request, yes or no, why."""
+    if dialect is not Dialect.GA:
+        raise invalid_value("item.type", raw.get("type"), _ITEM_TYPES[:3])
+    if not isinstance(raw.get("approval_request_id"), str):
+        raise missing_parameter("item.approval_request_id")
+    if not isinstance(raw.get("approve"), bool):
+        if "approve" not in raw:
+            raise missing_parameter("item.approve")
+        raise invalid_type("item.approve", "a boolean", raw["approve"])
+    fields: JsonObject = {
+        "approval_request_id": raw["approval_request_id"],
+        "approve": raw["approve"],
+    }
+    if raw.get("reason") is not None:
+        if not isinstance(raw["reason"], str):
+            raise invalid_type("item.reason", "a string", raw["reason"])
+        fields["reason"] = raw["reason"]
+    return fields
 
 
 def _content(

@@ -2,7 +2,9 @@
 server's tools listed as the service does (an `mcp_list_tools` item, then
 `mcp_list_tools.in_progress` and `.completed`, or `.failed` for a server URL that is not
 https), and a message that names one of the listed tools gets an `mcp_call` run by the
-"server" before the reply.
+"server" before the reply. A server declared with `require_approval = "always"` first asks:
+the response holds an `mcp_approval_request`; once the client's `mcp_approval_response`
+(and `response.create`) comes, an approved call runs, a denied one is said not to have.
 
 The mock reaches no server: every MCP server it is given offers the same two tools.
 """
@@ -40,6 +42,24 @@ class McpCallReply:
     name: str
     arguments: str
     output: str
+    approval_request_id: str | None = None
+    """The approval request the user approved, for a server that asks first."""
+
+
+@dataclass(frozen=True, slots=True)
+class McpApprovalAsk:
+    """The call a server that asks first waits to run: an `mcp_approval_request` item."""
+
+    server_label: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class McpDenied:
+    """The user denied the call: a message saying it did not run."""
+
+    text: str
 
 
 def mcp_servers(tools: object) -> list[JsonObject]:
@@ -75,25 +95,65 @@ def listing_events(before: object, after: object, new_id: Callable[[str], str]) 
     return events
 
 
-def plan_mcp_call(user_text: str, tools: object) -> McpCallReply | None:
-    """The MCP call a message asks for by naming a listed tool, if any."""
+McpPlan = McpCallReply | McpApprovalAsk | McpDenied
+
+
+def plan_mcp_call(user_text: str, tools: object, context: list[JsonObject]) -> McpPlan | None:
+    """What a message that names a listed tool gets: the call, or, from a server that
+    asks first, the question, then the call or its denial once `context` (the items so
+    far) holds the answer."""
     servers = mcp_servers(tools)
     if not servers:
         return None
     for tool in MCP_TOOLS:
         if names_tool(user_text, tool["name"]):
-            label = str(servers[0].get("server_label") or "")
+            server = servers[0]
+            label = str(server.get("server_label") or "")
+            name = str(tool["name"])
             arguments = json.dumps({"query": user_text[:80]})
-            output = json.dumps({"server": label, "tool": tool["name"], "results": 3})
-            return McpCallReply(label, tool["name"], arguments, output)
+            output = json.dumps({"server": label, "tool": name, "results": 3})
+            if server.get("require_approval") != "always":
+                return McpCallReply(label, name, arguments, output)
+            request_id, approved = _approval(context)
+            if request_id is None:
+                return McpApprovalAsk(label, name, arguments)
+            if approved:
+                return McpCallReply(label, name, arguments, output, request_id)
+            return McpDenied(f"The call of {name} on {label} was not approved, so it did not run.")
     return None
 
 
+def _approval(context: list[JsonObject]) -> tuple[str | None, bool]:
+    """The newest approval request since the last user message that has an answer, and
+    whether it was approved; (None, False) when none has."""
+    answers: dict[str, bool] = {}
+    for item in reversed(context):
+        kind = item.get("type")
+        if kind == "message" and item.get("role") == "user":
+            break
+        if kind == "mcp_approval_response":
+            answers.setdefault(str(item.get("approval_request_id")), item.get("approve") is True)
+        elif kind == "mcp_approval_request" and str(item.get("id")) in answers:
+            return str(item.get("id")), answers[str(item.get("id"))]
+    return None, False
+
+
+def approval_request_item(item_id: str, ask: McpApprovalAsk) -> JsonObject:
+    """The `mcp_approval_request` item of a call that waits for the user."""
+    return {
+        "id": item_id,
+        "type": "mcp_approval_request",
+        "server_label": ask.server_label,
+        "name": ask.name,
+        "arguments": ask.arguments,
+    }
+
+
 def mcp_call_item(item_id: str, call: McpCallReply, *, done: bool) -> JsonObject:
-    """The `mcp_call` item, as added (no arguments yet) or done (with the output)."""
+    """The `mcp_call` item, as added (no arguments yet) or done (with the output). MCP
+    items have neither `object` nor `status` (the SDK's GA item models)."""
     item: JsonObject = {
         "id": item_id,
-        "object": "realtime.item",
         "type": "mcp_call",
         "server_label": call.server_label,
         "name": call.name,
@@ -101,4 +161,6 @@ def mcp_call_item(item_id: str, call: McpCallReply, *, done: bool) -> JsonObject
     }
     if done:
         item["output"] = call.output
+    if call.approval_request_id is not None:
+        item["approval_request_id"] = call.approval_request_id
     return item

@@ -20,15 +20,20 @@ import base64
 import contextlib
 import random
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from rt_tui.dialect import Dialect
 from rt_tui.mock.formats import spoken
 from rt_tui.mock.items import ItemStore
-from rt_tui.mock.mcp import McpCallReply, mcp_call_item
+from rt_tui.mock.mcp import (
+    McpApprovalAsk,
+    McpCallReply,
+    McpDenied,
+    approval_request_item,
+    mcp_call_item,
+)
 from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responder import (
-    Reply,
     ToolCallReply,
     ToolCallsReply,
     audio_tokens,
@@ -37,49 +42,11 @@ from rt_tui.mock.responder import (
     speak,
     words,
 )
+from rt_tui.mock.response_spec import WITHOUT_RESPONSE_ID, ResponseSpec, RunHost
 from rt_tui.realtime.audio import duration_ms
 from rt_tui.realtime.audio_formats import law_of
 
 JsonObject = dict[str, Any]
-
-
-class RunHost(Protocol):
-    """What a running response needs from its session."""
-
-    dialect: Dialect
-
-    async def emit(self, event: JsonObject) -> None: ...
-
-    def new_id(self, prefix: str) -> str: ...
-
-    def response_finished(self, run: ResponseRun) -> JsonObject:
-        """Called before `response.done` goes out; returns the `rate_limits.updated` event."""
-        ...
-
-    async def streamed(self, deltas: int) -> None:
-        """Called after `response.created` (0) and after each delta with the count so far."""
-        ...
-
-
-@dataclass(slots=True)
-class ResponseSpec:
-    """Everything fixed when `response.create` arrives."""
-
-    response_id: str
-    reply: Reply | McpCallReply
-    audio: bool
-    modalities: list[str]
-    voice: Any
-    output_format: Any
-    max_output_tokens: Any
-    conversation_id: str | None
-    """None for an out-of-band response (`response.conversation: "none"`)."""
-    metadata: Any = None
-    temperature: Any = None
-    input_text_tokens: int = 0
-    input_audio_tokens: int = 0
-    cached_text_tokens: int = 0
-    cached_audio_tokens: int = 0
 
 
 @dataclass(slots=True)
@@ -155,6 +122,11 @@ class ResponseRun:
             if isinstance(reply, McpCallReply):
                 await self._mcp_call(reply)
                 stop_reason = await self._message(f"The MCP tool returned {reply.output}.", 1)
+            elif isinstance(reply, McpApprovalAsk):
+                item = approval_request_item(self.host.new_id("item"), reply)
+                await self._item_done(item, await self._item_added(item))
+            elif isinstance(reply, McpDenied):
+                stop_reason = await self._message(reply.text)
             elif isinstance(reply, ToolCallReply | ToolCallsReply):
                 calls = (reply,) if isinstance(reply, ToolCallReply) else reply.calls
                 for index, call in enumerate(calls):
@@ -327,7 +299,7 @@ class ResponseRun:
                 await asyncio.wait_for(self._wake.wait(), seconds)
 
     async def _emit(self, kind: str, **fields: Any) -> None:
-        if kind.startswith("response.") and kind not in ("response.created", "response.done"):
+        if kind.startswith("response.") and kind not in WITHOUT_RESPONSE_ID:
             fields.setdefault("response_id", self.spec.response_id)
         await self.host.emit({"type": kind, **fields})
         if kind.endswith(".delta"):

@@ -18,7 +18,8 @@ from rt_tui.dialect import Dialect
 from rt_tui.mock.errors import MockError, invalid_type, unknown_parameter
 from rt_tui.mock.mcp import plan_mcp_call
 from rt_tui.mock.responder import audio_tokens, count_tokens, last_user_text, plan_reply
-from rt_tui.mock.response_run import ResponseRun, ResponseSpec
+from rt_tui.mock.response_run import ResponseRun
+from rt_tui.mock.response_spec import ResponseSpec
 from rt_tui.mock.session_config import DEFAULT_INSTRUCTIONS
 from rt_tui.mock.shapes import check_response_params
 
@@ -131,7 +132,8 @@ class Responses:
         )
         instructions = params.get("instructions", config.data.get("instructions", ""))
         user_text = last_user_text(context, self.session.items.audio_ms) or ""
-        reply = plan_mcp_call(user_text, config.data.get("tools")) or plan_reply(
+        mcp = plan_mcp_call(user_text, config.data.get("tools"), context)
+        reply = mcp or plan_reply(
             context,
             tools if tools is not None else config.function_tools,
             params.get("tool_choice", config.tool_choice),

@@ -16,7 +16,9 @@ succeeds, then an `invalid_api_key` error and CLOSE 3000. Keys are never logged 
 
 `on_traffic` receives one line per connection opened, refused and closed (time, number,
 path with any key redacted, dialect, close code), which `rt-tui mock-server` prints.
-The HTTP-level checks of the handshake live in `rt_tui.mock.handshake`. `hooks` make the
+The HTTP-level checks of the handshake live in `rt_tui.mock.handshake`. The same port
+mints ephemeral client secrets (`rt_tui.mock.minting`); with `require_minted` only an
+unexpired secret minted here opens a socket, as with a browser app's ephemeral key. `hooks` make the
 server misbehave as a named scenario says (`rt_tui.mock.scenarios`).
 """
 
@@ -29,7 +31,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection
 from websockets.asyncio.server import serve as ws_serve
@@ -51,6 +53,7 @@ from rt_tui.mock.handshake import (
     Handshake as Handshake,  # re-exported: rt_tui.mock and the tests import it from here
 )
 from rt_tui.mock.ids import IdFactory
+from rt_tui.mock.minting import Post, SecretMint, answering_posts
 from rt_tui.mock.pacing import NO_PACING, Pacing
 from rt_tui.mock.responses import RequestBudget
 from rt_tui.mock.scenarios import Hooks
@@ -83,6 +86,8 @@ class MockServer:
     before a response's start, first delta and first audio (none by default; the demo's are
     `pacing.REALISTIC`); `seed` makes ids and the pacing's jitter repeatable;
     `reject_keys` lists keys to refuse; `require_key` refuses a missing key too;
+    `require_minted` refuses every key but a client secret minted here and not expired
+    (`mint.make_secret` makes them);
     `max_session_s` is the session limit (the service's is 60 minutes);
     `openai_beta_disabled` makes the beta header at the OpenAI path fatal (error
     `beta_api_shape_disabled`, CLOSE 4000), as the service answers since beta was shut down.
@@ -98,6 +103,7 @@ class MockServer:
         *,
         reject_keys: Iterable[str] = frozenset(),
         require_key: bool = False,
+        require_minted: bool = False,
         delta_delay: float = 0.015,
         seed: int | str | None = None,
         max_session_s: float | None = 3600.0,
@@ -119,6 +125,9 @@ class MockServer:
         self._requested_port = port
         self.reject_keys = frozenset(reject_keys)
         self.require_key = require_key
+        self.require_minted = require_minted
+        self.mint = SecretMint(self.reject_keys)
+        """The minting endpoint's secrets: `mint.minted` holds each and its expiry."""
         self.options = SessionOptions(
             delta_delay=delta_delay,
             pacing=pacing,
@@ -152,6 +161,7 @@ class MockServer:
             self.host,
             self._requested_port,
             process_request=self._process_request,
+            create_connection=answering_posts(self._answer_post),
             select_subprotocol=_select_subprotocol,
             max_size=MAX_FRAME_BYTES,
             close_timeout=2,
@@ -231,6 +241,7 @@ class MockServer:
             openai_beta_disabled=self.openai_beta_disabled,
             refuse_every_key=self.hooks.refuse_every_key,
             refuse_status=self.hooks.handshake_status,
+            accept_key=self._minted_secret if self.require_minted else None,
         )
         self.handshakes.append(verdict.handshake)
         if verdict.refusal is not None:
@@ -240,6 +251,19 @@ class MockServer:
         assert verdict.route is not None  # an accepted handshake always has a route
         self._routes[connection.id] = verdict.route
         return None
+
+    def _minted_secret(self, key: str | None) -> bool:
+        return self.mint.accepts(key, self.wall_clock())
+
+    def _answer_post(self, post: Post) -> tuple[int, dict[str, Any]]:
+        status, body = self.mint.answer(post, self.wall_clock())
+        path = urlsplit(post.path).path
+        self._report(
+            f"minted a client secret ({path})"
+            if status == 200
+            else f"refused POST {path} (HTTP {status})"
+        )
+        return status, body
 
     def _report(self, what: str) -> None:
         """One traffic line, stamped with the local time, to `on_traffic` if set."""

@@ -226,6 +226,13 @@ def function_call_output(call_id: str, output: str) -> ClientEvent:
     }
 
 
+def mcp_approval_response(request_id: str, approve: bool) -> ClientEvent:
+    """`conversation.item.create` answering an MCP server's `mcp_approval_request` (GA):
+    approve lets the service run the call, deny keeps it from running."""
+    item = {"type": "mcp_approval_response", "approval_request_id": request_id, "approve": approve}
+    return {"type": "conversation.item.create", "item": item}
+
+
 def item_delete(item_id: str) -> ClientEvent:
     """`conversation.item.delete`."""
     return {"type": "conversation.item.delete", "item_id": item_id}

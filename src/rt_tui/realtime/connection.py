@@ -202,8 +202,8 @@ class Connection:
             max_size=self._max_frame_bytes,
             connection_class=DirectConnection,
         )
-        if self.endpoint.tokens is not None:
-            # The Entra ID token was fetched as the socket opened: scrub it too.
+        if self.endpoint.tokens is not None or self.endpoint.client_secrets is not None:
+            # The Entra ID token or client secret came as the socket opened: scrub it too.
             self._redactor = Redactor(self.endpoint.secret_values())
         self._t0 = self._clock() if self._given_t0 is None else self._given_t0
         self._send_task = asyncio.create_task(self._send_loop(), name="rt-send")

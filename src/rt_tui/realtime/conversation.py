@@ -92,6 +92,16 @@ _FINAL_ITEM_KINDS = frozenset(
 #: What a streamed event's item is created with when the server skipped announcing it.
 _ASSISTANT: Mapping[str, str] = MappingProxyType({"role": "assistant"})
 _FUNCTION_CALL: Mapping[str, str] = MappingProxyType({"type": "function_call"})
+_MCP_CALL: Mapping[str, str] = MappingProxyType({"type": "mcp_call"})
+#: The events that stream a call's arguments, and the item they make if it is not known.
+_CALL_ARGUMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "response.function_call_arguments.delta": _FUNCTION_CALL,
+        "response.function_call_arguments.done": _FUNCTION_CALL,
+        "response.mcp_call_arguments.delta": _MCP_CALL,
+        "response.mcp_call_arguments.done": _MCP_CALL,
+    }
+)
 _NONE: frozenset[str] = frozenset()
 #: Deltas that stream a content part's text, and the type the part gets if it is new.
 _STREAMED_PART_TYPES: dict[str, str] = {
@@ -328,8 +338,9 @@ class Conversation:
                 return self._delta_change(event, t_ms, False)
         if not item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        if kind == "response.function_call_arguments.delta":
-            item, new = self._streamed_item(item_id, event.response_id, _FUNCTION_CALL)
+        calls = _CALL_ARGUMENTS.get(kind)
+        if calls is not None:
+            item, new = self._streamed_item(item_id, event.response_id, calls)
             item.arguments_buffer.append(event.delta)
             if event.call_id and item.call_id is None:
                 item.call_id = event.call_id
@@ -393,8 +404,9 @@ class Conversation:
     def _on_part_done(self, event: PartDoneEvent, t_ms: float) -> Change:
         if not event.item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        if event.kind == "response.function_call_arguments.done":
-            item, new = self._streamed_item(event.item_id, event.response_id, _FUNCTION_CALL)
+        calls = _CALL_ARGUMENTS.get(event.kind)
+        if calls is not None:
+            item, new = self._streamed_item(event.item_id, event.response_id, calls)
             if event.value is not None:
                 item.arguments_buffer.set(event.value)
             item.name = event.name or item.name

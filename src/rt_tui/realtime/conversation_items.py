@@ -111,6 +111,9 @@ def update_item(item: Item, raw: JsonObject, final: bool) -> None:
     output = json_str(raw, "output")
     if output is not None:
         item.output = output
+    approve = raw.get("approve")
+    if isinstance(approve, bool):
+        item.approved = approve
     tools = raw.get("tools")
     if isinstance(tools, list):
         item.tool_names = tuple(str(t.get("name")) for t in tools if isinstance(t, dict))

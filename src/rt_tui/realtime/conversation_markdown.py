@@ -84,7 +84,27 @@ def _item_section(item: Item, audio_ms: float, link: str | None) -> list[str]:
         return [heading, fenced(item.arguments, "json")]
     if item.type == "function_call_output":
         return [f"## Function output (call {item.call_id or '?'})", fenced(item.output or "")]
+    if item.type.startswith("mcp_"):
+        return _mcp_section(item)
     return [f"## {item.type}" + (f" ({item.status})" if item.status else "")]
+
+
+def _mcp_section(item: Item) -> list[str]:
+    """An MCP item: a server's tools, a call and what it returned, a request to approve
+    one and the answer."""
+    tool = f"`{item.server_label or '?'}` · `{item.name or '?'}`"
+    if item.type == "mcp_list_tools":
+        listed = ", ".join(f"`{name}`" for name in item.tool_names) or "none"
+        return [f"## MCP server `{item.server_label or '?'}`: tools", listed]
+    if item.type == "mcp_call":
+        returned = ["Returned:", fenced(item.output, "json")] if item.output else []
+        return [f"## MCP call {tool}", fenced(item.arguments, "json"), *returned]
+    if item.type == "mcp_approval_request":
+        return [f"## MCP call {tool} asks for approval", fenced(item.arguments, "json")]
+    if item.type == "mcp_approval_response":
+        verdict = {True: "approved", False: "denied", None: "answered"}[item.approved]
+        return [f"## MCP call {verdict}"]
+    return [f"## {item.type}"]
 
 
 def _response_line(response: Response) -> str:

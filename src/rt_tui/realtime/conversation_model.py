@@ -126,6 +126,8 @@ class Item:
     """MCP items (mcp_list_tools, mcp_call, mcp_approval_request): the server's label."""
     tool_names: tuple[str, ...] = ()
     """mcp_list_tools: the tools the server offers."""
+    approved: bool | None = None
+    """mcp_approval_response: whether the user let the call run."""
     response_id: str | None = None
     """The response that produced this item (assistant items and calls)."""
 

@@ -26,23 +26,25 @@ another host is refused.
 
 A profile may also add headers, a CA bundle and a proxy (`Endpoint.ca_bundle`,
 `Endpoint.proxy`; `handshake` applies them). With `auth = "entra"` the endpoint carries no
-key but `tokens`, which give each socket a fresh Bearer token as it opens.
+key but `tokens`, which give each socket a fresh Bearer token as it opens. With
+`ephemeral = true`, `client_secrets` mints a secret with those credentials before each
+socket, and the socket carries the secret instead of them.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from rt_tui.dialect import Dialect
-from rt_tui.profile import DIRECT, Auth, Provider, is_auth_header
+from rt_tui.profile import Auth, Provider, is_auth_header
+from rt_tui.realtime.client_secrets import ClientSecrets
+from rt_tui.realtime.endpoint import Endpoint as Endpoint
+from rt_tui.realtime.endpoint import EndpointError as EndpointError
 from rt_tui.realtime.entra import Credential, EntraTokens, default_credential
-from rt_tui.realtime.errors import scrub
 from rt_tui.realtime.urls import REDACTED as REDACTED
 from rt_tui.realtime.urls import guess_dialect as guess_dialect
 from rt_tui.realtime.urls import is_loopback_host as is_loopback_host
@@ -55,95 +57,6 @@ if TYPE_CHECKING:
 
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
 AZURE_DOMAIN = "openai.azure.com"
-
-#: Headers that carry a key or token.
-_AUTH_HEADERS = frozenset({"authorization", "api-key"})
-
-
-class EndpointError(ValueError):
-    """A profile that cannot be turned into a URL; `str(e)` is one sentence, never a key.
-    `setting` names the profile's setting at fault (`endpoint`, `headers`, `ca_bundle`)."""
-
-    def __init__(self, message: str, *, setting: str = "endpoint") -> None:
-        super().__init__(message)
-        self.setting = setting
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """Where and how to open the socket. `headers` may hold a key, so it stays out of repr."""
-
-    url: str
-    headers: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
-    dialect: Dialect = Dialect.GA
-    verify_tls: bool = True
-    key_withheld: bool = False
-    """A key was available but not attached: plain ws:// to a host that is not loopback."""
-    ca_bundle: Path | None = None
-    """A PEM file of CA certificates trusted instead of the system's (wss:// only)."""
-    proxy: str | None = None
-    """None: the environment's proxy settings (HTTPS_PROXY, NO_PROXY…); `direct`: none;
-    otherwise the proxy's URL. Loopback never goes through one."""
-    tokens: EntraTokens | None = field(default=None, repr=False, compare=False, hash=False)
-    """Where each socket's `Authorization: Bearer` token comes from (Entra ID); None when
-    `headers` hold the auth."""
-
-    def __post_init__(self) -> None:
-        # Frozen all the way down: nobody can slip a header in after the fact.
-        object.__setattr__(self, "headers", MappingProxyType(dict(self.headers)))
-
-    def __repr__(self) -> str:
-        return (
-            f"Endpoint(url={self.display_url!r}, dialect={self.dialect.value!r}, "
-            f"verify_tls={self.verify_tls!r})"
-        )
-
-    @property
-    def display_url(self) -> str:
-        """The URL with any secret query values replaced by ***."""
-        return redact_url(self.url)
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.url).hostname or ""
-
-    @property
-    def is_loopback(self) -> bool:
-        return is_loopback_host(self.host)
-
-    @property
-    def has_auth(self) -> bool:
-        return self.tokens is not None or any(
-            name.lower() in _AUTH_HEADERS for name in self.headers
-        )
-
-    @property
-    def websockets_proxy(self) -> str | Literal[True] | None:
-        """The `proxy` argument of websockets' `connect`: True for the environment's
-        settings, None for none (always for loopback), or the proxy's URL."""
-        if self.is_loopback or self.proxy == DIRECT:
-            return None
-        return self.proxy or True
-
-    def secret_values(self) -> tuple[str, ...]:
-        """The secrets this endpoint sends, for scrubbing text that must not show them: the
-        values of headers that carry a credential (and bare Bearer tokens) or look like a
-        key, the Entra ID tokens handed out so far, the URL's secret query values
-        (`api-key=`, `sig=`…) and password, as written and decoded, and the proxy's
-        password. Other headers (OpenAI-Beta) are not secret."""
-        values: list[str] = []
-        for name, value in self.headers.items():
-            if value and (is_auth_header(name, value) or scrub(value) != value):
-                values.append(value)
-                scheme, _, token = value.partition(" ")
-                if token and scheme.lower() in ("bearer", "basic"):
-                    values.append(token)
-        if self.tokens is not None:
-            values += self.tokens.issued
-        values += url_secrets(self.url)
-        if self.proxy:
-            values += url_secrets(self.proxy)
-        return tuple(dict.fromkeys(values))
 
 
 def _cleartext_to_remote(scheme: str, netloc: str) -> bool:
@@ -382,6 +295,23 @@ def _with_extras(endpoint: Endpoint, profile: Profile) -> Endpoint:
     return replace(endpoint, headers=headers, ca_bundle=bundle, proxy=profile.proxy)
 
 
+def _minting(endpoint: Endpoint, profile: Profile) -> Endpoint:
+    """`endpoint` minting a client secret for each socket when the profile asks for it."""
+    if not profile.ephemeral:
+        return endpoint
+    return with_client_secrets(endpoint, f"set {profile.key_env_name} or the profile's key")
+
+
+def with_client_secrets(endpoint: Endpoint, how: str = "") -> Endpoint:
+    """`endpoint` carrying a client secret minted per socket instead of its key; `how`
+    says how to give it a key, which the minting needs."""
+    if not endpoint.has_auth:
+        raise EndpointError(
+            "Minting a client secret needs the standard API key" + (f": {how}." if how else ".")
+        )
+    return replace(endpoint, client_secrets=ClientSecrets())
+
+
 def resolve(
     profile: Profile,
     env: Mapping[str, str] | None = None,
@@ -393,11 +323,12 @@ def resolve(
     `credential()` once a socket opens. Raises EndpointError with one sentence."""
     env = os.environ if env is None else env
     if profile.provider is Provider.URL:
-        return _with_extras(_url(profile, env, credential), profile)
+        return _minting(_with_extras(_url(profile, env, credential), profile), profile)
     if profile.provider is Provider.OPENAI:
         endpoint = _openai(profile, env)
     elif profile.provider is Provider.AZURE:
         endpoint = _azure(profile, env)
     else:
         endpoint = _azure_preview(profile, env)
-    return _with_extras(_signed_in(endpoint, profile, env, credential), profile)
+    signed_in = _signed_in(endpoint, profile, env, credential)
+    return _minting(_with_extras(signed_in, profile), profile)

@@ -285,13 +285,15 @@ class ContentPartEvent(ServerEvent):
     "response.output_audio.delta",
     "response.output_audio_transcript.delta",
     "response.function_call_arguments.delta",
+    "response.mcp_call_arguments.delta",
 )
 @dataclass(frozen=True, slots=True)
 class DeltaEvent(ServerEvent):
     """A streamed piece of one content part.
 
     kinds: `response.output_text.delta`, `response.output_audio.delta` (base64 PCM),
-    `response.output_audio_transcript.delta`, `response.function_call_arguments.delta`.
+    `response.output_audio_transcript.delta`, `response.function_call_arguments.delta`,
+    `response.mcp_call_arguments.delta` (GA only).
     """
 
     response_id: str
@@ -375,6 +377,7 @@ _PART_DONE_VALUE_KEY: dict[str, str | None] = {
     "response.output_audio.done": None,
     "response.output_audio_transcript.done": "transcript",
     "response.function_call_arguments.done": "arguments",
+    "response.mcp_call_arguments.done": "arguments",
 }
 """Each part-done kind and the field holding its final value (None: the wire has none)."""
 
@@ -386,7 +389,8 @@ class PartDoneEvent(ServerEvent):
 
     kinds: `response.output_text.done` (text), `response.output_audio.done` (no value),
     `response.output_audio_transcript.done` (transcript),
-    `response.function_call_arguments.done` (arguments; GA adds `name`).
+    `response.function_call_arguments.done` (arguments; GA adds `name`),
+    `response.mcp_call_arguments.done` (arguments).
     """
 
     response_id: str
@@ -551,8 +555,6 @@ OTHER_KINDS = frozenset(
         "mcp_list_tools.in_progress",
         "mcp_list_tools.completed",
         "mcp_list_tools.failed",
-        "response.mcp_call_arguments.delta",
-        "response.mcp_call_arguments.done",
         "response.mcp_call.in_progress",
         "response.mcp_call.completed",
         "response.mcp_call.failed",

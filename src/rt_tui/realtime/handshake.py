@@ -7,7 +7,8 @@ through the endpoint's (or the environment's: HTTPS_PROXY, ALL_PROXY, NO_PROXY) 
 websockets' own proxy support; TLS verification is off only when the endpoint says so, and
 trusts the endpoint's CA bundle instead of the system's when it has one; no compression
 (frames are mostly base64 audio). An Entra ID endpoint's token is fetched as the socket
-opens, so each socket, a reconnect too, gets one that is still valid.
+opens, so each socket, a reconnect too, gets one that is still valid. An ephemeral
+endpoint mints a client secret with its key first, and the socket carries only the secret.
 websockets logs every request header (the key among them) and every frame at DEBUG, so its
 logger here is pinned at INFO: turning on debug logging elsewhere never prints the key.
 """
@@ -35,6 +36,7 @@ from websockets.proxy import get_proxy
 from websockets.uri import parse_uri
 
 from rt_tui import __version__
+from rt_tui.realtime.endpoint import AUTH_HEADERS
 from rt_tui.realtime.endpoints import Endpoint, redact_url
 from rt_tui.realtime.errors import (
     CannotConnect,
@@ -120,6 +122,29 @@ def tls_context(endpoint: Endpoint) -> ssl.SSLContext | None:
     raise CannotConnect(f"The CA bundle {endpoint.ca_bundle} cannot be used: {reason}.")
 
 
+async def signed_headers(endpoint: Endpoint, wait_s: float) -> dict[str, str]:
+    """The headers a new socket to `endpoint` sends: its own, with a fresh Entra ID token,
+    and, for an ephemeral endpoint, the key (or token) swapped for a client secret minted
+    with it. Raises SignInFailed."""
+    headers = dict(endpoint.headers)
+    if endpoint.tokens is not None:
+        headers["Authorization"] = f"Bearer {await endpoint.tokens.token()}"
+    if endpoint.client_secrets is None:
+        return headers
+    signing = {name: value for name, value in headers.items() if name.lower() in AUTH_HEADERS}
+    secret = await endpoint.client_secrets.mint(
+        endpoint.url,
+        endpoint.dialect,
+        signing,
+        context=tls_context(endpoint) if urlsplit(endpoint.url).scheme == "wss" else None,
+        proxy=proxy_in_use(endpoint),
+        wait_s=wait_s,
+        secrets=endpoint.secret_values(),
+    )
+    kept = {name: value for name, value in headers.items() if name.lower() not in AUTH_HEADERS}
+    return {**kept, "Authorization": f"Bearer {secret}"}
+
+
 async def open_socket(
     endpoint: Endpoint,
     *,
@@ -131,10 +156,8 @@ async def open_socket(
     """The open WebSocket for `endpoint` (a `connection_class`). Raises a RealtimeError (one
     sentence) on failure."""
     shown = where(endpoint)
-    headers = dict(endpoint.headers)
-    if endpoint.tokens is not None:
-        headers["Authorization"] = f"Bearer {await endpoint.tokens.token()}"
-    secrets = endpoint.secret_values()  # with the token just fetched
+    headers = await signed_headers(endpoint, connect_timeout)
+    secrets = endpoint.secret_values()  # with the token or secret just fetched
     options: dict[str, Any] = {}
     if endpoint.url.startswith("wss:"):
         context = tls_context(endpoint)

@@ -266,11 +266,13 @@ async def run_send(
     speaker: str | None = None,
     scenario: ScenarioChoice | None = None,
     transcribe: bool = False,
+    ephemeral: bool = False,
 ) -> int:
     """Run one send; the process exit code (messages already printed).
 
     `text`, `wav` or both make the user's turn; `save_audio` writes the reply's audio;
-    `scenario` makes the demo's mock misbehave.
+    `scenario` makes the demo's mock misbehave; `ephemeral` opens the socket with a minted
+    client secret.
     Once the reader closes `out` (default stdout), the send stops quietly, after saving
     the reply's audio if asked to.
     """
@@ -302,7 +304,9 @@ async def run_send(
     if notice is not None:  # the file was not at 24 kHz and soxr is not installed
         print(f"rt-tui: note: {notice}", file=sys.stderr, flush=True)
     turn = _Turn(text, pcm, save_audio, live)
-    target = resolve_target(config, env, profile=profile, url=url, demo=demo, scenario=scenario)
+    target = resolve_target(
+        config, env, profile=profile, url=url, demo=demo, scenario=scenario, ephemeral=ephemeral
+    )
     if target.problem is not None:
         return fail(target.problem, EXIT_USAGE)
     progress = _Progress()

@@ -1,10 +1,12 @@
-"""Which function calls wait for an answer, who answers each, and when the model may be
-asked to go on.
+"""Which function calls and MCP approval requests wait for an answer, who answers each,
+and when the model may be asked to go on.
 
 A response may end with several calls; each is answered on its own (a dialog, a demo
 tool, a command), and the next `response.create` goes out once, when the response is
 done and every one of its calls has an output: asking earlier would have the model
-answer without the outputs still to come.
+answer without the outputs still to come. An MCP server that asks before each call leaves
+an `mcp_approval_request` instead, which the user approves or denies; it counts as one
+of the response's calls, keyed by the request item's id.
 """
 
 from __future__ import annotations
@@ -33,6 +35,18 @@ class PendingCall:
     timeout_s: float = 10.0
 
 
+@dataclass(frozen=True, slots=True)
+class PendingApproval:
+    """An MCP call the service runs only once the user approves it."""
+
+    request_id: str
+    """The `mcp_approval_request` item's id, which the answer names."""
+    server_label: str
+    name: str
+    arguments: str
+    response_id: str
+
+
 def _declared(tools: Sequence[SessionTool], name: str) -> FunctionTool | None:
     for tool in tools:  # Not isinstance: the settings' models load after the first frame.
         if tool.type == "function" and tool.name == name:
@@ -56,30 +70,40 @@ class CallDesk:
         conversation: Conversation,
         response_ids: Iterable[str],
         tools: Sequence[SessionTool],
-    ) -> tuple[list[PendingCall], list[str]]:
-        """Look at the responses among `response_ids` that just completed: the calls they
-        left to answer, and the responses whose calls were all answered already (before
-        the response ended), for which the model may be asked to go on now."""
-        calls: list[PendingCall] = []
+    ) -> tuple[list[PendingCall | PendingApproval], list[str]]:
+        """Look at the responses among `response_ids` that just completed: the calls and
+        approval requests they left to answer, and the responses whose calls were all
+        answered already (before the response ended), for which the model may be asked
+        to go on now."""
+        calls: list[PendingCall | PendingApproval] = []
         ready: list[str] = []
         for response_id in response_ids:
             response = conversation.response(response_id)
             if response is None or response.status != "completed" or response_id in self._seen:
                 continue
             self._seen.add(response_id)
-            made = [
-                item
-                for item in map(conversation.item, response.output_item_ids)
-                if item is not None and item.type == "function_call" and item.call_id
+            outputs = [item for item in map(conversation.item, response.output_item_ids) if item]
+            made = [item for item in outputs if item.type == "function_call" and item.call_id]
+            asks = [item for item in outputs if item.type == "mcp_approval_request"]
+            open_calls = {item.id for item in asks if item.id not in self._answered}
+            calls += [
+                PendingApproval(
+                    request_id=item.id,
+                    server_label=item.server_label or "?",
+                    name=item.name or "?",
+                    arguments=item.arguments,
+                    response_id=response_id,
+                )
+                for item in asks
+                if item.id in open_calls
             ]
-            if not made:
+            if not made and not asks:
                 continue  # Most replies: the whole conversation need not be looked through.
             answered = self._answered | {
                 item.call_id
                 for item in conversation.items
                 if item.type == "function_call_output" and item.call_id
             }
-            open_calls: set[str] = set()
             for item in made:
                 assert item.call_id is not None  # (filtered above)
                 if item.call_id in answered:
@@ -104,8 +128,9 @@ class CallDesk:
         return calls, ready
 
     def answer(self, call_id: str) -> bool:
-        """Note that `call_id` has its output; True when that was the last call its
-        finished response waited on (time to ask the model to go on)."""
+        """Note that `call_id` (or an approval request's id) has its answer; True when
+        that was the last one its finished response waited on (time to ask the model to
+        go on)."""
         self._answered.add(call_id)
         for response_id, calls in list(self._waiting.items()):
             if call_id in calls:

@@ -177,6 +177,7 @@ def make_app(
     mic: str | None = None,
     speaker: str | None = None,
     transcribe: bool = False,
+    ephemeral: bool = False,
     clock: Callable[[], float] | None = None,
     wall_clock: Callable[[], float] | None = None,
     id_factory: Callable[[], str] | None = None,
@@ -185,7 +186,8 @@ def make_app(
 
     `config` None loads the config file (`config_path`, or the platform's); `env` None
     uses the process environment (the launch target reads it; the config stays as saved).
-    `transcribe` makes the session a transcription session for this run.
+    `transcribe` makes the session a transcription session for this run; `ephemeral`
+    opens each socket with a client secret minted with the key.
     """
     path = config_path or paths.config_file()
     environment = dict(os.environ) if env is None else dict(env)
@@ -205,6 +207,7 @@ def make_app(
         url=url,
         demo=demo,
         scenario=scenario,
+        ephemeral=ephemeral,
         log_path=log,
         sessions_dir=sessions_dir,
         connect=connect and replay is None,
@@ -249,6 +252,7 @@ def run_tui(
     mic: str | None = None,
     speaker: str | None = None,
     transcribe: bool = False,
+    ephemeral: bool = False,
 ) -> int:
     """Run the TUI until the user quits; the process exit code.
 
@@ -265,6 +269,7 @@ def run_tui(
             mic=mic,
             speaker=speaker,
             transcribe=transcribe,
+            ephemeral=ephemeral,
         )
     except ConfigError as error:
         return _usage_problem(str(error))

@@ -37,6 +37,8 @@ class AppContext:
     """--demo: start the in-process mock server and connect to it."""
     scenario: ScenarioChoice | None = None
     """--scenario: how the demo's mock misbehaves (None: it behaves)."""
+    ephemeral: bool = False
+    """--ephemeral: each socket carries a client secret minted with the key, not the key."""
     log_path: Path | None = None
     """--log: record here instead of a new file in `sessions_dir`."""
     sessions_dir: Path | None = None
@@ -66,6 +68,7 @@ class AppContext:
             url=self.url,
             demo=self.demo,
             scenario=self.scenario,
+            ephemeral=self.ephemeral,
         )
 
     @property

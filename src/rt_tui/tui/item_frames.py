@@ -25,7 +25,8 @@ def jump(screen: MainScreen) -> None:
             screen.notify("The conversation shows nothing of this frame.", timeout=3)
     elif (key := pane.selected_key) is None:
         screen.notify(
-            "Select an item first: alt+up / alt+down in the conversation, or ctrl+f.",
+            "Select an item first: Tab to the conversation, then alt+up / alt+down "
+            "(or find one with ctrl+f).",
             timeout=4,
         )
     else:

@@ -1,6 +1,7 @@
 """The tool workbench's glue: the function calls a finished response leaves are answered
 by a demo tool, a shell command (a background job) or the user in a dialog, each on its
-own; the model is asked to go on once all of a response's calls have outputs.
+own, and an MCP server's approval requests by the user (approve or deny, in a dialog);
+the model is asked to go on once all of a response's calls have answers.
 
 The main screen hands it each batch's finished responses (`responses_finished`), the
 commands' answers (`ToolAnswered`) and `/output` (`answer_by_hand`); it sends through the
@@ -21,7 +22,7 @@ from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_items import pending_call_id
 from rt_tui.realtime.errors import one_line, scrub
 from rt_tui.tool_answers.demo import demo_output
-from rt_tui.tool_answers.desk import CallDesk, PendingCall
+from rt_tui.tool_answers.desk import CallDesk, PendingApproval, PendingCall
 from rt_tui.tool_answers.shell import CommandAnswer, run_command
 from rt_tui.tui import jobs
 
@@ -60,8 +61,8 @@ class ToolCalls:
         self.response_create = response_create
         self.notice = notice
         self.desk = CallDesk()
-        self._asks: list[PendingCall] = []
-        """Calls waiting for the user, oldest first."""
+        self._asks: list[PendingCall | PendingApproval] = []
+        """Calls and approval requests waiting for the user, oldest first."""
         self._asking = False
 
     def reset(self) -> None:
@@ -80,7 +81,9 @@ class ToolCalls:
         for _ in ready:
             self.send(self.response_create())
         for call in calls:
-            if call.answer == "demo":
+            if isinstance(call, PendingApproval):
+                self._asks.append(call)
+            elif call.answer == "demo":
                 self._answer(call.call_id, demo_output(call.name, call.arguments))
                 self.notice(f"ƒ {call.name} answered by the built-in demo tool.")
             elif call.answer == "command":
@@ -104,14 +107,14 @@ class ToolCalls:
         """`/output TEXT` answers the newest waiting call; `/output` alone opens the dialog."""
         if not output:
             if not self._asks:
-                self.notice("No function call waits for an answer from you.")
+                self.notice("No function call or MCP approval waits for an answer from you.")
             self._ask_next()
             return
         call_id = pending_call_id(conversation.items)
         if call_id is None or self.desk.is_answered(call_id):
             self.notice("There is no function call waiting for an output.")
             return
-        self._asks = [call for call in self._asks if call.call_id != call_id]
+        self._asks = [c for c in self._asks if getattr(c, "call_id", None) != call_id]
         self._answer(call_id, output)
 
     def _answer(self, call_id: str, output: str) -> None:
@@ -119,22 +122,38 @@ class ToolCalls:
         if self.desk.answer(call_id):
             self.send(self.response_create())
 
+    def _approve(self, ask: PendingApproval, approve: bool) -> None:
+        self.send(client_events.mcp_approval_response(ask.request_id, approve))
+        verdict = "approved: the service runs it" if approve else "denied: it does not run"
+        self.notice(f"⚙ MCP {ask.server_label} · {ask.name} {verdict}.")
+        if self.desk.answer(ask.request_id):
+            self.send(self.response_create())
+
     def _ask_next(self) -> None:
-        """Open the dialog for the oldest call that waits for the user, if none is open."""
+        """Open the dialog for the oldest call or approval that waits for the user, if
+        none is open."""
         if self._asking or not self._asks:
             return
-        from rt_tui.tui.call_answer import CallAnswerDialog
-
-        call = self._asks[0]
+        ask = self._asks[0]
         self._asking = True
 
-        def answered(output: str | None) -> None:
+        def answered(answer: str | bool | None) -> None:
             self._asking = False
-            if output is None:
-                return  # Later: the call keeps waiting, `/output` reopens the dialog.
-            if call in self._asks:
-                self._asks.remove(call)
-                self._answer(call.call_id, output)
+            if answer is None:
+                return  # Later: it keeps waiting, `/output` reopens the dialog.
+            if ask in self._asks:
+                self._asks.remove(ask)
+                if isinstance(ask, PendingApproval):
+                    self._approve(ask, answer is True)
+                else:
+                    self._answer(ask.call_id, str(answer))
             self._ask_next()
 
-        self.node.app.push_screen(CallAnswerDialog(call, len(self._asks)), answered)
+        if isinstance(ask, PendingApproval):
+            from rt_tui.tui.mcp_approval import McpApprovalDialog
+
+            self.node.app.push_screen(McpApprovalDialog(ask, len(self._asks)), answered)
+        else:
+            from rt_tui.tui.call_answer import CallAnswerDialog
+
+            self.node.app.push_screen(CallAnswerDialog(ask, len(self._asks)), answered)

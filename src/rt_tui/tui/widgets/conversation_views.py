@@ -117,9 +117,11 @@ def _mcp_view(item: Item, final: bool) -> ItemView:
         )
         return ItemView("tool", f"⚙ MCP {server} · {item.name or '?'}", body, final)
     if item.type == "mcp_approval_request":
-        hint = "\n\nThe service waits for an mcp_approval_response: F5 composes one."
+        hint = "\n\nThe service waits for your approval: a dialog asks (/output reopens it)."
         header = f"⚙ MCP {server} · {item.name or '?'} asks for approval"
         return ItemView("tool", header, arguments + hint, final)
+    if item.type == "mcp_approval_response" and item.approved is not None:
+        return ItemView("tool", f"⚙ MCP call {'approved' if item.approved else 'denied'}", "")
     return ItemView("tool", f"⚙ {item.type} ({server})", arguments, final)
 
 

@@ -27,6 +27,7 @@ PROFILE_WIDGETS: dict[str, str] = {
     "dialect": "dialect",
     "verify_tls": "verify-tls",
     "keep_key": "keep-key",
+    "ephemeral": "ephemeral",
     "new_key": "api-key",
     "auth": "auth",
     "headers": "headers",
@@ -95,6 +96,12 @@ def connection_fields(form: ProfileForm, names: list[str], current: str) -> Iter
             placeholder="Name: value, one a line (credentials read ***)",
             compact=True,
         ),
+    )
+    yield Tick(
+        "Ephemeral: mint a client secret per connect",
+        form.ephemeral,
+        id="ephemeral",
+        compact=True,
     )
     yield Tick("Verify TLS certificates", form.verify_tls, id="verify-tls", compact=True)
     yield Static(

@@ -37,6 +37,7 @@ _PROFILE_FIELDS = {
     "headers": "headers",
     "ca_bundle": "ca-bundle",
     "proxy": "proxy",
+    "ephemeral": "ephemeral",
 }
 
 
@@ -61,6 +62,7 @@ class ProfileForm:
     """One `Name: value` a line; a credential's stored value reads *** (see headers_to_text)."""
     ca_bundle: str = ""
     proxy: str = ""
+    ephemeral: bool = False
 
 
 def profile_to_form(name: str, profile: Profile) -> ProfileForm:
@@ -82,6 +84,7 @@ def profile_to_form(name: str, profile: Profile) -> ProfileForm:
         ca_bundle=str(profile.ca_bundle) if profile.ca_bundle is not None else "",
         # A proxy URL may carry a password: shown redacted, kept while left alone.
         proxy=redact_url(profile.proxy) if profile.proxy else "",
+        ephemeral=profile.ephemeral,
     )
 
 
@@ -170,6 +173,7 @@ def build_profile(
         "headers": headers,
         "ca_bundle": bundle or None,
         "proxy": proxy,
+        "ephemeral": form.ephemeral,
     }
     try:
         profile = Profile.model_validate(values)
