@@ -316,8 +316,12 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
 
     def _refresh_profile_select(self) -> None:
         select = self.query_one("#profile", Select)
-        select.set_options([(name, name) for name in self._profiles])
-        select.value = self._profiles.current
+        # The chooser follows the working profiles here; its Changed messages would be
+        # handled later, as if the user had picked a profile (after a rename and New: the
+        # renamed one, over the profile just added).
+        with self.prevent(Select.Changed):
+            select.set_options([(name, name) for name in self._profiles])
+            select.value = self._profiles.current
 
     # ------------------------------------------------------------ events
 
