@@ -126,6 +126,43 @@ async def test_a_wav_mic_meets_server_vad_and_the_reply_plays_into_the_wav_speak
     assert "dB" in meter[0]
 
 
+async def test_a_speaker_given_for_the_run_asks_for_spoken_replies(
+    server: MockServer, tmp_path: Path
+) -> None:
+    reply = tmp_path / "reply.wav"
+    log = MessageLog()
+    # As `rt-tui --speaker reply.wav` with the config's default text replies.
+    app = app_for_url(server.ga_url(), tmp_path, config=Config(), speaker=str(reply))
+    async with app.run_test(message_hook=log) as pilot:
+        screen = await connected(pilot)
+        voice = screen.voice
+        await wait_for(pilot, lambda: voice.sink is not None, "the speaker")
+        await submit(pilot, "hello")
+        await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
+        await wait_for(pilot, lambda: voice.sink is not None and not voice.sink.playing, "play")
+        lines = _notices(screen)
+
+    (update,) = sent(log, "session.update")
+    assert update["session"]["output_modalities"] == ["audio"]
+    (item_id,) = {e["item_id"] for e in received(log, "response.output_audio.delta")}
+    assert read_wav(reply) == server_audio(log, item_id)
+    assert "Speaker: reply.wav." in lines
+
+
+async def test_a_speaker_with_text_replies_says_it_has_nothing_to_play(
+    server: MockServer, tmp_path: Path
+) -> None:
+    reply = tmp_path / "reply.wav"
+    # The config's [audio] speaker, its session left at text replies.
+    config = Config(audio=AudioSettings(speaker=str(reply)))
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test() as pilot:
+        screen = await connected(pilot)
+        said = "Speaker: reply.wav. The replies are text, so it has nothing to play"
+        await wait_for(pilot, lambda: any(said in text for text in _notices(screen)), "why")
+        assert app.context.config.session.output_modality == "text"  # the config's choice
+
+
 async def test_speaking_over_the_reply_cuts_it_where_it_was_heard(
     server: MockServer, tmp_path: Path
 ) -> None:

@@ -249,7 +249,7 @@ class Voice:
             self._player = ReplyPlayer(sink)
             if self._session_frame is not None:
                 self._player.observe(self._session_frame)
-            self._note(f"Speaker: {sink.description}.")
+            self._note(f"Speaker: {sink.description}.{self._nothing_to_play()}")
         if source is None:
             return
         self.source = source
@@ -336,6 +336,18 @@ class Voice:
             f"{seconds(cut.audio_end_ms)}; truncate sent{cancelled}."
         )
         return cut
+
+    def _nothing_to_play(self) -> str:
+        """Why the session's settings leave the speaker silent ('' when they do not)."""
+        settings = self._settings()
+        if settings.transcribes_only:
+            return " A transcription session never answers, so it has nothing to play."
+        if settings.output_modality == "text":
+            return (
+                " The replies are text, so it has nothing to play: set Output modality to "
+                "audio in the settings (F2)."
+            )
+        return ""
 
     def _source_ended(self, source: Source) -> None:
         if source is not self.source:
