@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest_app import MessageLog, app_for_url, connected, pane_items, submit, wait_for
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from rt_tui.config import Config, SessionSettings, TurnDetection
 from rt_tui.config_audio import AudioSettings
@@ -303,6 +303,26 @@ async def test_the_settings_audio_section_opens_the_new_microphone_at_once(
         await wait_for(pilot, lambda: reply.stat().st_size > 44, "the reply played")
         assert screen.voice_meter.display
         assert app.context.config.audio.mic == str(question)
+
+
+async def test_the_settings_audio_section_says_what_the_runs_flags_use(
+    server: MockServer, tmp_path: Path
+) -> None:
+    question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
+    write_wav(question, silence(200))
+    app = app_for_url(server.ga_url(), tmp_path, mic=str(question), speaker=str(reply))
+    async with app.run_test() as pilot:
+        screen = await connected(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.screen is not screen, "the settings")
+        note = str(app.screen.query_one("#audio-run", Static).render())
+        shown = app.screen.query_one("#audio-mic", Input).value
+
+    assert note == (
+        f"This run uses --mic {question} and --speaker {reply}; the fields below are the "
+        "config file's, and applying a change to them replaces both."
+    )
+    assert shown == "none"  # the file's, which a save keeps
 
 
 async def test_half_duplex_holds_the_microphone_while_the_reply_plays(

@@ -105,12 +105,15 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         env: Mapping[str, str],
         notice: str | None = None,
         session_note: str | None = None,
+        audio_note: str | None = None,
         problem_of: Callable[[Config], str | None] | None = None,
     ) -> None:
         """`notice` says why the app could not connect; after a save it becomes what
-        `problem_of` says of the saved config (hidden when that is None)."""
+        `problem_of` says of the saved config (hidden when that is None). `audio_note`
+        says what this run uses in place of the Audio fields."""
         super().__init__()
         self._session_note = session_note
+        self._audio_note = audio_note
         self._problem_of = problem_of
         self._original = config
         self._config_path = config_path
@@ -134,7 +137,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             with VerticalScroll(id="settings-form"):
                 yield from connection_fields(profile, list(self._profiles), self._profiles.current)
                 yield from session_fields(session)
-                yield from audio_fields(self._original.audio)
+                yield from audio_fields(self._original.audio, self._audio_note)
             yield Static("", id="settings-status")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
