@@ -27,9 +27,9 @@ What `Voice` has to say goes to the screen as `VoiceNote` messages.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.message import Message
@@ -49,6 +49,7 @@ from rt_tui.realtime.audio_io import (
 from rt_tui.realtime.audio_turn import (
     MIN_TURN_MS,
     TurnMode,
+    server_interrupts,
     tail_silence_ms,
     turn_mode_of_session,
 )
@@ -95,19 +96,6 @@ class VoiceNote(Message, bubble=False):
 
     text: str
     problem: bool = False
-
-
-def server_interrupts(session: Mapping[str, Any] | None) -> bool:
-    """Whether the server cancels a running response itself when speech starts (turn
-    detection on, with `interrupt_response` not false), from its copy of the session."""
-    if session is None:
-        return True
-    detection: object = session.get("turn_detection")
-    audio = session.get("audio")
-    if "turn_detection" not in session and isinstance(audio, Mapping):
-        audio_input = audio.get("input")
-        detection = audio_input.get("turn_detection") if isinstance(audio_input, Mapping) else None
-    return isinstance(detection, Mapping) and detection.get("interrupt_response") is not False
 
 
 class Voice:
