@@ -112,9 +112,7 @@ async def test_a_wav_mic_meets_server_vad_and_the_reply_plays_into_the_wav_speak
     assert read_wav(reply) == by_server  # byte for byte, as the server sent it
     # The conversation reads as a timeline, the item shows its levels, the bar its meters.
     assert any("speech started at 0.30 s of input audio" in line for line in lines)
-    assert any(
-        "speech stopped at 1.20 s of input audio (0.90 s of speech)" in line for line in lines
-    )
+    assert any("speech stopped at 1.20 s of input audio (a 0.90 s turn)" in line for line in lines)
     assert any(f"turn committed as {stopped['item_id']}" in line for line in lines)
     assert any("transcript of" in line and "delta" in line for line in lines)
     assert any(mark in header for mark in "▁▂▃▄▅▆▇█")
