@@ -152,6 +152,15 @@ def transcribing(config: Config) -> Config:
     return config.model_copy(update={"session": session})
 
 
+def speaking(config: Config) -> Config:
+    """`config` with spoken replies, for a run given a speaker (`--speaker`): text replies
+    would leave it nothing to play. The file is left as it is."""
+    if config.session.transcribes_only or config.session.output_modality == "audio":
+        return config
+    session = config.session.model_copy(update={"output_modality": "audio"})
+    return config.model_copy(update={"session": session})
+
+
 # --- Loading, saving and the environment -------------------------------------------------
 
 #: Name given to profiles made up from environment variables when the file has none.

@@ -38,6 +38,10 @@ class OfflineOptions(TypedDict, total=False):
     clock: Callable[[], float] | None
     wall_clock: Callable[[], float] | None
     id_factory: Callable[[], str] | None
+    mic: str | None
+    """--mic, over the config's `[audio] mic`."""
+    speaker: str | None
+    """--speaker, over the config's `[audio] speaker`."""
 
 
 class AppOptions(OfflineOptions, total=False):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest_app import MessageLog, app_for_url, connected, pane_items, submit, wait_for
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from rt_tui.config import Config, SessionSettings, TurnDetection
 from rt_tui.config_audio import AudioSettings
@@ -112,9 +112,7 @@ async def test_a_wav_mic_meets_server_vad_and_the_reply_plays_into_the_wav_speak
     assert read_wav(reply) == by_server  # byte for byte, as the server sent it
     # The conversation reads as a timeline, the item shows its levels, the bar its meters.
     assert any("speech started at 0.30 s of input audio" in line for line in lines)
-    assert any(
-        "speech stopped at 1.20 s of input audio (0.90 s of speech)" in line for line in lines
-    )
+    assert any("speech stopped at 1.20 s of input audio (a 0.90 s turn)" in line for line in lines)
     assert any(f"turn committed as {stopped['item_id']}" in line for line in lines)
     assert any("transcript of" in line and "delta" in line for line in lines)
     assert any(mark in header for mark in "▁▂▃▄▅▆▇█")
@@ -124,6 +122,43 @@ async def test_a_wav_mic_meets_server_vad_and_the_reply_plays_into_the_wav_speak
     assert by_server in right  # the assistant's side, as played
     assert meter[0].startswith("▕")
     assert "dB" in meter[0]
+
+
+async def test_a_speaker_given_for_the_run_asks_for_spoken_replies(
+    server: MockServer, tmp_path: Path
+) -> None:
+    reply = tmp_path / "reply.wav"
+    log = MessageLog()
+    # As `rt-tui --speaker reply.wav` with the config's default text replies.
+    app = app_for_url(server.ga_url(), tmp_path, config=Config(), speaker=str(reply))
+    async with app.run_test(message_hook=log) as pilot:
+        screen = await connected(pilot)
+        voice = screen.voice
+        await wait_for(pilot, lambda: voice.sink is not None, "the speaker")
+        await submit(pilot, "hello")
+        await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
+        await wait_for(pilot, lambda: voice.sink is not None and not voice.sink.playing, "play")
+        lines = _notices(screen)
+
+    (update,) = sent(log, "session.update")
+    assert update["session"]["output_modalities"] == ["audio"]
+    (item_id,) = {e["item_id"] for e in received(log, "response.output_audio.delta")}
+    assert read_wav(reply) == server_audio(log, item_id)
+    assert "Speaker: reply.wav." in lines
+
+
+async def test_a_speaker_with_text_replies_says_it_has_nothing_to_play(
+    server: MockServer, tmp_path: Path
+) -> None:
+    reply = tmp_path / "reply.wav"
+    # The config's [audio] speaker, its session left at text replies.
+    config = Config(audio=AudioSettings(speaker=str(reply)))
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test() as pilot:
+        screen = await connected(pilot)
+        said = "Speaker: reply.wav. The replies are text, so it has nothing to play"
+        await wait_for(pilot, lambda: any(said in text for text in _notices(screen)), "why")
+        assert app.context.config.session.output_modality == "text"  # the config's choice
 
 
 async def test_speaking_over_the_reply_cuts_it_where_it_was_heard(
@@ -266,6 +301,26 @@ async def test_the_settings_audio_section_opens_the_new_microphone_at_once(
         await wait_for(pilot, lambda: reply.stat().st_size > 44, "the reply played")
         assert screen.voice_meter.display
         assert app.context.config.audio.mic == str(question)
+
+
+async def test_the_settings_audio_section_says_what_the_runs_flags_use(
+    server: MockServer, tmp_path: Path
+) -> None:
+    question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
+    write_wav(question, silence(200))
+    app = app_for_url(server.ga_url(), tmp_path, mic=str(question), speaker=str(reply))
+    async with app.run_test() as pilot:
+        screen = await connected(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.screen is not screen, "the settings")
+        note = str(app.screen.query_one("#audio-run", Static).render())
+        shown = app.screen.query_one("#audio-mic", Input).value
+
+    assert note == (
+        f"This run uses --mic {question} and --speaker {reply}; the fields below are the "
+        "config file's, and applying a change to them replaces both."
+    )
+    assert shown == "none"  # the file's, which a save keeps
 
 
 async def test_half_duplex_holds_the_microphone_while_the_reply_plays(

@@ -394,6 +394,30 @@ async def test_add_rename_and_switch_profiles(tmp_path: Path) -> None:
     assert outcome.apply == "none"  # back on the original active profile, unchanged
 
 
+async def test_new_right_after_a_rename_shows_the_new_profile(tmp_path: Path) -> None:
+    app = Host(two_profiles(), tmp_path / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        await pilot.click("#profile-name")
+        await pilot.press("end", "ctrl+u", *"office")
+        await pilot.click("#profile-new")  # commits the rename, then adds
+        name_input = screen.query_one("#profile-name", Input)
+        await wait_for(pilot, lambda: name_input.value == "profile-2", "the new profile")
+        # What the rename and the add did to the chooser is all handled by now: it is
+        # not taken for the user picking a profile.
+        await pilot.pause()
+        await pilot.pause()
+        status = str(screen.query_one("#settings-status", Static).render())
+        assert status == "Added profile 'profile-2': rename it and fill in its connection."
+        assert screen.query_one("#profile", Select).value == "profile-2"
+        assert name_input.value == "profile-2"
+        assert screen.focused is name_input
+        await pilot.press("ctrl+o")
+        outcome = await finished(pilot, app)
+    assert isinstance(outcome, SettingsOutcome)
+    assert list(outcome.config.profiles) == ["office", "home", "profile-2"]
+
+
 async def test_delete_profile_and_duplicate_names(tmp_path: Path) -> None:
     app = Host(two_profiles(), tmp_path / "config.toml")
     async with app.run_test(size=(80, 24)) as pilot:

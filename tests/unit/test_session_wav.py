@@ -100,6 +100,30 @@ def test_audio_sent_faster_than_real_time_is_laid_end_to_end(tmp_path: Path) -> 
     assert right == silence(1000)
 
 
+def test_a_microphone_chunk_held_up_on_its_way_does_not_move_the_rest(tmp_path: Path) -> None:
+    log = Log(tmp_path / "s.jsonl")
+    speech = tone(440, 1000)
+    sent_at = [40 * (n + 1) for n in range(25)]  # each 40 ms chunk sent as it ends...
+    sent_at[10:14] = [600] * 4  # ...but a busy event loop held four back until the fifth
+    for n, t_ms in enumerate(sent_at):
+        log.user(t_ms, speech[at(40 * n) : at(40 * (n + 1))])
+    out = tmp_path / "both.wav"
+    write_session_wav(log.write(), out)
+    left, _right = channels(out)
+    assert left == speech  # where it was spoken, not 160 ms later from the held chunk on
+
+
+def test_a_pause_in_the_microphones_audio_stays_a_pause(tmp_path: Path) -> None:
+    log = Log(tmp_path / "s.jsonl")
+    speech = tone(440, 800)
+    for n in range(20):  # nothing sent from 400 to 700 ms (push-to-talk released)
+        log.user(40 * (n + 1) + (300 if n >= 10 else 0), speech[at(40 * n) : at(40 * (n + 1))])
+    out = tmp_path / "both.wav"
+    write_session_wav(log.write(), out)
+    left, _right = channels(out)
+    assert left == speech[: at(400)] + silence(300) + speech[at(400) :]
+
+
 def test_a_truncated_reply_stops_where_it_was_cut(tmp_path: Path) -> None:
     log = Log(tmp_path / "s.jsonl")
     answer = tone(660, 1000)

@@ -60,7 +60,7 @@ def test_voice_events_read_as_a_timeline_with_their_times() -> None:
     )
     assert lines == [
         "1.20 s  🎤 speech started at 0.30 s of input audio",
-        "2.20 s  🎤 speech stopped at 1.20 s of input audio (0.90 s of speech)",
+        "2.20 s  🎤 speech stopped at 1.20 s of input audio (a 0.90 s turn)",
         "2.21 s  🎤 turn committed as u1",
         "2.30 s  🎤 transcribing u1…",
         "2.40 s  🎤 transcript of u1 complete: 2 deltas from 2.30 s",

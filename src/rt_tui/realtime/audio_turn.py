@@ -123,16 +123,32 @@ def turn_mode_of_session(session: Mapping[str, Any] | None) -> TurnMode:
     if session is None:
         return _vad_mode("server_vad", {})
     transcribes = is_transcription_session(session)
+    detection = _turn_detection(session)
+    if not isinstance(detection, Mapping):
+        return TurnMode(None, server_responds=False, transcribes=transcribes)
+    kind = detection.get("type")
+    return _vad_mode(kind if isinstance(kind, str) else "server_vad", detection, transcribes)
+
+
+def server_interrupts(session: Mapping[str, Any] | None) -> bool:
+    """Whether the server cancels a running response itself when speech starts (turn
+    detection on, with `interrupt_response` not false), from its copy of the session."""
+    if session is None:
+        return True
+    detection = _turn_detection(session)
+    return isinstance(detection, Mapping) and detection.get("interrupt_response") is not False
+
+
+def _turn_detection(session: Mapping[str, Any]) -> object:
+    """The turn detection in the server's copy of a session: GA nests it
+    (`audio.input.turn_detection`), beta does not."""
     detection: object = session.get("turn_detection")
     audio = session.get("audio")
     if "turn_detection" not in session and isinstance(audio, Mapping):
         audio_input = audio.get("input")
         if isinstance(audio_input, Mapping):
             detection = audio_input.get("turn_detection")
-    if not isinstance(detection, Mapping):
-        return TurnMode(None, server_responds=False, transcribes=transcribes)
-    kind = detection.get("type")
-    return _vad_mode(kind if isinstance(kind, str) else "server_vad", detection, transcribes)
+    return detection
 
 
 def turn_mode_of_settings(settings: TurnDetection, *, transcribes: bool = False) -> TurnMode:

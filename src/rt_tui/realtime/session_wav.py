@@ -9,7 +9,9 @@ Where audio goes on the timeline (the milliseconds since the socket opened, `t_m
 
 - The user's `input_audio_buffer.append`: a chunk is captured before it is sent, so it ends
   at its frame's time; chunks sent faster than real time (a WAV file sent whole) are laid
-  end to end from there.
+  end to end from there. A chunk that left late (a busy event loop held it up, and the ones
+  behind it caught up) follows the one before it without a gap: the chunks after it show
+  whether the stream ran on or paused.
 - The assistant's `response.output_audio.delta`: it plays from its arrival, after what is
   already queued, as a speaker plays it.
 - A `conversation.item.truncate` the client sent while an item was still playing stopped
@@ -30,6 +32,7 @@ import os
 import tempfile
 import wave
 from array import array
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -47,6 +50,9 @@ _TRUNCATE = "conversation.item.truncate"
 _BLOCK = SAMPLE_RATE * SAMPLE_WIDTH  # one second of one side
 _RESTART_MS = 1000
 """A frame this much earlier than the one before starts another session in the same log."""
+_HELD_UP_MS = 500
+"""The most a user's chunk can have been held up on its way and still be placed where it
+was captured; the chunks after it, this much audio of them, are looked at to tell."""
 
 
 class SessionAudioError(Exception):
@@ -131,6 +137,17 @@ class _Side:
         self._file.close()
 
 
+@dataclass(frozen=True, slots=True)
+class _UserChunk:
+    """One `input_audio_buffer.append` of the user's, waiting to be placed."""
+
+    start: int
+    """Where it starts if it was captured just before it was sent (bytes on the track)."""
+    data: bytes
+    size: int
+    """Its size once decoded."""
+
+
 def _decoded_size(data: bytes, decoder: WireDecoder) -> int:
     """Bytes of PCM16 24 kHz that wire audio `data` decodes to."""
     if decoder.law is None:
@@ -159,6 +176,9 @@ class _Timeline:
         """Assistant item id: (start, end) of its audio on the right channel."""
         self._cut_items: set[str] = set()
         self.user_bytes = 0
+        self._user_queue: deque[_UserChunk] = deque()
+        """The user's latest chunks, not placed until the ones after them are known."""
+        self._queued_bytes = 0
 
     @property
     def assistant_bytes(self) -> int:
@@ -176,6 +196,7 @@ class _Timeline:
             return
         if record.t_ms + self._offset < self._last_t - _RESTART_MS:
             # Another session appended to the log: its clock starts again at 0.
+            self.place_user_audio()
             ends = max(self.user.end, self.assistant.end) / BYTES_PER_MS
             self._offset = max(self._last_t, ends) - record.t_ms
         t_ms = record.t_ms + self._offset
@@ -190,6 +211,7 @@ class _Timeline:
             self._assistant_audio(t_ms, event)
         elif kind in _SESSION and isinstance(event.get("session"), dict):
             heard, spoken = session_formats(event["session"])
+            self.place_user_audio()  # decoded as what it was sent in
             self.user.set_format(heard)
             self.assistant.set_format(spoken)
 
@@ -197,8 +219,30 @@ class _Timeline:
         if not data:
             return
         size = _decoded_size(data, self.user.decoder)
-        self.user.place(_position(t_ms) - size, data, size)
+        self._user_queue.append(_UserChunk(_position(t_ms) - size, data, size))
+        self._queued_bytes += size
         self.user_bytes += size
+        while self._queued_bytes - self._user_queue[0].size >= _position(_HELD_UP_MS):
+            self._place_first_user_chunk()
+
+    def place_user_audio(self) -> None:
+        """Place the user's chunks still waiting for the ones after them."""
+        while self._user_queue:
+            self._place_first_user_chunk()
+
+    def _place_first_user_chunk(self) -> None:
+        chunk = self._user_queue.popleft()
+        self._queued_bytes -= chunk.size
+        side, start = self.user, chunk.start
+        gap = start - side.end
+        if side.size and 0 < gap <= _position(_HELD_UP_MS):
+            # Late, or after a pause? Laid end to end back from their own times, the
+            # chunks behind it say where it would have started had it not been held up.
+            behind = chunk.size
+            for later in self._user_queue:
+                start = min(start, later.start - behind)
+                behind += later.size
+        side.place(start, chunk.data, chunk.size)
 
     def _assistant_audio(self, t_ms: float, event: dict[str, Any]) -> None:
         item_id = event.get("item_id")
@@ -243,6 +287,7 @@ def write_session_wav(log: Path, out: Path) -> SessionAudio:
                 timeline.add(record)
         except LogError as error:
             raise SessionAudioError(str(error)) from None
+        timeline.place_user_audio()
         user.finish()
         assistant.finish()
         if not timeline.user_bytes and not timeline.assistant_bytes:

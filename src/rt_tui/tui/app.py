@@ -25,7 +25,7 @@ from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
-from rt_tui.tui.voice_choice import audio_files_problem
+from rt_tui.tui.voice_choice import audio_files_problem, names_a_speaker
 
 if TYPE_CHECKING:
     from rt_tui.config import Config
@@ -186,7 +186,8 @@ def make_app(
 
     `config` None loads the config file (`config_path`, or the platform's); `env` None
     uses the process environment (the launch target reads it; the config stays as saved).
-    `transcribe` makes the session a transcription session for this run; `ephemeral`
+    `transcribe` makes the session a transcription session for this run; a `speaker`
+    asks for spoken replies for this run (as `rt-tui send --speaker` does); `ephemeral`
     opens each socket with a client secret minted with the key.
     """
     path = config_path or paths.config_file()
@@ -199,6 +200,10 @@ def make_app(
         from rt_tui.config import Config, transcribing
 
         config = transcribing(config if config is not None else Config())
+    elif speaker is not None and names_a_speaker(speaker):
+        from rt_tui.config import Config, speaking
+
+        config = speaking(config if config is not None else Config())
     context = AppContext(
         loaded_config=config,
         config_path=path,

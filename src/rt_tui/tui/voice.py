@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.message import Message
@@ -38,6 +38,7 @@ from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.audio_io import (
     AudioUnavailable,
+    NoAudio,
     PlaybackCut,
     ReplyPlayer,
     Sink,
@@ -49,6 +50,7 @@ from rt_tui.realtime.audio_io import (
 from rt_tui.realtime.audio_turn import (
     MIN_TURN_MS,
     TurnMode,
+    server_interrupts,
     tail_silence_ms,
     turn_mode_of_session,
 )
@@ -58,6 +60,15 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.tui.alt_keys import alt_letter_binding
 from rt_tui.tui.voice_choice import VoiceChoice, open_choice
 from rt_tui.tui.voice_events import CUT, MIC, seconds
+from rt_tui.tui.voice_notes import (
+    NO_MIC,
+    TALK_ID,
+    TALK_KEY,
+    how_to_talk,
+    mic_ended,
+    nothing_to_play,
+    talk_key,
+)
 from rt_tui.tui.worker import Session
 
 if TYPE_CHECKING:
@@ -65,13 +76,13 @@ if TYPE_CHECKING:
 
 VOICE_BINDINGS = [
     Binding(
-        "ctrl+t",
+        TALK_KEY,
         "talk",
         "Talk",
         tooltip="Push-to-talk: start a spoken turn, then send it (manual turns); with VAD, "
         "interrupt the assistant",
         show=False,
-        id="main.talk",
+        id=TALK_ID,
     ),
     alt_letter_binding(
         "alt+m",
@@ -83,11 +94,6 @@ VOICE_BINDINGS = [
 ]
 """The main screen's keys for `Voice.talk` and `Voice.mute` (its `talk` and `mute` actions)."""
 
-NO_MIC = (
-    "No microphone: start with --mic DEVICE (or a .wav file to speak it), or set one in "
-    "the settings (F2); 'rt-tui audio devices' lists them."
-)
-
 
 @dataclass
 class VoiceNote(Message, bubble=False):
@@ -95,19 +101,6 @@ class VoiceNote(Message, bubble=False):
 
     text: str
     problem: bool = False
-
-
-def server_interrupts(session: Mapping[str, Any] | None) -> bool:
-    """Whether the server cancels a running response itself when speech starts (turn
-    detection on, with `interrupt_response` not false), from its copy of the session."""
-    if session is None:
-        return True
-    detection: object = session.get("turn_detection")
-    audio = session.get("audio")
-    if "turn_detection" not in session and isinstance(audio, Mapping):
-        audio_input = audio.get("input")
-        detection = audio_input.get("turn_detection") if isinstance(audio_input, Mapping) else None
-    return isinstance(detection, Mapping) and detection.get("interrupt_response") is not False
 
 
 class Voice:
@@ -120,16 +113,21 @@ class Voice:
         session: Callable[[], Session],
         dialect: Callable[[], Dialect],
         settings: Callable[[], SessionSettings],
+        keymap: Callable[[], Mapping[str, str]] = dict,
     ) -> None:
         """`session`, `dialect` and `settings`: the screen's current session handle, its
-        dialect and the session settings it sends."""
+        dialect and the session settings it sends; `keymap`: the config's, for the talk
+        key its notes name."""
         self.choice = choice
+        self._keymap = keymap
         self._post = post
         self._session = session
         self._dialect = dialect
         self._settings = settings
         self.source: Source | None = None
         self.sink: Sink | None = None
+        self._mic_problem: str | None = None
+        """Why the microphone asked for could not be had (said when it was tried)."""
         self._player: ReplyPlayer | None = None
         self._session_frame: Frame | None = None
         """The last session.created / .updated, for a player that starts after it."""
@@ -192,23 +190,24 @@ class Voice:
 
     def talk(self) -> None:
         """The talk key: interrupt the assistant; with manual turns, start or end one."""
-        cut = self._barge_in(cancel=True, why="the talk key")
+        key = self._talk_key()
+        cut = self._barge_in(cancel=True, why=key)
         source = self.source
-        if source is None:
+        if source is None or (source.closed and not self.talking):
             if cut is None:
-                self._note(NO_MIC)
+                self._note(self._no_mic())
             return
         if not self.mode.manual:
             if cut is None:
                 self._note(
                     f"{MIC} Open microphone ({self.mode.detection}): just speak, the server "
-                    "ends the turn; the talk key interrupts the assistant."
+                    f"ends the turn; {key} interrupts the assistant."
                 )
             return
         if not self.talking:
             self.talking = True
             self._talk_from_ms = source.delivered_ms
-            self._note(f"{MIC} Talking: press the talk key again to send the turn.")
+            self._note(f"{MIC} Talking: press {key} again to send the turn.")
             return
         self.talking = False
         spoken = source.delivered_ms - self._talk_from_ms
@@ -226,8 +225,8 @@ class Voice:
     def mute(self) -> None:
         """The mute key: silence what the microphone sends (the meter still moves)."""
         source = self.source
-        if source is None:
-            self._note(NO_MIC)
+        if source is None or source.closed:
+            self._note(self._no_mic())
             return
         source.muted = not source.muted
         self._note(f"{MIC} Microphone {'muted: silence is sent' if source.muted else 'on'}.")
@@ -237,6 +236,8 @@ class Voice:
         source, sink, problems = await asyncio.to_thread(open_choice, self.choice)
         for problem in problems:
             self._note(f"{problem} Everything else works; WAV files work as both.", problem=True)
+        if source is None and not isinstance(self.choice.mic, NoAudio):
+            self._mic_problem = f"No microphone: {self.choice.mic} could not be opened (see above)."
         if sink is not None:
             try:
                 sink.start()
@@ -249,16 +250,20 @@ class Voice:
             self._player = ReplyPlayer(sink)
             if self._session_frame is not None:
                 self._player.observe(self._session_frame)
-            self._note(f"Speaker: {sink.description}.")
+            self._note(f"Speaker: {sink.description}.{nothing_to_play(self._settings())}")
         if source is None:
             return
         self.source = source
-        self._note(f"Microphone: {source.description}.")
+        how = how_to_talk(self._settings(), self._talk_key())
+        self._note(f"Microphone: {source.description}. {how}")
         await self._session_ready.wait()
         try:
             await send_source(source, self._send_audio, gate=self._gate)
         except AudioUnavailable as problem:  # the device would not start capturing
-            self._note(f"No microphone: {problem}", problem=True)
+            source.close()
+            self.source = None
+            self._mic_problem = f"No microphone: {problem}"
+            self._note(self._mic_problem, problem=True)
             return
         self._source_ended(source)
 
@@ -275,6 +280,7 @@ class Voice:
         self.close()
         self.choice = choice
         self.source = self.sink = self._player = None
+        self._mic_problem = None
         self.talking = False
 
     async def stream_file(self, path: str) -> None:
@@ -346,6 +352,15 @@ class Voice:
             self._note(error, problem=True)
         elif isinstance(source, WavSource):
             self._note(f"{MIC} {source.description} has been spoken: the microphone is done.")
+
+    def _no_mic(self) -> str:
+        """Why the talk and mute keys have no microphone to work on."""
+        if self.source is not None:
+            return mic_ended(self.source)
+        return self._mic_problem or NO_MIC
+
+    def _talk_key(self) -> str:
+        return talk_key(self._keymap())
 
     def _note(self, text: str, *, problem: bool = False) -> None:
         self._post(VoiceNote(text, problem))

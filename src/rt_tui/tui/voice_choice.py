@@ -62,6 +62,15 @@ def voice_choice(
     )
 
 
+def names_a_speaker(speaker: str) -> bool:
+    """Whether a `--speaker` value names somewhere to play (not `none`; a value that names
+    nothing is said before the app starts, by `audio_files_problem`)."""
+    try:
+        return not isinstance(parse_audio_spec(speaker, "speaker"), NoAudio)
+    except AudioSpecError:
+        return False
+
+
 def audio_files_problem(config: Config | None, mic: str | None, speaker: str | None) -> str | None:
     """Why the microphone or speaker asked for cannot be used, when that is a bad value or
     a WAV file that cannot be (one sentence); None otherwise. A missing device is not

@@ -65,8 +65,10 @@ class VoiceEvents:
             self._speech_start_ms = None
             if end is None:
                 return f"{MIC} speech stopped"
-            spoken = f" ({seconds(end - start)} of speech)" if start is not None else ""
-            return f"{MIC} speech stopped at {seconds(end)} of input audio{spoken}"
+            # The service's start includes the prefix padding and its end the silence
+            # that closed the turn: the span is the turn's audio, not the speech alone.
+            turn = f" (a {seconds(end - start)} turn)" if start is not None else ""
+            return f"{MIC} speech stopped at {seconds(end)} of input audio{turn}"
         if kind == "committed":
             return f"{MIC} turn committed as {event.item_id or 'an item'}"
         if kind == "cleared":

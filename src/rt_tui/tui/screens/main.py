@@ -117,6 +117,7 @@ class MainScreen(Screen[None]):
             session=lambda: self.session,
             dialect=lambda: self.dialect,
             settings=lambda: self.context.config.session,
+            keymap=lambda: self.context.config.ui.keymap,
         )
         self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
         self.voice_events = VoiceEvents()

@@ -247,9 +247,12 @@ def session_fields(form: SessionForm) -> Iterable[Widget]:
     )
 
 
-def audio_fields(audio: AudioSettings) -> Iterable[Widget]:
-    """The live audio section: the microphone and speaker, as `--mic` / `--speaker` take."""
+def audio_fields(audio: AudioSettings, run_note: str | None = None) -> Iterable[Widget]:
+    """The live audio section: the microphone and speaker, as `--mic` / `--speaker` take;
+    `run_note` says what this run's flags use in their place."""
     yield section("Audio")
+    if run_note:
+        yield Static(run_note, id="audio-run", classes="hint", markup=False)
     yield field(
         "audio-mic",
         "Microphone",

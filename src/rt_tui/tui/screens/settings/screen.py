@@ -105,12 +105,15 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         env: Mapping[str, str],
         notice: str | None = None,
         session_note: str | None = None,
+        audio_note: str | None = None,
         problem_of: Callable[[Config], str | None] | None = None,
     ) -> None:
         """`notice` says why the app could not connect; after a save it becomes what
-        `problem_of` says of the saved config (hidden when that is None)."""
+        `problem_of` says of the saved config (hidden when that is None). `audio_note`
+        says what this run uses in place of the Audio fields."""
         super().__init__()
         self._session_note = session_note
+        self._audio_note = audio_note
         self._problem_of = problem_of
         self._original = config
         self._config_path = config_path
@@ -134,7 +137,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             with VerticalScroll(id="settings-form"):
                 yield from connection_fields(profile, list(self._profiles), self._profiles.current)
                 yield from session_fields(session)
-                yield from audio_fields(self._original.audio)
+                yield from audio_fields(self._original.audio, self._audio_note)
             yield Static("", id="settings-status")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
@@ -316,8 +319,12 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
 
     def _refresh_profile_select(self) -> None:
         select = self.query_one("#profile", Select)
-        select.set_options([(name, name) for name in self._profiles])
-        select.value = self._profiles.current
+        # The chooser follows the working profiles here; its Changed messages would be
+        # handled later, as if the user had picked a profile (after a rename and New: the
+        # renamed one, over the profile just added).
+        with self.prevent(Select.Changed):
+            select.set_options([(name, name) for name in self._profiles])
+            select.value = self._profiles.current
 
     # ------------------------------------------------------------ events
 

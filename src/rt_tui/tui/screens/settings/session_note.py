@@ -1,5 +1,6 @@
 """The line at the top of the settings screen: what this session is connected to, and
-what Apply changes in it (the session settings) and what it does not (other profiles).
+what Apply changes in it (the session settings) and what it does not (other profiles);
+and the line atop its Audio section when `--mic` / `--speaker` stand in for it.
 
 A `--demo` or `--url` session never uses the profiles, so the form's connection fields
 would otherwise suggest the wrong endpoint.
@@ -37,6 +38,23 @@ def session_note(context: AppContext) -> str | None:
     return None
 
 
+def audio_note(context: AppContext) -> str | None:
+    """What this run's `--mic` / `--speaker` use in place of the Audio fields (which show
+    the config file's), or None without them."""
+    flags = [
+        f"{flag} {value}"
+        for flag, value in (("--mic", context.mic), ("--speaker", context.speaker))
+        if value is not None
+    ]
+    if not flags:
+        return None
+    replaced = "both" if len(flags) > 1 else "it"
+    return (
+        f"This run uses {' and '.join(flags)}; the fields below are the config file's, and "
+        f"applying a change to them replaces {replaced}."
+    )
+
+
 def settings_screen(context: AppContext, notice: str | None = None) -> SettingsScreen:
     """The settings screen for this session: its note on top, and what would not connect
     checked as this session would resolve it (`notice`: a problem to say first)."""
@@ -51,6 +69,7 @@ def settings_screen(context: AppContext, notice: str | None = None) -> SettingsS
         env=context.env,
         notice=notice,
         session_note=session_note(context),
+        audio_note=audio_note(context),
         problem_of=problem_of,
     )
 
