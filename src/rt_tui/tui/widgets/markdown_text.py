@@ -16,6 +16,10 @@ from rich.markdown import ListItem, Markdown, MarkdownElement
 from rich.segment import Segment
 from rich.text import Text
 
+_PARSER = MarkdownIt().enable("strikethrough").enable("table")
+"""Parses like Rich's Markdown does (the same rules), for what it renders and for where its
+blocks end."""
+
 
 class _DottedListItem(ListItem):
     """A list item numbered `1.` (Rich writes `1`), as Markdown readers expect."""
@@ -44,7 +48,17 @@ class ChatMarkdown(Markdown):
     }
 
     def __init__(self, markup: str) -> None:
-        super().__init__(markup, hyperlinks=False)
+        # What `Markdown.__init__` sets, but parsed with the one parser set up like Rich's:
+        # Rich builds a new parser for each text, which costs more than parsing a
+        # streaming reply's tail (the pane does so up to 20 times a second).
+        self.markup = markup
+        self.parsed = _PARSER.parse(markup)
+        self.code_theme = "monokai"
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = False
+        self.inline_code_lexer = None
+        self.inline_code_theme = self.code_theme
 
 
 class _LaterPiece:
@@ -74,10 +88,6 @@ def render_body(text: str, *, markdown: bool, first: bool = True) -> RenderableT
     if not markdown:
         return Text(text)
     return ChatMarkdown(text) if first else _LaterPiece(ChatMarkdown(text))
-
-
-_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-"""Parses like Rich's Markdown does, so block boundaries agree with what it renders."""
 
 
 def settled_end(body: str, start: int = 0) -> int:
