@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 from conftest_app import screen_text, wait_for
-from textual import on
+from textual import messages, on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.worker import Worker
@@ -288,6 +290,33 @@ async def test_a_burst_of_frames_causes_one_repaint(tmp_path: Path) -> None:
             app.inspector.add_frame(samples.error_frame("c", f"burst {k}", k))
         await wait_for(pilot, lambda: rows.virtual_size.height == 500)
         assert syncs == [500]
+
+
+async def test_new_rows_ask_for_no_layout_of_the_screen(tmp_path: Path) -> None:
+    # A layout repaints every widget on the screen: a stream of new rows must only repaint
+    # the rows (once the scrollbar is there: its showing up asks for one).
+    layouts: list[Message] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, messages.Layout):
+            layouts.append(message)
+
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 12), message_hook=hook) as pilot:
+        rows = rows_of(app)
+        for k in range(40):
+            app.inspector.add_frame(samples.error_frame("c", f"burst {k}", k))
+        await wait_for(pilot, lambda: rows.show_vertical_scrollbar, "the scrollbar")
+        await pilot.pause()
+        layouts.clear()
+        for k in range(40, 60):
+            app.inspector.add_frame(samples.error_frame("c", f"burst {k}", k))
+            await wait_for(pilot, partial(_shows, app, f"burst {k}"), f"row {k}")
+        assert layouts == []
+
+
+def _shows(app: InspectorHost, text: str) -> bool:
+    return text in screen_text(app)
 
 
 async def test_clicking_a_row_selects_it(tmp_path: Path) -> None:

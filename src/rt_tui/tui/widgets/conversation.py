@@ -48,6 +48,7 @@ from rt_tui.tui.widgets.conversation_views import (
     describe_response,
     empty_hint,
 )
+from rt_tui.tui.widgets.scroll_content import resize_content
 
 FLUSH_INTERVAL_S = 0.05
 """How long changes gather before the pane redraws: at most ~20 repaints a second."""
@@ -241,7 +242,7 @@ class ConversationPane(ScrollView, can_focus=True):
     def _sync(self, anchor: tuple[Block, int] | None) -> None:
         """Catch up after blocks changed: size, the view's place, one repaint."""
         column, follow = self._column, self.follow
-        self._resize_content(Size(column.width, column.total()))
+        resize_content(self, Size(column.width, column.total()))
         self.follow = follow  # Shorter content moved the view to the end, not the user.
         if self.follow:
             # `force`: right after the size grows the scrollbar is not shown yet (that
@@ -253,17 +254,6 @@ class ConversationPane(ScrollView, can_focus=True):
             if y != round(self.scroll_y):
                 self.scroll_to(y=y, animate=False, force=True)
         self.refresh()
-
-    def _resize_content(self, size: Size) -> None:
-        """Take `size` as the content's size without a layout of the whole screen.
-
-        Setting `virtual_size` asks for one (Textual repaints every widget after it), and
-        the content grows with each new line of a reply; the pane's own size and place do
-        not change, so only its scrollbar needs to follow (a scrollbar that appears asks
-        for its layout itself)."""
-        if self.virtual_size != size:
-            self.set_reactive(ConversationPane.virtual_size, size)
-            self._scroll_update(size)
 
     # -- drawing changes ---------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from textual.widgets import Input
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
 from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
+from rt_tui.tui.widgets.scroll_content import resize_content
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 
@@ -188,7 +189,7 @@ class FrameRows(ScrollView, can_focus=True):
         folded group repaints its own line, not the whole list)."""
         count = self.store.row_count
         before = (self.virtual_size, self.scroll_offset, self.cursor_frame)
-        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        resize_content(self, Size(self.scrollable_content_region.width, count))
         if self.follow and count:
             last = self.store.frame_at_row(count - 1)
             if self.cursor_frame is not None and self.cursor_frame != last:
