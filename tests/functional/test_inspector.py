@@ -319,6 +319,28 @@ def _shows(app: InspectorHost, text: str) -> bool:
     return text in screen_text(app)
 
 
+async def test_rows_take_their_colours_from_a_new_theme(tmp_path: Path) -> None:
+    # The rows look their part styles up once per style update: a new theme must show.
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows = rows_of(app)
+
+        def time_colour() -> object:
+            time_segment = next(iter(rows.render_line(0)))
+            assert time_segment.style is not None
+            return time_segment.style.color
+
+        def wanted() -> object:
+            return rows.get_component_rich_style("frame-rows--time").color
+
+        before = time_colour()
+        assert before == wanted()
+        app.theme = "textual-light"
+        await wait_for(pilot, lambda: wanted() != before, "the new theme")
+        assert time_colour() == wanted()
+
+
 async def test_clicking_a_row_selects_it(tmp_path: Path) -> None:
     app = InspectorHost(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
