@@ -78,6 +78,13 @@ class RtTuiApp(App[int]):
             if problem:
                 self.notify(problem, title=title, severity="warning", timeout=10, markup=False)
         self.push_screen(MainScreen(self.context))
+        # What it took to get the first screen up lives as long as the app: out of the
+        # collector's full scans, which otherwise walk it all (~100,000 objects, tens of ms
+        # each, the loop held meanwhile) a few times a minute while a stream runs.
+        self.call_after_refresh(gc.freeze)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # Collectable again, once the app is gone (tests run many in turn).
 
     def notify(
         self,
