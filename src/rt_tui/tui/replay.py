@@ -36,7 +36,7 @@ from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
 from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.messages import LinkState
-from rt_tui.tui.widgets.conversation import PendingKey, error_key
+from rt_tui.tui.widgets.conversation_drafts import PendingKey, error_key
 from rt_tui.tui.worker import Post
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from time import perf_counter
 
 from textual.cache import LRUCache
 from textual.strip import Strip
@@ -104,6 +105,23 @@ class BlockColumn:
             if (new.base, new.parts) != (self._look.base, self._look.parts):
                 self._look = new
                 self._drawn.clear()
+
+    def unmeasured(self, view_start: int | None) -> list[Block]:
+        """The blocks whose height is an estimate at this width, the next to measure last:
+        from block `view_start` (the view's first) down, then up; None (following the
+        end): from the end up."""
+        blocks = self._blocks
+        if view_start is not None:
+            blocks = blocks[:view_start] + blocks[view_start:][::-1]
+        return [block for block in blocks if not self.measured(block)]
+
+    def measure_until(self, queue: list[Block], deadline: float) -> None:
+        """Measure blocks popped from the end of `queue` until it is empty or
+        `time.perf_counter()` passes `deadline` (blocks since removed are skipped)."""
+        while queue and perf_counter() < deadline:
+            block = queue.pop()
+            if block.index >= 0 and not self.measured(block):
+                self.measure(block)
 
     # -- reading it --------------------------------------------------------------------
 

@@ -19,11 +19,7 @@ from collections.abc import Iterable
 from time import perf_counter
 from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
-from textual.geometry import Offset, Region, Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
@@ -32,23 +28,18 @@ from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import (
-    MARGIN,
     PARTS,
     Block,
-    ErrorBlock,
-    ItemBlock,
+    HintBlock,
     Look,
     NoticeBlock,
-    ResponseBlock,
-    render_lines,
 )
+from rt_tui.tui.widgets.conversation_drafts import ConversationDrafts, PendingKey, error_key
 from rt_tui.tui.widgets.conversation_views import (
-    describe_error,
-    describe_item,
-    describe_response,
     empty_hint,
 )
 from rt_tui.tui.widgets.scroll_content import resize_content
+from rt_tui.tui.widgets.text_selection import select, selected_text, selection_style
 
 FLUSH_INTERVAL_S = 0.05
 """How long changes gather before the pane redraws: at most ~20 repaints a second."""
@@ -57,15 +48,6 @@ WORK_BUDGET_S = 0.03
 so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
 BACKLOG_INTERVAL_S = 0.005
 """The pause between two goes when work is left over."""
-
-PendingKey = tuple[str, str]
-"""("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
-kept in the order changes arrived, so the pane reads in frame order."""
-
-
-def error_key(index: int) -> PendingKey:
-    """The pending key of the conversation's error at `index`."""
-    return "error", str(index)
 
 
 class ConversationPane(ScrollView, can_focus=True):
@@ -81,7 +63,6 @@ class ConversationPane(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Conversation"
-        self.show_details = False
         self.follow = True
         """Whether new text is scrolled into view: off once the user scrolls up, on again
         when they reach the end. Kept as state, as the inspector's rows do: whether the view
@@ -92,7 +73,7 @@ class ConversationPane(ScrollView, can_focus=True):
         self._errors_noted = 0
         """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
         self._column = BlockColumn(self._new_look)
-        self._keyed: dict[PendingKey, Block] = {}
+        self._drafts = ConversationDrafts(self._column)
         self._to_measure: list[Block] = []
         """Blocks whose height is an estimate (the width changed), the next to measure last."""
         self._measure_scheduled = False
@@ -100,15 +81,14 @@ class ConversationPane(ScrollView, can_focus=True):
         self._restyle_pending = False
         self._paint_width = 0
         """The width of the lines being painted (the blocks' own, unless it just changed)."""
-        self._hint = empty_hint()
+        self._hint = HintBlock(empty_hint())
         """Where the session is and how to start; shown until the first thing arrives."""
-        self._hint_drawn: tuple[object, list[Strip]] | None = None
 
     # -- what the screen calls -----------------------------------------------------------
 
     def set_link(self, state: str, host: str | None = None, model: str | None = None) -> None:
         """Say in the empty pane where the session stands (`state`: a `LinkState` value)."""
-        self._hint = empty_hint(state, host, model)
+        self._hint.text = empty_hint(state, host, model)
         if not self._column:
             self.refresh()
 
@@ -151,11 +131,7 @@ class ConversationPane(ScrollView, can_focus=True):
 
     def toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
-        self.show_details = not self.show_details
-        for block in self._column:
-            if isinstance(block, ResponseBlock):
-                block.update(block.summary, block.details, with_details=self.show_details)
-                self._column.forget_lines(block)
+        self._drafts.toggle_details()
         self._measure_all(self._anchor())
 
     def add_notice(self, text: str) -> None:
@@ -170,7 +146,7 @@ class ConversationPane(ScrollView, can_focus=True):
         self._conversation = None
         self._pending.clear()
         self._column.clear()
-        self._keyed.clear()
+        self._drafts.clear()
         self._to_measure.clear()
         self._errors_noted = 0
         self.follow = True
@@ -199,17 +175,7 @@ class ConversationPane(ScrollView, can_focus=True):
         """The selected text (Textual's mouse selection and copy)."""
         if not self._column:
             return None
-        start, end = selection
-        first = 0 if start is None else start.y
-        last = self._column.total() - 1 if end is None else end.y
-        # Without the margin every line has: a copied text starts where its lines do.
-        lines = self._column.lines_between(first, last + 1)
-        texts = [strip.text[MARGIN:].rstrip() for _, strip in lines]
-        moved = Selection(
-            None if start is None else Offset(max(0, start.x - MARGIN), start.y - first),
-            None if end is None else Offset(max(0, end.x - MARGIN), end.y - first),
-        )
-        return moved.extract("\n".join(texts)), "\n"
+        return selected_text(self._column, selection), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
         self.refresh()
@@ -271,14 +237,9 @@ class ConversationPane(ScrollView, can_focus=True):
         anchor = self._anchor()
         deadline = perf_counter() + WORK_BUDGET_S
         done = 0
-        for kind, key in keys:
+        for key in keys:
             done += 1
-            if kind == "item":
-                self._draw_item(conversation, key)
-            elif kind == "response":
-                self._draw_response(conversation, key)
-            else:
-                self._draw_error(conversation, int(key))
+            self._drafts.draw(conversation, key)
             if perf_counter() > deadline:
                 break
         self._sync(anchor)
@@ -286,43 +247,6 @@ class ConversationPane(ScrollView, can_focus=True):
             # What is left goes first next time, before what arrived meanwhile.
             self._pending = dict.fromkeys(keys[done:]) | self._pending
             self._schedule_flush(BACKLOG_INTERVAL_S)
-
-    def _draw_item(self, conversation: Conversation, item_id: str) -> None:
-        key = ("item", item_id)
-        block = self._keyed.get(key)
-        item = conversation.item(item_id)
-        if item is None:
-            if block is not None:
-                del self._keyed[key]
-                self._column.remove(block)
-            return
-        audio = conversation.audio
-        view = describe_item(item, audio.duration_ms(item_id) if item_id in audio else None)
-        if block is None:
-            self._keyed[key] = block = ItemBlock(view)
-            self._column.append(block)
-        elif isinstance(block, ItemBlock) and block.update(view):
-            self._column.measure(block)
-
-    def _draw_response(self, conversation: Conversation, response_id: str) -> None:
-        response = conversation.responses.get(response_id)
-        if response is None:
-            return
-        summary, details = describe_response(response)
-        key = ("response", response_id)
-        block = self._keyed.get(key)
-        if block is None:
-            block = ResponseBlock(summary, details, with_details=self.show_details)
-            self._keyed[key] = block
-            self._column.append(block)
-        elif isinstance(block, ResponseBlock) and block.update(
-            summary, details, with_details=self.show_details
-        ):
-            self._column.measure(block)
-
-    def _draw_error(self, conversation: Conversation, index: int) -> None:
-        if index < len(conversation.errors):
-            self._column.append(ErrorBlock(describe_error(conversation.errors[index])))
 
     # -- painting ----------------------------------------------------------------------
 
@@ -340,13 +264,8 @@ class ConversationPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _hint_lines(self) -> list[Strip]:
-        width = max(1, self._column.width or self.scrollable_content_region.width)
-        look = self._column.look
-        key = (look, width, self._hint)
-        if self._hint_drawn is None or self._hint_drawn[0] != key:
-            hint = render_lines(look, Text(self._hint), width, "hint", indent=2)
-            self._hint_drawn = key, [Strip.blank(width, look.base), *hint]
-        return self._hint_drawn[1]
+        width = self._column.width or self.scrollable_content_region.width
+        return self._hint.render(self._column.look, max(1, width))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Once a paint: new colours, and a width the blocks were not rendered at (a
@@ -380,30 +299,8 @@ class ConversationPane(ScrollView, can_focus=True):
         strip = strip.apply_offsets(0, line)
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(line)) is not None:
-            strip = self._select(strip, *span)
+            strip = select(strip, *span, selection_style(self.screen))
         return strip
-
-    def _select(self, strip: Strip, start: int, end: int) -> Strip:
-        """`strip` with the characters `start` to `end` (-1: the end of its text) in the
-        selection's style."""
-        text = strip.text
-        if end == -1:
-            end = len(text.rstrip())  # To the end of the text, not of the padding.
-        first, last = cell_len(text[:start]), cell_len(text[:end])
-        if last <= first:
-            return strip
-        before, chosen, after = strip.divide([first, last, strip.cell_length])
-        selected = Strip(Segment.apply_style(chosen, post_style=self._selection_style()))
-        return Strip.join([before, selected, after])
-
-    def _selection_style(self) -> Style:
-        # The screen's selection colours; a transparent foreground keeps the text's own.
-        look = self.screen.get_visual_style("screen--selection")
-        background, foreground = look.background, look.foreground
-        return Style(
-            bgcolor=background.rich_color if background is not None else None,
-            color=foreground.rich_color if foreground is not None and foreground.a else None,
-        )
 
     # -- a new width: every height is an estimate --------------------------------------
 
@@ -421,12 +318,7 @@ class ConversationPane(ScrollView, can_focus=True):
     def _measure_all(self, anchor: tuple[Block, int] | None) -> None:
         """Measure again every block not measured at this width: those in view first, now,
         the rest over the next turns of the event loop."""
-        blocks = list(self._column)
-        if anchor is not None:
-            start = anchor[0].index  # The view, down, then up.
-            blocks = blocks[:start] + blocks[start:][::-1]
-        # Else following: the end is in view, and is measured first (popped first).
-        self._to_measure = [block for block in blocks if not self._column.measured(block)]
+        self._to_measure = self._column.unmeasured(None if anchor is None else anchor[0].index)
         self._measure_some(anchor)
 
     def _schedule_measure(self) -> None:
@@ -439,12 +331,7 @@ class ConversationPane(ScrollView, can_focus=True):
         self._measure_some(self._anchor())
 
     def _measure_some(self, anchor: tuple[Block, int] | None) -> None:
-        deadline = perf_counter() + WORK_BUDGET_S
-        queue, column = self._to_measure, self._column
-        while queue and perf_counter() < deadline:
-            block = queue.pop()
-            if block.index >= 0 and not column.measured(block):
-                column.measure(block)
+        self._column.measure_until(self._to_measure, perf_counter() + WORK_BUDGET_S)
         self._sync(anchor)
-        if queue:
+        if self._to_measure:
             self._schedule_measure()

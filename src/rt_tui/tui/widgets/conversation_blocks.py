@@ -281,3 +281,24 @@ class NoticeBlock(LineBlock):
     kind = "notice"
 
     __slots__ = ()
+
+
+class HintBlock(Block):
+    """What the empty pane says (where the session is and how to start): a blank line,
+    then the text, indented. Drawn by the pane while it holds no other block."""
+
+    kind = "hint"
+
+    __slots__ = ("_drawn", "text")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self._drawn: tuple[tuple[Look, int, str], list[Strip]] | None = None
+
+    def render(self, look: Look, width: int) -> list[Strip]:
+        key = (look, width, self.text)
+        if self._drawn is None or self._drawn[0] != key:
+            hint = render_lines(look, Text(self.text), width, "hint", indent=2)
+            self._drawn = key, [Strip.blank(width, look.base), *hint]
+        return self._drawn[1]

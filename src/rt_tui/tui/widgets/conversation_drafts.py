@@ -1,0 +1,95 @@
+"""The blocks that show a conversation: one per item, response and error, kept up to date.
+
+The pane notes what a change touched as keys (`PendingKey`); `ConversationDrafts.draw`
+then brings the block of each key up to date in the pane's `BlockColumn`: a new one at the
+end, one whose content changed measured again, one whose item went taken out.
+"""
+
+from __future__ import annotations
+
+from rt_tui.realtime.conversation import Conversation
+from rt_tui.tui.widgets.block_column import BlockColumn
+from rt_tui.tui.widgets.conversation_blocks import Block, ErrorBlock, ItemBlock, ResponseBlock
+from rt_tui.tui.widgets.conversation_views import (
+    describe_error,
+    describe_item,
+    describe_response,
+)
+
+PendingKey = tuple[str, str]
+"""("response" | "item", id) or ("error", index in `Conversation.errors`): what to draw,
+kept in the order changes arrived, so the pane reads in frame order."""
+
+
+def error_key(index: int) -> PendingKey:
+    """The pending key of the conversation's error at `index`."""
+    return "error", str(index)
+
+
+class ConversationDrafts:
+    """The conversation's blocks in `column`, found by their key."""
+
+    def __init__(self, column: BlockColumn) -> None:
+        self.column = column
+        self.show_details = False
+        """Responses show their usage and latency (F4)."""
+        self._keyed: dict[PendingKey, Block] = {}
+
+    def clear(self) -> None:
+        self._keyed.clear()
+
+    def toggle_details(self) -> None:
+        """Show or hide usage and latency under each response (their lines are then
+        estimates until measured again)."""
+        self.show_details = not self.show_details
+        for block in self.column:
+            if isinstance(block, ResponseBlock):
+                block.update(block.summary, block.details, with_details=self.show_details)
+                self.column.forget_lines(block)
+
+    def draw(self, conversation: Conversation, key: PendingKey) -> None:
+        """Bring the block of `key` up to what `conversation` says now."""
+        kind, name = key
+        if kind == "item":
+            self._draw_item(conversation, name)
+        elif kind == "response":
+            self._draw_response(conversation, name)
+        else:
+            self._draw_error(conversation, int(name))
+
+    def _draw_item(self, conversation: Conversation, item_id: str) -> None:
+        key = ("item", item_id)
+        block = self._keyed.get(key)
+        item = conversation.item(item_id)
+        if item is None:
+            if block is not None:
+                del self._keyed[key]
+                self.column.remove(block)
+            return
+        audio = conversation.audio
+        view = describe_item(item, audio.duration_ms(item_id) if item_id in audio else None)
+        if block is None:
+            self._keyed[key] = block = ItemBlock(view)
+            self.column.append(block)
+        elif isinstance(block, ItemBlock) and block.update(view):
+            self.column.measure(block)
+
+    def _draw_response(self, conversation: Conversation, response_id: str) -> None:
+        response = conversation.responses.get(response_id)
+        if response is None:
+            return
+        summary, details = describe_response(response)
+        key = ("response", response_id)
+        block = self._keyed.get(key)
+        if block is None:
+            block = ResponseBlock(summary, details, with_details=self.show_details)
+            self._keyed[key] = block
+            self.column.append(block)
+        elif isinstance(block, ResponseBlock) and block.update(
+            summary, details, with_details=self.show_details
+        ):
+            self.column.measure(block)
+
+    def _draw_error(self, conversation: Conversation, index: int) -> None:
+        if index < len(conversation.errors):
+            self.column.append(ErrorBlock(describe_error(conversation.errors[index])))
