@@ -23,8 +23,11 @@ async def _shown(pilot: Pilot[int], batches: list[list[Frame]]) -> str:
     total = sum(len(batch) for batch in batches)
     await wait_for(pilot, lambda: len(screen.inspector.store) == total, "the frames")
     await wait_for(pilot, lambda: not screen.pane.busy, "the conversation")
-    # The status bar repaints its token count on its own half-second tick.
-    await wait_for(pilot, lambda: " tok" in screen_text(pilot.app), "the token count")
+    # The status bar (above the footer) repaints its token count on its own half-second
+    # tick; the inspector's rows may say "tok" before it does.
+    await wait_for(
+        pilot, lambda: " tok" in screen_text(pilot.app).splitlines()[-2], "the token count"
+    )
     await pilot.pause()
     return screen_text(pilot.app)
 

@@ -80,6 +80,7 @@ from rt_tui.tui.widgets.conversation_views import (
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S, StatusBar
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
 
@@ -182,9 +183,15 @@ class MainScreen(Screen[None]):
         """The current session's warnings (and renewal) before the time limit."""
         self._setup_problem: str | None = None
         """Why the last connect could not start (nothing or a broken profile configured)."""
+        self.beat = RepaintBeat(self)
+        """Takes the frames that arrived and redraws both panes, in one screen update."""
+        self._arrived: list[FrameBatch] = []
+        """Batches of frames waiting for the next beat."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
-        self.pane = ConversationPane(id="conversation")
-        self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
+        self.pane = ConversationPane(id="conversation", beat=self.beat)
+        self.inspector = EventInspector(
+            id="inspector", export_dir=context.sessions_dir, beat=self.beat
+        )
         self.composer = Composer(
             id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
@@ -297,6 +304,7 @@ class MainScreen(Screen[None]):
 
     def _interrupt(self) -> None:
         """The session is gone: what streamed is cut off, and its usage was its own."""
+        self._take_frames()  # What it said before it went comes first.
         change = self.conversation.mark_interrupted()
         if change:
             self.pane.show_change(self.conversation, change)
@@ -350,6 +358,7 @@ class MainScreen(Screen[None]):
         connection = event.worker.group == jobs.CONNECTION.group
         if connection and event.worker is not self.connection_worker:
             return  # A replaced session's worker.
+        self._take_frames()  # What the session said before it ended comes first.
         if connection and event.state is WorkerState.CANCELLED:
             self._stopped_retrying()
             return
@@ -406,11 +415,22 @@ class MainScreen(Screen[None]):
 
     @on(FrameBatch)
     def _on_frames(self, message: FrameBatch) -> None:
-        """A batch of the live session's frames: into the inspector and the reducer, in
-        order; each pane and the status bar then catch up once for the whole batch."""
+        """A batch of the live session's frames: taken on the next beat, so the frames
+        that arrive meanwhile join it (one message a beat, however fast they come)."""
         if message.source is not self.session:
             return  # Still queued from a session that was replaced.
-        frames = message.take()
+        self._arrived.append(message)
+        self.beat.request(self._take_frames)
+
+    def _take_frames(self) -> None:
+        """The frames that arrived since the last beat: into the inspector and the reducer,
+        in order; each pane and the status bar then catch up once for all of them."""
+        batches, self._arrived = self._arrived, []
+        frames = [
+            frame for batch in batches if batch.source is self.session for frame in batch.take()
+        ]
+        if not frames:
+            return
         self.inspector.add_frames(frames)
         conversation = self.conversation
         had_session = conversation.session is not None
@@ -440,6 +460,7 @@ class MainScreen(Screen[None]):
     def _on_link(self, message: LinkChanged) -> None:
         if message.source is not self.session:
             return
+        self._take_frames()  # What the session said before comes first.
         if message.dialect is not None:
             self.dialect = message.dialect
         retry_text = f"try {message.attempt} of {message.tries}" if message.attempt else ""
@@ -465,6 +486,7 @@ class MainScreen(Screen[None]):
         """The worker lost the socket and will retry: say why, mark what was cut off."""
         if message.source is not self.session:
             return
+        self._take_frames()  # What the session said before it was lost comes first.
         self._stop_limit_timers()
         self._interrupt()
         text = f"{message.reason} Reconnecting (Esc stops)…"
@@ -475,6 +497,7 @@ class MainScreen(Screen[None]):
     def _on_session_resumed(self, message: SessionResumed) -> None:
         if message.source is not self.session:
             return
+        self._take_frames()
         text = resumed_text(message.reseeded, message.queued, fresh=self._fresh)
         self._fresh = False
         self.pane.add_notice(text)

@@ -2,10 +2,11 @@
 engine's `Conversation` reducer.
 
 The screen applies frames to the reducer and hands the pane each `Change`; the pane only
-notes what changed and redraws those blocks on a short timer, so a burst of deltas costs
-one repaint. It is a Line API view (like the inspector's rows), not a widget per item:
-each entry is a block (`conversation_blocks`) rendered into lines when it changes, held
-in a `BlockColumn` that knows where each starts, and only the lines in view are painted.
+notes what changed and redraws those blocks on the next repaint beat (`RepaintBeat`, shared
+with the inspector), so a burst of deltas costs one repaint. It is a Line API view (like
+the inspector's rows), not a widget per item: each entry is a block (`conversation_blocks`)
+rendered into lines when it changes, held in a `BlockColumn` that knows where each starts,
+and only the lines in view are painted.
 So a finished item costs nothing on later updates, and an hour of replies costs their
 heights and sources, not widgets or every line ever drawn.
 
@@ -38,11 +39,10 @@ from rt_tui.tui.widgets.conversation_drafts import ConversationDrafts, PendingKe
 from rt_tui.tui.widgets.conversation_views import (
     empty_hint,
 )
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import resize_content
 from rt_tui.tui.widgets.text_selection import select, selected_text, selection_style
 
-FLUSH_INTERVAL_S = 0.05
-"""How long changes gather before the pane redraws: at most ~20 repaints a second."""
 WORK_BUDGET_S = 0.03
 """The longest the pane renders in one go; more waits for the next turn of the event loop,
 so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
@@ -60,8 +60,10 @@ class ConversationPane(ScrollView, can_focus=True):
     # The gutter stays even without a scrollbar: the text keeps its width when the
     # conversation first overflows, instead of every block being measured again.
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, beat: RepaintBeat | None = None) -> None:
         super().__init__(id=id)
+        self._beat = beat or RepaintBeat(self)
+        """When to redraw what changed (the screen's, shared with the inspector)."""
         self.border_title = "Conversation"
         self.follow = True
         """Whether new text is scrolled into view: off once the user scrolls up, on again
@@ -223,10 +225,10 @@ class ConversationPane(ScrollView, can_focus=True):
 
     # -- drawing changes ---------------------------------------------------------------
 
-    def _schedule_flush(self, delay: float = FLUSH_INTERVAL_S) -> None:
+    def _schedule_flush(self) -> None:
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            self.set_timer(delay, self._flush)
+            self._beat.request(self._flush)
 
     def _flush(self) -> None:
         self._flush_scheduled = False
@@ -246,7 +248,10 @@ class ConversationPane(ScrollView, can_focus=True):
         if done < len(keys):
             # What is left goes first next time, before what arrived meanwhile.
             self._pending = dict.fromkeys(keys[done:]) | self._pending
-            self._schedule_flush(BACKLOG_INTERVAL_S)
+            # After a short pause, not a whole beat: a replay's blocks draw at the pace
+            # the budget allows.
+            self._flush_scheduled = True
+            self.set_timer(BACKLOG_INTERVAL_S, self._flush)
 
     # -- painting ----------------------------------------------------------------------
 
