@@ -137,7 +137,13 @@ class ConversationPane(ScrollView, can_focus=True):
         self._measure_all(self._anchor())
 
     def add_notice(self, text: str) -> None:
-        """A line of the app's own (a command's outcome) at the end of the conversation."""
+        """A line of the app's own (a command's outcome) at the end of the conversation,
+        after what it was told to show before (drawn now, not on the next beat)."""
+        conversation, keys = self._conversation, list(self._pending)
+        if conversation is not None and keys:
+            self._pending = {}
+            for key in keys:
+                self._drafts.draw(conversation, key)
         self._column.append(NoticeBlock(text))
         # The user just asked for it (a command's outcome): show it even if scrolled up.
         self.follow = True
