@@ -259,6 +259,27 @@ async def test_streamed_markdown_keeps_every_paragraph() -> None:
         assert [line for line in _body_lines(pane) if line] == [" Something else."]
 
 
+async def test_text_added_while_the_view_stays_put_repaints_its_lines_only() -> None:
+    # Textual renders every line of a widget refreshed whole again; a streaming reply that
+    # grows in place changes a line or two, so only those may be painted again.
+    app = PaneApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, _item_added(), samples.text_delta("The first words"))
+        await wait_for(pilot, lambda: "The first words" in screen_text(app), "the text")
+        painted: list[int] = []
+        paint = pane.render_line
+
+        def noting_paint(y: int) -> Strip:
+            painted.append(y)
+            return paint(y)
+
+        pane.render_line = noting_paint  # type: ignore[method-assign]
+        await app.feed(pilot, samples.text_delta(" and some more"))
+        await wait_for(pilot, lambda: "words and some more" in screen_text(app), "the new text")
+        assert 0 < len(set(painted)) <= 2 < pane.size.height
+
+
 REPLY = """Here is the plan:
 
 1. read the **events**

@@ -3,10 +3,10 @@ engine's `Conversation` reducer.
 
 The screen applies frames to the reducer and hands the pane each `Change`; the pane only
 notes what changed and redraws those blocks on the next repaint beat (`RepaintBeat`, shared
-with the inspector), so a burst of deltas costs one repaint. It is a Line API view (like
-the inspector's rows), not a widget per item: each entry is a block (`conversation_blocks`)
-rendered into lines when it changes, held in a `BlockColumn` that knows where each starts,
-and only the lines in view are painted.
+with the inspector), so a burst of deltas costs one repaint, of the lines that show
+something new. It is a Line API view (like the inspector's rows), not a widget per item:
+each entry is a block (`conversation_blocks`) rendered into lines when it changes, held
+in a `BlockColumn` that knows where each starts, and only the lines in view are painted.
 So a finished item costs nothing on later updates, and an hour of replies costs their
 heights and sources, not widgets or every line ever drawn.
 
@@ -39,6 +39,7 @@ from rt_tui.tui.widgets.conversation_drafts import ConversationDrafts, PendingKe
 from rt_tui.tui.widgets.conversation_views import (
     empty_hint,
 )
+from rt_tui.tui.widgets.painted_lines import PaintedLines
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import resize_content
 from rt_tui.tui.widgets.text_selection import select, selected_text, selection_style
@@ -83,6 +84,7 @@ class ConversationPane(ScrollView, can_focus=True):
         self._restyle_pending = False
         self._paint_width = 0
         """The width of the lines being painted (the blocks' own, unless it just changed)."""
+        self._painted = PaintedLines()
         self._hint = HintBlock(empty_hint())
         """Where the session is and how to start; shown until the first thing arrives."""
 
@@ -227,7 +229,20 @@ class ConversationPane(ScrollView, can_focus=True):
             y = column.top(block) + min(offset, max(0, block.height - 1))
             if y != round(self.scroll_y):
                 self.scroll_to(y=y, animate=False, force=True)
-        self.refresh()
+        self._repaint_changed()
+
+    def _repaint_changed(self) -> None:
+        """Repaint the lines of the view that would show something new: while the view
+        stays put, a streaming reply's last lines, not the whole pane (see `PaintedLines`);
+        once it moved, all of them."""
+        height = self.scrollable_content_region.height
+        lines = self._painted.changed(round(self.scroll_y), height, self._strip_at)
+        if lines is None:
+            self._painted.forget(height)
+            self.refresh()
+            return
+        for line in lines:
+            self.refresh_line(line)
 
     # -- drawing changes ---------------------------------------------------------------
 
@@ -290,23 +305,31 @@ class ConversationPane(ScrollView, can_focus=True):
             self.call_later(self._check_width)
         return super().render_lines(crop)
 
-    def render_line(self, y: int) -> Strip:
+    def _strip_at(self, line: int) -> Strip:
+        """What line `line` of the conversation shows (before offsets and selection)."""
         width, column = self._paint_width, self._column
         base = column.look.base
-        line = round(self.scroll_y) + y
         if not column:
             hint = self._hint_lines()
-            return hint[y] if y < len(hint) else Strip.blank(width, base)
+            return hint[line] if line < len(hint) else Strip.blank(width, base)
         if line >= column.total():
             return Strip.blank(width, base)
         block = column[column.index_at(line)]
-        if not column.measured(block):
-            self._schedule_measure()  # Its height was an estimate: settle the rest around it.
         lines = column.lines_of(block)
         row = line - column.top(block)
-        strip = lines[row] if row < len(lines) else Strip.blank(width, base)
+        return lines[row] if row < len(lines) else Strip.blank(width, base)
+
+    def render_line(self, y: int) -> Strip:
+        width, column = self._paint_width, self._column
+        line = round(self.scroll_y) + y
+        if column and line < column.total():
+            block = column[column.index_at(line)]
+            if not column.measured(block):
+                self._schedule_measure()  # Its height was an estimate: settle the rest.
+        strip = self._strip_at(line)
+        self._painted.note(y, line, strip)
         if strip.cell_length != width:
-            strip = strip.adjust_cell_length(width, base)
+            strip = strip.adjust_cell_length(width, column.look.base)
         strip = strip.apply_offsets(0, line)
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(line)) is not None:
