@@ -28,17 +28,9 @@ from textual.strip import Strip
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change
 from rt_tui.tui.widgets.block_column import BlockColumn
-from rt_tui.tui.widgets.conversation_blocks import (
-    PARTS,
-    Block,
-    HintBlock,
-    Look,
-    NoticeBlock,
-)
+from rt_tui.tui.widgets.conversation_blocks import PARTS, Block, HintBlock, Look, NoticeBlock
 from rt_tui.tui.widgets.conversation_drafts import ConversationDrafts, PendingKey, error_key
-from rt_tui.tui.widgets.conversation_views import (
-    empty_hint,
-)
+from rt_tui.tui.widgets.conversation_views import empty_hint
 from rt_tui.tui.widgets.painted_lines import PaintedLines
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import resize_content
@@ -47,6 +39,11 @@ from rt_tui.tui.widgets.text_selection import select, selected_text, selection_s
 WORK_BUDGET_S = 0.03
 """The longest the pane renders in one go; more waits for the next turn of the event loop,
 so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
+JUMP_S = 0.3
+"""While new text streams in, the view follows it by jumps at most this often, each taking
+all the new lines at once (a terminal's jump scroll): a move repaints every line of the
+pane and its scrollbar, and text streamed faster than a line a beat moved it every beat.
+Between jumps the last lines in view fill in place."""
 BACKLOG_INTERVAL_S = 0.005
 """The pause between two goes when work is left over."""
 
@@ -85,6 +82,10 @@ class ConversationPane(ScrollView, can_focus=True):
         self._paint_width = 0
         """The width of the lines being painted (the blocks' own, unless it just changed)."""
         self._painted = PaintedLines()
+        self._jumped_at = -JUMP_S
+        """When following new text last moved the view (`perf_counter`)."""
+        self._catch_up_due = False
+        """A jump is set to follow text that went below the view."""
         self._hint = HintBlock(empty_hint())
         """Where the session is and how to start; shown until the first thing arrives."""
 
@@ -131,7 +132,8 @@ class ConversationPane(ScrollView, can_focus=True):
     @property
     def busy(self) -> bool:
         """True while changes wait to be drawn (tests wait on this instead of sleeping)."""
-        return self._flush_scheduled or bool(self._pending) or bool(self._to_measure)
+        waiting = self._flush_scheduled or self._catch_up_due
+        return waiting or bool(self._pending or self._to_measure)
 
     def toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
@@ -149,7 +151,7 @@ class ConversationPane(ScrollView, can_focus=True):
         self._column.append(NoticeBlock(text))
         # The user just asked for it (a command's outcome): show it even if scrolled up.
         self.follow = True
-        self._sync(None)
+        self._sync(None, jump_now=True)
 
     async def clear(self) -> None:
         """Forget everything shown (e.g. before a new session)."""
@@ -215,11 +217,16 @@ class ConversationPane(ScrollView, can_focus=True):
         block = column[column.index_at(y)]
         return block, y - column.top(block)
 
-    def _sync(self, anchor: tuple[Block, int] | None) -> None:
-        """Catch up after blocks changed: size, the view's place, one repaint."""
+    def _sync(self, anchor: tuple[Block, int] | None, *, jump_now: bool = False) -> None:
+        """Catch up after blocks changed: size, the view's place, one repaint (following
+        new text below the view waits for the next jump, see JUMP_S, unless `jump_now`)."""
         column, follow = self._column, self.follow
+        if follow and not jump_now and self._jump_later():
+            self._repaint_changed()
+            return
         resize_content(self, Size(column.width, column.total()))
         self.follow = follow  # Shorter content moved the view to the end, not the user.
+        top = round(self.scroll_y)
         if self.follow:
             # `force`: right after the size grows the scrollbar is not shown yet (that
             # waits for the next layout), and without it Textual refuses to scroll.
@@ -229,7 +236,26 @@ class ConversationPane(ScrollView, can_focus=True):
             y = column.top(block) + min(offset, max(0, block.height - 1))
             if y != round(self.scroll_y):
                 self.scroll_to(y=y, animate=False, force=True)
+        if follow and round(self.scroll_y) != top:
+            self._jumped_at = perf_counter()
         self._repaint_changed()
+
+    def _jump_later(self) -> bool:
+        """Whether new text went below the view too soon after the last jump: if so, the
+        next jump is set (the view and its scrollbar stay as they are until then)."""
+        below = self._column.total() > round(self.scroll_y) + self.scrollable_content_region.height
+        wait = self._jumped_at + JUMP_S - perf_counter()
+        if not below or wait <= 0:
+            return False
+        if not self._catch_up_due:
+            self._catch_up_due = True
+            # On a beat, with whatever else it repaints (a stream's next beat jumps first).
+            self.set_timer(wait, lambda: self._beat.request(self._catch_up))
+        return True
+
+    def _catch_up(self) -> None:
+        self._catch_up_due = False
+        self._sync(self._anchor())
 
     def _repaint_changed(self) -> None:
         """Repaint the lines of the view that would show something new: while the view
