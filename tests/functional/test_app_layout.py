@@ -49,7 +49,7 @@ async def _replay(pilot: Pilot[int]) -> None:
 async def test_wide_terminal_puts_the_panes_side_by_side(offline_app: RtTuiApp) -> None:
     async with offline_app.run_test(size=(160, 48)) as pilot:
         screen = main_screen(pilot)
-        conversation = screen.query_one(ConversationPane).region
+        conversation = screen.conversation_box.region
         inspector = screen.query_one(EventInspector).region
         assert not screen.has_class("-narrow")
         assert inspector.x >= conversation.right
@@ -59,7 +59,7 @@ async def test_wide_terminal_puts_the_panes_side_by_side(offline_app: RtTuiApp) 
 async def test_narrow_terminal_stacks_the_inspector_below(offline_app: RtTuiApp) -> None:
     async with offline_app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
-        conversation = screen.query_one(ConversationPane).region
+        conversation = screen.conversation_box.region
         inspector = screen.query_one(EventInspector).region
         assert screen.has_class("-narrow")
         assert inspector.y >= conversation.bottom

@@ -72,6 +72,7 @@ from rt_tui.tui.slash_commands import (
 )
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.conversation_box import ConversationBox
 from rt_tui.tui.widgets.conversation_views import (
     OUTPUT_COMMAND,
     function_call_hint,
@@ -189,6 +190,7 @@ class MainScreen(Screen[None]):
         """Batches of frames waiting for the next beat."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
         self.pane = ConversationPane(id="conversation", beat=self.beat)
+        self.conversation_box = ConversationBox(self.pane, id="conversation-box")
         self.inspector = EventInspector(
             id="inspector", export_dir=context.sessions_dir, beat=self.beat
         )
@@ -200,7 +202,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield self.pane
+            yield self.conversation_box
             yield self.inspector
         yield self.composer
         yield self.status
@@ -215,7 +217,7 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.connect)
 
     def watch_focused(self, focused: Widget | None) -> None:
-        mark_focused((self.pane, self.inspector, self.composer), focused)
+        mark_focused((self.conversation_box, self.inspector, self.composer), focused)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")

@@ -62,7 +62,6 @@ class ConversationPane(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._beat = beat or RepaintBeat(self)
         """When to redraw what changed (the screen's, shared with the inspector)."""
-        self.border_title = "Conversation"
         self.follow = True
         """Whether new text is scrolled into view: off once the user scrolls up, on again
         when they reach the end. Kept as state, as the inspector's rows do: whether the view
