@@ -91,6 +91,9 @@ if TYPE_CHECKING:
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
 
+CANCEL_HOLD_S = 1.0
+"""How long Cancel stays offered after a response ends (another may follow at once)."""
+
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
 
@@ -178,6 +181,8 @@ class MainScreen(Screen[None]):
         self.dialect = Dialect.GA
         self.connection_worker: Worker[None] | None = None
         self._responding = False
+        """Cancel is offered (see `_offer_cancel`)."""
+        self._cancel_hold: Timer | None = None
         self._fresh = False
         """The session being opened was asked for as a fresh one (ctrl+n, auto-renew)."""
         self._limit_timers: list[Timer] = []
@@ -453,10 +458,27 @@ class MainScreen(Screen[None]):
             hint = function_call_hint(conversation, change.responses)
             if hint is not None:
                 self.notify(hint, title="Function call")
-            responding = conversation.active_response_id is not None
-            if responding != self._responding:
-                self._responding = responding
-                self.refresh_bindings()  # Cancel is only offered while a response runs.
+            self._offer_cancel(conversation.active_response_id is not None)
+
+    def _offer_cancel(self, responding: bool) -> None:
+        """Offer Cancel while a response runs. It goes CANCEL_HOLD_S after the last one
+        ended, so responses that follow each other do not make the footer jump, each
+        time laying out the whole screen again."""
+        if responding:
+            if self._cancel_hold is not None:
+                self._cancel_hold.stop()
+                self._cancel_hold = None
+            if not self._responding:
+                self._responding = True
+                self.refresh_bindings()
+        elif self._responding and self._cancel_hold is None:
+            self._cancel_hold = self.set_timer(CANCEL_HOLD_S, self._cancel_ends)
+
+    def _cancel_ends(self) -> None:
+        self._cancel_hold = None
+        if self._responding and self.conversation.active_response_id is None:
+            self._responding = False
+            self.refresh_bindings()
 
     @on(LinkChanged)
     def _on_link(self, message: LinkChanged) -> None:
