@@ -10,8 +10,9 @@ in a `BlockColumn` that knows where each starts, and only the lines in view are 
 So a finished item costs nothing on later updates, and an hour of replies costs their
 heights and sources, not widgets or every line ever drawn.
 
-A new width makes every height an estimate: the blocks in view are measured at once, the
-rest a few at a time between other work, keeping the view on the same text meanwhile.
+A new width makes every height an estimate, as a burst of new replies has (only those in
+view are rendered at once): the rest are measured a few at a time between other work,
+keeping the view on the same text meanwhile.
 """
 
 from __future__ import annotations
@@ -40,10 +41,9 @@ WORK_BUDGET_S = 0.03
 """The longest the pane renders in one go; more waits for the next turn of the event loop,
 so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
 JUMP_S = 0.3
-"""While new text streams in, the view follows it by jumps at most this often, each taking
-all the new lines at once (a terminal's jump scroll): a move repaints every line of the
-pane and its scrollbar, and text streamed faster than a line a beat moved it every beat.
-Between jumps the last lines in view fill in place."""
+"""Following new text moves the view at most this often, all new lines at once (a
+terminal's jump scroll): a move repaints the whole pane and its scrollbar. Between jumps
+the last lines in view fill in place."""
 BACKLOG_INTERVAL_S = 0.005
 """The pause between two goes when work is left over."""
 
@@ -74,7 +74,7 @@ class ConversationPane(ScrollView, can_focus=True):
         self._column = BlockColumn(self._new_look)
         self._drafts = ConversationDrafts(self._column)
         self._to_measure: list[Block] = []
-        """Blocks whose height is an estimate (the width changed), the next to measure last."""
+        """Blocks whose height is an estimate, the next to measure last."""
         self._measure_scheduled = False
         self._width_check_scheduled = False
         self._restyle_pending = False
@@ -142,11 +142,9 @@ class ConversationPane(ScrollView, can_focus=True):
     def add_notice(self, text: str) -> None:
         """A line of the app's own (a command's outcome) at the end of the conversation,
         after what it was told to show before (drawn now, not on the next beat)."""
-        conversation, keys = self._conversation, list(self._pending)
-        if conversation is not None and keys:
-            self._pending = {}
-            for key in keys:
-                self._drafts.draw(conversation, key)
+        if self._conversation is not None and self._pending:
+            keys, self._pending = list(self._pending), {}
+            self._drafts.draw_until(self._conversation, keys)
         self._column.append(NoticeBlock(text))
         # The user just asked for it (a command's outcome): show it even if scrolled up.
         self.follow = True
@@ -283,13 +281,8 @@ class ConversationPane(ScrollView, can_focus=True):
         if conversation is None or not keys:
             return
         anchor = self._anchor()
-        deadline = perf_counter() + WORK_BUDGET_S
-        done = 0
-        for key in keys:
-            done += 1
-            self._drafts.draw(conversation, key)
-            if perf_counter() > deadline:
-                break
+        done = self._drafts.draw_until(conversation, keys, perf_counter() + WORK_BUDGET_S)
+        self._measure_added()
         self._sync(anchor)
         if done < len(keys):
             # What is left goes first next time, before what arrived meanwhile.
@@ -298,6 +291,15 @@ class ConversationPane(ScrollView, can_focus=True):
             # the budget allows.
             self._flush_scheduled = True
             self.set_timer(BACKLOG_INTERVAL_S, self._flush)
+
+    def _measure_added(self) -> None:
+        """Measure the blocks just added that show (following: the last ones, as many as
+        fill the view); the rest keep an estimate and are measured between other work, so
+        a burst of replies renders what the screen shows first."""
+        room = self.scrollable_content_region.height if self.follow else 0
+        if later := self._column.measure_to_fill(self._drafts.take_added(), room):
+            self._to_measure.extend(later)
+            self._schedule_measure()
 
     # -- painting ----------------------------------------------------------------------
 
@@ -391,6 +393,6 @@ class ConversationPane(ScrollView, can_focus=True):
 
     def _measure_some(self, anchor: tuple[Block, int] | None) -> None:
         self._column.measure_until(self._to_measure, perf_counter() + WORK_BUDGET_S)
-        self._sync(anchor)
+        self._sync(anchor, jump_now=True)  # Not new text: the end stays in view.
         if self._to_measure:
             self._schedule_measure()

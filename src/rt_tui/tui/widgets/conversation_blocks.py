@@ -102,6 +102,10 @@ class Block:
         """Its lines at `width`, each exactly `width` cells."""
         raise NotImplementedError
 
+    def estimate(self, width: int) -> int:
+        """How many lines it likely takes at `width`, without rendering it."""
+        return 1
+
 
 HUGE_BODY_CHARS = 32_000
 """A body longer than this shows only its start, as plain text, and says how much more
@@ -186,6 +190,10 @@ class ItemBlock(Block):
         self._piece_lines = []
         self._pieces_drawn = 0
         self._pieces_look = None
+
+    def estimate(self, width: int) -> int:
+        body = min(len(self.view.body), HUGE_BODY_CHARS)
+        return 2 + -(-body // max(1, width - 2 * MARGIN))  # Header, wrapped body, blank.
 
     def render(self, look: Look, width: int) -> list[Strip]:
         view = self.view

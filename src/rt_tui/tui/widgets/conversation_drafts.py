@@ -7,6 +7,9 @@ end, one whose content changed measured again, one whose item went taken out.
 
 from __future__ import annotations
 
+from math import inf
+from time import perf_counter
+
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import Block, ErrorBlock, ItemBlock, ResponseBlock
@@ -34,9 +37,21 @@ class ConversationDrafts:
         self.show_details = False
         """Responses show their usage and latency (F4)."""
         self._keyed: dict[PendingKey, Block] = {}
+        self._added: list[Block] = []
 
     def clear(self) -> None:
         self._keyed.clear()
+        self._added.clear()
+
+    def take_added(self) -> list[Block]:
+        """The blocks added since the last call, in order, their heights estimates: the
+        pane measures those the view shows (see `ConversationPane._measure_added`)."""
+        added, self._added = self._added, []
+        return added
+
+    def _add(self, block: Block) -> None:
+        self.column.append(block, measure=False)
+        self._added.append(block)
 
     def toggle_details(self) -> None:
         """Show or hide usage and latency under each response (their lines are then
@@ -46,6 +61,19 @@ class ConversationDrafts:
             if isinstance(block, ResponseBlock):
                 block.update(block.summary, block.details, with_details=self.show_details)
                 self.column.forget_lines(block)
+
+    def draw_until(
+        self, conversation: Conversation, keys: list[PendingKey], deadline: float = inf
+    ) -> int:
+        """Draw `keys` in order until `time.perf_counter()` passes `deadline` (one at least);
+        how many were drawn."""
+        done = 0
+        for key in keys:
+            done += 1
+            self.draw(conversation, key)
+            if perf_counter() > deadline:
+                break
+        return done
 
     def draw(self, conversation: Conversation, key: PendingKey) -> None:
         """Bring the block of `key` up to what `conversation` says now."""
@@ -70,7 +98,7 @@ class ConversationDrafts:
         view = describe_item(item, audio.duration_ms(item_id) if item_id in audio else None)
         if block is None:
             self._keyed[key] = block = ItemBlock(view)
-            self.column.append(block)
+            self._add(block)
         elif isinstance(block, ItemBlock) and block.update(view):
             self.column.measure(block)
 
@@ -84,7 +112,7 @@ class ConversationDrafts:
         if block is None:
             block = ResponseBlock(summary, details, with_details=self.show_details)
             self._keyed[key] = block
-            self.column.append(block)
+            self._add(block)
         elif isinstance(block, ResponseBlock) and block.update(
             summary, details, with_details=self.show_details
         ):
@@ -92,4 +120,4 @@ class ConversationDrafts:
 
     def _draw_error(self, conversation: Conversation, index: int) -> None:
         if index < len(conversation.errors):
-            self.column.append(ErrorBlock(describe_error(conversation.errors[index])))
+            self._add(ErrorBlock(describe_error(conversation.errors[index])))
