@@ -76,3 +76,20 @@ async def test_work_asked_for_by_a_beat_runs_in_it_and_itself_again_on_the_next(
             await pilot.pause()
         assert ran == ["take", "draw"]
         assert beat.pending
+
+
+async def test_hurried_the_beat_set_for_later_runs_at_once() -> None:
+    app: App[None] = App()
+    ran: list[str] = []
+    async with app.run_test() as pilot:
+        beat = RepaintBeat(app, period=60.0, clock=Clock())
+        beat.request(lambda: ran.append("first"))
+        await wait_for(pilot, lambda: ran == ["first"], "the first beat")
+        beat.request(lambda: ran.append("a reply's end"))
+        await pilot.pause()
+        assert ran == ["first"]  # Set for a minute later.
+        beat.hurry()
+        await wait_for(pilot, lambda: ran == ["first", "a reply's end"], "the hurried beat")
+        beat.hurry()  # Nothing set: nothing to hurry.
+        await pilot.pause()
+        assert ran == ["first", "a reply's end"]

@@ -39,6 +39,7 @@ from rt_tui.tui.audio_turns import WavRead, save_audio, send_audio_turn, start_w
 from rt_tui.tui.bug_report import start_bundle
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.frame_batches import fold_frames
+from rt_tui.tui.frame_intake import FrameIntake
 from rt_tui.tui.link_notes import fix_hint, limit_warning, resumed_text
 from rt_tui.tui.messages import (
     FrameBatch,
@@ -191,8 +192,8 @@ class MainScreen(Screen[None]):
         """Why the last connect could not start (nothing or a broken profile configured)."""
         self.beat = RepaintBeat(self)
         """Takes the frames that arrived and redraws both panes, in one screen update."""
-        self._arrived: list[FrameBatch] = []
-        """Batches of frames waiting for the next beat."""
+        self._arrived = FrameIntake(on_settled=self.beat.hurry)
+        """Frames waiting for the next beat (a reply's end that nothing follows, less)."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
         self.pane = ConversationPane(id="conversation", beat=self.beat)
         self.conversation_box = ConversationBox(self.pane, id="conversation-box")
@@ -426,16 +427,13 @@ class MainScreen(Screen[None]):
         that arrive meanwhile join it (one message a beat, however fast they come)."""
         if message.source is not self.session:
             return  # Still queued from a session that was replaced.
-        self._arrived.append(message)
+        self._arrived.add(message)
         self.beat.request(self._take_frames)
 
     def _take_frames(self) -> None:
         """The frames that arrived since the last beat: into the inspector and the reducer,
         in order; each pane and the status bar then catch up once for all of them."""
-        batches, self._arrived = self._arrived, []
-        frames = [
-            frame for batch in batches if batch.source is self.session for frame in batch.take()
-        ]
+        frames = self._arrived.take(self.session)
         if not frames:
             return
         self.inspector.add_frames(frames)

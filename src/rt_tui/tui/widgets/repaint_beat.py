@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Final
 
 from textual.message_pump import MessagePump
+from textual.timer import Timer
 
 BEAT_S: Final = 0.1
 """Seconds between beats while a stream runs: at most 10 screen updates a second for it."""
@@ -41,6 +42,8 @@ class RepaintBeat:
         self._waiting: dict[Work, None] = {}
         self._due = False
         """A beat is set to come, or running."""
+        self._timer: Timer | None = None
+        """The timer of a beat set to come later."""
         self._last = -period
         """When the last beat started."""
 
@@ -55,15 +58,23 @@ class RepaintBeat:
         if not self._due:
             self._schedule()
 
+    def hurry(self) -> None:
+        """Run the beat that is set to come later at once (the work waiting is worth it)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+            self._host.call_next(self._beat)
+
     def _schedule(self) -> None:
         self._due = True
         wait = self._last + self._period - self._clock()
         if wait > 0:
-            self._host.set_timer(wait, self._beat, name="repaint-beat")
+            self._timer = self._host.set_timer(wait, self._beat, name="repaint-beat")
         else:
             self._host.call_next(self._beat)  # After what asked for it.
 
     def _beat(self) -> None:
+        self._timer = None
         self._last = self._clock()
         done: set[Work] = set()
         again: dict[Work, None] = {}
