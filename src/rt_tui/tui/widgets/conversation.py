@@ -46,6 +46,8 @@ terminal's jump scroll): a move repaints the whole pane and its scrollbar. Betwe
 the last lines in view fill in place."""
 BACKLOG_INTERVAL_S = 0.005
 """The pause between two goes when work is left over."""
+ADDED_MEASURE_S = 0.25
+"""How long new blocks out of view wait to be measured: past a burst of replies."""
 
 
 class ConversationPane(ScrollView, can_focus=True):
@@ -73,8 +75,7 @@ class ConversationPane(ScrollView, can_focus=True):
         """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
         self._column = BlockColumn(self._new_look)
         self._drafts = ConversationDrafts(self._column)
-        self._to_measure: list[Block] = []
-        """Blocks whose height is an estimate, the next to measure last."""
+        self._to_measure: list[Block] = []  # Heights still estimates; the next one last.
         self._measure_scheduled = False
         self._width_check_scheduled = False
         self._restyle_pending = False
@@ -299,7 +300,7 @@ class ConversationPane(ScrollView, can_focus=True):
         room = self.scrollable_content_region.height if self.follow else 0
         if later := self._column.measure_to_fill(self._drafts.take_added(), room):
             self._to_measure.extend(later)
-            self._schedule_measure()
+            self._schedule_measure(ADDED_MEASURE_S)
 
     # -- painting ----------------------------------------------------------------------
 
@@ -382,10 +383,10 @@ class ConversationPane(ScrollView, can_focus=True):
         self._to_measure = self._column.unmeasured(None if anchor is None else anchor[0].index)
         self._measure_some(anchor)
 
-    def _schedule_measure(self) -> None:
+    def _schedule_measure(self, delay: float = BACKLOG_INTERVAL_S) -> None:
         if not self._measure_scheduled:
             self._measure_scheduled = True
-            self.set_timer(BACKLOG_INTERVAL_S, self._measure_step)
+            self.set_timer(delay, self._measure_step)
 
     def _measure_step(self) -> None:
         self._measure_scheduled = False
