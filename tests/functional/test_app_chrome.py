@@ -180,7 +180,7 @@ async def test_the_focused_pane_is_marked_without_colour(tmp_path: Path) -> None
         panes = {
             "Conversation": screen.conversation_box,
             "Events": screen.inspector,
-            "Message": screen.composer,
+            "Message": screen.composer_box,
         }
         targets = {
             "Conversation": screen.pane,

@@ -73,7 +73,6 @@ from rt_tui.tui.slash_commands import (
 )
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.conversation_box import ConversationBox
 from rt_tui.tui.widgets.conversation_views import (
     OUTPUT_COMMAND,
     function_call_hint,
@@ -82,6 +81,7 @@ from rt_tui.tui.widgets.conversation_views import (
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.pane_frame import PaneFrame
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S, StatusBar
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, run_connection
@@ -196,21 +196,21 @@ class MainScreen(Screen[None]):
         """Frames waiting for the next beat (a reply's end that nothing follows, less)."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
         self.pane = ConversationPane(id="conversation", beat=self.beat)
-        self.conversation_box = ConversationBox(self.pane, id="conversation-box")
+        self.conversation_box = PaneFrame(self.pane, title="Conversation", id="conversation-box")
         self.inspector = EventInspector(
             id="inspector", export_dir=context.sessions_dir, beat=self.beat
         )
         self.composer = Composer(
             id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
-        self.composer.border_title = "Message"
+        self.composer_box = PaneFrame(self.composer, title="Message", id="composer-box")
         self.status = StatusBar(id="status", clock=context.clock)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield self.conversation_box
             yield self.inspector
-        yield self.composer
+        yield self.composer_box
         yield self.status
         yield KeyFooter()
 
@@ -223,7 +223,7 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.connect)
 
     def watch_focused(self, focused: Widget | None) -> None:
-        mark_focused((self.conversation_box, self.inspector, self.composer), focused)
+        mark_focused((self.conversation_box, self.inspector, self.composer_box), focused)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
