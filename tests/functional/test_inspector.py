@@ -21,6 +21,7 @@ from rt_tui.realtime.recorder import read_log
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
+from rt_tui.tui.widgets.inspector_status import InspectorStatus
 
 
 class InspectorScreen(Screen[None]):
@@ -453,7 +454,7 @@ async def test_filter_bar_closes_and_the_filter_clears(tmp_path: Path) -> None:
         await pilot.press("ctrl+f", *"session.*", "enter")
         await wait_for(pilot, lambda: rows.virtual_size.height == 2)
         assert not box.has_class("-shown")  # closed, the filter still on
-        assert "session.*" in str(app.query_one("#inspector-status").render())
+        assert "session.*" in app.query_one(InspectorStatus).render_line(0).text
         await pilot.press("ctrl+f", "end", "x", "escape")  # Esc applies and closes too
         await wait_for(pilot, lambda: app.inspector.frame_filter.query == "session.*x")
         assert not box.has_class("-shown")
@@ -486,7 +487,7 @@ async def test_fold_label_says_what_it_does_and_status_is_truthful(tmp_path: Pat
     async with app.run_test(size=(100, 30)) as pilot:
         await add_and_settle(pilot, app, mixed_frames())
         rows_of(app).focus()
-        status = app.query_one("#inspector-status")
+        status = app.query_one(InspectorStatus)
 
         def fold_label() -> str:
             return next(
@@ -498,11 +499,11 @@ async def test_fold_label_says_what_it_does_and_status_is_truthful(tmp_path: Pat
         await pilot.pause()
         assert fold_label() == "Unfold all"
         await pilot.press("home", "down", "down", "f")  # unfold one group of two
-        await wait_for(pilot, lambda: "some folded" in str(status.render()))
-        assert "7 rows" in str(status.render())
+        await wait_for(pilot, lambda: "some folded" in status.render_line(0).text)
+        assert "7 rows" in status.render_line(0).text
         assert fold_label() == "Fold all"
         await pilot.press("F")
-        await wait_for(pilot, lambda: "· folded" in str(status.render()))
+        await wait_for(pilot, lambda: "· folded" in status.render_line(0).text)
         assert fold_label() == "Unfold all"
 
 
@@ -516,7 +517,7 @@ async def test_a_filter_matching_nothing_says_so(tmp_path: Path) -> None:
         await pilot.pause()
         line = rows_of(app).render_line(0).text
         assert "No frame matches the filter (nothing.like.this)" in line
-        assert "0 rows" in str(app.query_one("#inspector-status").render())
+        assert "0 rows" in app.query_one(InspectorStatus).render_line(0).text
 
 
 async def test_a_growing_group_repaints_its_row_and_the_status_line_follows(
