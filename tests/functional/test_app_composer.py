@@ -136,3 +136,28 @@ async def test_the_text_takes_its_colours_from_new_styles() -> None:
         shown.append(text_background())
         assert shown[2] == cursor_line_background()
         assert len(set(shown)) == 3
+
+
+class ListeningApp(ComposerApp):
+    """Notes the text area messages that reach it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heard: list[str] = []
+
+    def on_text_area_changed(self) -> None:
+        self.heard.append("changed")
+
+    def on_text_area_selection_changed(self) -> None:
+        self.heard.append("selection")
+
+
+async def test_edits_stay_in_the_composer() -> None:
+    # Nothing above the composer reads its edits or cursor moves, and every message that
+    # bubbles up is handled once per widget on the way: two per keystroke, for nothing.
+    app = ListeningApp()
+    async with app.run_test() as pilot:
+        await pilot.press("h", "i", "left", "backspace")
+        await pilot.pause()
+        assert app.query_one(Composer).text == "i"
+        assert app.heard == []

@@ -145,6 +145,12 @@ class Composer(TextArea):
             self._styled_theme = theme
         return ScrollView.render_lines(self, crop)
 
+    def on_text_area_changed(self, message: TextArea.Changed) -> None:
+        message.stop()  # Nothing above reads an edit; each hop up is a message to handle.
+
+    def on_text_area_selection_changed(self, message: TextArea.SelectionChanged) -> None:
+        message.stop()  # As for an edit: the cursor moving concerns the composer alone.
+
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
         if key == "enter":
