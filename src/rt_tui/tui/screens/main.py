@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -211,8 +211,9 @@ class MainScreen(Screen[None]):
             yield self.conversation_box
             yield self.inspector
         yield self.composer_box
-        yield self.status
-        yield KeyFooter()
+        with Vertical(id="bars"):
+            yield self.status
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         self.composer.focus()
