@@ -20,7 +20,7 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameBatch, LinkChanged, LinkState
-from rt_tui.tui.widgets import conversation
+from rt_tui.tui.widgets import block_view
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_blocks import ItemBlock, Look
@@ -286,7 +286,7 @@ async def test_text_streamed_below_the_view_is_followed_by_jumps(
 ) -> None:
     # Following moves the view (every line repainted) at most once a JUMP_S, taking all the
     # new lines at once; meanwhile the view stays, and it catches up when the text stops.
-    monkeypatch.setattr(conversation, "JUMP_S", 3600.0)
+    monkeypatch.setattr(block_view, "JUMP_S", 3600.0)
     app = PaneApp()
     async with app.run_test(size=(40, 12)) as pilot:
         pane = app.query_one(ConversationPane)
@@ -305,7 +305,7 @@ async def test_text_streamed_below_the_view_is_followed_by_jumps(
         await wait_for(pilot, lambda: "line 29" in screen_text(app), "the jump")
         assert pane.scroll_y == pane.max_scroll_y
 
-    monkeypatch.setattr(conversation, "JUMP_S", 0.05)
+    monkeypatch.setattr(block_view, "JUMP_S", 0.05)
     app = PaneApp()
     async with app.run_test(size=(40, 12)) as pilot:
         await app.feed(pilot, _item_added(), samples.text_delta("".join(lines[:20])))

@@ -1,4 +1,5 @@
-"""Mouse selection in the conversation pane: what is copied, and how selected text looks."""
+"""Mouse selection in a view of blocks (the conversation pane): what is copied, how selected
+text looks, and restyling part of a line (a selection, a search's match)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def selected_text(column: BlockColumn, selection: Selection) -> str:
     return moved.extract("\n".join(texts))
 
 
-def select(strip: Strip, start: int, end: int, style: Style) -> Strip:
-    """`strip` with the characters `start` to `end` (-1: the end of its text) in `style`."""
+def restyle(strip: Strip, start: int, end: int, style: Style) -> Strip:
+    """`strip` with its characters `start` to `end` (-1: the end of its text) in `style`
+    over their own."""
     text = strip.text
     if end == -1:
         end = len(text.rstrip())  # To the end of the text, not of the padding.
@@ -38,8 +40,7 @@ def select(strip: Strip, start: int, end: int, style: Style) -> Strip:
     if last <= first:
         return strip
     before, chosen, after = strip.divide([first, last, strip.cell_length])
-    selected = Strip(Segment.apply_style(chosen, post_style=style))
-    return Strip.join([before, selected, after])
+    return Strip.join([before, Strip(Segment.apply_style(chosen, post_style=style)), after])
 
 
 def selection_style(screen: Screen[object]) -> Style:
