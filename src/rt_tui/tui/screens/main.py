@@ -54,6 +54,7 @@ from rt_tui.tui.widgets.find_bar import FindBar
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.markdown_text import load_markdown
 from rt_tui.tui.widgets.pane_frame import PaneFrame
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.status import StatusBar
@@ -167,11 +168,13 @@ class MainScreen(Screen[None]):
 
     def first_frame_shown(self) -> None:
         """Start the session, if the app connects: called once the first frame is out (the
-        demo's mock server, the socket and the config's models can wait for it)."""
+        demo's mock server, the socket and the config's models can wait for it). Markdown
+        loads then too, while the socket opens, not in the middle of the first reply."""
         if self.context.connect:
             self.connect()
             if self.voice.choice.wanted:
                 jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
+        self.call_later(load_markdown)
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.conversation_box, self.inspector, self.composer_box), focused)

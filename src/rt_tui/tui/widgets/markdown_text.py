@@ -31,6 +31,15 @@ def render_body(text: str, *, markdown: bool, first: bool = True) -> RenderableT
     return ChatMarkdown(text) if first else LaterPiece(ChatMarkdown(text))
 
 
+def load_markdown() -> None:
+    """Load what drawing Markdown takes (`rich.markdown`, markdown-it, Pygments: ~50 ms), so
+    the first reply does not wait for it while it streams. The app calls this once its
+    first frame is out (the first frame has no Markdown)."""
+    from rt_tui.tui.widgets import chat_markdown  # noqa: F401
+
+    markdown_parser()
+
+
 def settled_end(body: str, start: int = 0) -> int:
     """Where the settled part of a streaming `body` ends (an offset >= `start`).
 
