@@ -106,8 +106,7 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
         essential = ["Settings", "Inspector", "Help", "Quit"]
         await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the essential keys")
 
-        screen._responding = True  # As while a response streams.
-        screen.refresh_bindings()
+        screen.set_responding(True)  # As while a response streams.
         running = ["Cancel", *essential]
         await wait_for(pilot, lambda: _footer(screen)[:5] == running, "Cancel first")
 

@@ -25,9 +25,9 @@ from rt_tui.config import Config, FunctionTool, SessionSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
+from rt_tui.tui import cancel_offer
 from rt_tui.tui.call_answer import CallAnswerDialog
 from rt_tui.tui.messages import FrameBatch, LinkState
-from rt_tui.tui.screens import main as main_module
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.widgets.composer import Composer
@@ -442,7 +442,7 @@ async def test_cancel_stays_offered_between_responses_that_follow_each_other(
 ) -> None:
     # Cancel showing and going makes the footer lay the whole screen out again: between
     # two responses it stays (here for an hour after one ends).
-    monkeypatch.setattr(main_module, "CANCEL_HOLD_S", 3600.0)
+    monkeypatch.setattr(cancel_offer, "CANCEL_HOLD_S", 3600.0)
     async with offline_app(tmp_path).run_test(size=(140, 40)) as pilot:
         screen = main_screen(pilot)
         await _play(pilot, screen, TEXT_FRAMES[:10])  # The first response streams.
@@ -457,7 +457,7 @@ async def test_cancel_stays_offered_between_responses_that_follow_each_other(
 async def test_cancel_goes_a_moment_after_the_last_response_ended(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(main_module, "CANCEL_HOLD_S", 0.01)
+    monkeypatch.setattr(cancel_offer, "CANCEL_HOLD_S", 0.01)
     async with offline_app(tmp_path).run_test(size=(140, 40)) as pilot:
         screen = main_screen(pilot)
         await _play(pilot, screen, TEXT_FRAMES[:10])

@@ -19,16 +19,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker
 
-from rt_tui import paths
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui import jobs
+from rt_tui.tui.cancel_offer import CancelOffer
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.conversation_export import start_conversation_export
 from rt_tui.tui.item_frames import jump, show_frames_of
@@ -42,8 +41,9 @@ from rt_tui.tui.messages import (
     SessionLost,
     SessionResumed,
 )
+from rt_tui.tui.screens.composed_events import ComposedEvents
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
-from rt_tui.tui.submitted import TRANSCRIPTION_TAKES_SPEECH, send_raw_frame, submit_text
+from rt_tui.tui.submitted import TRANSCRIPTION_TAKES_SPEECH, submit_text
 from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
 from rt_tui.tui.voice import Voice, VoiceNote
 from rt_tui.tui.voice_choice import voice_choice
@@ -64,10 +64,8 @@ from rt_tui.tui.worker import Session
 if TYPE_CHECKING:
     from rt_tui.config import Config
     from rt_tui.cost.meter import CostMeter
-    from rt_tui.event_composer.history import SentHistory
     from rt_tui.tui.audio_turns import WavRead
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
-    from rt_tui.tui.screens.event_composer import ComposerOutcome
     from rt_tui.tui.screens.settings import SettingsOutcome
 
 __all__ = ["NARROW_WIDTH", "TRANSCRIPTION_TAKES_SPEECH", "MainScreen"]
@@ -76,9 +74,6 @@ __all__ = ["NARROW_WIDTH", "TRANSCRIPTION_TAKES_SPEECH", "MainScreen"]
 # is used: the first frame needs none of it (replays and bundles bring zipfile, the log
 # reader and the config's pydantic models). The messages of the replay's and /wav's jobs are
 # handled by name (`on_replay_frames`…), since `@on` would need their classes at start.
-
-CANCEL_HOLD_S = 1.0
-"""How long Cancel stays offered after a response ends (another may follow at once)."""
 
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
@@ -101,13 +96,11 @@ class MainScreen(Screen[None]):
         """Takes the frames that arrived and redraws both panes, in one screen update."""
         self.live = LiveSession(self, context)
         """The connection: opened, lost, retried, resumed and renewed."""
-        self._responding = False
-        """Cancel is offered (see `set_responding`)."""
-        self._cancel_hold: Timer | None = None
-        self._sent_events: SentHistory | None = None
-        """Events sent by hand (the composer, /raw); read from the data folder when needed."""
-        self._event_draft = ""
-        """What the event composer held when it was last closed."""
+        self.cancel_offer = CancelOffer(
+            self, lambda: self.conversation.active_response_id is not None, self.refresh_bindings
+        )
+        self.composed = ComposedEvents(self)
+        """The event composer's history of sent events and its draft."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
         self.pane = ConversationPane(id="conversation", beat=self.beat)
         self.conversation_box = PaneFrame(self.pane, title="Conversation", id="conversation-box")
@@ -206,24 +199,9 @@ class MainScreen(Screen[None]):
         self.live.connect()
 
     def set_responding(self, responding: bool, *, hold: bool = False) -> None:
-        """Whether a response runs: Cancel is offered only then. With `hold` (frames said
-        the last one ended), it goes CANCEL_HOLD_S later: responses that follow each other
-        would make the footer jump, each time laying out the whole screen again."""
-        if responding or not hold:
-            if self._cancel_hold is not None:
-                self._cancel_hold.stop()
-                self._cancel_hold = None
-            if responding != self._responding:
-                self._responding = responding
-                self.refresh_bindings()
-        elif self._responding and self._cancel_hold is None:
-            self._cancel_hold = self.set_timer(CANCEL_HOLD_S, self._cancel_ends)
-
-    def _cancel_ends(self) -> None:
-        self._cancel_hold = None
-        if self._responding and self.conversation.active_response_id is None:
-            self._responding = False
-            self.refresh_bindings()
+        """Whether a response runs: Cancel is offered only then (with `hold`, a moment
+        longer: see `CancelOffer`)."""
+        self.cancel_offer.set(responding, hold=hold)
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
@@ -343,7 +321,7 @@ class MainScreen(Screen[None]):
         replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
-        if action == "cancel_response" and not (self._responding or self.live.retrying):
+        if action == "cancel_response" and not (self.cancel_offer.offered or self.live.retrying):
             return None  # Shown dimmed in the footer.
         return True
 
@@ -376,40 +354,9 @@ class MainScreen(Screen[None]):
         cost = self.context.config.cost
         return CostMeter(price_table(cost), budget_usd=cost.budget_usd)
 
-    @property
-    def sent_events(self) -> SentHistory:
-        """The events sent by hand, this session's and earlier ones (from the data folder)."""
-        if self._sent_events is None:
-            from rt_tui.event_composer.history import HISTORY_FILE, SentHistory
-
-            path = paths.data_dir() / HISTORY_FILE
-            limit = self.context.config.composer.history_size
-            self._sent_events = SentHistory(path, limit)
-        return self._sent_events
-
     def action_compose_event(self) -> None:
         """Open the event composer, its templates filled with this session's ids."""
-        from rt_tui.event_composer.templates import session_ids, templates
-        from rt_tui.tui.screens.event_composer import EventComposerScreen
-
-        config = self.context.config
-        ids = session_ids(self.conversation)
-        screen = EventComposerScreen(
-            dialect=self.dialect,
-            templates=templates(self.dialect, ids, config.session),
-            snippets=config.composer.snippets,
-            sent=self.sent_events.texts,
-            draft=self._event_draft,
-            env=self.context.env,
-        )
-        self.app.push_screen(screen, self._composed)
-
-    def _composed(self, outcome: ComposerOutcome | None) -> None:
-        if outcome is None:
-            return
-        self._event_draft = outcome.text
-        if outcome.send:
-            send_raw_frame(self, outcome.text)
+        self.composed.open()
 
     def action_bundle(self) -> None:
         """Write a bug-report zip of this session (or of the replayed log)."""
