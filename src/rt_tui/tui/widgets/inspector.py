@@ -7,14 +7,15 @@ selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
 appends to the store and asks the repaint beat (`RepaintBeat`) for one repaint, so a burst
 of deltas repaints once.
 
-Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
-folds or unfolds the selected run of deltas, `F` folds all of them or, when all are folded,
-unfolds them (its label says which), ctrl+f filters, backspace clears the filter, `d`
-cycles the direction shown, `e` shows errors only, `z` zooms the detail, `w` shows all of
-a huge frame whose detail was cut to its first 64 KB, `c` copies the selected frame, `x`
-exports the filtered view and `X` the whole log (JSONL, where the export prompt says: a
-new file in the sessions folder by default; it is written off the event loop). Other
-text typed here goes to the composer (the main screen sees to it).
+Keys (listed in `inspector_keys`): arrows/PgUp/PgDn/Home/End move (End jumps to the tail
+and follows it), `f`/Enter folds or unfolds the selected run of deltas, `F` folds all of
+them or, when all are folded, unfolds them (its label says which), ctrl+f filters,
+backspace clears the filter, `d` cycles the direction shown, `e` shows errors only, `z`
+zooms the detail, `w` shows all of a huge frame whose detail was cut to its first 64 KB,
+`c` copies the selected frame, `x` exports the filtered view and `X` the whole log (JSONL,
+where the export prompt says: a new file in the sessions folder by default; it is written
+off the event loop). Other text typed here goes to the composer (the main screen sees to
+it).
 
 `show_frame` selects a frame by its number, for the views that lead here: an item's first
 frame (`landmarks`), the frame a response's turn started with (`latency`, which times each
@@ -31,7 +32,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -51,8 +52,9 @@ from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.tui import jobs
 from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
+from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
-from rt_tui.tui.widgets.json_view import WHOLE_KEY, JsonView
+from rt_tui.tui.widgets.json_view import JsonView
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
 FILTER_DEBOUNCE = 0.15
@@ -84,90 +86,7 @@ class EventInspector(Vertical):
     EventInspector > #inspector-detail.-shown { display: block; }
     EventInspector.-zoomed > #inspector-rows { display: none; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Not `/`: that starts a composer command, typed from any pane (see MainScreen).
-        Binding(
-            "ctrl+f",
-            "show_filter",
-            "Filter",
-            id="inspector.filter",
-            tooltip="Filter events by type pattern, direction, errors or text",
-        ),
-        Binding(
-            "f,enter",
-            "toggle_fold",
-            "Fold",
-            id="inspector.toggle_fold",
-            tooltip="Fold or unfold the selected run of deltas",
-        ),
-        # One key, labelled with what it will do (check_action shows one of the two).
-        Binding(
-            "F",
-            "fold_all(False)",
-            "Unfold all",
-            id="inspector.toggle_fold_all",
-            tooltip="Unfold every run of deltas",
-        ),
-        Binding(
-            "F",
-            "fold_all(True)",
-            "Fold all",
-            id="inspector.toggle_fold_all",
-            tooltip="Fold every run of deltas into one row",
-        ),
-        Binding(
-            "d",
-            "cycle_direction",
-            "Direction",
-            id="inspector.cycle_direction",
-            tooltip="Show all, only sent or only received events",
-        ),
-        Binding(
-            "e", "toggle_errors", "Errors", id="inspector.toggle_errors", tooltip="Show only errors"
-        ),
-        Binding(
-            "backspace",
-            "clear_filter",
-            "Clear filter",
-            id="inspector.clear_filter",
-            tooltip="Clear the filter",
-        ),
-        Binding(
-            "z",
-            "toggle_zoom",
-            "Zoom",
-            id="inspector.toggle_zoom",
-            tooltip="Zoom the event's JSON to the whole inspector and back",
-        ),
-        Binding(
-            WHOLE_KEY,
-            "show_whole",
-            "Whole frame",
-            id="inspector.show_whole",
-            tooltip="Show all of a huge frame whose detail is cut",
-        ),
-        Binding(
-            "c",
-            "copy_frame",
-            "Copy",
-            id="inspector.copy",
-            tooltip="Copy the selected event's JSON to the clipboard (OSC 52)",
-        ),
-        Binding(
-            "x",
-            "export(True)",
-            "Export view",
-            id="inspector.export_view",
-            tooltip="Export the filtered events to a JSONL file",
-        ),
-        Binding(
-            "X",
-            "export(False)",
-            "Export all",
-            id="inspector.export_all",
-            tooltip="Export every event of the session to a JSONL file",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = INSPECTOR_BINDINGS
 
     class Selected(Message):
         """The selected row changed. `frame_index` is None when nothing is selected."""
