@@ -106,8 +106,7 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
         essential = ["Settings", "Inspector", "Help", "Quit"]
         await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the essential keys")
 
-        screen._responding = True  # As while a response streams.
-        screen.refresh_bindings()
+        screen.set_responding(True)  # As while a response streams.
         running = ["Cancel", *essential]
         await wait_for(pilot, lambda: _footer(screen)[:5] == running, "Cancel first")
 
@@ -178,9 +177,9 @@ async def test_the_focused_pane_is_marked_without_colour(tmp_path: Path) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
         panes = {
-            "Conversation": screen.pane,
+            "Conversation": screen.conversation_box,
             "Events": screen.inspector,
-            "Message": screen.composer,
+            "Message": screen.composer_box,
         }
         targets = {
             "Conversation": screen.pane,

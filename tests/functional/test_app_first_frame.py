@@ -18,6 +18,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 from pathlib import Path
 
 from rt_tui.config import Config
@@ -63,26 +64,45 @@ NOT_FOR_THE_FIRST_FRAME = (
 )
 
 
-def first_frame(tmp_path: Path) -> tuple[set[str], str]:
-    """What `rt-tui --demo` wrote as its first frame to a 120x40 terminal, and the modules
-    loaded then."""
-    noted, frame = tmp_path / "modules.txt", tmp_path / "frame.txt"
+NOTE_MARKDOWN_LOADED = """
+import os, sys
+from textual.drivers.linux_driver import LinuxDriver
+
+write = LinuxDriver.write
+
+def noting_write(self, data):
+    write(self, data)
+    if "rich.markdown" in sys.modules and "markdown_it" in sys.modules:
+        with open(sys.argv[1], "w") as out:
+            out.write("loaded")
+        os._exit(0)
+
+LinuxDriver.write = noting_write
+from rt_tui.cli import main
+sys.exit(main(["--demo"]))
+"""
+
+
+def run_demo(script: str, *args: Path, within: float = 60.0) -> None:
+    """Run `script` (which starts `rt-tui --demo`) in a 120x40 pseudo-terminal until it
+    exits, or `within` seconds have passed."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-c", NOTE_FIRST_FRAME, str(noted), str(frame)],
+            [sys.executable, "-c", script, *map(str, args)],
             stdin=follower,
             stdout=follower,
             stderr=follower,
             # The terminal's size, not one the test run may set (Textual reads these first).
             env={k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
         )
+        deadline = time.monotonic() + within
         try:
-            while proc.poll() is None:  # Read what it writes, so it never blocks on it.
+            # Read what it writes, so it never blocks on it.
+            while proc.poll() is None and time.monotonic() < deadline:
                 if select.select([leader], [], [], 0.1)[0]:
                     os.read(leader, 1 << 16)
-            proc.wait(timeout=60)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -90,6 +110,13 @@ def first_frame(tmp_path: Path) -> tuple[set[str], str]:
     finally:
         os.close(follower)
         os.close(leader)
+
+
+def first_frame(tmp_path: Path) -> tuple[set[str], str]:
+    """What `rt-tui --demo` wrote as its first frame to a 120x40 terminal, and the modules
+    loaded then."""
+    noted, frame = tmp_path / "modules.txt", tmp_path / "frame.txt"
+    run_demo(NOTE_FIRST_FRAME, noted, frame)
     assert noted.exists(), "the first frame never reached the terminal"
     return set(noted.read_text().split()), frame.read_text()
 
@@ -103,6 +130,16 @@ def test_the_first_frame_loads_only_what_it_shows(tmp_path: Path) -> None:
         if name in modules or any(module.startswith(f"{name}.") for module in modules)
     ]
     assert loaded_early == []
+
+
+def test_markdown_loads_once_the_first_frame_is_out_not_with_the_first_reply(
+    tmp_path: Path,
+) -> None:
+    # Loading Markdown holds the screen ~50 ms: while the socket opens, not while the first
+    # reply streams (the demo sends nothing until the user types, so nothing else loads it).
+    noted = tmp_path / "loaded.txt"
+    run_demo(NOTE_MARKDOWN_LOADED, noted, within=30)
+    assert noted.exists(), "Markdown did not load before a reply needed it"
 
 
 def test_the_first_frame_shows_the_whole_screen(tmp_path: Path) -> None:

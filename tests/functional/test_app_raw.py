@@ -169,7 +169,7 @@ async def test_raw_without_a_connection_sends_nothing(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: pane_texts(pane, "notice"), "the notice")
         assert pane_texts(pane, "notice")[0].startswith("Not connected, so nothing was sent")
         assert log.frames() == []
-        assert screen.sent_events.texts == []  # Only what went out is kept to re-send.
+        assert screen.composed.history.texts == []  # Only what went out is kept to re-send.
 
 
 async def test_raw_alone_opens_the_event_composer(tmp_path: Path) -> None:

@@ -100,7 +100,7 @@ def send_raw_frame(screen: MainScreen, frame_text: str) -> None:
     if not screen.session.send_raw(frame_text):
         screen.pane.add_notice("Not connected, so nothing was sent: press ctrl+r to reconnect.")
         return
-    history = screen.sent_events
+    history = screen.composed.history
     history.add(frame_text, screen.live.secrets)
     if history.problem:
         screen.notify(history.problem, title="Composer", severity="warning", markup=False)

@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker
 
-from rt_tui import paths
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui import jobs
+from rt_tui.tui.cancel_offer import CancelOffer
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.conversation_export import start_conversation_export
 from rt_tui.tui.item_frames import jump, show_frames_of
@@ -41,8 +41,9 @@ from rt_tui.tui.messages import (
     SessionLost,
     SessionResumed,
 )
+from rt_tui.tui.screens.composed_events import ComposedEvents
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
-from rt_tui.tui.submitted import TRANSCRIPTION_TAKES_SPEECH, send_raw_frame, submit_text
+from rt_tui.tui.submitted import TRANSCRIPTION_TAKES_SPEECH, submit_text
 from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
 from rt_tui.tui.voice import Voice, VoiceNote
 from rt_tui.tui.voice_choice import voice_choice
@@ -53,6 +54,9 @@ from rt_tui.tui.widgets.find_bar import FindBar
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.markdown_text import load_markdown
+from rt_tui.tui.widgets.pane_frame import PaneFrame
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.widgets.voice_meter import VoiceMeter
 from rt_tui.tui.worker import Session
@@ -60,10 +64,8 @@ from rt_tui.tui.worker import Session
 if TYPE_CHECKING:
     from rt_tui.config import Config
     from rt_tui.cost.meter import CostMeter
-    from rt_tui.event_composer.history import SentHistory
     from rt_tui.tui.audio_turns import WavRead
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
-    from rt_tui.tui.screens.event_composer import ComposerOutcome
     from rt_tui.tui.screens.settings import SettingsOutcome
 
 __all__ = ["NARROW_WIDTH", "TRANSCRIPTION_TAKES_SPEECH", "MainScreen"]
@@ -90,20 +92,25 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.context = context
         self.conversation = Conversation()
+        self.beat = RepaintBeat(self)
+        """Takes the frames that arrived and redraws both panes, in one screen update."""
         self.live = LiveSession(self, context)
         """The connection: opened, lost, retried, resumed and renewed."""
-        self._responding = False
-        self._sent_events: SentHistory | None = None
-        """Events sent by hand (the composer, /raw); read from the data folder when needed."""
-        self._event_draft = ""
-        """What the event composer held when it was last closed."""
+        self.cancel_offer = CancelOffer(
+            self, lambda: self.conversation.active_response_id is not None, self.refresh_bindings
+        )
+        self.composed = ComposedEvents(self)
+        """The event composer's history of sent events and its draft."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
-        self.pane = ConversationPane(id="conversation")
-        self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
+        self.pane = ConversationPane(id="conversation", beat=self.beat)
+        self.conversation_box = PaneFrame(self.pane, title="Conversation", id="conversation-box")
+        self.inspector = EventInspector(
+            id="inspector", export_dir=context.sessions_dir, beat=self.beat
+        )
         self.composer = Composer(
             id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
-        self.composer.border_title = "Message"
+        self.composer_box = PaneFrame(self.composer, title="Message", id="composer-box")
         self.pane.response_cost = self._response_cost
         self.status = StatusBar(id="status", clock=context.clock, costs=lambda: self.costs)
         # Without a config file or an audio flag, nothing opens: the settings' models can
@@ -131,14 +138,15 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield self.pane
+            yield self.conversation_box
             yield self.inspector
         yield self.find_bar
-        yield self.composer
-        with Horizontal(id="status-row"):
-            yield self.status
-            yield self.voice_meter
-        yield KeyFooter()
+        yield self.composer_box
+        with Vertical(id="bars"):
+            with Horizontal(id="status-row"):
+                yield self.status
+                yield self.voice_meter
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         # Laid out for the terminal's width from the first frame on (see on_resize).
@@ -154,14 +162,16 @@ class MainScreen(Screen[None]):
 
     def first_frame_shown(self) -> None:
         """Start the session, if the app connects: called once the first frame is out (the
-        demo's mock server, the socket and the config's models can wait for it)."""
+        demo's mock server, the socket and the config's models can wait for it). Markdown
+        loads then too, while the socket opens, not in the middle of the first reply."""
         if self.context.connect:
             self.connect()
             if self.voice.choice.wanted:
                 jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
+        self.call_later(load_markdown)
 
     def watch_focused(self, focused: Widget | None) -> None:
-        mark_focused((self.pane, self.inspector, self.composer), focused)
+        mark_focused((self.conversation_box, self.inspector, self.composer_box), focused)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -189,11 +199,10 @@ class MainScreen(Screen[None]):
         """Open the live session (where to is worked out from the context)."""
         self.live.connect()
 
-    def set_responding(self, responding: bool) -> None:
-        """Whether a response runs: Cancel is offered only then."""
-        if responding != self._responding:
-            self._responding = responding
-            self.refresh_bindings()
+    def set_responding(self, responding: bool, *, hold: bool = False) -> None:
+        """Whether a response runs: Cancel is offered only then (with `hold`, a moment
+        longer: see `CancelOffer`)."""
+        self.cancel_offer.set(responding, hold=hold)
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
@@ -224,24 +233,31 @@ class MainScreen(Screen[None]):
         self.live.on_recording_failed(message)
 
     # --- what the other jobs post -----------------------------------------------------
+    # The session's frames wait for the next repaint beat: what a job or the user does
+    # next reads the conversation after the frames that came before (the session's turn
+    # detection, a response that ended), and its notices come after them.
 
     @on(Notice)
     def _on_notice(self, message: Notice) -> None:
+        self.live.frames.take()
         self.pane.add_notice(message.text)
 
     @on(VoiceNote)
     def _on_voice_note(self, message: VoiceNote) -> None:
+        self.live.frames.take()
         self.pane.add_notice(message.text)
         if message.problem:
             self.notify(message.text, title="Live audio", severity="warning", timeout=10)
 
     @on(ToolAnswered)
     def _on_tool_answered(self, message: ToolAnswered) -> None:
+        self.live.frames.take()
         self.tool_calls.command_answered(message)
 
     def on_wav_read(self, message: WavRead) -> None:
         from rt_tui.tui.audio_turns import send_audio_turn
 
+        self.live.frames.take()
         send_audio_turn(self, message)
 
     def on_replay_frames(self, message: ReplayFrames) -> None:
@@ -274,6 +290,7 @@ class MainScreen(Screen[None]):
 
     @on(Composer.Submitted, "#composer")
     def _on_submit(self, message: Composer.Submitted) -> None:
+        self.live.frames.take()
         submit_text(self, message.text)
 
     @on(Composer.CancelRequested, "#composer")
@@ -305,13 +322,14 @@ class MainScreen(Screen[None]):
         replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
-        if action == "cancel_response" and not (self._responding or self.live.retrying):
+        if action == "cancel_response" and not (self.cancel_offer.offered or self.live.retrying):
             return None  # Shown dimmed in the footer.
         return True
 
     def action_cancel_response(self) -> None:
         """Ask the server to stop the response that is running, if one is; while a lost
         session is being retried, stop retrying."""
+        self.live.frames.take()
         if self.live.stop_retrying():
             return
         response_id = self.conversation.active_response_id
@@ -337,40 +355,9 @@ class MainScreen(Screen[None]):
         cost = self.context.config.cost
         return CostMeter(price_table(cost), budget_usd=cost.budget_usd)
 
-    @property
-    def sent_events(self) -> SentHistory:
-        """The events sent by hand, this session's and earlier ones (from the data folder)."""
-        if self._sent_events is None:
-            from rt_tui.event_composer.history import HISTORY_FILE, SentHistory
-
-            path = paths.data_dir() / HISTORY_FILE
-            limit = self.context.config.composer.history_size
-            self._sent_events = SentHistory(path, limit)
-        return self._sent_events
-
     def action_compose_event(self) -> None:
         """Open the event composer, its templates filled with this session's ids."""
-        from rt_tui.event_composer.templates import session_ids, templates
-        from rt_tui.tui.screens.event_composer import EventComposerScreen
-
-        config = self.context.config
-        ids = session_ids(self.conversation)
-        screen = EventComposerScreen(
-            dialect=self.dialect,
-            templates=templates(self.dialect, ids, config.session),
-            snippets=config.composer.snippets,
-            sent=self.sent_events.texts,
-            draft=self._event_draft,
-            env=self.context.env,
-        )
-        self.app.push_screen(screen, self._composed)
-
-    def _composed(self, outcome: ComposerOutcome | None) -> None:
-        if outcome is None:
-            return
-        self._event_draft = outcome.text
-        if outcome.send:
-            send_raw_frame(self, outcome.text)
+        self.composed.open()
 
     def action_bundle(self) -> None:
         """Write a bug-report zip of this session (or of the replayed log)."""

@@ -2,15 +2,14 @@
 engine's `Conversation` reducer.
 
 The screen applies frames to the reducer and hands the pane each `Change`; the pane only
-notes what changed and redraws those blocks on a short timer, so a burst of deltas costs
-one repaint. It is a Line API view (like the inspector's rows), not a widget per item:
-each entry is a block (`conversation_blocks`) rendered into lines when it changes, held
-in a `BlockColumn` that knows where each starts, and only the lines in view are painted.
-So a finished item costs nothing on later updates, and an hour of replies costs their
-heights and sources, not widgets or every line ever drawn.
-
-A new width makes every height an estimate: the blocks in view are measured at once, the
-rest a few at a time between other work, keeping the view on the same text meanwhile.
+notes what changed and redraws those blocks on the next repaint beat (`RepaintBeat`, shared
+with the inspector), so a burst of deltas costs one repaint, of the lines that show
+something new. It is a `BlockView` (a Line API view, like the inspector's rows), not a
+widget per item: each entry is a block (`conversation_blocks`, kept up to date by
+`conversation_entries`) rendered into lines when it changes, held in a `BlockColumn` that
+knows where each starts, and only the lines in view are painted. So a finished item costs
+nothing on later updates, and an hour of replies costs their heights and sources, not
+widgets or every line ever drawn.
 
 One item or response can be selected (alt+up / alt+down, a click, a search's match, or
 from the inspector): it is marked in the margin, and the screen takes it to its frames.
@@ -24,43 +23,31 @@ from time import perf_counter
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Offset, Region, Size
-from textual.scroll_view import ScrollView
-from textual.selection import Selection
 from textual.strip import Strip
 
 from rt_tui.inspector.landmarks import Subject
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change, Response
-from rt_tui.tui.widgets.block_column import BlockColumn
+from rt_tui.tui.widgets.block_view import BACKLOG_INTERVAL_S, WORK_BUDGET_S, BlockView
 from rt_tui.tui.widgets.conversation_blocks import (
-    MARGIN,
     PARTS,
     Block,
+    HintBlock,
     LineBlock,
     Look,
     NoticeBlock,
     VoiceBlock,
-    render_lines,
 )
 from rt_tui.tui.widgets.conversation_entries import EntryBlocks, PendingKey, error_key
-from rt_tui.tui.widgets.conversation_find import Finder, restyle, scroll_to_show, step_target
+from rt_tui.tui.widgets.conversation_find import Finder, scroll_to_show, step_target
 from rt_tui.tui.widgets.conversation_views import empty_hint
-
-FLUSH_INTERVAL_S = 0.05
-"""How long changes gather before the pane redraws: at most ~20 repaints a second."""
-WORK_BUDGET_S = 0.03
-"""The longest the pane renders in one go; more waits for the next turn of the event loop,
-so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
-BACKLOG_INTERVAL_S = 0.005
-"""The pause between two goes when work is left over."""
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
+from rt_tui.tui.widgets.text_selection import restyle
 
 
-class ConversationPane(ScrollView, can_focus=True):
+class ConversationPane(BlockView, can_focus=True):
     """Scrolling list of conversation items; follows new text unless the user scrolled up."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-pane--{part}" for part in PARTS}
@@ -88,48 +75,32 @@ class ConversationPane(ScrollView, can_focus=True):
         ),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.border_title = "Conversation"
-        self.follow = True
-        """Whether new text is scrolled into view: off once the user scrolls up, on again
-        when they reach the end. Kept as state, as the inspector's rows do: whether the view
-        sits at the end right now says nothing after a re-layout (F3, a resize) moved it."""
+    def __init__(self, *, id: str | None = None, beat: RepaintBeat | None = None) -> None:
+        super().__init__(self._new_look, beat=beat, id=id)
         self._conversation: Conversation | None = None
         self._pending: dict[PendingKey, None] = {}
         self._flush_scheduled = False
         self._errors_noted = 0
         """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
-        self._column = BlockColumn(self._new_look)
-        self._entries = EntryBlocks(self._column)
-        self._to_measure: list[Block] = []
-        """Blocks whose height is an estimate (the width changed), the next to measure last."""
-        self._measure_scheduled = False
-        self._width_check_scheduled = False
-        self._restyle_pending = False
-        self._paint_width = 0
-        """The width of the lines being painted (the blocks' own, unless it just changed)."""
-        self._painting = False
-        """`render_line` is called to paint (not to find where the mouse is)."""
-        self._hint = empty_hint()
+        self._entries = EntryBlocks(self.column)
+        self._hint = HintBlock(empty_hint())
         """Where the session is and how to start; shown until the first thing arrives."""
-        self._hint_drawn: tuple[object, list[Strip]] | None = None
         self.selected: Block | None = None
         """The item or response marked in the margin (what ctrl+g takes to its frames)."""
-        self.finder = Finder(self._column)
+        self.finder = Finder(self.column)
 
     # -- what the screen calls -----------------------------------------------------------
 
     def set_link(self, state: str, host: str | None = None, model: str | None = None) -> None:
         """Say in the empty pane where the session stands (`state`: a `LinkState` value)."""
-        self._hint = empty_hint(state, host, model)
-        if not self._column:
+        self._hint.text = empty_hint(state, host, model)
+        if not self.column:
             self.refresh()
 
     @property
     def hint_shown(self) -> bool:
         """Whether the empty pane's hint is on screen (nothing else is yet)."""
-        return not self._column
+        return not self.column
 
     def show_change(self, conversation: Conversation, change: Change) -> None:
         """Note what `change` touched; the blocks are redrawn shortly, together."""
@@ -160,8 +131,9 @@ class ConversationPane(ScrollView, can_focus=True):
 
     @property
     def busy(self) -> bool:
-        """True while changes wait to be drawn (tests wait on this instead of sleeping)."""
-        return self._flush_scheduled or bool(self._pending) or bool(self._to_measure)
+        """True while changes wait to be drawn, or work waits for the repaint beat that may
+        bring some (the screen's frames): tests wait on this instead of sleeping."""
+        return super().busy or self._flush_scheduled or bool(self._pending)
 
     @property
     def response_cost(self) -> Callable[[Conversation, Response], str | None]:
@@ -181,29 +153,30 @@ class ConversationPane(ScrollView, can_focus=True):
     def toggle_details(self) -> None:
         """Show or hide usage and latency under each response."""
         self._entries.toggle_details()
-        self._measure_all(self._anchor())
+        self.measure_all(self.view_anchor())
 
     def add_notice(self, text: str, *, voice: bool = False) -> LineBlock:
         """A line of the app's own (a command's outcome) at the end of the conversation,
         after what waits to be drawn; `voice`: a voice event of the session, in the voice
         timeline's look. The block, to `update_notice` it later."""
         block = VoiceBlock(text) if voice else NoticeBlock(text)
-        # The user just asked for it (a command's outcome): show it even if scrolled up.
-        self.follow = True
+        # The user just asked for it (a command's outcome): show it even if scrolled up,
+        # and at once, not on the next jump.
+        self.jump_next()
         if self._pending:  # Notices added meanwhile take their turn.
             self._pending[self._entries.hold_notice(block)] = None
             return block
-        self._column.append(block)
-        self._sync(None)
+        self.column.append(block)
+        self.sync(None)
         return block
 
     def update_notice(self, block: LineBlock, text: str) -> None:
         """Say `text` in a notice added before, where it is."""
         block.text = text
         if block.index >= 0:
-            self._column.forget_lines(block)
-            self._column.measure(block)
-            self._sync(self._anchor())
+            self.column.forget_lines(block)
+            self.column.measure(block)
+            self.sync(self.view_anchor())
 
     async def clear(self) -> None:
         """Forget everything shown (e.g. before a new session)."""
@@ -211,12 +184,9 @@ class ConversationPane(ScrollView, can_focus=True):
         self.selected = None
         self.finder.current = None
         self._pending.clear()
-        self._column.clear()
         self._entries.clear()
-        self._to_measure.clear()
         self._errors_noted = 0
-        self.follow = True
-        self._sync(None)
+        self.clear_blocks()
 
     # -- the selected block and the search ---------------------------------------------
 
@@ -247,7 +217,7 @@ class ConversationPane(ScrollView, can_focus=True):
         """Select the item or response above (-1) or below (1) the selected one; with
         none selected, the last one in view (or the first, going down)."""
         view = (round(self.scroll_y), self.scrollable_content_region.height)
-        target = step_target(self._column, self.selected, step, view)
+        target = step_target(self.column, self.selected, step, view)
         if target is not None:
             self._select_block(target)
 
@@ -255,7 +225,7 @@ class ConversationPane(ScrollView, can_focus=True):
         """Mark `block` and scroll it (or its line `row`) into view."""
         self.selected = block
         view = (round(self.scroll_y), max(1, self.scrollable_content_region.height))
-        y = scroll_to_show(self._column, block, row, view)
+        y = scroll_to_show(self.column, block, row, view)
         if y is not None:
             self.follow = False
             self.scroll_to(y=y, animate=False, force=True)
@@ -263,8 +233,8 @@ class ConversationPane(ScrollView, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         line = event.y + round(self.scroll_y)
-        if self._column and line < self._column.total():
-            block = self._column[self._column.index_at(line)]
+        if self.column and line < self.column.total():
+            block = self.column[self.column.index_at(line)]
             if block.key is not None:
                 self.selected = block
                 self.refresh()
@@ -287,102 +257,12 @@ class ConversationPane(ScrollView, can_focus=True):
         self.finder.set_query("")
         self.refresh()
 
-    # -- reading it (tests, selection) ------------------------------------------------
-
-    @property
-    def blocks(self) -> tuple[Block, ...]:
-        """What the pane shows, top to bottom: items, responses, errors and notices."""
-        return tuple(self._column)
-
-    def lines(self) -> list[str]:
-        """Every line of the pane at its width, scrolled into view or not, right-trimmed:
-        the conversation, or the empty pane's hint."""
-        column = self._column
-        if not column:
-            return [strip.text.rstrip() for strip in self._hint_lines()]
-        return [strip.text.rstrip() for block in column for strip in column.lines_of(block)]
-
-    def text(self) -> str:
-        """`lines()` as one text."""
-        return "\n".join(self.lines())
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text (Textual's mouse selection and copy)."""
-        if not self._column:
-            return None
-        start, end = selection
-        first = 0 if start is None else start.y
-        last = self._column.total() - 1 if end is None else end.y
-        # Without the margin every line has: a copied text starts where its lines do.
-        lines = self._column.lines_between(first, last + 1)
-        texts = [strip.text[MARGIN:].rstrip() for _, strip in lines]
-        moved = Selection(
-            None if start is None else Offset(max(0, start.x - MARGIN), start.y - first),
-            None if end is None else Offset(max(0, end.x - MARGIN), end.y - first),
-        )
-        return moved.extract("\n".join(texts)), "\n"
-
-    def selection_updated(self, selection: Selection | None) -> None:
-        self.refresh()
-
-    # -- following the end -------------------------------------------------------------
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if new_value >= self.max_scroll_y:
-            self.follow = True
-        elif new_value < old_value:
-            self.follow = False  # Only the user scrolls up: new text only ever adds below.
-
-    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
-        # The view may have scrolled before the scrollbar showed (following new text right
-        # after the size grew): start the scrollbar where the view is.
-        if shown:
-            self.vertical_scrollbar.position = self.scroll_y
-
-    def _anchor(self) -> tuple[Block, int] | None:
-        """The block at the top of the view and how far into it the view starts, to keep
-        in place while blocks above change height; None when following the end."""
-        column = self._column
-        if self.follow or not column:
-            return None
-        y = round(self.scroll_y)
-        block = column[column.index_at(y)]
-        return block, y - column.top(block)
-
-    def _sync(self, anchor: tuple[Block, int] | None) -> None:
-        """Catch up after blocks changed: size, the view's place, one repaint."""
-        column, follow = self._column, self.follow
-        self._resize_content(Size(column.width, column.total()))
-        self.follow = follow  # Shorter content moved the view to the end, not the user.
-        if self.follow:
-            # `force`: right after the size grows the scrollbar is not shown yet (that
-            # waits for the next layout), and without it Textual refuses to scroll.
-            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
-        elif anchor is not None and anchor[0].index >= 0:
-            block, offset = anchor
-            y = column.top(block) + min(offset, max(0, block.height - 1))
-            if y != round(self.scroll_y):
-                self.scroll_to(y=y, animate=False, force=True)
-        self.refresh()
-
-    def _resize_content(self, size: Size) -> None:
-        """Take `size` as the content's size without a layout of the whole screen.
-
-        Setting `virtual_size` asks for one (Textual repaints every widget after it), and
-        the content grows with each new line of a reply; the pane's own size and place do
-        not change, so only its scrollbar needs to follow (a scrollbar that appears asks
-        for its layout itself)."""
-        if self.virtual_size != size:
-            self.set_reactive(ConversationPane.virtual_size, size)
-            self._scroll_update(size)
-
     # -- drawing changes ---------------------------------------------------------------
 
-    def _schedule_flush(self, delay: float = FLUSH_INTERVAL_S) -> None:
+    def _schedule_flush(self) -> None:
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            self.set_timer(delay, self._flush)
+            self.beat.request(self._flush)
 
     def _flush(self) -> None:
         self._flush_scheduled = False
@@ -390,19 +270,17 @@ class ConversationPane(ScrollView, can_focus=True):
         keys, self._pending = list(self._pending), {}
         if conversation is None or not keys:
             return
-        anchor = self._anchor()
-        deadline = perf_counter() + WORK_BUDGET_S
-        done = 0
-        for key in keys:
-            done += 1
-            self._entries.draw(conversation, key)
-            if perf_counter() > deadline:
-                break
-        self._sync(anchor)
+        anchor = self.view_anchor()
+        done = self._entries.draw_until(conversation, keys, perf_counter() + WORK_BUDGET_S)
+        self.measure_added(self._entries.take_added())
+        self.sync(anchor)
         if done < len(keys):
             # What is left goes first next time, before what arrived meanwhile.
             self._pending = dict.fromkeys(keys[done:]) | self._pending
-            self._schedule_flush(BACKLOG_INTERVAL_S)
+            # After a short pause, not a whole beat: a replay's blocks draw at the pace
+            # the budget allows.
+            self._flush_scheduled = True
+            self.set_timer(BACKLOG_INTERVAL_S, self._flush)
 
     # -- painting ----------------------------------------------------------------------
 
@@ -413,124 +291,21 @@ class ConversationPane(ScrollView, can_focus=True):
         options = self.app.console_options.update(highlight=False)
         return Look(self.app.console, options, self.rich_style, parts)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        # Checked at the next paint: the component styles are not all updated yet.
-        self._restyle_pending = True
-        self.refresh()
+    def empty_lines(self) -> list[Strip]:
+        """The hint: where the session is and how to start."""
+        width = self.column.width or self.scrollable_content_region.width
+        return self._hint.render(self.column.look, max(1, width))
 
-    def _hint_lines(self) -> list[Strip]:
-        width = max(1, self._column.width or self.scrollable_content_region.width)
-        look = self._column.look
-        key = (look, width, self._hint)
-        if self._hint_drawn is None or self._hint_drawn[0] != key:
-            hint = render_lines(look, Text(self._hint), width, "hint", indent=2)
-            self._hint_drawn = key, [Strip.blank(width, look.base), *hint]
-        return self._hint_drawn[1]
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # Once a paint: new colours, and a width the blocks were not rendered at (a
-        # resize not yet announced) has them measured again right after it.
-        if self._restyle_pending:
-            self._restyle_pending = False
-            self._column.restyle()
-        self._paint_width = width = self.scrollable_content_region.width
-        if width != self._column.width and not self._width_check_scheduled:
-            self._width_check_scheduled = True
-            self.call_later(self._check_width)
-        self._painting = True
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._painting = False
-
-    def render_line(self, y: int) -> Strip:
-        width, column = self._paint_width, self._column
-        base = column.look.base
-        line = round(self.scroll_y) + y
-        if not column:
-            hint = self._hint_lines()
-            return hint[y] if y < len(hint) else Strip.blank(width, base)
-        if line >= column.total():
-            return Strip.blank(width, base)
-        block = column[column.index_at(line)]
-        if not column.measured(block):
-            self._schedule_measure()  # Its height was an estimate: settle the rest around it.
-        lines = column.lines_of(block)
-        row = line - column.top(block)
-        strip = lines[row] if row < len(lines) else Strip.blank(width, base)
-        if strip.cell_length != width:
-            strip = strip.adjust_cell_length(width, base)
+    def mark(self, strip: Strip, block: Block, row: int) -> Strip:
+        """Line `row` of `block` with the search's matches highlighted and, if the block
+        is selected, the mark in the margin."""
+        look = self.column.look
         if self.finder.active:
-            parts = column.look.parts
             for start, end, current in self.finder.spans(block, row, strip.text):
-                look = parts["match-current" if current else "match"]
-                strip = restyle(strip, start, end, look)
+                part = "match-current" if current else "match"
+                strip = restyle(strip, start, end, look.parts[part])
         if block is self.selected:
             # The mark in the margin: readable without colour, like the focused pane's border.
-            mark = Segment("▌", column.look.style("selected"))
+            mark = Segment("▌", look.style("selected"))
             strip = Strip.join([Strip([mark], 1), strip.crop(1)])
-        if not self._painting:
-            # Where a mouse press or drag lands in the text (selection) Textual finds by
-            # asking for the line itself (`Compositor.get_widget_and_offset_at`) and reading
-            # the offsets in its styles. Painted lines go without: each offset is a new
-            # Style, and Textual keeps the ANSI of every style it paints (16,384 of them,
-            # ~8 MB), which painted offsets filled over a session's first ten minutes.
-            strip = strip.apply_offsets(0, line)
-        selection = self.text_selection
-        if selection is not None and (span := selection.get_span(line)) is not None:
-            strip = restyle(strip, *span, self._selection_style())
         return strip
-
-    def _selection_style(self) -> Style:
-        # The screen's selection colours; a transparent foreground keeps the text's own.
-        look = self.screen.get_visual_style("screen--selection")
-        background, foreground = look.background, look.foreground
-        return Style(
-            bgcolor=background.rich_color if background is not None else None,
-            color=foreground.rich_color if foreground is not None and foreground.a else None,
-        )
-
-    # -- a new width: every height is an estimate --------------------------------------
-
-    def on_resize(self) -> None:
-        self._check_width()
-
-    def _check_width(self) -> None:
-        self._width_check_scheduled = False
-        anchor = self._anchor()
-        if self._column.set_width(self.scrollable_content_region.width):
-            self._measure_all(anchor)
-        else:
-            self._sync(anchor)  # A new height moves the end: keep it in view.
-
-    def _measure_all(self, anchor: tuple[Block, int] | None) -> None:
-        """Measure again every block not measured at this width: those in view first, now,
-        the rest over the next turns of the event loop."""
-        blocks = list(self._column)
-        if anchor is not None:
-            start = anchor[0].index  # The view, down, then up.
-            blocks = blocks[:start] + blocks[start:][::-1]
-        # Else following: the end is in view, and is measured first (popped first).
-        self._to_measure = [block for block in blocks if not self._column.measured(block)]
-        self._measure_some(anchor)
-
-    def _schedule_measure(self) -> None:
-        if not self._measure_scheduled:
-            self._measure_scheduled = True
-            self.set_timer(BACKLOG_INTERVAL_S, self._measure_step)
-
-    def _measure_step(self) -> None:
-        self._measure_scheduled = False
-        self._measure_some(self._anchor())
-
-    def _measure_some(self, anchor: tuple[Block, int] | None) -> None:
-        deadline = perf_counter() + WORK_BUDGET_S
-        queue, column = self._to_measure, self._column
-        while queue and perf_counter() < deadline:
-            block = queue.pop()
-            if block.index >= 0 and not column.measured(block):
-                column.measure(block)
-        self._sync(anchor)
-        if queue:
-            self._schedule_measure()

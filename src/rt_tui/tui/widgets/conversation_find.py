@@ -13,26 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
-from textual.strip import Strip
-
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import Block, ItemBlock, LineBlock, ResponseBlock
-
-
-def restyle(strip: Strip, start: int, end: int, style: Style) -> Strip:
-    """`strip` with its characters `start` to `end` (-1: the end of its text) in `style`
-    over their own."""
-    text = strip.text
-    if end == -1:
-        end = len(text.rstrip())  # To the end of the text, not of the padding.
-    first, last = cell_len(text[:start]), cell_len(text[:end])
-    if last <= first:
-        return strip
-    before, chosen, after = strip.divide([first, last, strip.cell_length])
-    return Strip.join([before, Strip(Segment.apply_style(chosen, post_style=style)), after])
 
 
 def source_text(block: Block) -> str:

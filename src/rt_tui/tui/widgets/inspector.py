@@ -4,16 +4,18 @@
 rows, and a detail panel with the selected frame's JSON (hidden while nothing is
 selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
 `ScrollView` that renders only the visible lines from cached strips. `add_frames` only
-appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
+appends to the store and asks the repaint beat (`RepaintBeat`) for one repaint, so a burst
+of deltas repaints once.
 
-Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
-folds or unfolds the selected run of deltas, `F` folds all of them or, when all are folded,
-unfolds them (its label says which), ctrl+f filters, backspace clears the filter, `d`
-cycles the direction shown, `e` shows errors only, `z` zooms the detail, `w` shows all of
-a huge frame whose detail was cut to its first 64 KB, `c` copies the selected frame, `x`
-exports the filtered view and `X` the whole log (JSONL, where the export prompt says: a
-new file in the sessions folder by default; it is written off the event loop). Other
-text typed here goes to the composer (the main screen sees to it).
+Keys (listed in `inspector_keys`): arrows/PgUp/PgDn/Home/End move (End jumps to the tail
+and follows it), `f`/Enter folds or unfolds the selected run of deltas, `F` folds all of
+them or, when all are folded, unfolds them (its label says which), ctrl+f filters,
+backspace clears the filter, `d` cycles the direction shown, `e` shows errors only, `z`
+zooms the detail, `w` shows all of a huge frame whose detail was cut to its first 64 KB,
+`c` copies the selected frame, `x` exports the filtered view and `X` the whole log (JSONL,
+where the export prompt says: a new file in the sessions folder by default; it is written
+off the event loop). Other text typed here goes to the composer (the main screen sees to
+it).
 
 `show_frame` selects a frame by its number, for the views that lead here: an item's first
 frame (`landmarks`), the frame a response's turn started with (`latency`, which times each
@@ -30,7 +32,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -50,11 +52,11 @@ from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.tui import jobs
 from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
+from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
-from rt_tui.tui.widgets.json_view import WHOLE_KEY, JsonView
+from rt_tui.tui.widgets.json_view import JsonView
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
-REFRESH_INTERVAL = 1 / 30
-"""Frames arriving within one tick cause a single repaint."""
 FILTER_DEBOUNCE = 0.15
 
 
@@ -84,90 +86,7 @@ class EventInspector(Vertical):
     EventInspector > #inspector-detail.-shown { display: block; }
     EventInspector.-zoomed > #inspector-rows { display: none; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Not `/`: that starts a composer command, typed from any pane (see MainScreen).
-        Binding(
-            "ctrl+f",
-            "show_filter",
-            "Filter",
-            id="inspector.filter",
-            tooltip="Filter events by type pattern, direction, errors or text",
-        ),
-        Binding(
-            "f,enter",
-            "toggle_fold",
-            "Fold",
-            id="inspector.toggle_fold",
-            tooltip="Fold or unfold the selected run of deltas",
-        ),
-        # One key, labelled with what it will do (check_action shows one of the two).
-        Binding(
-            "F",
-            "fold_all(False)",
-            "Unfold all",
-            id="inspector.toggle_fold_all",
-            tooltip="Unfold every run of deltas",
-        ),
-        Binding(
-            "F",
-            "fold_all(True)",
-            "Fold all",
-            id="inspector.toggle_fold_all",
-            tooltip="Fold every run of deltas into one row",
-        ),
-        Binding(
-            "d",
-            "cycle_direction",
-            "Direction",
-            id="inspector.cycle_direction",
-            tooltip="Show all, only sent or only received events",
-        ),
-        Binding(
-            "e", "toggle_errors", "Errors", id="inspector.toggle_errors", tooltip="Show only errors"
-        ),
-        Binding(
-            "backspace",
-            "clear_filter",
-            "Clear filter",
-            id="inspector.clear_filter",
-            tooltip="Clear the filter",
-        ),
-        Binding(
-            "z",
-            "toggle_zoom",
-            "Zoom",
-            id="inspector.toggle_zoom",
-            tooltip="Zoom the event's JSON to the whole inspector and back",
-        ),
-        Binding(
-            WHOLE_KEY,
-            "show_whole",
-            "Whole frame",
-            id="inspector.show_whole",
-            tooltip="Show all of a huge frame whose detail is cut",
-        ),
-        Binding(
-            "c",
-            "copy_frame",
-            "Copy",
-            id="inspector.copy",
-            tooltip="Copy the selected event's JSON to the clipboard (OSC 52)",
-        ),
-        Binding(
-            "x",
-            "export(True)",
-            "Export view",
-            id="inspector.export_view",
-            tooltip="Export the filtered events to a JSONL file",
-        ),
-        Binding(
-            "X",
-            "export(False)",
-            "Export all",
-            id="inspector.export_all",
-            tooltip="Export every event of the session to a JSONL file",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = INSPECTOR_BINDINGS
 
     class Selected(Message):
         """The selected row changed. `frame_index` is None when nothing is selected."""
@@ -221,11 +140,14 @@ class EventInspector(Vertical):
         *,
         export_dir: Path | None = None,
         fold: bool = True,
+        beat: RepaintBeat | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._beat = beat or RepaintBeat(self)
+        """When to repaint what arrived (the screen's, shared with the conversation)."""
         self.store = FrameStore(fold=fold)
         # Numbered as the store numbers frames: the way to a frame from an item, a response
         # or a milestone of its latency.
@@ -269,11 +191,11 @@ class EventInspector(Vertical):
     # -- the API the main screen uses --------------------------------------------------
 
     def add_frame(self, frame: Frame) -> None:
-        """Store one frame; the repaint happens once per tick, however many arrive."""
+        """Store one frame; the repaint happens once per beat, however many arrive."""
         self.add_frames((frame,))
 
     def add_frames(self, frames: Iterable[Frame]) -> None:
-        """Store these frames, in order; one repaint follows, within a tick."""
+        """Store these frames, in order; one repaint follows, on the next beat."""
         append, landmark, time = self.store.append, self.landmarks.add, self.latency.add
         for frame in frames:
             index = append(frame)
@@ -384,7 +306,7 @@ class EventInspector(Vertical):
     def _schedule_flush(self) -> None:
         if not self._flush_pending and self.is_mounted:
             self._flush_pending = True
-            self.set_timer(REFRESH_INTERVAL, self._flush)
+            self._beat.request(self._flush)
 
     def _flush(self) -> None:
         self._flush_pending = False

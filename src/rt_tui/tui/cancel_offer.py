@@ -1,0 +1,51 @@
+"""Whether the main screen offers Cancel: while a response runs, and a moment after.
+
+The footer shows Cancel only while it can do something, and showing or hiding a key lays
+the whole screen out again. Responses that follow each other (back-to-back replies, a
+function call's answer) would make it go and come back at once, so once the frames say
+the last response ended, Cancel stays CANCEL_HOLD_S longer; pressing it meanwhile says no
+response is running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.message_pump import MessagePump
+from textual.timer import Timer
+
+CANCEL_HOLD_S = 1.0
+"""How long Cancel stays offered after a response ends (another may follow at once)."""
+
+
+class CancelOffer:
+    """Cancel's offer on `host`'s footer; `running` says whether a response runs now."""
+
+    def __init__(
+        self, host: MessagePump, running: Callable[[], bool], changed: Callable[[], object]
+    ) -> None:
+        self._host = host
+        self._running = running
+        self._changed = changed
+        """Called when the offer changes (the screen refreshes its bindings)."""
+        self.offered = False
+        self._hold: Timer | None = None
+
+    def set(self, responding: bool, *, hold: bool = False) -> None:
+        """Offer Cancel while `responding`; with `hold` (frames said the last response
+        ended) it goes CANCEL_HOLD_S later, unless another response starts meanwhile."""
+        if responding or not hold:
+            if self._hold is not None:
+                self._hold.stop()
+                self._hold = None
+            if responding != self.offered:
+                self.offered = responding
+                self._changed()
+        elif self.offered and self._hold is None:
+            self._hold = self._host.set_timer(CANCEL_HOLD_S, self._hold_over)
+
+    def _hold_over(self) -> None:
+        self._hold = None
+        if self.offered and not self._running():
+            self.offered = False
+            self._changed()
