@@ -178,9 +178,9 @@ async def test_the_focused_pane_is_marked_without_colour(tmp_path: Path) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
         panes = {
-            "Conversation": screen.pane,
+            "Conversation": screen.conversation_box,
             "Events": screen.inspector,
-            "Message": screen.composer,
+            "Message": screen.composer_box,
         }
         targets = {
             "Conversation": screen.pane,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from rt_tui.tui.widgets.composer import Composer
 
@@ -100,3 +101,63 @@ async def test_escape_asks_to_cancel() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.cancels == 1
+
+
+class MarkedComposerApp(ComposerApp):
+    CSS = "Composer.-marked .text-area--cursor-line { background: red; }"
+
+
+async def test_the_text_takes_its_colours_from_new_styles() -> None:
+    # The composer fills in its text area theme from the styles once per style update, not
+    # on every paint: a new theme, or any other change of its styles, must still show.
+    app = MarkedComposerApp()
+    async with app.run_test() as pilot:
+        composer = app.query_one(Composer)
+        await pilot.press("h", "i")
+
+        def text_background() -> object:
+            # Line 1: the first line of text, under the border.
+            line = composer.render_lines(Region(0, 1, composer.size.width, 1))[0]
+            typed = next(segment for segment in line if "hi" in segment.text)
+            assert typed.style is not None
+            return typed.style.bgcolor
+
+        def cursor_line_background() -> object:
+            return composer.get_component_rich_style("text-area--cursor-line").bgcolor
+
+        shown = [text_background()]
+        assert shown[0] == cursor_line_background()
+        app.theme = "textual-light"
+        await pilot.pause()
+        shown.append(text_background())
+        assert shown[1] == cursor_line_background()
+        composer.add_class("-marked")
+        await pilot.pause()
+        shown.append(text_background())
+        assert shown[2] == cursor_line_background()
+        assert len(set(shown)) == 3
+
+
+class ListeningApp(ComposerApp):
+    """Notes the text area messages that reach it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heard: list[str] = []
+
+    def on_text_area_changed(self) -> None:
+        self.heard.append("changed")
+
+    def on_text_area_selection_changed(self) -> None:
+        self.heard.append("selection")
+
+
+async def test_edits_stay_in_the_composer() -> None:
+    # Nothing above the composer reads its edits or cursor moves, and every message that
+    # bubbles up is handled once per widget on the way: two per keystroke, for nothing.
+    app = ListeningApp()
+    async with app.run_test() as pilot:
+        await pilot.press("h", "i", "left", "backspace")
+        await pilot.pause()
+        assert app.query_one(Composer).text == "i"
+        assert app.heard == []

@@ -20,6 +20,7 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.app import RtTuiApp, make_app
 from rt_tui.tui.messages import FrameBatch, LinkChanged, LinkState
+from rt_tui.tui.widgets import conversation
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_blocks import ItemBlock, Look
@@ -48,7 +49,7 @@ async def _replay(pilot: Pilot[int]) -> None:
 async def test_wide_terminal_puts_the_panes_side_by_side(offline_app: RtTuiApp) -> None:
     async with offline_app.run_test(size=(160, 48)) as pilot:
         screen = main_screen(pilot)
-        conversation = screen.query_one(ConversationPane).region
+        conversation = screen.conversation_box.region
         inspector = screen.query_one(EventInspector).region
         assert not screen.has_class("-narrow")
         assert inspector.x >= conversation.right
@@ -58,7 +59,7 @@ async def test_wide_terminal_puts_the_panes_side_by_side(offline_app: RtTuiApp) 
 async def test_narrow_terminal_stacks_the_inspector_below(offline_app: RtTuiApp) -> None:
     async with offline_app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
-        conversation = screen.query_one(ConversationPane).region
+        conversation = screen.conversation_box.region
         inspector = screen.query_one(EventInspector).region
         assert screen.has_class("-narrow")
         assert inspector.y >= conversation.bottom
@@ -257,6 +258,59 @@ async def test_streamed_markdown_keeps_every_paragraph() -> None:
         # A change that is not an append (the final text differs) replaces the text.
         await app.feed(pilot, _text_done("Something else."))
         assert [line for line in _body_lines(pane) if line] == [" Something else."]
+
+
+async def test_text_added_while_the_view_stays_put_repaints_its_lines_only() -> None:
+    # Textual renders every line of a widget refreshed whole again; a streaming reply that
+    # grows in place changes a line or two, so only those may be painted again.
+    app = PaneApp()
+    async with app.run_test(size=(60, 30)) as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, _item_added(), samples.text_delta("The first words"))
+        await wait_for(pilot, lambda: "The first words" in screen_text(app), "the text")
+        painted: list[int] = []
+        paint = pane.render_line
+
+        def noting_paint(y: int) -> Strip:
+            painted.append(y)
+            return paint(y)
+
+        pane.render_line = noting_paint  # type: ignore[method-assign]
+        await app.feed(pilot, samples.text_delta(" and some more"))
+        await wait_for(pilot, lambda: "words and some more" in screen_text(app), "the new text")
+        assert 0 < len(set(painted)) <= 2 < pane.size.height
+
+
+async def test_text_streamed_below_the_view_is_followed_by_jumps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Following moves the view (every line repainted) at most once a JUMP_S, taking all the
+    # new lines at once; meanwhile the view stays, and it catches up when the text stops.
+    monkeypatch.setattr(conversation, "JUMP_S", 3600.0)
+    app = PaneApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        pane = app.query_one(ConversationPane)
+        await app.feed(pilot, _item_added())
+        lines = [f"line {n}\n\n" for n in range(30)]
+        await app.feed(pilot, samples.text_delta("".join(lines[:20])))
+        assert pane.scroll_y == pane.max_scroll_y > 0  # The first jump follows at once.
+        top = pane.scroll_y
+        for line in lines[20:]:
+            pane.show_change(app.conversation, app.conversation.apply(samples.text_delta(line)))
+            await pilot.pause()
+        assert pane.scroll_y == top  # Held: the next jump is an hour away.
+        assert pane.busy
+        assert "line 29" not in screen_text(app)
+        pane.add_notice("A notice shows at once, and the text before it.")
+        await wait_for(pilot, lambda: "line 29" in screen_text(app), "the jump")
+        assert pane.scroll_y == pane.max_scroll_y
+
+    monkeypatch.setattr(conversation, "JUMP_S", 0.05)
+    app = PaneApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await app.feed(pilot, _item_added(), samples.text_delta("".join(lines[:20])))
+        await app.feed(pilot, samples.text_delta("".join(lines[20:])))
+        await wait_for(pilot, lambda: "line 29" in screen_text(app), "the catch-up jump")
 
 
 REPLY = """Here is the plan:

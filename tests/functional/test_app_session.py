@@ -11,6 +11,7 @@ from conftest_app import (
     app_for_url,
     connected,
     main_screen,
+    offline_app,
     pane_items,
     pane_texts,
     submit,
@@ -22,10 +23,11 @@ from textual.widgets import TextArea
 
 from rt_tui.config import Config, FunctionTool, SessionSettings
 from rt_tui.mock.server import MockServer
-from rt_tui.realtime.frames import Direction
+from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import read_log
 from rt_tui.tui.call_answer import CallAnswerDialog
-from rt_tui.tui.messages import LinkState
+from rt_tui.tui.messages import FrameBatch, LinkState
+from rt_tui.tui.screens import main as main_module
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsOutcome, SettingsScreen
 from rt_tui.tui.widgets.composer import Composer
@@ -33,6 +35,8 @@ from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.conversation_blocks import ItemBlock
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.status import StatusBar
+
+TEXT_SESSION = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 
 
 @pytest.fixture
@@ -420,3 +424,43 @@ async def test_audio_reply_shows_its_transcript(server: MockServer, tmp_path: Pa
         assert block.body == reply.text
         assert reply.text  # The transcript.
         assert "🔊" in block.header
+
+
+async def _play(pilot: Pilot[int], screen: MainScreen, part: list[Frame]) -> None:
+    """Hand the screen `part` as the worker would, and wait until it took them."""
+    taken = len(screen.inspector.store) + len(part)
+    screen.post_message(FrameBatch(part, screen.session))
+    await wait_for(pilot, lambda: len(screen.inspector.store) == taken, "the frames")
+
+
+TEXT_FRAMES = [record.to_frame() for record in read_log(TEXT_SESSION)]
+FIRST_DONE = next(n for n, f in enumerate(TEXT_FRAMES) if f.wire_type == "response.done")
+
+
+async def test_cancel_stays_offered_between_responses_that_follow_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cancel showing and going makes the footer lay the whole screen out again: between
+    # two responses it stays (here for an hour after one ends).
+    monkeypatch.setattr(main_module, "CANCEL_HOLD_S", 3600.0)
+    async with offline_app(tmp_path).run_test(size=(140, 40)) as pilot:
+        screen = main_screen(pilot)
+        await _play(pilot, screen, TEXT_FRAMES[:10])  # The first response streams.
+        assert _cancel_offered(screen)
+        await _play(pilot, screen, TEXT_FRAMES[10 : FIRST_DONE + 1])  # It ends.
+        assert screen.conversation.active_response_id is None
+        assert _cancel_offered(screen)
+        await _play(pilot, screen, TEXT_FRAMES[FIRST_DONE + 1 : 35])  # The next one starts.
+        assert _cancel_offered(screen)
+
+
+async def test_cancel_goes_a_moment_after_the_last_response_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_module, "CANCEL_HOLD_S", 0.01)
+    async with offline_app(tmp_path).run_test(size=(140, 40)) as pilot:
+        screen = main_screen(pilot)
+        await _play(pilot, screen, TEXT_FRAMES[:10])
+        assert _cancel_offered(screen)
+        await _play(pilot, screen, TEXT_FRAMES[10 : FIRST_DONE + 1])
+        await wait_for(pilot, lambda: not _cancel_offered(screen), "Cancel to go")

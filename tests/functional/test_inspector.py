@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 from conftest_app import screen_text, wait_for
-from textual import on
+from textual import messages, on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.worker import Worker
@@ -18,6 +20,7 @@ from rt_tui.realtime.frames import Frame
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector import EventInspector
+from rt_tui.tui.widgets.inspector_status import InspectorStatus
 
 
 class InspectorScreen(Screen[None]):
@@ -237,6 +240,55 @@ async def test_a_burst_of_frames_causes_one_repaint(tmp_path: Path) -> None:
         assert syncs == [500]
 
 
+async def test_new_rows_ask_for_no_layout_of_the_screen(tmp_path: Path) -> None:
+    # A layout repaints every widget on the screen: a stream of new rows must only repaint
+    # the rows (once the scrollbar is there: its showing up asks for one).
+    layouts: list[Message] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, messages.Layout):
+            layouts.append(message)
+
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 12), message_hook=hook) as pilot:
+        rows = rows_of(app)
+        for k in range(40):
+            app.inspector.add_frame(samples.error_frame("c", f"burst {k}", k))
+        await wait_for(pilot, lambda: rows.show_vertical_scrollbar, "the scrollbar")
+        await pilot.pause()
+        layouts.clear()
+        for k in range(40, 60):
+            app.inspector.add_frame(samples.error_frame("c", f"burst {k}", k))
+            await wait_for(pilot, partial(_shows, app, f"burst {k}"), f"row {k}")
+        assert layouts == []
+
+
+def _shows(app: InspectorHost, text: str) -> bool:
+    return text in screen_text(app)
+
+
+async def test_rows_take_their_colours_from_a_new_theme(tmp_path: Path) -> None:
+    # The rows look their part styles up once per style update: a new theme must show.
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames())
+        rows = rows_of(app)
+
+        def time_colour() -> object:
+            time_segment = next(iter(rows.render_line(0)))
+            assert time_segment.style is not None
+            return time_segment.style.color
+
+        def wanted() -> object:
+            return rows.get_component_rich_style("frame-rows--time").color
+
+        before = time_colour()
+        assert before == wanted()
+        app.theme = "textual-light"
+        await wait_for(pilot, lambda: wanted() != before, "the new theme")
+        assert time_colour() == wanted()
+
+
 async def test_clicking_a_row_selects_it(tmp_path: Path) -> None:
     app = InspectorHost(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -349,7 +401,7 @@ async def test_filter_bar_closes_and_the_filter_clears(tmp_path: Path) -> None:
         await pilot.press("ctrl+f", *"session.*", "enter")
         await wait_for(pilot, lambda: rows.virtual_size.height == 2)
         assert not box.has_class("-shown")  # closed, the filter still on
-        assert "session.*" in str(app.query_one("#inspector-status").render())
+        assert "session.*" in app.query_one(InspectorStatus).render_line(0).text
         await pilot.press("ctrl+f", "end", "x", "escape")  # Esc applies and closes too
         await wait_for(pilot, lambda: app.inspector.frame_filter.query == "session.*x")
         assert not box.has_class("-shown")
@@ -382,7 +434,7 @@ async def test_fold_label_says_what_it_does_and_status_is_truthful(tmp_path: Pat
     async with app.run_test(size=(100, 30)) as pilot:
         await add_and_settle(pilot, app, mixed_frames())
         rows_of(app).focus()
-        status = app.query_one("#inspector-status")
+        status = app.query_one(InspectorStatus)
 
         def fold_label() -> str:
             return next(
@@ -394,11 +446,11 @@ async def test_fold_label_says_what_it_does_and_status_is_truthful(tmp_path: Pat
         await pilot.pause()
         assert fold_label() == "Unfold all"
         await pilot.press("home", "down", "down", "f")  # unfold one group of two
-        await wait_for(pilot, lambda: "some folded" in str(status.render()))
-        assert "7 rows" in str(status.render())
+        await wait_for(pilot, lambda: "some folded" in status.render_line(0).text)
+        assert "7 rows" in status.render_line(0).text
         assert fold_label() == "Fold all"
         await pilot.press("F")
-        await wait_for(pilot, lambda: "· folded" in str(status.render()))
+        await wait_for(pilot, lambda: "· folded" in status.render_line(0).text)
         assert fold_label() == "Unfold all"
 
 
@@ -412,7 +464,7 @@ async def test_a_filter_matching_nothing_says_so(tmp_path: Path) -> None:
         await pilot.pause()
         line = rows_of(app).render_line(0).text
         assert "No frame matches the filter (nothing.like.this)" in line
-        assert "0 rows" in str(app.query_one("#inspector-status").render())
+        assert "0 rows" in app.query_one(InspectorStatus).render_line(0).text
 
 
 async def test_a_growing_group_repaints_its_row_and_the_status_line_follows(

@@ -62,9 +62,12 @@ def replay(clock: FixedClock) -> Callable[[Pilot[int]], Awaitable[None]]:
                 source=screen.session,
             )
         )
-        for record in read_log(SESSION):
+        records = list(read_log(SESSION))
+        for record in records:
             screen.post_message(FrameBatch([record.to_frame()], screen.session))
-        await pilot.pause()
+        # The frames are taken on the screen's next beat, then the pane draws them.
+        while len(screen.inspector.store) < len(records):
+            await pilot.pause()
         pane = screen.query_one(ConversationPane)
         while pane.busy:
             await pilot.pause()

@@ -94,3 +94,22 @@ def test_only_the_last_drawn_blocks_keep_their_lines() -> None:
     column.lines_of(blocks[2])  # Kept: not rendered again.
     column.lines_of(blocks[0])  # Dropped to keep two: rendered again.
     assert [block.renders for block in blocks] == [2, 1, 1]
+
+
+def test_a_burst_of_blocks_renders_only_those_that_fill_the_view() -> None:
+    # Added with estimates, then the last ones measured until they fill the view: the
+    # rest wait, the nearest to the view first in line (taken from the end).
+    column = _column()
+    blocks = [CountedNotice(f"note {n}") for n in range(10)]
+    for block in blocks:
+        column.append(block, measure=False)
+    assert [block.renders for block in blocks] == [0] * 10
+    assert column.total() == 10  # An estimate of a line each (a notice takes two).
+
+    rest = column.measure_to_fill(blocks, room=5)
+    assert [block.renders for block in blocks] == [0] * 7 + [1] * 3
+    assert rest == blocks[:7]
+    assert not column.measured(rest[-1])
+    column.measure_until(rest, float("inf"))
+    assert [block.renders for block in blocks] == [1] * 10
+    assert column.total() == 20

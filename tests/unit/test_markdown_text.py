@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rich.console import Console, RenderableType
+from rich.markdown import Markdown
 
 from rt_tui.tui.widgets.chat_markdown import ChatMarkdown
 from rt_tui.tui.widgets.markdown_text import render_body, settled_end
@@ -21,6 +22,24 @@ def test_numbered_items_read_with_a_dot() -> None:
     assert lines_of(ChatMarkdown("1. first\n2. second")) == ["", " 1. first", " 2. second"]
     ten = "\n".join(f"{n}. item" for n in range(1, 11))
     assert lines_of(ChatMarkdown(ten))[-1] == " 10. item"
+
+
+def test_the_text_renders_as_rich_renders_it_without_a_parser_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Rich builds a new parser for every Markdown text, which costs more than parsing a
+    # streaming reply's tail; ChatMarkdown shares one set up the same way.
+    text = (
+        "Some **bold**, `code`, ~~gone~~ and a [link](https://example.com).\n\n"
+        "> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```py\nx = 1\n```\n"
+    )
+    wanted = lines_of(Markdown(text, hyperlinks=False), width=60)
+
+    def no_new_parser(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a Markdown parser was built for one text")
+
+    monkeypatch.setattr("rich.markdown.MarkdownIt", no_new_parser)
+    assert lines_of(ChatMarkdown(text), width=60) == wanted
 
 
 @pytest.mark.parametrize(

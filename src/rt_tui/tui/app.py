@@ -127,8 +127,15 @@ class RtTuiApp(App[int]):
 
     def _first_frame_out(self) -> None:
         """The first frame is on the terminal: the start-up is over."""
+        # What it took to get the first screen up lives as long as the app: out of the
+        # collector's full scans, which otherwise walk it all (~100,000 objects, tens of ms
+        # each, the loop held meanwhile) a few times a minute while a stream runs.
+        gc.freeze()
         gc.enable()  # Off since the CLI began to import the app (see `_run`).
         self._main.first_frame_shown()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # Collectable again, once the app is gone (tests run many in turn).
 
     def notify(
         self,

@@ -3,9 +3,9 @@
 The main screen holds one `LiveSession` and routes to it what the connection worker posts
 (its `FrameBatch`es, `LinkChanged`, `SessionLost`, `SessionResumed`, the recording messages
 and the worker's state changes); the screen keeps the composer, the replay and the keys.
-Each batch of frames also feeds the voice timeline, the cost meter's budget and the tool
-workbench (`rt_tui.tui.tool_calls`, MCP lines); the screen's `Voice` observes every
-socket's frames as they arrive (`ConnectPlan.observers`).
+The frames wait for the screen's repaint beat (`SessionFrames`), and what the worker says
+of the session is handled after the frames it sent before; the screen's `Voice` observes
+every socket's frames as they arrive (`ConnectPlan.observers`).
 
 One conversation outlives its sessions: when one is lost (the worker retries it), replaced
 (ctrl+r) or renewed before the time limit (ctrl+n, `[reconnect] auto_renew`), what was
@@ -31,10 +31,8 @@ from rt_tui.realtime import client_events
 from rt_tui.realtime.recorder import SessionRecorder, new_session_path
 from rt_tui.realtime.reseed import end_socket, reseed
 from rt_tui.realtime.socket_mark import FRESH, RECONNECT
-from rt_tui.tool_answers.mcp_notes import mcp_lines
 from rt_tui.tui import jobs
 from rt_tui.tui.context import AppContext
-from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.link_notes import fix_hint, limit_warning, lost_text, socket_note
 from rt_tui.tui.messages import (
     FrameBatch,
@@ -45,6 +43,7 @@ from rt_tui.tui.messages import (
     SessionLost,
     SessionResumed,
 )
+from rt_tui.tui.session_frames import SessionFrames
 from rt_tui.tui.widgets.conversation_blocks import LineBlock
 from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, SessionLog, run_connection
@@ -80,6 +79,8 @@ class LiveSession:
         self._lost: tuple[str, LineBlock] | None = None
         """Why the session was lost, and the conversation's line saying it, until a new
         socket takes over or the retries end."""
+        self.frames = SessionFrames(screen, lambda: self.session, self._session_opened)
+        """The current session's frames, waiting for the screen's next beat."""
 
     @property
     def retrying(self) -> bool:
@@ -216,6 +217,7 @@ class LiveSession:
 
     def interrupt(self) -> None:
         """The session is gone: what streamed is cut off, and its usage was its own."""
+        self.frames.take()  # What the session said before it went comes first.
         screen = self._screen
         conversation = screen.conversation
         change = end_socket(conversation)
@@ -290,47 +292,13 @@ class LiveSession:
     # --- what the worker posts --------------------------------------------------------
 
     def on_frames(self, message: FrameBatch) -> None:
-        """A batch of the live session's frames: into the inspector and the reducer, in
-        order; each pane and the status bar then catch up once for the whole batch."""
-        if message.source is not self.session:
-            return  # Still queued from a session that was replaced.
-        screen = self._screen
-        frames = message.take()
-        screen.inspector.add_frames(frames)
-        for line in screen.voice_events.lines(frames):
-            screen.pane.add_notice(line, voice=True)
-        for line in mcp_lines(frames):
-            screen.pane.add_notice(line)
-        conversation = screen.conversation
-        had_session = conversation.session is not None
-        change = fold_frames(
-            conversation, frames, lambda run: screen.pane.show_change(conversation, run)
-        )
-        if not had_session and conversation.session is not None:
-            self._session_opened(conversation.session)
-        if change.totals or change.responses or change.rate_limits:
-            screen.status.show_usage(conversation)
-        if change.totals:
-            self._warn_over_budget()
-        if change.responses:
-            tools = self._context.config.session.tools
-            screen.tool_calls.responses_finished(conversation, change.responses, tools)
-        if change.totals or change.responses:
-            screen.set_responding(conversation.active_response_id is not None)
-
-    def _warn_over_budget(self) -> None:
-        """Say it, once a session, when the session's cost passes `[cost] budget_usd`."""
-        screen = self._screen
-        conversation = screen.conversation
-        counts = conversation.totals.counts
-        warning = screen.costs.budget_warning(counts, conversation.session, screen.status.model)
-        if warning is not None:
-            # No markup: the warning names the config's [cost] section.
-            screen.notify(warning, title="Budget", severity="warning", timeout=10, markup=False)
+        """A batch of the live session's frames: shown on the screen's next beat."""
+        self.frames.add(message)
 
     def on_link(self, message: LinkChanged) -> None:
         if message.source is not self.session:
             return
+        self.frames.take()  # What the session said before comes first.
         screen = self._screen
         if message.dialect is not None:
             self.dialect = message.dialect
@@ -360,7 +328,7 @@ class LiveSession:
         if message.source is not self.session:
             return
         self._stop_limit_timers()
-        self.interrupt()
+        self.interrupt()  # After what the session said before it was lost.
         text = lost_text(message.reason)
         self._lost = (message.reason, self._screen.pane.add_notice(text))
         self._screen.notify(
@@ -371,6 +339,7 @@ class LiveSession:
         """A new socket took over: the inspector marks it, the conversation records it."""
         if message.source is not self.session:
             return
+        self.frames.take()  # What the old socket said comes before the new one's mark.
         screen = self._screen
         self._fresh = False
         screen.inspector.add_mark(message.mark)
@@ -402,6 +371,7 @@ class LiveSession:
         """The connection worker's state changed: a failure is said, with what to fix."""
         if event.worker is not self.worker:
             return  # A replaced session's worker.
+        self.frames.take()  # What the session said before it ended comes first.
         if event.state is WorkerState.CANCELLED:
             self._stopped_retrying()
             return

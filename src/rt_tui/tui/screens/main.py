@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker
 
@@ -51,6 +52,8 @@ from rt_tui.tui.widgets.find_bar import FindBar
 from rt_tui.tui.widgets.focus_mark import mark_focused
 from rt_tui.tui.widgets.inspector import EventInspector
 from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.pane_frame import PaneFrame
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.widgets.voice_meter import VoiceMeter
 from rt_tui.tui.worker import Session
@@ -71,6 +74,9 @@ __all__ = ["NARROW_WIDTH", "MainScreen"]
 # reader and the config's pydantic models). The messages of the replay's and /wav's jobs are
 # handled by name (`on_replay_frames`…), since `@on` would need their classes at start.
 
+CANCEL_HOLD_S = 1.0
+"""How long Cancel stays offered after a response ends (another may follow at once)."""
+
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
 
@@ -88,20 +94,27 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.context = context
         self.conversation = Conversation()
+        self.beat = RepaintBeat(self)
+        """Takes the frames that arrived and redraws both panes, in one screen update."""
         self.live = LiveSession(self, context)
         """The connection: opened, lost, retried, resumed and renewed."""
         self._responding = False
+        """Cancel is offered (see `set_responding`)."""
+        self._cancel_hold: Timer | None = None
         self._sent_events: SentHistory | None = None
         """Events sent by hand (the composer, /raw); read from the data folder when needed."""
         self._event_draft = ""
         """What the event composer held when it was last closed."""
         # Kept at hand: every frame reaches them, and a DOM query per frame adds up.
-        self.pane = ConversationPane(id="conversation")
-        self.inspector = EventInspector(id="inspector", export_dir=context.sessions_dir)
+        self.pane = ConversationPane(id="conversation", beat=self.beat)
+        self.conversation_box = PaneFrame(self.pane, title="Conversation", id="conversation-box")
+        self.inspector = EventInspector(
+            id="inspector", export_dir=context.sessions_dir, beat=self.beat
+        )
         self.composer = Composer(
             id="composer", placeholder="Type here: Enter sends, ctrl+j starts a new line"
         )
-        self.composer.border_title = "Message"
+        self.composer_box = PaneFrame(self.composer, title="Message", id="composer-box")
         self.pane.response_cost = self._response_cost
         self.status = StatusBar(id="status", clock=context.clock, costs=lambda: self.costs)
         # Without a config file or an audio flag, nothing opens: the settings' models can
@@ -128,14 +141,15 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield self.pane
+            yield self.conversation_box
             yield self.inspector
         yield self.find_bar
-        yield self.composer
-        with Horizontal(id="status-row"):
-            yield self.status
-            yield self.voice_meter
-        yield KeyFooter()
+        yield self.composer_box
+        with Vertical(id="bars"):
+            with Horizontal(id="status-row"):
+                yield self.status
+                yield self.voice_meter
+            yield KeyFooter()
 
     def on_mount(self) -> None:
         # Laid out for the terminal's width from the first frame on (see on_resize).
@@ -158,7 +172,7 @@ class MainScreen(Screen[None]):
                 jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
 
     def watch_focused(self, focused: Widget | None) -> None:
-        mark_focused((self.pane, self.inspector, self.composer), focused)
+        mark_focused((self.conversation_box, self.inspector, self.composer_box), focused)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -186,10 +200,24 @@ class MainScreen(Screen[None]):
         """Open the live session (where to is worked out from the context)."""
         self.live.connect()
 
-    def set_responding(self, responding: bool) -> None:
-        """Whether a response runs: Cancel is offered only then."""
-        if responding != self._responding:
-            self._responding = responding
+    def set_responding(self, responding: bool, *, hold: bool = False) -> None:
+        """Whether a response runs: Cancel is offered only then. With `hold` (frames said
+        the last one ended), it goes CANCEL_HOLD_S later: responses that follow each other
+        would make the footer jump, each time laying out the whole screen again."""
+        if responding or not hold:
+            if self._cancel_hold is not None:
+                self._cancel_hold.stop()
+                self._cancel_hold = None
+            if responding != self._responding:
+                self._responding = responding
+                self.refresh_bindings()
+        elif self._responding and self._cancel_hold is None:
+            self._cancel_hold = self.set_timer(CANCEL_HOLD_S, self._cancel_ends)
+
+    def _cancel_ends(self) -> None:
+        self._cancel_hold = None
+        if self._responding and self.conversation.active_response_id is None:
+            self._responding = False
             self.refresh_bindings()
 
     @on(Worker.StateChanged)
@@ -221,24 +249,31 @@ class MainScreen(Screen[None]):
         self.live.on_recording_failed(message)
 
     # --- what the other jobs post -----------------------------------------------------
+    # The session's frames wait for the next repaint beat: what a job or the user does
+    # next reads the conversation after the frames that came before (the session's turn
+    # detection, a response that ended), and its notices come after them.
 
     @on(Notice)
     def _on_notice(self, message: Notice) -> None:
+        self.live.frames.take()
         self.pane.add_notice(message.text)
 
     @on(VoiceNote)
     def _on_voice_note(self, message: VoiceNote) -> None:
+        self.live.frames.take()
         self.pane.add_notice(message.text)
         if message.problem:
             self.notify(message.text, title="Live audio", severity="warning", timeout=10)
 
     @on(ToolAnswered)
     def _on_tool_answered(self, message: ToolAnswered) -> None:
+        self.live.frames.take()
         self.tool_calls.command_answered(message)
 
     def on_wav_read(self, message: WavRead) -> None:
         from rt_tui.tui.audio_turns import send_audio_turn
 
+        self.live.frames.take()
         send_audio_turn(self, message)
 
     def on_replay_frames(self, message: ReplayFrames) -> None:
@@ -275,6 +310,7 @@ class MainScreen(Screen[None]):
         # first frame.
         from rt_tui.tui.submitted import submit_text
 
+        self.live.frames.take()
         submit_text(self, message.text)
 
     @on(Composer.CancelRequested, "#composer")
@@ -313,6 +349,7 @@ class MainScreen(Screen[None]):
     def action_cancel_response(self) -> None:
         """Ask the server to stop the response that is running, if one is; while a lost
         session is being retried, stop retrying."""
+        self.live.frames.take()
         if self.live.stop_retrying():
             return
         response_id = self.conversation.active_response_id

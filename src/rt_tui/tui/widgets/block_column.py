@@ -10,7 +10,8 @@ blocks last drawn only, so a long session holds its heights and sources, not its
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from time import perf_counter
 
 from textual.cache import LRUCache
 from textual.strip import Strip
@@ -50,12 +51,16 @@ class BlockColumn:
 
     # -- changing it -------------------------------------------------------------------
 
-    def append(self, block: Block) -> None:
-        """Add `block` at the end, measured if the width is known."""
+    def append(self, block: Block, *, measure: bool = True) -> None:
+        """Add `block` at the end, measured if the width is known (else, or if not
+        `measure`, its height is an estimate until it is)."""
         block.index = len(self._blocks)
         self._blocks.append(block)
         self._stale_from = min(self._stale_from, block.index)
-        self.measure(block)
+        if measure:
+            self.measure(block)
+        else:
+            block.height = block.estimate(max(1, self.width))
 
     def remove(self, block: Block) -> None:
         index = block.index
@@ -105,6 +110,37 @@ class BlockColumn:
             if (new.base, new.parts) != (self._look.base, self._look.parts):
                 self._look = new
                 self._drawn.clear()
+
+    def unmeasured(self, view_start: int | None) -> list[Block]:
+        """The blocks whose height is an estimate at this width, the next to measure last:
+        from block `view_start` (the view's first) down, then up; None (following the
+        end): from the end up."""
+        blocks = self._blocks
+        if view_start is not None:
+            blocks = blocks[:view_start] + blocks[view_start:][::-1]
+        return [block for block in blocks if not self.measured(block)]
+
+    def measure_to_fill(self, blocks: Sequence[Block], room: int) -> list[Block]:
+        """Measure the last of `blocks` (still held) while they fill `room` lines; the rest,
+        their heights estimates, in the order `measure_until` takes them (nearest last)."""
+        rest: list[Block] = []
+        for block in reversed(blocks):
+            if block.index < 0:
+                continue
+            if room > 0:
+                self.measure(block)
+                room -= block.height
+            else:
+                rest.append(block)
+        return rest[::-1]
+
+    def measure_until(self, queue: list[Block], deadline: float) -> None:
+        """Measure blocks popped from the end of `queue` until it is empty or
+        `time.perf_counter()` passes `deadline` (blocks since removed are skipped)."""
+        while queue and perf_counter() < deadline:
+            block = queue.pop()
+            if block.index >= 0 and not self.measured(block):
+                self.measure(block)
 
     # -- reading it --------------------------------------------------------------------
 

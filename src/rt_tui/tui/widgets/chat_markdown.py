@@ -13,6 +13,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import ListItem, Markdown, MarkdownElement
 from rich.segment import Segment
 
+from rt_tui.tui.widgets.markdown_parser import markdown_parser
+
 
 class _DottedListItem(ListItem):
     """A list item numbered `1.` (Rich writes `1`), as Markdown readers expect."""
@@ -41,7 +43,17 @@ class ChatMarkdown(Markdown):
     }
 
     def __init__(self, markup: str) -> None:
-        super().__init__(markup, hyperlinks=False)
+        # What `Markdown.__init__` sets, but parsed with the one shared parser, set up like
+        # Rich's: Rich builds a new parser for each text, which costs more than parsing a
+        # streaming reply's tail (the pane does so on every repaint beat).
+        self.markup = markup
+        self.parsed = markdown_parser().parse(markup)
+        self.code_theme = "monokai"
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = False
+        self.inline_code_lexer = None
+        self.inline_code_theme = self.code_theme
 
 
 class LaterPiece:

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 from rt_tui.inspector.detail import size_text
@@ -135,6 +138,28 @@ class Composer(TextArea):
         self._pastes: dict[str, str] = {}
         """Huge pastes held aside, by the stand-in shown for them (kept while the history
         may bring a stand-in back)."""
+        self._styled_theme: object | None = None
+        """The text area theme last filled in from the styles (None: fill it again)."""
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styled_theme = None  # At the next paint, once the component styles are in.
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # TextArea fills in its theme from the styles on every paint, which costs about as
+        # much as painting the composer, on every keystroke; the styles change only with a
+        # style update (focus, a new theme), so fill it in after one only.
+        theme = self._theme
+        if theme is not self._styled_theme:
+            theme.apply_css(self)
+            self._styled_theme = theme
+        return ScrollView.render_lines(self, crop)
+
+    def on_text_area_changed(self, message: TextArea.Changed) -> None:
+        message.stop()  # Nothing above reads an edit; each hop up is a message to handle.
+
+    def on_text_area_selection_changed(self, message: TextArea.SelectionChanged) -> None:
+        message.stop()  # As for an edit: the cursor moving concerns the composer alone.
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key

@@ -2,15 +2,17 @@
 engine's `Conversation` reducer.
 
 The screen applies frames to the reducer and hands the pane each `Change`; the pane only
-notes what changed and redraws those blocks on a short timer, so a burst of deltas costs
-one repaint. It is a Line API view (like the inspector's rows), not a widget per item:
+notes what changed and redraws those blocks on the next repaint beat (`RepaintBeat`, shared
+with the inspector), so a burst of deltas costs one repaint, of the lines that show
+something new. It is a Line API view (like the inspector's rows), not a widget per item:
 each entry is a block (`conversation_blocks`) rendered into lines when it changes, held
 in a `BlockColumn` that knows where each starts, and only the lines in view are painted.
 So a finished item costs nothing on later updates, and an hour of replies costs their
 heights and sources, not widgets or every line ever drawn.
 
-A new width makes every height an estimate: the blocks in view are measured at once, the
-rest a few at a time between other work, keeping the view on the same text meanwhile.
+A new width makes every height an estimate, as a burst of new replies has (only those in
+view are rendered at once): the rest are measured a few at a time between other work,
+keeping the view on the same text meanwhile.
 
 One item or response can be selected (alt+up / alt+down, a click, a search's match, or
 from the inspector): it is marked in the margin, and the screen takes it to its frames.
@@ -24,11 +26,9 @@ from time import perf_counter
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Offset, Region, Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
@@ -38,26 +38,33 @@ from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Change, Response
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import (
-    MARGIN,
     PARTS,
     Block,
+    HintBlock,
     LineBlock,
     Look,
     NoticeBlock,
     VoiceBlock,
-    render_lines,
 )
 from rt_tui.tui.widgets.conversation_entries import EntryBlocks, PendingKey, error_key
 from rt_tui.tui.widgets.conversation_find import Finder, restyle, scroll_to_show, step_target
 from rt_tui.tui.widgets.conversation_views import empty_hint
+from rt_tui.tui.widgets.painted_lines import PaintedLines
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
+from rt_tui.tui.widgets.scroll_content import resize_content
+from rt_tui.tui.widgets.text_selection import selected_text, selection_style
 
-FLUSH_INTERVAL_S = 0.05
-"""How long changes gather before the pane redraws: at most ~20 repaints a second."""
 WORK_BUDGET_S = 0.03
 """The longest the pane renders in one go; more waits for the next turn of the event loop,
 so a replay's thousands of blocks, or all of them again at a new width, never freeze it."""
+JUMP_S = 0.3
+"""Following new text moves the view at most this often, all new lines at once (a
+terminal's jump scroll): a move repaints the whole pane and its scrollbar. Between jumps
+the last lines in view fill in place."""
 BACKLOG_INTERVAL_S = 0.005
 """The pause between two goes when work is left over."""
+ADDED_MEASURE_S = 0.25
+"""How long new blocks out of view wait to be measured: past a burst of replies."""
 
 
 class ConversationPane(ScrollView, can_focus=True):
@@ -88,9 +95,10 @@ class ConversationPane(ScrollView, can_focus=True):
         ),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, beat: RepaintBeat | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "Conversation"
+        self._beat = beat or RepaintBeat(self)
+        """When to redraw what changed (the screen's, shared with the inspector)."""
         self.follow = True
         """Whether new text is scrolled into view: off once the user scrolls up, on again
         when they reach the end. Kept as state, as the inspector's rows do: whether the view
@@ -102,8 +110,7 @@ class ConversationPane(ScrollView, can_focus=True):
         """Errors before this index in `Conversation.errors` are drawn or waiting to be."""
         self._column = BlockColumn(self._new_look)
         self._entries = EntryBlocks(self._column)
-        self._to_measure: list[Block] = []
-        """Blocks whose height is an estimate (the width changed), the next to measure last."""
+        self._to_measure: list[Block] = []  # Heights still estimates; the next one last.
         self._measure_scheduled = False
         self._width_check_scheduled = False
         self._restyle_pending = False
@@ -111,9 +118,15 @@ class ConversationPane(ScrollView, can_focus=True):
         """The width of the lines being painted (the blocks' own, unless it just changed)."""
         self._painting = False
         """`render_line` is called to paint (not to find where the mouse is)."""
-        self._hint = empty_hint()
+        self._painted = PaintedLines()
+        self._jumped_at = -JUMP_S
+        """When following new text last moved the view (`perf_counter`)."""
+        self._catch_up_due = False
+        """A jump is set to follow text that went below the view."""
+        self._jump_now = False
+        """A notice was added: the next sync shows it at once, not on the next jump."""
+        self._hint = HintBlock(empty_hint())
         """Where the session is and how to start; shown until the first thing arrives."""
-        self._hint_drawn: tuple[object, list[Strip]] | None = None
         self.selected: Block | None = None
         """The item or response marked in the margin (what ctrl+g takes to its frames)."""
         self.finder = Finder(self._column)
@@ -122,7 +135,7 @@ class ConversationPane(ScrollView, can_focus=True):
 
     def set_link(self, state: str, host: str | None = None, model: str | None = None) -> None:
         """Say in the empty pane where the session stands (`state`: a `LinkState` value)."""
-        self._hint = empty_hint(state, host, model)
+        self._hint.text = empty_hint(state, host, model)
         if not self._column:
             self.refresh()
 
@@ -160,8 +173,10 @@ class ConversationPane(ScrollView, can_focus=True):
 
     @property
     def busy(self) -> bool:
-        """True while changes wait to be drawn (tests wait on this instead of sleeping)."""
-        return self._flush_scheduled or bool(self._pending) or bool(self._to_measure)
+        """True while changes wait to be drawn, or work waits for the repaint beat that may
+        bring some (the screen's frames): tests wait on this instead of sleeping."""
+        waiting = self._flush_scheduled or self._catch_up_due or self._beat.pending
+        return waiting or bool(self._pending or self._to_measure)
 
     @property
     def response_cost(self) -> Callable[[Conversation, Response], str | None]:
@@ -188,8 +203,10 @@ class ConversationPane(ScrollView, can_focus=True):
         after what waits to be drawn; `voice`: a voice event of the session, in the voice
         timeline's look. The block, to `update_notice` it later."""
         block = VoiceBlock(text) if voice else NoticeBlock(text)
-        # The user just asked for it (a command's outcome): show it even if scrolled up.
+        # The user just asked for it (a command's outcome): show it even if scrolled up,
+        # and at once, not on the next jump.
         self.follow = True
+        self._jump_now = True
         if self._pending:  # Notices added meanwhile take their turn.
             self._pending[self._entries.hold_notice(block)] = None
             return block
@@ -310,17 +327,7 @@ class ConversationPane(ScrollView, can_focus=True):
         """The selected text (Textual's mouse selection and copy)."""
         if not self._column:
             return None
-        start, end = selection
-        first = 0 if start is None else start.y
-        last = self._column.total() - 1 if end is None else end.y
-        # Without the margin every line has: a copied text starts where its lines do.
-        lines = self._column.lines_between(first, last + 1)
-        texts = [strip.text[MARGIN:].rstrip() for _, strip in lines]
-        moved = Selection(
-            None if start is None else Offset(max(0, start.x - MARGIN), start.y - first),
-            None if end is None else Offset(max(0, end.x - MARGIN), end.y - first),
-        )
-        return moved.extract("\n".join(texts)), "\n"
+        return selected_text(self._column, selection), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
         self.refresh()
@@ -350,11 +357,18 @@ class ConversationPane(ScrollView, can_focus=True):
         block = column[column.index_at(y)]
         return block, y - column.top(block)
 
-    def _sync(self, anchor: tuple[Block, int] | None) -> None:
-        """Catch up after blocks changed: size, the view's place, one repaint."""
+    def _sync(self, anchor: tuple[Block, int] | None, *, jump_now: bool = False) -> None:
+        """Catch up after blocks changed: size, the view's place, one repaint (following
+        new text below the view waits for the next jump, see JUMP_S, unless `jump_now` or
+        a notice was added)."""
         column, follow = self._column, self.follow
-        self._resize_content(Size(column.width, column.total()))
+        jump_now, self._jump_now = jump_now or self._jump_now, False
+        if follow and not jump_now and self._jump_later():
+            self._repaint_changed()
+            return
+        resize_content(self, Size(column.width, column.total()))
         self.follow = follow  # Shorter content moved the view to the end, not the user.
+        top = round(self.scroll_y)
         if self.follow:
             # `force`: right after the size grows the scrollbar is not shown yet (that
             # waits for the next layout), and without it Textual refuses to scroll.
@@ -364,25 +378,46 @@ class ConversationPane(ScrollView, can_focus=True):
             y = column.top(block) + min(offset, max(0, block.height - 1))
             if y != round(self.scroll_y):
                 self.scroll_to(y=y, animate=False, force=True)
-        self.refresh()
+        if follow and round(self.scroll_y) != top:
+            self._jumped_at = perf_counter()
+        self._repaint_changed()
 
-    def _resize_content(self, size: Size) -> None:
-        """Take `size` as the content's size without a layout of the whole screen.
+    def _jump_later(self) -> bool:
+        """Whether new text went below the view too soon after the last jump: if so, the
+        next jump is set (the view and its scrollbar stay as they are until then)."""
+        below = self._column.total() > round(self.scroll_y) + self.scrollable_content_region.height
+        wait = self._jumped_at + JUMP_S - perf_counter()
+        if not below or wait <= 0:
+            return False
+        if not self._catch_up_due:
+            self._catch_up_due = True
+            # On a beat, with whatever else it repaints (a stream's next beat jumps first).
+            self.set_timer(wait, lambda: self._beat.request(self._catch_up))
+        return True
 
-        Setting `virtual_size` asks for one (Textual repaints every widget after it), and
-        the content grows with each new line of a reply; the pane's own size and place do
-        not change, so only its scrollbar needs to follow (a scrollbar that appears asks
-        for its layout itself)."""
-        if self.virtual_size != size:
-            self.set_reactive(ConversationPane.virtual_size, size)
-            self._scroll_update(size)
+    def _catch_up(self) -> None:
+        self._catch_up_due = False
+        self._sync(self._anchor())
+
+    def _repaint_changed(self) -> None:
+        """Repaint the lines of the view that would show something new: while the view
+        stays put, a streaming reply's last lines, not the whole pane (see `PaintedLines`);
+        once it moved, all of them."""
+        height = self.scrollable_content_region.height
+        lines = self._painted.changed(round(self.scroll_y), height, self._strip_at)
+        if lines is None:
+            self._painted.forget(height)
+            self.refresh()
+            return
+        for line in lines:
+            self.refresh_line(line)
 
     # -- drawing changes ---------------------------------------------------------------
 
-    def _schedule_flush(self, delay: float = FLUSH_INTERVAL_S) -> None:
+    def _schedule_flush(self) -> None:
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            self.set_timer(delay, self._flush)
+            self._beat.request(self._flush)
 
     def _flush(self) -> None:
         self._flush_scheduled = False
@@ -391,18 +426,25 @@ class ConversationPane(ScrollView, can_focus=True):
         if conversation is None or not keys:
             return
         anchor = self._anchor()
-        deadline = perf_counter() + WORK_BUDGET_S
-        done = 0
-        for key in keys:
-            done += 1
-            self._entries.draw(conversation, key)
-            if perf_counter() > deadline:
-                break
+        done = self._entries.draw_until(conversation, keys, perf_counter() + WORK_BUDGET_S)
+        self._measure_added()
         self._sync(anchor)
         if done < len(keys):
             # What is left goes first next time, before what arrived meanwhile.
             self._pending = dict.fromkeys(keys[done:]) | self._pending
-            self._schedule_flush(BACKLOG_INTERVAL_S)
+            # After a short pause, not a whole beat: a replay's blocks draw at the pace
+            # the budget allows.
+            self._flush_scheduled = True
+            self.set_timer(BACKLOG_INTERVAL_S, self._flush)
+
+    def _measure_added(self) -> None:
+        """Measure the blocks just added that show (following: the last ones, as many as
+        fill the view); the rest keep an estimate and are measured between other work, so
+        a burst of replies renders what the screen shows first."""
+        room = self.scrollable_content_region.height if self.follow else 0
+        if later := self._column.measure_to_fill(self._entries.take_added(), room):
+            self._to_measure.extend(later)
+            self._schedule_measure(ADDED_MEASURE_S)
 
     # -- painting ----------------------------------------------------------------------
 
@@ -420,13 +462,8 @@ class ConversationPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _hint_lines(self) -> list[Strip]:
-        width = max(1, self._column.width or self.scrollable_content_region.width)
-        look = self._column.look
-        key = (look, width, self._hint)
-        if self._hint_drawn is None or self._hint_drawn[0] != key:
-            hint = render_lines(look, Text(self._hint), width, "hint", indent=2)
-            self._hint_drawn = key, [Strip.blank(width, look.base), *hint]
-        return self._hint_drawn[1]
+        width = self._column.width or self.scrollable_content_region.width
+        return self._hint.render(self._column.look, max(1, width))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Once a paint: new colours, and a width the blocks were not rendered at (a
@@ -444,32 +481,33 @@ class ConversationPane(ScrollView, can_focus=True):
         finally:
             self._painting = False
 
-    def render_line(self, y: int) -> Strip:
+    def _strip_at(self, line: int) -> Strip:
+        """What line `line` of the conversation shows (before marks, offsets and
+        highlights)."""
         width, column = self._paint_width, self._column
         base = column.look.base
-        line = round(self.scroll_y) + y
         if not column:
             hint = self._hint_lines()
-            return hint[y] if y < len(hint) else Strip.blank(width, base)
+            return hint[line] if line < len(hint) else Strip.blank(width, base)
         if line >= column.total():
             return Strip.blank(width, base)
         block = column[column.index_at(line)]
-        if not column.measured(block):
-            self._schedule_measure()  # Its height was an estimate: settle the rest around it.
         lines = column.lines_of(block)
         row = line - column.top(block)
-        strip = lines[row] if row < len(lines) else Strip.blank(width, base)
+        return lines[row] if row < len(lines) else Strip.blank(width, base)
+
+    def render_line(self, y: int) -> Strip:
+        width, column = self._paint_width, self._column
+        line = round(self.scroll_y) + y
+        strip = self._strip_at(line)
+        self._painted.note(y, line, strip)
         if strip.cell_length != width:
-            strip = strip.adjust_cell_length(width, base)
-        if self.finder.active:
-            parts = column.look.parts
-            for start, end, current in self.finder.spans(block, row, strip.text):
-                look = parts["match-current" if current else "match"]
-                strip = restyle(strip, start, end, look)
-        if block is self.selected:
-            # The mark in the margin: readable without colour, like the focused pane's border.
-            mark = Segment("▌", column.look.style("selected"))
-            strip = Strip.join([Strip([mark], 1), strip.crop(1)])
+            strip = strip.adjust_cell_length(width, column.look.base)
+        if column and line < column.total():
+            block = column[column.index_at(line)]
+            if not column.measured(block):
+                self._schedule_measure()  # Its height was an estimate: settle the rest.
+            strip = self._marked(strip, block, line - column.top(block))
         if not self._painting:
             # Where a mouse press or drag lands in the text (selection) Textual finds by
             # asking for the line itself (`Compositor.get_widget_and_offset_at`) and reading
@@ -479,17 +517,23 @@ class ConversationPane(ScrollView, can_focus=True):
             strip = strip.apply_offsets(0, line)
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(line)) is not None:
-            strip = restyle(strip, *span, self._selection_style())
+            strip = restyle(strip, *span, selection_style(self.screen))
         return strip
 
-    def _selection_style(self) -> Style:
-        # The screen's selection colours; a transparent foreground keeps the text's own.
-        look = self.screen.get_visual_style("screen--selection")
-        background, foreground = look.background, look.foreground
-        return Style(
-            bgcolor=background.rich_color if background is not None else None,
-            color=foreground.rich_color if foreground is not None and foreground.a else None,
-        )
+    def _marked(self, strip: Strip, block: Block, row: int) -> Strip:
+        """Line `row` of `block` with the search's matches highlighted and, if the block
+        is selected, the mark in the margin."""
+        look = self._column.look
+        if self.finder.active:
+            for start, end, current in self.finder.spans(block, row, strip.text):
+                strip = restyle(
+                    strip, start, end, look.parts["match-current" if current else "match"]
+                )
+        if block is self.selected:
+            # The mark in the margin: readable without colour, like the focused pane's border.
+            mark = Segment("▌", look.style("selected"))
+            strip = Strip.join([Strip([mark], 1), strip.crop(1)])
+        return strip
 
     # -- a new width: every height is an estimate --------------------------------------
 
@@ -507,30 +551,20 @@ class ConversationPane(ScrollView, can_focus=True):
     def _measure_all(self, anchor: tuple[Block, int] | None) -> None:
         """Measure again every block not measured at this width: those in view first, now,
         the rest over the next turns of the event loop."""
-        blocks = list(self._column)
-        if anchor is not None:
-            start = anchor[0].index  # The view, down, then up.
-            blocks = blocks[:start] + blocks[start:][::-1]
-        # Else following: the end is in view, and is measured first (popped first).
-        self._to_measure = [block for block in blocks if not self._column.measured(block)]
+        self._to_measure = self._column.unmeasured(None if anchor is None else anchor[0].index)
         self._measure_some(anchor)
 
-    def _schedule_measure(self) -> None:
+    def _schedule_measure(self, delay: float = BACKLOG_INTERVAL_S) -> None:
         if not self._measure_scheduled:
             self._measure_scheduled = True
-            self.set_timer(BACKLOG_INTERVAL_S, self._measure_step)
+            self.set_timer(delay, self._measure_step)
 
     def _measure_step(self) -> None:
         self._measure_scheduled = False
         self._measure_some(self._anchor())
 
     def _measure_some(self, anchor: tuple[Block, int] | None) -> None:
-        deadline = perf_counter() + WORK_BUDGET_S
-        queue, column = self._to_measure, self._column
-        while queue and perf_counter() < deadline:
-            block = queue.pop()
-            if block.index >= 0 and not column.measured(block):
-                column.measure(block)
-        self._sync(anchor)
-        if queue:
+        self._column.measure_until(self._to_measure, perf_counter() + WORK_BUDGET_S)
+        self._sync(anchor, jump_now=True)  # Not new text: the end stays in view.
+        if self._to_measure:
             self._schedule_measure()

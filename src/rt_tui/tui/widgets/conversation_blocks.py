@@ -109,6 +109,10 @@ class Block:
         """Its lines at `width`, each exactly `width` cells."""
         raise NotImplementedError
 
+    def estimate(self, width: int) -> int:
+        """How many lines it likely takes at `width`, without rendering it."""
+        return 1
+
 
 HUGE_BODY_CHARS = 32_000
 """A body longer than this shows only its start, as plain text, and says how much more
@@ -197,6 +201,10 @@ class ItemBlock(Block):
         self._piece_lines = None
         self._pieces_drawn = 0
         self._pieces_look = None
+
+    def estimate(self, width: int) -> int:
+        body = min(len(self.view.body), HUGE_BODY_CHARS)
+        return 2 + -(-body // max(1, width - 2 * MARGIN))  # Header, wrapped body, blank.
 
     def render(self, look: Look, width: int) -> list[Strip]:
         view = self.view
@@ -307,3 +315,24 @@ class VoiceBlock(LineBlock):
 
     def render(self, look: Look, width: int) -> list[Strip]:
         return render_lines(look, Text(self.text), width, self.kind)
+
+
+class HintBlock(Block):
+    """What the empty pane says (where the session is and how to start): a blank line,
+    then the text, indented. Drawn by the pane while it holds no other block."""
+
+    kind = "hint"
+
+    __slots__ = ("_drawn", "text")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self._drawn: tuple[tuple[Look, int, str], list[Strip]] | None = None
+
+    def render(self, look: Look, width: int) -> list[Strip]:
+        key = (look, width, self.text)
+        if self._drawn is None or self._drawn[0] != key:
+            hint = render_lines(look, Text(self.text), width, "hint", indent=2)
+            self._drawn = key, [Strip.blank(width, look.base), *hint]
+        return self._drawn[1]

@@ -3,13 +3,19 @@ response or a server error, each drawn again from the reducer's state when it ch
 
 The pane is a scroll view that knows where lines go; this knows the conversation and how
 each entry reads (`conversation_views`), and keeps one block per entry in the pane's
-`BlockColumn`. It also holds the app's notices added while changes waited to be drawn, so
-they show in their turn.
+`BlockColumn`: a new one at the end, one whose content changed measured again, one whose
+item went taken out. It also holds the app's notices added while changes waited to be
+drawn, so they show in their turn.
+
+New blocks join the column with an estimate of their height: the pane measures those the
+view shows (`take_added`), so a burst of replies renders what the screen shows first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import inf
+from time import perf_counter
 
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Response
@@ -54,11 +60,35 @@ class EntryBlocks:
         self._held_notices: dict[PendingKey, LineBlock] = {}
         """Notices added while changes waited to be drawn: they take their turn."""
         self._notices_held = 0
+        self._added: list[Block] = []
 
     def block(self, key: PendingKey) -> Block | None:
         """The block of this item or response, if the pane shows it."""
         block = self._keyed.get(key)
         return block if block is not None and block.index >= 0 else None
+
+    def take_added(self) -> list[Block]:
+        """The blocks added since the last call, in order, their heights estimates: the
+        pane measures those the view shows."""
+        added, self._added = self._added, []
+        return added
+
+    def _add(self, block: Block) -> None:
+        self._column.append(block, measure=False)
+        self._added.append(block)
+
+    def draw_until(
+        self, conversation: Conversation, keys: list[PendingKey], deadline: float = inf
+    ) -> int:
+        """Draw `keys` in order until `time.perf_counter()` passes `deadline` (one at least);
+        how many were drawn."""
+        done = 0
+        for key in keys:
+            done += 1
+            self.draw(conversation, key)
+            if perf_counter() > deadline:
+                break
+        return done
 
     def draw(self, conversation: Conversation, key: PendingKey) -> None:
         """Bring the entry `key` up to date: add its block, change it, or take it away."""
@@ -68,7 +98,7 @@ class EntryBlocks:
         elif kind == "response":
             self._draw_response(conversation, name)
         elif kind == "notice":
-            self._column.append(self._held_notices.pop(key))
+            self._add(self._held_notices.pop(key))
         else:
             self._draw_error(conversation, int(name))
 
@@ -91,6 +121,7 @@ class EntryBlocks:
     def clear(self) -> None:
         self._keyed.clear()
         self._held_notices.clear()
+        self._added.clear()
 
     def _draw_item(self, conversation: Conversation, item_id: str) -> None:
         key = ("item", item_id)
@@ -113,7 +144,7 @@ class EntryBlocks:
             own_key: PendingKey = ("item", item.id)
             self._keyed[own_key] = block = ItemBlock(view)
             block.key = own_key
-            self._column.append(block)
+            self._add(block)
         elif isinstance(block, ItemBlock) and block.update(view):
             self._column.measure(block)
 
@@ -128,7 +159,7 @@ class EntryBlocks:
             block = ResponseBlock(summary, details, with_details=self.show_details)
             block.key = own = ("response", response.id)
             self._keyed[own] = block
-            self._column.append(block)
+            self._add(block)
         elif isinstance(block, ResponseBlock) and block.update(
             summary, details, with_details=self.show_details
         ):
@@ -136,4 +167,4 @@ class EntryBlocks:
 
     def _draw_error(self, conversation: Conversation, index: int) -> None:
         if index < len(conversation.errors):
-            self._column.append(ErrorBlock(describe_error(conversation.errors[index])))
+            self._add(ErrorBlock(describe_error(conversation.errors[index])))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click
@@ -22,8 +23,11 @@ from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_widt
 from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.frames import Direction
+from rt_tui.tui.widgets.scroll_content import resize_content
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
+_PARTS = ("time", "sent", "received", "type", "fold", "summary", "error")
+"""The parts of a row drawn in a style of their own (component classes `frame-rows--PART`)."""
 JUMP_CONTEXT = 2
 """Rows left above a row jumped to (`show_row`): what led up to it stays in view."""
 
@@ -103,6 +107,7 @@ class FrameRows(ScrollView, can_focus=True):
         # Three screens of rows: each cached Strip carries caches of its own (~1 KB), and
         # rows scrolling by in a session's first minute fill it.
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(128)
+        self._part_styles: dict[str, Style] | None = None
         self._drawn: dict[int, tuple[object, ...]] = {}
         """The cache key of what each line of the view (0 at the top) showed when painted."""
 
@@ -206,7 +211,7 @@ class FrameRows(ScrollView, can_focus=True):
         folded group repaints its own line, not the whole list)."""
         count = self.store.row_count
         before = (self.virtual_size, self.scroll_offset, self.cursor_frame)
-        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        resize_content(self, Size(self.scrollable_content_region.width, count))
         if self.follow and count:
             last = self.store.frame_at_row(count - 1)
             if self.cursor_frame is not None and self.cursor_frame != last:
@@ -243,6 +248,21 @@ class FrameRows(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._part_styles = None  # Looked up again at the next paint.
+
+    def _parts(self) -> dict[str, Style]:
+        """Each part's style over the rows' own, by part name ("" for the rows' own).
+
+        Looked up once per style update: a stream repaints a row or two on every beat, and
+        looking up seven styles cost more than drawing the row."""
+        parts = self._part_styles
+        if parts is None:
+            base = self.rich_style
+            parts = {"": base}
+            for part in _PARTS:
+                parts[part] = base + self.get_component_rich_style(f"frame-rows--{part}")
+            self._part_styles = parts
+        return parts
 
     def _line_key(self, row_index: int, width: int, type_width: int) -> tuple[object, ...]:
         """Everything the line showing view row `row_index` depends on (its cache key)."""
@@ -287,12 +307,11 @@ class FrameRows(ScrollView, can_focus=True):
     def _no_match_line(self, width: int) -> Strip:
         """Frames arrived but the filter hides them all: say so instead of a blank list."""
         text = f" No frame matches the filter ({self.store.filter.describe()}); ⌫ clears it."
-        style = self.rich_style + self.get_component_rich_style("frame-rows--time")
-        return Strip([Segment(text, style)]).adjust_cell_length(width, self.rich_style)
+        parts = self._parts()
+        return Strip([Segment(text, parts["time"])]).adjust_cell_length(width, parts[""])
 
     def _render_row(self, row: Row, selected: bool, width: int, type_width: int) -> Strip:
-        style = self.get_component_rich_style
-        base = self.rich_style
+        parts = self._parts()
         wire_type = fit_wire_type(row.wire_type or "(no type)", type_width)
         count = f"x{row.count} " if row.fold == "folded" else ""
         used = LEAD_WIDTH + type_width + len(count)
@@ -300,26 +319,20 @@ class FrameRows(ScrollView, can_focus=True):
         summary = _flat(row.summary)
         if len(summary) > room and row.summary_is_stream and room > 1:
             summary = "…" + summary[-(room - 1) :]
-        mark_style = style(
-            "frame-rows--sent" if row.direction is Direction.SENT else "frame-rows--received"
-        )
+        mark = "sent" if row.direction is Direction.SENT else "received"
         segments = [
-            Segment(f"{row.t_ms:>8.0f} ", base + style("frame-rows--time")),
-            Segment(f"{row.arrow} ", base + mark_style),
-            Segment(f"{_FOLD_MARKS[row.fold]} ", base + style("frame-rows--fold")),
-            Segment(
-                f"{wire_type:<{type_width}} ",
-                base + style("frame-rows--error" if row.is_error else "frame-rows--type"),
-            ),
-            Segment(count, base + style("frame-rows--fold")),
-            Segment(
-                summary,
-                base + style("frame-rows--error" if row.is_error else "frame-rows--summary"),
-            ),
+            Segment(f"{row.t_ms:>8.0f} ", parts["time"]),
+            Segment(f"{row.arrow} ", parts[mark]),
+            Segment(f"{_FOLD_MARKS[row.fold]} ", parts["fold"]),
+            Segment(f"{wire_type:<{type_width}} ", parts["error" if row.is_error else "type"]),
+            Segment(count, parts["fold"]),
+            Segment(summary, parts["error" if row.is_error else "summary"]),
         ]
+        base = parts[""]
         if selected:
-            segments = list(Segment.apply_style(segments, post_style=style("frame-rows--cursor")))
-            base = base + style("frame-rows--cursor")
+            cursor = self.get_component_rich_style("frame-rows--cursor")
+            segments = list(Segment.apply_style(segments, post_style=cursor))
+            base = base + cursor
         return Strip(segments).adjust_cell_length(width, base)
 
 

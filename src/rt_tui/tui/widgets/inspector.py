@@ -4,7 +4,8 @@
 rows, and a detail panel with the selected frame's JSON (hidden while nothing is
 selected). Frames go into a Textual-free `FrameStore`; the rows are a Line API
 `ScrollView` that renders only the visible lines from cached strips. `add_frames` only
-appends to the store and schedules one repaint per tick, so a burst of deltas repaints once.
+appends to the store and asks the repaint beat (`RepaintBeat`) for one repaint, so a burst
+of deltas repaints once.
 
 Keys: arrows/PgUp/PgDn/Home/End move (End jumps to the tail and follows it), `f`/Enter
 folds or unfolds the selected run of deltas, `F` folds all of them or, when all are folded,
@@ -52,9 +53,8 @@ from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import WHOLE_KEY, JsonView
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
-REFRESH_INTERVAL = 1 / 30
-"""Frames arriving within one tick cause a single repaint."""
 FILTER_DEBOUNCE = 0.15
 
 
@@ -221,11 +221,14 @@ class EventInspector(Vertical):
         *,
         export_dir: Path | None = None,
         fold: bool = True,
+        beat: RepaintBeat | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._beat = beat or RepaintBeat(self)
+        """When to repaint what arrived (the screen's, shared with the conversation)."""
         self.store = FrameStore(fold=fold)
         # Numbered as the store numbers frames: the way to a frame from an item, a response
         # or a milestone of its latency.
@@ -269,11 +272,11 @@ class EventInspector(Vertical):
     # -- the API the main screen uses --------------------------------------------------
 
     def add_frame(self, frame: Frame) -> None:
-        """Store one frame; the repaint happens once per tick, however many arrive."""
+        """Store one frame; the repaint happens once per beat, however many arrive."""
         self.add_frames((frame,))
 
     def add_frames(self, frames: Iterable[Frame]) -> None:
-        """Store these frames, in order; one repaint follows, within a tick."""
+        """Store these frames, in order; one repaint follows, on the next beat."""
         append, landmark, time = self.store.append, self.landmarks.add, self.latency.add
         for frame in frames:
             index = append(frame)
@@ -384,7 +387,7 @@ class EventInspector(Vertical):
     def _schedule_flush(self) -> None:
         if not self._flush_pending and self.is_mounted:
             self._flush_pending = True
-            self.set_timer(REFRESH_INTERVAL, self._flush)
+            self._beat.request(self._flush)
 
     def _flush(self) -> None:
         self._flush_pending = False

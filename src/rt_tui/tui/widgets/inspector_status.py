@@ -8,7 +8,9 @@ to the width when it is drawn, so a resize needs nothing from the inspector.
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 from textual.widget import Widget
 
 from rt_tui.inspector.status_line import InspectorState, status_line
@@ -36,7 +38,10 @@ class InspectorStatus(Widget):
             self._state = state
             self.refresh()
 
-    def render(self) -> Content:
-        if self._state is None:
-            return Content("")
-        return Content(status_line(self._state, self.content_region.width))
+    def render_line(self, y: int) -> Strip:
+        # A strip of its own, not a `render()` of Content: a stream repaints this line on
+        # every beat, and Content's layout of even one line cost more than the rows' own.
+        width, style = self.content_region.width, self.rich_style
+        text = status_line(self._state, width) if self._state is not None and y == 0 else ""
+        blank = Style.from_color(bgcolor=style.bgcolor)  # The padding has no text colour.
+        return Strip([Segment(text, style)]).adjust_cell_length(width, blank)

@@ -2,19 +2,19 @@
 
 A reply must read the same while it streams and once it is done, so both go through
 `ChatMarkdown`. Rich re-renders a whole text at once, which gets slow for a long reply
-streamed at 20 repaints a second; `settled_end` finds where the top-level blocks that can no
+streamed at 10 repaints a second; `settled_end` finds where the top-level blocks that can no
 longer change end, so the pane renders those once and re-renders only the growing tail.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from rt_tui.tui.widgets.markdown_parser import markdown_parser
+
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from rich.console import RenderableType
 
 
@@ -31,15 +31,6 @@ def render_body(text: str, *, markdown: bool, first: bool = True) -> RenderableT
     return ChatMarkdown(text) if first else LaterPiece(ChatMarkdown(text))
 
 
-@cache
-def _parser() -> MarkdownIt:
-    """Parses like Rich's Markdown does, so block boundaries agree with what it renders.
-    Built when first needed: markdown-it is not needed for the first frame."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt().enable("strikethrough").enable("table")
-
-
 def settled_end(body: str, start: int = 0) -> int:
     """Where the settled part of a streaming `body` ends (an offset >= `start`).
 
@@ -48,7 +39,7 @@ def settled_end(body: str, start: int = 0) -> int:
     begins. A horizontal rule stays with the block after it: Rich puts no blank line
     after a rule, and a later piece starts with one.
     """
-    tokens = _parser().parse(body[start:])
+    tokens = markdown_parser().parse(body[start:])
     starts = [
         (token.map[0], token.type)
         for token in tokens

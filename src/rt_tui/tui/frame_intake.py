@@ -1,0 +1,97 @@
+"""The live session's frames between their arrival and the main screen's next beat.
+
+The worker's `FrameFeed` posts a batch and keeps adding the frames that follow to it until
+it is taken; the screen notes each batch here and takes them all on its repaint beat, so
+a stream costs one message a beat however fast its frames come.
+
+A reply's last frames should not wait a whole beat when nothing follows them: once the
+frames waiting end a response and the socket has been quiet for QUIET_S, `on_settled`
+is called (the screen then takes them at once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Final, Protocol
+
+from rt_tui.realtime.frames import Frame
+from rt_tui.tui.messages import FrameBatch
+
+QUIET_S: Final = 0.01
+"""How long no frame must arrive after a response's end before it is taken at once."""
+RESPONSE_END: Final = "response.done"
+
+
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+CallLater = Callable[[float, Callable[[], object]], Cancellable]
+"""Runs a callback after a delay (the running loop's `call_later`)."""
+
+
+def _loop_call_later(delay: float, callback: Callable[[], object]) -> Cancellable:
+    return asyncio.get_running_loop().call_later(delay, callback)
+
+
+class FrameIntake:
+    """Batches of frames waiting for the screen's next beat."""
+
+    def __init__(
+        self, on_settled: Callable[[], object], call_later: CallLater = _loop_call_later
+    ) -> None:
+        self._on_settled = on_settled
+        self._call_later = call_later
+        self._batches: list[FrameBatch] = []
+        self._seen_batches = 0
+        self._seen = 0
+        """The last look had seen this many frames of the batch at `_seen_batches`
+        (more since: the socket is not quiet)."""
+        self._ended = False
+        """A response ended among them."""
+        self._looking: Cancellable | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self._batches)
+
+    def add(self, batch: FrameBatch) -> None:
+        """A batch the worker posted (frames keep joining it until it is taken)."""
+        self._batches.append(batch)
+        if self._looking is None:
+            self._look_later()
+
+    def take(self, source: object) -> list[Frame]:
+        """Every frame waiting that `source` (the current session's handle) sent, in order;
+        the batches take no more (the frames that follow start new ones)."""
+        batches, self._batches = self._batches, []
+        self._seen_batches, self._seen, self._ended = 0, 0, False
+        if self._looking is not None:
+            self._looking.cancel()
+            self._looking = None
+        return [frame for batch in batches if batch.source is source for frame in batch.take()]
+
+    def _look_later(self) -> None:
+        self._looking = self._call_later(QUIET_S, self._look)
+
+    def _look(self) -> None:
+        """Call `on_settled` if a response ended among the frames waiting and none came
+        since the last look; else look again while frames wait."""
+        self._looking = None
+        batches, came = self._batches, False
+        index, seen = self._seen_batches, self._seen
+        while index < len(batches):
+            frames = batches[index].frames
+            if len(frames) > seen:
+                came = True
+                if not self._ended:
+                    self._ended = any(f.wire_type == RESPONSE_END for f in frames[seen:])
+            if index == len(batches) - 1:
+                seen = len(frames)  # The last batch may still grow.
+                break
+            index, seen = index + 1, 0
+        self._seen_batches, self._seen = index, seen
+        if self._ended and not came:
+            self._on_settled()
+        elif batches:
+            self._look_later()

@@ -1,0 +1,94 @@
+"""One beat for the live session's screen work, so a stream costs one screen update a beat.
+
+The main screen takes the frames that arrived, and the conversation pane and the inspector
+redraw what they changed, all on one `RepaintBeat`. With a message per arriving frame and
+a timer per pane (20 and 30 a second), the same stream cost ~100 messages and ~40 screen
+updates a second, each update a pass of the compositor over the screen, where one of each
+per beat shows the same.
+
+Work asked for when the last beat is a period or more ago runs at once (a lone change is
+not held back); while changes keep coming, it runs once a period. Work asked for during a
+beat (the panes, by the frames the beat took) runs in that beat, after what was waiting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Final
+
+from textual.message_pump import MessagePump
+from textual.timer import Timer
+
+BEAT_S: Final = 0.1
+"""Seconds between beats while a stream runs: at most 10 screen updates a second for it."""
+
+Work = Callable[[], object]
+
+
+class RepaintBeat:
+    """Runs the work asked for since the last beat, once each, in the order asked."""
+
+    def __init__(
+        self,
+        host: MessagePump,
+        period: float = BEAT_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._host = host
+        """Runs the beat's timer (the work runs in the host's turn)."""
+        self._period = period
+        self._clock = clock
+        self._waiting: dict[Work, None] = {}
+        self._due = False
+        """A beat is set to come, or running."""
+        self._timer: Timer | None = None
+        """The timer of a beat set to come later."""
+        self._last = -period
+        """When the last beat started."""
+
+    @property
+    def pending(self) -> bool:
+        """Whether work waits for the next beat."""
+        return bool(self._waiting)
+
+    def request(self, work: Work) -> None:
+        """Run `work` on the next beat (once, however often it is asked for before)."""
+        self._waiting[work] = None
+        if not self._due:
+            self._schedule()
+
+    def hurry(self) -> None:
+        """Run the beat that is set to come later at once (the work waiting is worth it)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+            self._host.call_next(self._beat)
+
+    def _schedule(self) -> None:
+        self._due = True
+        wait = self._last + self._period - self._clock()
+        if wait > 0:
+            self._timer = self._host.set_timer(wait, self._beat, name="repaint-beat")
+        else:
+            self._host.call_next(self._beat)  # After what asked for it.
+
+    def _beat(self) -> None:
+        self._timer = None
+        self._last = self._clock()
+        done: set[Work] = set()
+        again: dict[Work, None] = {}
+        try:
+            while self._waiting:
+                waiting, self._waiting = self._waiting, {}
+                for work in waiting:
+                    if work in done:
+                        again[work] = None  # Asked for again by work of this beat: the next.
+                    else:
+                        done.add(work)
+                        work()
+        finally:
+            self._due = False
+            self._waiting = again | self._waiting
+            if self._waiting:
+                self._schedule()

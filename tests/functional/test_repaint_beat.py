@@ -1,0 +1,95 @@
+"""The repaint beat: work asked for runs once a beat, together, at once when the beat idled."""
+
+from __future__ import annotations
+
+from conftest_app import wait_for
+from textual.app import App
+
+from rt_tui.tui.widgets.repaint_beat import RepaintBeat
+
+
+class Clock:
+    """A monotonic clock that only moves when told."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_work_asked_for_together_runs_once_each_in_order_at_once() -> None:
+    app: App[None] = App()
+    ran: list[str] = []
+    async with app.run_test() as pilot:
+        beat = RepaintBeat(app, period=60.0, clock=Clock())
+
+        def a() -> None:
+            ran.append("a")
+
+        def b() -> None:
+            ran.append("b")
+
+        for work in (a, b, a):
+            beat.request(work)
+        await wait_for(pilot, lambda: not beat.pending, "the beat")
+        assert ran == ["a", "b"]
+
+
+async def test_work_waits_a_period_after_a_beat_unless_the_beat_idled_that_long() -> None:
+    app: App[None] = App()
+    ran: list[str] = []
+    clock = Clock()
+    async with app.run_test() as pilot:
+        beat = RepaintBeat(app, period=60.0, clock=clock)
+        beat.request(lambda: ran.append("first"))
+        await wait_for(pilot, lambda: ran == ["first"], "the first beat")
+
+        clock.now += 60.0  # The beat idled a whole period: the next runs at once.
+        beat.request(lambda: ran.append("after a period"))
+        await wait_for(pilot, lambda: "after a period" in ran, "a beat after a period")
+
+        beat.request(lambda: ran.append("too soon"))
+        for _ in range(3):
+            await pilot.pause()
+        assert "too soon" not in ran  # Held for a period (of a clock that does not move).
+        assert beat.pending
+
+
+async def test_work_asked_for_by_a_beat_runs_in_it_and_itself_again_on_the_next() -> None:
+    app: App[None] = App()
+    ran: list[str] = []
+    async with app.run_test() as pilot:
+        beat = RepaintBeat(app, period=60.0, clock=Clock())
+
+        def take() -> None:
+            ran.append("take")
+            beat.request(draw)  # As the frames a beat takes ask the panes to redraw.
+
+        def draw() -> None:
+            ran.append("draw")
+            beat.request(draw)  # Work left over: the next beat, not this one again.
+
+        beat.request(take)
+        await wait_for(pilot, lambda: ran == ["take", "draw"], "one beat")
+        for _ in range(3):
+            await pilot.pause()
+        assert ran == ["take", "draw"]
+        assert beat.pending
+
+
+async def test_hurried_the_beat_set_for_later_runs_at_once() -> None:
+    app: App[None] = App()
+    ran: list[str] = []
+    async with app.run_test() as pilot:
+        beat = RepaintBeat(app, period=60.0, clock=Clock())
+        beat.request(lambda: ran.append("first"))
+        await wait_for(pilot, lambda: ran == ["first"], "the first beat")
+        beat.request(lambda: ran.append("a reply's end"))
+        await pilot.pause()
+        assert ran == ["first"]  # Set for a minute later.
+        beat.hurry()
+        await wait_for(pilot, lambda: ran == ["first", "a reply's end"], "the hurried beat")
+        beat.hurry()  # Nothing set: nothing to hurry.
+        await pilot.pause()
+        assert ran == ["first", "a reply's end"]
