@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
 
     paint = None
     if chosen("first_paint"):
-        paint = first_paint.measure(max(repeats, 5))
+        # Start-up moves most with the machine's load: more pairs than other trials' repeats.
+        paint = first_paint.measure(5 if args.quick else max(repeats, 11))
         print(f"{clock()} first paint ({len(paint['ratios'])} pairs)", flush=True)
     soak_summary = None
     if chosen("soak"):

@@ -58,6 +58,11 @@ NOT_FOR_THE_FIRST_FRAME = (
     "zipfile",
     "rt_tui.tui.screens.settings",  # F2
     "rt_tui.tui.screens.help",  # F1
+    "rt_tui.realtime.audio_io.live",  # live audio's players and files, when asked for
+    "rt_tui.realtime.audio_io.sources",
+    "rt_tui.cost.table",  # the price table, with the first usage
+    "rt_tui.tui.submitted",  # the first message sent
+    "rt_tui.tui.conversation_export",  # alt+e
     "numpy",  # live audio
     "soxr",
     "sounddevice",

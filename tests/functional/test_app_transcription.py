@@ -21,7 +21,7 @@ from rt_tui.config import Config, SessionSettings, TurnDetection, TurnDetectionT
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.audio import silence, tone, write_wav
 from rt_tui.realtime.frames import Direction
-from rt_tui.tui.screens.main import TRANSCRIPTION_TAKES_SPEECH
+from rt_tui.tui.submitted import TRANSCRIPTION_TAKES_SPEECH
 
 
 @pytest.fixture

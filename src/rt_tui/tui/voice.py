@@ -35,17 +35,9 @@ from textual.binding import Binding
 from textual.message import Message
 
 from rt_tui.dialect import Dialect
-from rt_tui.realtime import client_events
-from rt_tui.realtime.audio_io import (
-    AudioUnavailable,
-    NoAudio,
-    PlaybackCut,
-    ReplyPlayer,
-    Sink,
-    Source,
-    WavSource,
-    interrupt_playback,
-    send_source,
+from rt_tui.realtime import (
+    audio_io,  # its parts load when first used: not for the first frame
+    client_events,
 )
 from rt_tui.realtime.audio_turn import (
     MIN_TURN_MS,
@@ -73,6 +65,7 @@ from rt_tui.tui.worker import Session
 
 if TYPE_CHECKING:
     from rt_tui.config import SessionSettings
+    from rt_tui.realtime.audio_io import PlaybackCut, ReplyPlayer, Sink, Source
 
 VOICE_BINDINGS = [
     Binding(
@@ -236,18 +229,18 @@ class Voice:
         source, sink, problems = await asyncio.to_thread(open_choice, self.choice)
         for problem in problems:
             self._note(f"{problem} Everything else works; WAV files work as both.", problem=True)
-        if source is None and not isinstance(self.choice.mic, NoAudio):
+        if source is None and not isinstance(self.choice.mic, audio_io.NoAudio):
             self._mic_problem = f"No microphone: {self.choice.mic} could not be opened (see above)."
         if sink is not None:
             try:
                 sink.start()
-            except AudioUnavailable as problem:  # a device that opened but will not play
+            except audio_io.AudioUnavailable as problem:  # a device that opened but will not play
                 self._note(f"No speaker: {problem}", problem=True)
                 sink.close()
                 sink = None
         if sink is not None:
             self.sink = sink
-            self._player = ReplyPlayer(sink)
+            self._player = audio_io.ReplyPlayer(sink)
             if self._session_frame is not None:
                 self._player.observe(self._session_frame)
             self._note(f"Speaker: {sink.description}.{nothing_to_play(self._settings())}")
@@ -258,8 +251,8 @@ class Voice:
         self._note(f"Microphone: {source.description}. {how}")
         await self._session_ready.wait()
         try:
-            await send_source(source, self._send_audio, gate=self._gate)
-        except AudioUnavailable as problem:  # the device would not start capturing
+            await audio_io.send_source(source, self._send_audio, gate=self._gate)
+        except audio_io.AudioUnavailable as problem:  # the device would not start capturing
             source.close()
             self.source = None
             self._mic_problem = f"No microphone: {problem}"
@@ -288,10 +281,10 @@ class Voice:
         microphone waits), then end the turn as the session's turn detection wants.
         Raises WavError (one sentence)."""
         mode = self.mode
-        file = await asyncio.to_thread(WavSource, path, tail_ms=tail_silence_ms(b"", mode))
+        file = await asyncio.to_thread(audio_io.WavSource, path, tail_ms=tail_silence_ms(b"", mode))
         self.file_streaming = True
         try:
-            await send_source(file, self._send_audio)
+            await audio_io.send_source(file, self._send_audio)
         finally:
             self.file_streaming = False
         if mode.manual:
@@ -329,7 +322,7 @@ class Voice:
         sink = self.sink
         if sink is None:
             return None
-        cut = interrupt_playback(sink, self._send)
+        cut = audio_io.interrupt_playback(sink, self._send)
         if cut is None:
             return None
         self.cuts += 1
@@ -350,7 +343,7 @@ class Voice:
         error = getattr(source, "error", None)
         if isinstance(error, str):
             self._note(error, problem=True)
-        elif isinstance(source, WavSource):
+        elif isinstance(source, audio_io.WavSource):
             self._note(f"{MIC} {source.description} has been spoken: the microphone is done.")
 
     def _no_mic(self) -> str:

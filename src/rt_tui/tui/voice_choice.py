@@ -14,8 +14,6 @@ from rt_tui.realtime.audio_io import (
     AudioSpecError,
     AudioUnavailable,
     NoAudio,
-    Sink,
-    Source,
     file_problem,
     open_sink,
     open_source,
@@ -25,6 +23,7 @@ from rt_tui.realtime.audio_turn import tail_silence_ms, turn_mode_of_settings
 
 if TYPE_CHECKING:
     from rt_tui.config import Config
+    from rt_tui.realtime.audio_io import Sink, Source
 
 
 @dataclass(frozen=True)

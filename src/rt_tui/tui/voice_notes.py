@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from rt_tui.realtime.audio_io import Source, WavSource
+from rt_tui.realtime import audio_io  # its parts load when first used
 from rt_tui.realtime.audio_turn import turn_mode_of_settings
 from rt_tui.tui.voice_events import MIC
 
 if TYPE_CHECKING:
     from rt_tui.config import SessionSettings
+    from rt_tui.realtime.audio_io import Source
 
 TALK_KEY = "ctrl+t"
 TALK_ID = "main.talk"
@@ -45,7 +46,7 @@ def how_to_talk(settings: SessionSettings, key: str) -> str:
 
 def mic_ended(source: Source) -> str:
     """What the talk and mute keys say once the microphone has ended."""
-    if isinstance(source, WavSource):
+    if isinstance(source, audio_io.WavSource):
         return (
             f"{MIC} The microphone is done: {source.description} has been spoken "
             "(/wav --realtime FILE speaks another file)."

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rt_tui.realtime.audio_io.devices import AudioUnavailable
-from rt_tui.realtime.audio_io.sinks import NullSink, Sink, WavSink, open_speaker
-from rt_tui.realtime.audio_io.sources import NullSource, Source, WavSource, open_mic
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.audio_io.sinks import Sink
+    from rt_tui.realtime.audio_io.sources import Source
 
 Role = Literal["mic", "speaker"]
 _OPTION = {"mic": "--mic", "speaker": "--speaker"}
@@ -105,6 +107,9 @@ def file_problem(spec: AudioSpec, role: Role) -> str | None:
 def open_source(spec: AudioSpec, *, tail_ms: float | None = None) -> Source:
     """The source a spec names, ready to stream. `tail_ms`: the silence after a WAV file
     (see `WavSource`). Raises AudioUnavailable or WavError (a ValueError), one sentence."""
+    # Here, not at the top: choosing what to open (the app's start) needs no player.
+    from rt_tui.realtime.audio_io.sources import NullSource, WavSource, open_mic
+
     if isinstance(spec, NoAudio):
         return NullSource()
     if isinstance(spec, WavAudio):
@@ -115,6 +120,8 @@ def open_source(spec: AudioSpec, *, tail_ms: float | None = None) -> Source:
 def open_sink(spec: AudioSpec) -> Sink:
     """The sink a spec names (start it inside the event loop, or use `async with`).
     Raises AudioUnavailable, one sentence."""
+    from rt_tui.realtime.audio_io.sinks import NullSink, WavSink, open_speaker
+
     if isinstance(spec, NoAudio):
         return NullSink()
     if isinstance(spec, WavAudio):

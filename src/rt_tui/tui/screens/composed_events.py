@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rt_tui import paths
-from rt_tui.tui.submitted import send_raw_frame
 
 if TYPE_CHECKING:
     from rt_tui.event_composer.history import SentHistory
@@ -58,4 +57,6 @@ class ComposedEvents:
             return
         self._draft = outcome.text
         if outcome.send:
+            from rt_tui.tui.submitted import send_raw_frame  # loads with the first send
+
             send_raw_frame(self._screen, outcome.text)

@@ -29,7 +29,6 @@ from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui import jobs
 from rt_tui.tui.cancel_offer import CancelOffer
 from rt_tui.tui.context import AppContext
-from rt_tui.tui.conversation_export import start_conversation_export
 from rt_tui.tui.item_frames import jump, show_frames_of
 from rt_tui.tui.live_session import LiveSession
 from rt_tui.tui.messages import (
@@ -43,7 +42,6 @@ from rt_tui.tui.messages import (
 )
 from rt_tui.tui.screens.composed_events import ComposedEvents
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
-from rt_tui.tui.submitted import TRANSCRIPTION_TAKES_SPEECH, submit_text
 from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
 from rt_tui.tui.voice import Voice, VoiceNote
 from rt_tui.tui.voice_choice import voice_choice
@@ -68,7 +66,7 @@ if TYPE_CHECKING:
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
 
-__all__ = ["NARROW_WIDTH", "TRANSCRIPTION_TAKES_SPEECH", "MainScreen"]
+__all__ = ["NARROW_WIDTH", "MainScreen"]
 
 # What only a replay, a /wav or /save-audio, F8 or a connection needs is imported where it
 # is used: the first frame needs none of it (replays and bundles bring zipfile, the log
@@ -290,6 +288,10 @@ class MainScreen(Screen[None]):
 
     @on(Composer.Submitted, "#composer")
     def _on_submit(self, message: Composer.Submitted) -> None:
+        # What a submit needs (slash commands, turns) loads with the first one, after the
+        # first frame.
+        from rt_tui.tui.submitted import submit_text
+
         self.live.frames.take()
         submit_text(self, message.text)
 
@@ -423,6 +425,8 @@ class MainScreen(Screen[None]):
 
     def action_export_conversation(self) -> None:
         """Write the conversation as Markdown, where the user says."""
+        from rt_tui.tui.conversation_export import start_conversation_export
+
         start_conversation_export(self)
 
     def action_reconnect(self, fresh: bool = False) -> None:

@@ -20,16 +20,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-from rt_tui.cost.meter import NO_PRICE, CostMeter, usd
-from rt_tui.cost.rate_limits import limits_fact
 from rt_tui.dialect import Dialect
-from rt_tui.realtime.conversation import Conversation
 from rt_tui.tui.messages import LinkState
+
+if TYPE_CHECKING:
+    from rt_tui.cost.meter import CostMeter
+    from rt_tui.realtime.conversation import Conversation
 
 SESSION_LIMIT_S = 60 * 60
 """The service ends a session after 60 minutes (PROTOCOL.md §6)."""
@@ -214,6 +216,10 @@ class StatusBar(Widget):
 
     def show_usage(self, conversation: Conversation) -> None:
         """Show the conversation's token totals and its newest time to first delta."""
+        # Here: the price table loads with the first usage, not with the first frame.
+        from rt_tui.cost.meter import NO_PRICE, usd
+        from rt_tui.cost.rate_limits import limits_fact
+
         latency = None
         for response in reversed(conversation.responses.values()):
             latency = response.timings.time_to_first_delta_ms
@@ -300,6 +306,8 @@ class StatusBar(Widget):
             ins, outs = f"{self.input_tokens:,}", f"{self.output_tokens:,}"
             facts.append(Fact(5, f"session {ins} in / {outs} out tok", f"{ins}/{outs} tok"))
         if self.cost:
+            from rt_tui.cost.meter import NO_PRICE, usd  # loaded since the cost was shown
+
             budget = self._costs().budget.limit_usd if self._costs is not None else None
             full = self.cost
             if budget is not None and self.cost != NO_PRICE:
