@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from conftest_app import wait_for
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.widgets import Label, Static
 
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
@@ -93,3 +94,35 @@ async def test_hurried_the_beat_set_for_later_runs_at_once() -> None:
         beat.hurry()  # Nothing set: nothing to hurry.
         await pilot.pause()
         assert ran == ["first", "a reply's end"]
+
+
+class Pane(Static):
+    """Work that needs the widget's children, as the panes' redraws do."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("row")
+
+    redrawn = False
+
+    def redraw(self) -> None:
+        self.query_one(Label).update("redrawn")
+        self.redrawn = True
+
+
+async def test_work_of_a_widget_being_taken_down_is_left_out() -> None:
+    # Quitting takes the panes down while a beat may be due: their redraw would find its
+    # children gone (NoMatches, and the app ends on a traceback).
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        pane, other = Pane(), Pane()
+        await app.screen.mount_all([pane, other])
+        beat = RepaintBeat(app, period=60.0, clock=Clock())
+        ran: list[str] = []
+        beat.request(lambda: ran.append("before"))
+        beat.request(pane.redraw)
+        beat.request(other.redraw)
+        beat.request(lambda: ran.append("after"))
+        pane.remove()  # Taken down before the beat comes.
+        await wait_for(pilot, lambda: not beat.pending, "the beat")
+        assert ran == ["before", "after"]
+        assert (pane.redrawn, other.redrawn) == (False, True)

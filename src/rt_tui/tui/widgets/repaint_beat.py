@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Final
 
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
@@ -82,6 +83,8 @@ class RepaintBeat:
             while self._waiting:
                 waiting, self._waiting = self._waiting, {}
                 for work in waiting:
+                    if _taken_down(work):
+                        continue
                     if work in done:
                         again[work] = None  # Asked for again by work of this beat: the next.
                     else:
@@ -92,3 +95,11 @@ class RepaintBeat:
             self._waiting = again | self._waiting
             if self._waiting:
                 self._schedule()
+
+
+def _taken_down(work: Work) -> bool:
+    """Whether `work` is a widget's that is being removed (the app quits, a pane goes): its
+    children may be gone already, so its redraw would fail. Textual's own signals check the
+    same flags before calling a node."""
+    owner = getattr(work, "__self__", None)
+    return isinstance(owner, DOMNode) and (owner._pruning or owner._closing or owner._closed)
