@@ -11,13 +11,11 @@ from rt_tui.realtime.frames import Direction
 class FoldGroup:
     """A run of deltas of one content part, shown as one row while folded."""
 
-    __slots__ = ("_joined", "_pieces", "audio_bytes", "hits", "members")
+    __slots__ = ("_joined", "_pieces", "audio_bytes", "members")
 
     def __init__(self) -> None:
         self.members = array("I")
         self.audio_bytes = 0
-        self.hits = 0
-        """How many members pass the current filter."""
         self._joined = ""
         self._pieces: list[str] | None = None
         """Delta texts not joined into `_joined` yet (None: none)."""
