@@ -20,7 +20,7 @@ from textual.notifications import SeverityLevel
 
 from rt_tui import paths
 from rt_tui.config_file import ConfigError, read_config_text
-from rt_tui.tui.collector import tune_for_session
+from rt_tui.tui.collector import start_up_done, tune_for_session
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
@@ -128,6 +128,7 @@ class RtTuiApp(App[int]):
 
     def _first_frame_out(self) -> None:
         """The first frame is on the terminal: the start-up is over."""
+        start_up_done()
         gc.enable()  # Off since the CLI began to import the app (see `_run`).
         self._main.first_frame_shown()
 
