@@ -201,7 +201,7 @@ class FilteredRows:
                 view.rows.append(i)
             return
         hits = view.hit(gid) if matched else 0
-        first = self._folds.groups[gid].first
+        first = self._folds.first(gid)
         if not self._folds.is_folded(gid) or first == i:
             if matched:
                 view.rows.append(i)
@@ -221,7 +221,7 @@ class FilteredRows:
         """The row showing entry `i`, or the nearest row before it (0 if none)."""
         gid = self._facts.groups[i] if 0 <= i < len(self._facts.groups) else -1
         if gid >= 0 and self._folds.is_folded(gid):
-            i = self._folds.groups[gid].first
+            i = self._folds.first(gid)
         return max(0, bisect_right(self._view.rows, i) - 1)
 
     def toggle_fold(self, row: int) -> int:
@@ -233,7 +233,7 @@ class FilteredRows:
         gid = groups[i]
         if gid < 0:
             return i
-        group = self._folds.groups[gid]
+        group = self._folds.group(gid)
         self._folds.toggle(gid)
         lo = bisect_left(view.rows, group.first)
         hi = bisect_right(view.rows, group.last)
@@ -255,8 +255,7 @@ class FilteredRows:
         for i in self._view.rows:
             gid = self._facts.groups[i]
             if gid >= 0 and self._folds.is_folded(gid):
-                members = self._folds.groups[gid].members
-                indices.extend(m for m in members if self.matches(m))
+                indices.extend(m for m in self._folds.members(gid) if self.matches(m))
             else:
                 indices.append(i)
         indices.sort()

@@ -81,7 +81,6 @@ class FrameStore:
         self._type = array("I")
         self._flags = bytearray()
         self._audio = array("I")
-        self._group = array("i")
         self._payloads.clear()
         self._summaries = PackedTexts()
         self._type_ids: dict[tuple[str, str], int] = {}
@@ -89,6 +88,7 @@ class FrameStore:
         self.longest_wire_type = 0
         """The length of the longest wire type stored (the rows size their type column by it)."""
         self._folds.clear()
+        self._group = self._folds.ids
         facts = FrameFacts(self._dir, self._flags, self._type, self._type_names, self._group)
         self._rows = FilteredRows(facts, self._folds, self.search_text, frame_filter)
         self._marks = 0
@@ -158,7 +158,7 @@ class FrameStore:
     def _end_entry(self, i: int, c: Classified) -> None:
         """After its text is kept: the summary, the fold group and the rows."""
         self._summaries.append(c.summary)
-        self._group.append(self._folds.join(i, c))
+        self._folds.join(i, c)
         self._rows.add(i)
         self.version += 1
 
@@ -263,7 +263,7 @@ class FrameStore:
 
     def group_of(self, i: int) -> FoldGroup | None:
         gid = self._group[i]
-        return self._folds.groups[gid] if gid >= 0 else None
+        return self._folds.group(gid) if gid >= 0 else None
 
     def toggle_fold(self, row: int) -> int:
         """Fold or unfold the group shown at `row`; returns the frame index to keep selected.
@@ -295,7 +295,7 @@ class FrameStore:
         wire_type = self._type_names[self._type[i]][0]
         flags = self._flags[i]
         gid = self._group[i]
-        group = self._folds.groups[gid] if gid >= 0 else None
+        group = self._folds.group(gid) if gid >= 0 else None
         fold = ""
         count = 1
         summary = self.summary(i)
@@ -354,7 +354,6 @@ class FrameStore:
             self._wall,
             self._type,
             self._audio,
-            self._group,
         ]
         total = int(sum(a.itemsize * len(a) for a in arrays)) + len(self._dir) + len(self._flags)
         total += self._payloads.memory_bytes() + self._summaries.memory_bytes()
