@@ -180,6 +180,11 @@ class AppRun:
         """Filter the inspector as its filter box does when the user presses Enter."""
         self.screen.inspector.set_filter(FrameFilter(query))
 
+    def inspector_shows_filter(self, query: str) -> bool:
+        """Whether the inspector's rows are those of `query` (built, not still filtering)."""
+        store = self.screen.inspector.store
+        return not store.filtering and store.filter == FrameFilter(query)
+
     # --- driving it ---------------------------------------------------------------------
 
     def press(self, key: str, character: str | None = None) -> float:
