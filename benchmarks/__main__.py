@@ -261,7 +261,9 @@ def details(
             lines.append(f"  {label}: peak RSS +{med(name, 'peak_rss_growth_mb'):.0f} MB")
     if "open_mic" in results:
         lines.append(
-            f"  open mic: {med('open_mic', 'replies'):.0f} replies played; key -> screen p99 "
+            f"  open mic: {med('open_mic', 'replies'):.0f} replies played; "
+            f"{med('open_mic', 'filters_shown'):.0f} of {med('open_mic', 'filters'):.0f} "
+            "filters shown before the next; key -> screen p99 "
             f"{med('open_mic', 'keys', 'p99_ms'):.0f} ms; loop lag max "
             f"{med('open_mic', 'lag', 'max_ms'):.0f} ms; device blocks late "
             f"{med('open_mic', 'device_late_blocks'):.0f}"

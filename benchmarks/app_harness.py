@@ -1,12 +1,13 @@
 """The whole app, headless, with instruments: a screen that records when it was painted, a
 probe of the event loop's lag, and keys sent the way a terminal sends them.
 
-The app is built by `make_app` exactly as the CLI builds it, connected to a benchmark
-server. It runs under `run_test`, but with `ScreenTap` as its driver instead of Textual's
-headless one: the app then renders every update to terminal escape sequences as it would
-for a real terminal (a headless app skips that step), and the tap notes when each update
-was written instead of writing it. Keys go in through `Driver.send_message`, the path a
-terminal's input takes, without the pilot's waiting for the screen to go idle.
+The app is built by `make_app` exactly as the CLI builds it, with the garbage collector
+set as the CLI sets it, connected to a benchmark server. It runs under `run_test`, but
+with `ScreenTap` as its driver instead of Textual's headless one: the app then renders
+every update to terminal escape sequences as it would for a real terminal (a headless app
+skips that step), and the tap notes when each update was written instead of writing it.
+Keys go in through `Driver.send_message`, the path a terminal's input takes, without the
+pilot's waiting for the screen to go idle.
 
 Where this module reads the app's state (connected, a reply finished, the composer's text)
 it does so in `AppRun`'s few small methods, so a change to the app's insides means a change
@@ -33,6 +34,7 @@ from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.realtime.audio_io import Sink, Source
 from rt_tui.realtime.frames import Frame
 from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.collector import tune_for_session
 from rt_tui.tui.messages import LinkState
 from rt_tui.tui.screens.main import MainScreen
 
@@ -178,6 +180,11 @@ class AppRun:
         """Filter the inspector as its filter box does when the user presses Enter."""
         self.screen.inspector.set_filter(FrameFilter(query))
 
+    def inspector_shows_filter(self, query: str) -> bool:
+        """Whether the inspector's rows are those of `query` (built, not still filtering)."""
+        store = self.screen.inspector.store
+        return not store.filtering and store.filter == FrameFilter(query)
+
     # --- driving it ---------------------------------------------------------------------
 
     def press(self, key: str, character: str | None = None) -> float:
@@ -272,8 +279,9 @@ async def running_app(
     url: str | None, scratch: Path, *, connect_within: float = 30.0, **options: Any
 ) -> AsyncIterator[AppRun]:
     """The app connected to `url` (session created), its probe running; `options` go to
-    `make_app` (config, mic, speaker)."""
+    `make_app` (config, mic, speaker). The collector is set as `rt-tui` sets it."""
     app = app_for(url, scratch, **options)
+    tune_for_session()
     app.driver_class = ScreenTap
     async with app.run_test(headless=False, size=SCREEN_SIZE, notifications=True):
         tap = app._driver  # the ScreenTap the app built (no public accessor)

@@ -6,11 +6,11 @@ threads on a real-time schedule, as PortAudio's callbacks are) that the app's ow
 `MicSource` and `SpeakerSink` drive. The microphone says a short burst every few seconds,
 so the server ends each turn and answers aloud while the next one is coming. Meanwhile the
 inspector holds 100,000 frames of an earlier session and its filter changes every few
-seconds (each a rebuild over all of them), and a user types in the composer (a key every
+seconds (each goes through all of them), and a user types in the composer (a key every
 20-80 ms, each waited for on screen). Counted: capture overruns (chunks the microphone had
 to drop because the app did not take them in time, and device overflows), playback
-underruns (the speaker finding its buffer dry mid-reply, and device underflows), and the
-event loop's lag.
+underruns (the speaker finding its buffer dry mid-reply, and device underflows), the event
+loop's lag, and how many filters had their rows on screen before the next was asked for.
 """
 
 from __future__ import annotations
@@ -99,16 +99,23 @@ async def open_mic(params: dict[str, Any], report: Callable[[dict[str, Any]], No
             late_before = sum(stream.late_blocks for stream in virtual_audio.streams)
             filters = itertools.cycle(FILTERS)
             keys: list[float] = []
+            asked: list[str] = []
+            shown = 0  # filters whose rows were on screen before the next one was asked for
             started = time.perf_counter()
             end = started + params["seconds"]
             next_filter = started
             while time.perf_counter() < end:
                 if time.perf_counter() >= next_filter:
-                    run.filter_inspector(next(filters))
+                    if asked and run.inspector_shows_filter(asked[-1]):
+                        shown += 1
+                    asked.append(next(filters))
+                    run.filter_inspector(asked[-1])
                     next_filter += params["filter_every_s"]
                 keys.append(await run.key_to_screen(within=60))
                 await asyncio.sleep(random.uniform(0.02, 0.08))
             ended = time.perf_counter()
+            if run.inspector_shows_filter(asked[-1]):
+                shown += 1
             late = sum(stream.late_blocks for stream in virtual_audio.streams) - late_before
             report(
                 {
@@ -117,6 +124,8 @@ async def open_mic(params: dict[str, Any], report: Callable[[dict[str, Any]], No
                     "lag": summary_ms(run.probe.lags(started, ended)),
                     "keys": summary_ms(keys),
                     "replies": run.responses_done() - done_before,
+                    "filters": len(asked),
+                    "filters_shown": shown,
                     "device_late_blocks": late,
                     "seconds": ended - started,
                 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ from conftest_app import (
     app_for_url,
     connected,
     main_screen,
-    offline_app,
     screen_text,
     type_text,
     wait_for,
@@ -189,16 +187,3 @@ async def test_saving_a_profile_after_nothing_was_configured_connects(tmp_path: 
             await screen.apply_settings(SettingsOutcome(config=config, apply="session"))
             status = screen.query_one(StatusBar)
             await wait_for(pilot, lambda: status.state is LinkState.CONNECTED, "the connection")
-
-
-async def test_what_started_the_app_stays_out_of_full_collections_while_it_runs(
-    tmp_path: Path,
-) -> None:
-    # A full collection walks every object the collector tracks, holding the loop meanwhile:
-    # the ~100,000 the first screen took are set aside while the app runs, and handed back
-    # when it exits (tests run many apps in one process).
-    app = offline_app(tmp_path)
-    before = gc.get_freeze_count()
-    async with app.run_test() as pilot:
-        await wait_for(pilot, lambda: gc.get_freeze_count() > before + 10_000, "the freeze")
-    assert gc.get_freeze_count() == 0

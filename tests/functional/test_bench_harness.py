@@ -158,3 +158,19 @@ def test_the_table_has_every_figure_and_the_soak_extrapolates() -> None:
     assert rows["audio_rss"].passed is None  # not measured
     assert math.isnan(rows["audio_rss"].median)
     assert "5 MB /raw" in table.render()
+
+
+def test_the_open_mic_lag_passes_only_if_every_filter_reached_the_screen() -> None:
+    run = {
+        "capture_overruns": 0,
+        "playback_underruns": 0,
+        "replies": 10,
+        "lag": {"p99_ms": 10},
+        "filters": 12,
+    }
+    done = build_table({"open_mic": [{**run, "filters_shown": 12}]}, None, None)
+    left = build_table({"open_mic": [{**run, "filters_shown": 11}]}, None, None)
+    assert {r.figure.key: r for r in done.rows}["open_mic_lag"].passed is True
+    lag = {r.figure.key: r for r in left.rows}["open_mic_lag"]
+    assert lag.passed is False  # a loop free because the filter's work was left undone
+    assert "never reached the screen" in lag.note

@@ -47,3 +47,12 @@ def test_fold_state_follows_the_toggles() -> None:
     assert store.fold_state() == "folded"
     store.set_fold_all(False)
     assert store.fold_state() == "unfolded"
+
+
+def test_a_filter_being_built_says_so_beside_the_filter_asked_for() -> None:
+    state = InspectorState(100_000, 4000, "response.done", filtering=True)
+    assert status_line(state, 200) == (
+        "100,000 frames · 4,000 rows · filtering… response.done · folded · following"
+    )
+    cleared = InspectorState(100_000, 0, "", filtering=True)
+    assert "filtering…" in status_line(cleared, 200)

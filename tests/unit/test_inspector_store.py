@@ -9,8 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from rt_tui import paths
 from rt_tui.inspector import samples
@@ -525,54 +523,6 @@ def test_clear_forgets_everything() -> None:
     assert store.row_count == 0
     store.append(samples.audio_delta(48))
     assert store.frame_text(0) == samples.audio_delta(48).data
-
-
-# -- incremental == rebuilt -----------------------------------------------------------
-
-_FRAME_MAKERS = [
-    lambda t: samples.text_delta("needle", t),
-    lambda t: samples.text_delta("hay", t),
-    lambda t: samples.text_delta("hay", t, item_id="item_2"),
-    lambda t: samples.transcript_delta("w", t),
-    lambda t: samples.audio_delta(480, t),
-    lambda t: samples.audio_append(480, t),
-    lambda t: samples.error_frame("c", "needle", t),
-    lambda t: samples.sent({"type": "response.create"}, t),
-]
-_QUERIES = ["", "needle", "response.*", "!*.delta", "error", "*audio*"]
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    steps=st.lists(
-        st.one_of(
-            st.tuples(st.just("add"), st.integers(0, len(_FRAME_MAKERS) - 1)),
-            st.tuples(st.just("toggle"), st.integers(0, 50)),
-            st.tuples(st.just("filter"), st.integers(0, len(_QUERIES) - 1)),
-            st.tuples(st.just("fold_all"), st.integers(0, 1)),
-            st.tuples(st.just("direction"), st.integers(0, 2)),
-        ),
-        max_size=60,
-    )
-)
-def test_rows_kept_incrementally_equal_a_full_rebuild(steps: list[tuple[str, int]]) -> None:
-    store = FrameStore()
-    for t, (action, arg) in enumerate(steps):
-        if action == "add":
-            store.append(_FRAME_MAKERS[arg](t))
-        elif action == "toggle" and store.row_count:
-            store.toggle_fold(arg % store.row_count)
-        elif action == "filter":
-            store.set_filter(FrameFilter(_QUERIES[arg], store.filter.direction))
-        elif action == "fold_all":
-            store.set_fold_all(bool(arg))
-        elif action == "direction":
-            store.set_filter(FrameFilter(store.filter.query, list(DirectionFilter)[arg]))
-    incremental = [store.frame_at_row(r) for r in range(store.row_count)]
-    expanded = list(store.rows_of_view())
-    store._rebuild()  # the reference: the view computed from scratch
-    assert incremental == [store.frame_at_row(r) for r in range(store.row_count)]
-    assert expanded == [i for i in range(len(store)) if store.matches(i)]
 
 
 def test_the_store_package_does_not_import_textual() -> None:

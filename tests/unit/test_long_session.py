@@ -7,6 +7,7 @@ import tracemalloc
 
 from long_session import calls, reply_frames
 
+from rt_tui.inspector import samples
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime import spill
 from rt_tui.realtime.conversation import Conversation
@@ -120,3 +121,19 @@ def test_a_reply_keeps_one_copy_of_its_ids_and_of_the_words_every_reply_repeats(
     assert second.status is first.status
     assert second.role is first.role
     assert response.status is conversation.responses["resp_00000001"].status
+
+
+def test_the_inspector_keeps_a_long_sessions_fold_groups_out_of_the_collectors_way() -> None:
+    # A full collection walks every tracked object and holds up every thread meanwhile,
+    # the audio's too: thousands of delta runs must not each leave objects behind.
+    frames = list(samples.session(20_000))
+    store = FrameStore()
+    gc.collect()
+    before = len(gc.get_objects())
+    for frame in frames:
+        store.append(frame)
+    del frame
+    gc.collect()
+    folded = [r for r in range(store.row_count) if store.row(r).count > 1]
+    assert len(folded) >= 800
+    assert len(gc.get_objects()) - before < 50

@@ -2,51 +2,49 @@
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rt_tui.realtime.frames import Direction
 
+if TYPE_CHECKING:
+    from rt_tui.inspector.fold_groups import FoldGroups
+
 
 class FoldGroup:
-    """A run of deltas of one content part, shown as one row while folded."""
+    """A run of deltas of one content part, shown as one row while folded: a view of the
+    group's columns in `FoldGroups`, made when asked for."""
 
-    __slots__ = ("_joined", "_pieces", "audio_bytes", "hits", "members")
+    __slots__ = ("_groups", "gid")
 
-    def __init__(self) -> None:
-        self.members = array("I")
-        self.audio_bytes = 0
-        self.hits = 0
-        """How many members pass the current filter."""
-        self._joined = ""
-        self._pieces: list[str] | None = None
-        """Delta texts not joined into `_joined` yet (None: none)."""
+    def __init__(self, groups: FoldGroups, gid: int) -> None:
+        self._groups = groups
+        self.gid = gid
 
     @property
     def first(self) -> int:
-        return self.members[0]
+        return self._groups.first(self.gid)
 
     @property
     def last(self) -> int:
-        return self.members[-1]
+        return self._groups.last(self.gid)
 
     @property
     def count(self) -> int:
-        return len(self.members)
+        return self._groups.count(self.gid)
 
-    def add_piece(self, piece: str) -> None:
-        """One more delta's text (joined when read, not copied on every delta)."""
-        if self._pieces is None:
-            self._pieces = [piece]
-        else:
-            self._pieces.append(piece)
+    @property
+    def audio_bytes(self) -> int:
+        return self._groups.audio_bytes(self.gid)
+
+    @property
+    def members(self) -> list[int]:
+        """The members' frame indices, in order."""
+        return self._groups.members(self.gid)
 
     def text(self) -> str:
         """The text of the deltas so far."""
-        if self._pieces is not None:
-            self._joined += "".join(self._pieces)
-            self._pieces = None
-        return self._joined
+        return self._groups.text(self.gid)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ class InspectorState:
     fold_state: str = "folded"
     """'folded', 'unfolded' or 'mixed'."""
     following: bool = True
+    filtering: bool = False
+    """The filter's rows are still being built (the rows shown are the filter's before)."""
 
 
 _SEPARATOR = " · "
@@ -39,6 +41,8 @@ def status_line(state: InspectorState, width: int) -> str:
     follow = "following" if state.following else "paused (End follows)"
     short_follow = "" if state.following else "paused"
     filter_part = f"filter: {state.filter_text}" if state.filter_text else ""
+    if state.filtering:
+        filter_part = f"filtering… {state.filter_text}" if state.filter_text else "filtering…"
 
     # Each step gives up a little more; the first that fits wins.
     steps = [

@@ -23,46 +23,43 @@ event) ends the run and a later delta starts a new group. Consecutive sent
 folded are kept by `FoldGroups` (fold_groups.py).
 
 Rows. The visible rows are a sorted array of frame indices: a frame shown on its own, or
-the first frame of a folded group standing for the whole group. New frames only append to
-it (or insert one group row), so the filter is maintained incrementally; changing the filter
-or the global fold rebuilds it once.
+the first frame of a folded group standing for the whole group (`FilteredRows`). New frames
+only append to it (or insert one group row), so the filter is maintained incrementally. A
+new filter is built in slices (`start_filter`, then `filter_step` until it is done), while
+the old one's rows stay shown; `set_filter` builds them at once, as changing the fold does.
 """
 
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from pathlib import Path
-from re import Pattern
 from typing import Any
 
 from rt_tui.inspector.classify import (
     FLAG_AUDIO,
     FLAG_ERROR,
-    MARK,
     RECEIVED,
     SENT,
     Classified,
     classify,
     classify_mark,
 )
-from rt_tui.inspector.filtering import DirectionFilter, FrameFilter
+from rt_tui.inspector.filtered_rows import SLICE_FRAMES, SLICE_S, FilteredRows, FrameFacts
+from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.fold_groups import FoldGroups
 from rt_tui.inspector.packed_texts import PackedTexts
+from rt_tui.inspector.payloads import Payloads
 from rt_tui.inspector.records import FoldGroup, Row
 from rt_tui.inspector.redaction import redact_frame
 from rt_tui.inspector.summary import audio_label
-from rt_tui.realtime.frames import Direction, Frame, LogSource, LogSpan
+from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.redaction import Redactor
-from rt_tui.realtime.session_log import META_MARK, LogError, read_record
+from rt_tui.realtime.session_log import META_MARK
 from rt_tui.realtime.socket_mark import SocketMark
-from rt_tui.realtime.spill import SpillFile
 
 #: Frames this long (characters) are read back from disk when shown, not kept in memory.
 BIG_FRAME_CHARS = 64 * 1024
-_IN_MEMORY = -1
-_SPILLED = -2
 
 
 class FrameStore:
@@ -70,38 +67,30 @@ class FrameStore:
 
     def __init__(self, *, fold: bool = True, spill_dir: Path | None = None) -> None:
         """`spill_dir`: where frames no log holds go (default: the cache folder)."""
-        self._spill_dir = spill_dir
+        self._payloads = Payloads(spill_dir)
         self._redactor = Redactor()
         self._folds = FoldGroups(fold_all=fold)
-        self._filter = FrameFilter()
-        self._reset()
+        self._reset(FrameFilter())
 
     # -- storage -----------------------------------------------------------------------
 
-    def _reset(self) -> None:
+    def _reset(self, frame_filter: FrameFilter) -> None:
         self._t_ms = array("d")
         self._wall = array("d")
         self._dir = bytearray()
         self._type = array("I")
         self._flags = bytearray()
         self._audio = array("I")
-        self._group = array("i")
-        self._payload_at = array("q")
-        self._payload_len = array("I")
-        self._payload_in = array("b")
-        """Where a frame's text is: _IN_MEMORY, _SPILLED, or an index into `_logs`."""
-        self._logs: list[LogSource] = []
-        self._texts = PackedTexts()
+        self._payloads.clear()
         self._summaries = PackedTexts()
         self._type_ids: dict[tuple[str, str], int] = {}
         self._type_names: list[tuple[str, str]] = []
         self.longest_wire_type = 0
         """The length of the longest wire type stored (the rows size their type column by it)."""
-        self._type_ok: dict[int, bool] = {}
         self._folds.clear()
-        self._rows = array("q")
-        self._matcher: Pattern[str] | None = self._filter.text_matcher()
-        self._spill: SpillFile | None = None
+        self._group = self._folds.ids
+        facts = FrameFacts(self._dir, self._flags, self._type, self._type_names, self._group)
+        self._rows = FilteredRows(facts, self._folds, self.search_text, frame_filter)
         self._marks = 0
         self.version = 0
         """Bumped on every change, so a view knows when to repaint."""
@@ -109,13 +98,11 @@ class FrameStore:
     def clear(self) -> None:
         """Forget every frame (the filter and the fold setting stay)."""
         self.close()
-        self._reset()
+        self._reset(self._rows.wanted_filter)
 
     def close(self) -> None:
         """Release the scratch file."""
-        if self._spill is not None:
-            self._spill.close()
-            self._spill = None
+        self._payloads.close()
 
     def set_secrets(self, values: Iterable[str]) -> None:
         """Also redact these exact strings (an endpoint's key, which need not look like
@@ -138,15 +125,12 @@ class FrameStore:
         i = self._start_entry(c, frame.t_ms, frame.wall_time)
         span = frame.log_span
         if not (c.flags & FLAG_AUDIO or len(kept) >= BIG_FRAME_CHARS):
-            self._keep(_IN_MEMORY, 0, 0, kept)
+            self._payloads.keep(kept)
         elif span is not None and kept is frame.redacted:
             # The log holds exactly this text (the recorder wrote `frame.redacted`).
-            self._keep(self._log_index(span.log), span.offset, span.length, None)
+            self._payloads.keep_in_log(span)
         else:
-            data = kept if isinstance(kept, bytes) else kept.encode()
-            if self._spill is None:
-                self._spill = SpillFile(self._spill_dir)
-            self._keep(_SPILLED, self._spill.append(data), len(data), None)
+            self._payloads.spill(kept if isinstance(kept, bytes) else kept.encode())
         self._end_entry(i, c)
         return i
 
@@ -156,7 +140,7 @@ class FrameStore:
         c = classify_mark(mark)
         i = self._start_entry(c, mark.t_ms, mark.wall_time)
         self._marks += 1
-        self._keep(_IN_MEMORY, 0, 0, self._redactor.text(mark.to_json(META_MARK)))
+        self._payloads.keep(self._redactor.text(mark.to_json(META_MARK)))
         self._end_entry(i, c)
         return i
 
@@ -174,25 +158,9 @@ class FrameStore:
     def _end_entry(self, i: int, c: Classified) -> None:
         """After its text is kept: the summary, the fold group and the rows."""
         self._summaries.append(c.summary)
-        self._group.append(self._folds.join(i, c))
-        self._add_row(i)
+        self._folds.join(i, c)
+        self._rows.add(i)
         self.version += 1
-
-    def _keep(self, where: int, at: int, length: int, text: str | bytes | None) -> None:
-        self._payload_in.append(where)
-        self._payload_at.append(at)
-        self._payload_len.append(length)
-        self._texts.append(text)
-
-    def _log_index(self, log: LogSource) -> int:
-        logs = self._logs
-        if logs and logs[-1] is log:
-            return len(logs) - 1
-        for n, known in enumerate(logs):
-            if known is log:
-                return n
-        logs.append(log)
-        return len(logs) - 1
 
     def _type_id(self, wire_type: str, kind: str) -> int:
         key = (wire_type, kind)
@@ -207,14 +175,48 @@ class FrameStore:
 
     @property
     def filter(self) -> FrameFilter:
-        return self._filter
+        """The filter of the rows shown."""
+        return self._rows.filter
+
+    @property
+    def wanted_filter(self) -> FrameFilter:
+        """The filter asked for last: the one shown, or the one being built."""
+        return self._rows.wanted_filter
+
+    @property
+    def filtering(self) -> bool:
+        """Whether the rows of a new filter are being built (`filter_step`)."""
+        return self._rows.building
+
+    @property
+    def filter_progress(self) -> float:
+        """How far through the frames the filter being built is (1.0 when none is)."""
+        return self._rows.progress
 
     def set_filter(self, frame_filter: FrameFilter) -> None:
-        """Show only frames passing `frame_filter` (rebuilds the rows once)."""
-        self._filter = frame_filter
-        self._matcher = frame_filter.text_matcher()
-        self._type_ok.clear()
-        self._rebuild()
+        """Show only frames passing `frame_filter`, from now (rebuilds the rows at once)."""
+        self._rows.set_filter(frame_filter)
+        self.version += 1
+
+    def start_filter(self, frame_filter: FrameFilter) -> None:
+        """Begin building the rows of `frame_filter`; `filter_step` goes on with it. The
+        rows shown stay those of the current filter until the new ones are complete."""
+        self._rows.start(frame_filter)
+
+    def filter_step(self, frames: int = SLICE_FRAMES, seconds: float = SLICE_S) -> bool:
+        """Place up to `frames` more frames, for about `seconds` at most, in the rows of the
+        filter being built; True once they are complete and shown (or none was asked for)."""
+        building = self._rows.building
+        done = self._rows.step(frames, seconds)
+        if done and building:
+            self.version += 1
+        return done
+
+    def finish_filter(self) -> None:
+        """Complete the rows of the filter being built, at once."""
+        if self._rows.building:
+            self._rows.finish()
+            self.version += 1
 
     @property
     def fold_all(self) -> bool:
@@ -224,7 +226,8 @@ class FrameStore:
     def set_fold_all(self, fold: bool) -> None:
         """Fold or unfold every group (forgets per-group toggles)."""
         self._folds.set_fold_all(fold)
-        self._rebuild()
+        self._rows.refold()
+        self.version += 1
 
     def fold_state(self) -> str:
         """'folded', 'unfolded' or 'mixed' (some groups toggled away from the rest)."""
@@ -234,70 +237,17 @@ class FrameStore:
         return self._folds.is_folded(gid)
 
     def matches(self, i: int) -> bool:
-        """Whether frame `i` passes the current filter (a socket mark always does: it
-        says where the frames around it came from)."""
-        if self._dir[i] == MARK:
-            return True
-        f = self._filter
-        if f.direction is DirectionFilter.SENT and self._dir[i] != SENT:
-            return False
-        if f.direction is DirectionFilter.RECEIVED and self._dir[i] != RECEIVED:
-            return False
-        if f.errors_only and not self._flags[i] & FLAG_ERROR:
-            return False
-        type_id = self._type[i]
-        ok = self._type_ok.get(type_id)
-        if ok is None:
-            ok = self._type_ok[type_id] = f.type_matches(*self._type_names[type_id])
-        if not ok:
-            return False
-        return self._matcher is None or self._matcher.search(self.search_text(i)) is not None
+        """Whether frame `i` passes the filter of the rows shown (a socket mark always
+        does: it says where the frames around it came from)."""
+        return self._rows.matches(i)
 
     def search_text(self, i: int) -> str:
         """What the free-text filter looks at: the wire text, or for audio and binary
         frames (whose payload is not in memory) the type and summary."""
-        text = self._texts[i]
+        text = self._payloads.in_memory(i)
         if isinstance(text, str):
             return text
         return f"{self._type_names[self._type[i]][0]} {self.summary(i)}"
-
-    def _add_row(self, i: int) -> None:
-        matched = self.matches(i)
-        gid = self._group[i]
-        if gid < 0:
-            if matched:
-                self._rows.append(i)
-            return
-        group = self._folds.groups[gid]
-        if matched:
-            group.hits += 1
-        if not self.is_folded(gid) or group.first == i:
-            if matched:
-                self._rows.append(i)
-        elif matched and group.hits == 1:
-            insort(self._rows, group.first)
-
-    def _rebuild(self) -> None:
-        matched = bytearray(len(self))
-        for group in self._folds.groups:
-            group.hits = 0
-        for i in range(len(self)):
-            if self.matches(i):
-                matched[i] = 1
-                gid = self._group[i]
-                if gid >= 0:
-                    self._folds.groups[gid].hits += 1
-        rows = array("q")
-        for i in range(len(self)):
-            gid = self._group[i]
-            if gid >= 0 and self.is_folded(gid):
-                group = self._folds.groups[gid]
-                if group.first == i and group.hits:
-                    rows.append(i)
-            elif matched[i]:
-                rows.append(i)
-        self._rows = rows
-        self.version += 1
 
     @property
     def row_count(self) -> int:
@@ -309,49 +259,24 @@ class FrameStore:
 
     def row_of_frame(self, i: int) -> int:
         """The row showing frame `i`, or the nearest row before it (0 if none)."""
-        gid = self._group[i] if 0 <= i < len(self) else -1
-        if gid >= 0 and self.is_folded(gid):
-            i = self._folds.groups[gid].first
-        return max(0, bisect_right(self._rows, i) - 1)
+        return self._rows.row_of(i)
 
     def group_of(self, i: int) -> FoldGroup | None:
         gid = self._group[i]
-        return self._folds.groups[gid] if gid >= 0 else None
+        return self._folds.group(gid) if gid >= 0 else None
 
     def toggle_fold(self, row: int) -> int:
         """Fold or unfold the group shown at `row`; returns the frame index to keep selected.
 
         Only the group's span of rows is rewritten, not the whole view."""
-        i = self._rows[row]
-        gid = self._group[i]
-        if gid < 0:
-            return i
-        group = self._folds.groups[gid]
-        self._folds.toggle(gid)
-        lo = bisect_left(self._rows, group.first)
-        hi = bisect_right(self._rows, group.last)
-        keep = {x for x in self._rows[lo:hi] if self._group[x] != gid}
-        if self.is_folded(gid):
-            if group.hits:
-                keep.add(group.first)
-        else:
-            keep.update(m for m in group.members if self.matches(m))
-        self._rows[lo:hi] = array("q", sorted(keep))
+        keep = self._rows.toggle_fold(row)
         self.version += 1
-        return group.first
+        return keep
 
     def rows_of_view(self) -> list[int]:
-        """Frame indices of the filtered view in arrival order, folded groups expanded
+        """Frame indices of the rows shown in arrival order, folded groups expanded
         (interleaved groups, such as audio and transcript deltas, are merged back)."""
-        indices: list[int] = []
-        for i in self._rows:
-            gid = self._group[i]
-            if gid >= 0 and self.is_folded(gid):
-                indices.extend(m for m in self._folds.groups[gid].members if self.matches(m))
-            else:
-                indices.append(i)
-        indices.sort()
-        return indices
+        return self._rows.expanded()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -370,7 +295,7 @@ class FrameStore:
         wire_type = self._type_names[self._type[i]][0]
         flags = self._flags[i]
         gid = self._group[i]
-        group = self._folds.groups[gid] if gid >= 0 else None
+        group = self._folds.group(gid) if gid >= 0 else None
         fold = ""
         count = 1
         summary = self.summary(i)
@@ -400,17 +325,7 @@ class FrameStore:
     def frame_text(self, i: int) -> str | bytes:
         """Frame `i` as on the wire, secrets out (big ones read back from disk); a one-line
         note in angle brackets if its log no longer holds it."""
-        where = self._payload_in[i]
-        if where == _IN_MEMORY:
-            text = self._texts[i]
-            return "" if text is None else text
-        at, length = self._payload_at[i], self._payload_len[i]
-        if where == _SPILLED:
-            return "" if self._spill is None else self._spill.read(at, length).decode()
-        try:
-            return read_record(LogSpan(self._logs[where], at, length)).data
-        except LogError as error:
-            return f"<{str(error).rstrip('.')}>"
+        return self._payloads.text(i)
 
     def wire_type(self, i: int) -> str:
         return self._type_names[self._type[i]][0]
@@ -439,12 +354,7 @@ class FrameStore:
             self._wall,
             self._type,
             self._audio,
-            self._group,
-            self._payload_at,
-            self._payload_len,
-            self._payload_in,
-            self._rows,
         ]
         total = int(sum(a.itemsize * len(a) for a in arrays)) + len(self._dir) + len(self._flags)
-        total += self._texts.memory_bytes() + self._summaries.memory_bytes()
-        return total + self._folds.memory_bytes()
+        total += self._payloads.memory_bytes() + self._summaries.memory_bytes()
+        return total + self._rows.memory_bytes() + self._folds.memory_bytes()

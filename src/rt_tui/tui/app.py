@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 
 from rt_tui import paths
 from rt_tui.config_file import ConfigError, read_config_text
+from rt_tui.tui.collector import start_up_done, tune_for_session
 from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
@@ -127,15 +128,9 @@ class RtTuiApp(App[int]):
 
     def _first_frame_out(self) -> None:
         """The first frame is on the terminal: the start-up is over."""
-        # What it took to get the first screen up lives as long as the app: out of the
-        # collector's full scans, which otherwise walk it all (~100,000 objects, tens of ms
-        # each, the loop held meanwhile) a few times a minute while a stream runs.
-        gc.freeze()
+        start_up_done()
         gc.enable()  # Off since the CLI began to import the app (see `_run`).
         self._main.first_frame_shown()
-
-    def on_unmount(self) -> None:
-        gc.unfreeze()  # Collectable again, once the app is gone (tests run many in turn).
 
     def notify(
         self,
@@ -316,11 +311,9 @@ def run_replay(plan: ReplayPlan) -> int:
 
 def _run(app: RtTuiApp) -> int:
     """Run `app` until the user quits; the process exit code."""
-    # What importing built (modules, classes, functions: ~100,000 objects) lives as long
-    # as the process: the collector's full passes skip it from now on. Each full pass
-    # walked it all and stalled the screen; it runs every few seconds in a busy session.
-    # The CLI turned the collector off before importing the app; the app turns it back on
-    # once its first frame is out (building the screen makes few cycles, many objects).
-    gc.freeze()
+    # The collector's passes stall the screen and the audio threads: see `collector`.
+    # The CLI turned it off before importing the app; the app turns it back on once its
+    # first frame is out (building the screen makes few cycles, many objects).
+    tune_for_session()
     result = app.run()
     return result if isinstance(result, int) else 0

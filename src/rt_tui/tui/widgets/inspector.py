@@ -254,9 +254,10 @@ class EventInspector(Vertical):
         store = self.store
         if not self.is_mounted or not 0 <= index < len(store):
             return
+        store.finish_filter()  # a filter still being built would move the rows under it
         if not store.matches(index):
             self.query_one(FilterInput).value = ""
-            self.set_filter(FrameFilter())
+            self.set_filter(FrameFilter(), at_once=True)  # the row must be there to show
             self.notify("The filter hid that frame: showing every frame.", timeout=3)
         rows = self.rows
         rows.follow = False
@@ -290,16 +291,36 @@ class EventInspector(Vertical):
 
     @property
     def frame_filter(self) -> FrameFilter:
-        return self.store.filter
+        """The filter asked for last (its rows may still be being built)."""
+        return self.store.wanted_filter
 
-    def set_filter(self, frame_filter: FrameFilter) -> None:
-        """Show only the frames passing `frame_filter`."""
-        self.store.set_filter(frame_filter)
+    def set_filter(self, frame_filter: FrameFilter, *, at_once: bool = False) -> None:
+        """Show only the frames passing `frame_filter`: at once in a short session; over
+        many frames, built in slices with the loop free in between (the socket, the audio
+        and the keys wait for one slice at most), the rows changing once they are done."""
+        store = self.store
+        store.start_filter(frame_filter)
+        if at_once or store.filter_step() or not self.is_mounted:
+            store.finish_filter()
+            self._filtered()
+        else:
+            self.run_worker(self._filter_in_slices(), group="filter", exclusive=True)
+        self._schedule_flush()
+        self.post_message(self.FilterChanged(self, frame_filter))
+
+    async def _filter_in_slices(self) -> None:
+        done = False
+        while not done:
+            await asyncio.sleep(0)  # what waits on the loop runs between two slices
+            done = self.store.filter_step()
+        self._filtered()
+
+    def _filtered(self) -> None:
+        """The rows of the filter are shown: keep the selection, offer what fits them."""
         if self.is_mounted:
             self.rows.resync_cursor()
             self.refresh_bindings()
         self._schedule_flush()
-        self.post_message(self.FilterChanged(self, frame_filter))
 
     # -- repaint -----------------------------------------------------------------------
 
@@ -322,7 +343,8 @@ class EventInspector(Vertical):
             InspectorState(
                 frames=store.frame_count,
                 rows=store.row_count,
-                filter_text=store.filter.describe(),
+                filter_text=store.wanted_filter.describe(),
+                filtering=store.filtering,
                 fold_state=store.fold_state(),
                 following=self.rows.follow,
             )
@@ -428,7 +450,7 @@ class EventInspector(Vertical):
 
     def _apply_query(self) -> None:
         query = self.query_one(FilterInput).value
-        current = self.store.filter
+        current = self.store.wanted_filter
         if query != current.query:
             self.set_filter(FrameFilter(query, current.direction, current.errors_only))
 
@@ -442,7 +464,7 @@ class EventInspector(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            return bool(self.store.filter.describe())  # Offered only while a filter is on.
+            return bool(self.store.wanted_filter.describe())  # Offered while a filter is on.
         if action == "show_whole":
             return bool(self.detail.left_out)
         if action == "fold_all":
@@ -452,13 +474,13 @@ class EventInspector(Vertical):
 
     def action_cycle_direction(self) -> None:
         """Show all → sent only → received only → all."""
-        current = self.store.filter
+        current = self.store.wanted_filter
         self.set_filter(FrameFilter(current.query, current.direction.next(), current.errors_only))
         self.notify(f"Showing {current.direction.next().value} frames.", timeout=2)
 
     def action_toggle_errors(self) -> None:
         """Show only errors (error events, failed responses, malformed frames) or everything."""
-        current = self.store.filter
+        current = self.store.wanted_filter
         self.set_filter(FrameFilter(current.query, current.direction, not current.errors_only))
 
     # -- folding -----------------------------------------------------------------------
