@@ -5,10 +5,13 @@ run off the edge (at 80 columns `^q Quit` was cut to `^q▏`). This one puts the
 keys first, then the focused pane's, then the rest, and leaves out whatever does not fit
 whole; everything left out is still in the command palette (ctrl+p) and the help (F1).
 
-A key that is only sometimes available (Cancel, while a response runs) is composed
-hidden while unavailable, taking no room: when it comes and goes and the other keys
-still fit, only its `display` changes, so a response that starts and ends costs no
-recompose of the footer unless the footer is too narrow for all of them.
+Every shown binding is composed once, and which keys show is only their `display`: a
+key that is sometimes available (Cancel, while a response runs) hides while it is not,
+taking no room, and when it comes back the keys that no longer fit hide instead. So a
+response that starts and ends, or a new width, costs no recompose, whatever the width:
+a recompose replaces every key, and Textual keeps the styles cache of each key it
+replaced (lines and all) in a class-wide cache, so one per response grew a long session.
+Only a change of the bindings themselves (focus, a replay) or of compactness recomposes.
 """
 
 from __future__ import annotations
@@ -47,37 +50,45 @@ def key_width(key: str, description: str, *, compact: bool) -> int:
 class KeyFooter(Footer):
     """A footer that ranks the keys and shows only those that fit whole."""
 
-    _shown: tuple[object, ...] = ()
-    """What the last compose showed (keys, compactness): a change of bindings or of size
-    that leaves it the same (most of them, and every start and end of a response) costs
-    no recompose."""
+    _composed: tuple[object, ...] = ()
+    """The keys the last compose made (every shown binding, ranked) and whether they are
+    compact: a change that leaves it the same (which keys are enabled, the width) only
+    shows and hides keys."""
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        plan = self._plan()
-        if self._signature(plan) != self._shown:
+        ranked = self._ranked()
+        if self._signature(ranked) != self._composed:
             self.call_after_refresh(self.recompose)
             return
-        enabled = {binding.action: on for binding, _tooltip, on in plan}
-        for key in self.query_children(FooterKey):
-            key.display = enabled.get(key.action, True)
+        self._show_fitting(ranked)
 
     def _width(self) -> int:
         """The footer's width; before its first layout, the terminal's: it spans it."""
         return self.size.width or self.app.size.width
 
-    def _signature(self, plan: list[tuple[Binding, str, bool]]) -> tuple[object, ...]:
-        keys = tuple((binding.key, binding.description, tooltip) for binding, tooltip, _ in plan)
+    def _signature(self, ranked: list[tuple[Binding, str, bool]]) -> tuple[object, ...]:
+        keys = tuple((binding.key, binding.description, tip) for binding, tip, _ in ranked)
         return (keys, self.compact)
 
     def on_resize(self, event: Resize) -> None:
         compact = event.size.width < COMPACT_BELOW
         if compact != self.compact:
             self.compact = compact
-        if self._signature(self._plan()) != self._shown:
+        ranked = self._ranked()
+        if self._signature(ranked) != self._composed:
             self.call_after_refresh(self.recompose)
+        else:
+            self._show_fitting(ranked)
+
+    def _show_fitting(self, ranked: list[tuple[Binding, str, bool]]) -> None:
+        """Show the composed keys that fit now, hide the rest."""
+        shown = self._fitting(ranked)
+        for key in self.query_children(FooterKey):
+            if not key.has_class("-command-palette"):
+                key.display = key.action in shown
 
     def _ranked(self) -> list[tuple[Binding, str, bool]]:
         """Shown bindings (one per action) with their tooltip and whether they are enabled
@@ -108,31 +119,32 @@ class KeyFooter(Footer):
             return None
         return palette.binding
 
-    def _plan(self) -> list[tuple[Binding, str, bool]]:
-        """The ranked keys to compose: every enabled one that fits whole after the palette
-        key, in rank order, and among them the disabled ones (hidden, taking no room)."""
+    def _fitting(self, ranked: list[tuple[Binding, str, bool]]) -> set[str]:
+        """The actions of the keys to show: every enabled one that fits whole after the
+        palette key, in rank order, up to the first that does not."""
         app = self.app
         room = self._width()
         palette = self._palette()
         if palette is not None:
             display = app.get_key_display(palette)
             room -= key_width(display, palette.description, compact=self.compact) + 2
-        plan = []
-        for binding, tooltip, enabled in self._ranked():
+        shown = set()
+        for binding, _tooltip, enabled in ranked:
             if enabled:
                 display = app.get_key_display(binding)
                 room -= key_width(display, binding.description, compact=self.compact)
                 if room < 0:
                     break
-            plan.append((binding, tooltip, enabled))
-        return plan
+                shown.add(binding.action)
+        return shown
 
     def compose(self) -> ComposeResult:
         # At once, not once the bindings are first announced (as Textual's footer does),
         # so the first frame has the keys; a focus that changes them recomposes.
         self.compact = self._width() < COMPACT_BELOW
-        plan = self._plan()
-        self._shown = self._signature(plan)
+        ranked = self._ranked()
+        self._composed = self._signature(ranked)
+        shown = self._fitting(ranked)
         app = self.app
         palette = self._palette()
         if palette is not None:
@@ -146,7 +158,7 @@ class KeyFooter(Footer):
                     tooltip=palette.tooltip or palette.description,
                 )
             )
-        for binding, tooltip, enabled in plan:
+        for binding, tooltip, _enabled in ranked:
             key = FooterKey(
                 binding.key,
                 app.get_key_display(binding),
@@ -154,7 +166,7 @@ class KeyFooter(Footer):
                 binding.action,
                 tooltip=tooltip,
             )
-            key.display = enabled
+            key.display = binding.action in shown
             yield self._key(key)
 
     def _key(self, key: FooterKey) -> FooterKey:
