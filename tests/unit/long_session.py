@@ -4,13 +4,17 @@
 transcript deltas and one audio delta), as the connection hands frames over. `calls(fn)`
 counts the Python function calls `fn()` makes: a figure that does not depend on the
 machine, so "the same work after 2,000 replies as after 20" can be asserted exactly.
+`growth(add)` is what `add(replies)` leaves behind a reply: objects the collector tracks
+and bytes allocated.
 """
 
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import sys
+import tracemalloc
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
@@ -95,3 +99,23 @@ def calls(fn: Callable[[], object]) -> int:
     finally:
         sys.setprofile(None)
     return count
+
+
+def growth(add: Callable[[range], object], replies: int = 1000) -> tuple[float, float]:
+    """(objects the collector tracks, bytes allocated) that `add(range_of_replies)` keeps
+    a reply, over `replies` replies after 100 that warm it up."""
+    add(range(1, 101))
+
+    def tracked() -> int:
+        gc.collect()
+        return len(gc.get_objects())
+
+    objects = tracked()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        add(range(101, 101 + replies))
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    return (tracked() - objects) / replies, grown / replies

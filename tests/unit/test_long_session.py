@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from long_session import calls, reply_frames
+from long_session import calls, growth, reply_frames
 
 from rt_tui.inspector import samples
+from rt_tui.inspector.latency import LatencyTracker, Milestone
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime import spill
 from rt_tui.realtime.conversation import Conversation
@@ -137,3 +138,25 @@ def test_the_inspector_keeps_a_long_sessions_fold_groups_out_of_the_collectors_w
     folded = [r for r in range(store.row_count) if store.row(r).count > 1]
     assert len(folded) >= 800
     assert len(gc.get_objects()) - before < 50
+
+
+def test_a_reply_s_latency_is_kept_as_a_few_numbers() -> None:
+    # The latency screen shows every response's milestones; kept as a record a milestone
+    # in a dict each, they took ~770 bytes and six tracked objects a reply.
+    tracker = LatencyTracker()
+    frames = 0
+
+    def add(replies: range) -> None:
+        nonlocal frames
+        for n in replies:
+            batch = list(reply_frames(n))
+            tracker.add_frames(batch, frames)
+            frames += len(batch)
+
+    objects, size = growth(add)
+    assert objects < 1.1
+    assert size < 450
+    last = tracker.responses["resp_00001100"]
+    assert last.finished
+    assert last.total_ms == 17.0
+    assert last.since_start(Milestone.FIRST_TEXT) == 4.0

@@ -31,9 +31,11 @@ asked for.
 from __future__ import annotations
 
 import math
+import sys
+from array import array
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from itertools import pairwise
 
@@ -113,37 +115,96 @@ class Span:
         return f"{self.start.label} → {self.end.label}"
 
 
-@dataclass(slots=True)
-class ResponseLatency:
-    """One response's milestones, status and tokens."""
+_MILESTONES = tuple(Milestone)
+_NOT_YET = math.nan
+"""A milestone's time before it happened."""
 
-    response_id: str
-    number: int
-    """1 for the session's first response, in the order they appeared."""
-    marks: dict[Milestone, Mark] = field(default_factory=dict)
-    status: str = "in_progress"
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    _start: Mark | None = field(default=None, init=False, repr=False)
+
+class MarkTable:
+    """The milestones of every response of a session in two flat arrays (a time and a
+    frame number for each of a response's seven milestones): an hour of replies keeps
+    ~110 bytes a response here, instead of a dict and a record for each milestone."""
+
+    __slots__ = ("frames", "times")
+
+    def __init__(self) -> None:
+        self.times = array("d")
+        self.frames = array("q")
+
+    def new_row(self) -> int:
+        """Room for one more response's milestones; where its row starts."""
+        start = len(self.times)
+        self.times.extend(_EMPTY_TIMES)
+        self.frames.extend(_EMPTY_FRAMES)
+        return start
+
+
+_EMPTY_TIMES = array("d", [_NOT_YET] * len(_MILESTONES))
+_EMPTY_FRAMES = array("q", [-1] * len(_MILESTONES))
+
+
+class ResponseLatency:
+    """One response's milestones (kept in its tracker's `MarkTable`), status and tokens."""
+
+    __slots__ = (
+        "_row",
+        "_table",
+        "input_tokens",
+        "number",
+        "output_tokens",
+        "response_id",
+        "status",
+    )
+
+    def __init__(self, response_id: str, number: int, table: MarkTable | None = None) -> None:
+        self.response_id = response_id
+        self.number = number
+        """1 for the session's first response, in the order they appeared."""
+        self.status = "in_progress"
+        self.input_tokens: int | None = None
+        self.output_tokens: int | None = None
+        self._table = table if table is not None else MarkTable()
+        self._row = self._table.new_row()
+
+    def __repr__(self) -> str:
+        return f"ResponseLatency({self.response_id!r}, #{self.number}, {self.status})"
 
     def mark(self, milestone: Milestone, mark: Mark) -> bool:
         """Note `milestone` unless it is noted already; True if it is new."""
-        if milestone in self.marks:
+        at = self._row + milestone
+        times = self._table.times
+        if not math.isnan(times[at]):
             return False
-        self.marks[milestone] = mark
-        if self._start is None or mark.t_ms < self._start.t_ms:
-            self._start = mark
+        times[at] = mark.t_ms
+        self._table.frames[at] = mark.frame
         return True
+
+    def has(self, milestone: Milestone) -> bool:
+        return not math.isnan(self._table.times[self._row + milestone])
+
+    def get(self, milestone: Milestone) -> Mark | None:
+        """When `milestone` happened, or None when it has not."""
+        at = self._row + milestone
+        t_ms = self._table.times[at]
+        return None if math.isnan(t_ms) else Mark(t_ms, self._table.frames[at])
+
+    @property
+    def marks(self) -> dict[Milestone, Mark]:
+        """The milestones that happened, in milestone order."""
+        present = ((milestone, self.get(milestone)) for milestone in _MILESTONES)
+        return {milestone: mark for milestone, mark in present if mark is not None}
 
     @property
     def start(self) -> Mark | None:
-        """The earliest milestone: where the response's times count from."""
-        return self._start
+        """The earliest milestone: where the response's times count from (of two at the
+        same moment, the one whose frame came first)."""
+        marks = self.marks.values()
+        return min(marks, key=lambda mark: (mark.t_ms, mark.frame)) if marks else None
 
     def since_start(self, milestone: Milestone) -> float | None:
         """Ms from the start to `milestone`, or None when it has not happened."""
-        mark = self.marks.get(milestone)
-        start = self._start
+        mark = self.get(milestone)
+        start = self.start
         return None if mark is None or start is None else mark.t_ms - start.t_ms
 
     @property
@@ -178,17 +239,18 @@ class ResponseLatency:
 
     @property
     def finished(self) -> bool:
-        return Milestone.DONE in self.marks
+        return self.has(Milestone.DONE)
 
     @property
     def first_frame(self) -> int | None:
         """The number of the frame the response's turn starts with."""
-        return None if self._start is None else self._start.frame
+        start = self.start
+        return None if start is None else start.frame
 
     def spans(self) -> list[Span]:
         """The spans between its milestones, in the order they happened (milestones at the
         same moment in milestone order): first audio may come before first text."""
-        start = self._start
+        start = self.start
         if start is None:
             return []
         present = sorted(self.marks.items(), key=lambda entry: (entry[1].t_ms, entry[0]))
@@ -204,6 +266,7 @@ class LatencyTracker:
     def __init__(self) -> None:
         self.responses: dict[str, ResponseLatency] = {}
         """By response id, in the order they appeared."""
+        self._table = MarkTable()
         self.version = 0
         """Bumped whenever a response or a milestone is added, so a view knows to redraw."""
         self._creates: deque[tuple[str | None, Mark]] = deque()
@@ -238,7 +301,7 @@ class LatencyTracker:
             response_id = event.response_id
             if response_id:
                 response = self.responses.get(response_id) or self._new(response_id)
-                if milestone not in response.marks:
+                if not response.has(milestone):
                     response.mark(milestone, Mark(t_ms, index))
                     self.version += 1
             return
@@ -274,7 +337,7 @@ class LatencyTracker:
         response = self.responses.get(response_id) or self._new(response_id)
         status = event.status
         if status is not None:
-            response.status = status
+            response.status = sys.intern(status)  # One copy for every response.
         if event.kind == "response.created":
             response.mark(Milestone.CREATED, mark)
         else:
@@ -287,7 +350,7 @@ class LatencyTracker:
 
     def _new(self, response_id: str) -> ResponseLatency:
         """A response seen for the first time, credited with the turn it answers."""
-        response = ResponseLatency(response_id, len(self.responses) + 1)
+        response = ResponseLatency(response_id, len(self.responses) + 1, self._table)
         self.responses[response_id] = response
         if self._creates:
             _, requested = self._creates.popleft()
@@ -313,6 +376,7 @@ class LatencyTracker:
     def clear(self) -> None:
         """Forget every response (a new conversation)."""
         self.responses.clear()
+        self._table = MarkTable()  # A view may still show an old response: its row stays.
         self._answered.clear()
         self._new_socket()
         self._last_t_ms = -math.inf
