@@ -25,6 +25,20 @@ from rt_tui.realtime.frames import Direction, Frame
 WORDS = ["Tick", "number", "at", "noon,", "all", "is", "well."]
 AUDIO = base64.b64encode(bytes(4800)).decode("ascii")
 """100 ms of silence, PCM16 24 kHz."""
+USAGE = {
+    "total_tokens": 30,
+    "input_tokens": 10,
+    "output_tokens": 20,
+    "input_token_details": {
+        "text_tokens": 10,
+        "audio_tokens": 0,
+        "image_tokens": 0,
+        "cached_tokens": 0,
+        "cached_tokens_details": {"text_tokens": 0, "audio_tokens": 0, "image_tokens": 0},
+    },
+    "output_token_details": {"text_tokens": 5, "audio_tokens": 15},
+}
+"""A `response.done`'s usage, in full as the service sends it."""
 
 
 def received(t_ms: float, event: dict[str, Any]) -> Frame:
@@ -69,7 +83,7 @@ def reply_events(n: int) -> list[dict[str, Any]]:
                 "id": response_id,
                 "status": "completed",
                 "output": [done_item],
-                "usage": {"total_tokens": 30, "input_tokens": 10, "output_tokens": 20},
+                "usage": USAGE,
             },
         },
     ]

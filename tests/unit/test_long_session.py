@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import tracemalloc
 
 from long_session import calls, growth, reply_frames
@@ -91,20 +90,19 @@ def test_the_inspector_keeps_a_reply_in_a_few_kilobytes() -> None:
 def test_a_finished_reply_leaves_few_objects_for_the_collector() -> None:
     # Every full collection walks every tracked object: what each reply leaves behind
     # makes every later collection slower, for the rest of the session.
-    conversation = conversation_of(100)
+    conversation = Conversation()
 
-    def tracked() -> int:
-        gc.collect()
-        return len(gc.get_objects())
+    def add(replies: range) -> None:
+        for n in replies:
+            for frame in reply_frames(n):
+                conversation.apply(frame)
 
-    before = tracked()
-    for n in range(101, 1101):
-        for frame in reply_frames(n):
-            conversation.apply(frame)
-    per_reply = (tracked() - before) / 1000
+    objects, size = growth(add)
     # The item, its content part and text, the response with its timings, usage, priced
-    # token counts and output list: no per-item cache, audio bookkeeping or spare buffers.
-    assert per_reply < 12.5  # (a few objects of the whole run spread over 1,000 replies)
+    # token counts and output list: no per-item cache, audio bookkeeping or spare buffers,
+    # no copy of the usage's detail dicts, no transcript marks of items long played.
+    assert objects < 9.5  # (a few objects of the whole run spread over 1,000 replies)
+    assert size < 1900
     assert conversation.item("item_00001100") is not None
 
 

@@ -133,24 +133,18 @@ class Usage:
     output_tokens: int = 0
     cached_tokens: int = 0
     counts: TokenCounts = field(default_factory=TokenCounts)
-    """The tokens by priced kind."""
-    input_details: JsonObject = field(default_factory=dict)
-    """input_token_details as sent (text/audio/image/cached tokens…)."""
-    output_details: JsonObject = field(default_factory=dict)
-    """output_token_details as sent (text/audio tokens)."""
+    """The tokens by priced kind (the `usage` object's details, as far as prices need
+    them: a session keeps one of these a response, not the server's dicts)."""
 
     @classmethod
     def from_json(cls, raw: JsonObject) -> Usage:
         """Usage from a response's `usage` object; missing or odd fields count as 0."""
-        input_details = _dict(raw, "input_token_details")
         return cls(
             total_tokens=_int(raw, "total_tokens") or 0,
             input_tokens=_int(raw, "input_tokens") or 0,
             output_tokens=_int(raw, "output_tokens") or 0,
-            cached_tokens=_int(input_details, "cached_tokens") or 0,
+            cached_tokens=_int(_dict(raw, "input_token_details"), "cached_tokens") or 0,
             counts=TokenCounts.from_usage(raw),
-            input_details=input_details,
-            output_details=_dict(raw, "output_token_details"),
         )
 
 
