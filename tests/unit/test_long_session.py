@@ -118,6 +118,7 @@ def test_a_reply_keeps_one_copy_of_its_ids_and_of_the_words_every_reply_repeats(
     assert next(iter(conversation.audio.item_ids())) is first.id
     assert (second.type, second.role, second.status) == ("message", "assistant", "completed")
     assert second.status is first.status
+    assert second.content[0].type is first.content[0].type
     assert second.role is first.role
     assert response.status is conversation.responses["resp_00000001"].status
 

@@ -6,6 +6,7 @@ tests) treat them as read-only. None of them ever holds base64 audio.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +69,8 @@ PART_TYPES = {"text": "output_text", "audio": "output_audio"}
 
 
 def normalise_part_type(wire_type: str) -> str:
-    return PART_TYPES.get(wire_type, wire_type)
+    # Interned: every part of a session says one of a few words (one copy of each).
+    return PART_TYPES.get(wire_type) or sys.intern(wire_type)
 
 
 @dataclass(slots=True)
