@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 
 from long_session import calls, growth, reply_frames
@@ -159,3 +160,17 @@ def test_a_reply_s_latency_is_kept_as_a_few_numbers() -> None:
     assert last.finished
     assert last.total_ms == 17.0
     assert last.since_start(Milestone.FIRST_TEXT) == 4.0
+
+
+def test_the_tool_desk_notes_only_the_replies_that_made_calls() -> None:
+    # Each finished reply is shown to the desk once; one without calls leaves nothing to
+    # note (a set of every reply's id grew all session).
+    conversation = conversation_of(1100)
+    desk = CallDesk()
+
+    def add(replies: range) -> None:
+        for n in replies:
+            assert desk.finished(conversation, [f"resp_{n:08d}"], []) == ([], [])
+
+    _, size = growth(add)
+    assert size < 5

@@ -63,7 +63,8 @@ class CallDesk:
         self._answered: set[str] = set()
         """Calls with an output sent (their items may not be back from the server yet)."""
         self._seen: set[str] = set()
-        """Responses already looked at once they finished."""
+        """Responses with calls already looked at once they finished (one without calls
+        leaves nothing to look at again: most replies, so they are not noted)."""
 
     def finished(
         self,
@@ -81,7 +82,6 @@ class CallDesk:
             response = conversation.response(response_id)
             if response is None or response.status != "completed" or response_id in self._seen:
                 continue
-            self._seen.add(response_id)
             outputs = [item for item in map(conversation.item, response.output_item_ids) if item]
             made = [item for item in outputs if item.type == "function_call" and item.call_id]
             asks = [item for item in outputs if item.type == "mcp_approval_request"]
@@ -99,6 +99,7 @@ class CallDesk:
             ]
             if not made and not asks:
                 continue  # Most replies: the whole conversation need not be looked through.
+            self._seen.add(response_id)
             answered = self._answered | {
                 item.call_id
                 for item in conversation.items
