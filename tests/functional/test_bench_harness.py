@@ -29,6 +29,7 @@ from benchmarks.flood_server import (
     flood_reply,
 )
 from benchmarks.soak import Sample, SoakResult, report
+from benchmarks.soak_profile import profile_soak
 from websockets.asyncio.client import connect
 
 from rt_tui.realtime.recorder import read_log
@@ -174,3 +175,13 @@ def test_the_open_mic_lag_passes_only_if_every_filter_reached_the_screen() -> No
     lag = {r.figure.key: r for r in left.rows}["open_mic_lag"]
     assert lag.passed is False  # a loop free because the filter's work was left undone
     assert "never reached the screen" in lag.note
+
+
+async def test_the_soak_profile_says_what_grew_a_reply() -> None:
+    profile = await profile_soak(2, 6, every=0.05, frames=2)
+    assert profile.replies >= 4
+    items = dict(profile.types)["rt_tui.realtime.conversation_model.Item"]
+    assert profile.replies - 1 <= items <= profile.replies + 1  # (one may be streaming)
+    text = profile.report(top=1000)
+    assert f"{profile.replies} replies between the snapshots" in text
+    assert "  rt_tui.realtime.conversation_model.Item\n" in text
