@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from rt_tui import paths
+from rt_tui.realtime import audio as rt_audio
 from rt_tui.realtime.audio_store import (
     BYTES_PER_MS,
     AudioStore,
     AudioUnavailable,
-    base64_pcm_size,
 )
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.events import parse_server_frame
@@ -23,6 +23,12 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.send.reply_audio import ReplyAudio
 from rt_tui.tui.audio_turns import SaveAudioError, save_last_audio
+from rt_tui.tui.widgets.audio_levels import (
+    SPARK,
+    ItemLevels,
+    sparkline,
+    sparkline_of_pieces,
+)
 
 
 def tone(ms: int, level: int) -> bytes:
@@ -136,16 +142,6 @@ def test_send_gathers_reply_audio_in_a_scratch_file() -> None:
     assert reply.pcm("other") == b""
 
 
-@pytest.mark.parametrize("size", range(10))
-def test_pcm_size_is_worked_out_from_the_base64(size: int) -> None:
-    assert base64_pcm_size(base64.b64encode(bytes(size)).decode()) == size
-
-
-def test_text_that_cannot_be_base64_has_no_size() -> None:
-    assert base64_pcm_size("abc") is None
-    assert base64_pcm_size("ééé=") is None
-
-
 def test_interleaved_items_keep_their_own_pieces_through_a_cut() -> None:
     store = AudioStore()
     a1, a2, a3, a4 = tone(100, 1), tone(100, 2), tone(100, 3), tone(50, 4)
@@ -163,4 +159,47 @@ def test_interleaved_items_keep_their_own_pieces_through_a_cut() -> None:
     store.discard("a")
     assert "a" not in store
     assert store.total_bytes == 0
+    store.close()
+
+
+LEVELS = (0.0, 0.02, 0.3, 0.9, 0.5, 0.05, 0.0, 0.7)
+
+
+def speech_like(delta_bytes: tuple[int, ...]) -> list[bytes]:
+    """Two seconds of audio rising and falling a quarter second at a time, as deltas of
+    the given lengths in turn (the last shorter)."""
+    pcm = b"".join(
+        rt_audio.tone(220 + 40 * n, 250, level) if level else rt_audio.silence(250)
+        for n, level in enumerate(LEVELS)
+    )
+    pieces, at, n = [], 0, 0
+    while at < len(pcm):
+        size = delta_bytes[n % len(delta_bytes)]
+        pieces.append(pcm[at : at + size])
+        at, n = at + size, n + 1
+    return pieces
+
+
+def test_an_items_sparkline_is_drawn_from_levels_kept_as_the_audio_came(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    # Uneven deltas whose edges fall inside the sparkline's stretches, each of one level.
+    pieces = speech_like((4000, 2000, 3000, 3000))
+    conversation = recorded_conversation(log, pieces)
+    log.unlink()  # nothing is read back: the sparkline comes from the store's levels
+    line = ItemLevels().of(conversation.audio, "item_1")
+    assert line == sparkline(b"".join(pieces))
+    assert len(set(line)) > 4
+
+
+def test_a_delta_across_a_change_of_level_shares_its_energy_by_length() -> None:
+    store = AudioStore()
+    pieces = speech_like((7000,))  # edges anywhere: a delta may hold two levels
+    for pcm in pieces:
+        store.append("a", pcm)
+    store.truncate("a", 1300)
+    drawn = sparkline_of_pieces(store.energies("a"))
+    exact = sparkline(b"".join(pieces)[: 1300 * BYTES_PER_MS])
+    assert len(drawn) == len(exact) == 13
+    assert all(abs(SPARK.index(a) - SPARK.index(b)) <= 2 for a, b in zip(drawn, exact, strict=True))
+    assert sum(a == b for a, b in zip(drawn, exact, strict=True)) >= 9
     store.close()

@@ -4,8 +4,9 @@ long it is, a few dozen bytes a chunk however long the session talks.
 A piece is either an assistant audio delta as the session log recorded it (`append_logged`:
 the base64 is on disk already, so it is not written twice; it is read back and decoded
 when the audio is wanted) or PCM written to a scratch file in the cache folder (`append`:
-the user's committed turns, audio no log holds). Reading back (`get`, for `/save-audio`)
-is the only time an item's samples are in memory.
+the user's committed turns, audio no log holds). Each piece's energy is measured as it is
+added, so level sparklines need no read-back. Reading back (`get`, for `/save-audio`) is
+the only time an item's samples are in memory after they were added.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
+from rt_tui.realtime.audio import rms
 from rt_tui.realtime.frames import LogSource, LogSpan
 from rt_tui.realtime.session_log import LogError, read_record
 from rt_tui.realtime.spill import SpillFile
@@ -30,15 +32,6 @@ _SPOOLED = -1
 class AudioUnavailable(Exception):
     """Audio that can no longer be read back (its session log is gone or damaged); the
     message is one sentence."""
-
-
-def base64_pcm_size(b64: str) -> int | None:
-    """How many bytes `b64` decodes to, worked out from its length (padded base64, as the
-    API sends); None when it cannot be base64 at all."""
-    length = len(b64)
-    if length % 4 or not b64.isascii():
-        return None
-    return length // 4 * 3 - (b64[-2:].count("=") if length else 0)
 
 
 class AudioStore:
@@ -71,6 +64,8 @@ class AudioStore:
         """Bytes of PCM the piece contributes (less than it holds after a truncation)."""
         self._next = array("q")
         """The next piece of the same item (-1: the last)."""
+        self._energy = array("d")
+        """The sum of the piece's squared samples (full scale 1.0), for level sparklines."""
         self._total = 0
 
     def close(self) -> None:
@@ -90,12 +85,14 @@ class AudioStore:
             self._track_size.append(0)
         return track
 
-    def _add(self, track: int, where: int, at: int, length: int, pcm: int) -> None:
+    def _add(self, track: int, where: int, at: int, length: int, pcm: bytes) -> None:
         piece = len(self._pcm)
+        size = len(pcm)
+        self._energy.append(rms(pcm) ** 2 * (size // 2))
         self._where.append(where)
         self._at.append(at)
         self._length.append(length)
-        self._pcm.append(pcm)
+        self._pcm.append(size)
         self._next.append(-1)
         last = self._track_last[track]
         if last < 0:
@@ -103,8 +100,8 @@ class AudioStore:
         else:
             self._next[last] = piece
         self._track_last[track] = piece
-        self._track_size[track] += pcm
-        self._total += pcm
+        self._track_size[track] += size
+        self._total += size
 
     def append(self, item_id: str, pcm: bytes) -> None:
         """Add samples to the end of an item's audio (written to the scratch file)."""
@@ -113,17 +110,20 @@ class AudioStore:
             return
         if self._spool is None:
             self._spool = SpillFile(self._spool_dir)
-        self._add(track, _SPOOLED, self._spool.append(pcm), len(pcm), len(pcm))
+        self._add(track, _SPOOLED, self._spool.append(pcm), len(pcm), pcm)
 
-    def append_logged(self, item_id: str, span: LogSpan, pcm_size: int) -> None:
-        """Add the audio of a delta frame recorded at `span` (its `delta` holds `pcm_size`
-        bytes of base64 PCM) without reading or copying it. Runs for every audio delta."""
+    def append_logged(self, item_id: str, span: LogSpan, pcm: bytes) -> None:
+        """Add the audio of a delta frame recorded at `span` (`pcm`: its decoded `delta`,
+        measured but neither kept nor written). Runs for every audio delta."""
+        if not pcm:
+            self._track(item_id)
+            return
         log, offset, length = span
         logs = self._logs
         where = len(logs) - 1
         if where < 0 or logs[where] is not log:  # not the newest log, the likely one
             where = self._log_index(log)
-        self._add(self._track(item_id), where, offset, length, pcm_size)
+        self._add(self._track(item_id), where, offset, length, pcm)
 
     def _log_index(self, log: LogSource) -> int:
         logs = self._logs
@@ -168,6 +168,15 @@ class AudioStore:
                 f"The audio is no longer in the session log {log.path}."
             ) from None
 
+    def energies(self, item_id: str) -> Iterator[tuple[int, float]]:
+        """An item's audio as (PCM bytes, sum of squared samples) a piece at a time, from
+        memory: what a level sparkline needs without reading the audio back."""
+        track = self._tracks.get(item_id)
+        if track is None:
+            return
+        for piece in self._pieces(track):
+            yield self._pcm[piece], self._energy[piece]
+
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""
         track = self._tracks.get(item_id)
@@ -191,7 +200,10 @@ class AudioStore:
         for piece in self._pieces(track):
             if kept >= keep:
                 break
-            self._pcm[piece] = min(self._pcm[piece], keep - kept)
+            whole = self._pcm[piece]
+            self._pcm[piece] = min(whole, keep - kept)
+            if self._pcm[piece] < whole:  # the cut part's share of the energy goes with it
+                self._energy[piece] *= self._pcm[piece] / whole
             kept += self._pcm[piece]
             last = piece
         # The pieces after `last` are left out of the track (their rows stay, unread).
