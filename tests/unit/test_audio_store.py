@@ -16,6 +16,7 @@ from rt_tui.realtime.audio_store import (
     BYTES_PER_MS,
     AudioStore,
     AudioUnavailable,
+    base64_pcm_size,
 )
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.events import parse_server_frame
@@ -24,7 +25,6 @@ from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.send.reply_audio import ReplyAudio
 from rt_tui.tui.audio_turns import SaveAudioError, save_last_audio
 from rt_tui.tui.widgets.audio_levels import (
-    SPARK,
     ItemLevels,
     sparkline,
     sparkline_of_pieces,
@@ -49,9 +49,9 @@ def audio_frame(pcm: bytes, t_ms: float, item_id: str = "item_1") -> Frame:
     return Frame(Direction.RECEIVED, t_ms, 0.0, data, event=parse_server_frame(data))
 
 
-def recorded_conversation(log: Path, pieces: list[bytes]) -> Conversation:
+def recorded_conversation(log: Path, pieces: list[bytes], levels: bool = False) -> Conversation:
     """A conversation fed the way a connection with a recorder feeds it."""
-    conversation = Conversation()
+    conversation = Conversation(AudioStore(levels=levels))
     recorder = SessionRecorder(log)
     conversation.apply(
         Frame(
@@ -142,6 +142,16 @@ def test_send_gathers_reply_audio_in_a_scratch_file() -> None:
     assert reply.pcm("other") == b""
 
 
+@pytest.mark.parametrize("size", range(10))
+def test_pcm_size_is_worked_out_from_the_base64(size: int) -> None:
+    assert base64_pcm_size(base64.b64encode(bytes(size)).decode()) == size
+
+
+def test_text_that_cannot_be_base64_has_no_size() -> None:
+    assert base64_pcm_size("abc") is None
+    assert base64_pcm_size("ééé=") is None
+
+
 def test_interleaved_items_keep_their_own_pieces_through_a_cut() -> None:
     store = AudioStore()
     a1, a2, a3, a4 = tone(100, 1), tone(100, 2), tone(100, 3), tone(50, 4)
@@ -184,22 +194,28 @@ def test_an_items_sparkline_is_drawn_from_levels_kept_as_the_audio_came(tmp_path
     log = tmp_path / "s.jsonl"
     # Uneven deltas whose edges fall inside the sparkline's stretches, each of one level.
     pieces = speech_like((4000, 2000, 3000, 3000))
-    conversation = recorded_conversation(log, pieces)
+    conversation = recorded_conversation(log, pieces, levels=True)
     log.unlink()  # nothing is read back: the sparkline comes from the store's levels
     line = ItemLevels().of(conversation.audio, "item_1")
     assert line == sparkline(b"".join(pieces))
     assert len(set(line)) > 4
 
 
-def test_a_delta_across_a_change_of_level_shares_its_energy_by_length() -> None:
-    store = AudioStore()
-    pieces = speech_like((7000,))  # edges anywhere: a delta may hold two levels
+def test_levels_are_kept_per_10_ms_so_a_delta_across_a_change_of_level_reads_true() -> None:
+    store = AudioStore(levels=True)
+    pieces = speech_like((7000, 2222))  # edges anywhere: a delta may hold two levels
     for pcm in pieces:
         store.append("a", pcm)
-    store.truncate("a", 1300)
-    drawn = sparkline_of_pieces(store.energies("a"))
-    exact = sparkline(b"".join(pieces)[: 1300 * BYTES_PER_MS])
-    assert len(drawn) == len(exact) == 13
-    assert all(abs(SPARK.index(a) - SPARK.index(b)) <= 2 for a, b in zip(drawn, exact, strict=True))
-    assert sum(a == b for a, b in zip(drawn, exact, strict=True)) >= 9
+    assert ItemLevels().of(store, "a") == sparkline(b"".join(pieces))
+    store.truncate("a", 1303)  # inside a 10 ms block
+    cut = sparkline_of_pieces(store.energies("a"))
+    assert cut == sparkline(b"".join(pieces)[: 1303 * BYTES_PER_MS])
+    assert len(cut) == 13
     store.close()
+
+
+def test_a_store_that_does_not_measure_levels_draws_no_sparkline(tmp_path: Path) -> None:
+    conversation = recorded_conversation(tmp_path / "s.jsonl", speech_like((4800,)))
+    assert list(conversation.audio.energies("item_1")) == []
+    assert ItemLevels().of(conversation.audio, "item_1") == ""
+    assert conversation.audio.duration_ms("item_1") == 2000

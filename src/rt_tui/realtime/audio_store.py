@@ -4,9 +4,11 @@ long it is, a few dozen bytes a chunk however long the session talks.
 A piece is either an assistant audio delta as the session log recorded it (`append_logged`:
 the base64 is on disk already, so it is not written twice; it is read back and decoded
 when the audio is wanted) or PCM written to a scratch file in the cache folder (`append`:
-the user's committed turns, audio no log holds). Each piece's energy is measured as it is
-added, so level sparklines need no read-back. Reading back (`get`, for `/save-audio`) is
-the only time an item's samples are in memory after they were added.
+the user's committed turns, audio no log holds). A store made with `levels=True` (the
+app's: it draws level sparklines) also measures the energy of each 10 ms of a piece as it
+is added, so a sparkline needs no read-back; that costs a decode of each logged delta, which a store
+without it skips. Reading back (`get`, for `/save-audio`) is the only time an item's
+samples are in memory after they were added.
 """
 
 from __future__ import annotations
@@ -27,11 +29,23 @@ from rt_tui.realtime.spill import SpillFile
 BYTES_PER_MS = 48
 
 _SPOOLED = -1
+LEVEL_BLOCK = 10 * BYTES_PER_MS
+"""The audio whose energy the store keeps as one number, when it measures levels."""
+_NO_BLOCKS: array[float] = array("f")
 
 
 class AudioUnavailable(Exception):
     """Audio that can no longer be read back (its session log is gone or damaged); the
     message is one sentence."""
+
+
+def base64_pcm_size(b64: str) -> int | None:
+    """How many bytes `b64` decodes to, worked out from its length (padded base64, as the
+    API sends); None when it cannot be base64 at all."""
+    length = len(b64)
+    if length % 4 or not b64.isascii():
+        return None
+    return length // 4 * 3 - (b64[-2:].count("=") if length else 0)
 
 
 class AudioStore:
@@ -43,9 +57,11 @@ class AudioStore:
     per item or piece, so an hour of replies adds nothing for the garbage collector to walk.
     """
 
-    def __init__(self, spool_dir: Path | None = None) -> None:
-        """`spool_dir`: where audio no log holds is written (default: the cache folder)."""
+    def __init__(self, spool_dir: Path | None = None, *, levels: bool = False) -> None:
+        """`spool_dir`: where audio no log holds is written (default: the cache folder);
+        `levels`: measure the energy of each 10 ms of audio (see `energies`)."""
         self._spool_dir = spool_dir
+        self.levels = levels
         self._spool: SpillFile | None = None
         self._logs: list[LogSource] = []
         self._tracks: dict[str, int] = {}
@@ -64,8 +80,11 @@ class AudioStore:
         """Bytes of PCM the piece contributes (less than it holds after a truncation)."""
         self._next = array("q")
         """The next piece of the same item (-1: the last)."""
-        self._energy = array("d")
-        """The sum of the piece's squared samples (full scale 1.0), for level sparklines."""
+        self._blocks_at = array("q")
+        """Where the piece's blocks begin in `_block_energy` (its own until the next's)."""
+        self._block_energy = array("f")
+        """Per LEVEL_BLOCK bytes of each piece, in order: the sum of its squared samples
+        (full scale 1.0), for level sparklines (none when the store does not measure)."""
         self._total = 0
 
     def close(self) -> None:
@@ -85,10 +104,24 @@ class AudioStore:
             self._track_size.append(0)
         return track
 
-    def _add(self, track: int, where: int, at: int, length: int, pcm: bytes) -> None:
+    def _blocks_of(self, pcm: bytes) -> array[float]:
+        """The energy of each LEVEL_BLOCK bytes of `pcm` (the last block may be shorter)."""
+        if not self.levels:
+            return _NO_BLOCKS
+        return array(
+            "f",
+            (
+                rms(block) ** 2 * (len(block) // 2)
+                for block in (pcm[n : n + LEVEL_BLOCK] for n in range(0, len(pcm), LEVEL_BLOCK))
+            ),
+        )
+
+    def _add(
+        self, track: int, where: int, at: int, length: int, size: int, blocks: array[float]
+    ) -> None:
         piece = len(self._pcm)
-        size = len(pcm)
-        self._energy.append(rms(pcm) ** 2 * (size // 2))
+        self._blocks_at.append(len(self._block_energy))
+        self._block_energy.extend(blocks)
         self._where.append(where)
         self._at.append(at)
         self._length.append(length)
@@ -110,20 +143,31 @@ class AudioStore:
             return
         if self._spool is None:
             self._spool = SpillFile(self._spool_dir)
-        self._add(track, _SPOOLED, self._spool.append(pcm), len(pcm), pcm)
+        at = self._spool.append(pcm)
+        self._add(track, _SPOOLED, at, len(pcm), len(pcm), self._blocks_of(pcm))
 
-    def append_logged(self, item_id: str, span: LogSpan, pcm: bytes) -> None:
-        """Add the audio of a delta frame recorded at `span` (`pcm`: its decoded `delta`,
-        measured but neither kept nor written). Runs for every audio delta."""
-        if not pcm:
-            self._track(item_id)
-            return
+    def append_logged(self, item_id: str, span: LogSpan, b64: str) -> bool:
+        """Add the audio of a delta frame recorded at `span` (its `delta`: `b64`, base64
+        PCM) without copying it; False, adding nothing, when `b64` is not base64. Decoded
+        only to measure its energy, and then not kept. Runs for every audio delta."""
+        if self.levels:
+            try:
+                pcm = base64.b64decode(b64, validate=True)
+            except (binascii.Error, ValueError):
+                return False
+            size, blocks = len(pcm), self._blocks_of(pcm)
+        else:
+            known = base64_pcm_size(b64)
+            if known is None:
+                return False
+            size, blocks = known, _NO_BLOCKS
         log, offset, length = span
         logs = self._logs
         where = len(logs) - 1
         if where < 0 or logs[where] is not log:  # not the newest log, the likely one
             where = self._log_index(log)
-        self._add(self._track(item_id), where, offset, length, pcm)
+        self._add(self._track(item_id), where, offset, length, size, blocks)
+        return True
 
     def _log_index(self, log: LogSource) -> int:
         logs = self._logs
@@ -169,13 +213,18 @@ class AudioStore:
             ) from None
 
     def energies(self, item_id: str) -> Iterator[tuple[int, float]]:
-        """An item's audio as (PCM bytes, sum of squared samples) a piece at a time, from
-        memory: what a level sparkline needs without reading the audio back."""
+        """An item's audio as (PCM bytes, sum of squared samples) 10 ms at a time, from
+        memory: what a level sparkline needs without reading the audio back (nothing when
+        the store does not measure levels)."""
         track = self._tracks.get(item_id)
-        if track is None:
+        if track is None or not self.levels:
             return
+        energy = self._block_energy
         for piece in self._pieces(track):
-            yield self._pcm[piece], self._energy[piece]
+            block, left = self._blocks_at[piece], self._pcm[piece]
+            while left > 0:
+                yield min(left, LEVEL_BLOCK), energy[block]
+                block, left = block + 1, left - LEVEL_BLOCK
 
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""
@@ -202,8 +251,12 @@ class AudioStore:
                 break
             whole = self._pcm[piece]
             self._pcm[piece] = min(whole, keep - kept)
-            if self._pcm[piece] < whole:  # the cut part's share of the energy goes with it
-                self._energy[piece] *= self._pcm[piece] / whole
+            kept_here = self._pcm[piece]
+            if kept_here < whole and kept_here % LEVEL_BLOCK and self.levels:
+                # The cut block keeps its share of the energy by length.
+                n = kept_here // LEVEL_BLOCK
+                held = min(LEVEL_BLOCK, whole - n * LEVEL_BLOCK)
+                self._block_energy[self._blocks_at[piece] + n] *= kept_here % LEVEL_BLOCK / held
             kept += self._pcm[piece]
             last = piece
         # The pieces after `last` are left out of the track (their rows stay, unread).

@@ -358,22 +358,20 @@ class Conversation:
 
     def _on_audio_delta(self, event: DeltaEvent, frame: Frame) -> Change:
         """Assistant audio: kept on disk, where the session log already has it when the
-        frame was recorded (decoded only to measure its level, not copied), else in the
-        store's scratch file."""
+        frame was recorded (not copied; decoded only if the store measures levels), else
+        decoded into the store's scratch file."""
         item_id = event.item_id
         t_ms = frame.t_ms
         if not item_id:
             return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
         item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
         item.part(event.content_index, "output_audio")
-        try:
-            pcm = base64.b64decode(event.delta, validate=True)
-        except (binascii.Error, ValueError):
-            return self._note(t_ms, f"Audio for item {item_id} was not valid base64.")
         span = frame.log_span
-        if span is not None:
-            self.audio.append_logged(item.id, span, pcm)
-        else:
+        if span is None or not self.audio.append_logged(item.id, span, event.delta):
+            try:
+                pcm = base64.b64decode(event.delta, validate=True)
+            except (binascii.Error, ValueError):
+                return self._note(t_ms, f"Audio for item {item_id} was not valid base64.")
             self.audio.append(item.id, pcm)
         return self._delta_change(event, t_ms, new)
 
