@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
-from rt_tui.realtime.audio import rms
+from rt_tui.realtime.audio import block_energies
 from rt_tui.realtime.frames import LogSource, LogSpan
 from rt_tui.realtime.session_log import LogError, read_record
 from rt_tui.realtime.spill import SpillFile
@@ -106,15 +106,7 @@ class AudioStore:
 
     def _blocks_of(self, pcm: bytes) -> array[float]:
         """The energy of each LEVEL_BLOCK bytes of `pcm` (the last block may be shorter)."""
-        if not self.levels:
-            return _NO_BLOCKS
-        return array(
-            "f",
-            (
-                rms(block) ** 2 * (len(block) // 2)
-                for block in (pcm[n : n + LEVEL_BLOCK] for n in range(0, len(pcm), LEVEL_BLOCK))
-            ),
-        )
+        return block_energies(pcm, LEVEL_BLOCK) if self.levels else _NO_BLOCKS
 
     def _add(
         self, track: int, where: int, at: int, length: int, size: int, blocks: array[float]
