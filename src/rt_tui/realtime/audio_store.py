@@ -5,10 +5,10 @@ A piece is either an assistant audio delta as the session log recorded it (`appe
 the base64 is on disk already, so it is not written twice; it is read back and decoded
 when the audio is wanted) or PCM written to a scratch file in the cache folder (`append`:
 the user's committed turns, audio no log holds). A store made with `levels=True` (the
-app's: it draws level sparklines) also measures the energy of each 10 ms of a piece as it
-is added, so a sparkline needs no read-back; that costs a decode of each logged delta, which a store
-without it skips. Reading back (`get`, for `/save-audio`) is the only time an item's
-samples are in memory after they were added.
+app's: it draws level sparklines) also keeps the energy of each 10 ms of a piece, measured
+as it is added (4 bytes for 480 of PCM), so a sparkline needs no read-back; that costs a
+decode of each logged delta, which a store without it skips. Reading back (`get`, for
+`/save-audio`) is the only time an item's samples are in memory after they were added.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """A level sparkline per audio item of the conversation: how its audio rose and fell.
 
-Drawn once the item is final from the energy the audio store measured in each piece as it
-arrived (nothing is read back from the session log or the scratch file), and again only if
-its audio changes length (a truncation).
+Drawn once the item is final from the energy the app's audio store measured in each 10 ms
+of it as it arrived (nothing is read back from the session log or the scratch file), and
+again only if its audio changes length (a truncation).
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def sparkline(pcm: bytes, cells: int = CELLS) -> str:
 
 
 def sparkline_of_pieces(pieces: Iterable[tuple[int, float]], cells: int = CELLS) -> str:
-    """The same sparkline from the audio's pieces as (PCM bytes, sum of squared samples):
-    a piece split between two stretches gives each its share of the energy by length."""
+    """The same sparkline from the audio's pieces as (PCM bytes, sum of squared samples),
+    `AudioStore.energies`: a piece split between two stretches gives each its share of the
+    energy by length (10 ms pieces, so the cells come out as the PCM's)."""
     pieces = [(size, energy) for size, energy in pieces if size > 0]
     size = sum(piece_size for piece_size, _ in pieces)
     if not size:
