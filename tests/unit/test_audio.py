@@ -18,6 +18,7 @@ from rt_tui.realtime.audio import (
     BYTES_PER_MS,
     SAMPLE_RATE,
     WavError,
+    block_energies,
     duration_ms,
     read_wav,
     rms,
@@ -388,3 +389,12 @@ def test_g711_error_stays_within_the_quantisation_step(samples: list[int]) -> No
             # a little below full scale.
             limit = 700 if abs(original) > 32_000 else max(abs(original) // 16, 16)
             assert abs(original - decoded) <= limit
+
+
+def test_block_energies_are_each_blocks_rms_squared_times_its_samples() -> None:
+    loud, quiet = tone(440, 20, amplitude=0.5), tone(440, 15, amplitude=0.05)
+    energies = block_energies(loud + quiet, 20 * BYTES_PER_MS)
+    assert len(energies) == 2  # the second block is the shorter rest
+    assert energies[0] == pytest.approx(rms(loud) ** 2 * (len(loud) // 2), rel=1e-5)
+    assert energies[1] == pytest.approx(rms(quiet) ** 2 * (len(quiet) // 2), rel=1e-5)
+    assert len(block_energies(b"", 480)) == 0

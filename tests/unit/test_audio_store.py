@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rt_tui import paths
+from rt_tui.realtime import audio as rt_audio
 from rt_tui.realtime.audio_store import (
     BYTES_PER_MS,
     AudioStore,
@@ -23,6 +24,11 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.send.reply_audio import ReplyAudio
 from rt_tui.tui.audio_turns import SaveAudioError, save_last_audio
+from rt_tui.tui.widgets.audio_levels import (
+    ItemLevels,
+    sparkline,
+    sparkline_of_pieces,
+)
 
 
 def tone(ms: int, level: int) -> bytes:
@@ -43,9 +49,9 @@ def audio_frame(pcm: bytes, t_ms: float, item_id: str = "item_1") -> Frame:
     return Frame(Direction.RECEIVED, t_ms, 0.0, data, event=parse_server_frame(data))
 
 
-def recorded_conversation(log: Path, pieces: list[bytes]) -> Conversation:
+def recorded_conversation(log: Path, pieces: list[bytes], levels: bool = False) -> Conversation:
     """A conversation fed the way a connection with a recorder feeds it."""
-    conversation = Conversation()
+    conversation = Conversation(AudioStore(levels=levels))
     recorder = SessionRecorder(log)
     conversation.apply(
         Frame(
@@ -164,3 +170,52 @@ def test_interleaved_items_keep_their_own_pieces_through_a_cut() -> None:
     assert "a" not in store
     assert store.total_bytes == 0
     store.close()
+
+
+LEVELS = (0.0, 0.02, 0.3, 0.9, 0.5, 0.05, 0.0, 0.7)
+
+
+def speech_like(delta_bytes: tuple[int, ...]) -> list[bytes]:
+    """Two seconds of audio rising and falling a quarter second at a time, as deltas of
+    the given lengths in turn (the last shorter)."""
+    pcm = b"".join(
+        rt_audio.tone(220 + 40 * n, 250, level) if level else rt_audio.silence(250)
+        for n, level in enumerate(LEVELS)
+    )
+    pieces, at, n = [], 0, 0
+    while at < len(pcm):
+        size = delta_bytes[n % len(delta_bytes)]
+        pieces.append(pcm[at : at + size])
+        at, n = at + size, n + 1
+    return pieces
+
+
+def test_an_items_sparkline_is_drawn_from_levels_kept_as_the_audio_came(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    # Uneven deltas whose edges fall inside the sparkline's stretches, each of one level.
+    pieces = speech_like((4000, 2000, 3000, 3000))
+    conversation = recorded_conversation(log, pieces, levels=True)
+    log.unlink()  # nothing is read back: the sparkline comes from the store's levels
+    line = ItemLevels().of(conversation.audio, "item_1")
+    assert line == sparkline(b"".join(pieces))
+    assert len(set(line)) > 4
+
+
+def test_levels_are_kept_per_10_ms_so_a_delta_across_a_change_of_level_reads_true() -> None:
+    store = AudioStore(levels=True)
+    pieces = speech_like((7000, 2222))  # edges anywhere: a delta may hold two levels
+    for pcm in pieces:
+        store.append("a", pcm)
+    assert ItemLevels().of(store, "a") == sparkline(b"".join(pieces))
+    store.truncate("a", 1303)  # inside a 10 ms block
+    cut = sparkline_of_pieces(store.energies("a"))
+    assert cut == sparkline(b"".join(pieces)[: 1303 * BYTES_PER_MS])
+    assert len(cut) == 13
+    store.close()
+
+
+def test_a_store_that_does_not_measure_levels_draws_no_sparkline(tmp_path: Path) -> None:
+    conversation = recorded_conversation(tmp_path / "s.jsonl", speech_like((4800,)))
+    assert list(conversation.audio.energies("item_1")) == []
+    assert ItemLevels().of(conversation.audio, "item_1") == ""
+    assert conversation.audio.duration_ms("item_1") == 2000

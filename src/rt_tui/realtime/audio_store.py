@@ -4,8 +4,11 @@ long it is, a few dozen bytes a chunk however long the session talks.
 A piece is either an assistant audio delta as the session log recorded it (`append_logged`:
 the base64 is on disk already, so it is not written twice; it is read back and decoded
 when the audio is wanted) or PCM written to a scratch file in the cache folder (`append`:
-the user's committed turns, audio no log holds). Reading back (`get`, for `/save-audio`)
-is the only time an item's samples are in memory.
+the user's committed turns, audio no log holds). A store made with `levels=True` (the
+app's: it draws level sparklines) also keeps the energy of each 10 ms of a piece, measured
+as it is added (4 bytes for 480 of PCM), so a sparkline needs no read-back; that costs a
+decode of each logged delta, which a store without it skips. Reading back (`get`, for
+`/save-audio`) is the only time an item's samples are in memory after they were added.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
+from rt_tui.realtime.audio import block_energies
 from rt_tui.realtime.frames import LogSource, LogSpan
 from rt_tui.realtime.session_log import LogError, read_record
 from rt_tui.realtime.spill import SpillFile
@@ -25,6 +29,9 @@ from rt_tui.realtime.spill import SpillFile
 BYTES_PER_MS = 48
 
 _SPOOLED = -1
+LEVEL_BLOCK = 10 * BYTES_PER_MS
+"""The audio whose energy the store keeps as one number, when it measures levels."""
+_NO_BLOCKS: array[float] = array("f")
 
 
 class AudioUnavailable(Exception):
@@ -50,9 +57,11 @@ class AudioStore:
     per item or piece, so an hour of replies adds nothing for the garbage collector to walk.
     """
 
-    def __init__(self, spool_dir: Path | None = None) -> None:
-        """`spool_dir`: where audio no log holds is written (default: the cache folder)."""
+    def __init__(self, spool_dir: Path | None = None, *, levels: bool = False) -> None:
+        """`spool_dir`: where audio no log holds is written (default: the cache folder);
+        `levels`: measure the energy of each 10 ms of audio (see `energies`)."""
         self._spool_dir = spool_dir
+        self.levels = levels
         self._spool: SpillFile | None = None
         self._logs: list[LogSource] = []
         self._tracks: dict[str, int] = {}
@@ -71,6 +80,11 @@ class AudioStore:
         """Bytes of PCM the piece contributes (less than it holds after a truncation)."""
         self._next = array("q")
         """The next piece of the same item (-1: the last)."""
+        self._blocks_at = array("q")
+        """Where the piece's blocks begin in `_block_energy` (its own until the next's)."""
+        self._block_energy = array("f")
+        """Per LEVEL_BLOCK bytes of each piece, in order: the sum of its squared samples
+        (full scale 1.0), for level sparklines (none when the store does not measure)."""
         self._total = 0
 
     def close(self) -> None:
@@ -90,12 +104,20 @@ class AudioStore:
             self._track_size.append(0)
         return track
 
-    def _add(self, track: int, where: int, at: int, length: int, pcm: int) -> None:
+    def _blocks_of(self, pcm: bytes) -> array[float]:
+        """The energy of each LEVEL_BLOCK bytes of `pcm` (the last block may be shorter)."""
+        return block_energies(pcm, LEVEL_BLOCK) if self.levels else _NO_BLOCKS
+
+    def _add(
+        self, track: int, where: int, at: int, length: int, size: int, blocks: array[float]
+    ) -> None:
         piece = len(self._pcm)
+        self._blocks_at.append(len(self._block_energy))
+        self._block_energy.extend(blocks)
         self._where.append(where)
         self._at.append(at)
         self._length.append(length)
-        self._pcm.append(pcm)
+        self._pcm.append(size)
         self._next.append(-1)
         last = self._track_last[track]
         if last < 0:
@@ -103,8 +125,8 @@ class AudioStore:
         else:
             self._next[last] = piece
         self._track_last[track] = piece
-        self._track_size[track] += pcm
-        self._total += pcm
+        self._track_size[track] += size
+        self._total += size
 
     def append(self, item_id: str, pcm: bytes) -> None:
         """Add samples to the end of an item's audio (written to the scratch file)."""
@@ -113,17 +135,31 @@ class AudioStore:
             return
         if self._spool is None:
             self._spool = SpillFile(self._spool_dir)
-        self._add(track, _SPOOLED, self._spool.append(pcm), len(pcm), len(pcm))
+        at = self._spool.append(pcm)
+        self._add(track, _SPOOLED, at, len(pcm), len(pcm), self._blocks_of(pcm))
 
-    def append_logged(self, item_id: str, span: LogSpan, pcm_size: int) -> None:
-        """Add the audio of a delta frame recorded at `span` (its `delta` holds `pcm_size`
-        bytes of base64 PCM) without reading or copying it. Runs for every audio delta."""
+    def append_logged(self, item_id: str, span: LogSpan, b64: str) -> bool:
+        """Add the audio of a delta frame recorded at `span` (its `delta`: `b64`, base64
+        PCM) without copying it; False, adding nothing, when `b64` is not base64. Decoded
+        only to measure its energy, and then not kept. Runs for every audio delta."""
+        if self.levels:
+            try:
+                pcm = base64.b64decode(b64, validate=True)
+            except (binascii.Error, ValueError):
+                return False
+            size, blocks = len(pcm), self._blocks_of(pcm)
+        else:
+            known = base64_pcm_size(b64)
+            if known is None:
+                return False
+            size, blocks = known, _NO_BLOCKS
         log, offset, length = span
         logs = self._logs
         where = len(logs) - 1
         if where < 0 or logs[where] is not log:  # not the newest log, the likely one
             where = self._log_index(log)
-        self._add(self._track(item_id), where, offset, length, pcm_size)
+        self._add(self._track(item_id), where, offset, length, size, blocks)
+        return True
 
     def _log_index(self, log: LogSource) -> int:
         logs = self._logs
@@ -168,6 +204,20 @@ class AudioStore:
                 f"The audio is no longer in the session log {log.path}."
             ) from None
 
+    def energies(self, item_id: str) -> Iterator[tuple[int, float]]:
+        """An item's audio as (PCM bytes, sum of squared samples) 10 ms at a time, from
+        memory: what a level sparkline needs without reading the audio back (nothing when
+        the store does not measure levels)."""
+        track = self._tracks.get(item_id)
+        if track is None or not self.levels:
+            return
+        energy = self._block_energy
+        for piece in self._pieces(track):
+            block, left = self._blocks_at[piece], self._pcm[piece]
+            while left > 0:
+                yield min(left, LEVEL_BLOCK), energy[block]
+                block, left = block + 1, left - LEVEL_BLOCK
+
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""
         track = self._tracks.get(item_id)
@@ -191,7 +241,14 @@ class AudioStore:
         for piece in self._pieces(track):
             if kept >= keep:
                 break
-            self._pcm[piece] = min(self._pcm[piece], keep - kept)
+            whole = self._pcm[piece]
+            self._pcm[piece] = min(whole, keep - kept)
+            kept_here = self._pcm[piece]
+            if kept_here < whole and kept_here % LEVEL_BLOCK and self.levels:
+                # The cut block keeps its share of the energy by length.
+                n = kept_here // LEVEL_BLOCK
+                held = min(LEVEL_BLOCK, whole - n * LEVEL_BLOCK)
+                self._block_energy[self._blocks_at[piece] + n] *= kept_here % LEVEL_BLOCK / held
             kept += self._pcm[piece]
             last = piece
         # The pieces after `last` are left out of the track (their rows stay, unread).

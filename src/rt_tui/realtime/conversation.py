@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from rt_tui.realtime.audio_store import BYTES_PER_MS, AudioStore, base64_pcm_size
+from rt_tui.realtime.audio_store import BYTES_PER_MS, AudioStore
 from rt_tui.realtime.conversation_items import ItemList, json_str, part_value, update_item
 from rt_tui.realtime.conversation_model import (
     NO_CHANGE,
@@ -358,8 +358,8 @@ class Conversation:
 
     def _on_audio_delta(self, event: DeltaEvent, frame: Frame) -> Change:
         """Assistant audio: kept on disk, where the session log already has it when the
-        frame was recorded (nothing decoded or copied), else decoded into the store's
-        scratch file."""
+        frame was recorded (not copied; decoded only if the store measures levels), else
+        decoded into the store's scratch file."""
         item_id = event.item_id
         t_ms = frame.t_ms
         if not item_id:
@@ -367,10 +367,7 @@ class Conversation:
         item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
         item.part(event.content_index, "output_audio")
         span = frame.log_span
-        size = base64_pcm_size(event.delta) if span is not None else None
-        if span is not None and size is not None:
-            self.audio.append_logged(item.id, span, size)
-        else:
+        if span is None or not self.audio.append_logged(item.id, span, event.delta):
             try:
                 pcm = base64.b64decode(event.delta, validate=True)
             except (binascii.Error, ValueError):

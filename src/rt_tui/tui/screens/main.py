@@ -24,6 +24,7 @@ from textual.worker import Worker
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
+from rt_tui.realtime.audio_store import AudioStore
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui import jobs
@@ -89,7 +90,8 @@ class MainScreen(Screen[None]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.conversation = Conversation()
+        # Its audio store measures levels as audio arrives, for the pane's sparklines.
+        self.conversation = Conversation(AudioStore(levels=True))
         self.beat = RepaintBeat(self)
         """Takes the frames that arrived and redraws both panes, in one screen update."""
         self.live = LiveSession(self, context)
@@ -443,7 +445,7 @@ class MainScreen(Screen[None]):
 
     async def reset(self) -> None:
         """Forget the conversation, the frames shown and the session's usage."""
-        self.conversation = Conversation()
+        self.conversation = Conversation(AudioStore(levels=True))
         self.tool_calls.reset()
         self.set_responding(False)
         self.status.clear_usage()

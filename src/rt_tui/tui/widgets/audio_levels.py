@@ -1,16 +1,18 @@
 """A level sparkline per audio item of the conversation: how its audio rose and fell.
 
-Drawn from the item's audio once the item is final (read back from the session log or
-the scratch file, once), and again only if its audio changes length (a truncation), so
-an hour of spoken items costs one read each.
+Drawn once the item is final from the energy the app's audio store measured in each 10 ms
+of it as it arrived (nothing is read back from the session log or the scratch file), and
+again only if its audio changes length (a truncation).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from itertools import pairwise
 
-from rt_tui.realtime.audio import BYTES_PER_MS, level_of
-from rt_tui.realtime.audio_store import AudioStore, AudioUnavailable
+from rt_tui.realtime.audio import BYTES_PER_MS, SAMPLE_WIDTH, level_of
+from rt_tui.realtime.audio_store import AudioStore
 
 SPARK = "▁▂▃▄▅▆▇█"
 CELLS = 24
@@ -20,19 +22,55 @@ MIN_STRETCH_MS = 100
 FLOOR_DB = -60.0
 
 
+def _stretches(size: int, cells: int) -> list[int]:
+    """Where the stretches of `size` bytes of PCM begin, and the end: whole samples each,
+    the last taking the rest."""
+    count = max(1, min(cells, size // (MIN_STRETCH_MS * BYTES_PER_MS)))
+    step = size // count
+    step -= step % SAMPLE_WIDTH
+    return [n * step for n in range(count)] + [size]
+
+
+def _mark(rms: float) -> str:
+    """The cell for an RMS level (full scale 1.0), on a 60 dB scale."""
+    if rms <= 0:
+        return SPARK[0]
+    fraction = max(0.0, min(1.0, 1 - 20 * math.log10(min(1.0, rms)) / FLOOR_DB))
+    return SPARK[min(len(SPARK) - 1, int(fraction * len(SPARK)))]
+
+
 def sparkline(pcm: bytes, cells: int = CELLS) -> str:
     """The RMS level of `pcm` in up to `cells` equal stretches, on a 60 dB scale."""
     if not pcm:
         return ""
-    count = max(1, min(cells, len(pcm) // (MIN_STRETCH_MS * BYTES_PER_MS)))
-    step = len(pcm) // count
-    step -= step % 2
-    marks = []
-    for n in range(count):
-        db = level_of(pcm[n * step : (n + 1) * step if n < count - 1 else len(pcm)]).dbfs
-        fraction = 0.0 if math.isinf(db) else max(0.0, min(1.0, 1 - db / FLOOR_DB))
-        marks.append(SPARK[min(len(SPARK) - 1, int(fraction * len(SPARK)))])
-    return "".join(marks)
+    bounds = _stretches(len(pcm), cells)
+    return "".join(_mark(level_of(pcm[a:b]).rms) for a, b in pairwise(bounds))
+
+
+def sparkline_of_pieces(pieces: Iterable[tuple[int, float]], cells: int = CELLS) -> str:
+    """The same sparkline from the audio's pieces as (PCM bytes, sum of squared samples),
+    `AudioStore.energies`: a piece split between two stretches gives each its share of the
+    energy by length (10 ms pieces, so the cells come out as the PCM's)."""
+    pieces = [(size, energy) for size, energy in pieces if size > 0]
+    size = sum(piece_size for piece_size, _ in pieces)
+    if not size:
+        return ""
+    bounds = _stretches(size, cells)
+    energy = [0.0] * (len(bounds) - 1)
+    stretch = at = 0
+    for piece_size, piece_energy in pieces:
+        start, end = at, at + piece_size
+        at = end
+        while start < end:
+            stop = min(end, bounds[stretch + 1])
+            energy[stretch] += piece_energy * (stop - start) / piece_size
+            start = stop
+            if stop == bounds[stretch + 1] and stretch < len(energy) - 1:
+                stretch += 1
+    return "".join(
+        _mark(math.sqrt(e / max(1, (b - a) // SAMPLE_WIDTH)))
+        for e, (a, b) in zip(energy, pairwise(bounds), strict=True)
+    )
 
 
 class ItemLevels:
@@ -42,14 +80,11 @@ class ItemLevels:
         self._drawn: dict[str, tuple[int, str]] = {}
 
     def of(self, audio: AudioStore, item_id: str) -> str:
-        """The item's sparkline ('' when it has no audio, or it cannot be read)."""
+        """The item's sparkline ('' when it has no audio)."""
         size = audio.size(item_id)
         drawn = self._drawn.get(item_id)
         if drawn is not None and drawn[0] == size:
             return drawn[1]
-        try:
-            line = sparkline(audio.get(item_id))
-        except AudioUnavailable:
-            line = ""
+        line = sparkline_of_pieces(audio.energies(item_id))
         self._drawn[item_id] = (size, line)
         return line
