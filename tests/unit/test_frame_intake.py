@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from rt_tui.inspector import samples
 from rt_tui.realtime.frames import Frame
-from rt_tui.tui.frame_intake import QUIET_S, FrameIntake
+from rt_tui.tui.frame_intake import FULL_BYTES, QUIET_S, FrameIntake
 from rt_tui.tui.messages import FrameBatch
 
 DONE = samples.received({"type": "response.done", "response": {"id": "resp_1"}})
@@ -85,3 +85,19 @@ def test_frames_that_keep_coming_or_end_no_reply_wait_for_the_beat() -> None:
     later.run()
     later.run()
     assert settled == ["now"]
+
+
+def test_a_flood_is_taken_once_enough_of_it_waits_not_a_beat_later() -> None:
+    # Audio as fast as the socket gives it: a beat's worth would be tens of MB waiting,
+    # a high-water mark the process keeps.
+    later, full, settled = Later(), [], []
+    intake = FrameIntake(lambda: settled.append("now"), later, on_full=lambda: full.append(1))
+    batch = FrameBatch([samples.text_delta("x" * (FULL_BYTES // 4), 0)], None)
+    intake.add(batch)
+    later.run()
+    assert full == []  # A quarter of the limit waits: the beat takes it.
+    batch.frames += [samples.text_delta("x" * (FULL_BYTES // 4), n) for n in range(1, 4)]
+    later.run()
+    assert full == [1]
+    assert settled == []
+    assert later.waiting == []  # Taken now: no more looks until new frames come.

@@ -7,6 +7,11 @@ a stream costs one message a beat however fast its frames come.
 A reply's last frames should not wait a whole beat when nothing follows them: once the
 frames waiting end a response and the socket has been quiet for QUIET_S, `on_settled`
 is called (the screen then takes them at once).
+
+Nor should a flood pile up for a whole beat: frames that arrive faster than 10 beats a
+second take (audio: 30 minutes of it in a second or two, 8 KB a delta) would wait tens of
+MB at a time, and the process keeps that high-water mark for good. Once FULL_BYTES wait,
+`on_full` is called (the screen takes them then; its panes still repaint on the beat).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from rt_tui.tui.messages import FrameBatch
 QUIET_S: Final = 0.01
 """How long no frame must arrive after a response's end before it is taken at once."""
 RESPONSE_END: Final = "response.done"
+FULL_BYTES: Final = 4 * 1024 * 1024
+"""How much frame text may wait for the beat before it is taken at once."""
 
 
 class Cancellable(Protocol):
@@ -39,10 +46,16 @@ class FrameIntake:
     """Batches of frames waiting for the screen's next beat."""
 
     def __init__(
-        self, on_settled: Callable[[], object], call_later: CallLater = _loop_call_later
+        self,
+        on_settled: Callable[[], object],
+        call_later: CallLater = _loop_call_later,
+        on_full: Callable[[], object] | None = None,
     ) -> None:
         self._on_settled = on_settled
+        self._on_full = on_full
         self._call_later = call_later
+        self._bytes = 0
+        """The size of the frames the looks have seen waiting."""
         self._batches: list[FrameBatch] = []
         self._seen_batches = 0
         self._seen = 0
@@ -65,7 +78,7 @@ class FrameIntake:
         """Every frame waiting that `source` (the current session's handle) sent, in order;
         the batches take no more (the frames that follow start new ones)."""
         batches, self._batches = self._batches, []
-        self._seen_batches, self._seen, self._ended = 0, 0, False
+        self._seen_batches, self._seen, self._ended, self._bytes = 0, 0, False, 0
         if self._looking is not None:
             self._looking.cancel()
             self._looking = None
@@ -75,8 +88,9 @@ class FrameIntake:
         self._looking = self._call_later(QUIET_S, self._look)
 
     def _look(self) -> None:
-        """Call `on_settled` if a response ended among the frames waiting and none came
-        since the last look; else look again while frames wait."""
+        """Call `on_full` if FULL_BYTES wait, or `on_settled` if a response ended among the
+        frames waiting and none came since the last look; else look again while frames
+        wait."""
         self._looking = None
         batches, came = self._batches, False
         index, seen = self._seen_batches, self._seen
@@ -84,14 +98,18 @@ class FrameIntake:
             frames = batches[index].frames
             if len(frames) > seen:
                 came = True
+                new = frames[seen:]
+                self._bytes += sum(len(f.data) for f in new)
                 if not self._ended:
-                    self._ended = any(f.wire_type == RESPONSE_END for f in frames[seen:])
+                    self._ended = any(f.wire_type == RESPONSE_END for f in new)
             if index == len(batches) - 1:
                 seen = len(frames)  # The last batch may still grow.
                 break
             index, seen = index + 1, 0
         self._seen_batches, self._seen = index, seen
-        if self._ended and not came:
+        if self._bytes >= FULL_BYTES and self._on_full is not None:
+            self._on_full()  # Takes them all: the next batch's first frame looks again.
+        elif self._ended and not came:
             self._on_settled()
         elif batches:
             self._look_later()

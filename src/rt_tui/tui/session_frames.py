@@ -37,7 +37,7 @@ class SessionFrames:
         """The handle of the session whose frames are shown (a replaced one's are not)."""
         self._opened = opened
         """Called with what the server said of a session once it is created."""
-        self._arrived = FrameIntake(on_settled=screen.beat.hurry)
+        self._arrived = FrameIntake(on_settled=screen.beat.hurry, on_full=self.take)
 
     def add(self, batch: FrameBatch) -> None:
         """A batch the worker posted: taken on the next beat, with the frames that join it
