@@ -11,8 +11,10 @@ from rt_tui.inspector import samples
 from rt_tui.inspector.latency import LatencyTracker, Milestone
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime import spill
+from rt_tui.realtime.audio_store import AudioStore
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.tool_answers.desk import CallDesk
+from rt_tui.tui.widgets.audio_levels import ItemLevels
 
 
 def conversation_of(replies: int) -> Conversation:
@@ -174,3 +176,20 @@ def test_the_tool_desk_notes_only_the_replies_that_made_calls() -> None:
 
     _, size = growth(add)
     assert size < 5
+
+
+def test_sparklines_are_kept_for_the_newest_items_only() -> None:
+    # A finished spoken item's sparkline is drawn once and kept in its block; a copy of
+    # every one ever drawn (~150 bytes a reply) need not stay too.
+    conversation = Conversation(AudioStore(levels=True))
+    for n in range(1, 1101):
+        for frame in reply_frames(n):
+            conversation.apply(frame)
+    levels = ItemLevels()
+
+    def add(replies: range) -> None:
+        for n in replies:
+            assert levels.of(conversation.audio, f"item_{n:08d}") == "▁"  # 100 ms of silence
+
+    _, size = growth(add)
+    assert size < 20

@@ -20,6 +20,8 @@ CELLS = 24
 MIN_STRETCH_MS = 100
 """A short item gets fewer cells: none covers less audio than this."""
 FLOOR_DB = -60.0
+KEPT_ITEMS = 32
+"""Items whose sparkline is kept for when they change again (the newest)."""
 
 
 def _stretches(size: int, cells: int) -> list[int]:
@@ -76,8 +78,12 @@ def sparkline_of_pieces(pieces: Iterable[tuple[int, float]], cells: int = CELLS)
 class ItemLevels:
     """Sparklines of the conversation's audio items, drawn once each."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: int = KEPT_ITEMS) -> None:
+        self._kept = kept
         self._drawn: dict[str, tuple[int, str]] = {}
+        """By item id, the newest last: its audio's size when drawn, and the line. The
+        item's block keeps its line; only the newest are kept here too, for the few changes
+        that still come to them (a truncation)."""
 
     def of(self, audio: AudioStore, item_id: str) -> str:
         """The item's sparkline ('' when it has no audio)."""
@@ -86,5 +92,8 @@ class ItemLevels:
         if drawn is not None and drawn[0] == size:
             return drawn[1]
         line = sparkline_of_pieces(audio.energies(item_id))
+        self._drawn.pop(item_id, None)
+        if len(self._drawn) >= self._kept:
+            del self._drawn[next(iter(self._drawn))]  # The oldest.
         self._drawn[item_id] = (size, line)
         return line
