@@ -46,8 +46,9 @@ def spoken_loop(speech_s: float, pause_s: float) -> bytes:
 
 
 @contextlib.contextmanager
-def mock_server() -> Iterator[str]:
-    """`rt-tui mock-server` on a free loopback port; its OpenAI GA URL."""
+def mock_server() -> Iterator[tuple[str, Callable[[], None]]]:
+    """`rt-tui mock-server` on a free loopback port: its OpenAI GA URL, and what stops it
+    (call it before `report`, which leaves the process at once: no `finally` runs then)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "rt_tui", "mock-server", "--port", "0"],
         stdout=subprocess.PIPE,
@@ -63,10 +64,17 @@ def mock_server() -> Iterator[str]:
                 break
         if not url:
             raise RuntimeError("the mock server did not start")
-        yield url
+
+        def stop() -> None:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(10)
+
+        yield url, stop
     finally:
-        process.terminate()
-        process.wait(10)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(10)
 
 
 async def open_mic(params: dict[str, Any], report: Callable[[dict[str, Any]], NoReturn]) -> None:
@@ -80,7 +88,7 @@ async def open_mic(params: dict[str, Any], report: Callable[[dict[str, Any]], No
         input_transcription_model="whisper-1",
     )
     scratch = Path(os.environ.get(SCRATCH_VAR) or tempfile.mkdtemp())
-    with mock_server() as url:
+    with mock_server() as (url, stop_server):
         async with running_app(
             url,
             scratch,
@@ -117,6 +125,7 @@ async def open_mic(params: dict[str, Any], report: Callable[[dict[str, Any]], No
             if run.inspector_shows_filter(asked[-1]):
                 shown += 1
             late = sum(stream.late_blocks for stream in virtual_audio.streams) - late_before
+            stop_server()  # `report` leaves at once: the mock would outlive the trial
             report(
                 {
                     "capture_overruns": source.overruns - overruns_before,
