@@ -21,6 +21,11 @@ import termios
 import time
 from pathlib import Path
 
+from conftest_app import main_screen, offline_app, wait_for
+from textual import events
+from textual.message import Message
+from textual.screen import Screen
+
 from rt_tui.config import Config
 from rt_tui.tui.app import make_app
 
@@ -178,3 +183,19 @@ async def test_a_config_file_is_read_before_the_screen_opens(tmp_path: Path) -> 
     assert app.context.config.reconnect.tries == 3
     async with app.run_test(size=(120, 40)):
         assert app.theme == "textual-light"
+
+
+async def test_the_main_screen_is_styled_once_for_the_first_frame(tmp_path: Path) -> None:
+    """Its widgets are styled as they mount: Textual's restyle of the whole screen as it is
+    first shown would only delay the first frame (the snapshots show the same screen)."""
+    app = offline_app(tmp_path)
+    resumes: list[tuple[Screen[object], events.ScreenResume]] = []
+
+    def note_resumes(message: Message) -> None:
+        if isinstance(message, events.ScreenResume):  # Handled by the screen on top.
+            resumes.append((app.screen, message))
+
+    async with app.run_test(size=(120, 40), message_hook=note_resumes) as pilot:
+        main = main_screen(pilot)
+        await wait_for(pilot, lambda: bool(resumes), "the screen to be shown")
+        assert [(screen, m.refresh_styles) for screen, m in resumes] == [(main, False)]

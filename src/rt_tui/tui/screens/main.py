@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.events import Key, Resize
+from textual.events import Key, Resize, ScreenResume
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker
@@ -90,6 +90,8 @@ class MainScreen(Screen[None]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        self._shown = False
+        """Whether the screen has been shown before."""
         # Its audio store measures levels as audio arrives, for the pane's sparklines.
         self.conversation = Conversation(AudioStore(levels=True))
         self.beat = RepaintBeat(self)
@@ -155,6 +157,13 @@ class MainScreen(Screen[None]):
             from rt_tui.tui.replay import start_replay
 
             start_replay(self, self.context.replay)
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Runs before Textual's own handler. The first time, every widget was just styled
+        # as it mounted: styling the whole screen again (~10 ms) only delays the first frame.
+        if not self._shown:
+            self._shown = True
+            event.refresh_styles = False
 
     def on_unmount(self) -> None:
         self.voice.close()
