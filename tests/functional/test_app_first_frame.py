@@ -185,6 +185,18 @@ async def test_a_config_file_is_read_before_the_screen_opens(tmp_path: Path) -> 
         assert app.theme == "textual-light"
 
 
+async def test_the_find_bar_is_built_when_first_asked_for(tmp_path: Path) -> None:
+    """Not composed for the first frame, which does not show it; ctrl+f builds and opens it."""
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = main_screen(pilot)
+        assert not main.query("#find")
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: main.find_bar.input.has_focus, "the find bar's focus")
+        assert main.query_one("#find") is main.find_bar
+        assert main.find_bar.shown
+
+
 async def test_the_main_screen_is_styled_once_for_the_first_frame(tmp_path: Path) -> None:
     """Its widgets are styled as they mount: Textual's restyle of the whole screen as it is
     first shown would only delay the first frame (the snapshots show the same screen)."""

@@ -142,7 +142,6 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield self.conversation_box
             yield self.inspector
-        yield self.find_bar
         yield self.composer_box
         with Vertical(id="bars"):
             with Horizontal(id="status-row"):
@@ -415,8 +414,10 @@ class MainScreen(Screen[None]):
 
     # --- finding things ---------------------------------------------------------------
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
         """Find text in the conversation."""
+        if not self.find_bar.is_attached:  # Mounted when first used, not for the first frame.
+            await self.mount(self.find_bar, before=self.composer_box)
         self.find_bar.open()
 
     def action_latency(self) -> None:
