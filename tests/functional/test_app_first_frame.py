@@ -61,6 +61,8 @@ NOT_FOR_THE_FIRST_FRAME = (
     "rt_tui.inspector.logs",
     "rt_tui.report",  # F8's bundle
     "zipfile",
+    "secrets",  # naming a new session log (it loads hashlib and OpenSSL)
+    "hashlib",
     "rt_tui.tui.screens.settings",  # F2
     "rt_tui.tui.screens.help",  # F1
     "rt_tui.realtime.audio_io.live",  # live audio's players and files, when asked for

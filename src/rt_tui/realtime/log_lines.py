@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-import secrets
+import os
 import time
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -77,4 +77,6 @@ def new_session_path(directory: Path | None = None) -> Path:
     directory = directory or paths.sessions_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime())
-    return directory / f"{stamp}-{secrets.token_hex(3)}.jsonl"
+    # What secrets.token_hex(3) returns, without importing secrets (which loads hashlib and
+    # OpenSSL) before the TUI's first frame.
+    return directory / f"{stamp}-{os.urandom(3).hex()}.jsonl"
