@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint contracts typecheck pytest bench soak snapshots clean
+.PHONY: demo test lint contracts typecheck pytest bench soak snapshots bytecode clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,14 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,audio]'
+	$(MAKE) bytecode
 	touch $(STAMP)
+
+# Compiled as pip compiles an installed package: an editable install is not, and where
+# PYTHONDONTWRITEBYTECODE is set (common in containers) every start compiled all of rt_tui
+# again (~100 ms before the first frame). A module edited since is compiled in memory.
+bytecode: | $(BIN)/python
+	$(BIN)/python -m compileall -q src
 
 demo: $(STAMP)
 	$(BIN)/rt-tui --demo
