@@ -39,8 +39,12 @@ def _variable_problem(name: str, value: str) -> str | None:
     rules = ["text-style"] if is_style else ["color"]
     if name not in _THEME_VARIABLES:
         rules = ["color", "text-style"]
+    # Only the variables `value` names: the stylesheet tokenizes every variable it is
+    # given, and all ~180 of a theme's took 0.6 ms a checked variable, before the first
+    # frame (the others cannot change the outcome: the theme's own values name none).
+    named = {key: known for key, known in _THEME_VARIABLES.items() if f"${key}" in value}
     for rule in rules:
-        sheet = Stylesheet(variables={**_THEME_VARIABLES, name: value})
+        sheet = Stylesheet(variables={**named, name: value})
         sheet.add_source(f"Screen {{ {rule}: ${name}; }}")
         try:
             sheet.parse()
