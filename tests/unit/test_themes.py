@@ -73,6 +73,19 @@ def test_good_file_becomes_a_textual_theme(tmp_path: Path) -> None:
             'name = "x"\nprimary = "#fff"\n[variables]\n"link-style" = "wobbly"',
             "variable 'link-style' has an unusable value",
         ),
+        # Values the CSS tokenizer itself stops at (not a parse error of the rule).
+        (
+            'name = "x"\nprimary = "#fff"\n[variables]\n"footer-key-foreground" = "red;"',
+            "variable 'footer-key-foreground' has an unusable value 'red;'",
+        ),
+        (
+            'name = "x"\nprimary = "#fff"\n[variables]\n"link-style" = "$"',
+            "variable 'link-style' has an unusable value '$'",
+        ),
+        (
+            'name = "x"\nprimary = "#fff"\n[variables]\n"text-muted" = "}"',
+            "variable 'text-muted' has an unusable value '}'",
+        ),
         ('name = "x"\nprimary = "#fff"\n[variables]\n"Bad Name" = "red"', "not a CSS variable"),
         ('name = "x"\nprimary = "#fff"\ndark = "yes"', "dark: should be true or false"),
         ('name = "x"\nprimary = 3', "primary: should be a quoted string"),

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from textual.color import Color, ColorParseError
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
+from textual.css.tokenizer import TokenError
 from textual.design import ColorSystem
 from textual.theme import BUILTIN_THEMES, Theme
 
@@ -48,7 +49,7 @@ def _variable_problem(name: str, value: str) -> str | None:
         sheet.add_source(f"Screen {{ {rule}: ${name}; }}")
         try:
             sheet.parse()
-        except StylesheetParseError:
+        except (StylesheetParseError, TokenError):  # TokenError: e.g. "red;", "$", "}"
             continue
         return None
     return f"variable {name!r} has an unusable value {value!r}"
