@@ -43,7 +43,6 @@ from rt_tui.tui.messages import (
 )
 from rt_tui.tui.screens.composed_events import ComposedEvents
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
-from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
 from rt_tui.tui.voice import Voice, VoiceNote
 from rt_tui.tui.voice_choice import voice_choice
 from rt_tui.tui.voice_events import VoiceEvents
@@ -66,13 +65,15 @@ if TYPE_CHECKING:
     from rt_tui.tui.audio_turns import WavRead
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
+    from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
 
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
-# What only a replay, a /wav or /save-audio, F8 or a connection needs is imported where it
-# is used: the first frame needs none of it (replays and bundles bring zipfile, the log
-# reader and the config's pydantic models). The messages of the replay's and /wav's jobs are
-# handled by name (`on_replay_frames`…), since `@on` would need their classes at start.
+# What only a replay, a /wav or /save-audio, F8, a function call or a connection needs is
+# imported where it is used: the first frame needs none of it (replays and bundles bring
+# zipfile, the log reader and the config's pydantic models). The messages of the replay's,
+# /wav's and tools' jobs are handled by name (`on_replay_frames`…), since `@on` would need
+# their classes at start.
 
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
@@ -131,7 +132,14 @@ class MainScreen(Screen[None]):
         self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
         self.voice_events = VoiceEvents()
         self.find_bar = FindBar(self.pane, id="find")
-        self.tool_calls = ToolCalls(
+
+    @cached_property
+    def tool_calls(self) -> ToolCalls:
+        """Answers the model's function calls: made when first needed, since the tools it
+        runs need not load for the first frame."""
+        from rt_tui.tui.tool_calls import ToolCalls
+
+        return ToolCalls(
             self,
             send=lambda event: self.session.send(event),
             response_create=lambda: client_events.response_create(self.dialect),
@@ -257,8 +265,7 @@ class MainScreen(Screen[None]):
         if message.problem:
             self.notify(message.text, title="Live audio", severity="warning", timeout=10)
 
-    @on(ToolAnswered)
-    def _on_tool_answered(self, message: ToolAnswered) -> None:
+    def on_tool_answered(self, message: ToolAnswered) -> None:
         self.live.frames.take()
         self.tool_calls.command_answered(message)
 
