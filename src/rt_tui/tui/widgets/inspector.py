@@ -50,7 +50,6 @@ from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.tui import jobs
-from rt_tui.tui.export_prompt import ExportPrompt
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
@@ -539,6 +538,8 @@ class EventInspector(Vertical):
             if path is not None:
                 work = self._write_export(replace(export, path=path))
                 jobs.start(self.screen, jobs.EXPORT, work)
+
+        from rt_tui.tui.export_prompt import ExportPrompt  # Not needed for the first frame.
 
         self.app.push_screen(ExportPrompt(f"Export {what} (JSONL)", export.path), write)
 
