@@ -64,7 +64,13 @@ async def test_find_highlights_steps_through_matches_and_closes(tmp_path: Path) 
         bar = main.find_bar
         assert bar.shown
         await type_text(pilot, "time")
-        await wait_for(pilot, lambda: bar.found == (1, 2), "the first of two matches")
+        # The search of all four letters: on a slow machine the typing pauses long enough
+        # for a search of the first ones too (which also finds two).
+        await wait_for(
+            pilot,
+            lambda: main.pane.finder.query == "time" and bar.found == (1, 2),
+            "the first of two matches of 'time'",
+        )
         assert "1 of 2" in screen_text(app)
         first = main.pane.selected_key
         assert first == ("item", "item_reply_1")  # "It shows where time went."
