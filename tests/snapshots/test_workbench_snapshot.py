@@ -118,9 +118,9 @@ def test_event_composer(
 ) -> None:
     config = Config(composer=ComposerSettings(snippets={"cancel": '{"type": "response.cancel"}'}))
     app = replay_app(tmp_path, "text_session.jsonl", config)
-    # The seventh template, conversation.item.retrieve, filled with the replay's last item;
+    # The eighth template, conversation.item.retrieve, filled with the replay's last item;
     # then a stray x after the type, so the check shows the JSON error by line and column.
-    keys = (*["down"] * 6, "enter", "down", "end", *"x")
+    keys = (*["down"] * 7, "enter", "down", "end", *"x")
     view = open_view("f5", EventComposerScreen, *keys)
     assert snap_compare(app, terminal_size=size, run_before=view)
 
