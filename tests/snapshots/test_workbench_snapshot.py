@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from rt_tui.composer_settings import ComposerSettings
 from rt_tui.config import Config, Profile, Provider
@@ -146,6 +147,10 @@ def over_main_screen(dialog: Screen[Any]) -> Callable[[Pilot[int]], Awaitable[No
                 break
             await pilot.pause()
         await pilot.app.push_screen(dialog)
+        # A focused field's cursor stays drawn, whenever the shot is taken (a blinking
+        # one is caught off now and then on a busy machine).
+        for field in dialog.query(Input):
+            field.cursor_blink = False
         await pilot.pause()
 
     return run_before
