@@ -32,3 +32,10 @@ from rt_tui.tui.widgets.cut_markdown import close_markdown
 )
 def test_a_cut_text_gets_the_markers_it_lacks(cut: str, closed: str) -> None:
     assert close_markdown(cut) == closed
+
+
+def test_the_cut_mark_goes_where_the_text_stops() -> None:
+    assert close_markdown("I am the **rt-tui ", " ✂") == "I am the **rt-tui** ✂"
+    # A closing fence stands alone on its line: the mark stays inside the block.
+    assert close_markdown("```json\n{", " ✂") == "```json\n{ ✂\n```"
+    assert close_markdown("**", " ✂") == ""

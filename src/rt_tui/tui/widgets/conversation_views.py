@@ -52,17 +52,19 @@ def _message_body(item: Item, *, markdown: bool) -> str:
     def note(text: str) -> str:
         return f"*({text})*" if markdown else f"({text})"
 
-    def ended(text: str) -> str:
+    def ended(text: str, mark: str = "") -> str:
         # Text cut short may end inside bold or code: close it, or its markers show raw.
-        return close_markdown(text) if markdown else text
+        if markdown:
+            return close_markdown(text, mark)
+        return text.rstrip() + mark if text.strip() else ""
 
     pieces = []
     for part in item.content:
         cut = part.truncated_audio_end_ms
         if cut is not None and part.heard_chars is not None:
             # Barge-in: what was heard, as far as the transcript kept pace with the audio.
-            heard = ended(part.text[: part.heard_chars].rstrip())
-            pieces.append(f"{heard} ✂" if heard else note("nothing of it was heard"))
+            heard = ended(part.text[: part.heard_chars], " ✂")
+            pieces.append(heard or note("nothing of it was heard"))
             pieces.append(note(f"audio cut at {cut} ms: the rest was not heard"))
             continue
         if part.text:

@@ -15,18 +15,23 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _DELIMITER = re.compile(r"`+|\*+|_+|~~")
 
 
-def close_markdown(text: str) -> str:
+def close_markdown(text: str, mark: str = "") -> str:
     """`text` with the code block, code span, emphasis or strikethrough it leaves open
-    closed, innermost first (after its trailing spaces: a marker after a space opens)."""
+    closed, innermost first (after its trailing spaces: a marker after a space opens).
+
+    `mark` goes where the text stops: after the closing markers, or inside a code block
+    (its closing fence must stand alone on its line). Nothing left: "", without it."""
     text = text.rstrip()
     fence, paragraph_start = _open_fence(text)
     if fence is not None:
-        return f"{text}\n{fence}"
+        return f"{text}{mark}\n{fence}"
     openers = _open_inline(text, paragraph_start)
     # The innermost opener may end the text: drop it rather than close it on nothing.
     while openers and not text[openers[-1][0] + len(openers[-1][1]) :].strip():
         text = text[: openers.pop()[0]].rstrip()
-    return text + "".join(marker for _, marker in reversed(openers))
+    if not text:
+        return ""
+    return text + "".join(marker for _, marker in reversed(openers)) + mark
 
 
 def _open_fence(text: str) -> tuple[str | None, int]:
