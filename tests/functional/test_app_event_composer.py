@@ -16,10 +16,11 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from rt_tui.composer_settings import ComposerSettings
-from rt_tui.config import Config, SessionSettings
+from rt_tui.config import Config, McpTool, SessionSettings
 from rt_tui.mock.server import MockServer
 from rt_tui.realtime.frames import Direction
 from rt_tui.tui.app import make_app
+from rt_tui.tui.mcp_approval import McpApprovalDialog
 from rt_tui.tui.screens.event_composer import EventComposerScreen
 from rt_tui.tui.screens.main import MainScreen
 
@@ -115,6 +116,46 @@ async def test_a_truncate_from_its_template_is_fixed_sent_and_answered(
         assert types.index("conversation.item.truncate") < types.index(
             "conversation.item.truncated"
         )
+
+
+async def test_an_mcp_approval_request_is_answered_from_its_template(
+    server: MockServer, tmp_path: Path
+) -> None:
+    mcp = McpTool(
+        server_label="docs", server_url="https://mcp.example/sse", require_approval="always"
+    )
+    log = MessageLog()
+    app = app_for_url(
+        server.ga_url(), tmp_path, config=Config(session=SessionSettings(tools=[mcp]))
+    )
+    async with app.run_test(size=(140, 40), message_hook=log) as pilot:
+        main = await connected(pilot)
+        await submit(pilot, "search_docs for realtime")
+        await wait_for(pilot, lambda: isinstance(app.screen, McpApprovalDialog), "the dialog")
+        await pilot.press("escape")  # left for later: answered by hand below
+        await wait_for(pilot, lambda: app.screen is main, "the main screen")
+        request = next(i for i in main.conversation.items if i.type == "mcp_approval_request")
+
+        screen = await _open(pilot)
+        await _choose(pilot, screen, "conversation.item.create (MCP approval)")
+        assert json.loads(screen.editor.text) == {
+            "type": "conversation.item.create",
+            "item": {
+                "type": "mcp_approval_response",
+                "approval_request_id": request.id,
+                "approve": True,
+            },
+        }
+        assert "✓ ok" in _check_text(screen)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is main, "the main screen")
+
+        def answered() -> bool:
+            items = main.conversation.items
+            return any(i.type == "mcp_approval_response" and i.approved for i in items)
+
+        await wait_for(pilot, answered, "the server's copy of the answer")
+        assert "error" not in log.wire_types(Direction.RECEIVED)
 
 
 async def test_a_warning_does_not_stop_the_send(server: MockServer, tmp_path: Path) -> None:

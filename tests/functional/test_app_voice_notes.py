@@ -5,6 +5,7 @@ microphone to work on."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -34,23 +35,34 @@ async def said(pilot: Pilot[int], screen: MainScreen, text: str) -> None:
     await wait_for(pilot, lambda: any(text in line for line in notices(screen)), repr(text))
 
 
-def mic_config(mic: Path | str, detection: str, keymap: dict[str, str] | None = None) -> Config:
-    return Config(
+@asynccontextmanager
+async def mic_app(
+    server: MockServer,
+    tmp_path: Path,
+    mic: bytes | str,
+    detection: str,
+    keymap: dict[str, str] | None = None,
+) -> AsyncIterator[tuple[Pilot[int], MainScreen]]:
+    """The app connected to the mock with `mic` as its microphone: audio to speak from
+    question.wav, or a device's name; `detection`: the session's turn detection."""
+    if isinstance(mic, bytes):
+        write_wav(tmp_path / "question.wav", mic)
+        mic = str(tmp_path / "question.wav")
+    config = Config(
         session=SessionSettings(turn_detection=TurnDetection(type=detection)),
-        audio=AudioSettings(mic=str(mic)),
+        audio=AudioSettings(mic=mic),
         ui=UiSettings(keymap=keymap or {}),
     )
+    app = app_for_url(server.ga_url(), tmp_path, config=config)
+    async with app.run_test() as pilot:
+        yield pilot, await connected(pilot)
 
 
 async def test_push_to_talk_names_its_key_as_the_keymap_has_it(
     server: MockServer, tmp_path: Path
 ) -> None:
-    question = tmp_path / "question.wav"
-    write_wav(question, tone(440, 3000))
-    config = mic_config(question, "none", keymap={"main.talk": "f12"})
-    app = app_for_url(server.ga_url(), tmp_path, config=config)
-    async with app.run_test() as pilot:
-        screen = await connected(pilot)
+    keymap = {"main.talk": "f12"}
+    async with mic_app(server, tmp_path, tone(440, 3000), "none", keymap) as (pilot, screen):
         await said(
             pilot,
             screen,
@@ -64,11 +76,7 @@ async def test_push_to_talk_names_its_key_as_the_keymap_has_it(
 async def test_an_open_microphone_says_the_server_ends_the_turns(
     server: MockServer, tmp_path: Path
 ) -> None:
-    question = tmp_path / "question.wav"
-    write_wav(question, silence(3000))
-    app = app_for_url(server.ga_url(), tmp_path, config=mic_config(question, "server_vad"))
-    async with app.run_test() as pilot:
-        screen = await connected(pilot)
+    async with mic_app(server, tmp_path, silence(3000), "server_vad") as (pilot, screen):
         await said(
             pilot,
             screen,
@@ -80,11 +88,7 @@ async def test_an_open_microphone_says_the_server_ends_the_turns(
 async def test_the_talk_key_after_the_wav_microphone_is_done_says_so(
     server: MockServer, tmp_path: Path
 ) -> None:
-    question = tmp_path / "question.wav"
-    write_wav(question, silence(100))
-    app = app_for_url(server.ga_url(), tmp_path, config=mic_config(question, "server_vad"))
-    async with app.run_test() as pilot:
-        screen = await connected(pilot)
+    async with mic_app(server, tmp_path, silence(100), "server_vad") as (pilot, screen):
         await said(pilot, screen, "question.wav has been spoken: the microphone is done.")
         await pilot.press("ctrl+t")
         await said(
@@ -106,9 +110,7 @@ async def test_the_talk_key_after_the_wav_microphone_is_done_says_so(
 async def test_the_talk_key_without_the_device_asked_for_says_it_could_not_be_opened(
     server: MockServer, tmp_path: Path
 ) -> None:
-    app = app_for_url(server.ga_url(), tmp_path, config=mic_config("default", "server_vad"))
-    async with app.run_test() as pilot:
-        screen = await connected(pilot)
+    async with mic_app(server, tmp_path, "default", "server_vad") as (pilot, screen):
         await said(pilot, screen, "No microphone: ")
         await pilot.press("ctrl+t")
         await said(pilot, screen, "No microphone: default could not be opened (see above).")

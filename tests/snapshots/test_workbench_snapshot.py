@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from rt_tui.composer_settings import ComposerSettings
 from rt_tui.config import Config, Profile, Provider
 from rt_tui.cost_settings import CostSettings
 from rt_tui.inspector.logs import ReplayPlan, check_log
-from rt_tui.tool_answers.desk import PendingApproval
+from rt_tui.tool_answers.desk import PendingApproval, PendingCall
 from rt_tui.tui.app import RtTuiApp, make_app
+from rt_tui.tui.call_answer import CallAnswerDialog
 from rt_tui.tui.mcp_approval import McpApprovalDialog
 from rt_tui.tui.replay import replay_finished
 from rt_tui.tui.screens.cost import CostScreen
@@ -117,9 +119,9 @@ def test_event_composer(
 ) -> None:
     config = Config(composer=ComposerSettings(snippets={"cancel": '{"type": "response.cancel"}'}))
     app = replay_app(tmp_path, "text_session.jsonl", config)
-    # The seventh template, conversation.item.retrieve, filled with the replay's last item;
+    # The eighth template, conversation.item.retrieve, filled with the replay's last item;
     # then a stray x after the type, so the check shows the JSON error by line and column.
-    keys = (*["down"] * 6, "enter", "down", "end", *"x")
+    keys = (*["down"] * 7, "enter", "down", "end", *"x")
     view = open_view("f5", EventComposerScreen, *keys)
     assert snap_compare(app, terminal_size=size, run_before=view)
 
@@ -136,6 +138,41 @@ def offline_app(tmp_path: Path) -> RtTuiApp:
     )
 
 
+def over_main_screen(dialog: Screen[Any]) -> Callable[[Pilot[int]], Awaitable[None]]:
+    """A `run_before` that opens `dialog` once the main screen is up."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        for _ in range(100):
+            if isinstance(pilot.app.screen, MainScreen):
+                break
+            await pilot.pause()
+        await pilot.app.push_screen(dialog)
+        # A focused field's cursor stays drawn, whenever the shot is taken (a blinking
+        # one is caught off now and then on a busy machine).
+        for field in dialog.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_call_answer_dialog(
+    snap_compare: Callable[..., bool], tmp_path: Path, size: tuple[int, int]
+) -> None:
+    call = PendingCall(
+        call_id="call_1",
+        name="get_weather",
+        arguments='{"city": "Oslo", "unit": "celsius"}',
+        response_id="resp_1",
+        answer="ask",
+    )
+    dialog = CallAnswerDialog(call, waiting=2)
+    assert snap_compare(
+        offline_app(tmp_path), terminal_size=size, run_before=over_main_screen(dialog)
+    )
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
 def test_mcp_approval_dialog(
     snap_compare: Callable[..., bool], tmp_path: Path, size: tuple[int, int]
@@ -147,13 +184,7 @@ def test_mcp_approval_dialog(
         arguments='{"query": "session limits", "max_results": 3}',
         response_id="resp_1",
     )
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        for _ in range(100):
-            if isinstance(pilot.app.screen, MainScreen):
-                break
-            await pilot.pause()
-        await pilot.app.push_screen(McpApprovalDialog(ask, waiting=2))
-        await pilot.pause()
-
-    assert snap_compare(offline_app(tmp_path), terminal_size=size, run_before=run_before)
+    dialog = McpApprovalDialog(ask, waiting=2)
+    assert snap_compare(
+        offline_app(tmp_path), terminal_size=size, run_before=over_main_screen(dialog)
+    )

@@ -73,9 +73,27 @@ def test_items_are_checked_by_their_type() -> None:
         "warning: item.call_id: required, missing",
         "warning: item.output: expected a string, got an integer (1)",
     ]
-    assert _problems({"type": "conversation.item.create", "item": {"type": "photo"}}) == [
+    photo = {"type": "conversation.item.create", "item": {"type": "photo"}}
+    assert _problems(photo, Dialect.BETA) == [
         "warning: item.type: type must be one of message, function_call, function_call_output"
     ]
+    assert _problems(photo) == [
+        "warning: item.type: type must be one of message, function_call, function_call_output, "
+        "mcp_approval_response"
+    ]
+
+
+def test_an_mcp_approval_response_is_an_item_of_ga_only() -> None:
+    approval = {"type": "mcp_approval_response", "approval_request_id": "item_1", "approve": 1}
+    assert _problems({"type": "conversation.item.create", "item": approval}) == [
+        "warning: item.approve: expected a boolean, got an integer (1)",
+    ]
+    assert (
+        _problems({"type": "conversation.item.create", "item": {**approval, "approve": True}}) == []
+    )
+    assert _problems(
+        {"type": "conversation.item.create", "item": {**approval, "approve": True}}, Dialect.BETA
+    ) == ["warning: item.type: type must be one of message, function_call, function_call_output"]
 
 
 def test_the_session_is_checked_in_the_dialects_shape() -> None:

@@ -29,6 +29,7 @@ def _feed(conversation: Conversation, kind: str, **fields: Any) -> None:
 
 
 def _conversation_with_audio_and_a_call() -> Conversation:
+    """Spoken audio, an MCP approval request, then a function call waiting for its output."""
     conversation = Conversation()
     user = {"id": "item_user", "type": "message", "role": "user", "content": []}
     _feed(conversation, "conversation.item.added", previous_item_id=None, item=user)
@@ -45,6 +46,8 @@ def _conversation_with_audio_and_a_call() -> Conversation:
         content_index=0,
         delta=audio,
     )
+    ask = {"id": "item_ask", "type": "mcp_approval_request", "server_label": "docs"}
+    _feed(conversation, "response.output_item.added", response_id="resp_1", item=ask)
     call = {"id": "item_call", "type": "function_call", "call_id": "call_9", "name": "f"}
     _feed(conversation, "response.output_item.added", response_id="resp_1", item=call)
     _feed(conversation, "response.done", response={"id": "resp_1", "status": "completed"})
@@ -60,6 +63,7 @@ def test_the_ids_come_from_the_conversation() -> None:
         audio_item="item_spoken",
         audio_content_index=0,
         audio_end_ms=400,
+        approval_request="item_ask",
     )
     assert session_ids(Conversation()) == SessionIds()
 
@@ -77,6 +81,22 @@ def test_the_templates_are_filled_with_the_ids() -> None:
     assert found["conversation.item.create (message)"]["previous_item_id"] == "item_call"
     assert found["conversation.item.retrieve"]["item_id"] == "item_call"
     assert found["response.cancel"]["response_id"] == "resp_1"
+    assert found["conversation.item.create (MCP approval)"] == {
+        "type": "conversation.item.create",
+        "item": {
+            "type": "mcp_approval_response",
+            "approval_request_id": "item_ask",
+            "approve": True,
+        },
+    }
+
+
+def test_only_ga_has_an_mcp_approval_template() -> None:
+    def labels(dialect: Dialect) -> list[str]:
+        return [t.label for t in templates(dialect, SessionIds(), SessionSettings())]
+
+    assert "conversation.item.create (MCP approval)" in labels(Dialect.GA)
+    assert not [label for label in labels(Dialect.BETA) if "MCP" in label]
 
 
 @pytest.mark.parametrize("dialect", list(Dialect))

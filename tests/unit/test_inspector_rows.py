@@ -54,6 +54,25 @@ _ACTIONS = st.lists(
 )
 
 
+def play(store: FrameStore, t: int, action: str, arg: int, *, in_slices: bool) -> None:
+    """One step of `_ACTIONS` at time `t`. `in_slices`: a new filter is started and built
+    a few frames per "step"; else it is set at once and "step" does nothing."""
+    wanted = store.wanted_filter if in_slices else store.filter
+    change_filter = store.start_filter if in_slices else store.set_filter
+    if action == "add":
+        store.append(_FRAME_MAKERS[arg](t))
+    elif action == "toggle" and store.row_count:
+        store.toggle_fold(arg % store.row_count)
+    elif action == "filter":
+        change_filter(FrameFilter(_QUERIES[arg], wanted.direction))
+    elif action == "fold_all":
+        store.set_fold_all(bool(arg))
+    elif action == "direction":
+        change_filter(FrameFilter(wanted.query, list(DirectionFilter)[arg]))
+    elif action == "step" and in_slices:
+        store.filter_step(frames=arg)
+
+
 @settings(max_examples=150, deadline=None)
 @given(steps=_ACTIONS)
 def test_rows_kept_incrementally_equal_rows_worked_out_from_scratch(
@@ -61,16 +80,7 @@ def test_rows_kept_incrementally_equal_rows_worked_out_from_scratch(
 ) -> None:
     store = FrameStore()
     for t, (action, arg) in enumerate(steps):
-        if action == "add":
-            store.append(_FRAME_MAKERS[arg](t))
-        elif action == "toggle" and store.row_count:
-            store.toggle_fold(arg % store.row_count)
-        elif action == "filter":
-            store.set_filter(FrameFilter(_QUERIES[arg], store.filter.direction))
-        elif action == "fold_all":
-            store.set_fold_all(bool(arg))
-        elif action == "direction":
-            store.set_filter(FrameFilter(store.filter.query, list(DirectionFilter)[arg]))
+        play(store, t, action, arg, in_slices=False)
     assert shown(store) == expected_rows(store)
     assert store.rows_of_view() == [i for i in range(len(store)) if store.matches(i)]
 
@@ -82,19 +92,7 @@ def test_a_filter_built_in_slices_among_new_frames_and_folds_ends_with_the_right
 ) -> None:
     store = FrameStore()
     for t, (action, arg) in enumerate(steps):
-        if action == "add":
-            store.append(_FRAME_MAKERS[arg](t))
-        elif action == "toggle" and store.row_count:
-            store.toggle_fold(arg % store.row_count)
-        elif action == "filter":
-            store.start_filter(FrameFilter(_QUERIES[arg], store.wanted_filter.direction))
-        elif action == "fold_all":
-            store.set_fold_all(bool(arg))
-        elif action == "direction":
-            wanted = store.wanted_filter.query
-            store.start_filter(FrameFilter(wanted, list(DirectionFilter)[arg]))
-        elif action == "step":
-            store.filter_step(frames=arg)
+        play(store, t, action, arg, in_slices=True)
         # Whatever is being built, the rows shown are right for the filter shown.
         assert shown(store) == expected_rows(store)
     asked = store.wanted_filter

@@ -68,16 +68,28 @@ def _item(**fields: Shape) -> Obj:
     return Obj({**_ITEM_COMMON, **fields}, required=tuple(k for k in fields if k != "call_id"))
 
 
-ITEM = ByType(
-    {
-        "message": _item(role=("user", "assistant", "system"), content=[_CONTENT_PART]),
-        "function_call": _item(name=str, arguments=str, call_id=str),
-        "function_call_output": Obj(
-            {**_ITEM_COMMON, "call_id": str, "output": str}, required=("call_id", "output")
-        ),
-    }
-)
-"""What `conversation.item.create` may carry (PROTOCOL.md §2a; the mock's `client_item`)."""
+_ITEMS: dict[str, Obj] = {
+    "message": _item(role=("user", "assistant", "system"), content=[_CONTENT_PART]),
+    "function_call": _item(name=str, arguments=str, call_id=str),
+    "function_call_output": Obj(
+        {**_ITEM_COMMON, "call_id": str, "output": str}, required=("call_id", "output")
+    ),
+}
+ITEM: dict[Dialect, ByType] = {
+    Dialect.BETA: ByType(_ITEMS),
+    Dialect.GA: ByType(
+        {
+            **_ITEMS,
+            # The answer to an MCP server's approval request (GA only).
+            "mcp_approval_response": Obj(
+                {**_ITEM_COMMON, "approval_request_id": str, "approve": bool, "reason": str},
+                required=("approval_request_id", "approve"),
+            ),
+        }
+    ),
+}
+"""What `conversation.item.create` may carry in each dialect (PROTOCOL.md §2a; the mock's
+`client_item`)."""
 
 _RESPONSE_COMMON: dict[str, Shape] = {
     "instructions": str,
@@ -123,7 +135,7 @@ def _events(dialect: Dialect) -> dict[str, EventSchema]:
         "input_audio_buffer.commit": EventSchema(purpose="turn the buffered audio into an item"),
         "input_audio_buffer.clear": EventSchema(purpose="drop the buffered audio"),
         "conversation.item.create": EventSchema(
-            Obj({"item": ITEM, "previous_item_id": _STR_OR_NULL}, required=("item",)),
+            Obj({"item": ITEM[dialect], "previous_item_id": _STR_OR_NULL}, required=("item",)),
             "add an item: a message, a function call or its output",
         ),
         "conversation.item.retrieve": EventSchema(

@@ -1,6 +1,6 @@
 """Templates for every client event of a dialect, filled with the session's current ids:
-the last item, the last response, the function call waiting for its output, and the last
-assistant audio item (for `conversation.item.truncate`).
+the last item, the last response, the function call waiting for its output, the last
+assistant audio item (for `conversation.item.truncate`) and the last MCP approval request.
 
 Each template is an event that the checker finds well formed; where the session has no
 id to give yet, a placeholder in angle brackets says what goes there.
@@ -39,6 +39,8 @@ class SessionIds:
     audio_content_index: int = 0
     audio_end_ms: int | None = None
     """Where to cut `audio_item`: half its audio, as a barge-in part-way through would."""
+    approval_request: str | None = None
+    """The newest `mcp_approval_request` item (GA)."""
 
 
 def session_ids(conversation: Conversation) -> SessionIds:
@@ -52,6 +54,7 @@ def session_ids(conversation: Conversation) -> SessionIds:
             audio_item, audio_index = item.id, audio_parts[0]
             audio_end = int(conversation.audio.duration_ms(item.id) // 2)
             break
+    requests = (item.id for item in reversed(items) if item.type == "mcp_approval_request")
     return SessionIds(
         last_item=items[-1].id if items else None,
         last_response=conversation.active_response_id or (responses[-1] if responses else None),
@@ -59,6 +62,7 @@ def session_ids(conversation: Conversation) -> SessionIds:
         audio_item=audio_item,
         audio_content_index=audio_index,
         audio_end_ms=audio_end,
+        approval_request=next(requests, None),
     )
 
 
@@ -77,13 +81,23 @@ class Template:
 
 def templates(dialect: Dialect, ids: SessionIds, settings: SessionSettings) -> list[Template]:
     """A template for each client event type of `dialect`, in the schema's order
-    (`conversation.item.create` twice: a message, and a function call's output)."""
+    (`conversation.item.create` more than once: a message, a function call's output and,
+    in GA, the answer to an MCP approval request)."""
     silence = base64.b64encode(bytes(int(SILENCE_MS * BYTES_PER_MS))).decode("ascii")
     item_id = ids.last_item or "<item id>"
     create_message = client_events.user_message("Hello")
     if ids.last_item is not None:
         create_message["previous_item_id"] = ids.last_item
     answer = client_events.function_call_output(ids.pending_call or "<call id>", '{"ok": true}')
+    creates = [
+        Template("conversation.item.create (message)", create_message),
+        Template("conversation.item.create (call output)", answer),
+    ]
+    if dialect is Dialect.GA:
+        approval = client_events.mcp_approval_response(
+            ids.approval_request or "<approval request id>", approve=True
+        )
+        creates.append(Template("conversation.item.create (MCP approval)", approval))
     cancel = client_events.response_cancel(ids.last_response or "<response id>")
     truncate = client_events.item_truncate(
         ids.audio_item or "<assistant audio item id>",
@@ -99,10 +113,7 @@ def templates(dialect: Dialect, ids: SessionIds, settings: SessionSettings) -> l
                 "input_audio_buffer.append", {**client_events.audio_append(b""), "audio": silence}
             )
         ],
-        "conversation.item.create": [
-            Template("conversation.item.create (message)", create_message),
-            Template("conversation.item.create (call output)", answer),
-        ],
+        "conversation.item.create": creates,
         "conversation.item.retrieve": [
             Template("conversation.item.retrieve", client_events.item_retrieve(item_id))
         ],

@@ -14,11 +14,10 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rt_tui.tool_answers.desk import PendingCall
+from rt_tui.tui.tool_dialog import ToolDialog
 
 
 def output_problem(text: str) -> str | None:
@@ -32,56 +31,31 @@ def output_problem(text: str) -> str | None:
     return None
 
 
-def pretty_arguments(arguments: str) -> str:
-    """The call's arguments indented when they are JSON, as they came when not."""
-    try:
-        return json.dumps(json.loads(arguments), indent=2, ensure_ascii=False)
-    except ValueError:
-        return arguments or "(no arguments)"
-
-
-class CallAnswerDialog(ModalScreen[str | None]):
+class CallAnswerDialog(ToolDialog[str | None]):
     """Answer one function call; dismissed with the output (JSON text), or None."""
 
     DEFAULT_CSS = """
-    CallAnswerDialog { align: center middle; }
-    CallAnswerDialog > #call-dialog {
-        width: 90%;
-        max-width: 110;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        padding: 0 1;
-        background: $surface;
-    }
-    CallAnswerDialog #call-arguments { max-height: 16; overflow-y: auto; }
     CallAnswerDialog #call-problem { color: $text-error; }
-    CallAnswerDialog #call-hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Later", id="call.cancel", tooltip="Leave the call waiting"),
     ]
+    BOX_ID = "call-dialog"
 
     def __init__(self, call: PendingCall, waiting: int = 1) -> None:
         """`waiting`: how many calls wait for the user, this one included."""
-        super().__init__()
+        super().__init__(
+            heading=f"ƒ {call.name}  call {call.call_id}",
+            arguments=call.arguments,
+            hint="Type the output (JSON); Enter sends it. Esc leaves the call waiting "
+            "(/output reopens this).",
+            waiting=waiting,
+        )
         self.call = call
-        self.waiting = waiting
 
-    def compose(self) -> ComposeResult:
-        call = self.call
-        with Vertical(id="call-dialog") as dialog:
-            more = f" (1 of {self.waiting} waiting)" if self.waiting > 1 else ""
-            dialog.border_title = f"ƒ {call.name}  call {call.call_id}{more}"
-            yield Static(pretty_arguments(call.arguments), id="call-arguments", markup=False)
-            yield Static(
-                "Type the output (JSON); Enter sends it. Esc leaves the call waiting "
-                "(/output reopens this).",
-                id="call-hint",
-            )
-            yield Input(id="call-output", placeholder='{"result": …}')
-            yield Static("", id="call-problem", markup=False)
-        yield Footer()
+    def compose_answer(self) -> ComposeResult:
+        yield Input(id="call-output", placeholder='{"result": …}')
+        yield Static("", id="call-problem", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#call-output", Input).focus()

@@ -12,30 +12,18 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.containers import Horizontal
+from textual.widgets import Button
 
 from rt_tui.tool_answers.desk import PendingApproval
-from rt_tui.tui.call_answer import pretty_arguments
+from rt_tui.tui.tool_dialog import ToolDialog
 
 
-class McpApprovalDialog(ModalScreen[bool | None]):
+class McpApprovalDialog(ToolDialog[bool | None]):
     """Approve or deny one MCP call; dismissed with True, False, or None (later)."""
 
     DEFAULT_CSS = """
-    McpApprovalDialog { align: center middle; }
-    McpApprovalDialog > #approval-dialog {
-        width: 90%;
-        max-width: 110;
-        height: auto;
-        max-height: 90%;
-        border: round $warning;
-        padding: 0 1;
-        background: $surface;
-    }
-    McpApprovalDialog #approval-arguments { max-height: 16; overflow-y: auto; }
-    McpApprovalDialog #approval-hint { color: $text-muted; }
+    McpApprovalDialog > .tool-dialog { border: round $warning; }
     McpApprovalDialog #approval-buttons { height: auto; margin-top: 1; }
     McpApprovalDialog #approval-buttons Button { margin-right: 2; }
     """
@@ -50,29 +38,23 @@ class McpApprovalDialog(ModalScreen[bool | None]):
             tooltip="Leave the request waiting",
         ),
     ]
+    BOX_ID = "approval-dialog"
 
     def __init__(self, ask: PendingApproval, waiting: int = 1) -> None:
         """`waiting`: how many calls and requests wait for the user, this one included."""
-        super().__init__()
+        super().__init__(
+            heading=f"⚙ MCP {ask.server_label} · {ask.name} asks to run",
+            arguments=ask.arguments,
+            hint=f"The MCP server {ask.server_label} wants to run {ask.name} with these "
+            "arguments. a approves, d denies; Esc leaves it waiting (/output reopens this).",
+            waiting=waiting,
+        )
         self.ask = ask
-        self.waiting = waiting
 
-    def compose(self) -> ComposeResult:
-        ask = self.ask
-        with Vertical(id="approval-dialog") as dialog:
-            more = f" (1 of {self.waiting} waiting)" if self.waiting > 1 else ""
-            dialog.border_title = f"⚙ MCP {ask.server_label} · {ask.name} asks to run{more}"
-            yield Static(pretty_arguments(ask.arguments), id="approval-arguments", markup=False)
-            yield Static(
-                f"The MCP server {ask.server_label} wants to run {ask.name} with these "
-                "arguments. a approves, d denies; Esc leaves it waiting (/output reopens this).",
-                id="approval-hint",
-                markup=False,
-            )
-            with Horizontal(id="approval-buttons"):
-                yield Button("Approve (a)", id="approve", variant="success", compact=True)
-                yield Button("Deny (d)", id="deny", variant="error", compact=True)
-        yield Footer()
+    def compose_answer(self) -> ComposeResult:
+        with Horizontal(id="approval-buttons"):
+            yield Button("Approve (a)", id="approve", variant="success", compact=True)
+            yield Button("Deny (d)", id="deny", variant="error", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#approve", Button).focus()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rt_tui.realtime.conversation_markdown import audio_length, response_facts
 from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
+from rt_tui.tui.widgets.cut_markdown import close_markdown
 
 OUTPUT_COMMAND = "/output "
 """Composer prefix that answers the waiting function call with the rest of the message."""
@@ -51,17 +52,24 @@ def _message_body(item: Item, *, markdown: bool) -> str:
     def note(text: str) -> str:
         return f"*({text})*" if markdown else f"({text})"
 
+    def ended(text: str, mark: str = "") -> str:
+        # Text cut short may end inside bold or code: close it, or its markers show raw.
+        if markdown:
+            return close_markdown(text, mark)
+        return text.rstrip() + mark if text.strip() else ""
+
     pieces = []
     for part in item.content:
         cut = part.truncated_audio_end_ms
         if cut is not None and part.heard_chars is not None:
             # Barge-in: what was heard, as far as the transcript kept pace with the audio.
-            heard = part.text[: part.heard_chars].rstrip()
-            pieces.append(f"{heard} ✂" if heard else note("nothing of it was heard"))
+            heard = ended(part.text[: part.heard_chars], " ✂")
+            pieces.append(heard or note("nothing of it was heard"))
             pieces.append(note(f"audio cut at {cut} ms: the rest was not heard"))
             continue
         if part.text:
-            pieces.append(part.text)
+            # A cancelled or token-limited reply stops wherever it was.
+            pieces.append(ended(part.text) if item.status == "incomplete" else part.text)
         elif part.transcription_error is not None:
             message = part.transcription_error.get("message") or "no reason given"
             pieces.append(note(f"transcription failed: {message}"))

@@ -1,7 +1,8 @@
 """The settings screen: profiles and session settings as one keyboard-driven form.
 
-The screen only moves values between widgets and the pure helpers in `form.py`; the one
-piece of I/O is `save_config`, because the screen itself saves when the user asks.
+The screen only moves values between the fields (`SettingsForm`) and the pure helpers in
+`form.py` and `profile_form.py`, and runs the profile chooser, status line and buttons; the
+one piece of I/O is `save_config`, because the screen itself saves when the user asks.
 """
 
 from __future__ import annotations
@@ -14,32 +15,22 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
 
-from rt_tui.config import Auth, Config, ConfigError, Profile, Provider, load_config, save_config
+from rt_tui.config import Config, ConfigError, Profile, Provider, load_config, save_config
 from rt_tui.tui.screens.settings.audio_form import build_audio
-from rt_tui.tui.screens.settings.fields import (
-    ENDPOINT_HINTS,
-    PROFILE_WIDGETS,
-    audio_fields,
-    connection_fields,
-    session_fields,
-)
 from rt_tui.tui.screens.settings.form import (
-    TURN_PARAMS,
     ApplyKind,
     FieldErrors,
-    SessionForm,
     apply_kind,
     build_session,
     session_to_form,
 )
+from rt_tui.tui.screens.settings.form_widget import SettingsForm
 from rt_tui.tui.screens.settings.layout import SETTINGS_CSS, UrlLine
 from rt_tui.tui.screens.settings.profile_form import (
-    ProfileForm,
     build_profile,
     endpoint_preview,
     key_status,
@@ -134,10 +125,9 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
             notice = Static(self._notice or "", id="settings-notice", markup=False)
             notice.display = bool(self._notice)
             yield notice
-            with VerticalScroll(id="settings-form"):
-                yield from connection_fields(profile, list(self._profiles), self._profiles.current)
-                yield from session_fields(session)
-                yield from audio_fields(self._original.audio, self._audio_note)
+            yield SettingsForm(
+                profile, list(self._profiles), session, self._original.audio, self._audio_note
+            )
             yield Static("", id="settings-status")
             with Horizontal(id="settings-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
@@ -149,64 +139,16 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         self._refresh_visibility()
         self._refresh_hints()
 
-    # ------------------------------------------------------------ form <-> widgets
+    # ------------------------------------------------------------ form <-> config
 
-    def _input(self, widget_id: str) -> str:
-        return self.query_one(f"#{widget_id}", Input).value
-
-    def _select(self, widget_id: str) -> str:
-        return str(self.query_one(f"#{widget_id}", Select).value)
-
-    def _checked(self, widget_id: str) -> bool:
-        return self.query_one(f"#{widget_id}", Checkbox).value
-
-    def _value(self, widget_id: str) -> str | bool:
-        widget = self.query_one(f"#{widget_id}")
-        if isinstance(widget, Checkbox):
-            return widget.value
-        if isinstance(widget, Select):
-            return str(widget.value)
-        if isinstance(widget, TextArea):
-            return widget.text
-        return self.query_one(f"#{widget_id}", Input).value
-
-    def _show_value(self, widget_id: str, value: str | bool) -> None:
-        widget = self.query_one(f"#{widget_id}")
-        if isinstance(widget, Checkbox | Select):
-            widget.value = value
-        elif isinstance(widget, TextArea):
-            widget.text = str(value)
-        else:
-            self.query_one(f"#{widget_id}", Input).value = str(value)
-
-    def _profile_form(self) -> ProfileForm:
-        values = {name: self._value(widget_id) for name, widget_id in PROFILE_WIDGETS.items()}
-        return ProfileForm(**values)  # type: ignore[arg-type]
-
-    def _session_form(self) -> SessionForm:
-        return SessionForm(
-            instructions=self.query_one("#instructions", TextArea).text,
-            voice=self._input("voice"),
-            output_modality=self._select("output-modality"),
-            turn_type=self._select("turn-type"),
-            threshold=self._input("vad-threshold"),
-            prefix_padding_ms=self._input("vad-prefix"),
-            silence_duration_ms=self._input("vad-silence"),
-            idle_timeout_ms=self._input("vad-idle"),
-            eagerness=self._select("vad-eagerness"),
-            create_response=self._checked("vad-create"),
-            interrupt_response=self._checked("vad-interrupt"),
-            transcription_model=self._input("transcription-model"),
-            tools_json=self.query_one("#tools", TextArea).text,
-            max_output_tokens=self._input("max-tokens"),
-        )
+    @property
+    def _form(self) -> SettingsForm:
+        return self.query_one(SettingsForm)
 
     def _load_profile(self, name: str) -> None:
         """Show profile `name` in the connection fields (never its stored key)."""
         self._profiles.current = name
-        form = profile_to_form(name, self._profiles.shown)
-        for field_name, widget_id in PROFILE_WIDGETS.items():
-            self._show_value(widget_id, getattr(form, field_name))
+        self._form.show_profile(profile_to_form(name, self._profiles.shown))
         self._clear_errors()
         self._refresh_visibility()
         self._refresh_hints()
@@ -214,11 +156,11 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     def _commit_profile(self) -> FieldErrors:
         """Fold the connection fields into the working profiles (renaming if asked)."""
         profile, errors = build_profile(
-            self._profile_form(), self._profiles.shown, self._profiles.others(), self._env
+            self._form.profile_form(), self._profiles.shown, self._profiles.others(), self._env
         )
         if profile is None:
             return errors
-        if self._profiles.replace_current(profile, self._input("profile-name").strip()):
+        if self._profiles.replace_current(profile, self._form.text("profile-name").strip()):
             self._refresh_profile_select()
         return {}
 
@@ -226,12 +168,11 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         """The whole config from the form, or None after showing every problem."""
         self._clear_errors()
         errors = self._commit_profile()
-        session, session_errors = build_session(self._session_form(), self._original.session)
+        form = self._form
+        session, session_errors = build_session(form.session_form(), self._original.session)
         errors.update(session_errors)
         audio, audio_errors = build_audio(
-            self._input("audio-mic"),
-            self._input("audio-speaker"),
-            self._checked("audio-half-duplex"),
+            form.text("audio-mic"), form.text("audio-speaker"), form.checked("audio-half-duplex")
         )
         errors.update(audio_errors)
         if errors or session is None or audio is None:
@@ -250,26 +191,15 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     # ------------------------------------------------------------ feedback
 
     def _clear_errors(self) -> None:
-        for container in self.query(".field.-invalid"):
-            container.remove_class("-invalid")
+        self._form.clear_marks()
         self._set_status("")
 
     def _show_errors(self, errors: FieldErrors) -> None:
-        first: Widget | None = None
-        for field_id, message in errors.items():
-            container = self.query_one(f"#{field_id}-field")
-            container.add_class("-invalid")
-            container.display = True
-            self.query_one(f"#{field_id}-error", Static).update(message)
-            if first is None:
-                first = self.query_one(f"#{field_id}")
         count = len(errors)
         self._set_status(
             f"Fix the {count} field{'s' if count > 1 else ''} marked below.", error=True
         )
-        if first is not None:
-            first.focus()
-            self.query_one("#settings-form", VerticalScroll).scroll_to_widget(first)
+        self._form.mark(errors)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#settings-status", Static)
@@ -277,36 +207,10 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         status.set_class(error, "-error")
 
     def _refresh_visibility(self) -> None:
-        """Show only the fields that matter for the chosen provider and turn detection."""
-        provider = Provider(self._select("provider"))
-        azure = provider in (Provider.AZURE, Provider.AZURE_PREVIEW)
-        self.query_one("#api-version-field").display = provider is Provider.AZURE_PREVIEW
-        self.query_one("#dialect-field").display = provider is Provider.URL
-        self.query_one("#model-field Label", Label).update("Deployment" if azure else "Model")
-        self.query_one("#endpoint", Input).placeholder = ENDPOINT_HINTS[provider]
-        self.query_one("#auth-field").display = provider is not Provider.OPENAI
-        key = provider is Provider.OPENAI or self._select("auth") == Auth.KEY
-        self.query_one("#keep-key").display = key
-        self.query_one("#api-key-field").display = key and self._checked("keep-key")
-        self.query_one("#tls-warning").display = not self._checked("verify-tls")
-        stored = self._profiles.shown.api_key is not None
-        self.query_one("#api-key", Input).placeholder = (
-            "stored in file (type to replace)" if stored else "paste the key"
-        )
-        relevant = TURN_PARAMS.get(self._select("turn-type"), ())
-        for name, widget_id in (
-            ("threshold", "#vad-threshold-field"),
-            ("prefix_padding_ms", "#vad-prefix-field"),
-            ("silence_duration_ms", "#vad-silence-field"),
-            ("idle_timeout_ms", "#vad-idle-field"),
-            ("eagerness", "#vad-eagerness-field"),
-            ("create_response", "#vad-create"),
-            ("interrupt_response", "#vad-interrupt"),
-        ):
-            self.query_one(widget_id).display = name in relevant
+        self._form.show_relevant(key_stored=self._profiles.shown.api_key is not None)
 
     def _refresh_hints(self) -> None:
-        form = self._profile_form()
+        form = self._form.profile_form()
         previous = self._profiles.shown
         default_env = Profile(provider=Provider(form.provider)).key_env_name
         self.query_one("#api-key-env", Input).placeholder = default_env
@@ -339,8 +243,7 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
         widget = event.control
         if widget is None or widget.id == "profile":
             return
-        for container in self.query(f"#{widget.id}-field.-invalid"):
-            container.remove_class("-invalid")
+        self._form.clear_marks(widget.id)
         self._refresh_visibility()
         self._refresh_hints()
 
@@ -394,26 +297,8 @@ class SettingsScreen(ModalScreen[SettingsOutcome | None]):
     # ------------------------------------------------------------ actions
 
     def action_jump_section(self, step: int) -> None:
-        """Focus the first field of the next (`step` 1) or previous (-1) section, its
-        heading at the top of the form; past the last section comes the first."""
-        form = self.query_one("#settings-form", VerticalScroll)
-        children = list(form.children)
-
-        def place(widget: Widget | None) -> int:
-            """Where `widget` sits among the form's rows (0 when outside the form)."""
-            for node in widget.ancestors_with_self if widget is not None else ():
-                if node.parent is form and isinstance(node, Widget):
-                    return children.index(node)
-            return 0
-
-        headings = [index for index, child in enumerate(children) if child.has_class("section")]
-        here = place(self.focused)
-        current = max((n for n, index in enumerate(headings) if index <= here), default=0)
-        target = headings[(current + step) % len(headings)]
-        after = [widget for widget in self.focus_chain if place(widget) > target]
-        if after:
-            after[0].focus(scroll_visible=False)
-        form.scroll_to_widget(children[target], top=True, animate=False)
+        """Focus the first field of the next (`step` 1) or previous (-1) section."""
+        self._form.jump_section(step)
 
     def action_save(self) -> None:
         """Validate and write the config file; the screen stays open."""
