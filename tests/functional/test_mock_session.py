@@ -274,6 +274,24 @@ async def test_truncate_assistant_audio(ga: MockClient) -> None:
     assert error["param"] == "audio_end_ms"
 
 
+async def test_truncate_while_the_audio_still_streams(ga: MockClient) -> None:
+    """A barge-in truncates the reply as it streams: the audio sent so far counts."""
+    await ga.send({"type": "response.create"})
+    events = await ga.until("response.output_audio.delta")
+    item_id = events[-1]["item_id"]
+    truncated = await ga.request(
+        {
+            "type": "conversation.item.truncate",
+            "item_id": item_id,
+            "content_index": 0,
+            "audio_end_ms": 10,
+        },
+        "conversation.item.truncated",
+    )
+    assert truncated[-1]["item_id"] == item_id
+    assert not [e for e in truncated if e["type"] == "error"]
+
+
 # --- malformed frames -------------------------------------------------------------------
 
 

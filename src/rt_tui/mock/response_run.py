@@ -188,6 +188,8 @@ class ResponseRun:
                     if self.cancel_reason is not None:
                         break
                 self._out.audio_ms += duration_ms(speak(word))
+                if self.items is not None:  # a barge-in may truncate what was sent so far
+                    self.items.audio_ms[item_id] = self._out.audio_ms
                 wire = spoken(word, law_of(self.spec.output_format))
                 delta = base64.b64encode(wire).decode("ascii")
                 await self._emit("response.output_audio.delta", **where, delta=delta)
