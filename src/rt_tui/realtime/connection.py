@@ -135,6 +135,9 @@ class Connection:
         self._receive_task: asyncio.Task[None] | None = None
         self._closing = False
         self._ended = False
+        self._read_t_ms = 0.0
+        self._read_wall_time = 0.0
+        """When the socket read that brought the messages being taken began."""
         self._last_event: ServerEvent | None = None
         self._last_error: ErrorEvent | None = None
         self.error: RealtimeError | None = None
@@ -299,22 +302,32 @@ class Connection:
             # hands over those it queued before (the frames that came with the
             # handshake) or took back, and raises once the socket has ended.
             if isinstance(ws, DirectConnection):
+                ws.on_read = self._stamp_now
                 ws.on_message = self._take
             while True:
-                self._take(await ws.recv())
+                message = await ws.recv()
+                self._stamp_now()
+                self._take(message)
         except ConnectionClosedOK:
             self.error = self._ending_error(None)
         except ConnectionClosed as exc:
             self.error = self._ending_error(exc)
         finally:
             if isinstance(ws, DirectConnection):
-                ws.on_message = None
+                ws.on_message = ws.on_read = None
             self._ended = True
             if self._recorder is not None:
                 self._recorder.flush()  # What the session said is on disk before anyone asks.
             if self._send_task is not None:
                 self._send_task.cancel()
             self._received.put_nowait(self.error if self.error is not None else _END)
+
+    def _stamp_now(self) -> None:
+        """Stamp the messages taken next, those of one socket read, with the time now: they
+        arrived together, and reading the clocks once a read, not once a message, leaves
+        more of a flood's time for the messages (the recorder shares their lines' head)."""
+        self._read_t_ms = (self._clock() - self._t0) * 1000.0
+        self._read_wall_time = self._wall_clock()
 
     def _take(self, message: str | bytes) -> None:
         """One received message: parsed, redacted, stamped, recorded and handed out. Runs
@@ -333,8 +346,8 @@ class Connection:
             redacted = self._redactor.binary(message)
         if redacted is not message:
             event = parse_server_frame(redacted)
-        t_ms = (self._clock() - self._t0) * 1000.0
-        wall_time = self._wall_clock()
+        t_ms = self._read_t_ms
+        wall_time = self._read_wall_time
         recorder = self._recorder
         span = None
         if recorder is not None:

@@ -1,5 +1,6 @@
 """A websockets client connection that hands each whole message to its taker as the frame
-is parsed (`Connection` takes them so), instead of queueing it for recv()."""
+is parsed (`Connection` takes them so), instead of queueing it for recv(), and says when
+a read from the socket begins (the messages of one read arrived together)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ class DirectConnection(ClientConnection):
     1007 for text that is not UTF-8)."""
 
     on_message: Callable[[str | bytes], None] | None = None
+    on_read: Callable[[], None] | None = None
+    """Called as each read from the socket begins, before its messages are handed over."""
+
+    def data_received(self, data: bytes) -> None:
+        if self.on_read is not None:
+            self.on_read()
+        super().data_received(data)
 
     def process_event(self, event: Event) -> None:
         take = self.on_message
