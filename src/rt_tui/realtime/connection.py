@@ -302,6 +302,7 @@ class Connection:
             # hands over those it queued before (the frames that came with the
             # handshake) or took back, and raises once the socket has ended.
             if isinstance(ws, DirectConnection):
+                ws.direct_max_bytes = self._max_frame_bytes
                 ws.on_read = self._stamp_now
                 ws.on_message = self._take
             while True:
