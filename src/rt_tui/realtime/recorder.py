@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
-from rt_tui.realtime.log_lines import line_head, line_rest, log_line, meta_line, new_session_path
+from rt_tui.realtime.log_lines import line_data, line_head, log_line, meta_line, new_session_path
 from rt_tui.realtime.redaction import (
     REDACTED,
     Redactor,
@@ -271,17 +271,19 @@ class SessionRecorder:
         else:
             head = self._head = line_head(wall_time, t_ms, direction)
             self._head_wall, self._head_t, self._head_to = wall_time, t_ms, direction
-        rest = line_rest(data, json_text)
+        body, line_end = line_data(data, json_text)
         size = self._pending_size
         offset = self._written + size
-        middle = size + len(head)
-        end = middle + len(rest)
+        body_at = size + len(head)
+        end_at = body_at + len(body)
+        end = end_at + len(line_end)
         # Copies into the room the buffer has (see `_pending`), else growing it. No lock:
         # lines are put and written on one thread (the loop's), and a reader elsewhere
         # only copies waiting lines out, which putting more after them does not disturb.
         pending = self._pending
-        pending[size:middle] = head
-        pending[middle:end] = rest
+        pending[size:body_at] = head
+        pending[body_at:end_at] = body
+        pending[end_at:end] = line_end
         self._pending_size = end
         self.frames_written += 1
         if end >= FLUSH_BYTES:
