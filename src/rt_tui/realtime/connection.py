@@ -39,7 +39,6 @@ from rt_tui.realtime.errors import (
     RealtimeError,
     RedirectRefused,
     ServerClosed,
-    one_line,
     scrub,
 )
 from rt_tui.realtime.events import (
@@ -52,8 +51,10 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.redaction import Redactor
+from rt_tui.realtime.socket_endings import NORMAL_CLOSE_CODES, ending_error
 
 __all__ = [
+    "NORMAL_CLOSE_CODES",
     "CannotConnect",
     "ConnectTimeout",
     "Connection",
@@ -71,8 +72,6 @@ FrameObserver = Callable[[Frame], object]
 
 #: Realtime frames can be large (a 15 MiB audio append is ~20 MiB of base64).
 MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
-#: Close codes that end a session normally.
-NORMAL_CLOSE_CODES: Final = frozenset({1000})
 #: How long `close()` lets already queued client events reach the socket.
 _DRAIN_TIMEOUT: Final = 2.0
 #: Observer exceptions kept: each holds its traceback and so the frame it failed on, and an
@@ -80,9 +79,6 @@ _DRAIN_TIMEOUT: Final = 2.0
 MAX_OBSERVER_ERRORS: Final = 100
 
 _END: Final = object()
-#: Close codes websockets sends when the peer breaks the protocol (bad frame, not UTF-8,
-#: policy, frame too big, unsupported data).
-_PROTOCOL_FAILURES: Final = frozenset({1002, 1003, 1007, 1008, 1009})
 _RECEIVED: Final = Direction.RECEIVED
 
 
@@ -388,39 +384,15 @@ class Connection:
     def _ending_error(self, exc: ConnectionClosed | None) -> RealtimeError | None:
         ws = self._ws
         assert ws is not None
-        received = exc.rcvd if exc is not None else ws.protocol.close_rcvd
-        sent = exc.sent if exc is not None else None
-        we_failed_first = received is None or (exc is not None and exc.rcvd_then_sent is False)
-        if (
-            not self._closing
-            and sent is not None
-            and sent.code in _PROTOCOL_FAILURES
-            and we_failed_first
-        ):
-            # websockets closed the socket itself because of what the server sent.
-            reason = scrub(one_line(sent.reason, 120), self._secrets())
-            return ProtocolViolation(sent.code, reason, host=self._where())
-        if received is None:
-            if self._closing:
-                return None
-            return ConnectionDropped(
-                f"The connection to {self._where()} dropped without a close frame (1006)."
-            )
-        if received.code in NORMAL_CLOSE_CODES or self._closing:
-            return None
-        reason = scrub(one_line(received.reason, 120), self._secrets())
-        return ServerClosed(received.code, reason, self._closing_error_message(reason))
-
-    def _closing_error_message(self, reason: str) -> str | None:
-        """The text of the `error` event that explains a close: the last frame before it, or
-        an earlier error whose code the close reason names."""
-        error = self._last_error
-        if error is None:
-            return None
-        code = error.error.code
-        if self._last_event is error or (code and code in reason):
-            return scrub(one_line(error.error.message), self._secrets()) or None
-        return None
+        return ending_error(
+            exc,
+            ws.protocol.close_rcvd,
+            closing=self._closing,
+            host=self._where(),
+            secrets=self._secrets(),
+            last_event=self._last_event,
+            last_error=self._last_error,
+        )
 
     def _notify(self, frame: Frame) -> None:
         for observer in self._observers:
