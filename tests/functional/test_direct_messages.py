@@ -9,7 +9,10 @@ chooses exactly where reads end."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from scripted_server import scripted_server, send_json, session_created
@@ -22,7 +25,9 @@ from websockets.frames import Opcode
 from rt_tui.realtime.connection import Connection, ConnectionDropped
 from rt_tui.realtime.direct_messages import DirectConnection
 from rt_tui.realtime.endpoints import endpoint_for_url
-from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.events import DeltaEvent
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.recorder import SessionRecorder, read_log
 
 
 def wire(opcode: Opcode, data: bytes, *, fin: bool = True) -> bytes:
@@ -151,3 +156,41 @@ async def test_a_stream_that_ends_inside_a_frame_is_a_drop_after_every_whole_fra
     received = [f.data for f in frames if f.event is not None]
     assert received[1:] == [delta % n for n in range(3)]
     assert isinstance(error, ConnectionDropped)
+
+
+async def test_a_key_echoed_inside_a_flood_reaches_neither_the_log_nor_the_events(
+    tmp_path: Path,
+) -> None:
+    key = "sk-test-EchoedBackByTheServer0123"
+    audio = base64.b64encode(bytes(range(256)) * 24).decode()
+    deltas = [
+        {"type": "response.output_text.delta", "item_id": "i", "delta": f"{n} "} for n in range(50)
+    ]
+    deltas[20]["delta"] = f"your key is {key} "
+    deltas[30] = {"type": "response.output_audio.delta", "item_id": "i", "delta": audio, "k": key}
+    sent = [json.dumps(delta) for delta in deltas]
+
+    async def script(ws: ServerConnection) -> None:
+        await send_json(ws, session_created())
+        await ws.recv()  # the client is reading: the flood goes in one write
+        ws.transport.write(b"".join(wire(Opcode.TEXT, text.encode()) for text in sent))
+        await ws.close()
+
+    async with scripted_server(script) as server:
+        endpoint = endpoint_for_url(server.url, api_key=key)
+        frames: list[Frame] = []
+        with SessionRecorder(tmp_path / "s.jsonl", endpoint=endpoint) as recorder:
+            conn = Connection(endpoint, observers=[frames.append], recorder=recorder)
+            await conn.open()
+            conn.send({"type": "session.update", "session": {}})
+            assert await conn.wait_closed() is None
+    log = (tmp_path / "s.jsonl").read_text()
+    assert key not in log
+    received = [r.data for r in read_log(tmp_path / "s.jsonl") if r.direction is Direction.RECEIVED]
+    assert len(received) == 1 + len(sent)  # every frame, in order, redacted where it had to be
+    assert received[1:21] + received[22:31] + received[32:] == sent[:20] + sent[21:30] + sent[31:]
+    assert "your key is *** " in received[21]
+    assert json.loads(str(received[31]))["delta"] == audio
+    events = [f.event for f in frames if isinstance(f.event, DeltaEvent)]
+    assert [e.delta for e in events][20] == "your key is *** "
+    assert all(key not in e.delta for e in events)
