@@ -7,8 +7,9 @@ one-sentence failures (the handshake and its rules live in `handshake`).
             ...
 
 Every frame in both directions is handed to each observer as a `Frame` stamped with the
-milliseconds since the socket opened (monotonic clock) and the wall time, parsed (received
-frames) and redacted once with the endpoint's secrets, for every observer to share.
+milliseconds since the socket opened (monotonic clock) and the wall time (received frames:
+when the socket read that brought them began), parsed (received frames) and redacted once
+with the endpoint's secrets, for every observer to share.
 Iteration ends on a normal close (1000, or our own `close()`) and raises a `RealtimeError`
 on anything else.
 """
