@@ -17,6 +17,8 @@ from websockets.protocol import Event, State
 _FIN_TEXT: Final = 0x81
 _FIN_BINARY: Final = 0x82
 _MASKED: Final = 0x80
+#: Text shorter than this is sliced out of a read to be decoded, longer text viewed.
+_SLICED_BYTES: Final = 64 * 1024
 _from_bytes: Final = int.from_bytes
 
 
@@ -100,6 +102,7 @@ class DirectConnection(ClientConnection):
         """Hand over the frames `data` holds from its start, which is a frame's: how many
         of its bytes were used, and whether the next frame is websockets' to read."""
         size = len(data)
+        limit = self.direct_max_bytes
         position = 0
         with memoryview(data) as view:
             while size - position >= 2:
@@ -108,12 +111,17 @@ class DirectConnection(ClientConnection):
                 if length & _MASKED:
                     return position, True
                 start = position + 2
-                if length >= 126:
-                    start += 2 if length == 126 else 8
+                if length == 126:  # most deltas: a 16-bit length, read without a call
+                    start += 2
+                    if start > size:
+                        break
+                    length = data[position + 2] << 8 | data[position + 3]
+                elif length == 127:
+                    start += 8
                     if start > size:
                         break
                     length = _from_bytes(view[position + 2 : start])
-                if length > self.direct_max_bytes:
+                if length > limit:
                     return position, True
                 end = start + length
                 if end > size:
@@ -122,8 +130,13 @@ class DirectConnection(ClientConnection):
                 if take is None:
                     return position, True
                 if first == _FIN_TEXT:
+                    # Small text is sliced out and decoded, quicker than through a view,
+                    # which big text goes through so as not to be copied twice.
                     try:
-                        text = str(view[start:end], "utf-8")
+                        if length < _SLICED_BYTES:
+                            text = data[start:end].decode()
+                        else:
+                            text = str(view[start:end], "utf-8")
                     except UnicodeDecodeError:
                         return position, True
                     take(text)
