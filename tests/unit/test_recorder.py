@@ -440,6 +440,32 @@ def test_the_recorder_writes_the_line_log_line_makes(
     assert record.data == data
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    stamps=st.lists(
+        st.tuples(
+            st.sampled_from(list(Direction)), st.sampled_from([0.0, 1.5, 2.0]), st.booleans()
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_frames_stamped_alike_or_not_each_keep_their_own_times_and_direction(
+    tmp_path_factory: pytest.TempPathFactory, stamps: list[tuple[Direction, float, bool]]
+) -> None:
+    # The recorder reuses a line's head while the stamp repeats (the frames of one socket
+    # read): any change of time, wall time or direction must show in the next line.
+    path = tmp_path_factory.mktemp("log") / "s.jsonl"
+    expected = []
+    with SessionRecorder(path) as recorder:
+        for n, (direction, t_ms, later_wall) in enumerate(stamps):
+            wall_time = 1_700_000_000.25 + later_wall
+            data = json.dumps({"type": "x", "n": n})
+            recorder.append(direction, t_ms, wall_time, data, json_text=True)
+            expected.append(LogRecord(wall_time, t_ms, direction, data))
+    assert list(read_log(path)) == expected
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     sizes=st.lists(st.sampled_from([10, 3000, 70_000, 600_000]), min_size=1, max_size=12),

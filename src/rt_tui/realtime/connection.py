@@ -7,8 +7,9 @@ one-sentence failures (the handshake and its rules live in `handshake`).
             ...
 
 Every frame in both directions is handed to each observer as a `Frame` stamped with the
-milliseconds since the socket opened (monotonic clock) and the wall time, parsed (received
-frames) and redacted once with the endpoint's secrets, for every observer to share.
+milliseconds since the socket opened (monotonic clock) and the wall time (received frames:
+when the socket read that brought them began), parsed (received frames) and redacted once
+with the endpoint's secrets, for every observer to share.
 Iteration ends on a normal close (1000, or our own `close()`) and raises a `RealtimeError`
 on anything else.
 """
@@ -39,7 +40,6 @@ from rt_tui.realtime.errors import (
     RealtimeError,
     RedirectRefused,
     ServerClosed,
-    one_line,
     scrub,
 )
 from rt_tui.realtime.events import (
@@ -52,8 +52,10 @@ from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.redaction import Redactor
+from rt_tui.realtime.socket_endings import NORMAL_CLOSE_CODES, ending_error
 
 __all__ = [
+    "NORMAL_CLOSE_CODES",
     "CannotConnect",
     "ConnectTimeout",
     "Connection",
@@ -71,8 +73,6 @@ FrameObserver = Callable[[Frame], object]
 
 #: Realtime frames can be large (a 15 MiB audio append is ~20 MiB of base64).
 MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
-#: Close codes that end a session normally.
-NORMAL_CLOSE_CODES: Final = frozenset({1000})
 #: How long `close()` lets already queued client events reach the socket.
 _DRAIN_TIMEOUT: Final = 2.0
 #: Observer exceptions kept: each holds its traceback and so the frame it failed on, and an
@@ -80,9 +80,6 @@ _DRAIN_TIMEOUT: Final = 2.0
 MAX_OBSERVER_ERRORS: Final = 100
 
 _END: Final = object()
-#: Close codes websockets sends when the peer breaks the protocol (bad frame, not UTF-8,
-#: policy, frame too big, unsupported data).
-_PROTOCOL_FAILURES: Final = frozenset({1002, 1003, 1007, 1008, 1009})
 _RECEIVED: Final = Direction.RECEIVED
 
 
@@ -135,6 +132,9 @@ class Connection:
         self._receive_task: asyncio.Task[None] | None = None
         self._closing = False
         self._ended = False
+        self._read_t_ms = 0.0
+        self._read_wall_time = 0.0
+        """When the socket read that brought the messages being taken began."""
         self._last_event: ServerEvent | None = None
         self._last_error: ErrorEvent | None = None
         self.error: RealtimeError | None = None
@@ -299,22 +299,33 @@ class Connection:
             # hands over those it queued before (the frames that came with the
             # handshake) or took back, and raises once the socket has ended.
             if isinstance(ws, DirectConnection):
+                ws.direct_max_bytes = self._max_frame_bytes
+                ws.on_read = self._stamp_now
                 ws.on_message = self._take
             while True:
-                self._take(await ws.recv())
+                message = await ws.recv()
+                self._stamp_now()
+                self._take(message)
         except ConnectionClosedOK:
             self.error = self._ending_error(None)
         except ConnectionClosed as exc:
             self.error = self._ending_error(exc)
         finally:
             if isinstance(ws, DirectConnection):
-                ws.on_message = None
+                ws.on_message = ws.on_read = None
             self._ended = True
             if self._recorder is not None:
                 self._recorder.flush()  # What the session said is on disk before anyone asks.
             if self._send_task is not None:
                 self._send_task.cancel()
             self._received.put_nowait(self.error if self.error is not None else _END)
+
+    def _stamp_now(self) -> None:
+        """Stamp the messages taken next, those of one socket read, with the time now: they
+        arrived together, and reading the clocks once a read, not once a message, leaves
+        more of a flood's time for the messages (the recorder shares their lines' head)."""
+        self._read_t_ms = (self._clock() - self._t0) * 1000.0
+        self._read_wall_time = self._wall_clock()
 
     def _take(self, message: str | bytes) -> None:
         """One received message: parsed, redacted, stamped, recorded and handed out. Runs
@@ -333,8 +344,8 @@ class Connection:
             redacted = self._redactor.binary(message)
         if redacted is not message:
             event = parse_server_frame(redacted)
-        t_ms = (self._clock() - self._t0) * 1000.0
-        wall_time = self._wall_clock()
+        t_ms = self._read_t_ms
+        wall_time = self._read_wall_time
         recorder = self._recorder
         span = None
         if recorder is not None:
@@ -374,39 +385,15 @@ class Connection:
     def _ending_error(self, exc: ConnectionClosed | None) -> RealtimeError | None:
         ws = self._ws
         assert ws is not None
-        received = exc.rcvd if exc is not None else ws.protocol.close_rcvd
-        sent = exc.sent if exc is not None else None
-        we_failed_first = received is None or (exc is not None and exc.rcvd_then_sent is False)
-        if (
-            not self._closing
-            and sent is not None
-            and sent.code in _PROTOCOL_FAILURES
-            and we_failed_first
-        ):
-            # websockets closed the socket itself because of what the server sent.
-            reason = scrub(one_line(sent.reason, 120), self._secrets())
-            return ProtocolViolation(sent.code, reason, host=self._where())
-        if received is None:
-            if self._closing:
-                return None
-            return ConnectionDropped(
-                f"The connection to {self._where()} dropped without a close frame (1006)."
-            )
-        if received.code in NORMAL_CLOSE_CODES or self._closing:
-            return None
-        reason = scrub(one_line(received.reason, 120), self._secrets())
-        return ServerClosed(received.code, reason, self._closing_error_message(reason))
-
-    def _closing_error_message(self, reason: str) -> str | None:
-        """The text of the `error` event that explains a close: the last frame before it, or
-        an earlier error whose code the close reason names."""
-        error = self._last_error
-        if error is None:
-            return None
-        code = error.error.code
-        if self._last_event is error or (code and code in reason):
-            return scrub(one_line(error.error.message), self._secrets()) or None
-        return None
+        return ending_error(
+            exc,
+            ws.protocol.close_rcvd,
+            closing=self._closing,
+            host=self._where(),
+            secrets=self._secrets(),
+            last_event=self._last_event,
+            last_error=self._last_error,
+        )
 
     def _notify(self, frame: Frame) -> None:
         for observer in self._observers:

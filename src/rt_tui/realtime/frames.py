@@ -58,9 +58,10 @@ class Frame:
     direction: Direction
     t_ms: float
     """Milliseconds since the session's first socket opened, from a monotonic clock (for
-    most sessions, since its only socket opened)."""
+    most sessions, since its only socket opened). Received frames are stamped as the
+    socket read that brought them began: the frames of one read share their times."""
     wall_time: float
-    """`time.time()` when the frame crossed the socket."""
+    """`time.time()` when the frame crossed the socket (as `t_ms`)."""
     data: str | bytes = field(repr=False)
     """Left out of repr: a traceback that prints its locals must not print a key."""
     event: ServerEvent | None = None

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
-from rt_tui.realtime.log_lines import encoded_line, log_line, meta_line, new_session_path
+from rt_tui.realtime.log_lines import line_data, line_head, log_line, meta_line, new_session_path
 from rt_tui.realtime.redaction import (
     REDACTED,
     Redactor,
@@ -130,6 +130,10 @@ class SessionRecorder:
         the whole buffer again)."""
         self._pending_size = 0
         self._written = 0
+        self._head = b""
+        """The head of the last frame's line, and the stamp it was made for."""
+        self._head_wall = self._head_t = float("nan")
+        self._head_to = Direction.RECEIVED
         self._timer: asyncio.TimerHandle | None = None
         # Spans are read back from other threads (the inspector's export) while the loop's
         # thread writes: the file offset and the buffer move together under this lock.
@@ -261,14 +265,25 @@ class SessionRecorder:
             except OSError as exc:
                 self._fail(exc)
                 return None
-        line = encoded_line(wall_time, t_ms, direction, data, json_text)
+        # Frames stamped alike (all those of one socket read) share their line's head.
+        if wall_time == self._head_wall and t_ms == self._head_t and direction is self._head_to:
+            head = self._head
+        else:
+            head = self._head = line_head(wall_time, t_ms, direction)
+            self._head_wall, self._head_t, self._head_to = wall_time, t_ms, direction
+        body, line_end = line_data(data, json_text)
         size = self._pending_size
         offset = self._written + size
-        end = size + len(line)
-        # A copy into the room the buffer has (see `_pending`), else growing it. No lock:
+        body_at = size + len(head)
+        end_at = body_at + len(body)
+        end = end_at + len(line_end)
+        # Copies into the room the buffer has (see `_pending`), else growing it. No lock:
         # lines are put and written on one thread (the loop's), and a reader elsewhere
         # only copies waiting lines out, which putting more after them does not disturb.
-        self._pending[size:end] = line
+        pending = self._pending
+        pending[size:body_at] = head
+        pending[body_at:end_at] = body
+        pending[end_at:end] = line_end
         self._pending_size = end
         self.frames_written += 1
         if end >= FLUSH_BYTES:
