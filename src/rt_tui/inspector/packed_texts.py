@@ -36,24 +36,16 @@ each: the store keeps no text of `BIG_FRAME_CHARS` or more in memory)."""
 
 
 class _Block:
-    """A packed block, decompressed for reading."""
+    """A packed block, decompressed for reading: its texts' kinds are its first bytes,
+    and text `n` is `raw[ends[n] : ends[n + 1]]`."""
 
-    __slots__ = ("data", "ends", "kinds")
+    __slots__ = ("ends", "raw")
 
     def __init__(self, packed: bytes) -> None:
-        raw = zlib.decompress(packed)
-        self.kinds = raw[:BLOCK_TEXTS]
+        self.raw = raw = zlib.decompress(packed)
         lengths = array("I")
         lengths.frombytes(raw[BLOCK_TEXTS:_HEADER])
-        self.ends = [0, *accumulate(lengths)]
-        self.data = raw[_HEADER:]
-
-    def __getitem__(self, n: int) -> str | bytes | None:
-        kind = self.kinds[n]
-        if kind == _NONE:
-            return None
-        data = self.data[self.ends[n] : self.ends[n + 1]]
-        return data.decode(_ENCODING, _ERRORS) if kind == _STR else data
+        self.ends = array("I", accumulate(lengths, initial=_HEADER))
 
 
 def _pack(texts: list[str | bytes | None]) -> bytes:
@@ -110,19 +102,27 @@ class PackedTexts:
             self._open = []
 
     def __getitem__(self, index: int) -> str | bytes | None:
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+        # Read for every frame a new filter scans: one call, the cached block inline.
         block, n = divmod(index, BLOCK_TEXTS)
-        if block == len(self._blocks):
+        full = len(self._blocks)
+        if index < 0 or block > full:
+            raise IndexError(index)
+        if block == full:
             return self._open[n]
-        return self._block(block)[n]
-
-    def _block(self, block: int) -> _Block:
         found = self._cache.get(block)
         if found is None:
-            if len(self._cache) >= CACHED_BLOCKS:
-                del self._cache[next(iter(self._cache))]
-            found = self._cache[block] = _Block(self._blocks[block])
+            found = self._unpack(block)
+        raw = found.raw
+        kind = raw[n]
+        if kind == _NONE:
+            return None
+        data = raw[found.ends[n] : found.ends[n + 1]]
+        return data.decode(_ENCODING, _ERRORS) if kind == _STR else data
+
+    def _unpack(self, block: int) -> _Block:
+        if len(self._cache) >= CACHED_BLOCKS:
+            del self._cache[next(iter(self._cache))]
+        found = self._cache[block] = _Block(self._blocks[block])
         return found
 
     def memory_bytes(self) -> int:

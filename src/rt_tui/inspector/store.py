@@ -2,8 +2,8 @@
 
 Pure Python, no Textual, so it is tested and benchmarked on its own.
 
-Memory. Per-frame facts live in parallel `array`s (time, direction, type id, flags, group
-id; the audio size of the frames with audio). Text frames keep their wire text (needed for
+Memory. Per-frame facts live in parallel `array`s (time, direction, type id, flags, audio
+size, group id). Text frames keep their wire text (needed for
 the detail view, the copy and the free-text filter) and every frame its summary, both
 compressed a block of frames at a time (`PackedTexts`): a few dozen bytes a frame instead of
 a few hundred. Audio frames (`response.output_audio.delta`
@@ -32,7 +32,6 @@ the old one's rows stay shown; `set_filter` builds them at once, as changing the
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -81,10 +80,7 @@ class FrameStore:
         self._dir = bytearray()
         self._type = array("I")
         self._flags = bytearray()
-        self._audio_frames = array("I")
-        """The entries with audio (a few of a session's frames), in order; `_audio_sizes`
-        holds their decoded sizes, alike."""
-        self._audio_sizes = array("Q")
+        self._audio = array("I")
         self._payloads.clear()
         self._summaries = PackedTexts()
         self._type_ids: dict[tuple[str, str], int] = {}
@@ -163,9 +159,7 @@ class FrameStore:
         type_id = self._type_ids.get((c.wire_type, c.kind))
         self._type.append(self._new_type(c) if type_id is None else type_id)
         self._flags.append(c.flags)
-        if c.audio_size:
-            self._audio_frames.append(i)
-            self._audio_sizes.append(c.audio_size)
+        self._audio.append(c.audio_size)
         self._summaries.append(c.summary)
         self._folds.join(i, c)
         return i
@@ -292,7 +286,7 @@ class FrameStore:
         if isinstance(text, str):
             return text
         if self._flags[i] & FLAG_AUDIO:
-            return audio_label(self.audio_size(i))
+            return audio_label(self._audio[i])
         return ""
 
     def row(self, row: int) -> Row:
@@ -348,10 +342,7 @@ class FrameStore:
         return self._wall[i]
 
     def audio_size(self, i: int) -> int:
-        """Frame `i`'s audio in bytes, decoded (0 for a frame without)."""
-        slot = bisect_left(self._audio_frames, i)
-        frames = self._audio_frames
-        return self._audio_sizes[slot] if slot < len(frames) and frames[slot] == i else 0
+        return self._audio[i]
 
     def is_audio(self, i: int) -> bool:
         return bool(self._flags[i] & FLAG_AUDIO)
@@ -362,8 +353,7 @@ class FrameStore:
             self._t_ms,
             self._wall,
             self._type,
-            self._audio_frames,
-            self._audio_sizes,
+            self._audio,
         ]
         total = int(sum(a.itemsize * len(a) for a in arrays)) + len(self._dir) + len(self._flags)
         total += self._payloads.memory_bytes() + self._summaries.memory_bytes()
