@@ -5,7 +5,7 @@ Runs once per frame as it arrives; everything later reads the stored results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rt_tui.inspector.status_line import plural
 from rt_tui.inspector.summary import (
@@ -41,8 +41,9 @@ FoldKey = tuple[int, str, str, int]
 """(direction, wire type, item id, content index) of a run of deltas."""
 
 
-@dataclass(frozen=True, slots=True)
-class Classified:
+class Classified(NamedTuple):
+    """What the store keeps of one frame (a tuple: one is built for every frame)."""
+
     direction: int
     wire_type: str
     kind: str
@@ -90,6 +91,8 @@ def classify(frame: Frame) -> Classified:
 
 
 def _classify_received(event: ServerEvent) -> Classified:
+    if isinstance(event, DeltaEvent):
+        return _classify_delta(event)  # Most frames of a session, and never an error.
     flags = 0
     if isinstance(event, BinaryFrame):
         flags |= FLAG_BINARY | FLAG_ERROR
@@ -106,19 +109,21 @@ def _classify_received(event: ServerEvent) -> Classified:
         wire_type = "(binary)" if flags & FLAG_BINARY else "(malformed)"
     key: FoldKey | None = None
     piece: str | None = None
-    audio_size = 0
     summary: str | None
-    if isinstance(event, DeltaEvent):
-        key = (RECEIVED, wire_type, event.item_id, event.content_index)
-        if event.kind in _AUDIO_KINDS:
-            flags |= FLAG_AUDIO
-            audio_size = base64_decoded_size(event.delta)
-            summary = None
-        else:
-            summary = piece = event.delta
-    elif isinstance(event, InputTranscriptionEvent) and event.kind.endswith(".delta"):
+    if isinstance(event, InputTranscriptionEvent) and event.kind.endswith(".delta"):
         key = (RECEIVED, wire_type, event.item_id, event.content_index)
         summary = piece = event.text or ""
     else:
         summary = server_summary(event)
-    return Classified(RECEIVED, wire_type, event.kind, summary, flags, audio_size, key, piece)
+    return Classified(RECEIVED, wire_type, event.kind, summary, flags, 0, key, piece)
+
+
+def _classify_delta(event: DeltaEvent) -> Classified:
+    wire_type = event.wire_type or "(malformed)"
+    key = (RECEIVED, wire_type, event.item_id, event.content_index)
+    kind = event.kind
+    if kind in _AUDIO_KINDS:
+        size = base64_decoded_size(event.delta)
+        return Classified(RECEIVED, wire_type, kind, None, FLAG_AUDIO, size, key, None)
+    delta = event.delta
+    return Classified(RECEIVED, wire_type, kind, delta, 0, 0, key, delta)

@@ -47,27 +47,24 @@ class FrameFacts:
 class RowView:
     """The rows under one filter, for the frames placed so far."""
 
-    __slots__ = ("filter", "hits", "matcher", "placed", "rows", "type_ok")
+    __slots__ = ("everything", "filter", "hits", "matcher", "placed", "rows", "type_ok")
 
     def __init__(self, frame_filter: FrameFilter) -> None:
         self.filter = frame_filter
+        f = frame_filter
+        self.everything = f.direction is DirectionFilter.ALL and not (
+            f.patterns or f.text or f.errors_only
+        )
+        """The filter passes every frame (the usual case: no question asked per frame)."""
         self.matcher: Pattern[str] | None = frame_filter.text_matcher()
         self.type_ok: dict[int, bool] = {}
         """Whether each event type id passes the type patterns (asked once per type)."""
-        self.rows = array("q")
+        self.rows = array("I")
         """Frame indices shown, in order: a frame on its own, or a folded group's first."""
         self.hits = array("I")
         """Per fold group id: how many of its members pass."""
         self.placed = 0
         """Frames 0 .. placed - 1 are in the rows (or left out of them)."""
-
-    def hit(self, gid: int) -> int:
-        """Count one more member of group `gid` passing; how many pass now."""
-        hits = self.hits
-        while len(hits) <= gid:
-            hits.append(0)
-        hits[gid] += 1
-        return hits[gid]
 
     def hits_of(self, gid: int) -> int:
         """How many members of group `gid` pass."""
@@ -169,7 +166,8 @@ class FilteredRows:
     def matches(self, i: int) -> bool:
         """Whether entry `i` passes the filter of the rows shown (a socket mark always
         does: it says where the frames around it came from)."""
-        return self._passes(self._view, i)
+        view = self._view
+        return view.everything or self._passes(view, i)
 
     def _passes(self, view: RowView, i: int) -> bool:
         facts = self._facts
@@ -194,19 +192,23 @@ class FilteredRows:
     def _place(self, view: RowView, i: int) -> None:
         """Put entry `i` (the next one `view` has not placed) in its rows, or leave it out."""
         view.placed = i + 1
-        matched = self._passes(view, i)
+        matched = view.everything or self._passes(view, i)
         gid = self._facts.groups[i]
         if gid < 0:
             if matched:
                 view.rows.append(i)
             return
-        hits = view.hit(gid) if matched else 0
-        first = self._folds.first(gid)
-        if not self._folds.is_folded(gid) or first == i:
+        hits = 0
+        if matched:  # One more member passes (counted here: this runs for every frame).
+            counts = view.hits
+            while len(counts) <= gid:
+                counts.append(0)
+            hits = counts[gid] = counts[gid] + 1
+        if self._folds.has_own_row(gid, i):
             if matched:
                 view.rows.append(i)
         elif hits == 1:
-            insort(view.rows, first)  # the group's first member that passes
+            insort(view.rows, self._folds.first(gid))  # the group's first member that passes
 
     # -- the rows shown ----------------------------------------------------------------
 
@@ -243,7 +245,7 @@ class FilteredRows:
                 keep.add(group.first)
         else:
             keep.update(m for m in group.members if self.matches(m))
-        view.rows[lo:hi] = array("q", sorted(keep))
+        view.rows[lo:hi] = array("I", sorted(keep))
         if self._next is not None:
             self._next = RowView(self._next.filter)  # placed under the group's old fold
         return group.first

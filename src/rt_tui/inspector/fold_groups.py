@@ -6,9 +6,10 @@ ends the run. Every group is folded or not by the global setting, except the one
 one by one. Pure Python, no Textual.
 
 A long session holds thousands of groups, kept as columns (first and last member, count,
-audio bytes, joined text) rather than an object each: the garbage collector walks every
-object a session keeps on each full pass, and a full pass holds up every thread, the
-audio's too. `group(gid)` hands out a `FoldGroup` that reads them.
+audio bytes) rather than an object each: the garbage collector walks every object a
+session keeps on each full pass, and a full pass holds up every thread, the audio's too.
+A group's delta texts wait in a list while its run of deltas goes on, and are joined and
+packed (`PackedTexts`) once it ends. `group(gid)` hands out a `FoldGroup` that reads them.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from __future__ import annotations
 from array import array
 
 from rt_tui.inspector.classify import Classified, FoldKey
+from rt_tui.inspector.packed_texts import PackedTexts
 from rt_tui.inspector.records import FoldGroup
 
 
 class FoldGroups:
-    """The fold groups of a session, the global fold setting and the per-group toggles."""
+    """The fold groups of a session, the global fold setting and the per-group toggles.
+
+    Groups are numbered in the order they start, and those of one run are numbered in a
+    row: the groups before the current run's are packed, its own still grow."""
 
     def __init__(self, *, fold_all: bool) -> None:
         self.fold_all = fold_all
@@ -31,14 +36,15 @@ class FoldGroups:
         """Forget every group and toggle (the global fold setting stays)."""
         self.ids = array("i")
         """The group id of every entry, -1 for one that does not fold."""
-        self._first = array("q")
-        self._last = array("q")
+        self._first = array("I")
+        self._last = array("I")
         self._count = array("I")
         self._audio_bytes = array("Q")
-        self._texts: list[str] = []
-        """The text of each group's deltas, joined (a group's first delta text alone)."""
+        self._texts = PackedTexts()
+        """By group id, for the groups of runs that ended: the text of their deltas
+        (None: they had none)."""
         self._pieces: dict[int, list[str]] = {}
-        """Delta texts of the groups still growing, not joined yet."""
+        """By group id, for the groups of the current run: their delta texts so far."""
         self._toggled: set[int] = set()
         self._foldable = 0
         """How many groups have two or more members (a row that can fold)."""
@@ -47,41 +53,49 @@ class FoldGroups:
 
     def join(self, i: int, c: Classified) -> int:
         """Note entry `i`'s group (starting one if needed); its id, -1 if it does not fold."""
-        gid = self._join(i, c)
+        key = c.fold_key
+        if key is None:
+            if self._open:
+                self._close_run()
+                self._open_part = None
+            self.ids.append(-1)
+            return -1
+        gid = self._open.get(key)
+        if gid is None:
+            gid = self._start(i, c, key)
+        else:
+            # A delta of the run going on (its part is the run's: `_open` holds no other).
+            self._last[gid] = i
+            count = self._count[gid] = self._count[gid] + 1
+            if count == 2:
+                self._foldable += 1
+            if c.audio_size:
+                self._audio_bytes[gid] += c.audio_size
+            if c.piece is not None:
+                self._pieces[gid].append(c.piece)
         self.ids.append(gid)
         return gid
 
-    def _join(self, i: int, c: Classified) -> int:
-        if c.fold_key is None:
-            self._close_run()
-            self._open_part = None
-            return -1
-        part = (c.fold_key[0], c.fold_key[2], c.fold_key[3])
+    def _start(self, i: int, c: Classified, key: FoldKey) -> int:
+        """A new group for entry `i`, after closing the run if `i` is of another part."""
+        part = (key[0], key[2], key[3])
         if part != self._open_part:
-            self._close_run()
+            if self._open:
+                self._close_run()
             self._open_part = part
-        gid = self._open.get(c.fold_key)
-        if gid is None:
-            gid = self._open[c.fold_key] = len(self._first)
-            self._first.append(i)
-            self._last.append(i)
-            self._count.append(1)
-            self._audio_bytes.append(c.audio_size)
-            self._texts.append(c.piece or "")
-            return gid
-        self._last[gid] = i
-        self._count[gid] += 1
-        if self._count[gid] == 2:
-            self._foldable += 1
-        self._audio_bytes[gid] += c.audio_size
-        if c.piece is not None:
-            self._pieces.setdefault(gid, []).append(c.piece)
+        gid = self._open[key] = len(self._first)
+        self._first.append(i)
+        self._last.append(i)
+        self._count.append(1)
+        self._audio_bytes.append(c.audio_size)
+        self._pieces[gid] = [] if c.piece is None else [c.piece]
         return gid
 
     def _close_run(self) -> None:
-        """The run of deltas ended: its groups grow no more, their texts are joined once."""
-        for gid in self._open.values():
-            self.text(gid)
+        """The run of deltas ended: its groups grow no more, their texts are packed."""
+        for gid in range(len(self._texts), len(self._first)):
+            pieces = self._pieces.pop(gid)
+            self._texts.append("".join(pieces) if pieces else None)
         self._open.clear()
 
     # -- one group -----------------------------------------------------------------------
@@ -110,15 +124,23 @@ class FoldGroups:
 
     def text(self, gid: int) -> str:
         """The text of the group's deltas so far."""
-        pieces = self._pieces.pop(gid, None)
-        if pieces is not None:
-            self._texts[gid] += "".join(pieces)
-        return self._texts[gid]
+        if gid < len(self._texts):
+            text = self._texts[gid]
+            return text if isinstance(text, str) else ""
+        pieces = self._pieces[gid]
+        if len(pieces) > 1:
+            pieces[:] = ["".join(pieces)]  # Read again while it streams: join once.
+        return pieces[0] if pieces else ""
 
     # -- folding ---------------------------------------------------------------------------
 
     def is_folded(self, gid: int) -> bool:
         return self.fold_all != (gid in self._toggled)
+
+    def has_own_row(self, gid: int, i: int) -> bool:
+        """Whether member `i` of group `gid` is shown as a row of its own: its group is
+        open, or it is the group's first (the row of the group when folded)."""
+        return self._first[gid] == i or self.fold_all == (gid in self._toggled)
 
     def set_fold_all(self, fold: bool) -> None:
         """Fold or unfold every group (forgets per-group toggles)."""
@@ -143,4 +165,5 @@ class FoldGroups:
         """Approximate bytes the groups hold (their columns and texts)."""
         columns = (self.ids, self._first, self._last, self._count, self._audio_bytes)
         total = sum(column.itemsize * len(column) for column in columns)
-        return total + sum(len(text) for text in self._texts)
+        growing = sum(len(piece) for pieces in self._pieces.values() for piece in pieces)
+        return total + self._texts.memory_bytes() + growing

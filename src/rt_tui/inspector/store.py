@@ -2,8 +2,8 @@
 
 Pure Python, no Textual, so it is tested and benchmarked on its own.
 
-Memory. Per-frame facts live in parallel `array`s (time, direction, type id, flags,
-audio size, group id, where the payload is). Text frames keep their wire text (needed for
+Memory. Per-frame facts live in parallel `array`s (time, direction, type id, flags, audio
+size, group id). Text frames keep their wire text (needed for
 the detail view, the copy and the free-text filter) and every frame its summary, both
 compressed a block of frames at a time (`PackedTexts`): a few dozen bytes a frame instead of
 a few hundred. Audio frames (`response.output_audio.delta`
@@ -121,54 +121,54 @@ class FrameStore:
 
     def append(self, frame: Frame) -> int:
         """Store one frame and update the rows; returns the frame's index."""
-        frame, c, kept = redact_frame(frame, classify(frame), self._redactor)
-        i = self._start_entry(c, frame.t_ms, frame.wall_time)
-        span = frame.log_span
+        c = classify(frame)
+        kept = frame.redacted
+        if kept is None or kept is not frame.data or not kept:
+            # Not redacted by a connection, secrets found, or built from its event alone.
+            frame, c, kept = redact_frame(frame, c, self._redactor)
+        i = self._add_entry(c, frame.t_ms, frame.wall_time)
         if not (c.flags & FLAG_AUDIO or len(kept) >= BIG_FRAME_CHARS):
             self._payloads.keep(kept)
-        elif span is not None and kept is frame.redacted:
+        elif frame.log_span is not None and kept is frame.redacted:
             # The log holds exactly this text (the recorder wrote `frame.redacted`).
-            self._payloads.keep_in_log(span)
+            self._payloads.keep_in_log(frame.log_span)
         else:
             self._payloads.spill(kept if isinstance(kept, bytes) else kept.encode())
-        self._end_entry(i, c)
+        self._rows.add(i)
+        self.version += 1
         return i
 
     def add_mark(self, mark: SocketMark) -> int:
         """Store where a new socket took the session over: a row of its own, shown
         whatever the filter, whose text is the log's mark line; returns its index."""
         c = classify_mark(mark)
-        i = self._start_entry(c, mark.t_ms, mark.wall_time)
+        i = self._add_entry(c, mark.t_ms, mark.wall_time)
         self._marks += 1
         self._payloads.keep(self._redactor.text(mark.to_json(META_MARK)))
-        self._end_entry(i, c)
+        self._rows.add(i)
+        self.version += 1
         return i
 
-    def _start_entry(self, c: Classified, t_ms: float, wall_time: float) -> int:
-        """The facts every entry (a frame or a mark) has; its index."""
-        i = len(self._t_ms)
+    def _add_entry(self, c: Classified, t_ms: float, wall_time: float) -> int:
+        """What every entry (a frame or a mark) has but its text: its facts, summary and
+        fold group; its index. (Its rows wait for its text: a free-text filter reads it.)"""
+        i = len(self._dir)
         self._t_ms.append(t_ms)
         self._wall.append(wall_time)
         self._dir.append(c.direction)
-        self._type.append(self._type_id(c.wire_type, c.kind))
+        type_id = self._type_ids.get((c.wire_type, c.kind))
+        self._type.append(self._new_type(c) if type_id is None else type_id)
         self._flags.append(c.flags)
         self._audio.append(c.audio_size)
-        return i
-
-    def _end_entry(self, i: int, c: Classified) -> None:
-        """After its text is kept: the summary, the fold group and the rows."""
         self._summaries.append(c.summary)
         self._folds.join(i, c)
-        self._rows.add(i)
-        self.version += 1
+        return i
 
-    def _type_id(self, wire_type: str, kind: str) -> int:
-        key = (wire_type, kind)
-        type_id = self._type_ids.get(key)
-        if type_id is None:
-            type_id = self._type_ids[key] = len(self._type_names)
-            self._type_names.append(key)
-            self.longest_wire_type = max(self.longest_wire_type, len(wire_type))
+    def _new_type(self, c: Classified) -> int:
+        key = (c.wire_type, c.kind)
+        type_id = self._type_ids[key] = len(self._type_names)
+        self._type_names.append(key)
+        self.longest_wire_type = max(self.longest_wire_type, len(c.wire_type))
         return type_id
 
     # -- filter and rows ---------------------------------------------------------------
@@ -285,7 +285,7 @@ class FrameStore:
         text = self._summaries[i]
         if isinstance(text, str):
             return text
-        if self._audio[i] or self._flags[i] & FLAG_AUDIO:
+        if self._flags[i] & FLAG_AUDIO:
             return audio_label(self._audio[i])
         return ""
 
