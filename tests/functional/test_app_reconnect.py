@@ -279,7 +279,9 @@ async def test_the_countdown_warns_five_minutes_before_the_limit(tmp_path: Path)
 async def test_auto_renew_opens_a_fresh_session_reseeded_before_the_limit(
     tmp_path: Path,
 ) -> None:
-    config = Config(reconnect=ReconnectSettings(session_limit_s=60.5, auto_renew=True))
+    # The renewal comes a minute before the limit, so 3 s after connecting: time for the
+    # turn to finish first even on a busy machine (sooner, it would be queued instead).
+    config = Config(reconnect=ReconnectSettings(session_limit_s=63.0, auto_renew=True))
     async with MockServer(delta_delay=0) as server:
         app = app_for_url(server.ga_url(), tmp_path, config=config)
         async with app.run_test(size=(140, 40), notifications=True) as pilot:
