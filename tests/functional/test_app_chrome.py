@@ -100,48 +100,69 @@ def _footer(screen: MainScreen) -> list[str]:
     return [key.description for key in others]
 
 
+def _cancel_dimmed(screen: MainScreen) -> bool:
+    cancel = screen.query_one(KeyFooter).query_children(FooterKey).filter(".-disabled")
+    return any(key.action == "cancel_response" for key in cancel)
+
+
 async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Path) -> None:
     app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
-        essential = ["Settings", "Inspector", "Help", "Quit"]
-        await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the essential keys")
+        # Cancel keeps its place, dimmed while no response runs (see the next test).
+        essential = ["Cancel", "Settings", "Inspector", "Help", "Quit"]
+        await wait_for(pilot, lambda: _footer(screen)[:5] == essential, "the essential keys")
+        assert _cancel_dimmed(screen)
 
         screen.set_responding(True)  # As while a response streams.
-        running = ["Cancel", *essential]
-        await wait_for(pilot, lambda: _footer(screen)[:5] == running, "Cancel first")
+        await wait_for(pilot, lambda: not _cancel_dimmed(screen), "Cancel offered")
+        assert _footer(screen)[:5] == essential
 
         screen.inspector.query_one("#inspector-rows").focus()
         # The focused pane's keys come before the screen's other keys (Details…).
-        await wait_for(pilot, lambda: _footer(screen)[:6] == [*running, "Tail"], "its keys")
+        await wait_for(pilot, lambda: _footer(screen)[:6] == [*essential, "Tail"], "its keys")
 
 
 @pytest.mark.parametrize("width", [160, 120])
-async def test_cancel_comes_and_goes_with_a_response_without_redoing_the_footer(
-    tmp_path: Path, width: int
-) -> None:
-    """A response that starts and ends only shows and hides Cancel (and, where not every
-    key fits, the last keys that make room for it): the footer keeps its keys. A
-    recompose per response churned the layout, and Textual keeps every replaced key's
-    styles cache (lines and all), so it grew a long session (120 columns: the soak's)."""
-    async with MockServer(delta_delay=0.05) as server:
+async def test_responses_that_come_and_go_lay_nothing_out_again(tmp_path: Path, width: int) -> None:
+    """Replies that start and end only brighten and dim Cancel, in its place: no key is
+    shown or hidden, so the screen is never laid out again (a full layout is a pass over
+    every widget; showing and hiding Cancel cost two per response), and the footer keeps
+    its keys (a recompose per response churned the layout, and Textual keeps every
+    replaced key's styles cache, lines and all, so it grew a long session)."""
+    async with MockServer(delta_delay=0.01) as server:
         app = app_for_url(server.ga_url(), tmp_path)
-        async with app.run_test(size=(width, 40)) as pilot:
+        async with app.run_test(size=(width, 60)) as pilot:
             screen = await connected(pilot)
-            essential = ["Settings", "Inspector", "Help", "Quit"]
-            await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the footer")
+            # Short replies in a tall pane and no inspector: nothing scrolls either, so
+            # every screen layout refresh Textual signals is a full layout.
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: not screen.inspector.display, "the inspector hidden")
+            await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "the footer")
             keys = list(screen.query(FooterKey))
             shown = _footer(screen)
 
-            await submit(pilot, "tell me a long story")
-            await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "Cancel shown")
-            await wait_for(pilot, lambda: screen.conversation.responses, "the response")
-            await wait_for(
-                pilot,
-                lambda: all(r.finished for r in screen.conversation.responses.values()),
-                "the response to end",
-            )
-            await wait_for(pilot, lambda: _footer(screen) == shown, "Cancel hidden")
+            async def reply(number: int) -> None:
+                await submit(pilot, "hi")
+                await wait_for(pilot, lambda: not _cancel_dimmed(screen), "Cancel offered")
+                await wait_for(
+                    pilot,
+                    lambda: (
+                        len(screen.conversation.responses) == number
+                        and all(r.finished for r in screen.conversation.responses.values())
+                    ),
+                    "the response to end",
+                )
+                await wait_for(pilot, lambda: _cancel_dimmed(screen), "Cancel dimmed")
+
+            await reply(1)  # The first may lay out (the log's toast, ...).
+            await wait_for(pilot, lambda: not screen.pane.busy, "the pane drawn")
+            layouts: list[object] = []
+            screen.screen_layout_refresh_signal.subscribe(screen, layouts.append)
+            await reply(2)
+            await reply(3)
+            assert layouts == []
+            assert _footer(screen) == shown
             assert list(screen.query(FooterKey)) == keys
 
 
