@@ -16,6 +16,8 @@ from conftest_app import (
     wait_for,
 )
 from textual.command import CommandPalette
+from textual.message import Message
+from textual.messages import Layout
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
@@ -27,7 +29,9 @@ from rt_tui.tui.commands import bound_actions, is_keystroke
 from rt_tui.tui.messages import LinkChanged, LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsScreen
+from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.scroll_content import OVERFLOWS
 from rt_tui.tui.widgets.status import StatusBar
 
 
@@ -124,23 +128,31 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
 
 
 @pytest.mark.parametrize("width", [160, 120])
-async def test_responses_that_come_and_go_lay_nothing_out_again(tmp_path: Path, width: int) -> None:
-    """Replies that start and end only brighten and dim Cancel, in its place: no key is
-    shown or hidden, so the screen is never laid out again (a full layout is a pass over
-    every widget; showing and hiding Cancel cost two per response), and the footer keeps
-    its keys (a recompose per response churned the layout, and Textual keeps every
+async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
+    tmp_path: Path, width: int
+) -> None:
+    """Replies that start and end, and panes that fill up and overflow, never lay the
+    screen out again (a full layout is a pass over every widget, and a repaint of all of
+    them). Cancel only brightens and dims in its place, and each pane's scrollbar is
+    placed from the start, unseen until its content overflows: showing and hiding Cancel
+    cost two layouts per response, each scrollbar's appearance two more. The footer
+    keeps its keys (a recompose per response churned the layout, and Textual keeps every
     replaced key's styles cache, lines and all, so it grew a long session)."""
-    async with MockServer(delta_delay=0.01) as server:
+    layouts: list[Layout] = []
+    counting = False
+
+    def note(message: Message) -> None:
+        if counting and isinstance(message, Layout):
+            layouts.append(message)
+
+    async with MockServer(delta_delay=0.005) as server:
         app = app_for_url(server.ga_url(), tmp_path)
-        async with app.run_test(size=(width, 60)) as pilot:
+        async with app.run_test(size=(width, 40), message_hook=note) as pilot:
             screen = await connected(pilot)
-            # Short replies in a tall pane and no inspector: nothing scrolls either, so
-            # every screen layout refresh Textual signals is a full layout.
-            await pilot.press("f3")
-            await wait_for(pilot, lambda: not screen.inspector.display, "the inspector hidden")
             await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "the footer")
             keys = list(screen.query(FooterKey))
             shown = _footer(screen)
+            rows = screen.inspector.query_one(FrameRows)
 
             async def reply(number: int) -> None:
                 await submit(pilot, "hi")
@@ -154,14 +166,18 @@ async def test_responses_that_come_and_go_lay_nothing_out_again(tmp_path: Path, 
                     "the response to end",
                 )
                 await wait_for(pilot, lambda: _cancel_dimmed(screen), "Cancel dimmed")
+                await wait_for(pilot, lambda: not screen.pane.busy, "the pane drawn")
 
-            await reply(1)  # The first may lay out (the log's toast, ...).
-            await wait_for(pilot, lambda: not screen.pane.busy, "the pane drawn")
-            layouts: list[object] = []
-            screen.screen_layout_refresh_signal.subscribe(screen, layouts.append)
-            await reply(2)
-            await reply(3)
-            assert layouts == []
+            await reply(1)
+            assert not rows.has_class(OVERFLOWS)
+            assert not screen.pane.has_class(OVERFLOWS)
+            counting = True
+            for number in range(2, 7):
+                await reply(number)
+            # Both panes overflowed meanwhile: their scrollbars show.
+            assert rows.has_class(OVERFLOWS)
+            assert screen.pane.has_class(OVERFLOWS)
+            assert [message.widget for message in layouts] == []
             assert _footer(screen) == shown
             assert list(screen.query(FooterKey)) == keys
 

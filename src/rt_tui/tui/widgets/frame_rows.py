@@ -23,7 +23,7 @@ from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_widt
 from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.frames import Direction
-from rt_tui.tui.widgets.scroll_content import resize_content
+from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow, steady_scrollbar_css
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 _PARTS = ("time", "sent", "received", "type", "fold", "summary", "error")
@@ -57,7 +57,11 @@ class FrameRows(ScrollView, can_focus=True):
         "frame-rows--error",
         "frame-rows--cursor",
     }
-    DEFAULT_CSS = """
+    # The scrollbar's place is kept even while every row fits (see `scroll_content`): the
+    # rows keep their width when the list first overflows, and the screen is not laid out.
+    DEFAULT_CSS = (
+        steady_scrollbar_css("FrameRows")
+        + """
     FrameRows { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     FrameRows > .frame-rows--time { color: $text-muted; }
     FrameRows > .frame-rows--sent { color: $text-accent; text-style: bold; }
@@ -75,6 +79,7 @@ class FrameRows(ScrollView, can_focus=True):
         color: $block-cursor-foreground;
     }
     """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False, id="inspector.cursor_up"),
         Binding("down", "cursor_down", "Down", show=False, id="inspector.cursor_down"),
@@ -195,6 +200,7 @@ class FrameRows(ScrollView, can_focus=True):
         self._scroll_to_tail()
 
     def on_resize(self) -> None:
+        show_overflow(self)
         # Fewer lines (the detail opened, the filter bar showed): keep the cursor in view.
         self.call_after_refresh(self.scroll_to_cursor)
 
