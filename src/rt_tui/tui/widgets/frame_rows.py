@@ -13,7 +13,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -115,6 +115,8 @@ class FrameRows(ScrollView, can_focus=True):
         self._part_styles: dict[str, Style] | None = None
         self._drawn: dict[int, tuple[object, ...]] = {}
         """The cache key of what each line of the view (0 at the top) showed when painted."""
+        self._geometry: tuple[int, int, int] | None = None
+        """While a paint runs, `_measure_geometry` as it found it at its start."""
 
     # -- cursor ------------------------------------------------------------------------
 
@@ -289,10 +291,24 @@ class FrameRows(ScrollView, can_focus=True):
             type_width,
         )
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Where the rows start and how wide they are, once a paint: Textual works the
+        # region out anew on each read, and that cost more than a cached row.
+        self._geometry = self._measure_geometry()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._geometry = None
+
+    def _measure_geometry(self) -> tuple[int, int, int]:
+        """The first row in view, the rows' width and the type column's."""
         width = self.scrollable_content_region.width
-        row_index = round(self.scroll_offset.y) + y
         type_width = type_column_width(width, self.store.longest_wire_type)
+        return round(self.scroll_offset.y), width, type_width
+
+    def render_line(self, y: int) -> Strip:
+        top, width, type_width = self._geometry or self._measure_geometry()
+        row_index = top + y
         key = self._line_key(row_index, width, type_width)
         self._drawn[y] = key
         strip = self._cache.get(key)
