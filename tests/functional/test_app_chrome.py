@@ -16,6 +16,8 @@ from conftest_app import (
     wait_for,
 )
 from textual.command import CommandPalette
+from textual.message import Message
+from textual.messages import Layout
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
@@ -27,7 +29,9 @@ from rt_tui.tui.commands import bound_actions, is_keystroke
 from rt_tui.tui.messages import LinkChanged, LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsScreen
+from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.scroll_content import OVERFLOWS
 from rt_tui.tui.widgets.status import StatusBar
 
 
@@ -100,48 +104,81 @@ def _footer(screen: MainScreen) -> list[str]:
     return [key.description for key in others]
 
 
+def _cancel_dimmed(screen: MainScreen) -> bool:
+    cancel = screen.query_one(KeyFooter).query_children(FooterKey).filter(".-disabled")
+    return any(key.action == "cancel_response" for key in cancel)
+
+
 async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Path) -> None:
     app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = main_screen(pilot)
-        essential = ["Settings", "Inspector", "Help", "Quit"]
-        await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the essential keys")
+        # Cancel keeps its place, dimmed while no response runs (see the next test).
+        essential = ["Cancel", "Settings", "Inspector", "Help", "Quit"]
+        await wait_for(pilot, lambda: _footer(screen)[:5] == essential, "the essential keys")
+        assert _cancel_dimmed(screen)
 
         screen.set_responding(True)  # As while a response streams.
-        running = ["Cancel", *essential]
-        await wait_for(pilot, lambda: _footer(screen)[:5] == running, "Cancel first")
+        await wait_for(pilot, lambda: not _cancel_dimmed(screen), "Cancel offered")
+        assert _footer(screen)[:5] == essential
 
         screen.inspector.query_one("#inspector-rows").focus()
         # The focused pane's keys come before the screen's other keys (Details…).
-        await wait_for(pilot, lambda: _footer(screen)[:6] == [*running, "Tail"], "its keys")
+        await wait_for(pilot, lambda: _footer(screen)[:6] == [*essential, "Tail"], "its keys")
 
 
 @pytest.mark.parametrize("width", [160, 120])
-async def test_cancel_comes_and_goes_with_a_response_without_redoing_the_footer(
+async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
     tmp_path: Path, width: int
 ) -> None:
-    """A response that starts and ends only shows and hides Cancel (and, where not every
-    key fits, the last keys that make room for it): the footer keeps its keys. A
-    recompose per response churned the layout, and Textual keeps every replaced key's
-    styles cache (lines and all), so it grew a long session (120 columns: the soak's)."""
-    async with MockServer(delta_delay=0.05) as server:
+    """Replies that start and end, and panes that fill up and overflow, never lay the
+    screen out again (a full layout is a pass over every widget, and a repaint of all of
+    them). Cancel only brightens and dims in its place, and each pane's scrollbar is
+    placed from the start, unseen until its content overflows: showing and hiding Cancel
+    cost two layouts per response, each scrollbar's appearance two more. The footer
+    keeps its keys (a recompose per response churned the layout, and Textual keeps every
+    replaced key's styles cache, lines and all, so it grew a long session)."""
+    layouts: list[Layout] = []
+    counting = False
+
+    def note(message: Message) -> None:
+        if counting and isinstance(message, Layout):
+            layouts.append(message)
+
+    async with MockServer(delta_delay=0.005) as server:
         app = app_for_url(server.ga_url(), tmp_path)
-        async with app.run_test(size=(width, 40)) as pilot:
+        async with app.run_test(size=(width, 40), message_hook=note) as pilot:
             screen = await connected(pilot)
-            essential = ["Settings", "Inspector", "Help", "Quit"]
-            await wait_for(pilot, lambda: _footer(screen)[:4] == essential, "the footer")
+            await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "the footer")
             keys = list(screen.query(FooterKey))
             shown = _footer(screen)
+            rows = screen.inspector.query_one(FrameRows)
 
-            await submit(pilot, "tell me a long story")
-            await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "Cancel shown")
-            await wait_for(pilot, lambda: screen.conversation.responses, "the response")
-            await wait_for(
-                pilot,
-                lambda: all(r.finished for r in screen.conversation.responses.values()),
-                "the response to end",
-            )
-            await wait_for(pilot, lambda: _footer(screen) == shown, "Cancel hidden")
+            async def reply(number: int) -> None:
+                await submit(pilot, "hi")
+                await wait_for(pilot, lambda: not _cancel_dimmed(screen), "Cancel offered")
+                await wait_for(
+                    pilot,
+                    lambda: (
+                        len(screen.conversation.responses) == number
+                        and all(r.finished for r in screen.conversation.responses.values())
+                    ),
+                    "the response to end",
+                )
+                await wait_for(pilot, lambda: _cancel_dimmed(screen), "Cancel dimmed")
+                await wait_for(pilot, lambda: not screen.pane.busy, "the pane drawn")
+
+            await reply(1)
+            assert not rows.has_class(OVERFLOWS)
+            assert not screen.pane.has_class(OVERFLOWS)
+            counting = True
+            for number in range(2, 7):
+                await reply(number)
+            # Both panes overflowed meanwhile: their scrollbars show.
+            assert rows.has_class(OVERFLOWS)
+            assert screen.pane.has_class(OVERFLOWS)
+            assert [message.widget for message in layouts] == []
+            assert _footer(screen) == shown
             assert list(screen.query(FooterKey)) == keys
 
 

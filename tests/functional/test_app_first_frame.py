@@ -99,6 +99,25 @@ sys.exit(main(["--demo"]))
 """
 
 
+NOTE_FIRST_REPLY_READY = """
+import os, sys
+from textual.drivers.linux_driver import LinuxDriver
+
+write = LinuxDriver.write
+
+def noting_write(self, data):
+    write(self, data)
+    if "rt_tui.tui.submitted" in sys.modules and "rt_tui.cost.table" in sys.modules:
+        with open(sys.argv[1], "w") as out:
+            out.write("loaded")
+        os._exit(0)
+
+LinuxDriver.write = noting_write
+from rt_tui.cli import main
+sys.exit(main(["--demo"]))
+"""
+
+
 def run_demo(script: str, *args: Path, within: float = 60.0) -> None:
     """Run `script` (which starts `rt-tui --demo`) in a 120x40 pseudo-terminal until it
     exits, or `within` seconds have passed."""
@@ -156,6 +175,14 @@ def test_markdown_loads_once_the_first_frame_is_out_not_with_the_first_reply(
     noted = tmp_path / "loaded.txt"
     run_demo(NOTE_MARKDOWN_LOADED, noted, within=30)
     assert noted.exists(), "Markdown did not load before a reply needed it"
+
+
+def test_what_the_first_reply_needs_loads_once_the_first_frame_is_out(tmp_path: Path) -> None:
+    # Enter's slash commands and the price table (the first usage) took ~10 ms of the
+    # first reply's frames: while the socket opens instead (nothing is typed here).
+    noted = tmp_path / "loaded.txt"
+    run_demo(NOTE_FIRST_REPLY_READY, noted, within=30)
+    assert noted.exists(), "what the first reply needs did not load before it"
 
 
 def test_the_first_frame_shows_the_whole_screen(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rt_tui.realtime.events import DeltaEvent
 from rt_tui.tool_answers.mcp_notes import mcp_lines
 from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.frame_intake import FrameIntake
@@ -55,9 +56,11 @@ class SessionFrames:
             return
         screen = self._screen
         screen.inspector.add_frames(frames)
-        for line in screen.voice_events.lines(frames):
+        # Deltas, the bulk of a stream, make no notice: only the other frames are read.
+        others = [frame for frame in frames if not isinstance(frame.event, DeltaEvent)]
+        for line in screen.voice_events.lines(others):
             screen.pane.add_notice(line, voice=True)
-        for line in mcp_lines(frames):
+        for line in mcp_lines(others):
             screen.pane.add_notice(line)
         conversation = screen.conversation
         had_session = conversation.session is not None

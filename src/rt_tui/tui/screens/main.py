@@ -179,12 +179,22 @@ class MainScreen(Screen[None]):
     def first_frame_shown(self) -> None:
         """Start the session, if the app connects: called once the first frame is out (the
         demo's mock server, the socket and the config's models can wait for it). Markdown
-        loads then too, while the socket opens, not in the middle of the first reply."""
+        loads then too, while the socket opens, not in the middle of the first reply, and
+        so does what the first message and the first usage need."""
         if self.context.connect:
             self.connect()
             if self.voice.choice.wanted:
                 jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
         self.call_later(load_markdown)
+        self.call_later(self._ready_for_replies)
+
+    def _ready_for_replies(self) -> None:
+        """Load what Enter and the first usage need (the slash commands, the price table),
+        so the first reply's frames do not wait for it."""
+        from rt_tui.tui import submitted  # noqa: F401
+
+        if self.context.connect:
+            self.costs  # noqa: B018  (made now, not with the first reply's usage)
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.conversation_box, self.inspector, self.composer_box), focused)

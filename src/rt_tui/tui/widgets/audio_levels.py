@@ -59,16 +59,22 @@ def sparkline_of_pieces(pieces: Iterable[tuple[int, float]], cells: int = CELLS)
         return ""
     bounds = _stretches(size, cells)
     energy = [0.0] * (len(bounds) - 1)
+    last = len(energy) - 1
     stretch = at = 0
+    bound = bounds[1]
     for piece_size, piece_energy in pieces:
         start, end = at, at + piece_size
         at = end
+        if end < bound:  # Inside the stretch: the way of almost every piece (a minute of
+            energy[stretch] += piece_energy  # audio is 6,000 of them).
+            continue
         while start < end:
-            stop = min(end, bounds[stretch + 1])
+            stop = min(end, bound)
             energy[stretch] += piece_energy * (stop - start) / piece_size
             start = stop
-            if stop == bounds[stretch + 1] and stretch < len(energy) - 1:
+            if stop == bound and stretch < last:
                 stretch += 1
+                bound = bounds[stretch + 1]
     return "".join(
         _mark(math.sqrt(e / max(1, (b - a) // SAMPLE_WIDTH)))
         for e, (a, b) in zip(energy, pairwise(bounds), strict=True)

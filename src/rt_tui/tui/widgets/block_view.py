@@ -31,7 +31,7 @@ from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import Block, Look
 from rt_tui.tui.widgets.painted_lines import PaintedLines
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
-from rt_tui.tui.widgets.scroll_content import resize_content
+from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow
 from rt_tui.tui.widgets.text_selection import restyle, selected_text, selection_style
 
 WORK_BUDGET_S = 0.03
@@ -283,6 +283,7 @@ class BlockView(ScrollView):
     # -- heights that are estimates ----------------------------------------------------
 
     def on_resize(self) -> None:
+        show_overflow(self)
         self._check_width()
 
     def _check_width(self) -> None:

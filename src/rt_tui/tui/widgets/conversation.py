@@ -44,6 +44,7 @@ from rt_tui.tui.widgets.conversation_entries import EntryBlocks, PendingKey, err
 from rt_tui.tui.widgets.conversation_find import Finder, scroll_to_show, step_target
 from rt_tui.tui.widgets.conversation_views import empty_hint
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
+from rt_tui.tui.widgets.scroll_content import steady_scrollbar_css
 from rt_tui.tui.widgets.text_selection import restyle
 
 
@@ -52,10 +53,11 @@ class ConversationPane(BlockView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"conversation-pane--{part}" for part in PARTS}
     DEFAULT_CSS = """
-    ConversationPane { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
-    """
-    # The gutter stays even without a scrollbar: the text keeps its width when the
-    # conversation first overflows, instead of every block being measured again.
+    ConversationPane { height: 1fr; overflow-x: hidden; }
+    """ + steady_scrollbar_css("ConversationPane")
+    # The scrollbar's place is kept even while nothing overflows: the text keeps its width
+    # when the conversation first overflows (no block is measured again), and the screen
+    # is not laid out again (see `scroll_content`).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "alt+up,ctrl+up",

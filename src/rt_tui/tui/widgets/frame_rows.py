@@ -13,7 +13,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -23,7 +23,7 @@ from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_widt
 from rt_tui.inspector.records import Row
 from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.frames import Direction
-from rt_tui.tui.widgets.scroll_content import resize_content
+from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow, steady_scrollbar_css
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 _PARTS = ("time", "sent", "received", "type", "fold", "summary", "error")
@@ -57,7 +57,11 @@ class FrameRows(ScrollView, can_focus=True):
         "frame-rows--error",
         "frame-rows--cursor",
     }
-    DEFAULT_CSS = """
+    # The scrollbar's place is kept even while every row fits (see `scroll_content`): the
+    # rows keep their width when the list first overflows, and the screen is not laid out.
+    DEFAULT_CSS = (
+        steady_scrollbar_css("FrameRows")
+        + """
     FrameRows { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     FrameRows > .frame-rows--time { color: $text-muted; }
     FrameRows > .frame-rows--sent { color: $text-accent; text-style: bold; }
@@ -75,6 +79,7 @@ class FrameRows(ScrollView, can_focus=True):
         color: $block-cursor-foreground;
     }
     """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False, id="inspector.cursor_up"),
         Binding("down", "cursor_down", "Down", show=False, id="inspector.cursor_down"),
@@ -110,6 +115,8 @@ class FrameRows(ScrollView, can_focus=True):
         self._part_styles: dict[str, Style] | None = None
         self._drawn: dict[int, tuple[object, ...]] = {}
         """The cache key of what each line of the view (0 at the top) showed when painted."""
+        self._geometry: tuple[int, int, int] | None = None
+        """While a paint runs, `_measure_geometry` as it found it at its start."""
 
     # -- cursor ------------------------------------------------------------------------
 
@@ -195,6 +202,7 @@ class FrameRows(ScrollView, can_focus=True):
         self._scroll_to_tail()
 
     def on_resize(self) -> None:
+        show_overflow(self)
         # Fewer lines (the detail opened, the filter bar showed): keep the cursor in view.
         self.call_after_refresh(self.scroll_to_cursor)
 
@@ -283,10 +291,24 @@ class FrameRows(ScrollView, can_focus=True):
             type_width,
         )
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Where the rows start and how wide they are, once a paint: Textual works the
+        # region out anew on each read, and that cost more than a cached row.
+        self._geometry = self._measure_geometry()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._geometry = None
+
+    def _measure_geometry(self) -> tuple[int, int, int]:
+        """The first row in view, the rows' width and the type column's."""
         width = self.scrollable_content_region.width
-        row_index = round(self.scroll_offset.y) + y
         type_width = type_column_width(width, self.store.longest_wire_type)
+        return round(self.scroll_offset.y), width, type_width
+
+    def render_line(self, y: int) -> Strip:
+        top, width, type_width = self._geometry or self._measure_geometry()
+        row_index = top + y
         key = self._line_key(row_index, width, type_width)
         self._drawn[y] = key
         strip = self._cache.get(key)

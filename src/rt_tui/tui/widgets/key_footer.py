@@ -5,13 +5,18 @@ run off the edge (at 80 columns `^q Quit` was cut to `^q▏`). This one puts the
 keys first, then the focused pane's, then the rest, and leaves out whatever does not fit
 whole; everything left out is still in the command palette (ctrl+p) and the help (F1).
 
-Every shown binding is composed once, and which keys show is only their `display`: a
-key that is sometimes available (Cancel, while a response runs) hides while it is not,
-taking no room, and when it comes back the keys that no longer fit hide instead. So a
-response that starts and ends, or a new width, costs no recompose, whatever the width:
-a recompose replaces every key, and Textual keeps the styles cache of each key it
-replaced (lines and all) in a class-wide cache, so one per response grew a long session.
-Only a change of the bindings themselves (focus, a replay) or of compactness recomposes.
+Every shown binding is composed once, and which keys show is only their `display`: a key
+that is sometimes available hides while it is not, taking no room. So a new width costs
+no recompose: a recompose replaces every key, and Textual keeps the styles cache of each
+key it replaced (lines and all) in a class-wide cache, so one per response grew a long
+session. Only a change of the bindings themselves (focus, a replay) or of compactness
+recomposes.
+
+Cancel comes and goes with every response, so it keeps its place and its room and is
+drawn dimmed while there is nothing to cancel (RESERVED): showing or hiding a key lays the
+whole screen out again, a pass over every widget, twice per response. For the same reason
+each key measures its width once (`RankedKey`): a layout asked every key to render itself
+to find its width, the bulk of a layout's cost.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -35,8 +41,11 @@ ESSENTIAL = (
     "app.help",
     "app.quit",
 )
-"""Binding ids shown first, in this order (Cancel only while a response runs, the
-replay's keys only in a replay at a speed)."""
+"""Binding ids shown first, in this order (the replay's keys only in a replay at a
+speed)."""
+
+RESERVED = frozenset({"main.cancel_response"})
+"""Binding ids shown, dimmed, while not available: their room is kept (see above)."""
 
 COMPACT_BELOW = 110
 """Below this many columns the keys are drawn with less space around them."""
@@ -84,11 +93,14 @@ class KeyFooter(Footer):
             self._show_fitting(ranked)
 
     def _show_fitting(self, ranked: list[tuple[Binding, str, bool]]) -> None:
-        """Show the composed keys that fit now, hide the rest."""
+        """Show the composed keys that fit now, hide the rest; dim the reserved ones that
+        are not available."""
         shown = self._fitting(ranked)
+        dimmed = {binding.action for binding, _, enabled in ranked if not enabled}
         for key in self.query_children(FooterKey):
             if not key.has_class("-command-palette"):
                 key.display = key.action in shown
+                key.set_class(key.action in dimmed, "-disabled")
 
     def _ranked(self) -> list[tuple[Binding, str, bool]]:
         """Shown bindings (one per action) with their tooltip and whether they are enabled
@@ -120,8 +132,8 @@ class KeyFooter(Footer):
         return palette.binding
 
     def _fitting(self, ranked: list[tuple[Binding, str, bool]]) -> set[str]:
-        """The actions of the keys to show: every enabled one that fits whole after the
-        palette key, in rank order, up to the first that does not."""
+        """The actions of the keys to show: every enabled (or reserved) one that fits whole
+        after the palette key, in rank order, up to the first that does not."""
         app = self.app
         room = self._width()
         palette = self._palette()
@@ -130,7 +142,7 @@ class KeyFooter(Footer):
             room -= key_width(display, palette.description, compact=self.compact) + 2
         shown = set()
         for binding, _tooltip, enabled in ranked:
-            if enabled:
+            if enabled or binding.id in RESERVED:
                 display = app.get_key_display(binding)
                 room -= key_width(display, binding.description, compact=self.compact)
                 if room < 0:
@@ -149,7 +161,7 @@ class KeyFooter(Footer):
         palette = self._palette()
         if palette is not None:
             yield self._key(
-                FooterKey(
+                RankedKey(
                     palette.key,
                     app.get_key_display(palette),
                     palette.description,
@@ -158,8 +170,8 @@ class KeyFooter(Footer):
                     tooltip=palette.tooltip or palette.description,
                 )
             )
-        for binding, tooltip, _enabled in ranked:
-            key = FooterKey(
+        for binding, tooltip, enabled in ranked:
+            key = RankedKey(
                 binding.key,
                 app.get_key_display(binding),
                 binding.description,
@@ -167,9 +179,10 @@ class KeyFooter(Footer):
                 tooltip=tooltip,
             )
             key.display = binding.action in shown
+            key.set_class(not enabled, "-disabled")
             yield self._key(key)
 
-    def _key(self, key: FooterKey) -> FooterKey:
+    def _key(self, key: RankedKey) -> RankedKey:
         # Not `data_bind(compact=Footer.compact)` as Textual's footer does: that registers a
         # watcher on this footer which outlives the key, so every recompose leaked all the
         # keys it replaced. And not `key.compact = ...`, whose watcher restyles the key on
@@ -178,3 +191,16 @@ class KeyFooter(Footer):
         key.set_reactive(FooterKey.compact, self.compact)
         key.set_class(self.compact, "-compact")
         return key
+
+
+class RankedKey(FooterKey):
+    """A footer key that measures its width once: its text and padding stay the same
+    until the footer recomposes (a change of compactness does), and a layout would
+    otherwise render every key again to measure it."""
+
+    _content_width: int | None = None
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        if self._content_width is None:
+            self._content_width = super().get_content_width(container, viewport)
+        return self._content_width
