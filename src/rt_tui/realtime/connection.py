@@ -42,16 +42,13 @@ from rt_tui.realtime.errors import (
     ServerClosed,
     scrub,
 )
-from rt_tui.realtime.events import (
-    ErrorEvent,
-    MalformedFrame,
-    ServerEvent,
-    parse_server_frame,
-)
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import MalformedFrame, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.redaction import Redactor
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.realtime.socket_endings import NORMAL_CLOSE_CODES, ending_error
 
 __all__ = [

@@ -39,28 +39,25 @@ from rt_tui.realtime.conversation_model import (
     normalise_part_type,
 )
 from rt_tui.realtime.conversation_requests import RequestTracker
-from rt_tui.realtime.events import (
-    BinaryFrame,
-    ContentPartEvent,
-    DeltaEvent,
-    ErrorEvent,
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import BinaryFrame, MalformedFrame, parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.input_audio_track import InputAudioTrack
+from rt_tui.realtime.item_events import (
     InputAudioBufferEvent,
     InputTranscriptionEvent,
     ItemDeleted,
     ItemEvent,
     ItemTruncated,
-    MalformedFrame,
+)
+from rt_tui.realtime.response_events import (
+    ContentPartEvent,
+    DeltaEvent,
     OutputItemEvent,
     PartDoneEvent,
-    RateLimit,
-    RateLimitsEvent,
     ResponseEvent,
-    ServerEvent,
-    SessionEvent,
-    parse_server_frame,
 )
-from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.realtime.input_audio_track import InputAudioTrack
+from rt_tui.realtime.session_events import ErrorEvent, RateLimit, RateLimitsEvent, SessionEvent
 from rt_tui.realtime.session_history import SessionHistory, sent_session
 from rt_tui.realtime.transcript_marks import TranscriptMarks
 
