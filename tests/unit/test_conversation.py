@@ -364,6 +364,15 @@ def test_request_tracker_forgets_old_sent_events() -> None:
     assert tracker.claim() is None
 
 
+def test_request_tracker_forgets_everything_when_the_socket_is_lost() -> None:
+    tracker = RequestTracker()
+    tracker.sent("response.create", "e1", 1.0)
+    tracker.turn_ended("speech_stopped", 2.0)
+    tracker.forget()
+    assert tracker.rejected("e1") is None
+    assert tracker.claim() is None
+
+
 def test_a_cut_keeps_the_transcript_that_came_with_the_audio_heard(feed: Feed) -> None:
     where = {"response_id": "r", "item_id": "x", "output_index": 0, "content_index": 0}
     for word in ("Hello ", "there, ", "how ", "are ", "you?"):  # 200 ms of audio each
