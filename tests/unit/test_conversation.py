@@ -14,6 +14,7 @@ from rt_tui.realtime.conversation_model import NO_CHANGE, Change, TextBuffer
 from rt_tui.realtime.conversation_requests import SENT_EVENT_MEMORY, RequestTracker
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.reseed import end_socket
 from rt_tui.tui.widgets.conversation_views import describe_item
 
 
@@ -229,6 +230,14 @@ def test_active_response(feed: Feed) -> None:
     assert feed.conversation.active_response_id == "r1"
     assert feed.conversation.response("r2") is feed.conversation.responses["r2"]
     assert feed.conversation.response("nope") is None
+
+
+def test_a_new_socket_counts_usage_into_its_own_totals(feed: Feed) -> None:
+    usage = {"input_tokens": 3}
+    feed.received("response.done", response={"id": "r1", "status": "completed", "usage": usage})
+    end_socket(feed.conversation)
+    feed.received("response.done", response={"id": "r2", "status": "completed", "usage": usage})
+    assert (feed.conversation.totals.responses, feed.conversation.totals.input_tokens) == (1, 3)
 
 
 def test_response_done_twice_counts_usage_once(feed: Feed) -> None:

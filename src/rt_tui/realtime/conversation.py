@@ -10,6 +10,9 @@ Received frames arrive already parsed into GA-named events, so beta and GA sessi
 reduce to the same state. Nothing here raises on odd input: frames the reducer cannot
 use are skipped, and the odd ones leave a `Note`. The server never sends the user's audio
 back: an `InputAudioTrack` follows what the client appended until a commit makes it an item.
+
+What the server streams into items is folded by `conversation_streams`, the responses kept
+by `conversation_responses`; this module holds the rest, and the dispatch.
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ class Conversation:
         """Every session.update sent and what the server answered, in order."""
         self._items = ItemList()
         self._requests = RequestTracker()
-        self._responses = ResponseLedger(self._requests, self.totals)
+        self._responses = ResponseLedger(self._requests)
         self._input_audio = InputAudioTrack()
         self._streams = StreamedContent(self._items, self._responses, self.audio, self._note)
         # Bound once: audio deltas, half of a spoken session's frames, skip the table.
@@ -298,7 +301,7 @@ class Conversation:
         response_id = event.response_id
         if not response_id:
             return self._note(t_ms, f"{event.wire_type} without a response id was skipped.")
-        return self._responses.fold(event, response_id, t_ms, self._items)
+        return self._responses.fold(event, response_id, t_ms, self._items, self.totals)
 
     # ----- session-wide ----------------------------------------------------------------
 

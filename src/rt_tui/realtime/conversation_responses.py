@@ -1,6 +1,6 @@
 """The responses of a conversation, as the reducer keeps them: each by id in the order it
 started, which are still in progress, what request caused each, and its usage counted
-once into the session's totals."""
+once into the totals."""
 
 from __future__ import annotations
 
@@ -18,14 +18,13 @@ class ResponseLedger:
     """Responses by id, folded from `response.created` / `.done` and credited to the
     request that caused them."""
 
-    def __init__(self, requests: RequestTracker, totals: Totals) -> None:
+    def __init__(self, requests: RequestTracker) -> None:
         self.by_id: dict[str, Response] = {}
         """Responses by id, in the order they started."""
         self._in_progress: dict[str, None] = {}
         """Ids of the responses still in progress, oldest first: what `active_id` and
         `interrupted` look at, so neither walks an hour of finished responses."""
         self._requests = requests
-        self._totals = totals
 
     @property
     def active_id(self) -> str | None:
@@ -54,9 +53,12 @@ class ResponseLedger:
         self._in_progress.clear()
         return ids
 
-    def fold(self, event: ResponseEvent, response_id: str, t_ms: float, items: ItemList) -> Change:
+    def fold(
+        self, event: ResponseEvent, response_id: str, t_ms: float, items: ItemList, totals: Totals
+    ) -> Change:
         """`response.created` / `.done` for `response_id`; `.done` also finalises the
-        known `items` of its output."""
+        known `items` of its output and counts its usage into `totals` (the session's:
+        a new socket starts new ones)."""
         response = self.ensure(response_id)
         if event.status is not None:
             response.status = sys.intern(event.status)  # One copy for every response.
@@ -89,7 +91,7 @@ class ResponseLedger:
         counted = False
         if isinstance(usage, dict) and response.usage is None:
             response.usage = Usage.from_json(usage)
-            self._totals.add(response.usage)
+            totals.add(response.usage)
             counted = True
         return Change(
             items=frozenset(changed_items), responses=frozenset({response_id}), totals=counted
