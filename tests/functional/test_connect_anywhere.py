@@ -28,9 +28,9 @@ from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import Endpoint, resolve
 from rt_tui.realtime.entra import ENTRA_SCOPE
 from rt_tui.realtime.errors import CannotConnect, HostNotFound, ProxyFailed, TlsFailed
-from rt_tui.realtime.events import ErrorEvent
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.realtime.session_events import ErrorEvent
 
 KEY = "0123456789abcdef0123456789abcdef"
 #: Entra tokens are JWTs: nothing about them looks like an API key.

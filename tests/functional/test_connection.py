@@ -34,8 +34,9 @@ from rt_tui.realtime.connection import (
     ServerClosed,
 )
 from rt_tui.realtime.endpoints import endpoint_for_url
-from rt_tui.realtime.events import DeltaEvent, ResponseEvent, SessionEvent
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
+from rt_tui.realtime.session_events import SessionEvent
 
 SECRET = "sk-test-ThisIsTheSecretKey123456"
 

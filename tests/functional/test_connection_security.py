@@ -19,7 +19,7 @@ from rt_tui.realtime.connection import (
     RedirectRefused,
 )
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
-from rt_tui.realtime.events import ErrorEvent
+from rt_tui.realtime.session_events import ErrorEvent
 
 SECRET = "0123456789abcdef0123456789abcdef"  # Azure keys are 32 hex digits: not key-shaped
 

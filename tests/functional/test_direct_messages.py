@@ -25,9 +25,9 @@ from websockets.frames import Opcode
 from rt_tui.realtime.connection import Connection, ConnectionDropped
 from rt_tui.realtime.direct_messages import DirectConnection
 from rt_tui.realtime.endpoints import endpoint_for_url
-from rt_tui.realtime.events import DeltaEvent
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder, read_log
+from rt_tui.realtime.response_events import DeltaEvent
 
 
 def wire(opcode: Opcode, data: bytes, *, fin: bool = True) -> bytes:

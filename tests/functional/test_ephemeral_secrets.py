@@ -26,9 +26,9 @@ from rt_tui.mock.server import MockServer
 from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import EndpointError, resolve
 from rt_tui.realtime.errors import ServerClosed, SignInFailed
-from rt_tui.realtime.events import ErrorEvent
 from rt_tui.realtime.frames import Frame
 from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.targets import resolve_target, target_endpoint
 
 __all__ = ["cli_env"]  # the fixture, shared with test_cli

@@ -26,8 +26,9 @@ from rt_tui.realtime.connection import (
     ServerClosed,
 )
 from rt_tui.realtime.endpoints import endpoint_for_url
-from rt_tui.realtime.events import ErrorEvent, ResponseEvent
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.response_events import ResponseEvent
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.targets import Target, TargetKind, resolve_target, target_endpoint
 
 KEY = "sk-scenario-0123456789abcdef"

@@ -14,6 +14,7 @@ from rt_tui.realtime.conversation_model import NO_CHANGE, Change, TextBuffer
 from rt_tui.realtime.conversation_requests import SENT_EVENT_MEMORY, RequestTracker
 from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.reseed import end_socket
 from rt_tui.tui.widgets.conversation_views import describe_item
 
 
@@ -231,6 +232,14 @@ def test_active_response(feed: Feed) -> None:
     assert feed.conversation.response("nope") is None
 
 
+def test_a_new_socket_counts_usage_into_its_own_totals(feed: Feed) -> None:
+    usage = {"input_tokens": 3}
+    feed.received("response.done", response={"id": "r1", "status": "completed", "usage": usage})
+    end_socket(feed.conversation)
+    feed.received("response.done", response={"id": "r2", "status": "completed", "usage": usage})
+    assert (feed.conversation.totals.responses, feed.conversation.totals.input_tokens) == (1, 3)
+
+
 def test_response_done_twice_counts_usage_once(feed: Feed) -> None:
     body = {"id": "r", "status": "completed", "output": [], "usage": {"input_tokens": 3}}
     assert feed.received("response.done", response=body).totals
@@ -361,6 +370,15 @@ def test_request_tracker_forgets_old_sent_events() -> None:
     tracker.turn_ended("committed", 1.0, overwrite=False)
     tracker.turn_ended("committed", 2.0, overwrite=False)  # the first end stands
     assert tracker.claim() == ("committed", 1.0)
+    assert tracker.claim() is None
+
+
+def test_request_tracker_forgets_everything_when_the_socket_is_lost() -> None:
+    tracker = RequestTracker()
+    tracker.sent("response.create", "e1", 1.0)
+    tracker.turn_ended("speech_stopped", 2.0)
+    tracker.forget()
+    assert tracker.rejected("e1") is None
     assert tracker.claim() is None
 
 

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from rt_tui.dialect import BETA_TO_GA
 from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.events import OTHER_KINDS, parse_server_frame
+from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.session_events import OTHER_KINDS
 
 KINDS = sorted(
     {

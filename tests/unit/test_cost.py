@@ -17,8 +17,9 @@ from rt_tui.cost.summary import summary_lines
 from rt_tui.cost.table import price_table, shipped_table
 from rt_tui.cost_settings import CostSettings, ModelPrices
 from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.events import RateLimit, parse_server_frame
+from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.session_events import RateLimit
 from rt_tui.realtime.usage import TokenCounts, Usage
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "realtime-examples"

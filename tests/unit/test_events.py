@@ -12,53 +12,87 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rt_tui.dialect import BETA_TO_GA
-from rt_tui.realtime import events as ev
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import (
+    BINARY,
+    MALFORMED,
+    BinaryFrame,
+    MalformedFrame,
+    UnknownEvent,
+    declared_kinds,
+    event_from_dict,
+    parse_server_frame,
+)
+from rt_tui.realtime.item_events import (
+    InputAudioBufferEvent,
+    InputTranscriptionEvent,
+    ItemDeleted,
+    ItemEvent,
+    ItemTruncated,
+)
+from rt_tui.realtime.response_events import (
+    ContentPartEvent,
+    DeltaEvent,
+    OutputItemEvent,
+    PartDoneEvent,
+    ResponseEvent,
+)
+from rt_tui.realtime.session_events import (
+    OTHER_KINDS,
+    ConversationCreated,
+    ErrorEvent,
+    ErrorInfo,
+    OtherEvent,
+    RateLimit,
+    RateLimitsEvent,
+    SessionEvent,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "realtime-examples"
 
 #: The typed class each documented server event kind (GA names) must parse to.
-EXPECTED_CLASS: dict[str, type[ev.ServerEvent]] = {
-    "session.created": ev.SessionEvent,
-    "session.updated": ev.SessionEvent,
-    "conversation.created": ev.ConversationCreated,
-    "conversation.item.added": ev.ItemEvent,
-    "conversation.item.done": ev.ItemEvent,
-    "conversation.item.retrieved": ev.ItemEvent,
-    "conversation.item.deleted": ev.ItemDeleted,
-    "conversation.item.truncated": ev.ItemTruncated,
-    "input_audio_buffer.committed": ev.InputAudioBufferEvent,
-    "input_audio_buffer.cleared": ev.InputAudioBufferEvent,
-    "input_audio_buffer.speech_started": ev.InputAudioBufferEvent,
-    "input_audio_buffer.speech_stopped": ev.InputAudioBufferEvent,
-    "input_audio_buffer.timeout_triggered": ev.InputAudioBufferEvent,
-    "conversation.item.input_audio_transcription.delta": ev.InputTranscriptionEvent,
-    "conversation.item.input_audio_transcription.completed": ev.InputTranscriptionEvent,
-    "conversation.item.input_audio_transcription.failed": ev.InputTranscriptionEvent,
-    "conversation.item.input_audio_transcription.segment": ev.InputTranscriptionEvent,
-    "response.created": ev.ResponseEvent,
-    "response.done": ev.ResponseEvent,
-    "response.output_item.added": ev.OutputItemEvent,
-    "response.output_item.done": ev.OutputItemEvent,
-    "response.content_part.added": ev.ContentPartEvent,
-    "response.content_part.done": ev.ContentPartEvent,
-    "response.output_text.delta": ev.DeltaEvent,
-    "response.output_audio.delta": ev.DeltaEvent,
-    "response.output_audio_transcript.delta": ev.DeltaEvent,
-    "response.function_call_arguments.delta": ev.DeltaEvent,
-    "response.mcp_call_arguments.delta": ev.DeltaEvent,
-    "response.output_text.done": ev.PartDoneEvent,
-    "response.output_audio.done": ev.PartDoneEvent,
-    "response.output_audio_transcript.done": ev.PartDoneEvent,
-    "response.function_call_arguments.done": ev.PartDoneEvent,
-    "response.mcp_call_arguments.done": ev.PartDoneEvent,
-    "rate_limits.updated": ev.RateLimitsEvent,
-    "error": ev.ErrorEvent,
-    **dict.fromkeys(ev.OTHER_KINDS, ev.OtherEvent),
+EXPECTED_CLASS: dict[str, type[ServerEvent]] = {
+    "session.created": SessionEvent,
+    "session.updated": SessionEvent,
+    "conversation.created": ConversationCreated,
+    "conversation.item.added": ItemEvent,
+    "conversation.item.done": ItemEvent,
+    "conversation.item.retrieved": ItemEvent,
+    "conversation.item.deleted": ItemDeleted,
+    "conversation.item.truncated": ItemTruncated,
+    "input_audio_buffer.committed": InputAudioBufferEvent,
+    "input_audio_buffer.cleared": InputAudioBufferEvent,
+    "input_audio_buffer.speech_started": InputAudioBufferEvent,
+    "input_audio_buffer.speech_stopped": InputAudioBufferEvent,
+    "input_audio_buffer.timeout_triggered": InputAudioBufferEvent,
+    "conversation.item.input_audio_transcription.delta": InputTranscriptionEvent,
+    "conversation.item.input_audio_transcription.completed": InputTranscriptionEvent,
+    "conversation.item.input_audio_transcription.failed": InputTranscriptionEvent,
+    "conversation.item.input_audio_transcription.segment": InputTranscriptionEvent,
+    "response.created": ResponseEvent,
+    "response.done": ResponseEvent,
+    "response.output_item.added": OutputItemEvent,
+    "response.output_item.done": OutputItemEvent,
+    "response.content_part.added": ContentPartEvent,
+    "response.content_part.done": ContentPartEvent,
+    "response.output_text.delta": DeltaEvent,
+    "response.output_audio.delta": DeltaEvent,
+    "response.output_audio_transcript.delta": DeltaEvent,
+    "response.function_call_arguments.delta": DeltaEvent,
+    "response.mcp_call_arguments.delta": DeltaEvent,
+    "response.output_text.done": PartDoneEvent,
+    "response.output_audio.done": PartDoneEvent,
+    "response.output_audio_transcript.done": PartDoneEvent,
+    "response.function_call_arguments.done": PartDoneEvent,
+    "response.mcp_call_arguments.done": PartDoneEvent,
+    "rate_limits.updated": RateLimitsEvent,
+    "error": ErrorEvent,
+    **dict.fromkeys(OTHER_KINDS, OtherEvent),
 }
 
 
 def test_the_declared_kinds_are_the_catalogue() -> None:
-    assert dict(ev.declared_kinds()) == EXPECTED_CLASS
+    assert dict(declared_kinds()) == EXPECTED_CLASS
 
 
 def _server_examples() -> list[dict[str, Any]]:
@@ -83,7 +117,7 @@ def test_examples_are_all_there() -> None:
     "example", SERVER_EXAMPLES, ids=[f"{e['_dialect']}-{e['type']}" for e in SERVER_EXAMPLES]
 )
 def test_every_spec_example_parses_to_its_typed_class(example: dict[str, Any]) -> None:
-    event = ev.parse_server_frame(_wire(example))
+    event = parse_server_frame(_wire(example))
     kind = BETA_TO_GA.get(example["type"], example["type"])
     assert event.kind == kind
     assert event.wire_type == example["type"]
@@ -94,22 +128,22 @@ def test_every_spec_example_parses_to_its_typed_class(example: dict[str, Any]) -
 
 @pytest.mark.parametrize("beta", sorted(BETA_TO_GA))
 def test_beta_names_are_normalised(beta: str) -> None:
-    event = ev.parse_server_frame(json.dumps({"type": beta, "item": {"id": "x"}}))
+    event = parse_server_frame(json.dumps({"type": beta, "item": {"id": "x"}}))
     assert event.kind == BETA_TO_GA[beta]
     assert event.wire_type == beta
     assert type(event) is EXPECTED_CLASS[event.kind]
 
 
-def _example(dialect: str, kind: str) -> ev.ServerEvent:
+def _example(dialect: str, kind: str) -> ServerEvent:
     for example in SERVER_EXAMPLES:
         if example["_dialect"] == dialect and example["type"] == kind:
-            return ev.parse_server_frame(_wire(example))
+            return parse_server_frame(_wire(example))
     raise LookupError(kind)
 
 
 def test_fields_of_a_text_delta() -> None:
     event = _example("beta", "response.text.delta")
-    assert isinstance(event, ev.DeltaEvent)
+    assert isinstance(event, DeltaEvent)
     assert (event.response_id, event.item_id, event.delta) == (
         "resp_001",
         "msg_007",
@@ -120,20 +154,20 @@ def test_fields_of_a_text_delta() -> None:
 
 def test_fields_of_function_arguments() -> None:
     delta = _example("beta", "response.function_call_arguments.delta")
-    assert isinstance(delta, ev.DeltaEvent)
+    assert isinstance(delta, DeltaEvent)
     assert delta.call_id == "call_001"
     done = _example("ga", "response.function_call_arguments.done")
-    assert isinstance(done, ev.PartDoneEvent)
+    assert isinstance(done, PartDoneEvent)
     assert (done.name, done.call_id) == ("get_weather", "call_001")
     assert json.loads(done.value or "") == {"location": "San Francisco"}
 
 
 def test_fields_of_response_done_and_error() -> None:
     done = _example("ga", "response.done")
-    assert isinstance(done, ev.ResponseEvent)
+    assert isinstance(done, ResponseEvent)
     assert (done.response_id, done.status) == ("resp_CCXHw0UJld10EzIUXQCNh", "completed")
     error = _example("ga", "error")
-    assert isinstance(error, ev.ErrorEvent)
+    assert isinstance(error, ErrorEvent)
     assert error.error.code == "invalid_event"
     assert error.error.event_id == "event_567"
     assert error.error.one_line() == "invalid_event: The 'type' field is missing."
@@ -141,32 +175,32 @@ def test_fields_of_response_done_and_error() -> None:
 
 def test_fields_of_rate_limits_and_transcription() -> None:
     limits = _example("beta", "rate_limits.updated")
-    assert isinstance(limits, ev.RateLimitsEvent)
-    assert limits.rate_limits[1] == ev.RateLimit("tokens", 50000, 49950, 60.0)
+    assert isinstance(limits, RateLimitsEvent)
+    assert limits.rate_limits[1] == RateLimit("tokens", 50000, 49950, 60.0)
     completed = _example("ga", "conversation.item.input_audio_transcription.completed")
-    assert isinstance(completed, ev.InputTranscriptionEvent)
+    assert isinstance(completed, InputTranscriptionEvent)
     assert completed.text == "Hey, can you hear me?"
 
 
 def test_fields_of_buffer_and_item_events() -> None:
     committed = _example("ga", "input_audio_buffer.committed")
-    assert isinstance(committed, ev.InputAudioBufferEvent)
+    assert isinstance(committed, InputAudioBufferEvent)
     assert (committed.item_id, committed.previous_item_id) == ("msg_002", "msg_001")
     added = _example("ga", "conversation.item.added")
-    assert isinstance(added, ev.ItemEvent)
+    assert isinstance(added, ItemEvent)
     assert added.item_id == "item_C9G8pGVKYnaZu8PH5YQ9O"
     assert added.previous_item_id is None
 
 
 def test_dtmf_type_with_a_stray_space_is_recognised() -> None:
-    event = ev.parse_server_frame('{"type": " input_audio_buffer.dtmf_event_received"}')
-    assert type(event) is ev.OtherEvent
+    event = parse_server_frame('{"type": " input_audio_buffer.dtmf_event_received"}')
+    assert type(event) is OtherEvent
     assert event.kind == "input_audio_buffer.dtmf_event_received"
 
 
 def test_unknown_type_is_kept_as_unknown() -> None:
-    event = ev.parse_server_frame('{"type": "brand.new_event", "x": 1}')
-    assert type(event) is ev.UnknownEvent
+    event = parse_server_frame('{"type": "brand.new_event", "x": 1}')
+    assert type(event) is UnknownEvent
     assert (event.kind, event.raw["x"]) == ("brand.new_event", 1)
 
 
@@ -185,29 +219,29 @@ def test_unknown_type_is_kept_as_unknown() -> None:
     ],
 )
 def test_malformed_frames_say_why(text: str, reason: str) -> None:
-    event = ev.parse_server_frame(text)
-    assert isinstance(event, ev.MalformedFrame)
-    assert event.kind == ev.MALFORMED
+    event = parse_server_frame(text)
+    assert isinstance(event, MalformedFrame)
+    assert event.kind == MALFORMED
     assert event.reason == reason
     assert event.text == text
 
 
 def test_object_without_type_keeps_its_content() -> None:
-    event = ev.parse_server_frame('{"event_id": "e1"}')
-    assert isinstance(event, ev.MalformedFrame)
+    event = parse_server_frame('{"event_id": "e1"}')
+    assert isinstance(event, MalformedFrame)
     assert event.raw == {"event_id": "e1"}
     assert event.event_id == "e1"
 
 
 @pytest.mark.parametrize("data", [b"\x00\x01\x02", bytearray(b"abc"), b""])
 def test_binary_frames(data: bytes) -> None:
-    event = ev.parse_server_frame(data)
-    assert isinstance(event, ev.BinaryFrame)
-    assert (event.kind, event.size) == (ev.BINARY, len(data))
+    event = parse_server_frame(data)
+    assert isinstance(event, BinaryFrame)
+    assert (event.kind, event.size) == (BINARY, len(data))
 
 
 def test_wrongly_typed_fields_fall_back_to_defaults() -> None:
-    event = ev.parse_server_frame(
+    event = parse_server_frame(
         json.dumps(
             {
                 "type": "response.output_text.delta",
@@ -219,7 +253,7 @@ def test_wrongly_typed_fields_fall_back_to_defaults() -> None:
             }
         )
     )
-    assert isinstance(event, ev.DeltaEvent)
+    assert isinstance(event, DeltaEvent)
     assert (event.response_id, event.item_id, event.delta) == ("", "", "")
     assert (event.output_index, event.content_index) == (0, 0)
 
@@ -228,8 +262,8 @@ def test_huge_numbers_do_not_break_rate_limits() -> None:
     frame = (
         '{"type": "rate_limits.updated", "rate_limits": [{"name": "tokens", "reset_seconds": 1%s}]}'
     )
-    event = ev.parse_server_frame(frame % ("0" * 400))
-    assert isinstance(event, ev.RateLimitsEvent)
+    event = parse_server_frame(frame % ("0" * 400))
+    assert isinstance(event, RateLimitsEvent)
     assert event.rate_limits[0].reset_seconds is None
 
 
@@ -259,14 +293,14 @@ FRAMES = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(FRAMES)
 def test_parser_never_raises_on_known_kinds_with_junk_fields(frame: dict[str, Any]) -> None:
-    event = ev.parse_server_frame(json.dumps(frame))
-    assert isinstance(event, ev.ServerEvent)
+    event = parse_server_frame(json.dumps(frame))
+    assert isinstance(event, ServerEvent)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(JSON.map(json.dumps), st.text(max_size=50), st.binary(max_size=50)))
 def test_parser_never_raises_on_anything(data: str | bytes) -> None:
-    assert isinstance(ev.parse_server_frame(data), ev.ServerEvent)
+    assert isinstance(parse_server_frame(data), ServerEvent)
 
 
 @settings(max_examples=300, deadline=None)
@@ -281,17 +315,17 @@ def test_the_parser_reads_a_frame_as_json_loads_does(
 ) -> None:
     text = before + json.dumps(frame, indent=indent) + after
     assume("NaN" not in text)  # NaN is not equal to itself, so the events would differ
-    event = ev.parse_server_frame(text)
+    event = parse_server_frame(text)
     try:
         decoded = json.loads(text)
     except ValueError:
-        assert isinstance(event, ev.MalformedFrame)
+        assert isinstance(event, MalformedFrame)
         assert event.reason == "The frame is not valid JSON."
     else:
-        assert event == ev.event_from_dict(decoded)
+        assert event == event_from_dict(decoded)
 
 
-class PlainDelta(ev.DeltaEvent):
+class PlainDelta(DeltaEvent):
     """Built by the dataclass's own constructor (`from_raw`'s path for subclasses)."""
 
     __slots__ = ()
@@ -302,10 +336,10 @@ class PlainDelta(ev.DeltaEvent):
 def test_a_delta_event_is_built_as_its_dataclass_builds_it(fields: dict[str, Any]) -> None:
     kind = "response.output_audio.delta"
     raw = {"type": kind, **fields}
-    built = ev.DeltaEvent.from_raw(kind, kind, raw)
+    built = DeltaEvent.from_raw(kind, kind, raw)
     plain = PlainDelta.from_raw(kind, kind, raw)
-    names = [f.name for f in dataclasses.fields(ev.DeltaEvent)]
-    assert type(built) is ev.DeltaEvent
+    names = [f.name for f in dataclasses.fields(DeltaEvent)]
+    assert type(built) is DeltaEvent
     assert [getattr(built, n) for n in names] == [getattr(plain, n) for n in names]
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.delta = "x"  # type: ignore[misc]
@@ -330,7 +364,7 @@ def test_a_delta_event_is_built_as_its_dataclass_builds_it(fields: dict[str, Any
 def test_an_errors_one_line_names_its_param_unless_the_message_does(
     param: str | None, message: str, line: str
 ) -> None:
-    info = ev.ErrorInfo("invalid_request_error", "invalid_value", message, param, None)
+    info = ErrorInfo("invalid_request_error", "invalid_value", message, param, None)
     assert info.one_line() == line
 
 
@@ -338,7 +372,7 @@ def test_an_errors_one_line_names_its_param_unless_the_message_does(
 def test_beta_transcription_session_events_are_session_events(what: str) -> None:
     session = {"object": "realtime.transcription_session", "turn_detection": None}
     raw = {"type": f"transcription_session.{what}", "session": session}
-    event = ev.event_from_dict(raw)
-    assert isinstance(event, ev.SessionEvent)
+    event = event_from_dict(raw)
+    assert isinstance(event, SessionEvent)
     assert event.kind == f"session.{what}"
     assert event.session == session

@@ -1,31 +1,48 @@
-"""The declaration of server event types in `rt_tui.realtime.events`: one class a type,
-which the parser finds through `server_event`, and everything exported."""
+"""The declaration of server event types (`event_registry`, and the family modules):
+one class a type, which the parser in `rt_tui.realtime.events` finds through
+`server_event`, and everything exported."""
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
 import json
-from typing import Self
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any, Self
 
 import pytest
 
-from rt_tui.realtime import events
+from rt_tui.realtime import (
+    event_registry,
+    events,
+    item_events,
+    response_events,
+    session_events,
+)
+from rt_tui.realtime.event_registry import ServerEvent, server_event
 from rt_tui.realtime.json_fields import JsonObject, str_at
+from rt_tui.realtime.response_events import PartDoneEvent
+from rt_tui.realtime.session_events import OtherEvent
 
 
 @pytest.fixture
-def own_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Declarations made by a test stay in that test."""
-    monkeypatch.setattr(events, "_CLASSES", dict(events._CLASSES))
-    monkeypatch.setattr(events, "_BY_WIRE_TYPE", dict(events._BY_WIRE_TYPE))
+def own_table() -> Iterator[None]:
+    """Declarations made by a test stay in that test (the tables are restored in place:
+    the parser holds them)."""
+    tables: list[dict[str, Any]] = [event_registry.CLASSES, event_registry.BY_WIRE_TYPE]
+    saved = [dict(table) for table in tables]
+    yield
+    for table, copy in zip(tables, saved, strict=True):
+        table.clear()
+        table.update(copy)
 
 
 @pytest.mark.usefixtures("own_table")
 def test_a_new_event_type_is_one_declaration() -> None:
-    @events.server_event("output_audio_buffer.meter")
+    @server_event("output_audio_buffer.meter")
     @dataclasses.dataclass(frozen=True, slots=True)
-    class MeterEvent(events.ServerEvent):
+    class MeterEvent(ServerEvent):
         response_id: str
 
         @classmethod
@@ -45,30 +62,39 @@ def test_a_new_event_type_is_one_declaration() -> None:
 @pytest.mark.usefixtures("own_table")
 def test_beta_names_and_second_declarations_are_refused() -> None:
     with pytest.raises(ValueError, match="beta name"):
-        events.server_event("response.text.delta")(events.OtherEvent)
+        server_event("response.text.delta")(OtherEvent)
     with pytest.raises(ValueError, match="DeltaEvent already"):
-        events.server_event("response.output_text.delta")(events.OtherEvent)
+        server_event("response.output_text.delta")(OtherEvent)
 
 
 def test_a_declared_kind_is_found_under_its_beta_name() -> None:
     event = events.parse_server_frame('{"type": "response.audio_transcript.done"}')
-    assert type(event) is events.PartDoneEvent
+    assert type(event) is PartDoneEvent
     assert event.kind == "response.output_audio_transcript.done"
 
 
-def test_every_event_class_is_exported() -> None:
+EVENT_MODULES = (event_registry, events, item_events, response_events, session_events)
+
+
+@pytest.mark.parametrize("module", EVENT_MODULES, ids=lambda module: module.__name__)
+def test_every_event_class_is_exported(module: ModuleType) -> None:
     classes = {
         name: value
-        for name, value in vars(events).items()
-        if inspect.isclass(value) and value.__module__ == events.__name__
+        for name, value in vars(module).items()
+        if inspect.isclass(value) and value.__module__ == module.__name__
     }
-    assert "DeltaEvent" in classes
-    assert "ErrorInfo" in classes
+    assert classes
     for name, value in classes.items():
-        assert name in events.__all__, name
+        assert name in module.__all__, name
         assert dataclasses.is_dataclass(value)
 
 
-def test_everything_events_exports_exists() -> None:
-    missing = [name for name in events.__all__ if not hasattr(events, name)]
+@pytest.mark.parametrize("module", EVENT_MODULES, ids=lambda module: module.__name__)
+def test_everything_an_event_module_exports_exists(module: ModuleType) -> None:
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
     assert missing == []
+
+
+def test_every_declared_class_lives_in_a_family_module() -> None:
+    families = {item_events.__name__, response_events.__name__, session_events.__name__}
+    assert {cls.__module__ for cls in events.declared_kinds().values()} == families

@@ -18,7 +18,8 @@ from rt_tui.inspector.filtering import DirectionFilter, FrameFilter, parse_query
 from rt_tui.inspector.logs import load_store
 from rt_tui.inspector.store import FrameStore
 from rt_tui.inspector.summary import base64_decoded_size, server_summary
-from rt_tui.realtime.events import ServerEvent, parse_server_frame
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder, read_log
 

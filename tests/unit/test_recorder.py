@@ -21,7 +21,6 @@ from websockets.asyncio.server import ServerConnection, serve
 from rt_tui.dialect import Dialect
 from rt_tui.realtime.connection import Connection, ConnectionDropped
 from rt_tui.realtime.endpoints import Endpoint, endpoint_for_url
-from rt_tui.realtime.events import DeltaEvent, ErrorEvent
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.recorder import (
     LogError,
@@ -34,6 +33,8 @@ from rt_tui.realtime.recorder import (
     read_meta,
     redact_frame_text,
 )
+from rt_tui.realtime.response_events import DeltaEvent
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.realtime.session_log import LogFile, SkippedLine, read_record
 
 KEY = "sk-proj-SuperSecretValue0123456789"

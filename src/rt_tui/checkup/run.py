@@ -25,8 +25,9 @@ from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.endpoints import CredentialFactory, Endpoint, EndpointError, resolve
 from rt_tui.realtime.entra import ENTRA_SCOPE, default_credential
 from rt_tui.realtime.errors import RealtimeError, SignInFailed
-from rt_tui.realtime.events import ErrorEvent, ServerEvent
+from rt_tui.realtime.event_registry import ServerEvent
 from rt_tui.realtime.handshake import signed_headers, where
+from rt_tui.realtime.session_events import ErrorEvent
 
 #: What a profile without a key is resolved with, to check its URL all the same.
 _PLACEHOLDER_KEY = "placeholder-key"

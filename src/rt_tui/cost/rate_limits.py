@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rt_tui.realtime.events import RateLimit
+from rt_tui.realtime.session_events import RateLimit
 
 __all__ = ["gauge_bar", "limit_line", "limits_fact", "remaining_share"]
 

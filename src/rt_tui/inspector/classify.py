@@ -14,16 +14,11 @@ from rt_tui.inspector.summary import (
     decode_client_text,
     server_summary,
 )
-from rt_tui.realtime.events import (
-    BinaryFrame,
-    DeltaEvent,
-    InputTranscriptionEvent,
-    MalformedFrame,
-    ResponseEvent,
-    ServerEvent,
-    parse_server_frame,
-)
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import BinaryFrame, MalformedFrame, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.item_events import InputTranscriptionEvent
+from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
 from rt_tui.realtime.socket_mark import DROPPED, FRESH, RECONNECT, SocketMark
 
 FLAG_ERROR = 1

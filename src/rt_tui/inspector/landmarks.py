@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rt_tui.realtime.events import DeltaEvent, parse_server_frame
+from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.response_events import DeltaEvent
 
 __all__ = ["FrameLandmarks", "Subject", "subject_of", "subject_of_text"]
 

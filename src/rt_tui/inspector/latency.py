@@ -39,14 +39,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 from itertools import pairwise
 
-from rt_tui.realtime.events import (
-    DeltaEvent,
-    ErrorEvent,
-    ResponseEvent,
-    ServerEvent,
-    parse_server_frame,
-)
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
+from rt_tui.realtime.session_events import ErrorEvent
 
 __all__ = ["LatencyTracker", "Mark", "Milestone", "ResponseLatency", "Span"]
 

@@ -11,25 +11,23 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
-from rt_tui.realtime.events import (
-    BinaryFrame,
-    ContentPartEvent,
-    DeltaEvent,
-    ErrorEvent,
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import BinaryFrame, MalformedFrame, UnknownEvent
+from rt_tui.realtime.item_events import (
     InputAudioBufferEvent,
     InputTranscriptionEvent,
     ItemEvent,
     ItemTruncated,
-    MalformedFrame,
-    OutputItemEvent,
-    PartDoneEvent,
-    RateLimitsEvent,
-    ResponseEvent,
-    ServerEvent,
-    SessionEvent,
-    UnknownEvent,
 )
 from rt_tui.realtime.json_fields import JsonObject, obj_at, opt_str_at
+from rt_tui.realtime.response_events import (
+    ContentPartEvent,
+    DeltaEvent,
+    OutputItemEvent,
+    PartDoneEvent,
+    ResponseEvent,
+)
+from rt_tui.realtime.session_events import ErrorEvent, RateLimitsEvent, SessionEvent
 
 BYTES_PER_MS = 48
 """PCM16: 2 bytes a sample, 24,000 samples a second."""

@@ -1,5 +1,6 @@
 """One Realtime WebSocket: a send task fed by a queue, a receive task, observers, and typed,
-one-sentence failures (the handshake and its rules live in `handshake`).
+one-sentence failures (the handshake and its rules live in `handshake`, the queues in
+`socket_queues`).
 
     async with Connection(endpoint, observers=[recorder.write]) as conn:
         conn.send({"type": "response.create"})
@@ -17,10 +18,7 @@ on anything else.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Final
@@ -42,17 +40,15 @@ from rt_tui.realtime.errors import (
     ServerClosed,
     scrub,
 )
-from rt_tui.realtime.events import (
-    ErrorEvent,
-    MalformedFrame,
-    ServerEvent,
-    parse_server_frame,
-)
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import MalformedFrame, parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.handshake import open_socket, where
 from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.redaction import Redactor
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.realtime.socket_endings import NORMAL_CLOSE_CODES, ending_error
+from rt_tui.realtime.socket_queues import Inbox, Outbox
 
 __all__ = [
     "NORMAL_CLOSE_CODES",
@@ -73,18 +69,11 @@ FrameObserver = Callable[[Frame], object]
 
 #: Realtime frames can be large (a 15 MiB audio append is ~20 MiB of base64).
 MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
-#: How long `close()` lets already queued client events reach the socket.
-_DRAIN_TIMEOUT: Final = 2.0
 #: Observer exceptions kept: each holds its traceback and so the frame it failed on, and an
 #: observer failing on every frame (a full disk) must not keep a whole session's audio alive.
 MAX_OBSERVER_ERRORS: Final = 100
 
-_END: Final = object()
 _RECEIVED: Final = Direction.RECEIVED
-
-
-def _default_event_id() -> str:
-    return f"evt_rt_{uuid.uuid4().hex[:20]}"
 
 
 class Connection:
@@ -116,7 +105,6 @@ class Connection:
         self._observers: tuple[FrameObserver, ...] = tuple(observers)
         self._recorder = recorder
         self._connect_timeout = connect_timeout
-        self._id_factory = id_factory or _default_event_id
         self._clock = clock
         self._wall_clock = wall_clock
         self._buffer_received = buffer_received
@@ -126,8 +114,8 @@ class Connection:
         self._ws: ClientConnection | None = None
         self._given_t0 = t0
         self._t0 = 0.0
-        self._outgoing: asyncio.Queue[tuple[str | bytes, dict[str, Any] | None]] = asyncio.Queue()
-        self._received: asyncio.Queue[Frame | object] = asyncio.Queue()
+        self._outbox = Outbox(id_factory)
+        self._received = Inbox()
         self._send_task: asyncio.Task[None] | None = None
         self._receive_task: asyncio.Task[None] | None = None
         self._closing = False
@@ -222,8 +210,7 @@ class Connection:
             return
         self._closing = True
         if not self._ended:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._outgoing.join(), _DRAIN_TIMEOUT)
+            await self._outbox.drain()
         if self._send_task is not None:
             self._send_task.cancel()
         await self._ws.close(code, reason)
@@ -258,36 +245,29 @@ class Connection:
         """Queue a client event; an `event_id` is added if missing. Never blocks."""
         if not self.is_open or self._closing:
             raise NotConnected()
-        if not event.get("event_id"):
-            event = {**event, "event_id": self._id_factory()}
-        self._outgoing.put_nowait((json.dumps(event, ensure_ascii=False), event))
+        self._outbox.put_event(event)
 
     def send_raw(self, data: str | bytes) -> None:
         """Queue a frame exactly as given (for poking the server with odd input)."""
         if not self.is_open or self._closing:
             raise NotConnected()
-        event: dict[str, Any] | None = None
-        if isinstance(data, str):
-            with contextlib.suppress(ValueError):
-                decoded = json.loads(data)
-                event = decoded if isinstance(decoded, dict) else None
-        self._outgoing.put_nowait((data, event))
+        self._outbox.put_raw(data)
 
     async def _send_loop(self) -> None:
         assert self._ws is not None
         while True:
-            data, event = await self._outgoing.get()
+            data, event = await self._outbox.get()
             try:
                 await self._ws.send(data)
             except ConnectionClosed:
                 # The receive task reports how the socket ended.
-                self._outgoing.task_done()
+                self._outbox.sent()
                 return
             # `event` is what `data` was serialised from, or parsed as: the text is JSON.
             json_text = event is not None
             redacted = self._redactor.data(data, json_text=json_text)
             self._notify(self._frame(Direction.SENT, data, redacted, json_text, client_event=event))
-            self._outgoing.task_done()
+            self._outbox.sent()
 
     # --- receiving ----------------------------------------------------------------------
 
@@ -318,7 +298,7 @@ class Connection:
                 self._recorder.flush()  # What the session said is on disk before anyone asks.
             if self._send_task is not None:
                 self._send_task.cancel()
-            self._received.put_nowait(self.error if self.error is not None else _END)
+            self._received.end(self.error)
 
     def _stamp_now(self) -> None:
         """Stamp the messages taken next, those of one socket read, with the time now: they
@@ -414,11 +394,4 @@ class Connection:
             raise RealtimeError("This connection was opened with buffer_received=False.")
         if self._ws is None:
             raise NotConnected()
-        item = await self._received.get()
-        if isinstance(item, Frame):
-            return item
-        # Leave the end marker for any later reader, then finish this one.
-        self._received.put_nowait(_END)
-        if isinstance(item, RealtimeError):
-            raise item
-        raise StopAsyncIteration
+        return await self._received.next()

@@ -10,20 +10,19 @@ Received frames arrive already parsed into GA-named events, so beta and GA sessi
 reduce to the same state. Nothing here raises on odd input: frames the reducer cannot
 use are skipped, and the odd ones leave a `Note`. The server never sends the user's audio
 back: an `InputAudioTrack` follows what the client appended until a commit makes it an item.
+
+What the server streams into items is folded by `conversation_streams`, the responses kept
+by `conversation_responses`; this module holds the rest, and the dispatch.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import sys
 from collections import deque
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
+from collections.abc import Callable
 from typing import Any
 
-from rt_tui.realtime.audio_store import BYTES_PER_MS, AudioStore
-from rt_tui.realtime.conversation_items import ItemList, json_str, part_value, update_item
+from rt_tui.realtime.audio_store import AudioStore
+from rt_tui.realtime.conversation_items import ItemList, json_str, update_item
 from rt_tui.realtime.conversation_model import (
     NO_CHANGE,
     Change,
@@ -36,33 +35,30 @@ from rt_tui.realtime.conversation_model import (
     ResponseTimings,
     Totals,
     Usage,
-    normalise_part_type,
 )
 from rt_tui.realtime.conversation_requests import RequestTracker
-from rt_tui.realtime.events import (
-    BinaryFrame,
-    ContentPartEvent,
-    DeltaEvent,
-    ErrorEvent,
+from rt_tui.realtime.conversation_responses import ResponseLedger
+from rt_tui.realtime.conversation_streams import AUDIO_DELTA, StreamedContent
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import BinaryFrame, MalformedFrame, parse_server_frame
+from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.input_audio_track import InputAudioTrack
+from rt_tui.realtime.item_events import (
     InputAudioBufferEvent,
     InputTranscriptionEvent,
     ItemDeleted,
     ItemEvent,
     ItemTruncated,
-    MalformedFrame,
+)
+from rt_tui.realtime.response_events import (
+    ContentPartEvent,
+    DeltaEvent,
     OutputItemEvent,
     PartDoneEvent,
-    RateLimit,
-    RateLimitsEvent,
     ResponseEvent,
-    ServerEvent,
-    SessionEvent,
-    parse_server_frame,
 )
-from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.realtime.input_audio_track import InputAudioTrack
+from rt_tui.realtime.session_events import ErrorEvent, RateLimit, RateLimitsEvent, SessionEvent
 from rt_tui.realtime.session_history import SessionHistory, sent_session
-from rt_tui.realtime.transcript_marks import TranscriptMarks
 
 __all__ = [
     "AudioStore",
@@ -80,34 +76,9 @@ __all__ = [
 
 #: How many notes to keep; a misbehaving server must not grow memory without bound.
 MAX_NOTES = 1000
-#: How many streaming items keep the `Change` their deltas share (not one per item of an
-#: hour-long session).
-STREAMING_ITEMS_KEPT = 16
-
-_AUDIO_DELTA = "response.output_audio.delta"
-_TRANSCRIPT_DELTA = "response.output_audio_transcript.delta"
 _FINAL_ITEM_KINDS = frozenset(
     {"conversation.item.done", "conversation.item.retrieved", "response.output_item.done"}
 )
-#: What a streamed event's item is created with when the server skipped announcing it.
-_ASSISTANT: Mapping[str, str] = MappingProxyType({"role": "assistant"})
-_FUNCTION_CALL: Mapping[str, str] = MappingProxyType({"type": "function_call"})
-_MCP_CALL: Mapping[str, str] = MappingProxyType({"type": "mcp_call"})
-#: The events that stream a call's arguments, and the item they make if it is not known.
-_CALL_ARGUMENTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "response.function_call_arguments.delta": _FUNCTION_CALL,
-        "response.function_call_arguments.done": _FUNCTION_CALL,
-        "response.mcp_call_arguments.delta": _MCP_CALL,
-        "response.mcp_call_arguments.done": _MCP_CALL,
-    }
-)
-_NONE: frozenset[str] = frozenset()
-#: Deltas that stream a content part's text, and the type the part gets if it is new.
-_STREAMED_PART_TYPES: dict[str, str] = {
-    "response.output_text.delta": "output_text",
-    "response.output_audio_transcript.delta": "output_audio",
-}
 
 
 class Conversation:
@@ -127,22 +98,19 @@ class Conversation:
         self.session_history = SessionHistory()
         """Every session.update sent and what the server answered, in order."""
         self._items = ItemList()
-        self._item_changes: dict[str, Change] = {}
-        self._responses: dict[str, Response] = {}
-        self._in_progress: dict[str, None] = {}
-        """Ids of the responses still in progress, oldest first: what `active_response_id`
-        and `mark_interrupted` look at, so neither walks an hour of finished responses."""
         self._requests = RequestTracker()
+        self._responses = ResponseLedger(self._requests)
         self._input_audio = InputAudioTrack()
-        self._transcript_marks = TranscriptMarks()
-        """Where each spoken item's transcript stood against its audio (for a barge-in)."""
+        self._streams = StreamedContent(self._items, self._responses, self.audio, self._note)
+        # Bound once: audio deltas, half of a spoken session's frames, skip the table.
+        self._on_audio_delta = self._streams.on_audio_delta
         self._reseeded: frozenset[str] = frozenset()
         """Items re-sent to a new session under their own ids: its echoes of them change
         nothing (the client's copy is the one that was shown)."""
         self._handlers: dict[type[ServerEvent], Callable[[Any, float], Change]] = {
-            DeltaEvent: self._on_delta,
-            PartDoneEvent: self._on_part_done,
-            ContentPartEvent: self._on_content_part,
+            DeltaEvent: self._streams.on_delta,
+            PartDoneEvent: self._streams.on_part_done,
+            ContentPartEvent: self._streams.on_content_part,
             ItemEvent: self._on_item,
             OutputItemEvent: self._on_output_item,
             ResponseEvent: self._on_response,
@@ -150,7 +118,7 @@ class Conversation:
             InputAudioBufferEvent: self._on_input_buffer,
             InputTranscriptionEvent: self._on_transcription,
             ItemDeleted: self._on_item_deleted,
-            ItemTruncated: self._on_item_truncated,
+            ItemTruncated: self._streams.on_item_truncated,
             RateLimitsEvent: self._on_rate_limits,
             ErrorEvent: self._on_error,
             MalformedFrame: self._on_malformed,
@@ -175,15 +143,15 @@ class Conversation:
     @property
     def responses(self) -> dict[str, Response]:
         """Responses by id, in the order they started."""
-        return self._responses
+        return self._responses.by_id
 
     def response(self, response_id: str) -> Response | None:
-        return self._responses.get(response_id)
+        return self._responses.by_id.get(response_id)
 
     @property
     def active_response_id(self) -> str | None:
         """The newest response still in progress (what a cancel would stop), if any."""
-        return next(reversed(self._in_progress), None)
+        return self._responses.active_id
 
     def __len__(self) -> int:
         return len(self._items)
@@ -195,7 +163,7 @@ class Conversation:
         if frame.direction is Direction.SENT:
             return self._apply_sent(frame)
         event = frame.event if frame.event is not None else parse_server_frame(frame.data)
-        if event.kind == _AUDIO_DELTA and isinstance(event, DeltaEvent):
+        if event.kind == AUDIO_DELTA and isinstance(event, DeltaEvent):
             return self._on_audio_delta(event, frame)
         handler = self._handlers.get(type(event))
         if handler is None:
@@ -231,18 +199,13 @@ class Conversation:
         no old response to aim at. What the old socket's requests were waiting for is
         forgotten too: the next session's clock starts at zero.
         """
-        responses = set(self._in_progress)
-        for response_id in responses:
-            response = self._responses[response_id]
-            response.status = "incomplete"
-            response.status_reason = "interrupted"
-        self._in_progress.clear()
+        responses = self._responses.interrupted()
         items = set()
         for item in self._items:
             if item.status == "in_progress":
                 item.status = "incomplete"
                 items.add(item.id)
-        self._requests = RequestTracker()
+        self._requests.forget()
         self._input_audio = InputAudioTrack()
         self.session_history.interrupted()
         if not responses and not items:
@@ -277,7 +240,7 @@ class Conversation:
         update_item(item, event.item, event.kind in _FINAL_ITEM_KINDS)
         responses: frozenset[str] = frozenset()
         if event.response_id:
-            response = self._ensure_response(event.response_id)
+            response = self._responses.ensure(event.response_id)
             # Ids are kept as the one copy their item and response hold: each event
             # parses its own, and an hour of items would keep several of each.
             item.response_id = response.id
@@ -286,157 +249,13 @@ class Conversation:
                 responses = frozenset({event.response_id})
         return Change(items=frozenset({item_id}), order=new, responses=responses)
 
-    def _streamed_item(
-        self, item_id: str, response_id: str, defaults: Mapping[str, str]
-    ) -> tuple[Item, bool]:
-        """The item a streamed event belongs to, created with `defaults` if the server
-        skipped its `output_item.added`; and whether it is new. Runs for every delta: an
-        item already credited to its response is found with one lookup."""
-        item = self._items.get(item_id)
-        if item is not None and (item.response_id is not None or not response_id):
-            return item, False
-        item, new = self._items.ensure(item_id, **defaults)
-        if response_id and item.response_id is None:
-            item.response_id = response_id
-        return item, new
-
-    def _on_content_part(self, event: ContentPartEvent, t_ms: float) -> Change:
-        if not event.item_id:
-            return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        item, new = self._streamed_item(event.item_id, event.response_id, _ASSISTANT)
-        wire_type = json_str(event.part, "type")
-        part = item.part(event.content_index, normalise_part_type(wire_type or "output_text"))
-        if wire_type is not None:
-            part.type = normalise_part_type(wire_type)
-        if event.kind == "response.content_part.done":
-            value = part_value(event.part)
-            if value is not None:
-                part.buffer.set(value)
-                part.done = True
-        return Change(items=frozenset({event.item_id}), order=new)
-
-    def _on_delta(self, event: DeltaEvent, t_ms: float) -> Change:
-        item_id = event.item_id
-        kind = event.kind
-        part_type = _STREAMED_PART_TYPES.get(kind)
-        item = self._items.get(item_id)
-        if part_type is not None and item is not None and item.response_id is not None:
-            # Most frames of a session: more text for a part of an item already seen.
-            part = item.parts.get(event.content_index)
-            if part is not None:
-                part.buffer.append(event.delta)
-                if kind == _TRANSCRIPT_DELTA:
-                    self._mark_transcript(item_id, len(part.buffer))
-                response = self._responses.get(event.response_id)
-                change = self._item_changes.get(item_id)
-                if (
-                    change is not None
-                    and response is not None
-                    and response.timings.first_delta_ms is not None
-                ):
-                    return change
-                return self._delta_change(event, t_ms, False)
-        if not item_id:
-            return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        calls = _CALL_ARGUMENTS.get(kind)
-        if calls is not None:
-            item, new = self._streamed_item(item_id, event.response_id, calls)
-            item.arguments_buffer.append(event.delta)
-            if event.call_id and item.call_id is None:
-                item.call_id = event.call_id
-        else:
-            item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
-            if part_type is not None:
-                buffer = item.part(event.content_index, part_type).buffer
-                buffer.append(event.delta)
-                if kind == _TRANSCRIPT_DELTA:
-                    self._mark_transcript(item_id, len(buffer))
-        return self._delta_change(event, t_ms, new)
-
-    def _mark_transcript(self, item_id: str, chars: int) -> None:
-        self._transcript_marks.mark(item_id, self.audio.size(item_id), chars)
-
-    def _on_audio_delta(self, event: DeltaEvent, frame: Frame) -> Change:
-        """Assistant audio: kept on disk, where the session log already has it when the
-        frame was recorded (not copied; decoded only if the store measures levels), else
-        decoded into the store's scratch file."""
-        item_id = event.item_id
-        t_ms = frame.t_ms
-        if not item_id:
-            return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        item, new = self._streamed_item(item_id, event.response_id, _ASSISTANT)
-        item.part(event.content_index, "output_audio")
-        span = frame.log_span
-        if span is None or not self.audio.append_logged(item.id, span, event.delta):
-            try:
-                pcm = base64.b64decode(event.delta, validate=True)
-            except (binascii.Error, ValueError):
-                return self._note(t_ms, f"Audio for item {item_id} was not valid base64.")
-            self.audio.append(item.id, pcm)
-        return self._delta_change(event, t_ms, new)
-
-    def _delta_change(self, event: DeltaEvent, t_ms: float, new: bool) -> Change:
-        """What a delta changed: its item, and its response if it was the first delta."""
-        responses: frozenset[str] = _NONE
-        response_id = event.response_id
-        if response_id:
-            response = self._responses.get(response_id)
-            if response is None:
-                response = self._ensure_response(response_id)
-            if response.timings.first_delta_ms is None:
-                response.timings.first_delta_ms = t_ms
-                responses = frozenset({response_id})
-        if new or responses:
-            return Change(items=frozenset({event.item_id}), order=new, responses=responses)
-        # Most frames are deltas of an item already seen: they share one Change per item
-        # (it is immutable) instead of building one each.
-        changes = self._item_changes
-        change = changes.get(event.item_id)
-        if change is None:
-            if len(changes) >= STREAMING_ITEMS_KEPT:
-                changes.clear()  # Items stream a few at a time: the older ones are done.
-            change = changes[event.item_id] = Change(items=frozenset({event.item_id}))
-        return change
-
-    def _on_part_done(self, event: PartDoneEvent, t_ms: float) -> Change:
-        if not event.item_id:
-            return self._note(t_ms, f"{event.wire_type} without an item id was skipped.")
-        calls = _CALL_ARGUMENTS.get(event.kind)
-        if calls is not None:
-            item, new = self._streamed_item(event.item_id, event.response_id, calls)
-            if event.value is not None:
-                item.arguments_buffer.set(event.value)
-            item.name = event.name or item.name
-            item.call_id = event.call_id or item.call_id
-        else:
-            item, new = self._streamed_item(event.item_id, event.response_id, _ASSISTANT)
-            is_text = event.kind == "response.output_text.done"
-            part = item.part(event.content_index, "output_text" if is_text else "output_audio")
-            if event.value is not None:
-                part.buffer.set(event.value)
-                part.done = True
-        return Change(items=frozenset({event.item_id}), order=new)
-
     def _on_item_deleted(self, event: ItemDeleted, t_ms: float) -> Change:
         if event.item_id not in self._items:
             return NO_CHANGE
         self._items.remove(event.item_id)
-        self._item_changes.pop(event.item_id, None)
+        self._streams.forget(event.item_id)
         self.audio.discard(event.item_id)
-        self._transcript_marks.forget(event.item_id)
         return Change(removed_items=frozenset({event.item_id}), order=True)
-
-    def _on_item_truncated(self, event: ItemTruncated, t_ms: float) -> Change:
-        item = self._items.get(event.item_id)
-        if item is None:
-            return NO_CHANGE
-        part = item.part(event.content_index, "output_audio")
-        part.truncated_audio_end_ms = event.audio_end_ms
-        part.heard_chars = self._transcript_marks.heard_chars(
-            event.item_id, event.audio_end_ms * BYTES_PER_MS
-        )
-        self.audio.truncate(event.item_id, event.audio_end_ms)
-        return Change(items=frozenset({event.item_id}))
 
     # ----- the user's audio ------------------------------------------------------------
 
@@ -478,58 +297,11 @@ class Conversation:
 
     # ----- responses -------------------------------------------------------------------
 
-    def _ensure_response(self, response_id: str) -> Response:
-        """The response, created if new and credited to the request that caused it."""
-        response = self._responses.get(response_id)
-        if response is None:
-            response = self._responses[response_id] = Response(id=response_id)
-            self._in_progress[response_id] = None
-            claimed = self._requests.claim()
-            if claimed is not None:
-                response.timings.request_source, response.timings.requested_ms = claimed
-        return response
-
     def _on_response(self, event: ResponseEvent, t_ms: float) -> Change:
         response_id = event.response_id
         if not response_id:
             return self._note(t_ms, f"{event.wire_type} without a response id was skipped.")
-        response = self._ensure_response(response_id)
-        if event.status is not None:
-            response.status = sys.intern(event.status)  # One copy for every response.
-            if response.finished:
-                self._in_progress.pop(response_id, None)
-            else:
-                self._in_progress[response_id] = None
-        if event.kind == "response.created":
-            response.timings.created_ms = t_ms
-            return Change(responses=frozenset({response_id}))
-        response.timings.done_ms = t_ms
-        details = event.response.get("status_details")
-        if isinstance(details, dict):
-            response.status_reason = json_str(details, "reason")
-            error = details.get("error")
-            response.error = error if isinstance(error, dict) else None
-        changed_items: set[str] = set()
-        output = event.response.get("output")
-        for entry in output if isinstance(output, list) else []:
-            item_id = json_str(entry, "id") if isinstance(entry, dict) else None
-            if item_id is None:
-                continue
-            item = self._items.get(item_id)
-            if item_id not in response.output_item_ids:
-                response.output_item_ids.append(item_id if item is None else item.id)
-            if item is not None and isinstance(entry, dict):
-                update_item(item, entry, final=True)
-                changed_items.add(item_id)
-        usage = event.response.get("usage")
-        counted = False
-        if isinstance(usage, dict) and response.usage is None:
-            response.usage = Usage.from_json(usage)
-            self.totals.add(response.usage)
-            counted = True
-        return Change(
-            items=frozenset(changed_items), responses=frozenset({response_id}), totals=counted
-        )
+        return self._responses.fold(event, response_id, t_ms, self._items, self.totals)
 
     # ----- session-wide ----------------------------------------------------------------
 

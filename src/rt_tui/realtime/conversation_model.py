@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from rt_tui.realtime.events import ErrorInfo, RateLimit
+from rt_tui.realtime.session_events import ErrorInfo, RateLimit
 from rt_tui.realtime.usage import TokenCounts, Totals, Usage
 
 JsonObject = dict[str, Any]

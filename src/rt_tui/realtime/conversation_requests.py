@@ -24,6 +24,12 @@ class RequestTracker:
         # The end of the user's last VAD turn: (what marked it, t_ms).
         self._turn_end: tuple[str, float] | None = None
 
+    def forget(self) -> None:
+        """The socket was lost: nothing sent on it will be answered."""
+        self._sent_types.clear()
+        self._pending_creates.clear()
+        self._turn_end = None
+
     def sent(self, kind: str, event_id: str | None, t_ms: float) -> None:
         """The client sent an event of type `kind`."""
         if event_id is not None:

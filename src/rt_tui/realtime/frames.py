@@ -7,7 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from rt_tui.realtime.events import ServerEvent
+from rt_tui.realtime.event_registry import ServerEvent
 
 
 class Direction(StrEnum):

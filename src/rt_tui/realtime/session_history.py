@@ -16,8 +16,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rt_tui.realtime.events import ErrorInfo
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.session_events import ErrorInfo
 
 JsonObject = dict[str, Any]
 

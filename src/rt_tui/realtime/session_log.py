@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from rt_tui.realtime.events import ServerEvent, parse_server_frame
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.events import parse_server_frame
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.redaction import Redactor
 from rt_tui.realtime.socket_mark import MARK_KIND, SocketMark

@@ -19,7 +19,8 @@ from rt_tui.realtime.errors import (
     one_line,
     scrub,
 )
-from rt_tui.realtime.events import ErrorEvent, ServerEvent
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.session_events import ErrorEvent
 
 #: Close codes that end a session normally.
 NORMAL_CLOSE_CODES: Final = frozenset({1000})

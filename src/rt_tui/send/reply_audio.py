@@ -14,7 +14,8 @@ from pathlib import Path
 from rt_tui.realtime.audio import duration_ms, write_wav
 from rt_tui.realtime.audio_store import AudioStore
 from rt_tui.realtime.errors import os_reason
-from rt_tui.realtime.events import DeltaEvent, ServerEvent
+from rt_tui.realtime.event_registry import ServerEvent
+from rt_tui.realtime.response_events import DeltaEvent
 
 _AUDIO_DELTA = "response.output_audio.delta"
 

@@ -34,9 +34,10 @@ from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.connection import Connection, RealtimeError
 from rt_tui.realtime.endpoints import Endpoint
 from rt_tui.realtime.errors import os_reason
-from rt_tui.realtime.events import ErrorEvent, ResponseEvent
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.realtime.response_events import ResponseEvent
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.realtime.session_log import META_MARK, LogError, SkippedLine
 from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.send.json_lines import frame_json_line

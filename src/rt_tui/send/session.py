@@ -35,15 +35,11 @@ from rt_tui.realtime.audio_turn import (
 )
 from rt_tui.realtime.connection import Connection, FrameObserver, RealtimeError
 from rt_tui.realtime.errors import one_line, os_reason, scrub
-from rt_tui.realtime.events import (
-    DeltaEvent,
-    ErrorEvent,
-    PartDoneEvent,
-    ResponseEvent,
-    ServerEvent,
-)
+from rt_tui.realtime.event_registry import ServerEvent
 from rt_tui.realtime.recorder import SessionRecorder
+from rt_tui.realtime.response_events import DeltaEvent, PartDoneEvent, ResponseEvent
 from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.send.json_lines import json_printer
 from rt_tui.send.live import LiveAudio, LiveAudioError, open_live_audio, speak
 from rt_tui.send.output import Output

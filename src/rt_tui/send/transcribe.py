@@ -14,7 +14,8 @@ from rt_tui.realtime import client_events
 from rt_tui.realtime.audio_turn import audio_turn_events, turn_mode_of_settings
 from rt_tui.realtime.connection import Connection
 from rt_tui.realtime.errors import one_line, scrub
-from rt_tui.realtime.events import ErrorEvent, InputAudioBufferEvent, InputTranscriptionEvent
+from rt_tui.realtime.item_events import InputAudioBufferEvent, InputTranscriptionEvent
+from rt_tui.realtime.session_events import ErrorEvent
 from rt_tui.send.output import Output
 
 TRANSCRIBE_NEEDS_WAV = (

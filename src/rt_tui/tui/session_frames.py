@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rt_tui.realtime.events import DeltaEvent
+from rt_tui.realtime.response_events import DeltaEvent
 from rt_tui.tool_answers.mcp_notes import mcp_lines
 from rt_tui.tui.frame_batches import fold_frames
 from rt_tui.tui.frame_intake import FrameIntake

@@ -47,8 +47,9 @@ from rt_tui.realtime.audio_turn import (
     turn_mode_of_session,
 )
 from rt_tui.realtime.client_events import ClientEvent, session_update_needed
-from rt_tui.realtime.events import DeltaEvent, ResponseEvent, SessionEvent
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
+from rt_tui.realtime.session_events import SessionEvent
 from rt_tui.tui.alt_keys import alt_letter_binding
 from rt_tui.tui.voice_choice import VoiceChoice, open_choice
 from rt_tui.tui.voice_events import CUT, MIC, seconds

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rt_tui.realtime.events import InputAudioBufferEvent, InputTranscriptionEvent, ItemTruncated
 from rt_tui.realtime.frames import Direction, Frame
+from rt_tui.realtime.item_events import (
+    InputAudioBufferEvent,
+    InputTranscriptionEvent,
+    ItemTruncated,
+)
 
 MIC = "🎤"
 CUT = "✂"

@@ -23,8 +23,9 @@ from rt_tui.realtime.audio_io.playback import PlaybackCut
 from rt_tui.realtime.audio_io.sinks import Sink
 from rt_tui.realtime.audio_io.sources import Source
 from rt_tui.realtime.client_events import ClientEvent
-from rt_tui.realtime.events import DeltaEvent, PartDoneEvent, ResponseEvent, SessionEvent
 from rt_tui.realtime.frames import Frame
+from rt_tui.realtime.response_events import DeltaEvent, PartDoneEvent, ResponseEvent
+from rt_tui.realtime.session_events import SessionEvent
 
 _AUDIO_DELTA = "response.output_audio.delta"
 _AUDIO_DONE = "response.output_audio.done"
