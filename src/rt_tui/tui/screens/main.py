@@ -24,9 +24,6 @@ from textual.worker import Worker
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
-from rt_tui.realtime.audio_store import AudioStore
-from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui import jobs
 from rt_tui.tui.cancel_offer import CancelOffer
 from rt_tui.tui.context import AppContext
@@ -62,6 +59,8 @@ from rt_tui.tui.worker import Session
 if TYPE_CHECKING:
     from rt_tui.config import Config
     from rt_tui.cost.meter import CostMeter
+    from rt_tui.realtime.conversation import Conversation
+    from rt_tui.realtime.conversation_model import Response
     from rt_tui.tui.audio_turns import WavRead
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
@@ -79,6 +78,15 @@ NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
 
 
+def new_conversation() -> Conversation:
+    """An empty conversation reducer, whose audio store measures levels as audio arrives
+    (for the pane's sparklines)."""
+    from rt_tui.realtime.audio_store import AudioStore
+    from rt_tui.realtime.conversation import Conversation
+
+    return Conversation(AudioStore(levels=True))
+
+
 class MainScreen(Screen[None]):
     """Talk to the model on the left, watch every frame on the right."""
 
@@ -93,8 +101,6 @@ class MainScreen(Screen[None]):
         self.context = context
         self._shown = False
         """Whether the screen has been shown before."""
-        # Its audio store measures levels as audio arrives, for the pane's sparklines.
-        self.conversation = Conversation(AudioStore(levels=True))
         self.beat = RepaintBeat(self)
         """Takes the frames that arrived and redraws both panes, in one screen update."""
         self.live = LiveSession(self, context)
@@ -132,6 +138,12 @@ class MainScreen(Screen[None]):
         self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
         self.voice_events = VoiceEvents()
         self.find_bar = FindBar(self.pane, id="find")
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        """The conversation reducer: made right after the first frame (which shows no
+        conversation), or by whatever needs it sooner."""
+        return new_conversation()
 
     @cached_property
     def tool_calls(self) -> ToolCalls:
@@ -180,6 +192,8 @@ class MainScreen(Screen[None]):
         """Start the session, if the app connects: called once the first frame is out (the
         demo's mock server, the socket and the config's models can wait for it). Markdown
         loads then too, while the socket opens, not in the middle of the first reply."""
+        # The engine's side is made now, not with the first key or frame.
+        self.conversation  # noqa: B018
         if self.context.connect:
             self.connect()
             if self.voice.choice.wanted:
@@ -462,7 +476,7 @@ class MainScreen(Screen[None]):
 
     async def reset(self) -> None:
         """Forget the conversation, the frames shown and the session's usage."""
-        self.conversation = Conversation(AudioStore(levels=True))
+        self.conversation = new_conversation()
         self.tool_calls.reset()
         self.set_responding(False)
         self.status.clear_usage()
