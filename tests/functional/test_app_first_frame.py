@@ -65,6 +65,16 @@ NOT_FOR_THE_FIRST_FRAME = (
     "rt_tui.realtime.conversation_markdown",
     "rt_tui.realtime.audio_store",
     "rt_tui.realtime.reseed",  # resuming a lost session
+    "rt_tui.realtime.events",  # parsing frames: the first arrives after the first frame
+    "rt_tui.realtime.recorder",  # the session log, opened with the connection
+    "rt_tui.realtime.session_log",
+    "rt_tui.realtime.redaction",
+    "rt_tui.inspector.store",  # the inspector's frames and trackers, made once it is out
+    "rt_tui.inspector.classify",
+    "rt_tui.inspector.summary",
+    "rt_tui.inspector.landmarks",
+    "rt_tui.inspector.latency",
+    "rt_tui.inspector.export",
     "rt_tui.inspector.logs",
     "rt_tui.report",  # F8's bundle
     "zipfile",

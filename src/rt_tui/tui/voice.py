@@ -47,7 +47,6 @@ from rt_tui.realtime.audio_turn import (
     turn_mode_of_session,
 )
 from rt_tui.realtime.client_events import ClientEvent, session_update_needed
-from rt_tui.realtime.events import ResponseEvent, SessionEvent
 from rt_tui.realtime.frames import Direction, Frame
 from rt_tui.tui.alt_keys import alt_letter_binding
 from rt_tui.tui.voice_choice import VoiceChoice, open_choice
@@ -160,6 +159,9 @@ class Voice:
             return
         if self._player is not None:
             self._player.observe(frame)
+        # Loaded by then (the frame was parsed into one): not for the first frame.
+        from rt_tui.realtime.events import ResponseEvent, SessionEvent
+
         kind = event.kind
         if isinstance(event, SessionEvent):
             self._session_frame = frame

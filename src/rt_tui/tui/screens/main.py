@@ -194,6 +194,7 @@ class MainScreen(Screen[None]):
         loads then too, while the socket opens, not in the middle of the first reply."""
         # The engine's side is made now, not with the first key or frame.
         self.conversation  # noqa: B018
+        self.inspector.start()
         if self.context.connect:
             self.connect()
             if self.voice.choice.wanted:

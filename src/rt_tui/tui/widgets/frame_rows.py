@@ -6,7 +6,9 @@ shows, so 100,000 frames cost no more to paint than 100.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,10 +22,12 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
-from rt_tui.inspector.records import Row
-from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.frames import Direction
 from rt_tui.tui.widgets.scroll_content import resize_content
+
+if TYPE_CHECKING:
+    from rt_tui.inspector.records import Row
+    from rt_tui.inspector.store import FrameStore
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 _PARTS = ("time", "sent", "received", "type", "fold", "summary", "error")
@@ -97,9 +101,10 @@ class FrameRows(ScrollView, can_focus=True):
             super().__init__()
             self.frame_index = frame_index
 
-    def __init__(self, store: FrameStore, *, id: str | None = None) -> None:
+    def __init__(self, store: Callable[[], FrameStore], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.store = store
+        self._store_of = store
+        """Gives the store, which is made once the first frame is out (see `render_line`)."""
         self.cursor_frame: int | None = None
         """The frame index of the selected row's key frame."""
         self.follow = True
@@ -110,6 +115,11 @@ class FrameRows(ScrollView, can_focus=True):
         self._part_styles: dict[str, Style] | None = None
         self._drawn: dict[int, tuple[object, ...]] = {}
         """The cache key of what each line of the view (0 at the top) showed when painted."""
+
+    @cached_property
+    def store(self) -> FrameStore:
+        """The frames shown (asked for when first needed)."""
+        return self._store_of()
 
     # -- cursor ------------------------------------------------------------------------
 
@@ -285,6 +295,8 @@ class FrameRows(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        if "store" not in self.__dict__:  # The first frame: no store and no frame yet.
+            return Strip.blank(width, self.rich_style)
         row_index = round(self.scroll_offset.y) + y
         type_width = type_column_width(width, self.store.longest_wire_type)
         key = self._line_key(row_index, width, type_width)
