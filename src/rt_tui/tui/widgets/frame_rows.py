@@ -295,7 +295,9 @@ class FrameRows(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        if "store" not in self.__dict__:  # The first frame: no store and no frame yet.
+        if "store" not in self.__dict__:
+            # Nothing asked for the store yet (the first frame): no frame to show, and no
+            # reason to make the store (and load its modules) just to find that out.
             return Strip.blank(width, self.rich_style)
         row_index = round(self.scroll_offset.y) + y
         type_width = type_column_width(width, self.store.longest_wire_type)
