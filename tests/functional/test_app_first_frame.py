@@ -55,6 +55,9 @@ NOT_FOR_THE_FIRST_FRAME = (
     "rt_tui.config",
     "tomli_w",  # saving the config
     "websockets",  # the connection, opened once the frame is out
+    "rt_tui.tui.live_session",  # the connection's lifecycle and worker, made then too
+    "rt_tui.tui.worker",
+    "rt_tui.tui.session_frames",
     "rt_tui.mock",  # the demo's server
     "markdown_it",  # the first Markdown drawn
     "rich.markdown",

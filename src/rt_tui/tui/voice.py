@@ -60,11 +60,11 @@ from rt_tui.tui.voice_notes import (
     nothing_to_play,
     talk_key,
 )
-from rt_tui.tui.worker import Session
 
 if TYPE_CHECKING:
     from rt_tui.config import SessionSettings
     from rt_tui.realtime.audio_io import PlaybackCut, ReplyPlayer, Sink, Source
+    from rt_tui.tui.worker import Session
 
 VOICE_BINDINGS = [
     Binding(

@@ -28,7 +28,6 @@ from rt_tui.tui import jobs
 from rt_tui.tui.cancel_offer import CancelOffer
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.item_frames import jump, show_frames_of
-from rt_tui.tui.live_session import LiveSession
 from rt_tui.tui.messages import (
     FrameBatch,
     LinkChanged,
@@ -54,7 +53,6 @@ from rt_tui.tui.widgets.pane_frame import PaneFrame
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.widgets.voice_meter import VoiceMeter
-from rt_tui.tui.worker import Session
 
 if TYPE_CHECKING:
     from rt_tui.config import Config
@@ -62,9 +60,11 @@ if TYPE_CHECKING:
     from rt_tui.realtime.conversation import Conversation
     from rt_tui.realtime.conversation_model import Response
     from rt_tui.tui.audio_turns import WavRead
+    from rt_tui.tui.live_session import LiveSession
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
     from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
+    from rt_tui.tui.worker import Session
 
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
@@ -103,8 +103,6 @@ class MainScreen(Screen[None]):
         """Whether the screen has been shown before."""
         self.beat = RepaintBeat(self)
         """Takes the frames that arrived and redraws both panes, in one screen update."""
-        self.live = LiveSession(self, context)
-        """The connection: opened, lost, retried, resumed and renewed."""
         self.cancel_offer = CancelOffer(
             self, lambda: self.conversation.active_response_id is not None, self.refresh_bindings
         )
@@ -144,6 +142,14 @@ class MainScreen(Screen[None]):
         """The conversation reducer: made right after the first frame (which shows no
         conversation), or by whatever needs it sooner."""
         return new_conversation()
+
+    @cached_property
+    def live(self) -> LiveSession:
+        """The connection: opened, lost, retried, resumed and renewed. Made right after
+        the first frame, as the conversation is, or by whatever needs it sooner."""
+        from rt_tui.tui.live_session import LiveSession
+
+        return LiveSession(self, self.context)
 
     @cached_property
     def tool_calls(self) -> ToolCalls:
@@ -194,6 +200,7 @@ class MainScreen(Screen[None]):
         loads then too, while the socket opens, not in the middle of the first reply."""
         # The engine's side is made now, not with the first key or frame.
         self.conversation  # noqa: B018
+        self.live  # noqa: B018
         self.inspector.start()
         if self.context.connect:
             self.connect()
@@ -356,9 +363,15 @@ class MainScreen(Screen[None]):
         replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
-        if action == "cancel_response" and not (self.cancel_offer.offered or self.live.retrying):
+        if action == "cancel_response" and not (self.cancel_offer.offered or self._retrying):
             return None  # Shown dimmed in the footer.
         return True
+
+    @property
+    def _retrying(self) -> bool:
+        """A lost session is being opened again (never before the connection is made: the
+        footer asks for the first frame, which need not make it)."""
+        return "live" in self.__dict__ and self.live.retrying
 
     def action_cancel_response(self) -> None:
         """Ask the server to stop the response that is running, if one is; while a lost
