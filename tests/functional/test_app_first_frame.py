@@ -21,12 +21,13 @@ import termios
 import time
 from pathlib import Path
 
-from conftest_app import main_screen, offline_app, wait_for
+from conftest_app import app_for_url, main_screen, offline_app, pane_items, wait_for
 from textual import events
 from textual.message import Message
 from textual.screen import Screen
 
 from rt_tui.config import Config
+from rt_tui.mock.server import MockServer
 from rt_tui.tui.app import make_app
 
 NOTE_FIRST_FRAME = """
@@ -54,10 +55,37 @@ NOT_FOR_THE_FIRST_FRAME = (
     "rt_tui.config",
     "tomli_w",  # saving the config
     "websockets",  # the connection, opened once the frame is out
+    "rt_tui.tui.live_session",  # the connection's lifecycle and worker, made then too
+    "rt_tui.tui.worker",
+    "rt_tui.tui.session_frames",
     "rt_tui.mock",  # the demo's server
     "markdown_it",  # the first Markdown drawn
     "rich.markdown",
     "rt_tui.tui.replay",  # rt-tui replay
+    "rt_tui.realtime.conversation",  # the conversation reducer, made once the frame is out
+    "rt_tui.realtime.conversation_items",
+    "rt_tui.realtime.conversation_model",
+    "rt_tui.realtime.conversation_markdown",
+    "rt_tui.realtime.audio_store",
+    "rt_tui.realtime.reseed",  # resuming a lost session
+    "rt_tui.realtime.events",  # parsing frames: the first arrives after the first frame
+    "rt_tui.realtime.event_registry",
+    "rt_tui.realtime.session_events",
+    "rt_tui.realtime.item_events",
+    "rt_tui.realtime.response_events",
+    "rt_tui.realtime.conversation_streams",
+    "rt_tui.realtime.conversation_responses",
+    "rt_tui.realtime.socket_queues",
+    "rt_tui.realtime.socket_endings",
+    "rt_tui.realtime.recorder",  # the session log, opened with the connection
+    "rt_tui.realtime.session_log",
+    "rt_tui.realtime.redaction",
+    "rt_tui.inspector.store",  # the inspector's frames and trackers, made once it is out
+    "rt_tui.inspector.classify",
+    "rt_tui.inspector.summary",
+    "rt_tui.inspector.landmarks",
+    "rt_tui.inspector.latency",
+    "rt_tui.inspector.export",
     "rt_tui.inspector.logs",
     "rt_tui.report",  # F8's bundle
     "zipfile",
@@ -244,3 +272,16 @@ async def test_the_main_screen_is_styled_once_for_the_first_frame(tmp_path: Path
         main = main_screen(pilot)
         await wait_for(pilot, lambda: bool(resumes), "the screen to be shown")
         assert [(screen, m.refresh_styles) for screen, m in resumes] == [(main, False)]
+
+
+async def test_a_message_typed_at_once_is_sent_and_answered(tmp_path: Path) -> None:
+    """Keys pressed before the engine's side is made (the conversation reducer comes after
+    the first frame) are not lost: Enter makes it, and the reply streams as usual."""
+    async with MockServer(delta_delay=0) as server:
+        app = app_for_url(server.ga_url(), tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press(*"hi", "enter")
+            screen = main_screen(pilot)
+            await wait_for(pilot, lambda: pane_items(screen.pane, "assistant"), "the reply")
+            [user] = pane_items(screen.pane, "user")
+            assert user.body == "hi"

@@ -1,8 +1,5 @@
-"""The event inspector's Textual-free parts: frame store, filter, summaries, detail, export."""
+"""The event inspector's Textual-free parts: frame store, filter, summaries, detail, export.
 
-from rt_tui.inspector.detail import Detail, row_detail
-from rt_tui.inspector.filtering import DirectionFilter, FrameFilter
-from rt_tui.inspector.records import Row
-from rt_tui.inspector.store import FrameStore
-
-__all__ = ["Detail", "DirectionFilter", "FrameFilter", "FrameStore", "Row", "row_detail"]
+Each is imported from its own module: importing the package loads none of them, so a part
+the first frame needs (the filter, the status line) does not bring the store with it.
+"""

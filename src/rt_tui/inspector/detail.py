@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rt_tui.inspector.records import direction_arrow
-from rt_tui.inspector.store import FrameStore
-from rt_tui.inspector.summary import audio_ms, base64_decoded_size
+# The frames' parts are imported where a frame's detail is made: the text helpers here
+# (sizes, cutting, wrapping) are drawn in the first frame, which shows no frame.
+if TYPE_CHECKING:
+    from rt_tui.inspector.store import FrameStore
 
 _AUDIO_KEYS = frozenset({"audio", "delta"})
 _LONG_BASE64 = re.compile(r"[A-Za-z0-9+/]{512,}={0,2}")
@@ -55,6 +56,8 @@ def cut_body(body: str, limit: int = SHOWN_CHARS) -> tuple[str, int]:
 
 def audio_placeholder(b64: str) -> str:
     """'<4800 bytes, 100 ms base64 audio>' for a base64 PCM16 payload."""
+    from rt_tui.inspector.summary import audio_ms, base64_decoded_size
+
     size = base64_decoded_size(b64)
     return f"<{size} bytes, {audio_ms(size):.0f} ms base64 audio>"
 
@@ -95,6 +98,8 @@ def pretty_frame(text: str | bytes, *, audio_frame: bool = False) -> Detail:
 
 def frame_detail(store: FrameStore, i: int) -> Detail:
     """The detail of frame `i` on its own."""
+    from rt_tui.inspector.records import direction_arrow
+
     detail = pretty_frame(store.frame_text(i), audio_frame=store.is_audio(i))
     arrow = direction_arrow(store.direction(i))
     title = f"#{i + 1} {arrow} {store.wire_type(i)} at {store.t_ms(i):.0f} ms"
@@ -118,6 +123,8 @@ def row_detail(store: FrameStore, row: int) -> Detail:
             if key in first:
                 combined[key] = first[key]
     if shown.is_audio:
+        from rt_tui.inspector.summary import audio_ms
+
         combined["audio_bytes"] = group.audio_bytes
         combined["audio_ms"] = round(audio_ms(group.audio_bytes))
     else:

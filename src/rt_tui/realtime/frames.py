@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from rt_tui.realtime.event_registry import ServerEvent
+if TYPE_CHECKING:
+    from rt_tui.realtime.event_registry import ServerEvent
 
 
 class Direction(StrEnum):

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_model import NO_CHANGE, Change
-from rt_tui.realtime.frames import Frame
+if TYPE_CHECKING:
+    from rt_tui.realtime.conversation import Conversation
+    from rt_tui.realtime.conversation_model import Change
+    from rt_tui.realtime.frames import Frame
 
 
 def merge_changes(first: Change, second: Change) -> Change:
@@ -30,10 +31,10 @@ def merge_changes(first: Change, second: Change) -> Change:
     if not first:
         return second
     merged: dict[str, Any] = {}
-    for field in fields(Change):
+    for field in fields(first):
         a, b = getattr(first, field.name), getattr(second, field.name)
         merged[field.name] = a | b  # frozensets unite, flags or
-    return Change(**merged)
+    return type(first)(**merged)
 
 
 def _names(change: Change) -> frozenset[tuple[str, str]]:
@@ -53,6 +54,8 @@ def fold_frames(
 
     A run is handed on once the frame after it has been applied: a show that reads the
     conversation's errors by count (the pane does) sees each new error at its place."""
+    from rt_tui.realtime.conversation_model import NO_CHANGE  # not for the first frame
+
     total = run = last = NO_CHANGE
     run_names: frozenset[tuple[str, str]] = frozenset()
     for frame in frames:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
-from rt_tui.realtime.frames import Frame
-from rt_tui.tui.messages import FrameBatch
+if TYPE_CHECKING:
+    from rt_tui.realtime.frames import Frame
+    from rt_tui.tui.messages import FrameBatch
 
 QUIET_S: Final = 0.01
 """How long no frame must arrive after a response's end before it is taken at once."""

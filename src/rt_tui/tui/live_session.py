@@ -28,11 +28,8 @@ from textual.worker import Worker, WorkerState
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
-from rt_tui.realtime.recorder import SessionRecorder, new_session_path
-from rt_tui.realtime.reseed import end_socket, reseed
 from rt_tui.realtime.socket_mark import FRESH, RECONNECT
 from rt_tui.tui import jobs
-from rt_tui.tui.context import AppContext
 from rt_tui.tui.link_notes import fix_hint, limit_warning, lost_text, socket_note
 from rt_tui.tui.messages import (
     FrameBatch,
@@ -44,12 +41,13 @@ from rt_tui.tui.messages import (
     SessionResumed,
 )
 from rt_tui.tui.session_frames import SessionFrames
-from rt_tui.tui.widgets.conversation_blocks import LineBlock
 from rt_tui.tui.widgets.status import LIMIT_NEAR_S, LIMIT_URGENT_S
 from rt_tui.tui.worker import ConnectPlan, Opening, Session, SessionLog, run_connection
 
 if TYPE_CHECKING:
+    from rt_tui.tui.context import AppContext
     from rt_tui.tui.screens.main import MainScreen
+    from rt_tui.tui.widgets.conversation_blocks import LineBlock
 
 NOT_CONFIGURED_HINT = "Nothing is configured: press F2 to open the settings."
 """What the status bar and a message sent too early say when no connection is set up."""
@@ -140,6 +138,8 @@ class LiveSession:
         """What a new session is sent first: the session settings, then the conversation so
         far (the newest `[reconnect] reseed_turns` items). Called by the worker once the
         new socket is open."""
+        from rt_tui.realtime.reseed import reseed  # not for the first frame
+
         config = self._context.config
         conversation = self._screen.conversation
         seed = reseed(conversation.items, config.reconnect.reseed_turns, self.dialect)
@@ -199,6 +199,8 @@ class LiveSession:
     def _session_log(self) -> SessionLog:
         """The app run's log (opened on the first frame; `--log`, or a new file)."""
         if self._log is None:
+            from rt_tui.realtime.recorder import SessionRecorder, new_session_path
+
             context, screen = self._context, self._screen
             path = context.log_path or new_session_path(context.sessions_dir)
 
@@ -217,6 +219,8 @@ class LiveSession:
 
     def interrupt(self) -> None:
         """The session is gone: what streamed is cut off, and its usage was its own."""
+        from rt_tui.realtime.reseed import end_socket
+
         self.frames.take()  # What the session said before it went comes first.
         screen = self._screen
         conversation = screen.conversation

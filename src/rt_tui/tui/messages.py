@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from rt_tui.dialect import Dialect
-from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.socket_mark import SocketMark
+if TYPE_CHECKING:
+    from rt_tui.dialect import Dialect
+    from rt_tui.realtime.frames import Frame
+    from rt_tui.realtime.socket_mark import SocketMark
 
 
 class LinkState(StrEnum):

@@ -48,8 +48,6 @@ from rt_tui.realtime.audio_turn import (
 )
 from rt_tui.realtime.client_events import ClientEvent, session_update_needed
 from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
-from rt_tui.realtime.session_events import SessionEvent
 from rt_tui.tui.alt_keys import alt_letter_binding
 from rt_tui.tui.voice_choice import VoiceChoice, open_choice
 from rt_tui.tui.voice_events import CUT, MIC, seconds
@@ -62,11 +60,11 @@ from rt_tui.tui.voice_notes import (
     nothing_to_play,
     talk_key,
 )
-from rt_tui.tui.worker import Session
 
 if TYPE_CHECKING:
     from rt_tui.config import SessionSettings
     from rt_tui.realtime.audio_io import PlaybackCut, ReplyPlayer, Sink, Source
+    from rt_tui.tui.worker import Session
 
 VOICE_BINDINGS = [
     Binding(
@@ -161,6 +159,10 @@ class Voice:
             return
         if self._player is not None:
             self._player.observe(frame)
+        # Loaded by then (the frame was parsed into one): not for the first frame.
+        from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
+        from rt_tui.realtime.session_events import SessionEvent
+
         if isinstance(event, DeltaEvent):
             return  # The bulk of a stream: none is a turn's or a response's start or end.
         kind = event.kind

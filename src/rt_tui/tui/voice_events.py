@@ -12,13 +12,12 @@ transcript's first delta came).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.realtime.item_events import (
-    InputAudioBufferEvent,
-    InputTranscriptionEvent,
-    ItemTruncated,
-)
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.item_events import InputAudioBufferEvent, InputTranscriptionEvent
 
 MIC = "🎤"
 CUT = "✂"
@@ -39,6 +38,13 @@ class VoiceEvents:
 
     def lines(self, frames: Iterable[Frame]) -> list[str]:
         """The lines for the voice events among `frames` (most frames have none)."""
+        # Loaded by then (the frames were parsed into them): not for the first frame.
+        from rt_tui.realtime.item_events import (
+            InputAudioBufferEvent,
+            InputTranscriptionEvent,
+            ItemTruncated,
+        )
+
         out: list[str] = []
         for frame in frames:
             event = frame.event

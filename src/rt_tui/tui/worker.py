@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from rt_tui.realtime.errors import NotConnected, RealtimeError
-from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.realtime.retry import Backoff, drop_reason, is_drop, is_retryable
 from rt_tui.realtime.socket_mark import DROPPED, RECONNECT, SocketMark
 from rt_tui.tui.jobs import JobFailed
@@ -46,6 +44,8 @@ if TYPE_CHECKING:
     from rt_tui.config import ReconnectSettings
     from rt_tui.realtime.connection import Connection
     from rt_tui.realtime.endpoints import Endpoint
+    from rt_tui.realtime.frames import Frame
+    from rt_tui.realtime.recorder import SessionRecorder
     from rt_tui.targets import Target
 
 Post = Callable[[Message], object]

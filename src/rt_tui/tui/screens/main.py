@@ -24,14 +24,10 @@ from textual.worker import Worker
 
 from rt_tui.dialect import Dialect
 from rt_tui.realtime import client_events
-from rt_tui.realtime.audio_store import AudioStore
-from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui import jobs
 from rt_tui.tui.cancel_offer import CancelOffer
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.item_frames import jump, show_frames_of
-from rt_tui.tui.live_session import LiveSession
 from rt_tui.tui.messages import (
     FrameBatch,
     LinkChanged,
@@ -57,15 +53,18 @@ from rt_tui.tui.widgets.pane_frame import PaneFrame
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.widgets.voice_meter import VoiceMeter
-from rt_tui.tui.worker import Session
 
 if TYPE_CHECKING:
     from rt_tui.config import Config
     from rt_tui.cost.meter import CostMeter
+    from rt_tui.realtime.conversation import Conversation
+    from rt_tui.realtime.conversation_model import Response
     from rt_tui.tui.audio_turns import WavRead
+    from rt_tui.tui.live_session import LiveSession
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
     from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
+    from rt_tui.tui.worker import Session
 
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
@@ -77,6 +76,15 @@ __all__ = ["NARROW_WIDTH", "MainScreen"]
 
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
+
+
+def new_conversation() -> Conversation:
+    """An empty conversation reducer, whose audio store measures levels as audio arrives
+    (for the pane's sparklines)."""
+    from rt_tui.realtime.audio_store import AudioStore
+    from rt_tui.realtime.conversation import Conversation
+
+    return Conversation(AudioStore(levels=True))
 
 
 class MainScreen(Screen[None]):
@@ -93,12 +101,8 @@ class MainScreen(Screen[None]):
         self.context = context
         self._shown = False
         """Whether the screen has been shown before."""
-        # Its audio store measures levels as audio arrives, for the pane's sparklines.
-        self.conversation = Conversation(AudioStore(levels=True))
         self.beat = RepaintBeat(self)
         """Takes the frames that arrived and redraws both panes, in one screen update."""
-        self.live = LiveSession(self, context)
-        """The connection: opened, lost, retried, resumed and renewed."""
         self.cancel_offer = CancelOffer(
             self, lambda: self.conversation.active_response_id is not None, self.refresh_bindings
         )
@@ -132,6 +136,20 @@ class MainScreen(Screen[None]):
         self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
         self.voice_events = VoiceEvents()
         self.find_bar = FindBar(self.pane, id="find")
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        """The conversation reducer: made right after the first frame (which shows no
+        conversation), or by whatever needs it sooner."""
+        return new_conversation()
+
+    @cached_property
+    def live(self) -> LiveSession:
+        """The connection: opened, lost, retried, resumed and renewed. Made right after
+        the first frame, as the conversation is, or by whatever needs it sooner."""
+        from rt_tui.tui.live_session import LiveSession
+
+        return LiveSession(self, self.context)
 
     @cached_property
     def tool_calls(self) -> ToolCalls:
@@ -181,6 +199,10 @@ class MainScreen(Screen[None]):
         demo's mock server, the socket and the config's models can wait for it). Markdown
         loads then too, while the socket opens, not in the middle of the first reply, and
         so does what the first message and the first usage need."""
+        # The engine's side is made now, not with the first key or frame.
+        self.conversation  # noqa: B018
+        self.live  # noqa: B018
+        self.inspector.start()
         if self.context.connect:
             self.connect()
             if self.voice.choice.wanted:
@@ -351,9 +373,15 @@ class MainScreen(Screen[None]):
         replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
-        if action == "cancel_response" and not (self.cancel_offer.offered or self.live.retrying):
+        if action == "cancel_response" and not (self.cancel_offer.offered or self._retrying):
             return None  # Shown dimmed in the footer.
         return True
+
+    @property
+    def _retrying(self) -> bool:
+        """A lost session is being opened again (never before the connection is made: the
+        footer asks for the first frame, which need not make it)."""
+        return "live" in self.__dict__ and self.live.retrying
 
     def action_cancel_response(self) -> None:
         """Ask the server to stop the response that is running, if one is; while a lost
@@ -472,7 +500,7 @@ class MainScreen(Screen[None]):
 
     async def reset(self) -> None:
         """Forget the conversation, the frames shown and the session's usage."""
-        self.conversation = Conversation(AudioStore(levels=True))
+        self.conversation = new_conversation()
         self.tool_calls.reset()
         self.set_responding(False)
         self.status.clear_usage()

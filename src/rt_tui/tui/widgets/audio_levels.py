@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from rt_tui.realtime.audio import BYTES_PER_MS, SAMPLE_WIDTH, level_of
-from rt_tui.realtime.audio_store import AudioStore
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.audio_store import AudioStore
 
 SPARK = "▁▂▃▄▅▆▇█"
 CELLS = 24

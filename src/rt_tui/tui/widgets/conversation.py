@@ -20,16 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from time import perf_counter
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.strip import Strip
 
-from rt_tui.inspector.landmarks import Subject
-from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_model import Change, Response
 from rt_tui.tui.widgets.block_view import BACKLOG_INTERVAL_S, WORK_BUDGET_S, BlockView
 from rt_tui.tui.widgets.conversation_blocks import (
     PARTS,
@@ -43,9 +40,14 @@ from rt_tui.tui.widgets.conversation_blocks import (
 from rt_tui.tui.widgets.conversation_entries import EntryBlocks, PendingKey, error_key
 from rt_tui.tui.widgets.conversation_find import Finder, scroll_to_show, step_target
 from rt_tui.tui.widgets.conversation_views import empty_hint
-from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import steady_scrollbar_css
 from rt_tui.tui.widgets.text_selection import restyle
+
+if TYPE_CHECKING:
+    from rt_tui.inspector.landmarks import Subject
+    from rt_tui.realtime.conversation import Conversation
+    from rt_tui.realtime.conversation_model import Change, Response
+    from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
 
 class ConversationPane(BlockView, can_focus=True):

@@ -16,11 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from math import inf
 from time import perf_counter
+from typing import TYPE_CHECKING
 
-from rt_tui.realtime.conversation import Conversation
-from rt_tui.realtime.conversation_model import Response
 from rt_tui.tui.widgets.audio_levels import ItemLevels
-from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import (
     Block,
     ErrorBlock,
@@ -29,6 +27,11 @@ from rt_tui.tui.widgets.conversation_blocks import (
     ResponseBlock,
 )
 from rt_tui.tui.widgets.conversation_views import describe_error, describe_item, describe_response
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.conversation import Conversation
+    from rt_tui.realtime.conversation_model import Response
+    from rt_tui.tui.widgets.block_column import BlockColumn
 
 PendingKey = tuple[str, str]
 """("response" | "item", id), ("error", index in `Conversation.errors`) or ("notice",

@@ -6,10 +6,12 @@ Kept apart from the widgets so the wording can be tested without an app.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rt_tui.realtime.conversation_markdown import audio_length, response_facts
-from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 from rt_tui.tui.widgets.cut_markdown import close_markdown
+
+if TYPE_CHECKING:
+    from rt_tui.realtime.conversation_model import ErrorRecord, Item, Response
 
 OUTPUT_COMMAND = "/output "
 """Composer prefix that answers the waiting function call with the rest of the message."""
@@ -93,6 +95,8 @@ def describe_item(item: Item, audio_ms: float | None = None, levels: str = "") -
         title = {"user": "You", "assistant": "Assistant", "system": "System"}.get(role, role)
         audio = " 🔊" if any(part.is_audio for part in item.content) else ""
         if audio and audio_ms:
+            from rt_tui.realtime.conversation_markdown import audio_length  # after frame one
+
             audio += f" {audio_length(audio_ms)}"
         if audio and levels:
             audio += f" {levels}"
@@ -166,6 +170,8 @@ def describe_response(response: Response, cost: str | None = None) -> tuple[str,
         message = response.error.get("message") or response.error.get("code")
         if message:
             summary += f": {message}"
+    from rt_tui.realtime.conversation_markdown import response_facts  # after frame one
+
     facts = response_facts(response)
     if cost is not None:
         facts.append(cost)

@@ -6,7 +6,9 @@ shows, so 100,000 frames cost no more to paint than 100.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,10 +22,12 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
-from rt_tui.inspector.records import Row
-from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.frames import Direction
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow, steady_scrollbar_css
+
+if TYPE_CHECKING:
+    from rt_tui.inspector.records import Row
+    from rt_tui.inspector.store import FrameStore
 
 _FOLD_MARKS = {"": " ", "folded": "▸", "open": "▾", "member": "│"}
 _PARTS = ("time", "sent", "received", "type", "fold", "summary", "error")
@@ -102,9 +106,10 @@ class FrameRows(ScrollView, can_focus=True):
             super().__init__()
             self.frame_index = frame_index
 
-    def __init__(self, store: FrameStore, *, id: str | None = None) -> None:
+    def __init__(self, store: Callable[[], FrameStore], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.store = store
+        self._store_of = store
+        """Gives the store, which is made once the first frame is out (see `render_line`)."""
         self.cursor_frame: int | None = None
         """The frame index of the selected row's key frame."""
         self.follow = True
@@ -117,6 +122,11 @@ class FrameRows(ScrollView, can_focus=True):
         """The cache key of what each line of the view (0 at the top) showed when painted."""
         self._geometry: tuple[int, int, int] | None = None
         """While a paint runs, `_measure_geometry` as it found it at its start."""
+
+    @cached_property
+    def store(self) -> FrameStore:
+        """The frames shown (asked for when first needed)."""
+        return self._store_of()
 
     # -- cursor ------------------------------------------------------------------------
 
@@ -294,7 +304,7 @@ class FrameRows(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # Where the rows start and how wide they are, once a paint: Textual works the
         # region out anew on each read, and that cost more than a cached row.
-        self._geometry = self._measure_geometry()
+        self._geometry = self._measure_geometry() if self._has_store else None
         try:
             return super().render_lines(crop)
         finally:
@@ -306,7 +316,15 @@ class FrameRows(ScrollView, can_focus=True):
         type_width = type_column_width(width, self.store.longest_wire_type)
         return round(self.scroll_offset.y), width, type_width
 
+    @property
+    def _has_store(self) -> bool:
+        # Nothing asked for the store yet (the first frame): no frame to show, and no
+        # reason to make the store (and load its modules) just to find that out.
+        return "store" in self.__dict__
+
     def render_line(self, y: int) -> Strip:
+        if not self._has_store:
+            return Strip.blank(self.scrollable_content_region.width, self.rich_style)
         top, width, type_width = self._geometry or self._measure_geometry()
         row_index = top + y
         key = self._line_key(row_index, width, type_width)

@@ -27,8 +27,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -39,22 +40,23 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from rt_tui import paths
-from rt_tui.inspector.detail import row_detail
-from rt_tui.inspector.export import Export, row_text
 from rt_tui.inspector.filtering import FrameFilter
-from rt_tui.inspector.landmarks import FrameLandmarks, Subject, subject_of_text
-from rt_tui.inspector.latency import LatencyTracker
 from rt_tui.inspector.status_line import InspectorState
-from rt_tui.inspector.store import FrameStore
 from rt_tui.realtime.errors import os_reason
-from rt_tui.realtime.frames import Frame
-from rt_tui.realtime.socket_mark import SocketMark
 from rt_tui.tui import jobs
 from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
 from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import JsonView
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
+
+if TYPE_CHECKING:
+    from rt_tui.inspector.export import Export
+    from rt_tui.inspector.landmarks import FrameLandmarks, Subject
+    from rt_tui.inspector.latency import LatencyTracker
+    from rt_tui.inspector.store import FrameStore
+    from rt_tui.realtime.frames import Frame
+    from rt_tui.realtime.socket_mark import SocketMark
 
 FILTER_DEBOUNCE = 0.15
 
@@ -147,11 +149,7 @@ class EventInspector(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self._beat = beat or RepaintBeat(self)
         """When to repaint what arrived (the screen's, shared with the conversation)."""
-        self.store = FrameStore(fold=fold)
-        # Numbered as the store numbers frames: the way to a frame from an item, a response
-        # or a milestone of its latency.
-        self.landmarks = FrameLandmarks()
-        self.latency = LatencyTracker()
+        self._fold = fold
         self.export_dir = export_dir
         """Where exports go; None means the sessions directory."""
         self._flush_pending = False
@@ -160,13 +158,44 @@ class EventInspector(Vertical):
         self._filter_timer: Timer | None = None
         self.border_title = "Events"
 
+    # The store and the trackers are made once the first frame is out (see `start`), or by
+    # the first frame or key that needs them: the first frame shows none of them.
+
+    @cached_property
+    def store(self) -> FrameStore:
+        """Every frame shown, compact, with the rows the filter and folds make of them."""
+        from rt_tui.inspector.store import FrameStore
+
+        return FrameStore(fold=self._fold)
+
+    @cached_property
+    def landmarks(self) -> FrameLandmarks:
+        """Numbered as the store numbers frames: the way to a frame from an item, a
+        response or a milestone of its latency."""
+        from rt_tui.inspector.landmarks import FrameLandmarks
+
+        return FrameLandmarks()
+
+    @cached_property
+    def latency(self) -> LatencyTracker:
+        """Times each response from the same frames."""
+        from rt_tui.inspector.latency import LatencyTracker
+
+        return LatencyTracker()
+
+    def start(self) -> None:
+        """Make the store and the trackers now, not with the first frame or key."""
+        self.store  # noqa: B018
+        self.landmarks  # noqa: B018
+        self.latency  # noqa: B018
+
     def compose(self) -> ComposeResult:
         yield InspectorStatus(id="inspector-status")
         yield FilterInput(
             id="inspector-filter",
             placeholder="types (response.* !*.delta) and/or text · Enter/Esc close · ^u clears",
         )
-        yield FrameRows(self.store, id="inspector-rows")
+        yield FrameRows(lambda: self.store, id="inspector-rows")
         yield JsonView(id="inspector-detail")
 
     def on_mount(self) -> None:
@@ -177,7 +206,8 @@ class EventInspector(Vertical):
         self._layout_split()
 
     def on_unmount(self) -> None:
-        self.store.close()
+        if "store" in self.__dict__:  # Made (a cached property): nothing to close if not.
+            self.store.close()
 
     @property
     def rows(self) -> FrameRows:
@@ -282,6 +312,8 @@ class EventInspector(Vertical):
     def selected_subject(self) -> Subject:
         """The conversation item and response the selected frame is about: those it names,
         or the response that answered the turn it ended (a `response.create`)."""
+        from rt_tui.inspector.landmarks import Subject, subject_of_text
+
         frame = self.selected_frame
         if frame is None:
             return Subject()
@@ -374,6 +406,8 @@ class EventInspector(Vertical):
             return
         detail.add_class("-shown")
         was_cut = bool(detail.left_out)
+        from rt_tui.inspector.detail import row_detail  # with the first frame selected
+
         detail.show(row_detail(self.store, row))
         if bool(detail.left_out) != was_cut:
             self.refresh_bindings()  # `w` is offered while the detail is cut.
@@ -506,6 +540,8 @@ class EventInspector(Vertical):
 
     def selected_text(self) -> str | None:
         """The selected row's frames as on the wire (a folded group: one frame a line)."""
+        from rt_tui.inspector.export import row_text
+
         row = self.rows.cursor_row
         return None if row is None else row_text(self.store, row)
 
@@ -521,6 +557,8 @@ class EventInspector(Vertical):
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file: where the user
         says, a new file in the sessions folder by default."""
+        from rt_tui.inspector.export import Export
+
         directory = self.export_dir if self.export_dir is not None else paths.sessions_dir()
         try:
             export = Export.plan(self.store, directory, filtered=filtered)
@@ -554,6 +592,8 @@ class EventInspector(Vertical):
 
     @on(Exported)
     def _on_exported(self, message: Exported) -> None:
+        from rt_tui.inspector.export import Export
+
         self.notify(
             Export.done_text(message.path, message.count, message.total, message.description),
             title="Export",
