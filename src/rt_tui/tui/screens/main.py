@@ -203,6 +203,9 @@ class MainScreen(Screen[None]):
         self.conversation  # noqa: B018
         self.live  # noqa: B018
         self.inspector.start()
+        # The restyle skipped for the first frame: it also styles the panes' scrollbars,
+        # which otherwise take their styles, and a layout, when their pane first overflows.
+        self.update_node_styles(animate=False)
         if self.context.connect:
             self.connect()
             if self.voice.choice.wanted:
