@@ -125,17 +125,18 @@ async def open_mic(params: dict[str, Any], report: Callable[[dict[str, Any]], No
             if run.inspector_shows_filter(asked[-1]):
                 shown += 1
             late = sum(stream.late_blocks for stream in virtual_audio.streams) - late_before
+            result = {
+                "capture_overruns": source.overruns - overruns_before,
+                "playback_underruns": sink.underruns - underruns_before,
+                "lag": summary_ms(run.probe.lags(started, ended)),
+                "keys": summary_ms(keys),
+                "replies": run.responses_done() - done_before,
+                "filters": len(asked),
+                "filters_shown": shown,
+                "device_late_blocks": late,
+                "seconds": ended - started,
+            }
+            # Counted before the server stops: without it the microphone's audio has
+            # nowhere to go and its queue drops chunks that are not the run's.
             stop_server()  # `report` leaves at once: the mock would outlive the trial
-            report(
-                {
-                    "capture_overruns": source.overruns - overruns_before,
-                    "playback_underruns": sink.underruns - underruns_before,
-                    "lag": summary_ms(run.probe.lags(started, ended)),
-                    "keys": summary_ms(keys),
-                    "replies": run.responses_done() - done_before,
-                    "filters": len(asked),
-                    "filters_shown": shown,
-                    "device_late_blocks": late,
-                    "seconds": ended - started,
-                }
-            )
+            report(result)
