@@ -94,10 +94,11 @@ def block_energies(pcm: bytes, block: int) -> array[float]:
     measure = audioop.rms
     full = block // SAMPLE_WIDTH
     scale = full / (_FULL_SCALE * _FULL_SCALE)
+    view = memoryview(samples)  # slices of it are not copies
     energies = array(
         "f",
         [
-            measure(samples[n : n + block], SAMPLE_WIDTH) ** 2 * scale
+            measure(view[n : n + block], SAMPLE_WIDTH) ** 2 * scale
             for n in range(0, len(samples), block)
         ],
     )
