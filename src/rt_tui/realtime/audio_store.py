@@ -218,6 +218,20 @@ class AudioStore:
                 yield min(left, LEVEL_BLOCK), energy[block]
                 block, left = block + 1, left - LEVEL_BLOCK
 
+    def energy_runs(self, item_id: str) -> Iterator[tuple[int, array[float]]]:
+        """`energies` a piece at a time: its PCM bytes and the energy of each LEVEL_BLOCK
+        of them (the last block maybe shorter), so a sparkline can add up a whole piece
+        at once (nothing when the store does not measure levels)."""
+        track = self._tracks.get(item_id)
+        if track is None or not self.levels:
+            return
+        energy = self._block_energy
+        for piece in self._pieces(track):
+            size = self._pcm[piece]
+            if size > 0:
+                block = self._blocks_at[piece]
+                yield size, energy[block : block - (-size // LEVEL_BLOCK)]
+
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""
         track = self._tracks.get(item_id)
