@@ -27,6 +27,7 @@ from typing import Any, Final
 
 from textual import events
 from textual.drivers.headless_driver import HeadlessDriver
+from textual.widgets._toast import Toast
 
 from benchmarks.peers import KEY
 from rt_tui.config import Config
@@ -158,6 +159,11 @@ class AppRun:
         """Whether the app has taken in the `number`-th reply's `response.done`."""
         response = self.screen.conversation.response(f"resp_{number:08d}")
         return response is not None and response.finished
+
+    def toasts_shown(self) -> bool:
+        """Whether every notification the app holds has its toast on the screen."""
+        shown = [toast._notification for toast in self.app.screen.query(Toast)]
+        return all(n in shown for n in self.app._notifications)  # no public accessors
 
     def composer_text(self) -> str:
         return self.screen.composer.text
@@ -292,6 +298,11 @@ async def running_app(
         try:
             if url is not None:
                 await run.until(run.is_connected, connect_within, "connected")
+                # Connecting shows a toast (where the session is recorded): its mounting
+                # and layouts belong to the connection, not to what the trial times next,
+                # and no one types within milliseconds of connecting.
+                shown = await run.until(run.toasts_shown, connect_within, "the toasts")
+                await run.painted_after(shown)
             yield run
         finally:
             await probe.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest_app import (
@@ -18,6 +19,7 @@ from conftest_app import (
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.messages import Layout
+from textual.screen import Screen
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
@@ -129,7 +131,7 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
 
 @pytest.mark.parametrize("width", [160, 120])
 async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
-    tmp_path: Path, width: int
+    tmp_path: Path, width: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Replies that start and end, and panes that fill up and overflow, never lay the
     screen out again (a full layout is a pass over every widget, and a repaint of all of
@@ -144,6 +146,17 @@ async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
     def note(message: Message) -> None:
         if counting and isinstance(message, Layout):
             layouts.append(message)
+
+    # A layout of the whole screen posts no Layout message: count the screen's own.
+    screen_layouts: list[Screen[object]] = []
+    lay_out = Screen._refresh_layout
+
+    def count_layout(self: Screen[object], *args: Any, **kwargs: Any) -> None:
+        if counting:
+            screen_layouts.append(self)
+        lay_out(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", count_layout)
 
     async with MockServer(delta_delay=0.005) as server:
         app = app_for_url(server.ga_url(), tmp_path)
@@ -177,6 +190,9 @@ async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
             # Both panes overflowed meanwhile: their scrollbars show.
             assert rows.has_class(OVERFLOWS)
             assert screen.pane.has_class(OVERFLOWS)
+            # The scrollbars' colours came without restyling the panes' insides (their
+            # scrollbars then asked for a layout of the screen each).
+            assert screen_layouts == []
             assert [message.widget for message in layouts] == []
             assert _footer(screen) == shown
             assert list(screen.query(FooterKey)) == keys

@@ -208,9 +208,21 @@ def test_levels_are_kept_per_10_ms_so_a_delta_across_a_change_of_level_reads_tru
         store.append("a", pcm)
     assert ItemLevels().of(store, "a") == sparkline(b"".join(pieces))
     store.truncate("a", 1303)  # inside a 10 ms block
-    cut = sparkline_of_pieces(store.energies("a"))
+    cut = sparkline_of_pieces(store.energy_runs("a"))
     assert cut == sparkline(b"".join(pieces)[: 1303 * BYTES_PER_MS])
     assert len(cut) == 13
+    store.close()
+
+
+def test_a_piece_spanning_several_stretches_is_measured_a_block_at_a_time() -> None:
+    # A whole user turn is one piece: it crosses many stretch edges, which fall inside
+    # its 10 ms blocks; small deltas around it lie inside one stretch each.
+    store = AudioStore(levels=True)
+    pieces = speech_like((1234, 60_000, 966, 480, 2222))
+    for pcm in pieces:
+        store.append("a", pcm)
+    assert [size for size, _ in store.energy_runs("a")] == [len(pcm) for pcm in pieces]
+    assert ItemLevels().of(store, "a") == sparkline(b"".join(pieces))
     store.close()
 
 

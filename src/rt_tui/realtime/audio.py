@@ -38,6 +38,8 @@ SAMPLE_WIDTH = 2
 """Bytes per sample (16-bit)."""
 BYTES_PER_MS = SAMPLE_RATE * SAMPLE_WIDTH // 1000
 """48 bytes of PCM16 per millisecond."""
+LEVEL_BLOCK = 10 * BYTES_PER_MS
+"""The audio whose energy is kept as one number, when levels are measured (AudioStore)."""
 
 _FULL_SCALE = 32768.0
 _MAX_WAV_DATA = 0xFFFF_FFFF - 36
@@ -94,10 +96,11 @@ def block_energies(pcm: bytes, block: int) -> array[float]:
     measure = audioop.rms
     full = block // SAMPLE_WIDTH
     scale = full / (_FULL_SCALE * _FULL_SCALE)
+    view = memoryview(samples)  # slices of it are not copies
     energies = array(
         "f",
         [
-            measure(samples[n : n + block], SAMPLE_WIDTH) ** 2 * scale
+            measure(view[n : n + block], SAMPLE_WIDTH) ** 2 * scale
             for n in range(0, len(samples), block)
         ],
     )

@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
-from rt_tui.realtime.audio import block_energies
+from rt_tui.realtime.audio import LEVEL_BLOCK, block_energies
 from rt_tui.realtime.frames import LogSource, LogSpan
 from rt_tui.realtime.session_log import LogError, read_record
 from rt_tui.realtime.spill import SpillFile
@@ -29,8 +29,6 @@ from rt_tui.realtime.spill import SpillFile
 BYTES_PER_MS = 48
 
 _SPOOLED = -1
-LEVEL_BLOCK = 10 * BYTES_PER_MS
-"""The audio whose energy the store keeps as one number, when it measures levels."""
 _NO_BLOCKS: array[float] = array("f")
 
 
@@ -217,6 +215,20 @@ class AudioStore:
             while left > 0:
                 yield min(left, LEVEL_BLOCK), energy[block]
                 block, left = block + 1, left - LEVEL_BLOCK
+
+    def energy_runs(self, item_id: str) -> Iterator[tuple[int, array[float]]]:
+        """`energies` a piece at a time: its PCM bytes and the energy of each LEVEL_BLOCK
+        of them (the last block maybe shorter), so a sparkline can add up a whole piece
+        at once (nothing when the store does not measure levels)."""
+        track = self._tracks.get(item_id)
+        if track is None or not self.levels:
+            return
+        energy = self._block_energy
+        for piece in self._pieces(track):
+            size = self._pcm[piece]
+            if size > 0:
+                block = self._blocks_at[piece]
+                yield size, energy[block : block - (-size // LEVEL_BLOCK)]
 
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""

@@ -8,11 +8,11 @@ again only if its audio changes length (a truncation).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from rt_tui.realtime.audio import BYTES_PER_MS, SAMPLE_WIDTH, level_of
+from rt_tui.realtime.audio import BYTES_PER_MS, LEVEL_BLOCK, SAMPLE_WIDTH, level_of
 
 if TYPE_CHECKING:
     from rt_tui.realtime.audio_store import AudioStore
@@ -52,11 +52,14 @@ def sparkline(pcm: bytes, cells: int = CELLS) -> str:
     return "".join(_mark(level_of(pcm[a:b]).rms) for a, b in pairwise(bounds))
 
 
-def sparkline_of_pieces(pieces: Iterable[tuple[int, float]], cells: int = CELLS) -> str:
-    """The same sparkline from the audio's pieces as (PCM bytes, sum of squared samples),
-    `AudioStore.energies`: a piece split between two stretches gives each its share of the
-    energy by length (10 ms pieces, so the cells come out as the PCM's)."""
-    pieces = [(size, energy) for size, energy in pieces if size > 0]
+def sparkline_of_pieces(pieces: Iterable[tuple[int, Sequence[float]]], cells: int = CELLS) -> str:
+    """The same sparkline from the audio's pieces as `AudioStore.energy_runs` gives them:
+    each piece's PCM bytes and the sum of squared samples of each LEVEL_BLOCK of it (the
+    last maybe shorter). A piece inside one stretch is added up whole (the way of almost
+    every piece: a stretch holds dozens of deltas); one across an edge a block at a
+    time, a block split between two stretches giving each its share by length (10 ms
+    blocks, so the cells come out as the PCM's)."""
+    pieces = [(size, blocks) for size, blocks in pieces if size > 0]
     size = sum(piece_size for piece_size, _ in pieces)
     if not size:
         return ""
@@ -65,19 +68,27 @@ def sparkline_of_pieces(pieces: Iterable[tuple[int, float]], cells: int = CELLS)
     last = len(energy) - 1
     stretch = at = 0
     bound = bounds[1]
-    for piece_size, piece_energy in pieces:
-        start, end = at, at + piece_size
-        at = end
-        if end < bound:  # Inside the stretch: the way of almost every piece (a minute of
-            energy[stretch] += piece_energy  # audio is 6,000 of them).
+    for piece_size, blocks in pieces:
+        if at + piece_size < bound:
+            # In order from the stretch's sum so far, as a block at a time would add
+            # them (Python 3.12 on adds floats even more exactly).
+            energy[stretch] = sum(blocks, energy[stretch])
+            at += piece_size
             continue
-        while start < end:
-            stop = min(end, bound)
-            energy[stretch] += piece_energy * (stop - start) / piece_size
-            start = stop
-            if stop == bound and stretch < last:
-                stretch += 1
-                bound = bounds[stretch + 1]
+        for n, block_energy in enumerate(blocks):
+            start = at
+            end = at = start + min(LEVEL_BLOCK, piece_size - n * LEVEL_BLOCK)
+            if end < bound:
+                energy[stretch] += block_energy
+                continue
+            block_size = end - start
+            while start < end:
+                stop = min(end, bound)
+                energy[stretch] += block_energy * (stop - start) / block_size
+                start = stop
+                if stop == bound and stretch < last:
+                    stretch += 1
+                    bound = bounds[stretch + 1]
     return "".join(
         _mark(math.sqrt(e / max(1, (b - a) // SAMPLE_WIDTH)))
         for e, (a, b) in zip(energy, pairwise(bounds), strict=True)
@@ -100,7 +111,7 @@ class ItemLevels:
         drawn = self._drawn.get(item_id)
         if drawn is not None and drawn[0] == size:
             return drawn[1]
-        line = sparkline_of_pieces(audio.energies(item_id))
+        line = sparkline_of_pieces(audio.energy_runs(item_id))
         self._drawn.pop(item_id, None)
         if len(self._drawn) >= self._kept:
             del self._drawn[next(iter(self._drawn))]  # The oldest.

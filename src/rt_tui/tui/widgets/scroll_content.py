@@ -61,6 +61,14 @@ def resize_content(view: ScrollView, size: Size) -> None:
 
 
 def show_overflow(view: ScrollView) -> None:
-    """Show `view`'s scrollbar if its content is taller than it (call it on a resize)."""
+    """Show `view`'s scrollbar if its content is taller than it (call it on a resize).
+
+    Only the view's own scrollbar colours follow the class, so only the view is styled
+    again: a class change restyles everything inside the view too, its scrollbars with
+    it, and a restyled scrollbar asks for a layout of the whole screen."""
     height = view.scrollable_content_region.height
-    view.set_class(height > 0 and view.virtual_size.height > height, OVERFLOWS)
+    overflows = height > 0 and view.virtual_size.height > height
+    if overflows != view.has_class(OVERFLOWS):
+        view.set_class(overflows, OVERFLOWS, update=False)
+        if view.is_attached:
+            view.app.stylesheet.apply(view)  # repaints the scrollbars whose colours change
