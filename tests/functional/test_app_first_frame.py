@@ -108,7 +108,10 @@ NOT_FOR_THE_FIRST_FRAME = (
 )
 
 
-NOTE_MARKDOWN_LOADED = """
+def note_once_loaded(*modules: str) -> str:
+    """A script that starts `rt-tui --demo` and, at the first screen write after which
+    all of `modules` are imported, writes "loaded" to its first argument and leaves."""
+    return f"""
 import os, sys
 from textual.drivers.linux_driver import LinuxDriver
 
@@ -116,7 +119,7 @@ write = LinuxDriver.write
 
 def noting_write(self, data):
     write(self, data)
-    if "rich.markdown" in sys.modules and "markdown_it" in sys.modules:
+    if all(name in sys.modules for name in {modules!r}):
         with open(sys.argv[1], "w") as out:
             out.write("loaded")
         os._exit(0)
@@ -127,23 +130,8 @@ sys.exit(main(["--demo"]))
 """
 
 
-NOTE_FIRST_REPLY_READY = """
-import os, sys
-from textual.drivers.linux_driver import LinuxDriver
-
-write = LinuxDriver.write
-
-def noting_write(self, data):
-    write(self, data)
-    if "rt_tui.tui.submitted" in sys.modules and "rt_tui.cost.table" in sys.modules:
-        with open(sys.argv[1], "w") as out:
-            out.write("loaded")
-        os._exit(0)
-
-LinuxDriver.write = noting_write
-from rt_tui.cli import main
-sys.exit(main(["--demo"]))
-"""
+NOTE_MARKDOWN_LOADED = note_once_loaded("rich.markdown", "markdown_it")
+NOTE_FIRST_REPLY_READY = note_once_loaded("rt_tui.tui.submitted", "rt_tui.cost.table")
 
 
 def run_demo(script: str, *args: Path, within: float = 60.0) -> None:
