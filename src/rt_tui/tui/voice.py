@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
@@ -64,6 +65,8 @@ from rt_tui.tui.voice_notes import (
 if TYPE_CHECKING:
     from rt_tui.config import SessionSettings
     from rt_tui.realtime.audio_io import PlaybackCut, ReplyPlayer, Sink, Source
+    from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
+    from rt_tui.realtime.session_events import SessionEvent
     from rt_tui.tui.worker import Session
 
 VOICE_BINDINGS = [
@@ -152,6 +155,17 @@ class Voice:
         """The microphone's audio goes to the session right now."""
         return self.source is not None and not self.source.closed and self._gate()
 
+    @cached_property
+    def _event_types(
+        self,
+    ) -> tuple[type[DeltaEvent], type[ResponseEvent], type[SessionEvent]]:
+        """The event classes `observe` sorts frames by: loaded with the first frame (parsed
+        into one), not for the first screen, and looked up once, not a frame."""
+        from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
+        from rt_tui.realtime.session_events import SessionEvent
+
+        return DeltaEvent, ResponseEvent, SessionEvent
+
     def observe(self, frame: Frame) -> None:
         """A connection observer: every frame, both ways, as it crosses the socket."""
         event = frame.event
@@ -159,10 +173,7 @@ class Voice:
             return
         if self._player is not None:
             self._player.observe(frame)
-        # Loaded by then (the frame was parsed into one): not for the first frame.
-        from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
-        from rt_tui.realtime.session_events import SessionEvent
-
+        DeltaEvent, ResponseEvent, SessionEvent = self._event_types
         if isinstance(event, DeltaEvent):
             return  # The bulk of a stream: none is a turn's or a response's start or end.
         kind = event.kind
