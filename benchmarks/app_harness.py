@@ -223,6 +223,27 @@ class AppRun:
             await asyncio.sleep(0.005)
         return time.perf_counter()
 
+    async def painted_once(
+        self, condition: Callable[[], object], within: float, what: str
+    ) -> float:
+        """The time of the first screen update written once `condition` holds, checked as
+        each update is written (the loop's own thread): the first screen that can show what
+        the condition waits for. Polling the condition first and then waiting for a paint
+        would miss a paint that came between the app's taking it in and the poll, and time
+        some later, unrelated one instead."""
+        painted: list[float] = []
+
+        def note(at: float, _data: str) -> None:
+            if not painted and condition():
+                painted.append(at)
+
+        stop = self.tap.watch(note)
+        try:
+            await self.until(lambda: painted, within, what)
+        finally:
+            stop()
+        return painted[0]
+
     async def painted_after(self, moment: float, within: float = 1.0) -> float:
         """The time of the first screen update written after `moment` (or `moment` if none
         comes `within` seconds: nothing left to paint)."""

@@ -77,8 +77,9 @@ async def app_flood(params: Params, report: Report) -> None:
     with ServerProcess(*_flood_args(params)) as server:
         async with running_app(server.url, _scratch()) as run:
             sent = run.submit("go")
-            finished = await run.until(lambda: run.reply_finished(replies), 600, "the flood's end")
-            painted = await run.painted_after(finished)
+            painted = await run.painted_once(
+                lambda: run.reply_finished(replies), 600, "the flood's end on the screen"
+            )
             report({"app_s": painted - sent, "lag": summary_ms(run.probe.lags(sent, painted))})
 
 
