@@ -1,10 +1,11 @@
 """Whether the main screen offers Cancel: while a response runs, and a moment after.
 
-The footer shows Cancel only while it can do something, and showing or hiding a key lays
-the whole screen out again. Responses that follow each other (back-to-back replies, a
-function call's answer) would make it go and come back at once, so once the frames say
-the last response ended, Cancel stays CANCEL_HOLD_S longer; pressing it meanwhile says no
-response is running.
+The footer keeps Cancel in its place and dims it while it can do nothing; each change
+redraws the footer's keys (~15 ms on a 2-core machine). Responses that follow each other
+(back-to-back replies, a function call's answer) would make it dim and light up again at
+once, a flicker and two redraws each time, so once the frames say the last response
+ended, Cancel stays offered CANCEL_HOLD_S longer; pressing it meanwhile says no response
+is running.
 """
 
 from __future__ import annotations
