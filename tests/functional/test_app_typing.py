@@ -26,7 +26,8 @@ from rt_tui.tui.messages import FrameBatch
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.widgets.composer import SLASH_COMMANDS, Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
-from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
+from rt_tui.tui.widgets.filter_input import FilterInput
+from rt_tui.tui.widgets.frame_rows import FrameRows
 
 SESSION = Path(__file__).parent.parent / "fixtures" / "sessions" / "text_session.jsonl"
 

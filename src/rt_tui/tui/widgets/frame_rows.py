@@ -19,7 +19,6 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input
 
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
 from rt_tui.realtime.frames import Direction
@@ -374,32 +373,3 @@ class FrameRows(ScrollView, can_focus=True):
             segments = list(Segment.apply_style(segments, post_style=cursor))
             base = base + cursor
         return Strip(segments).adjust_cell_length(width, base)
-
-
-class FilterInput(Input):
-    """The filter box; Escape applies and closes it like Enter, ctrl+u empties it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "done",
-            "Close filter",
-            show=False,
-            id="inspector.filter_done",
-            tooltip="Close the filter box, keeping the filter",
-        ),
-        Binding(
-            "ctrl+u",
-            "clear_text",
-            "Clear",
-            show=False,
-            id="inspector.filter_clear",
-            tooltip="Empty the filter box",
-        ),
-    ]
-
-    def action_done(self) -> None:
-        self.post_message(self.Submitted(self, self.value))
-
-    def action_clear_text(self) -> None:
-        self.value = ""

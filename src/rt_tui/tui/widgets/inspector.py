@@ -44,7 +44,8 @@ from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.status_line import InspectorState
 from rt_tui.realtime.errors import os_reason
 from rt_tui.tui import jobs
-from rt_tui.tui.widgets.frame_rows import FilterInput, FrameRows
+from rt_tui.tui.widgets.filter_input import FilterInput
+from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import JsonView
