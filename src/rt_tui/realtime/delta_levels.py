@@ -1,0 +1,102 @@
+"""The energy of an assistant audio delta, measured from its base64 for level sparklines.
+
+A sparkline has 24 cells, each covering at least 100 ms, on a 60 dB scale of 7.5 dB a
+step: it does not need every sample. Decoding every delta whole only to measure it was the
+largest cost of the app's audio flood path (binascii decodes about 500 MB/s), so a delta
+longer than 20 ms is measured from a sample: it is cut into sections of about 25 ms (a
+cell spans four or more), and of each section one window of 5 ms of contiguous samples is
+decoded (contiguous, so a tone is measured over its periods, with no aliasing); the
+section's energy is the window's mean square times the section's samples. Where the
+windows lie in their sections moves from delta to delta by the golden ratio, the most
+even spread a sequence gives, so over a reply they cover the audio evenly. That decodes a
+fifth of the base64 and keeps a number per 25 ms instead of per 10 ms. The cost: a
+section across a change of level gives all of it the level its window found, so a cell
+beside a change may read a step or more off (for a cell of silence beside loud audio,
+several: any energy shows on a log scale); about 1 cell in 100 of varied audio, none
+away from a change. A delta of 20 ms or less is decoded whole and measured exactly, per
+10 ms.
+
+Only the windows are checked as base64 (a long delta's size is worked out from its
+length, as a store without levels does for every delta): a delta with junk outside them
+is kept, and its read-back drops the junk.
+"""
+
+from __future__ import annotations
+
+import binascii
+from array import array
+from typing import NamedTuple
+
+from rt_tui.realtime.audio import LEVEL_BLOCK, block_energies
+
+_GROUP = 8
+"""Windows and sections start on a multiple of 8 characters: 6 bytes, 3 whole samples."""
+_WINDOW_GROUPS = LEVEL_BLOCK // 12
+"""A window: half a level block (5 ms, 240 bytes of PCM, 320 characters)."""
+_SECTION_GROUPS = 5 * _WINDOW_GROUPS
+"""About how long a section is: 25 ms, so each sparkline cell (at least 100 ms) spans four."""
+WHOLE_CHARS = 4 * _WINDOW_GROUPS * _GROUP
+"""A delta up to this long (in base64: 20 ms) is decoded and measured whole."""
+_GOLDEN = 0.6180339887498949
+
+
+def base64_pcm_size(b64: str) -> int | None:
+    """How many bytes `b64` decodes to, worked out from its length (padded base64, as the
+    API sends); None when it cannot be base64 at all."""
+    length = len(b64)
+    if length % 4 or not b64.isascii():
+        return None
+    return length // 4 * 3 - (b64[-2:].count("=") if length else 0)
+
+
+class DeltaEnergy(NamedTuple):
+    """What a level sparkline keeps of a delta: its PCM bytes and the sums of squared
+    samples (full scale 1.0) of its stretches of `covers` bytes each (the last stretch all
+    that is left)."""
+
+    size: int
+    covers: int
+    energies: array[float]
+
+
+def delta_energy(b64: str, turn: int) -> DeltaEnergy | None:
+    """The energy of a base64 delta: exact per LEVEL_BLOCK when it is no longer than
+    WHOLE_CHARS, else estimated per section from a window of each (see the module's
+    docstring). `turn` numbers the delta (any counter that goes up by one a delta): it
+    places the windows. None when `b64` is not base64."""
+    if len(b64) <= WHOLE_CHARS:
+        try:
+            pcm = binascii.a2b_base64(b64, strict_mode=True)
+        except (binascii.Error, ValueError):
+            return None
+        return DeltaEnergy(len(pcm), LEVEL_BLOCK, block_energies(pcm, LEVEL_BLOCK))
+    size = base64_pcm_size(b64)
+    if size is None:
+        return None
+    groups = len(b64) // _GROUP
+    width = min(_WINDOW_GROUPS, groups)
+    per_section = -(-groups // max(1, round(groups / _SECTION_GROUPS)))
+    # The same way along each section (the last's window kept inside the delta), a
+    # different way each delta.
+    along = int(turn * _GOLDEN % 1.0 * (per_section - width + 1))
+    last_start = groups - width
+    windows = "".join(
+        [
+            b64[at * _GROUP : (at + width) * _GROUP]
+            for at in [min(start + along, last_start) for start in range(0, groups, per_section)]
+        ]
+    )
+    try:
+        sampled = binascii.a2b_base64(windows, strict_mode=True)
+    except (binascii.Error, ValueError):
+        return None
+    covers = per_section * _GROUP // 4 * 3
+    window = width * _GROUP // 4 * 3
+    energies = block_energies(sampled, window)  # the last window short only at a padded end
+    last = len(energies) - 1
+    # From each window's energy to its section's, by their samples.
+    scale = covers / window
+    for n in range(last):
+        energies[n] *= scale
+    energies[last] *= (size - last * covers) / (len(sampled) - last * window)
+    return DeltaEnergy(size, covers, energies)
