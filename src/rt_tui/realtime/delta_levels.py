@@ -74,29 +74,24 @@ def delta_energy(b64: str, turn: int) -> DeltaEnergy | None:
     if size is None:
         return None
     groups = len(b64) // _GROUP
-    width = min(_WINDOW_GROUPS, groups)
     per_section = -(-groups // max(1, round(groups / _SECTION_GROUPS)))
-    # The same way along each section (the last's window kept inside the delta), a
-    # different way each delta.
-    along = int(turn * _GOLDEN % 1.0 * (per_section - width + 1))
-    last_start = groups - width
-    windows = "".join(
-        [
-            b64[at * _GROUP : (at + width) * _GROUP]
-            for at in [min(start + along, last_start) for start in range(0, groups, per_section)]
-        ]
-    )
+    sections = -(-groups // per_section)
+    step, width = per_section * _GROUP, _WINDOW_GROUPS * _GROUP
+    # The same way along each section, a different way each delta; the last section may
+    # be shorter, its window kept inside the delta.
+    first = int(turn * _GOLDEN % 1.0 * (per_section - _WINDOW_GROUPS + 1)) * _GROUP
+    end = first + (sections - 1) * step
+    windows = [b64[at : at + width] for at in range(first, end, step)]
+    last_at = min(end, len(b64) // _GROUP * _GROUP - width)
+    windows.append(b64[last_at : last_at + width])
     try:
-        sampled = binascii.a2b_base64(windows, strict_mode=True)
+        sampled = binascii.a2b_base64("".join(windows), strict_mode=True)
     except (binascii.Error, ValueError):
         return None
-    covers = per_section * _GROUP // 4 * 3
-    window = width * _GROUP // 4 * 3
-    energies = block_energies(sampled, window)  # the last window short only at a padded end
+    covers, window = step // 4 * 3, width // 4 * 3
+    # Each window's samples stand for its section's.
+    energies = block_energies(sampled, window, covers / window)
+    # The last section may be shorter, and its window too (at a padded end).
     last = len(energies) - 1
-    # From each window's energy to its section's, by their samples.
-    scale = covers / window
-    for n in range(last):
-        energies[n] *= scale
-    energies[last] *= (size - last * covers) / (len(sampled) - last * window)
+    energies[last] *= (size - last * covers) / covers * window / (len(sampled) - last * window)
     return DeltaEnergy(size, covers, energies)
