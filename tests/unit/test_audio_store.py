@@ -220,6 +220,37 @@ def test_long_deltas_are_measured_from_a_sample_within_a_step(
     assert line[8] == exact[8] == SPARK[-1]  # loud stays loud
 
 
+def test_a_long_replys_later_deltas_are_sampled_sparser_and_still_read_true(
+    tmp_path: Path,
+) -> None:
+    # 40 s in runs of 5 s at the levels of `speech_like`, as 200 ms deltas: cells of
+    # 1.67 s; sections grow to about 100 ms as the reply does.
+    run = {
+        level: rt_audio.tone(300, 250, level) if level else rt_audio.silence(250)
+        for level in LEVELS
+    }
+    pcm = b"".join(run[level] * 20 for level in LEVELS)
+    delta = 200 * BYTES_PER_MS
+    pieces = [pcm[at : at + delta] for at in range(0, len(pcm), delta)]
+    conversation = recorded_conversation(tmp_path / "s.jsonl", pieces, levels=True)
+    runs = list(conversation.audio.energy_runs("item_1"))
+    assert [len(energies) for _, _, energies in runs][:: len(runs) - 1] == [8, 2]
+    line = ItemLevels().of(conversation.audio, "item_1")
+    exact = sparkline(pcm)
+    assert len(line) == 24
+    cell_ms = 40_000 / 24
+    beside_a_change = {
+        n
+        for n in range(24)
+        for ms in range(5000, 40_000, 5000)
+        if -130 < ms - cell_ms * n < cell_ms + 130
+    }
+    apart = steps_apart(line, exact)
+    assert [n for n in range(24) if apart[n] > 1 and n not in beside_a_change] == []
+    assert line[19] == exact[19] == SPARK[0]  # inside the silence from 30 to 35 s
+    assert line[10] == exact[10] == SPARK[-1]  # inside the loudest run, 15 to 20 s
+
+
 def test_a_cut_inside_a_sampled_delta_keeps_its_share_of_the_energy(tmp_path: Path) -> None:
     pieces = speech_like((9600,))
     conversation = recorded_conversation(tmp_path / "s.jsonl", pieces, levels=True)

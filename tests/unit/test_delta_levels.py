@@ -16,6 +16,13 @@ def b64(pcm: bytes) -> str:
     return base64.b64encode(pcm).decode()
 
 
+def energies_of(pcm: bytes, before: int) -> list[float]:
+    measured = delta_energy(b64(pcm), 0, before)
+    assert measured is not None
+    assert measured.size == len(pcm)
+    return list(measured.energies)
+
+
 @pytest.mark.parametrize("size", range(10))
 def test_pcm_size_is_worked_out_from_the_base64(size: int) -> None:
     assert base64_pcm_size(b64(bytes(size))) == size
@@ -47,6 +54,15 @@ def test_a_long_delta_keeps_an_energy_per_section_of_about_25_ms() -> None:
     # The faded ends aside, a steady tone reads as it is from any 5 ms of it.
     for got, want in zip(measured.energies[1:-1], exact[1:-1], strict=True):
         assert got == pytest.approx(want, rel=0.05)
+
+
+def test_the_deltas_of_a_long_item_are_cut_into_longer_sections() -> None:
+    pcm = tone(440, 200, 0.5)
+    assert len(energies_of(pcm, before=0)) == 8  # 25 ms sections
+    # After 20 s of audio the item's cells are 833 ms at least: sections of about 52 ms.
+    assert len(energies_of(pcm, before=20_000 * BYTES_PER_MS)) == 4
+    # After a minute, 2.5 s: one section, the whole delta.
+    assert len(energies_of(pcm, before=60_000 * BYTES_PER_MS)) == 1
 
 
 def test_over_many_deltas_the_windows_cover_each_section_evenly() -> None:

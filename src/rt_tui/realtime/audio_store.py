@@ -8,9 +8,9 @@ the user's committed turns, audio no log holds). A store made with `levels=True`
 app's: it draws level sparklines) also keeps the energy of each piece, measured as it is
 added, so a sparkline needs no read-back: per 10 ms of spooled PCM (4 bytes for 480 of
 it), and per 10 ms of a logged delta of up to 20 ms too; a longer delta's is estimated per
-25 ms from a sample of its base64 (`delta_levels`: decoding every delta whole to measure
-it was the flood path's largest cost). Reading back (`get`, for `/save-audio`) is
-the only time an item's samples are in memory after they were added.
+section (25 ms or more) from a sample of its base64 (`delta_levels`: decoding every delta
+whole to measure it was the flood path's largest cost). Reading back (`get`, for
+`/save-audio`) is the only time an item's samples are in memory after they were added.
 """
 
 from __future__ import annotations
@@ -136,7 +136,9 @@ class AudioStore:
         long delta, when its length or what its energy is measured from is not). Decoded
         only to measure its energy, and then not kept. Runs for every audio delta."""
         if self.levels:
-            energy = delta_energy(b64, len(self._pcm))
+            track = self._tracks.get(item_id)
+            before = self._track_size[track] if track is not None else 0
+            energy = delta_energy(b64, len(self._pcm), before)
         else:
             size = base64_pcm_size(b64)
             energy = None if size is None else DeltaEnergy(size, LEVEL_BLOCK, _NOT_MEASURED)

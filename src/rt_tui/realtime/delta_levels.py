@@ -3,18 +3,21 @@
 A sparkline has 24 cells, each covering at least 100 ms, on a 60 dB scale of 7.5 dB a
 step: it does not need every sample. Decoding every delta whole only to measure it was the
 largest cost of the app's audio flood path (binascii decodes about 500 MB/s), so a delta
-longer than 20 ms is measured from a sample: it is cut into sections of about 25 ms (a
-cell spans four or more), and of each section one window of 5 ms of contiguous samples is
-decoded (contiguous, so a tone is measured over its periods, with no aliasing); the
-section's energy is the window's mean square times the section's samples. Where the
-windows lie in their sections moves from delta to delta by the golden ratio, the most
-even spread a sequence gives, so over a reply they cover the audio evenly. That decodes a
-fifth of the base64 and keeps a number per 25 ms instead of per 10 ms. The cost: a
-section across a change of level gives all of it the level its window found, so a cell
-beside a change may read a step or more off (for a cell of silence beside loud audio,
-several: any energy shows on a log scale); about 1 cell in 100 of varied audio, none
-away from a change. A delta of 20 ms or less is decoded whole and measured exactly, per
-10 ms.
+longer than 20 ms is measured from a sample. It is cut into sections of 25 ms, a quarter
+of the shortest cell (as an item grows, its cells do, and so may the sections of its later
+deltas: to a sixteenth of a cell, 1/384 of the audio before them). Of each section one
+window of 5 ms of contiguous samples is decoded (contiguous, so a tone is measured over its
+periods, with no aliasing), and the section's energy is the window's mean square times the
+section's samples. Where the windows lie in their sections moves from delta to delta by
+the golden ratio, the most even spread a sequence gives, so over a reply they cover the
+audio evenly. That decodes a fifth of the base64 at most (a delta late in a reply of
+minutes: one window) and keeps a number per section instead of per 10 ms.
+
+The cost: a section across a change of level gives all of it the level its window found,
+so a cell with a change in or beside it may read more than a step off (a cell of silence
+beside loud audio, several: any energy shows on a log scale): under 1 cell in 100 of tones
+of changing loudness, and none with no change within a section of it. A delta of 20 ms or
+less is decoded whole and measured exactly, per 10 ms.
 
 Only the windows are checked as base64 (a long delta's size is worked out from its
 length, as a store without levels does for every delta): a delta with junk outside them
@@ -27,14 +30,20 @@ import binascii
 from array import array
 from typing import NamedTuple
 
-from rt_tui.realtime.audio import LEVEL_BLOCK, block_energies
+from rt_tui.realtime.audio import BYTES_PER_MS, LEVEL_BLOCK, block_energies
 
 _GROUP = 8
 """Windows and sections start on a multiple of 8 characters: 6 bytes, 3 whole samples."""
 _WINDOW_GROUPS = LEVEL_BLOCK // 12
 """A window: half a level block (5 ms, 240 bytes of PCM, 320 characters)."""
-_SECTION_GROUPS = 5 * _WINDOW_GROUPS
-"""About how long a section is: 25 ms, so each sparkline cell (at least 100 ms) spans four."""
+SPARKLINE_CELLS = 24
+"""The most cells a level sparkline has (the TUI draws it), one per stretch of the audio."""
+MIN_CELL_MS = 100
+"""A short item gets fewer cells: none covers less audio than this."""
+_SECTION_GROUPS = MIN_CELL_MS * BYTES_PER_MS // 4 // 6
+"""The shortest section: 25 ms, a quarter of the shortest cell."""
+_SECTIONS_PER_CELL = 16
+"""Sections of a long item's cell, at least (sparser, a cell's level reads less true)."""
 WHOLE_CHARS = 4 * _WINDOW_GROUPS * _GROUP
 """A delta up to this long (in base64: 20 ms) is decoded and measured whole."""
 _GOLDEN = 0.6180339887498949
@@ -59,11 +68,12 @@ class DeltaEnergy(NamedTuple):
     energies: array[float]
 
 
-def delta_energy(b64: str, turn: int) -> DeltaEnergy | None:
+def delta_energy(b64: str, turn: int, before: int = 0) -> DeltaEnergy | None:
     """The energy of a base64 delta: exact per LEVEL_BLOCK when it is no longer than
     WHOLE_CHARS, else estimated per section from a window of each (see the module's
     docstring). `turn` numbers the delta (any counter that goes up by one a delta): it
-    places the windows. None when `b64` is not base64."""
+    places the windows; `before`: PCM bytes of the item's audio before it (they make its
+    cells longer). None when `b64` is not base64."""
     if len(b64) <= WHOLE_CHARS:
         try:
             pcm = binascii.a2b_base64(b64, strict_mode=True)
@@ -74,7 +84,9 @@ def delta_energy(b64: str, turn: int) -> DeltaEnergy | None:
     if size is None:
         return None
     groups = len(b64) // _GROUP
-    per_section = -(-groups // max(1, round(groups / _SECTION_GROUPS)))
+    # The item's cells will cover 1/24 of its audio at least: of what came before, too.
+    least = max(_SECTION_GROUPS, before // (SPARKLINE_CELLS * _SECTIONS_PER_CELL * 6))
+    per_section = -(-groups // max(1, round(groups / least)))
     sections = -(-groups // per_section)
     step, width = per_section * _GROUP, _WINDOW_GROUPS * _GROUP
     # The same way along each section, a different way each delta; the last section may

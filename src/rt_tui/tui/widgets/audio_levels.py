@@ -16,14 +16,16 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rt_tui.realtime.audio import BYTES_PER_MS, SAMPLE_WIDTH, level_of
+from rt_tui.realtime.delta_levels import MIN_CELL_MS, SPARKLINE_CELLS
 
 if TYPE_CHECKING:
     from rt_tui.realtime.audio_store import AudioStore
 
 SPARK = "▁▂▃▄▅▆▇█"
-CELLS = 24
-"""The longest sparkline: one cell per stretch of the audio."""
-MIN_STRETCH_MS = 100
+CELLS = SPARKLINE_CELLS
+"""The longest sparkline: one cell per stretch of the audio (the store samples long deltas
+for it, knowing this)."""
+MIN_STRETCH_MS = MIN_CELL_MS
 """A short item gets fewer cells: none covers less audio than this."""
 FLOOR_DB = -60.0
 KEPT_ITEMS = 32
