@@ -34,13 +34,14 @@ from rt_tui.realtime.audio import BYTES_PER_MS, LEVEL_BLOCK, block_energies
 
 _GROUP = 8
 """Windows and sections start on a multiple of 8 characters: 6 bytes, 3 whole samples."""
-_WINDOW_GROUPS = LEVEL_BLOCK // 12
+_GROUP_BYTES = 6
+_WINDOW_GROUPS = LEVEL_BLOCK // 2 // _GROUP_BYTES
 """A window: half a level block (5 ms, 240 bytes of PCM, 320 characters)."""
 SPARKLINE_CELLS = 24
 """The most cells a level sparkline has (the TUI draws it), one per stretch of the audio."""
 MIN_CELL_MS = 100
 """A short item gets fewer cells: none covers less audio than this."""
-_SECTION_GROUPS = MIN_CELL_MS * BYTES_PER_MS // 4 // 6
+_SECTION_GROUPS = MIN_CELL_MS * BYTES_PER_MS // 4 // _GROUP_BYTES
 """The shortest section: 25 ms, a quarter of the shortest cell."""
 _SECTIONS_PER_CELL = 16
 """Sections of a long item's cell, at least (sparser, a cell's level reads less true)."""
@@ -85,7 +86,7 @@ def delta_energy(b64: str, turn: int, before: int = 0) -> DeltaEnergy | None:
         return None
     groups = len(b64) // _GROUP
     # The item's cells will cover 1/24 of its audio at least: of what came before, too.
-    least = max(_SECTION_GROUPS, before // (SPARKLINE_CELLS * _SECTIONS_PER_CELL * 6))
+    least = max(_SECTION_GROUPS, before // (SPARKLINE_CELLS * _SECTIONS_PER_CELL * _GROUP_BYTES))
     per_section = -(-groups // max(1, round(groups / least)))
     sections = -(-groups // per_section)
     step, width = per_section * _GROUP, _WINDOW_GROUPS * _GROUP
@@ -100,7 +101,7 @@ def delta_energy(b64: str, turn: int, before: int = 0) -> DeltaEnergy | None:
         sampled = binascii.a2b_base64("".join(windows), strict_mode=True)
     except (binascii.Error, ValueError):
         return None
-    covers, window = step // 4 * 3, width // 4 * 3
+    covers, window = per_section * _GROUP_BYTES, _WINDOW_GROUPS * _GROUP_BYTES
     # Each window's samples stand for its section's.
     energies = block_energies(sampled, window, covers / window)
     # The last section may be shorter, and its window too (at a padded end).
