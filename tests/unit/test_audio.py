@@ -398,3 +398,6 @@ def test_block_energies_are_each_blocks_rms_squared_times_its_samples() -> None:
     assert energies[0] == pytest.approx(rms(loud) ** 2 * (len(loud) // 2), rel=1e-5)
     assert energies[1] == pytest.approx(rms(quiet) ** 2 * (len(quiet) // 2), rel=1e-5)
     assert len(block_energies(b"", 480)) == 0
+    # Samples that stand for five times as much audio (a sample of it).
+    weighted = block_energies(loud + quiet, 20 * BYTES_PER_MS, 5.0)
+    assert list(weighted) == pytest.approx([5 * e for e in energies], rel=1e-6)

@@ -16,7 +16,6 @@ from rt_tui.realtime.audio_store import (
     BYTES_PER_MS,
     AudioStore,
     AudioUnavailable,
-    base64_pcm_size,
 )
 from rt_tui.realtime.conversation import Conversation
 from rt_tui.realtime.events import parse_server_frame
@@ -25,6 +24,7 @@ from rt_tui.realtime.recorder import SessionRecorder
 from rt_tui.send.reply_audio import ReplyAudio
 from rt_tui.tui.audio_turns import SaveAudioError, save_last_audio
 from rt_tui.tui.widgets.audio_levels import (
+    SPARK,
     ItemLevels,
     sparkline,
     sparkline_of_pieces,
@@ -142,16 +142,6 @@ def test_send_gathers_reply_audio_in_a_scratch_file() -> None:
     assert reply.pcm("other") == b""
 
 
-@pytest.mark.parametrize("size", range(10))
-def test_pcm_size_is_worked_out_from_the_base64(size: int) -> None:
-    assert base64_pcm_size(base64.b64encode(bytes(size)).decode()) == size
-
-
-def test_text_that_cannot_be_base64_has_no_size() -> None:
-    assert base64_pcm_size("abc") is None
-    assert base64_pcm_size("ééé=") is None
-
-
 def test_interleaved_items_keep_their_own_pieces_through_a_cut() -> None:
     store = AudioStore()
     a1, a2, a3, a4 = tone(100, 1), tone(100, 2), tone(100, 3), tone(50, 4)
@@ -190,15 +180,87 @@ def speech_like(delta_bytes: tuple[int, ...]) -> list[bytes]:
     return pieces
 
 
+def steps_apart(line: str, other: str) -> list[int]:
+    """How many steps of the scale each cell of two sparklines differs by."""
+    assert len(line) == len(other)
+    return [abs(SPARK.index(a) - SPARK.index(b)) for a, b in zip(line, other, strict=True)]
+
+
 def test_an_items_sparkline_is_drawn_from_levels_kept_as_the_audio_came(tmp_path: Path) -> None:
     log = tmp_path / "s.jsonl"
-    # Uneven deltas whose edges fall inside the sparkline's stretches, each of one level.
-    pieces = speech_like((4000, 2000, 3000, 3000))
+    # Uneven deltas of 20 ms or less (measured whole, per 10 ms from each one's start),
+    # whose 10 ms blocks hold one level each.
+    pieces = speech_like((960, 480, 720, 240))
     conversation = recorded_conversation(log, pieces, levels=True)
     log.unlink()  # nothing is read back: the sparkline comes from the store's levels
     line = ItemLevels().of(conversation.audio, "item_1")
     assert line == sparkline(b"".join(pieces))
     assert len(set(line)) > 4
+
+
+CHANGES_MS = range(250, 2000, 250)
+"""Where the level of `speech_like` audio changes."""
+
+
+@pytest.mark.parametrize("delta_bytes", [(1440,), (4000, 2000, 3000), (6144,), (9600,), (24_000,)])
+def test_long_deltas_are_measured_from_a_sample_within_a_step(
+    tmp_path: Path, delta_bytes: tuple[int, ...]
+) -> None:
+    pieces = speech_like(delta_bytes)
+    conversation = recorded_conversation(tmp_path / "s.jsonl", pieces, levels=True)
+    line = ItemLevels().of(conversation.audio, "item_1")
+    exact = sparkline(b"".join(pieces))
+    assert len(line) == 20  # 100 ms cells
+    # A sampled section across a change of level lends its level to all of it: a cell
+    # beside a change may read further off; every other cell is within a step.
+    beside_a_change = {n for n in range(20) for ms in CHANGES_MS if -30 < ms - 100 * n < 130}
+    apart = steps_apart(line, exact)
+    assert [n for n in range(20) if apart[n] > 1 and n not in beside_a_change] == []
+    assert line[16] == exact[16] == SPARK[0]  # silence inside silence stays silence
+    assert line[8] == exact[8] == SPARK[-1]  # loud stays loud
+
+
+def test_a_long_replys_later_deltas_are_sampled_sparser_and_still_read_true(
+    tmp_path: Path,
+) -> None:
+    # 40 s in runs of 5 s at the levels of `speech_like`, as 200 ms deltas: cells of
+    # 1.67 s; sections grow to about 100 ms as the reply does.
+    run = {
+        level: rt_audio.tone(300, 250, level) if level else rt_audio.silence(250)
+        for level in LEVELS
+    }
+    pcm = b"".join(run[level] * 20 for level in LEVELS)
+    delta = 200 * BYTES_PER_MS
+    pieces = [pcm[at : at + delta] for at in range(0, len(pcm), delta)]
+    conversation = recorded_conversation(tmp_path / "s.jsonl", pieces, levels=True)
+    runs = list(conversation.audio.energy_runs("item_1"))
+    assert [len(energies) for _, _, energies in runs][:: len(runs) - 1] == [8, 2]
+    line = ItemLevels().of(conversation.audio, "item_1")
+    exact = sparkline(pcm)
+    assert len(line) == 24
+    cell_ms = 40_000 / 24
+    beside_a_change = {
+        n
+        for n in range(24)
+        for ms in range(5000, 40_000, 5000)
+        if -130 < ms - cell_ms * n < cell_ms + 130
+    }
+    apart = steps_apart(line, exact)
+    assert [n for n in range(24) if apart[n] > 1 and n not in beside_a_change] == []
+    assert line[19] == exact[19] == SPARK[0]  # inside the silence from 30 to 35 s
+    assert line[10] == exact[10] == SPARK[-1]  # inside the loudest run, 15 to 20 s
+
+
+def test_a_cut_inside_a_sampled_delta_keeps_its_share_of_the_energy(tmp_path: Path) -> None:
+    pieces = speech_like((9600,))
+    conversation = recorded_conversation(tmp_path / "s.jsonl", pieces, levels=True)
+    audio = conversation.audio
+    audio.truncate("item_1", 1303)  # inside a delta, inside one of its sections
+    cut = ItemLevels().of(audio, "item_1")
+    exact = sparkline(b"".join(pieces)[: 1303 * BYTES_PER_MS])
+    assert len(cut) == 13
+    assert [size for size, _, _ in audio.energy_runs("item_1")][-1] == 1303 * BYTES_PER_MS % 9600
+    assert max(steps_apart(cut, exact)) <= 1
 
 
 def test_levels_are_kept_per_10_ms_so_a_delta_across_a_change_of_level_reads_true() -> None:
@@ -221,13 +283,13 @@ def test_a_piece_spanning_several_stretches_is_measured_a_block_at_a_time() -> N
     pieces = speech_like((1234, 60_000, 966, 480, 2222))
     for pcm in pieces:
         store.append("a", pcm)
-    assert [size for size, _ in store.energy_runs("a")] == [len(pcm) for pcm in pieces]
+    assert [size for size, _, _ in store.energy_runs("a")] == [len(pcm) for pcm in pieces]
     assert ItemLevels().of(store, "a") == sparkline(b"".join(pieces))
     store.close()
 
 
 def test_a_store_that_does_not_measure_levels_draws_no_sparkline(tmp_path: Path) -> None:
     conversation = recorded_conversation(tmp_path / "s.jsonl", speech_like((4800,)))
-    assert list(conversation.audio.energies("item_1")) == []
+    assert list(conversation.audio.energy_runs("item_1")) == []
     assert ItemLevels().of(conversation.audio, "item_1") == ""
     assert conversation.audio.duration_ms("item_1") == 2000

@@ -88,14 +88,15 @@ def rms(pcm: bytes) -> float:
     return min(1.0, audioop.rms(samples, SAMPLE_WIDTH) / _FULL_SCALE)
 
 
-def block_energies(pcm: bytes, block: int) -> array[float]:
+def block_energies(pcm: bytes, block: int, weight: float = 1.0) -> array[float]:
     """The sum of the squared samples (full scale 1.0) of each `block` bytes of `pcm`
     (`block` even), the last block maybe shorter: what the level of any run of blocks is
-    made from. At C speed: it runs for every audio delta the app receives."""
+    made from; times `weight` (for samples that stand for more audio). At C speed: it
+    runs for every audio delta the app receives."""
     samples = _native(pcm)
     measure = audioop.rms
     full = block // SAMPLE_WIDTH
-    scale = full / (_FULL_SCALE * _FULL_SCALE)
+    scale = full * weight / (_FULL_SCALE * _FULL_SCALE)
     view = memoryview(samples)  # slices of it are not copies
     energies = array(
         "f",

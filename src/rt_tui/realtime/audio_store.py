@@ -5,9 +5,11 @@ A piece is either an assistant audio delta as the session log recorded it (`appe
 the base64 is on disk already, so it is not written twice; it is read back and decoded
 when the audio is wanted) or PCM written to a scratch file in the cache folder (`append`:
 the user's committed turns, audio no log holds). A store made with `levels=True` (the
-app's: it draws level sparklines) also keeps the energy of each 10 ms of a piece, measured
-as it is added (4 bytes for 480 of PCM), so a sparkline needs no read-back; that costs a
-decode of each logged delta, which a store without it skips. Reading back (`get`, for
+app's: it draws level sparklines) also keeps the energy of each piece, measured as it is
+added, so a sparkline needs no read-back: per 10 ms of spooled PCM (4 bytes for 480 of
+it), and per 10 ms of a logged delta of up to 20 ms too; a longer delta's is estimated per
+section (25 ms or more) from a sample of its base64 (`delta_levels`: decoding every delta
+whole to measure it was the flood path's largest cost). Reading back (`get`, for
 `/save-audio`) is the only time an item's samples are in memory after they were added.
 """
 
@@ -21,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rt_tui.realtime.audio import LEVEL_BLOCK, block_energies
+from rt_tui.realtime.delta_levels import DeltaEnergy, base64_pcm_size, delta_energy
 from rt_tui.realtime.frames import LogSource, LogSpan
 from rt_tui.realtime.session_log import LogError, read_record
 from rt_tui.realtime.spill import SpillFile
@@ -29,21 +32,12 @@ from rt_tui.realtime.spill import SpillFile
 BYTES_PER_MS = 48
 
 _SPOOLED = -1
-_NO_BLOCKS: array[float] = array("f")
+_NOT_MEASURED: array[float] = array("f")
 
 
 class AudioUnavailable(Exception):
     """Audio that can no longer be read back (its session log is gone or damaged); the
     message is one sentence."""
-
-
-def base64_pcm_size(b64: str) -> int | None:
-    """How many bytes `b64` decodes to, worked out from its length (padded base64, as the
-    API sends); None when it cannot be base64 at all."""
-    length = len(b64)
-    if length % 4 or not b64.isascii():
-        return None
-    return length // 4 * 3 - (b64[-2:].count("=") if length else 0)
 
 
 class AudioStore:
@@ -79,10 +73,13 @@ class AudioStore:
         self._next = array("q")
         """The next piece of the same item (-1: the last)."""
         self._blocks_at = array("q")
-        """Where the piece's blocks begin in `_block_energy` (its own until the next's)."""
+        """Where the piece's energies begin in `_block_energy` (its own until the next's)."""
+        self._covers = array("I")
+        """PCM bytes each of the piece's energies covers (the last: what is left)."""
         self._block_energy = array("f")
-        """Per LEVEL_BLOCK bytes of each piece, in order: the sum of its squared samples
-        (full scale 1.0), for level sparklines (none when the store does not measure)."""
+        """Sums of squared samples (full scale 1.0) of stretches of each piece, in order,
+        for level sparklines (none when the store does not measure): per LEVEL_BLOCK, or
+        per section of a long logged delta, measured from a sample (`delta_levels`)."""
         self._total = 0
 
     def close(self) -> None:
@@ -102,16 +99,12 @@ class AudioStore:
             self._track_size.append(0)
         return track
 
-    def _blocks_of(self, pcm: bytes) -> array[float]:
-        """The energy of each LEVEL_BLOCK bytes of `pcm` (the last block may be shorter)."""
-        return block_energies(pcm, LEVEL_BLOCK) if self.levels else _NO_BLOCKS
-
-    def _add(
-        self, track: int, where: int, at: int, length: int, size: int, blocks: array[float]
-    ) -> None:
+    def _add(self, track: int, where: int, at: int, length: int, energy: DeltaEnergy) -> None:
         piece = len(self._pcm)
+        size = energy.size
         self._blocks_at.append(len(self._block_energy))
-        self._block_energy.extend(blocks)
+        self._covers.append(energy.covers)
+        self._block_energy.extend(energy.energies)
         self._where.append(where)
         self._at.append(at)
         self._length.append(length)
@@ -134,29 +127,29 @@ class AudioStore:
         if self._spool is None:
             self._spool = SpillFile(self._spool_dir)
         at = self._spool.append(pcm)
-        self._add(track, _SPOOLED, at, len(pcm), len(pcm), self._blocks_of(pcm))
+        blocks = block_energies(pcm, LEVEL_BLOCK) if self.levels else _NOT_MEASURED
+        self._add(track, _SPOOLED, at, len(pcm), DeltaEnergy(len(pcm), LEVEL_BLOCK, blocks))
 
     def append_logged(self, item_id: str, span: LogSpan, b64: str) -> bool:
         """Add the audio of a delta frame recorded at `span` (its `delta`: `b64`, base64
-        PCM) without copying it; False, adding nothing, when `b64` is not base64. Decoded
+        PCM) without copying it; False, adding nothing, when `b64` is not base64 (for a
+        long delta, when its length or what its energy is measured from is not). Decoded
         only to measure its energy, and then not kept. Runs for every audio delta."""
         if self.levels:
-            try:
-                pcm = base64.b64decode(b64, validate=True)
-            except (binascii.Error, ValueError):
-                return False
-            size, blocks = len(pcm), self._blocks_of(pcm)
+            track = self._tracks.get(item_id)
+            before = self._track_size[track] if track is not None else 0
+            energy = delta_energy(b64, len(self._pcm), before)
         else:
-            known = base64_pcm_size(b64)
-            if known is None:
-                return False
-            size, blocks = known, _NO_BLOCKS
+            size = base64_pcm_size(b64)
+            energy = None if size is None else DeltaEnergy(size, LEVEL_BLOCK, _NOT_MEASURED)
+        if energy is None:
+            return False
         log, offset, length = span
         logs = self._logs
         where = len(logs) - 1
         if where < 0 or logs[where] is not log:  # not the newest log, the likely one
             where = self._log_index(log)
-        self._add(self._track(item_id), where, offset, length, size, blocks)
+        self._add(self._track(item_id), where, offset, length, energy)
         return True
 
     def _log_index(self, log: LogSource) -> int:
@@ -202,24 +195,17 @@ class AudioStore:
                 f"The audio is no longer in the session log {log.path}."
             ) from None
 
-    def energies(self, item_id: str) -> Iterator[tuple[int, float]]:
-        """An item's audio as (PCM bytes, sum of squared samples) 10 ms at a time, from
-        memory: what a level sparkline needs without reading the audio back (nothing when
-        the store does not measure levels)."""
-        track = self._tracks.get(item_id)
-        if track is None or not self.levels:
-            return
-        energy = self._block_energy
-        for piece in self._pieces(track):
-            block, left = self._blocks_at[piece], self._pcm[piece]
-            while left > 0:
-                yield min(left, LEVEL_BLOCK), energy[block]
-                block, left = block + 1, left - LEVEL_BLOCK
+    def _energies_held(self, piece: int) -> int:
+        """How many of the piece's energies its PCM still reaches (fewer after a cut)."""
+        end = self._blocks_at[piece + 1] if piece + 1 < len(self._blocks_at) else None
+        added = (len(self._block_energy) if end is None else end) - self._blocks_at[piece]
+        return min(added, -(-self._pcm[piece] // self._covers[piece]))
 
-    def energy_runs(self, item_id: str) -> Iterator[tuple[int, array[float]]]:
-        """`energies` a piece at a time: its PCM bytes and the energy of each LEVEL_BLOCK
-        of them (the last block maybe shorter), so a sparkline can add up a whole piece
-        at once (nothing when the store does not measure levels)."""
+    def energy_runs(self, item_id: str) -> Iterator[tuple[int, int, array[float]]]:
+        """An item's audio a piece at a time, from memory, as a level sparkline needs it
+        without reading the audio back: the piece's PCM bytes, how many bytes each of its
+        energies covers (the last: what is left) and those sums of squared samples
+        (nothing when the store does not measure levels)."""
         track = self._tracks.get(item_id)
         if track is None or not self.levels:
             return
@@ -227,8 +213,9 @@ class AudioStore:
         for piece in self._pieces(track):
             size = self._pcm[piece]
             if size > 0:
-                block = self._blocks_at[piece]
-                yield size, energy[block : block - (-size // LEVEL_BLOCK)]
+                first = self._blocks_at[piece]
+                held = self._energies_held(piece)
+                yield size, self._covers[piece], energy[first : first + held]
 
     def size(self, item_id: str) -> int:
         """Bytes of audio held for an item."""
@@ -254,13 +241,9 @@ class AudioStore:
             if kept >= keep:
                 break
             whole = self._pcm[piece]
+            if whole > keep - kept and self.levels:
+                self._cut_energy(piece, keep - kept)
             self._pcm[piece] = min(whole, keep - kept)
-            kept_here = self._pcm[piece]
-            if kept_here < whole and kept_here % LEVEL_BLOCK and self.levels:
-                # The cut block keeps its share of the energy by length.
-                n = kept_here // LEVEL_BLOCK
-                held = min(LEVEL_BLOCK, whole - n * LEVEL_BLOCK)
-                self._block_energy[self._blocks_at[piece] + n] *= kept_here % LEVEL_BLOCK / held
             kept += self._pcm[piece]
             last = piece
         # The pieces after `last` are left out of the track (their rows stay, unread).
@@ -271,6 +254,16 @@ class AudioStore:
         self._track_last[track] = last
         self._total -= self._track_size[track] - kept
         self._track_size[track] = kept
+
+    def _cut_energy(self, piece: int, kept: int) -> None:
+        """Before a piece is cut to `kept` bytes: the stretch the cut falls in keeps its
+        share of its energy by length."""
+        covers, last = self._covers[piece], self._energies_held(piece) - 1
+        n = min(kept // covers, last)
+        held = covers if n < last else self._pcm[piece] - n * covers
+        part = kept - n * covers
+        if 0 < part < held:
+            self._block_energy[self._blocks_at[piece] + n] *= part / held
 
     def discard(self, item_id: str) -> None:
         """Forget an item's audio (the item was deleted)."""

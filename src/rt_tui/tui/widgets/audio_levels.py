@@ -1,8 +1,11 @@
 """A level sparkline per audio item of the conversation: how its audio rose and fell.
 
-Drawn once the item is final from the energy the app's audio store measured in each 10 ms
-of it as it arrived (nothing is read back from the session log or the scratch file), and
-again only if its audio changes length (a truncation).
+Drawn once the item is final from the energy the app's audio store measured as the audio
+arrived (nothing is read back from the session log or the scratch file), and again only if
+its audio changes length (a truncation). That energy is exact per 10 ms for short pieces
+and spooled audio, and an estimate from a sample for long assistant deltas
+(`rt_tui.realtime.delta_levels`): a cell of at least 100 ms on a 7.5 dB step does not need
+every sample, and the estimate stays within a step of the exact level in practice.
 """
 
 from __future__ import annotations
@@ -12,15 +15,17 @@ from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from rt_tui.realtime.audio import BYTES_PER_MS, LEVEL_BLOCK, SAMPLE_WIDTH, level_of
+from rt_tui.realtime.audio import BYTES_PER_MS, SAMPLE_WIDTH, level_of
+from rt_tui.realtime.delta_levels import MIN_CELL_MS, SPARKLINE_CELLS
 
 if TYPE_CHECKING:
     from rt_tui.realtime.audio_store import AudioStore
 
 SPARK = "▁▂▃▄▅▆▇█"
-CELLS = 24
-"""The longest sparkline: one cell per stretch of the audio."""
-MIN_STRETCH_MS = 100
+CELLS = SPARKLINE_CELLS
+"""The longest sparkline: one cell per stretch of the audio (the store samples long deltas
+for it, knowing this)."""
+MIN_STRETCH_MS = MIN_CELL_MS
 """A short item gets fewer cells: none covers less audio than this."""
 FLOOR_DB = -60.0
 KEPT_ITEMS = 32
@@ -52,15 +57,17 @@ def sparkline(pcm: bytes, cells: int = CELLS) -> str:
     return "".join(_mark(level_of(pcm[a:b]).rms) for a, b in pairwise(bounds))
 
 
-def sparkline_of_pieces(pieces: Iterable[tuple[int, Sequence[float]]], cells: int = CELLS) -> str:
+def sparkline_of_pieces(
+    pieces: Iterable[tuple[int, int, Sequence[float]]], cells: int = CELLS
+) -> str:
     """The same sparkline from the audio's pieces as `AudioStore.energy_runs` gives them:
-    each piece's PCM bytes and the sum of squared samples of each LEVEL_BLOCK of it (the
-    last maybe shorter). A piece inside one stretch is added up whole (the way of almost
-    every piece: a stretch holds dozens of deltas); one across an edge a block at a
-    time, a block split between two stretches giving each its share by length (10 ms
-    blocks, so the cells come out as the PCM's)."""
-    pieces = [(size, blocks) for size, blocks in pieces if size > 0]
-    size = sum(piece_size for piece_size, _ in pieces)
+    each piece's PCM bytes, the bytes each of its energies covers (the last: what is left)
+    and those sums of squared samples. A piece inside one stretch is added up whole (the
+    way of almost every piece: a stretch holds dozens of deltas); one across an edge a
+    block at a time, a block split between two stretches giving each its share by length
+    (so where the blocks are 10 ms, the cells come out as the PCM's)."""
+    pieces = [piece for piece in pieces if piece[0] > 0]
+    size = sum(piece_size for piece_size, _, _ in pieces)
     if not size:
         return ""
     bounds = _stretches(size, cells)
@@ -68,16 +75,17 @@ def sparkline_of_pieces(pieces: Iterable[tuple[int, Sequence[float]]], cells: in
     last = len(energy) - 1
     stretch = at = 0
     bound = bounds[1]
-    for piece_size, blocks in pieces:
+    for piece_size, covers, energies in pieces:
         if at + piece_size < bound:
             # In order from the stretch's sum so far, as a block at a time would add
             # them (Python 3.12 on adds floats even more exactly).
-            energy[stretch] = sum(blocks, energy[stretch])
+            energy[stretch] = sum(energies, energy[stretch])
             at += piece_size
             continue
-        for n, block_energy in enumerate(blocks):
+        piece_end, final = at + piece_size, len(energies) - 1
+        for n, block_energy in enumerate(energies):
             start = at
-            end = at = start + min(LEVEL_BLOCK, piece_size - n * LEVEL_BLOCK)
+            end = at = piece_end if n == final else start + covers
             if end < bound:
                 energy[stretch] += block_energy
                 continue
