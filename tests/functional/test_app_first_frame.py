@@ -93,6 +93,11 @@ NOT_FOR_THE_FIRST_FRAME = (
     "hashlib",
     "rt_tui.tui.screens.settings",  # F2
     "rt_tui.tui.screens.help",  # F1
+    "rt_tui.tui.voice",  # live audio, made once the frame is out (its keys are apart)
+    "rt_tui.tui.voice_choice",
+    "rt_tui.tui.voice_events",
+    "rt_tui.realtime.audio_turn",
+    "rt_tui.realtime.audio_io.devices",
     "rt_tui.realtime.audio_io.live",  # live audio's players and files, when asked for
     "rt_tui.realtime.audio_io.sources",
     "rt_tui.cost.table",  # the price table, with the first usage

@@ -26,7 +26,6 @@ from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
-from rt_tui.tui.voice_choice import audio_files_problem, names_a_speaker
 
 if TYPE_CHECKING:
     from rt_tui.config import Config
@@ -202,10 +201,13 @@ def make_app(
         from rt_tui.config import Config, transcribing
 
         config = transcribing(config if config is not None else Config())
-    elif speaker is not None and names_a_speaker(speaker):
-        from rt_tui.config import Config, speaking
+    elif speaker is not None:
+        from rt_tui.tui.voice_choice import names_a_speaker  # The audio modules: with a flag.
 
-        config = speaking(config if config is not None else Config())
+        if names_a_speaker(speaker):
+            from rt_tui.config import Config, speaking
+
+            config = speaking(config if config is not None else Config())
     context = AppContext(
         loaded_config=config,
         config_path=path,
@@ -281,11 +283,13 @@ def run_tui(
     except ConfigError as error:
         return _usage_problem(str(error))
     asked = mic is not None or speaker is not None
-    problem = audio_files_problem(
-        app.context.config if asked else app.context.loaded_config, mic, speaker
-    )
-    if problem is not None:
-        return _usage_problem(problem)
+    audio_config = app.context.config if asked else app.context.loaded_config
+    if audio_config is not None:  # Without a config file or a flag, nothing opens.
+        from rt_tui.tui.voice_choice import audio_files_problem  # Its audio modules.
+
+        problem = audio_files_problem(audio_config, mic, speaker)
+        if problem is not None:
+            return _usage_problem(problem)
     if profile is not None or url is not None:
         target = app.context.target()
         if target.problem is not None:
