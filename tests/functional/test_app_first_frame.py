@@ -278,3 +278,17 @@ async def test_a_message_typed_at_once_is_sent_and_answered(tmp_path: Path) -> N
             await wait_for(pilot, lambda: pane_items(screen.pane, "assistant"), "the reply")
             [user] = pane_items(screen.pane, "user")
             assert user.body == "hi"
+
+
+async def test_threads_switch_as_usual_once_the_first_frame_is_out(tmp_path: Path) -> None:
+    """The start-up lets other threads in sooner, so the writer thread puts the first
+    frame on the terminal at once; the session switches at Python's own interval."""
+    usual = sys.getswitchinterval()
+    app = offline_app(tmp_path)
+    app.hurry_start()
+    try:
+        assert sys.getswitchinterval() < usual
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: sys.getswitchinterval() == usual, "the usual interval")
+    finally:
+        sys.setswitchinterval(usual)

@@ -49,6 +49,10 @@ PANES = {
 }
 """What the help screen says about each pane."""
 
+START_UP_SWITCH_INTERVAL = 0.0005
+"""Seconds the event loop's thread keeps the interpreter from a thread that waits for it,
+until the first frame is out (then Python's own, 5 ms, again): see `RtTuiApp.hurry_start`."""
+
 TOAST_SECONDS: dict[SeverityLevel, float] = {"information": 3.5, "warning": 5, "error": 6}
 """How long a notification stays unless its caller says otherwise. Short, because the
 state that matters (connection, failure, log) is also in the status bar."""
@@ -85,6 +89,20 @@ class RtTuiApp(App[int]):
         """What is wrong with the theme files and the config's [ui] section, if anything."""
         self._main: MainScreen
         """The first screen, made when the app is composed."""
+        self._switch_interval: float | None = None
+        """Python's thread switch interval while the start-up has it shorter (see
+        `hurry_start`), to set again once the first frame is out."""
+
+    def hurry_start(self) -> None:
+        """Have the first frame reach the terminal as soon as it is drawn.
+
+        Textual's writer thread writes it, and needs the interpreter for that while the
+        event loop's thread goes on with the start-up (the screen's first resizes, a few
+        ms): with Python's 5 ms switch interval the frame waited for the rest of that
+        thread's slice. Until the frame is out, the loop's thread lets others in sooner.
+        For the process that runs the app (the setting is global)."""
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(START_UP_SWITCH_INTERVAL)
 
     def _start_with_theme(self, name: str) -> None:
         """Make `name` the theme before the stylesheet is first parsed.
@@ -129,6 +147,8 @@ class RtTuiApp(App[int]):
         """The first frame is on the terminal: the start-up is over."""
         start_up_done()
         gc.enable()  # Off since the CLI began to import the app (see `_run`).
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
         self._main.first_frame_shown()
 
     def notify(
@@ -319,5 +339,6 @@ def _run(app: RtTuiApp) -> int:
     # The CLI turned it off before importing the app; the app turns it back on once its
     # first frame is out (building the screen makes few cycles, many objects).
     tune_for_session()
+    app.hurry_start()
     result = app.run()
     return result if isinstance(result, int) else 0
