@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 
 from rt_tui import paths
 from rt_tui.config_file import ConfigError, read_config_text
 from rt_tui.tui.collector import start_up_done, tune_for_session
-from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
@@ -53,6 +53,15 @@ START_UP_SWITCH_INTERVAL = 0.0005
 """Seconds the event loop's thread keeps the interpreter from a thread that waits for it,
 until the first frame is out (then Python's own, 5 ms, again): see `RtTuiApp.hurry_start`."""
 
+
+def actions_provider() -> type[Provider]:
+    """The command palette's list of every bound action: loaded when the palette first
+    opens (Textual takes a function for a provider), not for the first frame."""
+    from rt_tui.tui.commands import ActionsProvider
+
+    return ActionsProvider
+
+
 TOAST_SECONDS: dict[SeverityLevel, float] = {"information": 3.5, "warning": 5, "error": 6}
 """How long a notification stays unless its caller says otherwise. Short, because the
 state that matters (connection, failure, log) is also in the status bar."""
@@ -67,7 +76,7 @@ class RtTuiApp(App[int]):
         Binding("f1", "help", "Help", tooltip="Keys and panes at a glance", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit rt-tui", id="app.quit", priority=True),
     ]
-    COMMANDS = App.COMMANDS | {ActionsProvider}
+    COMMANDS = App.COMMANDS | {actions_provider}
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
