@@ -129,6 +129,23 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
         await wait_for(pilot, lambda: _footer(screen)[:6] == [*essential, "Tail"], "its keys")
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_each_footer_key_is_as_wide_as_the_text_it_draws(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """A key's width is worked out, not drawn to be measured: at both paddings (compact
+    below 110 columns) it is the drawn text's, so no key is cut or padded."""
+    app = offline_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: bool(_footer(screen)), "the footer")
+        keys = list(screen.query_one(KeyFooter).query(FooterKey))
+        assert {key.has_class("-compact") for key in keys} == {size[0] < 110}
+        for key in keys:
+            drawn = key.render()
+            assert key.get_content_width(screen.size, screen.size) == drawn.cell_len, drawn
+
+
 @pytest.mark.parametrize("width", [160, 120])
 async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
     tmp_path: Path, width: int, monkeypatch: pytest.MonkeyPatch

@@ -93,6 +93,13 @@ NOT_FOR_THE_FIRST_FRAME = (
     "hashlib",
     "rt_tui.tui.screens.settings",  # F2
     "rt_tui.tui.screens.help",  # F1
+    "rt_tui.inspector.filtering",  # the inspector's filters, loaded with its store
+    "rt_tui.tui.commands",  # the command palette's actions, when it first opens
+    "rt_tui.tui.voice",  # live audio, made once the frame is out (its keys are apart)
+    "rt_tui.tui.voice_choice",
+    "rt_tui.tui.voice_events",
+    "rt_tui.realtime.audio_turn",
+    "rt_tui.realtime.audio_io.devices",
     "rt_tui.realtime.audio_io.live",  # live audio's players and files, when asked for
     "rt_tui.realtime.audio_io.sources",
     "rt_tui.cost.table",  # the price table, with the first usage
@@ -273,3 +280,17 @@ async def test_a_message_typed_at_once_is_sent_and_answered(tmp_path: Path) -> N
             await wait_for(pilot, lambda: pane_items(screen.pane, "assistant"), "the reply")
             [user] = pane_items(screen.pane, "user")
             assert user.body == "hi"
+
+
+async def test_threads_switch_as_usual_once_the_first_frame_is_out(tmp_path: Path) -> None:
+    """The start-up lets other threads in sooner, so the writer thread puts the first
+    frame on the terminal at once; the session switches at Python's own interval."""
+    usual = sys.getswitchinterval()
+    app = offline_app(tmp_path)
+    app.hurry_start()
+    try:
+        assert sys.getswitchinterval() < usual
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: sys.getswitchinterval() == usual, "the usual interval")
+    finally:
+        sys.setswitchinterval(usual)

@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 
 from rt_tui import paths
 from rt_tui.config_file import ConfigError, read_config_text
 from rt_tui.tui.collector import start_up_done, tune_for_session
-from rt_tui.tui.commands import ActionsProvider
 from rt_tui.tui.context import AppContext
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.themes import register_themes
 from rt_tui.tui.ui_settings import keymap_problem, pick_theme, remember_theme
-from rt_tui.tui.voice_choice import audio_files_problem, names_a_speaker
 
 if TYPE_CHECKING:
     from rt_tui.config import Config
@@ -50,6 +49,19 @@ PANES = {
 }
 """What the help screen says about each pane."""
 
+START_UP_SWITCH_INTERVAL = 0.0005
+"""Seconds the event loop's thread keeps the interpreter from a thread that waits for it,
+until the first frame is out (then Python's own, 5 ms, again): see `RtTuiApp.hurry_start`."""
+
+
+def actions_provider() -> type[Provider]:
+    """The command palette's list of every bound action: loaded when the palette first
+    opens (Textual takes a function for a provider), not for the first frame."""
+    from rt_tui.tui.commands import ActionsProvider
+
+    return ActionsProvider
+
+
 TOAST_SECONDS: dict[SeverityLevel, float] = {"information": 3.5, "warning": 5, "error": 6}
 """How long a notification stays unless its caller says otherwise. Short, because the
 state that matters (connection, failure, log) is also in the status bar."""
@@ -64,7 +76,7 @@ class RtTuiApp(App[int]):
         Binding("f1", "help", "Help", tooltip="Keys and panes at a glance", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit rt-tui", id="app.quit", priority=True),
     ]
-    COMMANDS = App.COMMANDS | {ActionsProvider}
+    COMMANDS = App.COMMANDS | {actions_provider}
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -86,6 +98,20 @@ class RtTuiApp(App[int]):
         """What is wrong with the theme files and the config's [ui] section, if anything."""
         self._main: MainScreen
         """The first screen, made when the app is composed."""
+        self._switch_interval: float | None = None
+        """Python's thread switch interval while the start-up has it shorter (see
+        `hurry_start`), to set again once the first frame is out."""
+
+    def hurry_start(self) -> None:
+        """Have the first frame reach the terminal as soon as it is drawn.
+
+        Textual's writer thread writes it, and needs the interpreter for that while the
+        event loop's thread goes on with the start-up (the screen's first resizes, a few
+        ms): with Python's 5 ms switch interval the frame waited for the rest of that
+        thread's slice. Until the frame is out, the loop's thread lets others in sooner.
+        For the process that runs the app (the setting is global)."""
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(START_UP_SWITCH_INTERVAL)
 
     def _start_with_theme(self, name: str) -> None:
         """Make `name` the theme before the stylesheet is first parsed.
@@ -130,6 +156,8 @@ class RtTuiApp(App[int]):
         """The first frame is on the terminal: the start-up is over."""
         start_up_done()
         gc.enable()  # Off since the CLI began to import the app (see `_run`).
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
         self._main.first_frame_shown()
 
     def notify(
@@ -202,10 +230,13 @@ def make_app(
         from rt_tui.config import Config, transcribing
 
         config = transcribing(config if config is not None else Config())
-    elif speaker is not None and names_a_speaker(speaker):
-        from rt_tui.config import Config, speaking
+    elif speaker is not None:
+        from rt_tui.tui.voice_choice import names_a_speaker  # The audio modules: with a flag.
 
-        config = speaking(config if config is not None else Config())
+        if names_a_speaker(speaker):
+            from rt_tui.config import Config, speaking
+
+            config = speaking(config if config is not None else Config())
     context = AppContext(
         loaded_config=config,
         config_path=path,
@@ -281,11 +312,13 @@ def run_tui(
     except ConfigError as error:
         return _usage_problem(str(error))
     asked = mic is not None or speaker is not None
-    problem = audio_files_problem(
-        app.context.config if asked else app.context.loaded_config, mic, speaker
-    )
-    if problem is not None:
-        return _usage_problem(problem)
+    audio_config = app.context.config if asked else app.context.loaded_config
+    if audio_config is not None:  # Without a config file or a flag, nothing opens.
+        from rt_tui.tui.voice_choice import audio_files_problem  # Its audio modules.
+
+        problem = audio_files_problem(audio_config, mic, speaker)
+        if problem is not None:
+            return _usage_problem(problem)
     if profile is not None or url is not None:
         target = app.context.target()
         if target.problem is not None:
@@ -315,5 +348,6 @@ def _run(app: RtTuiApp) -> int:
     # The CLI turned it off before importing the app; the app turns it back on once its
     # first frame is out (building the screen makes few cycles, many objects).
     tune_for_session()
+    app.hurry_start()
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
 from textual.message import Message
 
 from rt_tui.dialect import Dialect
@@ -49,13 +48,10 @@ from rt_tui.realtime.audio_turn import (
 )
 from rt_tui.realtime.client_events import ClientEvent, session_update_needed
 from rt_tui.realtime.frames import Direction, Frame
-from rt_tui.tui.alt_keys import alt_letter_binding
 from rt_tui.tui.voice_choice import VoiceChoice, open_choice
 from rt_tui.tui.voice_events import CUT, MIC, seconds
 from rt_tui.tui.voice_notes import (
     NO_MIC,
-    TALK_ID,
-    TALK_KEY,
     how_to_talk,
     mic_ended,
     nothing_to_play,
@@ -68,26 +64,6 @@ if TYPE_CHECKING:
     from rt_tui.realtime.response_events import DeltaEvent, ResponseEvent
     from rt_tui.realtime.session_events import SessionEvent
     from rt_tui.tui.worker import Session
-
-VOICE_BINDINGS = [
-    Binding(
-        TALK_KEY,
-        "talk",
-        "Talk",
-        tooltip="Push-to-talk: start a spoken turn, then send it (manual turns); with VAD, "
-        "interrupt the assistant",
-        show=False,
-        id=TALK_ID,
-    ),
-    alt_letter_binding(
-        "alt+m",
-        "mute",
-        "Mute",
-        tooltip="Mute or unmute the microphone (silence is sent meanwhile)",
-        id="main.mute",
-    ),
-]
-"""The main screen's keys for `Voice.talk` and `Voice.mute` (its `talk` and `mute` actions)."""
 
 
 @dataclass

@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING
 from rt_tui.realtime import audio_io  # its parts load when first used
 from rt_tui.realtime.audio_turn import turn_mode_of_settings
 from rt_tui.tui.voice_events import MIC
+from rt_tui.tui.voice_keys import TALK_ID, TALK_KEY
 
 if TYPE_CHECKING:
     from rt_tui.config import SessionSettings
     from rt_tui.realtime.audio_io import Source
 
-TALK_KEY = "ctrl+t"
-TALK_ID = "main.talk"
-"""The talk key's binding id, by which the config's `[ui.keymap]` may move it."""
 
 NO_MIC = (
     "No microphone: start with --mic DEVICE (or a .wav file to speak it), or set one in "

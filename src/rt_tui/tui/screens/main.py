@@ -39,9 +39,6 @@ from rt_tui.tui.messages import (
 )
 from rt_tui.tui.screens.composed_events import ComposedEvents
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
-from rt_tui.tui.voice import Voice, VoiceNote
-from rt_tui.tui.voice_choice import voice_choice
-from rt_tui.tui.voice_events import VoiceEvents
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.find_bar import FindBar
@@ -64,15 +61,17 @@ if TYPE_CHECKING:
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
     from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
+    from rt_tui.tui.voice import Voice, VoiceNote
+    from rt_tui.tui.voice_events import VoiceEvents
     from rt_tui.tui.worker import Session
 
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
-# What only a replay, a /wav or /save-audio, F8, a function call or a connection needs is
-# imported where it is used: the first frame needs none of it (replays and bundles bring
-# zipfile, the log reader and the config's pydantic models). The messages of the replay's,
-# /wav's and tools' jobs are handled by name (`on_replay_frames`…), since `@on` would need
-# their classes at start.
+# What only a replay, a /wav or /save-audio, F8, a function call, live audio or a
+# connection needs is imported where it is used: the first frame needs none of it (replays
+# and bundles bring zipfile, the log reader and the config's pydantic models; live voice its
+# audio modules). The messages of the replay's, /wav's, the voice's and tools' jobs are
+# handled by name (`on_replay_frames`…), since `@on` would need their classes at start.
 
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
@@ -120,21 +119,16 @@ class MainScreen(Screen[None]):
         self.composer_box = PaneFrame(self.composer, title="Message", id="composer-box")
         self.pane.response_cost = self._response_cost
         self.status = StatusBar(id="status", clock=context.clock, costs=lambda: self.costs)
-        # Without a config file or an audio flag, nothing opens: the settings' models can
-        # wait until after the first frame.
+        # Without a config file or an audio flag, nothing opens: the settings' models and
+        # the voice's audio modules can wait until after the first frame.
         asked = context.mic is not None or context.speaker is not None
-        config = context.config if asked else context.loaded_config
-        choice = voice_choice(config, context.mic, context.speaker)
-        self.voice = Voice(
-            choice,
-            self.post_message,
-            session=lambda: self.session,
-            dialect=lambda: self.dialect,
-            settings=lambda: self.context.config.session,
-            keymap=lambda: self.context.config.ui.keymap,
+        self._audio_config = context.config if asked else context.loaded_config
+        """What says which microphone and speaker to open; None: none."""
+        if self._audio_config is not None:
+            self.voice  # noqa: B018  (made now: its meters may be on the first frame)
+        self.voice_meter = VoiceMeter(
+            lambda: self.voice, wanted=lambda: self.voice_wanted, id="voice-meter"
         )
-        self.voice_meter = VoiceMeter(self.voice, id="voice-meter")
-        self.voice_events = VoiceEvents()
         self.find_bar = FindBar(self.pane, id="find")
 
     @cached_property
@@ -142,6 +136,36 @@ class MainScreen(Screen[None]):
         """The conversation reducer: made right after the first frame (which shows no
         conversation), or by whatever needs it sooner."""
         return new_conversation()
+
+    @cached_property
+    def voice(self) -> Voice:
+        """The live audio: made with the screen when a config file or a flag may ask for
+        it, otherwise right after the first frame, or by whatever needs it sooner."""
+        from rt_tui.tui.voice import Voice
+        from rt_tui.tui.voice_choice import voice_choice
+
+        context = self.context
+        return Voice(
+            voice_choice(self._audio_config, context.mic, context.speaker),
+            self.post_message,
+            session=lambda: self.session,
+            dialect=lambda: self.dialect,
+            settings=lambda: self.context.config.session,
+            keymap=lambda: self.context.config.ui.keymap,
+        )
+
+    @cached_property
+    def voice_events(self) -> VoiceEvents:
+        """Reads the voice events among the session's frames as lines of the conversation:
+        made right after the first frame, as the voice is."""
+        from rt_tui.tui.voice_events import VoiceEvents
+
+        return VoiceEvents()
+
+    @property
+    def voice_wanted(self) -> bool:
+        """Live audio was asked for (never without a config file or an audio flag)."""
+        return self._audio_config is not None and self.voice.choice.wanted
 
     @cached_property
     def live(self) -> LiveSession:
@@ -201,6 +225,8 @@ class MainScreen(Screen[None]):
         so does what the first message and the first usage need."""
         # The engine's side is made now, not with the first key or frame.
         self.conversation  # noqa: B018
+        self.voice  # noqa: B018  (before the connection, which it observes)
+        self.voice_events  # noqa: B018
         self.live  # noqa: B018
         self.inspector.start()
         # The restyle skipped for the first frame: it also styles the panes' scrollbars,
@@ -208,7 +234,7 @@ class MainScreen(Screen[None]):
         self.update_node_styles(animate=False)
         if self.context.connect:
             self.connect()
-            if self.voice.choice.wanted:
+            if self.voice_wanted:
                 jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
         self.call_later(load_markdown)
         self.call_later(self._ready_for_replies)
@@ -293,8 +319,7 @@ class MainScreen(Screen[None]):
         self.live.frames.take()
         self.pane.add_notice(message.text)
 
-    @on(VoiceNote)
-    def _on_voice_note(self, message: VoiceNote) -> None:
+    def on_voice_note(self, message: VoiceNote) -> None:
         self.live.frames.take()
         self.pane.add_notice(message.text)
         if message.problem:
@@ -542,9 +567,12 @@ class MainScreen(Screen[None]):
     def _replace_voice(self, config: Config) -> None:
         """The settings name another microphone or speaker: from now on they say which
         (over --mic / --speaker), and the new ones are opened."""
+        from rt_tui.tui.voice_choice import voice_choice
+
         context = self.context
         context.mic = context.speaker = None
+        self._audio_config = config
         self.voice.replace(voice_choice(config))
         self.voice_meter.follow()
-        if self.voice.choice.wanted and context.connect:
+        if self.voice_wanted and context.connect:
             jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())

@@ -1,7 +1,7 @@
 """The main screen's keys, in the order the footer shows them.
 
 The live session's keys come first, then the views (latency, session config, cost),
-finding things, the event composer, live voice (`rt_tui.tui.voice`) and, in a paced
+finding things, the event composer, live voice (`rt_tui.tui.voice_keys`) and, in a paced
 replay, the replay's (`REPLAY_BINDINGS`, for `rt_tui.tui.replay`, which is loaded only
 for a replay; the footer then puts them first). The actions are the main screen's
 (`rt_tui.tui.screens.main`); the config's `[ui.keymap]` rebinds them by their ids.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 from rt_tui.tui.alt_keys import alt_letter_binding
-from rt_tui.tui.voice import VOICE_BINDINGS
+from rt_tui.tui.voice_keys import VOICE_BINDINGS
 
 REPLAY_BINDINGS: list[BindingType] = [
     Binding(

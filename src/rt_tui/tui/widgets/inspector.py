@@ -40,7 +40,6 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from rt_tui import paths
-from rt_tui.inspector.filtering import FrameFilter
 from rt_tui.inspector.status_line import InspectorState
 from rt_tui.realtime.errors import os_reason
 from rt_tui.tui import jobs
@@ -53,6 +52,7 @@ from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
 if TYPE_CHECKING:
     from rt_tui.inspector.export import Export
+    from rt_tui.inspector.filtering import FrameFilter
     from rt_tui.inspector.landmarks import FrameLandmarks, Subject
     from rt_tui.inspector.latency import LatencyTracker
     from rt_tui.inspector.store import FrameStore
@@ -286,6 +286,8 @@ class EventInspector(Vertical):
             return
         store.finish_filter()  # a filter still being built would move the rows under it
         if not store.matches(index):
+            from rt_tui.inspector.filtering import FrameFilter  # Loaded by the store.
+
             self.query_one(FilterInput).value = ""
             self.set_filter(FrameFilter(), at_once=True)  # the row must be there to show
             self.notify("The filter hid that frame: showing every frame.", timeout=3)
@@ -486,12 +488,14 @@ class EventInspector(Vertical):
         query = self.query_one(FilterInput).value
         current = self.store.wanted_filter
         if query != current.query:
-            self.set_filter(FrameFilter(query, current.direction, current.errors_only))
+            self.set_filter(replace(current, query=query))
 
     def action_clear_filter(self) -> None:
         """Show every frame again (types, text, direction and errors only all cleared)."""
         if self._filter_timer is not None:
             self._filter_timer.stop()
+        from rt_tui.inspector.filtering import FrameFilter  # Loaded by the store.
+
         self.query_one(FilterInput).value = ""
         self.set_filter(FrameFilter())
         self.notify("Filter cleared: showing every frame.", timeout=2)
@@ -509,13 +513,13 @@ class EventInspector(Vertical):
     def action_cycle_direction(self) -> None:
         """Show all → sent only → received only → all."""
         current = self.store.wanted_filter
-        self.set_filter(FrameFilter(current.query, current.direction.next(), current.errors_only))
+        self.set_filter(replace(current, direction=current.direction.next()))
         self.notify(f"Showing {current.direction.next().value} frames.", timeout=2)
 
     def action_toggle_errors(self) -> None:
         """Show only errors (error events, failed responses, malformed frames) or everything."""
         current = self.store.wanted_filter
-        self.set_filter(FrameFilter(current.query, current.direction, not current.errors_only))
+        self.set_filter(replace(current, errors_only=not current.errors_only))
 
     # -- folding -----------------------------------------------------------------------
 

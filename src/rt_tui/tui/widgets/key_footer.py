@@ -196,11 +196,22 @@ class KeyFooter(Footer):
 class RankedKey(FooterKey):
     """A footer key that measures its width once: its text and padding stay the same
     until the footer recomposes (a change of compactness does), and a layout would
-    otherwise render every key again to measure it."""
+    otherwise render every key again to measure it. Nor is it rendered to be measured:
+    its width is that of the text `FooterKey.render` makes, from the same paddings."""
 
     _content_width: int | None = None
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         if self._content_width is None:
-            self._content_width = super().get_content_width(container, viewport)
+            self._content_width = self._text_width()
         return self._content_width
+
+    def _text_width(self) -> int:
+        """Cells of the key's text: the key, then the description, each padded as its
+        component class says (the key alone when it has no description)."""
+        key = cell_len(self.key_display)
+        if not self.description:
+            return key
+        key_padding = self.get_component_styles("footer-key--key").padding
+        description_padding = self.get_component_styles("footer-key--description").padding
+        return key + key_padding.width + cell_len(self.description) + description_padding.width

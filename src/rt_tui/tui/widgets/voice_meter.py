@@ -11,14 +11,14 @@ screen, however fast audio moves. Hidden when no live audio was asked for.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widget import Widget
 
-from rt_tui.realtime.audio import Level
-
 if TYPE_CHECKING:
+    from rt_tui.realtime.audio import Level
     from rt_tui.tui.voice import Voice
 
 REFRESH_S = 0.1
@@ -73,18 +73,27 @@ class VoiceMeter(Widget):
     }}
     """
 
-    def __init__(self, voice: Voice, *, id: str | None = None) -> None:
+    def __init__(
+        self, voice: Callable[[], Voice], wanted: Callable[[], bool], *, id: str | None = None
+    ) -> None:
+        """`voice`: the app's; `wanted`: whether live audio was asked for (known without
+        the voice, which is made after the first frame when nothing asks for audio)."""
         super().__init__(id=id)
-        self.voice = voice
+        self._voice = voice
+        self._wanted = wanted
         self._shown: tuple[str, ...] = ()
         self._reading = False
+
+    @property
+    def voice(self) -> Voice:
+        return self._voice()
 
     def on_mount(self) -> None:
         self.follow()
 
     def follow(self) -> None:
         """Show the meters if live audio was asked for (and read them from then on)."""
-        self.display = self.voice.choice.wanted
+        self.display = self._wanted()
         if self.display and not self._reading:
             self._reading = True
             self.set_interval(REFRESH_S, self._tick)
