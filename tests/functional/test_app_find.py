@@ -16,6 +16,7 @@ from conftest_app import (
 )
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from rt_tui.inspector.logs import ReplayPlan, check_log
 from rt_tui.mock import MockServer
@@ -157,7 +158,11 @@ async def test_the_conversation_goes_where_the_export_prompt_says(tmp_path: Path
             await pilot.press("ctrl+u")
             await paste(pilot, str(written))
             await pilot.press("enter")
-            await wait_for(pilot, lambda: "exists: type another name" in screen_text(app), "why")
+            # Read from the prompt's line, not the screen: a long path wraps the sentence.
+            problem = app.screen.query_one("#export-problem", Static)
+            await wait_for(
+                pilot, lambda: "exists: type another name" in str(problem.content), "why"
+            )
             # A folder takes the default name in it.
             folder = tmp_path / "exports"
             folder.mkdir()
