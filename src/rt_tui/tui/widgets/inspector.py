@@ -39,10 +39,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 
-from rt_tui import paths
 from rt_tui.inspector.status_line import InspectorState
-from rt_tui.realtime.errors import os_reason
-from rt_tui.tui import jobs
 from rt_tui.tui.widgets.filter_input import FilterInput
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
@@ -51,7 +48,6 @@ from rt_tui.tui.widgets.json_view import JsonView
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
 if TYPE_CHECKING:
-    from rt_tui.inspector.export import Export
     from rt_tui.inspector.filtering import FrameFilter
     from rt_tui.inspector.landmarks import FrameLandmarks, Subject
     from rt_tui.inspector.latency import LatencyTracker
@@ -562,38 +558,9 @@ class EventInspector(Vertical):
     def action_export(self, filtered: bool) -> None:
         """Write the filtered view (or the whole log) to a JSONL file: where the user
         says, a new file in the sessions folder by default."""
-        from rt_tui.inspector.export import Export
+        from rt_tui.tui.frames_export import start_frames_export
 
-        directory = self.export_dir if self.export_dir is not None else paths.sessions_dir()
-        try:
-            export = Export.plan(self.store, directory, filtered=filtered)
-        except (OSError, ValueError) as error:
-            # Naming the file can fail too (a folder the system refuses).
-            reason = os_reason(error) if isinstance(error, OSError) else str(error)
-            self.notify(f"Could not export to {directory}: {reason}.", severity="error")
-            return
-        if export is None:
-            self.notify("Nothing to export.", severity="warning", timeout=3)
-            return
-        what = "the filtered events" if export.description else "every event"
-
-        def write(path: Path | None) -> None:
-            if path is not None:
-                work = self._write_export(replace(export, path=path))
-                jobs.start(self.screen, jobs.EXPORT, work)
-
-        from rt_tui.tui.export_prompt import ExportPrompt  # Not needed for the first frame.
-
-        self.app.push_screen(ExportPrompt(f"Export {what} (JSONL)", export.path), write)
-
-    async def _write_export(self, export: Export) -> None:
-        """The export job: write the file off the event loop, then post `Exported`."""
-        try:
-            count = await asyncio.to_thread(export.write)
-        except (OSError, ValueError) as error:
-            reason = os_reason(error) if isinstance(error, OSError) else str(error)
-            raise jobs.JobFailed(f"Could not export to {export.path}: {reason}.") from None
-        self.post_message(self.Exported(self, export.path, count, export.total, export.description))
+        start_frames_export(self, filtered=filtered)
 
     @on(Exported)
     def _on_exported(self, message: Exported) -> None:
