@@ -105,7 +105,8 @@ NOT_FOR_THE_FIRST_FRAME = (
     "rt_tui.cost.table",  # the price table, with the first usage
     "rt_tui.tui.submitted",  # the first message sent
     "rt_tui.tui.conversation_export",  # alt+e
-    "rt_tui.tui.export_prompt",  # the inspector's export
+    "rt_tui.tui.frames_export",  # the inspector's export (x, X)
+    "rt_tui.tui.export_prompt",
     "rt_tui.tui.tool_calls",  # the first function call, and the tools that answer it
     "rt_tui.tool_answers.desk",
     "rt_tui.tool_answers.shell",
