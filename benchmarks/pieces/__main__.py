@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-PIECES = ("engine", "inspector", "replay")
+PIECES = ("engine", "inspector", "replay", "slow_log")
 
 
 def main(argv: list[str]) -> int:

@@ -12,14 +12,16 @@ named like api keys or passwords). A session that outlives its socket keeps its 
 where a new socket takes over, a mark line (`rt_tui.realtime.socket_mark`) says so, and
 the times of all its frames run on one clock.
 
-Writing. Lines collect in memory and reach the file in one write at most `FLUSH_DELAY`
+Writing. Lines collect in memory and go to the file in one batch at most `FLUSH_DELAY`
 later (a timer on the running event loop), or as soon as `FLUSH_BYTES` are waiting, and
 on `flush()`, `close()` and at interpreter exit: a session never costs a system call per
-frame, and a normal exit or a dropped connection loses nothing. A killed process loses at
-most the last `FLUSH_DELAY`; `read_log` skips a torn last line. Each frame's line is
-handed back as a `LogSpan`, and `read_span` reads it back (from memory while it waits),
-so big payloads need not be kept anywhere else. The lines are built by `log_lines`;
-reading is in `session_log`.
+frame. The batch is written on a thread of the log's own (`batch_writer`), so a slow disk
+never stalls the thread that records; `flush()`, `close()`, `flush_log` and the exit wait
+for it, so a normal exit or a dropped connection loses nothing. A killed process loses at
+most the last `FLUSH_DELAY` or so; `read_log` skips a torn last line. Each frame's line is
+handed back as a `LogSpan`, and `read_span` reads it back (from memory while it waits or
+is being written), so big payloads need not be kept anywhere else. The lines are built by
+`log_lines`; reading is in `session_log`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
+from rt_tui.realtime.batch_writer import Batch, BatchWriter, on_running_loop, read_batches
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.log_lines import line_data, line_head, log_line, meta_line, new_session_path
@@ -95,8 +98,8 @@ class SessionRecorder:
     with SessionRecorder(new_session_path(), endpoint=endpoint) as recorder:
         Connection(endpoint, recorder=recorder)
 
-    (`record` also works as a plain FrameObserver.) Frames are written from one thread, the
-    event loop's; spans may be read back from any.
+    (`record` also works as a plain FrameObserver.) Frames are recorded on one thread, the
+    event loop's, and written on the log's own; spans may be read back from any.
     """
 
     def __init__(
@@ -123,20 +126,23 @@ class SessionRecorder:
             self._meta["dialect"] = str(dialect)
         self._on_failure = on_failure
         self._fd: int | None = None
+        self._writer: BatchWriter | None = None
+        """Writes the lines out on its own thread; its batches are readable until written."""
         self._pending = bytearray()
-        """The write buffer: its first `_pending_size` bytes are lines not yet in the file,
-        which start at byte `_written` of the log. It keeps its room between writes, so a
-        line is copied into it once instead of regrowing it (a realloc that often copies
-        the whole buffer again)."""
+        """The buffer being filled: its first `_pending_size` bytes are lines not handed to
+        the writer yet, which start at byte `_pending_at` of the log. It keeps its room (the
+        writer gives buffers back), so a line is copied into it once instead of regrowing
+        it (a realloc that often copies the whole buffer again)."""
         self._pending_size = 0
-        self._written = 0
+        self._pending_at = 0
         self._head = b""
         """The head of the last frame's line, and the stamp it was made for."""
         self._head_wall = self._head_t = float("nan")
         self._head_to = Direction.RECEIVED
         self._timer: asyncio.TimerHandle | None = None
         # Spans are read back from other threads (the inspector's export) while the loop's
-        # thread writes: the file offset and the buffer move together under this lock.
+        # thread records and the writer's thread writes: buffers and their offsets change
+        # hands under this lock.
         self._lock = threading.Lock()
         self.frames_written = 0
         self.failure: str | None = None
@@ -152,7 +158,13 @@ class SessionRecorder:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             self._fd = fd
-            self._written = os.fstat(fd).st_size
+            self._pending_at = os.fstat(fd).st_size
+            # A failed write is reported on the loop at once (without a loop: by flush(),
+            # close() or the next batch).
+            on_error = on_running_loop(self._notice_write_error)
+            self._writer = BatchWriter(
+                fd, self._lock, kept_bytes=_KEPT_BUFFER_BYTES, on_error=on_error
+            )
             _open_recorders.add(self)
             meta = meta_line(**self._meta, wall_time=time.time()).encode() + b"\n"
             self._pending[: len(meta)] = meta  # nothing waits before a log is opened
@@ -163,8 +175,14 @@ class SessionRecorder:
         return self
 
     def close(self) -> None:
-        """Write what waits and close the file (spans stay readable from the file)."""
+        """Write what waits, end the writer's thread and close the file (spans stay
+        readable from the file)."""
         self.flush()
+        self._close_file()
+
+    def _close_file(self) -> None:
+        if self._writer is not None:
+            self._writer.stop()
         with self._lock:
             if self._fd is not None:
                 os.close(self._fd)
@@ -273,12 +291,12 @@ class SessionRecorder:
             self._head_wall, self._head_t, self._head_to = wall_time, t_ms, direction
         body, line_end = line_data(data, json_text)
         size = self._pending_size
-        offset = self._written + size
+        offset = self._pending_at + size
         body_at = size + len(head)
         end_at = body_at + len(body)
         end = end_at + len(line_end)
         # Copies into the room the buffer has (see `_pending`), else growing it. No lock:
-        # lines are put and written on one thread (the loop's), and a reader elsewhere
+        # lines are put and handed off on one thread (the loop's), and a reader elsewhere
         # only copies waiting lines out, which putting more after them does not disturb.
         pending = self._pending
         pending[size:body_at] = head
@@ -289,28 +307,42 @@ class SessionRecorder:
         if end >= FLUSH_BYTES:
             # The timer, if any, stays: it flushes what comes next, and starting one per
             # write would cost more than the write in a flood.
-            self._flush_pending()
+            self._hand_off(wait=True)
         elif not size and self._timer is None:
             self._start_timer()
         return _new_span(LogSpan, (self, offset, end - size - 1))
 
     def flush(self) -> None:
-        """Write the waiting lines now. Never raises: a failure goes to `failure`."""
+        """Write the waiting lines now, and wait until they are in the file. Never raises:
+        a failure goes to `failure`."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        self._flush_pending()
+        self._hand_off(wait=True)
+        if self._writer is not None:
+            self._writer.drain()
+        self._notice_write_error()
 
     def _on_timer(self) -> None:
         self._timer = None
-        self._flush_pending()
+        if not self._hand_off(wait=False):
+            self._start_timer()  # The writer is behind: the lines wait one more round.
 
-    def _flush_pending(self) -> None:
-        try:
-            with self._lock:
-                self._write_pending()
-        except OSError as exc:
-            self._fail(exc)
+    def _hand_off(self, *, wait: bool) -> bool:
+        """Give the waiting lines to the writer's thread and go on with a spare buffer;
+        False if they still wait (its queue is full and not `wait`). On the loop's thread."""
+        writer = self._writer
+        size = self._pending_size
+        if writer is None or not size or self.failure is not None:
+            return True
+        with self._lock:
+            spare = writer.put(self._pending_at, self._pending, size, wait=wait)
+            if spare is not None:
+                self._pending = spare
+                self._pending_size = 0
+                self._pending_at += size
+        self._notice_write_error()
+        return spare is not None or self.failure is not None
 
     def _start_timer(self) -> None:
         try:
@@ -319,36 +351,18 @@ class SessionRecorder:
             return  # No loop: lines wait for FLUSH_BYTES, flush(), close() or the exit.
         self._timer = loop.call_later(FLUSH_DELAY, self._on_timer)
 
-    def _write_pending(self) -> None:
-        """Called with the lock held."""
-        fd = self._fd
-        pending = self._pending
-        size = self._pending_size
-        if fd is None or not size or self.failure is not None:
-            return
-        done = 0
-        try:
-            with memoryview(pending) as view:
-                while done < size:
-                    done += os.write(fd, view[done:size])
-        finally:
-            self._written += done
-            self._pending_size = size - done
-            if done < size:  # a short write (a full disk): the rest waits, offsets right
-                del pending[:done]
-            elif len(pending) > _KEPT_BUFFER_BYTES:  # after a huge frame
-                del pending[_KEPT_BUFFER_BYTES:]
+    def _notice_write_error(self) -> None:
+        """Report a write the writer's thread saw fail (on the thread that records)."""
+        writer = self._writer
+        if writer is not None and writer.error is not None:
+            self._fail(writer.error)
 
     def _fail(self, exc: OSError) -> None:
         """Stop writing for good. What never reached the file stays readable in memory."""
         if self.failure is not None:
             return
         self.failure = os_reason(exc)
-        with self._lock:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
-        _open_recorders.discard(self)
+        self._close_file()
         if self._on_failure is not None:
             self._on_failure(self.failure)
 
@@ -356,17 +370,20 @@ class SessionRecorder:
 
     def read_span(self, offset: int, length: int) -> bytes:
         """The `length` bytes of the log at `offset`: from memory while they wait to be
-        written, else from the file. Safe from any thread. Raises OSError."""
+        written or are being written, else from the file. Safe from any thread. Raises
+        OSError."""
+        end = offset + length
         with self._lock:
-            start = offset - self._written
-            waiting = self._pending_size
-            if start >= 0:
-                return bytes(self._pending[start : min(start + length, waiting)])
-            fd = self._fd
-            if fd is not None:
-                on_disk = os.pread(fd, min(length, -start), offset)
-                return on_disk + bytes(self._pending[: min(length - len(on_disk), waiting)])
-        return LogFile(self.path).read_span(offset, length)
+            filling = Batch(self._pending_at, self._pending, self._pending_size)
+            batches = [*self._writer.batches, filling] if self._writer is not None else [filling]
+            in_memory = read_batches(batches, offset, end)
+            in_file_until = batches[0].at  # all before the first batch is in the file
+            if offset >= in_file_until:
+                return in_memory
+            if self._fd is not None:
+                return os.pread(self._fd, min(end, in_file_until) - offset, offset) + in_memory
+        on_disk = LogFile(self.path).read_span(offset, min(end, in_file_until) - offset)
+        return on_disk + in_memory
 
 
 _open_recorders: weakref.WeakSet[SessionRecorder] = weakref.WeakSet()
