@@ -100,9 +100,9 @@ class BatchWriter:
     def _run(self) -> None:
         try:
             self._write_batches()
-        except OSError as exc:
+        except Exception as exc:  # OSError, or a bug: either way the log stops, and says why
             with self._changed:
-                self.error = exc
+                self.error = exc if isinstance(exc, OSError) else OSError(str(exc))
         finally:
             with self._changed:
                 self._writing = False
