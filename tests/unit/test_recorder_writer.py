@@ -12,30 +12,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import resource
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from full_disk import files_limited_to
 
-from rt_tui.realtime.batch_writer import MAX_BATCHES, BatchWriter
+from rt_tui.realtime.batch_writer import MAX_QUEUED_BYTES, BatchWriter
 from rt_tui.realtime.frames import Direction, LogSpan
 from rt_tui.realtime.recorder import FLUSH_BYTES, SessionRecorder, read_log
 
 WRITER_THREAD = "session-log"
-
-
-@contextmanager
-def files_limited_to(size: int) -> Iterator[None]:
-    """Writes past `size` bytes of a file fail (EFBIG) in this block, as on a full disk."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
 class PipeReader:
@@ -178,12 +165,16 @@ def test_the_writer_queue_is_bounded_and_a_caller_may_choose_not_to_wait(
     fd = os.open(path, os.O_WRONLY)
     lock = threading.Lock()
     writer = BatchWriter(fd, lock, kept_bytes=FLUSH_BYTES)
-    batch = b"b" * FLUSH_BYTES  # four fill the pipe and keep the writer waiting on it
+    # The pipe is not read yet: its first batch fills it and keeps the writer waiting.
+    small = b"s" * 1024  # a timer's batch: many of them take no room to speak of
+    batch = b"b" * FLUSH_BYTES
     at = 0
     with lock:
-        for _ in range(MAX_BATCHES):
-            spare = writer.put(at, bytearray(batch), len(batch), wait=False)
-            assert spare is not None
+        for _ in range(100):
+            assert writer.put(at, bytearray(small), len(small), wait=False) is not None
+            at += len(small)
+        while at < MAX_QUEUED_BYTES:
+            assert writer.put(at, bytearray(batch), len(batch), wait=False) is not None
             at += len(batch)
         assert writer.put(at, bytearray(batch), len(batch), wait=False) is None
     reader.start()
@@ -191,7 +182,8 @@ def test_the_writer_queue_is_bounded_and_a_caller_may_choose_not_to_wait(
         assert writer.put(at, bytearray(b"end"), 3, wait=True) is not None
     writer.stop()
     os.close(fd)
-    assert reader.join() == batch * MAX_BATCHES + b"end"
+    big = (MAX_QUEUED_BYTES - 100 * len(small) + len(batch) - 1) // len(batch)
+    assert reader.join() == small * 100 + batch * big + b"end"
 
 
 @pytest.mark.parametrize("close", [True, False])

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import os
-import resource
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from full_disk import files_limited_to
 
 from rt_tui.realtime.spill import SpillFile
 
 CHUNK = os.urandom(300 * 1024)
-
-
-@contextmanager
-def files_limited_to(size: int) -> Iterator[None]:
-    """Writes past `size` bytes of a file fail (EFBIG) in this block, as on a full disk."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
 
 
 def test_bytes_read_back_whole_across_the_flush(tmp_path: Path) -> None:

@@ -13,17 +13,19 @@ batch it could not finish, like every one after it, stays in `batches`.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Final, NamedTuple
 
-#: Batches handed over and not written yet, at most: past that a slow disk makes the
-#: filler wait (memory stays bounded) instead of queueing without end.
-MAX_BATCHES: Final = 8
+#: Bytes handed over and not written yet, at most: past that a disk that has stalled for
+#: that long (about 40 s of a busy voice session) makes the filler wait, so memory stays
+#: bounded instead of queueing without end. Counted in bytes, not batches: a timer hands
+#: over small batches 20 times a second, and a count would be reached in a moment.
+MAX_QUEUED_BYTES: Final = 16 * 1024 * 1024
+#: Empty buffers kept for the filler between batches (more after a burst are let go).
+KEPT_SPARES: Final = 2
 
 
 class Batch(NamedTuple):
@@ -55,6 +57,8 @@ class BatchWriter:
         self._kept_bytes = kept_bytes
         self.batches: deque[Batch] = deque()
         """Handed over and not wholly in the file yet, oldest first (read under the lock)."""
+        self.queued_bytes = 0
+        """The size of `batches`."""
         self._spares: list[bytearray] = []
         self._thread: threading.Thread | None = None
         self._writing = False
@@ -66,19 +70,20 @@ class BatchWriter:
     def put(self, at: int, data: bytearray, size: int, *, wait: bool) -> bytearray | None:
         """Queue `data[:size]` for byte `at` of the file (called with the lock held, by the
         one thread that fills). Returns an empty buffer to fill next; None if the batch was
-        not taken: writing failed, or `MAX_BATCHES` wait and `wait` is false (with `wait`,
-        the lock is let go until the writer has room)."""
+        not taken: writing failed, or `MAX_QUEUED_BYTES` wait and `wait` is false (with
+        `wait`, the lock is let go until the writer has room)."""
         if self._thread is None:
             self._writing = True
             self._thread = threading.Thread(target=self._run, name="session-log", daemon=True)
             self._thread.start()
-        while len(self.batches) >= MAX_BATCHES and self._writing:
+        while self.queued_bytes >= MAX_QUEUED_BYTES and self._writing:
             if not wait:
                 return None
             self._changed.wait()
         if not self._writing:
             return None
         self.batches.append(Batch(at, data, size))
+        self.queued_bytes += size
         self._changed.notify_all()
         return self._spares.pop() if self._spares else bytearray()
 
@@ -102,7 +107,7 @@ class BatchWriter:
             self._write_batches()
         except Exception as exc:  # OSError, or a bug: either way the log stops, and says why
             with self._changed:
-                self.error = exc if isinstance(exc, OSError) else OSError(str(exc))
+                self.error = exc if isinstance(exc, OSError) else _internal_error(exc)
         finally:
             with self._changed:
                 self._writing = False
@@ -140,6 +145,9 @@ class BatchWriter:
         while self.batches and count >= self.batches[0].size:
             batch = self.batches.popleft()
             count -= batch.size
+            self.queued_bytes -= batch.size
+            if len(self._spares) >= KEPT_SPARES:
+                continue
             if len(batch.data) > self._kept_bytes:  # after a huge line
                 del batch.data[self._kept_bytes :]
             self._spares.append(batch.data)
@@ -167,16 +175,7 @@ def read_batches(batches: Iterable[Batch], offset: int, end: int) -> bytes:
     )
 
 
-def on_running_loop(callback: Callable[[], object]) -> Callable[[], None] | None:
-    """A function for another thread that has `callback` run on the running event loop's
-    thread; None if no loop runs."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-    def call_soon() -> None:
-        with contextlib.suppress(RuntimeError):  # the loop has closed
-            loop.call_soon_threadsafe(callback)
-
-    return call_soon
+def _internal_error(exc: Exception) -> OSError:
+    """A bug in writing, as the reason the log stopped: what it was, not a traceback."""
+    detail = f": {exc}" if str(exc) else ""
+    return OSError(f"an internal error, {type(exc).__name__}{detail}")

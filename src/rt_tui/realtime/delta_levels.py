@@ -3,15 +3,16 @@
 A sparkline has 24 cells, each covering at least 100 ms, on a 60 dB scale of 7.5 dB a
 step: it does not need every sample. Decoding every delta whole only to measure it was the
 largest cost of the app's audio flood path (binascii decodes about 500 MB/s), so a delta
-longer than 20 ms is measured from a sample. It is cut into sections of 25 ms, a quarter
-of the shortest cell (as an item grows, its cells do, and so may the sections of its later
-deltas: to a sixteenth of a cell, 1/384 of the audio before them). Of each section one
-window of 5 ms of contiguous samples is decoded (contiguous, so a tone is measured over its
-periods, with no aliasing), and the section's energy is the window's mean square times the
-section's samples. Where the windows lie in their sections moves from delta to delta by
-the golden ratio, the most even spread a sequence gives, so over a reply they cover the
-audio evenly. That decodes a fifth of the base64 at most (a delta late in a reply of
-minutes: one window) and keeps a number per section instead of per 10 ms.
+longer than 20 ms is measured from a sample. It is cut into equal sections of about 25 ms
+(19 to 38 ms, so that they fill the delta), a quarter of the shortest cell (as an item
+grows, its cells do, and so may the sections of its later deltas: to a sixteenth of a
+cell, 1/384 of the audio before them). Of each section one window of 5 ms of contiguous
+samples is decoded (contiguous, so a tone is measured over its periods, with no aliasing),
+and the section's energy is the window's mean square times the section's samples. Where
+the windows lie in their sections moves from delta to delta by the golden ratio, the most
+even spread a sequence gives, so over a reply they cover the audio evenly. That decodes
+about a fifth of the base64, 27% at most (a delta late in a reply of minutes: one window),
+and keeps a number per section instead of per 10 ms.
 
 The cost: a section across a change of level gives all of it the level its window found,
 so a cell with a change in or beside it may read more than a step off (a cell of silence
@@ -21,7 +22,8 @@ less is decoded whole and measured exactly, per 10 ms.
 
 Only the windows are checked as base64 (a long delta's size is worked out from its
 length, as a store without levels does for every delta): a delta with junk outside them
-is kept, and its read-back drops the junk.
+(only a broken server sends one) is kept, its size counted from its length, and its
+read-back drops the junk: it then plays shorter than the duration shown.
 """
 
 from __future__ import annotations

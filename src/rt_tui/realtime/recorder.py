@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import os
 import threading
 import time
@@ -37,7 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
-from rt_tui.realtime.batch_writer import Batch, BatchWriter, on_running_loop, read_batches
+from rt_tui.realtime.batch_writer import Batch, BatchWriter, read_batches
 from rt_tui.realtime.errors import os_reason
 from rt_tui.realtime.frames import Direction, Frame, LogSpan
 from rt_tui.realtime.log_lines import line_data, line_head, log_line, meta_line, new_session_path
@@ -402,3 +403,18 @@ def flush_log(path: Path) -> None:
     for recorder in list(_open_recorders):
         if recorder.path == path:
             recorder.flush()
+
+
+def on_running_loop(callback: Callable[[], object]) -> Callable[[], None] | None:
+    """A function for another thread that has `callback` run on the running event loop's
+    thread; None if no loop runs."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    def call_soon() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed
+            loop.call_soon_threadsafe(callback)
+
+    return call_soon

@@ -215,8 +215,11 @@ class MainScreen(Screen[None]):
             event.refresh_styles = False
 
     def on_unmount(self) -> None:
-        self.voice.close()
-        self.live.close()
+        # What was never made (the app quit before its first frame) has nothing to close,
+        # and making it now would load the audio modules on the way out.
+        for made in ("voice", "live"):
+            if made in self.__dict__:
+                self.__dict__[made].close()
 
     def first_frame_shown(self) -> None:
         """Start the session, if the app connects: called once the first frame is out (the

@@ -22,11 +22,9 @@ if TYPE_CHECKING:
     from rt_tui.realtime.audio_store import AudioStore
 
 SPARK = "▁▂▃▄▅▆▇█"
-CELLS = SPARKLINE_CELLS
-"""The longest sparkline: one cell per stretch of the audio (the store samples long deltas
-for it, knowing this)."""
-MIN_STRETCH_MS = MIN_CELL_MS
-"""A short item gets fewer cells: none covers less audio than this."""
+# The longest sparkline has SPARKLINE_CELLS cells, one per stretch of the audio; a short
+# item gets fewer, none covering less than MIN_CELL_MS (the store samples long deltas for
+# them, knowing this).
 FLOOR_DB = -60.0
 KEPT_ITEMS = 32
 """Items whose sparkline is kept for when they change again (the newest)."""
@@ -35,7 +33,7 @@ KEPT_ITEMS = 32
 def _stretches(size: int, cells: int) -> list[int]:
     """Where the stretches of `size` bytes of PCM begin, and the end: whole samples each,
     the last taking the rest."""
-    count = max(1, min(cells, size // (MIN_STRETCH_MS * BYTES_PER_MS)))
+    count = max(1, min(cells, size // (MIN_CELL_MS * BYTES_PER_MS)))
     step = size // count
     step -= step % SAMPLE_WIDTH
     return [n * step for n in range(count)] + [size]
@@ -49,7 +47,7 @@ def _mark(rms: float) -> str:
     return SPARK[min(len(SPARK) - 1, int(fraction * len(SPARK)))]
 
 
-def sparkline(pcm: bytes, cells: int = CELLS) -> str:
+def sparkline(pcm: bytes, cells: int = SPARKLINE_CELLS) -> str:
     """The RMS level of `pcm` in up to `cells` equal stretches, on a 60 dB scale."""
     if not pcm:
         return ""
@@ -58,7 +56,7 @@ def sparkline(pcm: bytes, cells: int = CELLS) -> str:
 
 
 def sparkline_of_pieces(
-    pieces: Iterable[tuple[int, int, Sequence[float]]], cells: int = CELLS
+    pieces: Iterable[tuple[int, int, Sequence[float]]], cells: int = SPARKLINE_CELLS
 ) -> str:
     """The same sparkline from the audio's pieces as `AudioStore.energy_runs` gives them:
     each piece's PCM bytes, the bytes each of its energies covers (the last: what is left)
