@@ -21,10 +21,10 @@ from typing import Final
 from rt_tui.realtime.frames import Direction
 from rt_tui.realtime.recorder import SessionRecorder
 
-SECONDS: Final = 5.0
+SECONDS: Final = 8.0
 FRAMES_PER_S: Final = 150
-STALL_S: Final = 0.3
-EVERY_S: Final = 0.5
+STALL_S: Final = 2.0
+EVERY_S: Final = 1.0
 TICK_S: Final = 0.005
 
 
