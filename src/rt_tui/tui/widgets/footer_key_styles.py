@@ -2,10 +2,11 @@
 
 Textual styles a widget's parts (its component classes) through nodes that stand for
 them, children of the widget that are never mounted. The footer draws all its keys
-itself, so it does the same one level deeper: a node for a key (hovered, dimmed or
-neither) and, under it, one for the key's letters and one for its description. Their
+itself, so it does the same one level deeper: a node for a key (hovered or not) and,
+under it, one for the key's letters and one for its description. Their
 styles come from the footer's CSS below, which says what `FooterKey`'s and `Footer`'s
 CSS say, from the same variables, so a theme colours these keys as it would Textual's.
+A dimmed key is a key's look, dim (`FooterKey.-disabled`): no nodes of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rich.style import Style
+from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.widget import Widget
@@ -29,9 +31,6 @@ KeyFooter {
     .key-footer--item.-hover {
         color: $footer-key-foreground;
         background: $block-hover-background;
-    }
-    .key-footer--item.-dimmed {
-        text-style: dim;
     }
     .key-footer--key {
         color: $footer-key-foreground;
@@ -58,6 +57,8 @@ KeyFooter {
 }
 """
 
+DIM = Style(dim=True)
+
 
 class KeyLook(NamedTuple):
     """The styles of one kind of key: the whole key, its letters and its description
@@ -78,9 +79,11 @@ class FooterKeyStyles:
     def __init__(self, footer: Widget) -> None:
         self._footer = footer
         self._looks: dict[tuple[bool, bool, bool], KeyLook] = {}
+        self._bar_color: Color | None = None
 
     def clear(self) -> None:
         self._looks.clear()
+        self._bar_color = None
 
     def paddings(self, compact: bool) -> tuple[int, int]:
         """Cells of padding around a key's letters, and around its description."""
@@ -90,19 +93,25 @@ class FooterKeyStyles:
     def look(self, *, hover: bool, dimmed: bool, compact: bool) -> KeyLook:
         found = self._looks.get((hover, dimmed, compact))
         if found is None:
-            found = self._looks[hover, dimmed, compact] = self._work_out(hover, dimmed)
+            if dimmed:
+                lit = self.look(hover=hover, dimmed=False, compact=compact)
+                found = lit._replace(
+                    item=lit.item + DIM, key=lit.key + DIM, description=lit.description + DIM
+                )
+            else:
+                found = self._work_out(hover)
+            self._looks[hover, dimmed, compact] = found
         return found
 
-    def _work_out(self, hover: bool, dimmed: bool) -> KeyLook:
+    def _work_out(self, hover: bool) -> KeyLook:
         footer = self._footer
         stylesheet = footer.app.stylesheet
-        states = " -hover" * hover + " -dimmed" * dimmed
-        item = _styled(stylesheet, footer, "key-footer--item" + states)
+        item = _styled(stylesheet, footer, "key-footer--item" + " -hover" * hover)
         key = _styled(stylesheet, item, "key-footer--key")
         description = _styled(stylesheet, item, "key-footer--description")
-        bar = _styled(stylesheet, footer, "key-footer--bar")
-        item_background = item.background_colors[1]
-        footer_background = footer.background_colors[1]
+        if self._bar_color is None:
+            bar = _styled(stylesheet, footer, "key-footer--bar")
+            self._bar_color = footer.background_colors[1] + bar.styles.color
         return KeyLook(
             item=item.rich_style,
             key=key.rich_style,
@@ -111,8 +120,8 @@ class FooterKeyStyles:
             desc_pad=_pads(description),
             # As Textual draws a left border: the colour over the footer's background.
             palette_bar=Style(
-                color=(footer_background + bar.styles.color).rich_color,
-                bgcolor=item_background.rich_color,
+                color=self._bar_color.rich_color,
+                bgcolor=item.background_colors[1].rich_color,
             ),
         )
 

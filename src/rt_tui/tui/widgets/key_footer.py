@@ -89,6 +89,8 @@ class KeyFooter(Widget, can_focus=False):
         self._keys: tuple[ShownKey, ...] = ()
         self._hovered: ShownKey | None = None
         self._tooltip_timer: Timer | None = None
+        self._placed_width = 0
+        """The width the keys were placed for (the terminal's until the first layout)."""
         self._styles = FooterKeyStyles(self)
 
     @property
@@ -116,7 +118,8 @@ class KeyFooter(Widget, can_focus=False):
         self._place_keys()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._place_keys()
+        if event.size.width != self._placed_width:
+            self._place_keys()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -128,7 +131,7 @@ class KeyFooter(Widget, can_focus=False):
 
     def _place_keys(self) -> None:
         """Work out which keys show where, and draw them if that changed."""
-        width = self._width()
+        width = self._placed_width = self._width()
         self.set_class(width < COMPACT_BELOW, "-compact")
         active = self.screen.active_bindings  # Worked out anew at each read.
         keys = tuple(self._layout(self._ranked(active), self._palette(active), width))
