@@ -7,9 +7,9 @@ whole; everything left out is still in the command palette (ctrl+p) and the help
 
 The keys are one widget that draws one line, with a map of which columns are which key
 (for clicks, hover and tooltips), not a widget per key as Textual's footer has: styling,
-laying out and drawing thirteen widgets was a tenth of the first frame. A change of the
-bindings or of the width only draws the line again; the footer's size never changes, so
-nothing is laid out again.
+laying out and drawing thirteen key widgets took ~10 ms of the first frame. A change of
+the bindings or of the width only draws the line again; the footer's size never changes,
+so nothing is laid out again.
 
 Cancel comes and goes with every response, so it keeps its place and its room and is
 drawn dimmed while there is nothing to cancel (RESERVED): the keys after it stay where
