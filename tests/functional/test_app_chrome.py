@@ -20,8 +20,8 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.messages import Layout
 from textual.screen import Screen
-from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
+from textual.widgets._tooltip import Tooltip
 
 from rt_tui.config import Config
 from rt_tui.dialect import Dialect
@@ -32,7 +32,7 @@ from rt_tui.tui.messages import LinkChanged, LinkState
 from rt_tui.tui.screens.main import MainScreen
 from rt_tui.tui.screens.settings import SettingsScreen
 from rt_tui.tui.widgets.frame_rows import FrameRows
-from rt_tui.tui.widgets.key_footer import KeyFooter
+from rt_tui.tui.widgets.key_footer import KeyFooter, ShownKey
 from rt_tui.tui.widgets.scroll_content import OVERFLOWS
 from rt_tui.tui.widgets.status import StatusBar
 
@@ -94,21 +94,25 @@ async def test_notifications_are_short_and_leave_the_status_bar_visible(tmp_path
 
 def _footer(screen: MainScreen) -> list[str]:
     """The footer's shown key descriptions, left to right, after checking each is drawn
-    whole left of the palette key; [] while the footer recomposes."""
-    keys = [key for key in screen.query(KeyFooter).first().query(FooterKey) if key.display]
-    palette = [key for key in keys if key.has_class("-command-palette")]
-    others = [key for key in keys if key not in palette]
-    if not palette or not others or any(key.region.width == 0 for key in keys):
+    whole left of the palette key; [] before the footer has its keys."""
+    keys = screen.query_one(KeyFooter).keys
+    palette = [key for key in keys if key.palette]
+    others = [key for key in keys if not key.palette]
+    if not palette or not others:
         return []
     for key in others:
-        assert key.region.right <= palette[0].region.x, f"{key.description} runs under ^p"
-    assert palette[0].region.right <= screen.size.width
+        assert key.end <= palette[0].start, f"{key.description} runs under ^p"
+    assert palette[0].end <= screen.size.width
     return [key.description for key in others]
 
 
+def _key(screen: MainScreen, description: str) -> ShownKey:
+    return next(k for k in screen.query_one(KeyFooter).keys if k.description == description)
+
+
 def _cancel_dimmed(screen: MainScreen) -> bool:
-    cancel = screen.query_one(KeyFooter).query_children(FooterKey).filter(".-disabled")
-    return any(key.action == "cancel_response" for key in cancel)
+    keys = screen.query_one(KeyFooter).keys
+    return any(key.action == "cancel_response" and not key.enabled for key in keys)
 
 
 async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Path) -> None:
@@ -130,20 +134,65 @@ async def test_footer_at_80_columns_shows_the_essential_keys_whole(tmp_path: Pat
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
-async def test_each_footer_key_is_as_wide_as_the_text_it_draws(
+async def test_each_footer_key_is_drawn_whole_in_its_columns(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    """A key's width is worked out, not drawn to be measured: at both paddings (compact
-    below 110 columns) it is the drawn text's, so no key is cut or padded."""
+    """A key's columns are worked out, not measured from a drawing: at both paddings
+    (compact below 110 columns) they hold the key's text exactly, so no key is cut,
+    padded or drawn where a click would not find it."""
     app = offline_app(tmp_path)
     async with app.run_test(size=size) as pilot:
         screen = main_screen(pilot)
         await wait_for(pilot, lambda: bool(_footer(screen)), "the footer")
-        keys = list(screen.query_one(KeyFooter).query(FooterKey))
-        assert {key.has_class("-compact") for key in keys} == {size[0] < 110}
-        for key in keys:
-            drawn = key.render()
-            assert key.get_content_width(screen.size, screen.size) == drawn.cell_len, drawn
+        footer = screen.query_one(KeyFooter)
+        line = footer.render_line(0).text
+        assert len(line) == size[0]
+        compact = size[0] < 110
+        for key in footer.keys:
+            text = f"{key.key_display} {key.description}"
+            if key.palette:
+                text = f"▏{text}" if compact else f"▏ {text}  "
+            elif not compact:
+                text = f" {text} "
+            assert line[key.start : key.end] == text
+            if compact and not key.palette:
+                assert line[key.end] == " "  # A cell of the footer after each key.
+
+
+async def test_a_footer_key_runs_its_action_when_clicked(tmp_path: Path) -> None:
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: "Settings" in _footer(screen), "the footer")
+        settings = _key(screen, "Settings")
+        await pilot.click(KeyFooter, offset=(settings.end - 1, 0))
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "the settings")
+
+
+async def test_a_hovered_footer_key_is_lit_and_says_what_it_does(tmp_path: Path) -> None:
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(120, 40), tooltips=True) as pilot:
+        screen = main_screen(pilot)
+        await wait_for(pilot, lambda: "Settings" in _footer(screen), "the footer")
+        footer = screen.query_one(KeyFooter)
+        settings, inspector = _key(screen, "Settings"), _key(screen, "Inspector")
+
+        def background(key: ShownKey) -> object:
+            cell = list(footer.render_line(0).crop(key.start, key.start + 1))
+            return cell[0].style.bgcolor if cell[0].style else None
+
+        assert background(settings) == background(inspector)
+        await pilot.hover(KeyFooter, offset=(settings.start + 1, 0))
+        await wait_for(pilot, lambda: background(settings) != background(inspector), "a light")
+        tooltip = screen.query_one(Tooltip)
+        await wait_for(pilot, lambda: tooltip.display, "the tooltip")
+        assert settings.tooltip
+        assert str(tooltip.content) == settings.tooltip
+
+        await pilot.hover(KeyFooter, offset=(inspector.start + 1, 0))
+        await wait_for(pilot, lambda: background(settings) == background(_key(screen, "Help")))
+        await wait_for(pilot, lambda: tooltip.display, "the tooltip")
+        assert str(tooltip.content) == inspector.tooltip
 
 
 @pytest.mark.parametrize("width", [160, 120])
@@ -180,7 +229,7 @@ async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
         async with app.run_test(size=(width, 40), message_hook=note) as pilot:
             screen = await connected(pilot)
             await wait_for(pilot, lambda: _footer(screen)[:1] == ["Cancel"], "the footer")
-            keys = list(screen.query(FooterKey))
+            footer = screen.query_one(KeyFooter)
             shown = _footer(screen)
             rows = screen.inspector.query_one(FrameRows)
 
@@ -212,7 +261,7 @@ async def test_a_stream_of_replies_lays_nothing_out_after_the_first(
             assert screen_layouts == []
             assert [message.widget for message in layouts] == []
             assert _footer(screen) == shown
-            assert list(screen.query(FooterKey)) == keys
+            assert screen.query_one(KeyFooter) is footer
 
 
 async def test_palette_has_human_help_and_no_cursor_moves(tmp_path: Path) -> None:

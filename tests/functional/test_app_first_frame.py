@@ -95,6 +95,7 @@ NOT_FOR_THE_FIRST_FRAME = (
     "rt_tui.tui.screens.help",  # F1
     "rt_tui.inspector.filtering",  # the inspector's filters, loaded with its store
     "rt_tui.tui.commands",  # the command palette's actions, when it first opens
+    "textual.widgets._footer",  # the dialogs' footers: the main screen draws its own keys
     "rt_tui.tui.voice",  # live audio, made once the frame is out (its keys are apart)
     "rt_tui.tui.voice_choice",
     "rt_tui.tui.voice_events",

@@ -379,8 +379,8 @@ FIRST_DONE = next(n for n, f in enumerate(TEXT_FRAMES) if f.wire_type == "respon
 async def test_cancel_stays_offered_between_responses_that_follow_each_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Cancel showing and going makes the footer lay the whole screen out again: between
-    # two responses it stays (here for an hour after one ends).
+    # Cancel lighting up and dimming at once would flicker: between two responses it
+    # stays (here for an hour after one ends).
     monkeypatch.setattr(cancel_offer, "CANCEL_HOLD_S", 3600.0)
     async with offline_app(tmp_path).run_test(size=(140, 40)) as pilot:
         screen = main_screen(pilot)

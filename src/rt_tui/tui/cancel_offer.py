@@ -1,7 +1,7 @@
 """Whether the main screen offers Cancel: while a response runs, and a moment after.
 
 The footer keeps Cancel in its place and dims it while it can do nothing; each change
-redraws the footer's keys (~15 ms on a 2-core machine). Responses that follow each other
+redraws the footer's line. Responses that follow each other
 (back-to-back replies, a function call's answer) would make it dim and light up again at
 once, a flicker and two redraws each time, so once the frames say the last response
 ended, Cancel stays offered CANCEL_HOLD_S longer; pressing it meanwhile says no response
