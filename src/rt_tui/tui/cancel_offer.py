@@ -1,11 +1,10 @@
 """Whether the main screen offers Cancel: while a response runs, and a moment after.
 
 The footer keeps Cancel in its place and dims it while it can do nothing; each change
-redraws the footer's line. Responses that follow each other
-(back-to-back replies, a function call's answer) would make it dim and light up again at
-once, a flicker and two redraws each time, so once the frames say the last response
-ended, Cancel stays offered CANCEL_HOLD_S longer; pressing it meanwhile says no response
-is running.
+redraws the footer's line. Responses that follow each other (back-to-back replies, a
+function call's answer) would make it dim and light up again at once, a flicker, so once
+the frames say the last response ended, Cancel stays offered CANCEL_HOLD_S longer;
+pressing it meanwhile says no response is running.
 """
 
 from __future__ import annotations
