@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_app import MessageLog, app_for_url, connected, pane_items, submit, wait_for
+from conftest_app import (
+    MessageLog,
+    app_for_url,
+    connected,
+    frames_shown,
+    pane_items,
+    submit,
+    wait_for,
+)
 from textual.widgets import Input, Static
 
 from rt_tui.config import Config, SessionSettings, TurnDetection
@@ -172,7 +180,7 @@ async def test_speaking_over_the_reply_cuts_it_where_it_was_heard(
 ) -> None:
     question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
     # A question (200-700 ms, answered from about 1000 ms), then speech again at 1500 ms
-    # while the answer (about 1.6 s) plays.
+    # while the answer (about 1.3 s) plays: a turn of its own, which the server answers too.
     write_wav(question, silence(200) + tone(440, 500) + silence(800) + tone(523, 400))
     log = MessageLog()
     app = app_for_url(server.ga_url(), tmp_path, config=voice_config(question, reply, words=8))
@@ -180,26 +188,32 @@ async def test_speaking_over_the_reply_cuts_it_where_it_was_heard(
         screen = await connected(pilot)
         voice = screen.voice
         await wait_for(pilot, lambda: received(log, "conversation.item.truncated"), "the cut")
-        await wait_for(pilot, lambda: not screen.pane.busy, "the pane")
+        await wait_for(pilot, lambda: len(received(log, "response.done")) == 2, "the answer")
+        await frames_shown(pilot, log)
         assert voice.sink is not None
         (truncate,) = sent(log, "conversation.item.truncate")
         item_id = truncate["item_id"]
         played_ms = voice.sink.played_ms(item_id)
-        (assistant,) = [b for b in pane_items(screen.pane, "assistant")]
-        body = assistant.body
+        cut, answer = pane_items(screen.pane, "assistant")
         lines = voice_lines(screen)
-        notices = [getattr(b, "text", "") for b in screen.pane.blocks]
+        notices = _notices(screen)
 
     assert abs(truncate["audio_end_ms"] - played_ms) <= TOLERANCE_MS
     item_audio = server_audio(log, item_id)
     assert 0 < played_ms < len(item_audio) / BYTES_PER_MS  # cut mid-reply
-    # The speaker holds exactly what was played of the item, and nothing after the cut.
-    assert read_wav(reply) == item_audio[: round(played_ms * BYTES_PER_MS)]
+    # The speaker holds exactly what was played of the item, nothing of it after the cut:
+    # then only the answer to the second turn, as much of it as had played.
+    heard = read_wav(reply)
+    played = round(played_ms * BYTES_PER_MS)
+    assert heard[:played] == item_audio[:played]
+    (answer_id,) = {e["item_id"] for e in received(log, "response.output_audio.delta")} - {item_id}
+    assert server_audio(log, answer_id).startswith(heard[played:])
     (truncated,) = received(log, "conversation.item.truncated")
     assert truncated["audio_end_ms"] == truncate["audio_end_ms"]
     # The item is marked cut, its transcript ending where the heard audio did.
-    assert f"audio cut at {truncate['audio_end_ms']} ms" in body
-    assert "✂" in body
+    assert f"audio cut at {truncate['audio_end_ms']} ms" in cut.body
+    assert "✂" in cut.body
+    assert "✂" not in answer.body
     assert any("truncated at" in line for line in lines)
     assert any(text.startswith("✂ Barge-in (you spoke)") for text in notices)
 
