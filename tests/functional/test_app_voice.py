@@ -259,15 +259,20 @@ async def test_wav_realtime_streams_a_file_at_a_microphones_pace(
     app = app_for_url(server.ga_url(), tmp_path, config=config)
     async with app.run_test(message_hook=log) as pilot:
         await connected(pilot)
+        asked_ms = log.frames()[-1].t_ms  # on the frames' clock, before the file starts
         await submit(pilot, f"/wav --realtime {question}")
         await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
 
     appends = [f for f in log.frames(Direction.SENT) if f.wire_type == "input_audio_buffer.append"]
-    # Paced: the file and the silence after it took their own time to say, not a burst.
-    spoken_ms = appends[-1].t_ms - appends[0].t_ms
-    assert spoken_ms >= 600 - 100
     (started,) = received(log, "input_audio_buffer.speech_started")
+    (stopped,) = received(log, "input_audio_buffer.speech_stopped")
     assert abs(started["audio_start_ms"] - 200) <= TOLERANCE_MS
+    # Paced, not a burst: the server heard the turn end (the file, then the VAD's 300 ms of
+    # silence) no sooner than that much audio takes to say. Counted from before the
+    # command, not from the first chunk: a loop that runs late sends the chunks that came
+    # due meanwhile together, so the first ones may go late, but none goes early.
+    assert abs(stopped["audio_end_ms"] - (600 + 300)) <= TOLERANCE_MS
+    assert appends[-1].t_ms - asked_ms >= stopped["audio_end_ms"]
 
 
 @pytest.mark.skipif(live_audio_problem() is None, reason="this machine has a sound device")
