@@ -104,8 +104,8 @@ async def test_a_beat_set_for_later_comes_however_the_loop_is_held_up() -> None:
     # thread holding the GIL holds the loop up there now and then (about one beat in 25
     # set a microsecond ahead was lost so): the beat stayed due, and nothing ran again.
     app: App[None] = App()
-    busy = threading.Event()
-    holder = threading.Thread(target=_hold_the_gil, args=(busy,), daemon=True)
+    done = threading.Event()
+    holder = threading.Thread(target=_hold_the_gil, args=(done,), daemon=True)
     clock = Clock()
     async with app.run_test() as pilot:
         holder.start()
@@ -115,9 +115,13 @@ async def test_a_beat_set_for_later_comes_however_the_loop_is_held_up() -> None:
             for number in range(1, 201):
                 beat.request(lambda: beats.append(None))  # a microsecond after the last
                 await asyncio.sleep(0.002)  # mostly enough: wait_for polls only every 10 ms
-                await wait_for(pilot, lambda n=number: len(beats) == n, f"beat {number}")
+
+                def came(count: int = number) -> bool:
+                    return len(beats) == count
+
+                await wait_for(pilot, came, f"beat {number}")
         finally:
-            busy.set()
+            done.set()
             holder.join()
 
 
