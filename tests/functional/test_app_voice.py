@@ -179,25 +179,35 @@ async def test_speaking_over_the_reply_cuts_it_where_it_was_heard(
     server: MockServer, tmp_path: Path
 ) -> None:
     question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
-    # A question (200-700 ms, answered from about 1000 ms), then speech again at 1500 ms
-    # while the answer (about 1.3 s) plays: a turn of its own, which the server answers too.
-    write_wav(question, silence(200) + tone(440, 500) + silence(800) + tone(523, 400))
+    # A question (200-700 ms) on the microphone; once its answer is heard, more speech, a
+    # turn of its own, which the server answers too. Spoken once the answer plays, not at a
+    # set moment of the microphone's (a loop running late starts the playback late), and
+    # the answer is long (about 10 s): it plays on while a slow loop sends the speech.
+    write_wav(question, silence(200) + tone(440, 500))
+    over = tmp_path / "over.wav"
+    write_wav(over, tone(523, 400))
     log = MessageLog()
-    app = app_for_url(server.ga_url(), tmp_path, config=voice_config(question, reply, words=8))
+    app = app_for_url(server.ga_url(), tmp_path, config=voice_config(question, reply, words=60))
     async with app.run_test(message_hook=log) as pilot:
         screen = await connected(pilot)
         voice = screen.voice
+        await wait_for(pilot, lambda: received(log, "response.output_audio.delta"), "audio")
+        (first,) = {e["item_id"] for e in received(log, "response.output_audio.delta")}
+        sink = voice.sink
+        assert sink is not None
+        await wait_for(pilot, lambda: sink.played_ms(first) > 0, "the answer to be heard")
+        await submit(pilot, f"/wav --realtime {over}")
         await wait_for(pilot, lambda: received(log, "conversation.item.truncated"), "the cut")
-        await wait_for(pilot, lambda: len(received(log, "response.done")) == 2, "the answer")
+        await wait_for(pilot, lambda: len(received(log, "response.done")) == 2, "2 replies")
         await frames_shown(pilot, log)
-        assert voice.sink is not None
         (truncate,) = sent(log, "conversation.item.truncate")
         item_id = truncate["item_id"]
-        played_ms = voice.sink.played_ms(item_id)
+        played_ms = sink.played_ms(item_id)
         cut, answer = pane_items(screen.pane, "assistant")
         lines = voice_lines(screen)
         notices = _notices(screen)
 
+    assert item_id == first
     assert abs(truncate["audio_end_ms"] - played_ms) <= TOLERANCE_MS
     item_audio = server_audio(log, item_id)
     assert 0 < played_ms < len(item_audio) / BYTES_PER_MS  # cut mid-reply
@@ -352,7 +362,7 @@ async def test_half_duplex_holds_the_microphone_while_the_reply_plays(
     server: MockServer, tmp_path: Path
 ) -> None:
     question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
-    # The same two bursts that cut the reply in full duplex: the second falls in the reply.
+    # Two bursts: the second (from 1500 ms) falls in the reply, played from about 1000 ms.
     write_wav(question, silence(200) + tone(440, 500) + silence(800) + tone(523, 400))
     log = MessageLog()
     config = voice_config(question, reply, words=8)
