@@ -127,6 +127,26 @@ async def connected(pilot: Pilot[int]) -> MainScreen:
     return screen
 
 
+async def frames_shown(pilot: Pilot[int], log: MessageLog) -> None:
+    """Let the app run until the main screen has taken every frame of its live session that
+    `log` holds, and the conversation pane has drawn them.
+
+    The hook keeps a `FrameBatch` when it is posted, and frames join it until the screen
+    takes it: a frame can be in `log` while its batch still waits in the screen's queue,
+    where the pane cannot know of it (`busy` alone may be False before it is handled)."""
+    screen = main_screen(pilot)
+
+    def shown() -> bool:
+        waiting = [
+            m
+            for m in log.messages
+            if isinstance(m, FrameBatch) and m.source is screen.session and not m.taken
+        ]
+        return not waiting and not screen.pane.busy
+
+    await wait_for(pilot, shown, "the screen to show the session's frames")
+
+
 async def submit(pilot: Pilot[int], text: str) -> None:
     """Put `text` in the composer and press Enter."""
     main_screen(pilot).query_one(Composer).load_text(text)

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_app import MessageLog, app_for_url, connected, pane_items, submit, wait_for
+from conftest_app import (
+    MessageLog,
+    app_for_url,
+    connected,
+    frames_shown,
+    pane_items,
+    submit,
+    wait_for,
+)
 from textual.widgets import Input, Static
 
 from rt_tui.config import Config, SessionSettings, TurnDetection
@@ -171,35 +179,51 @@ async def test_speaking_over_the_reply_cuts_it_where_it_was_heard(
     server: MockServer, tmp_path: Path
 ) -> None:
     question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
-    # A question (200-700 ms, answered from about 1000 ms), then speech again at 1500 ms
-    # while the answer (about 1.6 s) plays.
-    write_wav(question, silence(200) + tone(440, 500) + silence(800) + tone(523, 400))
+    # A question (200-700 ms) on the microphone; once its answer is heard, more speech, a
+    # turn of its own, which the server answers too. Spoken once the answer plays, not at a
+    # set moment of the microphone's (a loop running late starts the playback late), and
+    # the answer is long (about 10 s): it plays on while a slow loop sends the speech.
+    write_wav(question, silence(200) + tone(440, 500))
+    over = tmp_path / "over.wav"
+    write_wav(over, tone(523, 400))
     log = MessageLog()
-    app = app_for_url(server.ga_url(), tmp_path, config=voice_config(question, reply, words=8))
+    app = app_for_url(server.ga_url(), tmp_path, config=voice_config(question, reply, words=60))
     async with app.run_test(message_hook=log) as pilot:
         screen = await connected(pilot)
         voice = screen.voice
+        await wait_for(pilot, lambda: received(log, "response.output_audio.delta"), "audio")
+        (first,) = {e["item_id"] for e in received(log, "response.output_audio.delta")}
+        sink = voice.sink
+        assert sink is not None
+        await wait_for(pilot, lambda: sink.played_ms(first) > 0, "the answer to be heard")
+        await submit(pilot, f"/wav --realtime {over}")
         await wait_for(pilot, lambda: received(log, "conversation.item.truncated"), "the cut")
-        await wait_for(pilot, lambda: not screen.pane.busy, "the pane")
-        assert voice.sink is not None
+        await wait_for(pilot, lambda: len(received(log, "response.done")) == 2, "2 replies")
+        await frames_shown(pilot, log)
         (truncate,) = sent(log, "conversation.item.truncate")
         item_id = truncate["item_id"]
-        played_ms = voice.sink.played_ms(item_id)
-        (assistant,) = [b for b in pane_items(screen.pane, "assistant")]
-        body = assistant.body
+        played_ms = sink.played_ms(item_id)
+        cut, answer = pane_items(screen.pane, "assistant")
         lines = voice_lines(screen)
-        notices = [getattr(b, "text", "") for b in screen.pane.blocks]
+        notices = _notices(screen)
 
+    assert item_id == first
     assert abs(truncate["audio_end_ms"] - played_ms) <= TOLERANCE_MS
     item_audio = server_audio(log, item_id)
     assert 0 < played_ms < len(item_audio) / BYTES_PER_MS  # cut mid-reply
-    # The speaker holds exactly what was played of the item, and nothing after the cut.
-    assert read_wav(reply) == item_audio[: round(played_ms * BYTES_PER_MS)]
+    # The speaker holds exactly what was played of the item, nothing of it after the cut:
+    # then only the answer to the second turn, as much of it as had played.
+    heard = read_wav(reply)
+    played = round(played_ms * BYTES_PER_MS)
+    assert heard[:played] == item_audio[:played]
+    (answer_id,) = {e["item_id"] for e in received(log, "response.output_audio.delta")} - {item_id}
+    assert server_audio(log, answer_id).startswith(heard[played:])
     (truncated,) = received(log, "conversation.item.truncated")
     assert truncated["audio_end_ms"] == truncate["audio_end_ms"]
     # The item is marked cut, its transcript ending where the heard audio did.
-    assert f"audio cut at {truncate['audio_end_ms']} ms" in body
-    assert "✂" in body
+    assert f"audio cut at {truncate['audio_end_ms']} ms" in cut.body
+    assert "✂" in cut.body
+    assert "✂" not in answer.body
     assert any("truncated at" in line for line in lines)
     assert any(text.startswith("✂ Barge-in (you spoke)") for text in notices)
 
@@ -245,15 +269,20 @@ async def test_wav_realtime_streams_a_file_at_a_microphones_pace(
     app = app_for_url(server.ga_url(), tmp_path, config=config)
     async with app.run_test(message_hook=log) as pilot:
         await connected(pilot)
+        asked_ms = log.frames()[-1].t_ms  # on the frames' clock, before the file starts
         await submit(pilot, f"/wav --realtime {question}")
         await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
 
     appends = [f for f in log.frames(Direction.SENT) if f.wire_type == "input_audio_buffer.append"]
-    # Paced: the file and the silence after it took their own time to say, not a burst.
-    spoken_ms = appends[-1].t_ms - appends[0].t_ms
-    assert spoken_ms >= 600 - 100
     (started,) = received(log, "input_audio_buffer.speech_started")
+    (stopped,) = received(log, "input_audio_buffer.speech_stopped")
     assert abs(started["audio_start_ms"] - 200) <= TOLERANCE_MS
+    # Paced, not a burst: the server heard the turn end (the file, then the VAD's 300 ms of
+    # silence) no sooner than that much audio takes to say. Counted from before the
+    # command, not from the first chunk: a loop that runs late sends the chunks that came
+    # due meanwhile together, so the first ones may go late, but none goes early.
+    assert abs(stopped["audio_end_ms"] - (600 + 300)) <= TOLERANCE_MS
+    assert appends[-1].t_ms - asked_ms >= stopped["audio_end_ms"]
 
 
 @pytest.mark.skipif(live_audio_problem() is None, reason="this machine has a sound device")
@@ -333,7 +362,7 @@ async def test_half_duplex_holds_the_microphone_while_the_reply_plays(
     server: MockServer, tmp_path: Path
 ) -> None:
     question, reply = tmp_path / "question.wav", tmp_path / "reply.wav"
-    # The same two bursts that cut the reply in full duplex: the second falls in the reply.
+    # Two bursts: the second (from 1500 ms) falls in the reply, played from about 1000 ms.
     write_wav(question, silence(200) + tone(440, 500) + silence(800) + tone(523, 400))
     log = MessageLog()
     config = voice_config(question, reply, words=8)

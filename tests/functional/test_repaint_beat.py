@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from conftest_app import wait_for
 from textual.app import App, ComposeResult
 from textual.widgets import Label, Static
@@ -94,6 +97,37 @@ async def test_hurried_the_beat_set_for_later_runs_at_once() -> None:
         beat.hurry()  # Nothing set: nothing to hurry.
         await pilot.pause()
         assert ran == ["first", "a reply's end"]
+
+
+async def test_a_beat_set_for_later_comes_however_the_loop_is_held_up() -> None:
+    # A Textual timer whose moment passes between two readings of its clock is lost; a
+    # thread holding the GIL holds the loop up there now and then (about one beat in 25
+    # set a microsecond ahead was lost so): the beat stayed due, and nothing ran again.
+    app: App[None] = App()
+    done = threading.Event()
+    holder = threading.Thread(target=_hold_the_gil, args=(done,), daemon=True)
+    clock = Clock()
+    async with app.run_test() as pilot:
+        holder.start()
+        try:
+            beat = RepaintBeat(app, period=1e-6, clock=clock)
+            beats: list[None] = []
+            for number in range(1, 201):
+                beat.request(lambda: beats.append(None))  # a microsecond after the last
+                await asyncio.sleep(0.002)  # mostly enough: wait_for polls only every 10 ms
+
+                def came(count: int = number) -> bool:
+                    return len(beats) == count
+
+                await wait_for(pilot, came, f"beat {number}")
+        finally:
+            done.set()
+            holder.join()
+
+
+def _hold_the_gil(done: threading.Event) -> None:
+    while not done.is_set():
+        pass
 
 
 class Pane(Static):

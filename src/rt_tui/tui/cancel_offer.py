@@ -9,10 +9,12 @@ pressing it meanwhile says no response is running.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual.message_pump import MessagePump
-from textual.timer import Timer
+
+from rt_tui.tui.widgets.one_shot import call_after
 
 CANCEL_HOLD_S = 1.0
 """How long Cancel stays offered after a response ends (another may follow at once)."""
@@ -29,20 +31,20 @@ class CancelOffer:
         self._changed = changed
         """Called when the offer changes (the screen refreshes its bindings)."""
         self.offered = False
-        self._hold: Timer | None = None
+        self._hold: asyncio.TimerHandle | None = None
 
     def set(self, responding: bool, *, hold: bool = False) -> None:
         """Offer Cancel while `responding`; with `hold` (frames said the last response
         ended) it goes CANCEL_HOLD_S later, unless another response starts meanwhile."""
         if responding or not hold:
             if self._hold is not None:
-                self._hold.stop()
+                self._hold.cancel()
                 self._hold = None
             if responding != self.offered:
                 self.offered = responding
                 self._changed()
         elif self.offered and self._hold is None:
-            self._hold = self._host.set_timer(CANCEL_HOLD_S, self._hold_over)
+            self._hold = call_after(self._host, CANCEL_HOLD_S, self._hold_over)
 
     def _hold_over(self) -> None:
         self._hold = None

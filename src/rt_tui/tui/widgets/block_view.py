@@ -29,6 +29,7 @@ from textual.strip import Strip
 
 from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import Block, Look
+from rt_tui.tui.widgets.one_shot import call_after
 from rt_tui.tui.widgets.painted_lines import PaintedLines
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow
@@ -198,7 +199,7 @@ class BlockView(ScrollView):
         if not self._catch_up_due:
             self._catch_up_due = True
             # On a beat, with whatever else it repaints (a stream's next beat jumps first).
-            self.set_timer(wait, lambda: self.beat.request(self._catch_up))
+            call_after(self, wait, lambda: self.beat.request(self._catch_up))
         return True
 
     def _catch_up(self) -> None:
@@ -312,7 +313,7 @@ class BlockView(ScrollView):
     def _schedule_measure(self, delay: float = BACKLOG_INTERVAL_S) -> None:
         if not self._measure_scheduled:
             self._measure_scheduled = True
-            self.set_timer(delay, self._measure_step)
+            call_after(self, delay, self._measure_step)
 
     def _measure_step(self) -> None:
         self._measure_scheduled = False

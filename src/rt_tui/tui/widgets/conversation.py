@@ -40,6 +40,7 @@ from rt_tui.tui.widgets.conversation_blocks import (
 from rt_tui.tui.widgets.conversation_entries import EntryBlocks, PendingKey, error_key
 from rt_tui.tui.widgets.conversation_find import Finder, scroll_to_show, step_target
 from rt_tui.tui.widgets.conversation_views import empty_hint
+from rt_tui.tui.widgets.one_shot import call_after
 from rt_tui.tui.widgets.scroll_content import steady_scrollbar_css
 from rt_tui.tui.widgets.text_selection import restyle
 
@@ -284,7 +285,7 @@ class ConversationPane(BlockView, can_focus=True):
             # After a short pause, not a whole beat: a replay's blocks draw at the pace
             # the budget allows.
             self._flush_scheduled = True
-            self.set_timer(BACKLOG_INTERVAL_S, self._flush)
+            call_after(self, BACKLOG_INTERVAL_S, self._flush)
 
     # -- painting ----------------------------------------------------------------------
 

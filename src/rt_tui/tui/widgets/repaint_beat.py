@@ -13,13 +13,15 @@ beat (the panes, by the frames the beat took) runs in that beat, after what was 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Final
 
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
-from textual.timer import Timer
+
+from rt_tui.tui.widgets.one_shot import call_after
 
 BEAT_S: Final = 0.1
 """Seconds between beats while a stream runs: at most 10 screen updates a second for it."""
@@ -43,8 +45,9 @@ class RepaintBeat:
         self._waiting: dict[Work, None] = {}
         self._due = False
         """A beat is set to come, or running."""
-        self._timer: Timer | None = None
-        """The timer of a beat set to come later."""
+        self._timer: asyncio.TimerHandle | None = None
+        """The timer of a beat set to come later (never Textual's, which can be lost: while
+        a beat is due, no other is set)."""
         self._last = -period
         """When the last beat started."""
 
@@ -62,7 +65,7 @@ class RepaintBeat:
     def hurry(self) -> None:
         """Run the beat that is set to come later at once (the work waiting is worth it)."""
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
             self._timer = None
             self._host.call_next(self._beat)
 
@@ -70,7 +73,7 @@ class RepaintBeat:
         self._due = True
         wait = self._last + self._period - self._clock()
         if wait > 0:
-            self._timer = self._host.set_timer(wait, self._beat, name="repaint-beat")
+            self._timer = call_after(self._host, wait, self._beat)
         else:
             self._host.call_next(self._beat)  # After what asked for it.
 
