@@ -13,6 +13,8 @@ batch it could not finish, like every one after it, stays in `batches`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import threading
 from collections import deque
@@ -49,11 +51,15 @@ class BatchWriter:
     ) -> None:
         """`fd` stays the caller's to close (after `stop`). `lock` is the one the caller
         holds around `put` and while reading `batches`. A buffer written out keeps at most
-        `kept_bytes` of room for its next use. `on_error` is called on the writer's thread
-        once a write failed: it should only wake the filler's thread, which reports it."""
+        `kept_bytes` of room for its next use. `on_error` is called once a write failed, on
+        the event loop running where the writer is made (none: never; the filler then sees
+        `error` at its next `put` or `drain`)."""
         self._fd = fd
         self._changed = threading.Condition(lock)
         self._on_error = on_error
+        self._loop: asyncio.AbstractEventLoop | None = None
+        with contextlib.suppress(RuntimeError):  # no loop runs
+            self._loop = asyncio.get_running_loop()
         self._kept_bytes = kept_bytes
         self.batches: deque[Batch] = deque()
         """Handed over and not wholly in the file yet, oldest first (read under the lock)."""
@@ -112,8 +118,9 @@ class BatchWriter:
             with self._changed:
                 self._writing = False
                 self._changed.notify_all()
-        if self.error is not None and self._on_error is not None:
-            self._on_error()
+        if self.error is not None and self._on_error is not None and self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                self._loop.call_soon_threadsafe(self._on_error)
 
     def _write_batches(self) -> None:
         changed = self._changed

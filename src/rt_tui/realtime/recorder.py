@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import contextlib
 import os
 import threading
 import time
@@ -162,9 +161,8 @@ class SessionRecorder:
             self._pending_at = os.fstat(fd).st_size
             # A failed write is reported on the loop at once (without a loop: by flush(),
             # close() or the next batch).
-            on_error = on_running_loop(self._notice_write_error)
             self._writer = BatchWriter(
-                fd, self._lock, kept_bytes=_KEPT_BUFFER_BYTES, on_error=on_error
+                fd, self._lock, kept_bytes=_KEPT_BUFFER_BYTES, on_error=self._notice_write_error
             )
             _open_recorders.add(self)
             meta = meta_line(**self._meta, wall_time=time.time()).encode() + b"\n"
@@ -403,18 +401,3 @@ def flush_log(path: Path) -> None:
     for recorder in list(_open_recorders):
         if recorder.path == path:
             recorder.flush()
-
-
-def on_running_loop(callback: Callable[[], object]) -> Callable[[], None] | None:
-    """A function for another thread that has `callback` run on the running event loop's
-    thread; None if no loop runs."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-    def call_soon() -> None:
-        with contextlib.suppress(RuntimeError):  # the loop has closed
-            loop.call_soon_threadsafe(callback)
-
-    return call_soon
