@@ -9,16 +9,17 @@ the focus (ctrl+g shows the item's frames).
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from rt_tui.tui.widgets.conversation import ConversationPane
+from rt_tui.tui.widgets.one_shot import call_after
 
 TYPING_DEBOUNCE_S = 0.15
 """A search starts once typing pauses this long."""
@@ -53,7 +54,7 @@ class FindBar(Horizontal):
     def __init__(self, pane: ConversationPane, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.pane = pane
-        self._timer: Timer | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self.found = (0, 0)
         """The current match's number (from 1; 0 for none) and how many there are."""
 
@@ -79,7 +80,7 @@ class FindBar(Horizontal):
     def action_close(self) -> None:
         """Hide the bar, end the highlighting; the pane takes the focus."""
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
         self.remove_class("-shown")
         self.pane.end_find()
         self.pane.focus()
@@ -92,8 +93,8 @@ class FindBar(Horizontal):
     def _on_typed(self, message: Input.Changed) -> None:
         message.stop()
         if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(TYPING_DEBOUNCE_S, lambda: self._search(0))
+            self._timer.cancel()
+        self._timer = call_after(self, TYPING_DEBOUNCE_S, lambda: self._search(0))
 
     @on(Input.Submitted, "#find-input")
     def _on_submitted(self, message: Input.Submitted) -> None:
@@ -102,7 +103,7 @@ class FindBar(Horizontal):
 
     def _search(self, step: int) -> None:
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
         query = self.input.value
         if step and query != self.pane.finder.query:
             step = 0  # Typed, then Enter before the pause: the first match, not the second.

@@ -36,7 +36,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input
 
 from rt_tui.inspector.status_line import InspectorState
@@ -45,6 +44,7 @@ from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import JsonView
+from rt_tui.tui.widgets.one_shot import call_after
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ class EventInspector(Vertical):
         self._flush_pending = False
         self._shown_detail: tuple[int, int, str] | None = None
         """`_detail_key` of what the detail shows."""
-        self._filter_timer: Timer | None = None
+        self._filter_timer: asyncio.TimerHandle | None = None
         self.border_title = "Events"
 
     # The store and the trackers are made once the first frame is out (see `start`), or by
@@ -466,14 +466,14 @@ class EventInspector(Vertical):
     def _on_filter_typed(self, message: Input.Changed) -> None:
         message.stop()
         if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DEBOUNCE, self._apply_query)
+            self._filter_timer.cancel()
+        self._filter_timer = call_after(self, FILTER_DEBOUNCE, self._apply_query)
 
     @on(Input.Submitted, "#inspector-filter")
     def _on_filter_submitted(self, message: Input.Submitted) -> None:
         message.stop()
         if self._filter_timer is not None:
-            self._filter_timer.stop()
+            self._filter_timer.cancel()
         self._apply_query()
         # The bar closes; the filter stays on, and the status line says what it is.
         self.query_one(FilterInput).remove_class("-shown")
@@ -489,7 +489,7 @@ class EventInspector(Vertical):
     def action_clear_filter(self) -> None:
         """Show every frame again (types, text, direction and errors only all cleared)."""
         if self._filter_timer is not None:
-            self._filter_timer.stop()
+            self._filter_timer.cancel()
         from rt_tui.inspector.filtering import FrameFilter  # Loaded by the store.
 
         self.query_one(FilterInput).value = ""

@@ -5,8 +5,10 @@ reads the clock again; a process held up between the two readings (another threa
 the GIL, a garbage collection runs, the machine is busy) past that moment makes the timer
 count its only tick as missed, and it ends without firing. Work that marks itself as
 scheduled until its timer fires then never runs again: a lost repaint beat stops everything
-the screen shows of the session. The event loop's `call_later` fires late under load,
-never not at all.
+the screen shows of the session; a lost debounce drops what was typed in a find or filter
+box. The event loop's `call_later` fires late under load, never not at all. The screen's
+short one-shots all use it; timers of minutes (the session-limit warnings) would need a
+stall that long to be lost, and stay Textual's.
 """
 
 from __future__ import annotations
