@@ -135,8 +135,8 @@ class AudioStore:
         PCM) without copying it; False, adding nothing, when `b64` is not base64 (for a
         long delta, when its length or what its energy is measured from is not). Decoded
         only to measure its energy, and then not kept. Runs for every audio delta."""
+        track = self._tracks.get(item_id)  # made below once the delta is known good
         if self.levels:
-            track = self._tracks.get(item_id)
             before = self._track_size[track] if track is not None else 0
             energy = delta_energy(b64, len(self._pcm), before)
         else:
@@ -149,7 +149,9 @@ class AudioStore:
         where = len(logs) - 1
         if where < 0 or logs[where] is not log:  # not the newest log, the likely one
             where = self._log_index(log)
-        self._add(self._track(item_id), where, offset, length, energy)
+        if track is None:
+            track = self._track(item_id)
+        self._add(track, where, offset, length, energy)
         return True
 
     def _log_index(self, log: LogSource) -> int:
