@@ -170,7 +170,7 @@ class AppRun:
 
     def live_audio(self) -> tuple[Source | None, Sink | None]:
         """The microphone and speaker the app opened (None until it has)."""
-        voice = self.screen.voice
+        voice = self.screen.engine.voice
         return voice.source, voice.sink
 
     def responses_done(self) -> int:

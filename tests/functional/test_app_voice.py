@@ -99,7 +99,7 @@ async def test_a_wav_mic_meets_server_vad_and_the_reply_plays_into_the_wav_speak
     app = app_for_url(server.ga_url(), tmp_path, config=voice_config(question, reply, words=5))
     async with app.run_test(message_hook=log) as pilot:
         screen = await connected(pilot)
-        voice = screen.voice
+        voice = screen.engine.voice
         await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
         await wait_for(pilot, lambda: voice.sink is not None and not voice.sink.playing, "play")
         await wait_for(pilot, lambda: len(pane_items(screen.pane, "assistant")) == 1, "item")
@@ -147,7 +147,7 @@ async def test_a_speaker_given_for_the_run_asks_for_spoken_replies(
     app = app_for_url(server.ga_url(), tmp_path, config=Config(), speaker=str(reply))
     async with app.run_test(message_hook=log) as pilot:
         screen = await connected(pilot)
-        voice = screen.voice
+        voice = screen.engine.voice
         await wait_for(pilot, lambda: voice.sink is not None, "the speaker")
         await submit(pilot, "hello")
         await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
@@ -190,7 +190,7 @@ async def test_speaking_over_the_reply_cuts_it_where_it_was_heard(
     app = app_for_url(server.ga_url(), tmp_path, config=voice_config(question, reply, words=60))
     async with app.run_test(message_hook=log) as pilot:
         screen = await connected(pilot)
-        voice = screen.voice
+        voice = screen.engine.voice
         await wait_for(pilot, lambda: received(log, "response.output_audio.delta"), "audio")
         (first,) = {e["item_id"] for e in received(log, "response.output_audio.delta")}
         sink = voice.sink
@@ -238,7 +238,7 @@ async def test_push_to_talk_sends_the_turn_on_the_second_press(
     app = app_for_url(server.ga_url(), tmp_path, config=config)
     async with app.run_test(message_hook=log) as pilot:
         screen = await connected(pilot)
-        voice = screen.voice
+        voice = screen.engine.voice
         await wait_for(pilot, lambda: voice.source is not None and voice.mode.manual, "mic")
         mic = voice.source
         assert mic is not None
@@ -370,7 +370,7 @@ async def test_half_duplex_holds_the_microphone_while_the_reply_plays(
     app = app_for_url(server.ga_url(), tmp_path, config=config)
     async with app.run_test(message_hook=log) as pilot:
         screen = await connected(pilot)
-        voice = screen.voice
+        voice = screen.engine.voice
         await wait_for(pilot, lambda: received(log, "response.done"), "the reply")
         await wait_for(pilot, lambda: voice.source is not None and voice.source.closed, "mic")
         await wait_for(pilot, lambda: voice.sink is not None and not voice.sink.playing, "play")

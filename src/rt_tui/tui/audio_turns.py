@@ -70,7 +70,7 @@ def start_wav_turn(screen: MainScreen, argument: str) -> None:
         pane.add_notice("Not connected yet, so nothing was sent: wait for the session to open.")
         return
     if realtime:
-        work = stream_wav_turn(screen.voice, argument, screen.post_message)
+        work = stream_wav_turn(screen.engine.voice, argument, screen.post_message)
         jobs.start(screen, jobs.AUDIO_TURN, work)
         return
     jobs.start(

@@ -109,7 +109,7 @@ class LiveSession:
             resume=self.resume,
             resuming=resuming,
             cause=FRESH if self._fresh else RECONNECT,
-            observers=(screen.voice.observe,),
+            observers=(screen.engine.voice.observe,),
         )
         screen.status.session_limit_s = reconnect.session_limit_s
         self._stop_limit_timers()
@@ -227,7 +227,7 @@ class LiveSession:
         change = end_socket(conversation)
         screen.pane.show_change(conversation, change)
         screen.status.clear_usage()
-        screen.costs.budget.restart()
+        screen.engine.costs.budget.restart()
         screen.set_responding(False)
 
     def _unsent_note(self) -> str:

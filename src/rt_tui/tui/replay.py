@@ -259,7 +259,7 @@ def show_replayed_frames(screen: MainScreen, frames: list[Frame]) -> None:
     """Feed a batch of frames to the screen's inspector and conversation, as a live
     batch's are (`fold_frames`), noting what the pane will draw at the end."""
     replay = _replays[screen]
-    conversation = screen.conversation
+    conversation = screen.engine.conversation
     screen.inspector.add_frames(frames)
     fold_frames(conversation, frames, lambda change: _note(replay, conversation, change))
     if replay.playback is not None:  # at a speed, drawn as they come
@@ -271,7 +271,7 @@ def show_replayed_mark(screen: MainScreen, mark: SocketMark) -> None:
     """A new socket took the session over here: a row in the inspector; in the
     conversation, what the live app did then, and its record after what came before."""
     replay = _replays[screen]
-    conversation = screen.conversation
+    conversation = screen.engine.conversation
     screen.inspector.add_mark(mark)
     _note(replay, conversation, take_over(conversation, mark))
     _draw_touched(screen, replay)
@@ -292,7 +292,7 @@ def _note(replay: _Replay, conversation: Conversation, change: Change) -> None:
 
 def _draw_touched(screen: MainScreen, replay: _Replay) -> None:
     """Have the pane draw what the frames so far touched (and forget it here)."""
-    screen.pane.show_keys(screen.conversation, replay.touched)
+    screen.pane.show_keys(screen.engine.conversation, replay.touched)
     replay.touched.clear()
 
 
@@ -312,8 +312,8 @@ def finish_replay(screen: MainScreen, count: int) -> None:
     """Draw the conversation the replay rebuilt and say how many frames it showed."""
     replay = _replays[screen]
     # In frame order, as one batch: the pane spreads the drawing over turns of the loop.
-    screen.pane.show_keys(screen.conversation, replay.touched)
-    screen.status.show_usage(screen.conversation)
+    screen.pane.show_keys(screen.engine.conversation, replay.touched)
+    screen.status.show_usage(screen.engine.conversation)
     screen.status.refresh()  # The totals now, not at the status bar's next tick.
     replay.ended = True
     screen.refresh_bindings()  # Nothing left to pause or step.

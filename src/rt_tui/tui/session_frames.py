@@ -55,14 +55,15 @@ class SessionFrames:
         if not frames:
             return
         screen = self._screen
+        engine = screen.engine
         screen.inspector.add_frames(frames)
         # Deltas, the bulk of a stream, make no notice: only the other frames are read.
         others = [frame for frame in frames if not isinstance(frame.event, DeltaEvent)]
-        for line in screen.voice_events.lines(others):
+        for line in engine.voice_events.lines(others):
             screen.pane.add_notice(line, voice=True)
         for line in mcp_lines(others):
             screen.pane.add_notice(line)
-        conversation = screen.conversation
+        conversation = engine.conversation
         had_session = conversation.session is not None
         change = fold_frames(
             conversation, frames, lambda run: screen.pane.show_change(conversation, run)
@@ -75,16 +76,17 @@ class SessionFrames:
             self._warn_over_budget()
         if change.responses:
             tools = screen.context.config.session.tools
-            screen.tool_calls.responses_finished(conversation, change.responses, tools)
+            engine.tool_calls.responses_finished(conversation, change.responses, tools)
         if change.totals or change.responses:
             screen.set_responding(conversation.active_response_id is not None, hold=True)
 
     def _warn_over_budget(self) -> None:
         """Say it, once a session, when the session's cost passes `[cost] budget_usd`."""
         screen = self._screen
-        conversation = screen.conversation
+        engine = screen.engine
+        conversation = engine.conversation
         counts = conversation.totals.counts
-        warning = screen.costs.budget_warning(counts, conversation.session, screen.status.model)
+        warning = engine.costs.budget_warning(counts, conversation.session, screen.status.model)
         if warning is not None:
             # No markup: the warning names the config's [cost] section.
             screen.notify(warning, title="Budget", severity="warning", timeout=10, markup=False)

@@ -36,7 +36,7 @@ def submit_text(screen: MainScreen, text: str) -> None:
     """Carry out what the user submitted in the composer."""
     if _run_slash_command(screen, text):
         return
-    refusal = screen.live.refusal()
+    refusal = screen.engine.live.refusal()
     if refusal is not None:
         screen.notify(refusal, severity="warning")
         return
@@ -45,7 +45,7 @@ def submit_text(screen: MainScreen, text: str) -> None:
         return
     if text.strip() == OUTPUT_COMMAND.strip() or text.startswith(OUTPUT_COMMAND):
         output = text.removeprefix(OUTPUT_COMMAND.strip()).strip()
-        screen.tool_calls.answer_by_hand(screen.conversation, output)
+        screen.engine.tool_calls.answer_by_hand(screen.conversation, output)
         return
     session = screen.session
     session.send(client_events.user_message(message_text(text)))
@@ -101,6 +101,6 @@ def send_raw_frame(screen: MainScreen, frame_text: str) -> None:
         screen.pane.add_notice("Not connected, so nothing was sent: press ctrl+r to reconnect.")
         return
     history = screen.composed.history
-    history.add(frame_text, screen.live.secrets)
+    history.add(frame_text, screen.engine.live.secrets)
     if history.problem:
         screen.notify(history.problem, title="Composer", severity="warning", markup=False)

@@ -1,9 +1,11 @@
 """The main screen: conversation and event inspector side by side, composer, status bar.
 
-It owns the conversation reducer and routes each message its jobs post (the connection,
-`/wav`, live voice, a replay) to the widgets that show it; its one `Worker.StateChanged`
-handler says any job's failure (`rt_tui.tui.jobs`). The connection's lifecycle (connect,
-drop, retry, resume, fresh session, countdown) is its `LiveSession`
+It routes each message its jobs post (the connection, `/wav`, live voice, a replay) to
+the widgets that show it; its one `Worker.StateChanged` handler says any job's failure
+(`rt_tui.tui.jobs`). What runs behind the panes, each part made when first needed (the
+conversation reducer, the connection, the voice, the function-call answerer, the cost
+meter), is its `MainEngine` (`main_engine`). The connection's lifecycle (connect, drop,
+retry, resume, fresh session, countdown) is the engine's `LiveSession`
 (`rt_tui.tui.live_session`), what Enter does is `rt_tui.tui.submitted`'s, and its keys are
 listed in `main_keys`. It holds no socket code: sending goes through the worker's
 `Session` handle.
@@ -11,7 +13,6 @@ listed in `main_keys`. It holds no socket code: sending goes through the worker'
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from textual import on
@@ -38,6 +39,7 @@ from rt_tui.tui.messages import (
     SessionResumed,
 )
 from rt_tui.tui.screens.composed_events import ComposedEvents
+from rt_tui.tui.screens.main_engine import MainEngine
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
@@ -52,17 +54,13 @@ from rt_tui.tui.widgets.status import StatusBar
 from rt_tui.tui.widgets.voice_meter import VoiceMeter
 
 if TYPE_CHECKING:
-    from rt_tui.config import Config
-    from rt_tui.cost.meter import CostMeter
     from rt_tui.realtime.conversation import Conversation
     from rt_tui.realtime.conversation_model import Response
     from rt_tui.tui.audio_turns import WavRead
-    from rt_tui.tui.live_session import LiveSession
     from rt_tui.tui.replay import ReplayEnded, ReplayFrames, ReplayMark, ReplaySkipped
     from rt_tui.tui.screens.settings import SettingsOutcome
-    from rt_tui.tui.tool_calls import ToolAnswered, ToolCalls
-    from rt_tui.tui.voice import Voice, VoiceNote
-    from rt_tui.tui.voice_events import VoiceEvents
+    from rt_tui.tui.tool_calls import ToolAnswered
+    from rt_tui.tui.voice import VoiceNote
     from rt_tui.tui.worker import Session
 
 __all__ = ["NARROW_WIDTH", "MainScreen"]
@@ -75,15 +73,6 @@ __all__ = ["NARROW_WIDTH", "MainScreen"]
 
 NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
-
-
-def new_conversation() -> Conversation:
-    """An empty conversation reducer, whose audio store measures levels as audio arrives
-    (for the pane's sparklines)."""
-    from rt_tui.realtime.audio_store import AudioStore
-    from rt_tui.realtime.conversation import Conversation
-
-    return Conversation(AudioStore(levels=True))
 
 
 class MainScreen(Screen[None]):
@@ -118,75 +107,20 @@ class MainScreen(Screen[None]):
         )
         self.composer_box = PaneFrame(self.composer, title="Message", id="composer-box")
         self.pane.response_cost = self._response_cost
-        self.status = StatusBar(id="status", clock=context.clock, costs=lambda: self.costs)
-        # Without a config file or an audio flag, nothing opens: the settings' models and
-        # the voice's audio modules can wait until after the first frame.
-        asked = context.mic is not None or context.speaker is not None
-        self._audio_config = context.config if asked else context.loaded_config
-        """What says which microphone and speaker to open; None: none."""
-        if self._audio_config is not None:
-            self.voice  # noqa: B018  (made now: its meters may be on the first frame)
+        self.status = StatusBar(id="status", clock=context.clock, costs=lambda: self.engine.costs)
+        self.engine = MainEngine(self, context)
+        """The conversation, connection, voice, tools and costs behind the panes."""
         self.voice_meter = VoiceMeter(
-            lambda: self.voice, wanted=lambda: self.voice_wanted, id="voice-meter"
+            lambda: self.engine.voice, wanted=lambda: self.engine.voice_wanted, id="voice-meter"
         )
         self.find_bar = FindBar(self.pane, id="find")
 
-    @cached_property
-    def conversation(self) -> Conversation:
-        """The conversation reducer: made right after the first frame (which shows no
-        conversation), or by whatever needs it sooner."""
-        return new_conversation()
-
-    @cached_property
-    def voice(self) -> Voice:
-        """The live audio: made with the screen when a config file or a flag may ask for
-        it, otherwise right after the first frame, or by whatever needs it sooner."""
-        from rt_tui.tui.voice import Voice
-        from rt_tui.tui.voice_choice import voice_choice
-
-        context = self.context
-        return Voice(
-            voice_choice(self._audio_config, context.mic, context.speaker),
-            self.post_message,
-            session=lambda: self.session,
-            dialect=lambda: self.dialect,
-            settings=lambda: self.context.config.session,
-            keymap=lambda: self.context.config.ui.keymap,
-        )
-
-    @cached_property
-    def voice_events(self) -> VoiceEvents:
-        """Reads the voice events among the session's frames as lines of the conversation:
-        made right after the first frame, as the voice is."""
-        from rt_tui.tui.voice_events import VoiceEvents
-
-        return VoiceEvents()
-
     @property
-    def voice_wanted(self) -> bool:
-        """Live audio was asked for (never without a config file or an audio flag)."""
-        return self._audio_config is not None and self.voice.choice.wanted
-
-    @cached_property
-    def live(self) -> LiveSession:
-        """The connection: opened, lost, retried, resumed and renewed. Made right after
-        the first frame, as the conversation is, or by whatever needs it sooner."""
-        from rt_tui.tui.live_session import LiveSession
-
-        return LiveSession(self, self.context)
-
-    @cached_property
-    def tool_calls(self) -> ToolCalls:
-        """Answers the model's function calls: made when first needed, since the tools it
-        runs need not load for the first frame."""
-        from rt_tui.tui.tool_calls import ToolCalls
-
-        return ToolCalls(
-            self,
-            send=lambda event: self.session.send(event),
-            response_create=lambda: client_events.response_create(self.dialect),
-            notice=self.pane.add_notice,
-        )
+    def conversation(self) -> Conversation:
+        """The conversation reducer (`MainEngine.conversation`), where most views and tests
+        take it from; the paths every batch of frames takes (`SessionFrames`, the replay)
+        read the engine's, a call fewer."""
+        return self.engine.conversation
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -215,11 +149,7 @@ class MainScreen(Screen[None]):
             event.refresh_styles = False
 
     def on_unmount(self) -> None:
-        # What was never made (the app quit before its first frame) has nothing to close,
-        # and making it now would load the audio modules on the way out.
-        for made in ("voice", "live"):
-            if made in self.__dict__:
-                self.__dict__[made].close()
+        self.engine.close()
 
     def first_frame_shown(self) -> None:
         """Start the session, if the app connects: called once the first frame is out (the
@@ -227,18 +157,14 @@ class MainScreen(Screen[None]):
         loads then too, while the socket opens, not in the middle of the first reply, and
         so does what the first message and the first usage need."""
         # The engine's side is made now, not with the first key or frame.
-        self.conversation  # noqa: B018
-        self.voice  # noqa: B018  (before the connection, which it observes)
-        self.voice_events  # noqa: B018
-        self.live  # noqa: B018
+        self.engine.make()
         self.inspector.start()
         # The restyle skipped for the first frame: it also styles the panes' scrollbars,
         # which otherwise take their styles, and a layout, when their pane first overflows.
         self.update_node_styles(animate=False)
         if self.context.connect:
             self.connect()
-            if self.voice_wanted:
-                jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())
+            self.engine.run_voice()
         self.call_later(load_markdown)
         self.call_later(self._ready_for_replies)
 
@@ -248,7 +174,7 @@ class MainScreen(Screen[None]):
         from rt_tui.tui import submitted  # noqa: F401
 
         if self.context.connect:
-            self.costs  # noqa: B018  (made now, not with the first reply's usage)
+            self.engine.costs  # noqa: B018  (made now, not with the first reply's usage)
 
     def watch_focused(self, focused: Widget | None) -> None:
         mark_focused((self.conversation_box, self.inspector, self.composer_box), focused)
@@ -265,19 +191,19 @@ class MainScreen(Screen[None]):
     @property
     def session(self) -> Session:
         """The live session's handle: what the screen sends goes through it."""
-        return self.live.session
+        return self.engine.live.session
 
     @property
     def dialect(self) -> Dialect:
-        return self.live.dialect
+        return self.engine.live.dialect
 
     @property
     def connection_worker(self) -> Worker[None] | None:
-        return self.live.worker
+        return self.engine.live.worker
 
     def connect(self) -> None:
         """Open the live session (where to is worked out from the context)."""
-        self.live.connect()
+        self.engine.live.connect()
 
     def set_responding(self, responding: bool, *, hold: bool = False) -> None:
         """Whether a response runs: Cancel is offered only then (with `hold`, a moment
@@ -288,29 +214,29 @@ class MainScreen(Screen[None]):
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
         """The one handler of every job's worker (see `jobs`): a failure is said."""
         if event.worker.group == jobs.CONNECTION.group:
-            self.live.on_worker_state(event)
+            self.engine.live.on_worker_state(event)
         else:
             jobs.notify_failure(self, event)
 
     @on(LinkChanged)
     def _on_link(self, message: LinkChanged) -> None:
-        self.live.on_link(message)
+        self.engine.live.on_link(message)
 
     @on(SessionLost)
     def _on_session_lost(self, message: SessionLost) -> None:
-        self.live.on_lost(message)
+        self.engine.live.on_lost(message)
 
     @on(SessionResumed)
     def _on_session_resumed(self, message: SessionResumed) -> None:
-        self.live.on_resumed(message)
+        self.engine.live.on_resumed(message)
 
     @on(RecordingStarted)
     def _on_recording(self, message: RecordingStarted) -> None:
-        self.live.on_recording(message)
+        self.engine.live.on_recording(message)
 
     @on(RecordingFailed)
     def _on_recording_failed(self, message: RecordingFailed) -> None:
-        self.live.on_recording_failed(message)
+        self.engine.live.on_recording_failed(message)
 
     # --- what the other jobs post -----------------------------------------------------
     # The session's frames wait for the next repaint beat: what a job or the user does
@@ -319,23 +245,23 @@ class MainScreen(Screen[None]):
 
     @on(Notice)
     def _on_notice(self, message: Notice) -> None:
-        self.live.frames.take()
+        self.engine.live.frames.take()
         self.pane.add_notice(message.text)
 
     def on_voice_note(self, message: VoiceNote) -> None:
-        self.live.frames.take()
+        self.engine.live.frames.take()
         self.pane.add_notice(message.text)
         if message.problem:
             self.notify(message.text, title="Live audio", severity="warning", timeout=10)
 
     def on_tool_answered(self, message: ToolAnswered) -> None:
-        self.live.frames.take()
-        self.tool_calls.command_answered(message)
+        self.engine.live.frames.take()
+        self.engine.tool_calls.command_answered(message)
 
     def on_wav_read(self, message: WavRead) -> None:
         from rt_tui.tui.audio_turns import send_audio_turn
 
-        self.live.frames.take()
+        self.engine.live.frames.take()
         send_audio_turn(self, message)
 
     def on_replay_frames(self, message: ReplayFrames) -> None:
@@ -362,7 +288,7 @@ class MainScreen(Screen[None]):
 
     @on(FrameBatch)
     def _on_frames(self, message: FrameBatch) -> None:
-        self.live.on_frames(message)
+        self.engine.live.on_frames(message)
 
     # --- what the user does -----------------------------------------------------------
 
@@ -372,7 +298,7 @@ class MainScreen(Screen[None]):
         # first frame.
         from rt_tui.tui.submitted import submit_text
 
-        self.live.frames.take()
+        self.engine.live.frames.take()
         submit_text(self, message.text)
 
     @on(Composer.CancelRequested, "#composer")
@@ -404,21 +330,17 @@ class MainScreen(Screen[None]):
         replay_off = ("cancel_response", "reconnect", "talk", "mute")
         if action in replay_off and self.context.replay:
             return False  # A replay sends nothing.
-        if action == "cancel_response" and not (self.cancel_offer.offered or self._retrying):
+        offered = self.cancel_offer.offered
+        if action == "cancel_response" and not (offered or self.engine.retrying):
             return None  # Shown dimmed in the footer.
         return True
-
-    @property
-    def _retrying(self) -> bool:
-        """A lost session is being opened again (never before the connection is made: the
-        footer asks for the first frame, which need not make it)."""
-        return "live" in self.__dict__ and self.live.retrying
 
     def action_cancel_response(self) -> None:
         """Ask the server to stop the response that is running, if one is; while a lost
         session is being retried, stop retrying."""
-        self.live.frames.take()
-        if self.live.stop_retrying():
+        live = self.engine.live
+        live.frames.take()
+        if live.stop_retrying():
             return
         response_id = self.conversation.active_response_id
         if response_id is None:
@@ -428,20 +350,11 @@ class MainScreen(Screen[None]):
 
     def action_talk(self) -> None:
         """Push-to-talk, or interrupt the assistant (see `rt_tui.tui.voice`)."""
-        self.voice.talk()
+        self.engine.voice.talk()
 
     def action_mute(self) -> None:
         """Mute or unmute the microphone."""
-        self.voice.mute()
-
-    @cached_property
-    def costs(self) -> CostMeter:
-        """Prices the session's tokens; made with the first usage, not for the first frame."""
-        from rt_tui.cost.meter import CostMeter
-        from rt_tui.cost.table import price_table
-
-        cost = self.context.config.cost
-        return CostMeter(price_table(cost), budget_usd=cost.budget_usd)
+        self.engine.voice.mute()
 
     def action_compose_event(self) -> None:
         """Open the event composer, its templates filled with this session's ids."""
@@ -468,13 +381,14 @@ class MainScreen(Screen[None]):
         """Show what this session cost: per response, by kind of token, budget, limits."""
         from rt_tui.tui.screens.cost import CostScreen  # Not needed for the first frame.
 
-        self.app.push_screen(CostScreen(self.conversation, self.costs, self.status.model))
+        self.app.push_screen(CostScreen(self.conversation, self.engine.costs, self.status.model))
 
     def _response_cost(self, conversation: Conversation, response: Response) -> str | None:
         """What a finished response cost, for its details in the conversation pane."""
         if response.usage is None:
             return None
-        return self.costs.cost_text(response.usage.counts, conversation.session, self.status.model)
+        costs = self.engine.costs
+        return costs.cost_text(response.usage.counts, conversation.session, self.status.model)
 
     def action_session_diff(self) -> None:
         """Show what each session.update asked for against what the session got."""
@@ -523,7 +437,7 @@ class MainScreen(Screen[None]):
         if self.context.replay is not None:
             self.notify("replay: read-only, nothing connects.", severity="warning", timeout=3)
             return
-        self.live.reconnect(fresh=fresh)
+        self.engine.live.reconnect(fresh=fresh)
 
     def action_fresh_session(self) -> None:
         """A fresh session before the time limit, with the conversation re-sent."""
@@ -531,11 +445,9 @@ class MainScreen(Screen[None]):
 
     async def reset(self) -> None:
         """Forget the conversation, the frames shown and the session's usage."""
-        self.conversation = new_conversation()
-        self.tool_calls.reset()
+        self.engine.reset()
         self.set_responding(False)
         self.status.clear_usage()
-        self.costs.budget.restart()
         await self.pane.clear()
         self.inspector.clear()
 
@@ -556,26 +468,17 @@ class MainScreen(Screen[None]):
         from rt_tui.tui.screens.settings.session_note import apply_needed
 
         if outcome.config.audio != self.context.config.audio:
-            self._replace_voice(outcome.config)
+            # Other devices: from now on the settings say which (over --mic / --speaker).
+            self.engine.replace_voice(outcome.config)
+            self.voice_meter.follow()
+            if self.context.connect:
+                self.engine.run_voice()
         self.context.config = outcome.config
         apply = apply_needed(self.context, outcome)
         if apply == "none":
             return
-        if apply == "session" and self.live.send_settings():
+        if apply == "session" and self.engine.live.send_settings():
             self.notify("Session settings sent.", timeout=3)
         else:
             # A new endpoint, or no session to update: start one with the new settings.
             self.action_reconnect()
-
-    def _replace_voice(self, config: Config) -> None:
-        """The settings name another microphone or speaker: from now on they say which
-        (over --mic / --speaker), and the new ones are opened."""
-        from rt_tui.tui.voice_choice import voice_choice
-
-        context = self.context
-        context.mic = context.speaker = None
-        self._audio_config = config
-        self.voice.replace(voice_choice(config))
-        self.voice_meter.follow()
-        if self.voice_wanted and context.connect:
-            jobs.start(self, jobs.LIVE_AUDIO, self.voice.run())

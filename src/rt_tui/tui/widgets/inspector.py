@@ -14,7 +14,8 @@ backspace clears the filter, `d` cycles the direction shown, `e` shows errors on
 zooms the detail, `w` shows all of a huge frame whose detail was cut to its first 64 KB,
 `c` copies the selected frame, `x` exports the filtered view and `X` the whole log (JSONL,
 where the export prompt says: a new file in the sessions folder by default; it is written
-off the event loop). Other text typed here goes to the composer (the main screen sees to
+off the event loop). What the filter keys and box do is `InspectorFilter`'s
+(`inspector_filter`). Other text typed here goes to the composer (the main screen sees to
 it).
 
 `show_frame` selects a frame by its number, for the views that lead here: an item's first
@@ -24,9 +25,7 @@ response from the same frames).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -41,10 +40,10 @@ from textual.widgets import Input
 from rt_tui.inspector.status_line import InspectorState
 from rt_tui.tui.widgets.filter_input import FilterInput
 from rt_tui.tui.widgets.frame_rows import FrameRows
+from rt_tui.tui.widgets.inspector_filter import InspectorFilter
 from rt_tui.tui.widgets.inspector_keys import INSPECTOR_BINDINGS
 from rt_tui.tui.widgets.inspector_status import InspectorStatus
 from rt_tui.tui.widgets.json_view import JsonView
-from rt_tui.tui.widgets.one_shot import call_after
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 
 if TYPE_CHECKING:
@@ -54,8 +53,6 @@ if TYPE_CHECKING:
     from rt_tui.inspector.store import FrameStore
     from rt_tui.realtime.frames import Frame
     from rt_tui.realtime.socket_mark import SocketMark
-
-FILTER_DEBOUNCE = 0.15
 
 
 def detail_height(available: int) -> int:
@@ -152,7 +149,10 @@ class EventInspector(Vertical):
         self._flush_pending = False
         self._shown_detail: tuple[int, int, str] | None = None
         """`_detail_key` of what the detail shows."""
-        self._filter_timer: asyncio.TimerHandle | None = None
+        self.filtering = InspectorFilter(
+            self, changed=self._schedule_flush, relayout=self._layout_split
+        )
+        """The filter of the rows: its box, direction and errors only."""
         self.border_title = "Events"
 
     # The store and the trackers are made once the first frame is out (see `start`), or by
@@ -282,10 +282,7 @@ class EventInspector(Vertical):
             return
         store.finish_filter()  # a filter still being built would move the rows under it
         if not store.matches(index):
-            from rt_tui.inspector.filtering import FrameFilter  # Loaded by the store.
-
-            self.query_one(FilterInput).value = ""
-            self.set_filter(FrameFilter(), at_once=True)  # the row must be there to show
+            self.filtering.clear(at_once=True)  # the row must be there to show
             self.notify("The filter hid that frame: showing every frame.", timeout=3)
         rows = self.rows
         rows.follow = False
@@ -328,29 +325,7 @@ class EventInspector(Vertical):
         """Show only the frames passing `frame_filter`: at once in a short session; over
         many frames, built in slices with the loop free in between (the socket, the audio
         and the keys wait for one slice at most), the rows changing once they are done."""
-        store = self.store
-        store.start_filter(frame_filter)
-        if at_once or store.filter_step() or not self.is_mounted:
-            store.finish_filter()
-            self._filtered()
-        else:
-            self.run_worker(self._filter_in_slices(), group="filter", exclusive=True)
-        self._schedule_flush()
-        self.post_message(self.FilterChanged(self, frame_filter))
-
-    async def _filter_in_slices(self) -> None:
-        done = False
-        while not done:
-            await asyncio.sleep(0)  # what waits on the loop runs between two slices
-            done = self.store.filter_step()
-        self._filtered()
-
-    def _filtered(self) -> None:
-        """The rows of the filter are shown: keep the selection, offer what fits them."""
-        if self.is_mounted:
-            self.rows.resync_cursor()
-            self.refresh_bindings()
-        self._schedule_flush()
+        self.filtering.set(frame_filter, at_once=at_once)
 
     # -- repaint -----------------------------------------------------------------------
 
@@ -453,47 +428,25 @@ class EventInspector(Vertical):
         self._update_status()
         self.post_message(self.Selected(self, message.frame_index))
 
-    # -- filter ------------------------------------------------------------------------
+    # -- filter (`InspectorFilter`) ----------------------------------------------------
 
     def action_show_filter(self) -> None:
         """Show the filter box and type into it."""
-        box = self.query_one(FilterInput)
-        box.add_class("-shown")
-        box.focus()
-        self._layout_split()
+        self.filtering.show_box()
 
     @on(Input.Changed, "#inspector-filter")
     def _on_filter_typed(self, message: Input.Changed) -> None:
         message.stop()
-        if self._filter_timer is not None:
-            self._filter_timer.cancel()
-        self._filter_timer = call_after(self, FILTER_DEBOUNCE, self._apply_query)
+        self.filtering.typed()
 
     @on(Input.Submitted, "#inspector-filter")
     def _on_filter_submitted(self, message: Input.Submitted) -> None:
         message.stop()
-        if self._filter_timer is not None:
-            self._filter_timer.cancel()
-        self._apply_query()
-        # The bar closes; the filter stays on, and the status line says what it is.
-        self.query_one(FilterInput).remove_class("-shown")
-        self.rows.focus()
-        self._layout_split()
-
-    def _apply_query(self) -> None:
-        query = self.query_one(FilterInput).value
-        current = self.store.wanted_filter
-        if query != current.query:
-            self.set_filter(replace(current, query=query))
+        self.filtering.submitted()
 
     def action_clear_filter(self) -> None:
         """Show every frame again (types, text, direction and errors only all cleared)."""
-        if self._filter_timer is not None:
-            self._filter_timer.cancel()
-        from rt_tui.inspector.filtering import FrameFilter  # Loaded by the store.
-
-        self.query_one(FilterInput).value = ""
-        self.set_filter(FrameFilter())
+        self.filtering.clear()
         self.notify("Filter cleared: showing every frame.", timeout=2)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -508,14 +461,11 @@ class EventInspector(Vertical):
 
     def action_cycle_direction(self) -> None:
         """Show all → sent only → received only → all."""
-        current = self.store.wanted_filter
-        self.set_filter(replace(current, direction=current.direction.next()))
-        self.notify(f"Showing {current.direction.next().value} frames.", timeout=2)
+        self.filtering.cycle_direction()
 
     def action_toggle_errors(self) -> None:
         """Show only errors (error events, failed responses, malformed frames) or everything."""
-        current = self.store.wanted_filter
-        self.set_filter(replace(current, errors_only=not current.errors_only))
+        self.filtering.toggle_errors()
 
     # -- folding -----------------------------------------------------------------------
 
