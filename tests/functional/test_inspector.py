@@ -110,7 +110,9 @@ async def test_rows_paint_as_textuals_styles_pass_would(tmp_path: Path) -> None:
         await pilot.press("up", "up")  # a selected row, in the cursor's colours
         await wait_for(pilot, lambda: app.selections[-1:] != [None], "a selected row")
         crop = Region(0, 0, *rows.size)
+        rows.refresh()  # every line painted anew, by each
         painted = [list(strip) for strip in rows.render_lines(crop)]
+        rows.refresh()
         assert painted == [list(strip) for strip in Widget.render_lines(rows, crop)]
 
 

@@ -52,6 +52,22 @@ def segments(lines: list[Strip]) -> list[list[Segment]]:
     return [list(strip) for strip in lines]
 
 
+def painted_plain(widget: Widget, crop: Region) -> list[Strip]:
+    """What `plain_lines` paints of every line in `crop` (none kept from before)."""
+    widget.refresh()
+    lines = plain_lines(widget, crop)
+    assert lines is not None
+    return lines
+
+
+def textuals_lines(widget: Widget, crop: Region) -> list[Strip]:
+    """What Textual's own pass paints of every line in `crop` (none kept from before)."""
+    widget.refresh()
+    lines = Widget.render_lines(widget, crop)
+    widget.refresh()
+    return lines
+
+
 async def test_painted_from_the_strips_the_lines_are_textuals_own() -> None:
     app = Host()
     async with app.run_test(size=(50, 12)) as pilot:
@@ -59,19 +75,16 @@ async def test_painted_from_the_strips_the_lines_are_textuals_own() -> None:
         await pilot.pause()
         width, height = rows.size
         for crop in (Region(0, 0, width, height), Region(3, 2, 20, 5)):
-            plain = plain_lines(rows, crop)
-            assert plain is not None
-            assert segments(plain) == segments(Widget.render_lines(rows, crop))
+            plain = painted_plain(rows, crop)
+            assert segments(plain) == segments(textuals_lines(rows, crop))
         rows.scroll_to(y=40, animate=False, immediate=True)
         await pilot.pause()
         crop = Region(0, 0, width, height)
-        plain = plain_lines(rows, crop)
-        assert plain is not None
+        plain = painted_plain(rows, crop)
         assert "  40 row" in plain[0].text
-        assert segments(plain) == segments(Widget.render_lines(rows, crop))
+        assert segments(plain) == segments(textuals_lines(rows, crop))
         # The same strips again: each step after is a lookup in the strip's caches.
-        again = plain_lines(rows, crop)
-        assert again is not None
+        again = painted_plain(rows, crop)
         assert all(a is b for a, b in zip(again, plain, strict=True))
 
 
