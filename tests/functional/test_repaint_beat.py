@@ -99,6 +99,25 @@ async def test_hurried_the_beat_set_for_later_runs_at_once() -> None:
         assert ran == ["first", "a reply's end"]
 
 
+async def test_slowed_down_the_next_beat_waits_a_floods_period_and_the_one_after_does_not() -> None:
+    app: App[None] = App()
+    ran: list[str] = []
+    clock = Clock()
+    async with app.run_test() as pilot:
+        beat = RepaintBeat(app, period=0.02, flood_period=60.0, clock=clock)
+        beat.request(lambda: ran.append("first"))
+        await wait_for(pilot, lambda: ran == ["first"], "the first beat")
+        beat.request(lambda: ran.append("in a flood"))  # set for 20 ms later
+        beat.slow_down()  # now for a minute after the first
+        await asyncio.sleep(0.2)
+        assert ran == ["first"]
+        beat.hurry()  # a reply's end is not held back
+        await wait_for(pilot, lambda: ran[-1:] == ["in a flood"], "the hurried beat")
+
+        beat.request(lambda: ran.append("after the flood"))  # the usual period again
+        await wait_for(pilot, lambda: ran[-1:] == ["after the flood"], "a usual beat")
+
+
 async def test_a_beat_set_for_later_comes_however_the_loop_is_held_up() -> None:
     # A Textual timer whose moment passes between two readings of its clock is lost; a
     # thread holding the GIL holds the loop up there now and then (about one beat in 25

@@ -11,7 +11,8 @@ is called (the screen then takes them at once).
 Nor should a flood pile up for a whole beat: frames that arrive faster than 10 beats a
 second take (audio: 30 minutes of it in a second or two, 8 KB a delta) would wait tens of
 MB at a time, and the process keeps that high-water mark for good. Once FULL_BYTES wait,
-`on_full` is called (the screen takes them then; its panes still repaint on the beat).
+`on_full` is called (the screen takes them then; its panes still repaint on the beat,
+which it slows down while the flood lasts).
 """
 
 from __future__ import annotations

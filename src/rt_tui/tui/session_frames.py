@@ -38,7 +38,7 @@ class SessionFrames:
         """The handle of the session whose frames are shown (a replaced one's are not)."""
         self._opened = opened
         """Called with what the server said of a session once it is created."""
-        self._arrived = FrameIntake(on_settled=screen.beat.hurry, on_full=self.take)
+        self._arrived = FrameIntake(on_settled=screen.beat.hurry, on_full=self._flooded)
 
     def add(self, batch: FrameBatch) -> None:
         """A batch the worker posted: taken on the next beat, with the frames that join it
@@ -47,6 +47,12 @@ class SessionFrames:
             return  # Still queued from a session that was replaced.
         self._arrived.add(batch)
         self._screen.beat.request(self.take)
+
+    def _flooded(self) -> None:
+        """FULL_BYTES arrived within a beat: take them now, and paint less often while the
+        flood lasts."""
+        self._screen.beat.slow_down()
+        self.take()
 
     def take(self) -> None:
         """The frames that arrived since the last beat: into the inspector and the reducer,

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
 from rt_tui.realtime.frames import Direction
+from rt_tui.tui.widgets.plain_lines import plain_lines
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow, steady_scrollbar_css
 
 if TYPE_CHECKING:
@@ -305,7 +306,8 @@ class FrameRows(ScrollView, can_focus=True):
         # region out anew on each read, and that cost more than a cached row.
         self._geometry = self._measure_geometry() if self._has_store else None
         try:
-            return super().render_lines(crop)
+            lines = plain_lines(self, crop)
+            return super().render_lines(crop) if lines is None else lines
         finally:
             self._geometry = None
 

@@ -9,6 +9,10 @@ per beat shows the same.
 Work asked for when the last beat is a period or more ago runs at once (a lone change is
 not held back); while changes keep coming, it runs once a period. Work asked for during a
 beat (the panes, by the frames the beat took) runs in that beat, after what was waiting.
+
+While frames come faster than the screen shows them (a flood: audio replayed or sent far
+faster than real time), the beat slows down to FLOOD_BEAT_S (`slow_down`); the end of a
+reply still shows at once (`hurry`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from rt_tui.tui.widgets.one_shot import call_after
 
 BEAT_S: Final = 0.1
 """Seconds between beats while a stream runs: at most 10 screen updates a second for it."""
+FLOOD_BEAT_S: Final = 0.3
+"""Seconds between beats while frames come faster than the screen can show them (see
+`slow_down`): each update paints both panes whole, and a flood is taken in sooner when the
+loop spends less of itself painting what is replaced a moment later."""
 
 Work = Callable[[], object]
 
@@ -36,11 +44,15 @@ class RepaintBeat:
         self,
         host: MessagePump,
         period: float = BEAT_S,
+        flood_period: float = FLOOD_BEAT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._host = host
         """Runs the beat's timer (the work runs in the host's turn)."""
         self._period = period
+        self._flood_period = flood_period
+        self._next_period = period
+        """How long after the last beat the next one comes."""
         self._clock = clock
         self._waiting: dict[Work, None] = {}
         self._due = False
@@ -69,9 +81,19 @@ class RepaintBeat:
             self._timer = None
             self._host.call_next(self._beat)
 
+    def slow_down(self) -> None:
+        """Let the next beat come a flood's period after the last instead (frames arrive
+        faster than the screen shows them); the beat after it comes at the usual period
+        unless this is asked again meanwhile."""
+        self._next_period = self._flood_period
+        if self._timer is not None:  # set for sooner: set again
+            self._timer.cancel()
+            self._timer = None
+            self._schedule()
+
     def _schedule(self) -> None:
         self._due = True
-        wait = self._last + self._period - self._clock()
+        wait = self._last + self._next_period - self._clock()
         if wait > 0:
             self._timer = call_after(self._host, wait, self._beat)
         else:
@@ -80,6 +102,7 @@ class RepaintBeat:
     def _beat(self) -> None:
         self._timer = None
         self._last = self._clock()
+        self._next_period = self._period
         done: set[Work] = set()
         again: dict[Work, None] = {}
         try:
