@@ -101,3 +101,24 @@ def test_a_flood_is_taken_once_enough_of_it_waits_not_a_beat_later() -> None:
     assert full == [1]
     assert settled == []
     assert later.waiting == []  # Taken now: no more looks until new frames come.
+
+
+def test_a_reply_that_ends_a_flood_shows_once_nothing_follows_it() -> None:
+    # Taken with the flood's last frames, not on a beat: its panes would wait for one.
+    later, settled = Later(), []
+    intake = FrameIntake(
+        lambda: settled.append("now"), later, on_full=lambda: taken.extend(intake.take(None))
+    )
+    taken: list[Frame] = []
+    flood = [samples.text_delta("x" * (FULL_BYTES // 2), n) for n in range(2)]
+    intake.add(FrameBatch([*flood, DONE], None))
+    later.run()
+    assert taken == [*flood, DONE]
+    assert settled == []
+    later.run()  # Nothing since.
+    assert settled == ["now"]
+
+    intake.add(FrameBatch(list(flood), None))  # A flood with no reply's end in it
+    later.run()
+    assert later.waiting == []  # Taken now: no more looks until new frames come.
+    assert settled == ["now"]

@@ -64,7 +64,7 @@ class FrameIntake:
         """The last look had seen this many frames of the batch at `_seen_batches`
         (more since: the socket is not quiet)."""
         self._ended = False
-        """A response ended among them."""
+        """A response ended among them (or among those `on_full` took last)."""
         self._looking: Cancellable | None = None
 
     def __bool__(self) -> bool:
@@ -110,8 +110,14 @@ class FrameIntake:
             index, seen = index + 1, 0
         self._seen_batches, self._seen = index, seen
         if self._bytes >= FULL_BYTES and self._on_full is not None:
+            ended = self._ended
             self._on_full()  # Takes them all: the next batch's first frame looks again.
+            if ended:  # The end of a reply, taken now, shows once nothing follows it.
+                self._ended = True
+                self._look_later()
         elif self._ended and not came:
+            if not batches:
+                self._ended = False  # Only the end `on_full` took: it is shown now.
             self._on_settled()
         elif batches:
             self._look_later()
