@@ -10,11 +10,9 @@ from conftest_app import screen_text, wait_for
 from textual import messages, on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
-from textual.geometry import Region
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.worker import Worker
 
 from rt_tui.inspector import samples
@@ -99,21 +97,6 @@ async def test_frames_show_as_rows_and_follow_the_tail(tmp_path: Path) -> None:
         assert "Hello!" in lines[2]
         assert "9600 B" in lines[4]
         assert "invalid_event" in lines[5]
-
-
-async def test_rows_paint_as_textuals_styles_pass_would(tmp_path: Path) -> None:
-    # They skip that pass (see `plain_lines`): the screen must not tell.
-    app = InspectorHost(tmp_path)
-    async with app.run_test(size=(90, 20)) as pilot:
-        await add_and_settle(pilot, app, mixed_frames() * 4)
-        rows = rows_of(app)
-        await pilot.press("up", "up")  # a selected row, in the cursor's colours
-        await wait_for(pilot, lambda: app.selections[-1:] != [None], "a selected row")
-        crop = Region(0, 0, *rows.size)
-        rows.refresh()  # every line painted anew, by each
-        painted = [list(strip) for strip in rows.render_lines(crop)]
-        rows.refresh()
-        assert painted == [list(strip) for strip in Widget.render_lines(rows, crop)]
 
 
 async def add_and_settle(pilot: Pilot[None], app: InspectorHost, frames: list[Frame]) -> None:

@@ -31,7 +31,6 @@ from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import Block, Look
 from rt_tui.tui.widgets.one_shot import call_after
 from rt_tui.tui.widgets.painted_lines import PaintedLines
-from rt_tui.tui.widgets.plain_lines import plain_lines
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow
 from rt_tui.tui.widgets.text_selection import restyle, selected_text, selection_style
@@ -240,8 +239,7 @@ class BlockView(ScrollView):
             self.call_later(self._check_width)
         self._painting = True
         try:
-            lines = plain_lines(self, crop)
-            return super().render_lines(crop) if lines is None else lines
+            return super().render_lines(crop)
         finally:
             self._painting = False
 

@@ -22,7 +22,6 @@ from textual.strip import Strip
 
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
 from rt_tui.realtime.frames import Direction
-from rt_tui.tui.widgets.plain_lines import plain_lines
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow, steady_scrollbar_css
 
 if TYPE_CHECKING:
@@ -306,8 +305,7 @@ class FrameRows(ScrollView, can_focus=True):
         # region out anew on each read, and that cost more than a cached row.
         self._geometry = self._measure_geometry() if self._has_store else None
         try:
-            lines = plain_lines(self, crop)
-            return super().render_lines(crop) if lines is None else lines
+            return super().render_lines(crop)
         finally:
             self._geometry = None
 
