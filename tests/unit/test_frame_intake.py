@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from rt_tui.inspector import samples
 from rt_tui.realtime.frames import Frame
-from rt_tui.tui.frame_intake import FULL_BYTES, QUIET_S, FrameIntake
+from rt_tui.tui.frame_intake import FULL_BYTES, FULL_FRAMES, QUIET_S, FrameIntake
 from rt_tui.tui.messages import FrameBatch
 
 DONE = samples.received({"type": "response.done", "response": {"id": "resp_1"}})
@@ -122,3 +122,16 @@ def test_a_reply_that_ends_a_flood_shows_once_nothing_follows_it() -> None:
     later.run()
     assert later.waiting == []  # Taken now: no more looks until new frames come.
     assert settled == ["now"]
+
+
+def test_a_flood_of_small_frames_is_taken_once_enough_of_them_wait() -> None:
+    # Text deltas faster than any real stream: thousands a beat, few bytes each.
+    later, full, settled = Later(), [], []
+    intake = FrameIntake(lambda: settled.append("now"), later, on_full=lambda: full.append(1))
+    batch = FrameBatch(_deltas(FULL_FRAMES - 1), None)
+    intake.add(batch)
+    later.run()
+    assert full == []  # a beat's worth of a fast stream waits for the beat
+    batch.frames.append(samples.text_delta("one more", 0))
+    later.run()
+    assert full == [1]

@@ -10,9 +10,10 @@ is called (the screen then takes them at once).
 
 Nor should a flood pile up for a whole beat: frames that arrive faster than 10 beats a
 second take (audio: 30 minutes of it in a second or two, 8 KB a delta) would wait tens of
-MB at a time, and the process keeps that high-water mark for good. Once FULL_BYTES wait,
-`on_full` is called (the screen takes them then; its panes still repaint on the beat,
-which it slows down while the flood lasts).
+MB at a time, and the process keeps that high-water mark for good (text deltas: thousands
+of frames). Once FULL_BYTES or FULL_FRAMES wait, `on_full` is called (the screen takes
+them then; its panes still repaint on the beat, which it slows down while the flood
+lasts).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ QUIET_S: Final = 0.01
 RESPONSE_END: Final = "response.done"
 FULL_BYTES: Final = 4 * 1024 * 1024
 """How much frame text may wait for the beat before it is taken at once."""
+FULL_FRAMES: Final = 1000
+"""How many frames may: a beat of a stream 20 times faster than real time brings ~300."""
 
 
 class Cancellable(Protocol):
@@ -58,6 +61,8 @@ class FrameIntake:
         self._call_later = call_later
         self._bytes = 0
         """The size of the frames the looks have seen waiting."""
+        self._frames = 0
+        """How many frames the looks have seen waiting."""
         self._batches: list[FrameBatch] = []
         self._seen_batches = 0
         self._seen = 0
@@ -80,7 +85,8 @@ class FrameIntake:
         """Every frame waiting that `source` (the current session's handle) sent, in order;
         the batches take no more (the frames that follow start new ones)."""
         batches, self._batches = self._batches, []
-        self._seen_batches, self._seen, self._ended, self._bytes = 0, 0, False, 0
+        self._seen_batches, self._seen, self._ended = 0, 0, False
+        self._bytes = self._frames = 0
         if self._looking is not None:
             self._looking.cancel()
             self._looking = None
@@ -102,6 +108,7 @@ class FrameIntake:
                 came = True
                 new = frames[seen:]
                 self._bytes += sum(len(f.data) for f in new)
+                self._frames += len(new)
                 if not self._ended:
                     self._ended = any(f.wire_type == RESPONSE_END for f in new)
             if index == len(batches) - 1:
@@ -109,7 +116,8 @@ class FrameIntake:
                 break
             index, seen = index + 1, 0
         self._seen_batches, self._seen = index, seen
-        if self._bytes >= FULL_BYTES and self._on_full is not None:
+        full = self._bytes >= FULL_BYTES or self._frames >= FULL_FRAMES
+        if full and self._on_full is not None:
             ended = self._ended
             self._on_full()  # Takes them all: the next batch's first frame looks again.
             if ended:  # The end of a reply, taken now, shows once nothing follows it.

@@ -49,8 +49,8 @@ class SessionFrames:
         self._screen.beat.request(self.take)
 
     def _flooded(self) -> None:
-        """FULL_BYTES arrived within a beat: take them now, and paint less often while the
-        flood lasts."""
+        """A flood (FULL_BYTES or FULL_FRAMES within a beat): take it now, and paint less
+        often while it lasts."""
         self._screen.beat.slow_down()
         self.take()
 
