@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from rt_tui.realtime.frames import Frame
     from rt_tui.tui.messages import FrameBatch
 
-QUIET_S: Final = 0.01
-"""How long no frame must arrive after a response's end before it is taken at once."""
+QUIET_S: Final = 0.003
+"""How long no frame must arrive after a response's end before it is taken at once: a
+socket read brings a flood's frames a few hundred KB at a time, well within it."""
 RESPONSE_END: Final = "response.done"
 FULL_BYTES: Final = 4 * 1024 * 1024
 """How much frame text may wait for the beat before it is taken at once."""
