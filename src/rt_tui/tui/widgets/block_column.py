@@ -21,8 +21,9 @@ from rt_tui.tui.widgets.conversation_blocks import Block, Look
 KEPT_BLOCKS = 48
 """How many blocks keep their rendered lines: two or three screens' worth of short replies,
 so scrolling back and forth renders little, while an hour of replies does not keep every
-line (a kept block holds ~5 KB once painted: each line is a Strip with caches of its own).
-A session's first minute fills it, and that minute's growth is what the soak probe sees."""
+line (a kept block holds ~8 KB once painted: each line is a Strip with caches of its own,
+and the paint keeps filtered copies in them). The first 48 blocks drawn fill it, ~0.4 MB
+(half a minute of a short reply a second): growth the soak probe sees, once."""
 
 
 class BlockColumn:

@@ -113,8 +113,9 @@ class FrameRows(ScrollView, can_focus=True):
         """The frame index of the selected row's key frame."""
         self.follow = True
         """Keep the last row in view (and selected, if a row is selected)."""
-        # Three screens of rows: each cached Strip carries caches of its own (~1 KB), and
-        # rows scrolling by in a session's first minute fill it.
+        # Three screens of rows. A cached row holds two Strips (its own and the filtered
+        # copy the paint keeps in its caches), ~4 KB with their caches: full, ~0.5 MB, once
+        # 128 rows have scrolled by (some 20 s into a session of a short reply a second).
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(128)
         self._part_styles: dict[str, Style] | None = None
         self._drawn: dict[int, tuple[object, ...]] = {}
