@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from conftest_app import screen_text, wait_for
 from textual import messages, on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
+from textual.geometry import Region
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -97,6 +99,27 @@ async def test_frames_show_as_rows_and_follow_the_tail(tmp_path: Path) -> None:
         assert "Hello!" in lines[2]
         assert "9600 B" in lines[4]
         assert "invalid_event" in lines[5]
+
+
+async def test_a_tall_view_repaints_from_its_cached_rows(tmp_path: Path) -> None:
+    # The row cache keeps at least two views' worth, however tall the terminal.
+    app = InspectorHost(tmp_path)
+    async with app.run_test(size=(100, 140)) as pilot:
+        await add_and_settle(pilot, app, mixed_frames() * 60)
+        rows = rows_of(app)
+        await pilot.pause()
+        drawn: list[int] = []
+        render_row = rows._render_row
+
+        def noting(row: Any, *args: Any) -> Any:
+            drawn.append(row.frame_index)
+            return render_row(row, *args)
+
+        rows._render_row = noting  # type: ignore[method-assign]
+        rows.refresh()  # every line painted again, as after a scroll
+        painted = rows.render_lines(Region(0, 0, *rows.size))
+        assert len(painted) > 100
+        assert drawn == []  # every line in view came from the cache
 
 
 async def add_and_settle(pilot: Pilot[None], app: InspectorHost, frames: list[Frame]) -> None:
