@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest_app import screen_text, wait_for
 from textual import messages, on
 from textual.app import App, ComposeResult
@@ -101,7 +102,9 @@ async def test_frames_show_as_rows_and_follow_the_tail(tmp_path: Path) -> None:
         assert "invalid_event" in lines[5]
 
 
-async def test_a_tall_view_repaints_from_its_cached_rows(tmp_path: Path) -> None:
+async def test_a_tall_view_repaints_from_its_cached_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The row cache keeps at least two views' worth, however tall the terminal.
     app = InspectorHost(tmp_path)
     async with app.run_test(size=(100, 140)) as pilot:
@@ -115,7 +118,7 @@ async def test_a_tall_view_repaints_from_its_cached_rows(tmp_path: Path) -> None
             drawn.append(row.frame_index)
             return render_row(row, *args)
 
-        rows._render_row = noting  # type: ignore[method-assign]
+        monkeypatch.setattr(rows, "_render_row", noting)
         rows.refresh()  # every line painted again, as after a scroll
         painted = rows.render_lines(Region(0, 0, *rows.size))
         assert len(painted) > 100
