@@ -53,6 +53,11 @@ def os_reason(exc: OSError) -> str:
     return reason[:1].lower() + reason[1:]
 
 
+def error_reason(exc: BaseException) -> str:
+    """`os_reason` of an OS error; any other error's own message."""
+    return os_reason(exc) if isinstance(exc, OSError) else str(exc)
+
+
 def _words(camel: str) -> str:
     """'ConnectionReset' -> 'connection reset'."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()

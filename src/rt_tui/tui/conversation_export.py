@@ -9,10 +9,10 @@ existing file.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,10 +74,6 @@ def start_conversation_export(screen: MainScreen) -> None:
 
 async def write_job(path: Path, text: str, notify: Notify) -> Path:
     """The export job: write the file off the event loop, then say where it went."""
-    try:
-        await asyncio.to_thread(write_new_file, path, text)
-    except (OSError, ValueError) as error:
-        reason = os_reason(error) if isinstance(error, OSError) else str(error)
-        raise jobs.JobFailed(f"Could not export to {path}: {reason}.") from None
+    await jobs.export_off_loop(path, partial(write_new_file, path, text))
     notify(f"Wrote the conversation to {path}", title="Export", timeout=8, markup=False)
     return path

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from rt_tui.realtime.errors import os_reason
+from rt_tui.realtime.errors import error_reason
 
 
 def export_target(typed: str, default: Path, cwd: Path) -> Path | str:
@@ -42,7 +42,7 @@ def export_target(typed: str, default: Path, cwd: Path) -> Path | str:
                     return f"{parent} is a file, not a folder."
                 break
     except (OSError, RuntimeError) as error:  # RuntimeError: `~user` with no such user.
-        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        reason = error_reason(error)
         return f"Cannot write to {text}: {reason}."
     return path
 

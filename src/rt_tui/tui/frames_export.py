@@ -5,13 +5,12 @@ loop; the inspector then posts `EventInspector.Exported` and says where it went.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rt_tui import paths
-from rt_tui.realtime.errors import os_reason
+from rt_tui.realtime.errors import error_reason
 from rt_tui.tui import jobs
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ def start_frames_export(inspector: EventInspector, *, filtered: bool) -> None:
         export = Export.plan(inspector.store, directory, filtered=filtered)
     except (OSError, ValueError) as error:
         # Naming the file can fail too (a folder the system refuses).
-        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        reason = error_reason(error)
         inspector.notify(f"Could not export to {directory}: {reason}.", severity="error")
         return
     if export is None:
@@ -48,11 +47,7 @@ def start_frames_export(inspector: EventInspector, *, filtered: bool) -> None:
 
 async def write_job(inspector: EventInspector, export: Export) -> None:
     """The export job: write the file off the event loop, then post `Exported`."""
-    try:
-        count = await asyncio.to_thread(export.write)
-    except (OSError, ValueError) as error:
-        reason = os_reason(error) if isinstance(error, OSError) else str(error)
-        raise jobs.JobFailed(f"Could not export to {export.path}: {reason}.") from None
+    count = await jobs.export_off_loop(export.path, export.write)
     inspector.post_message(
         inspector.Exported(inspector, export.path, count, export.total, export.description)
     )

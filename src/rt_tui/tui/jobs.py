@@ -15,16 +15,18 @@ A failure the user can act on is raised as an exception whose text is that sente
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from rt_tui.realtime.errors import RealtimeError, one_line, os_reason, scrub
+from rt_tui.realtime.errors import RealtimeError, error_reason, one_line, scrub
 
 ResultType = TypeVar("ResultType")
 
@@ -81,6 +83,15 @@ def start(node: DOMNode, job: Job, work: Coroutine[Any, Any, ResultType]) -> Wor
     )
 
 
+async def export_off_loop(path: Path, write: Callable[[], ResultType]) -> ResultType:
+    """An export job's writing: `write()` on a thread, off the event loop; a failure ends
+    the job with one sentence ("Could not export to PATH: why.")."""
+    try:
+        return await asyncio.to_thread(write)
+    except (OSError, ValueError) as error:
+        raise JobFailed(f"Could not export to {path}: {error_reason(error)}.") from None
+
+
 def failure_text(job: Job | None, error: BaseException | None) -> str:
     """One sentence saying why a job failed."""
     if isinstance(error, _sentence_errors()) and str(error):
@@ -88,7 +99,7 @@ def failure_text(job: Job | None, error: BaseException | None) -> str:
     doing = job.doing if job is not None else "A background job"
     if error is None:
         return f"{doing} failed."
-    reason = os_reason(error) if isinstance(error, OSError) else str(error)
+    reason = error_reason(error)
     reason = one_line(scrub(reason or type(error).__name__)).rstrip(".")
     return f"{doing} failed: {reason}."
 
