@@ -311,8 +311,7 @@ def run_tui(
         )
     except ConfigError as error:
         return _usage_problem(str(error))
-    asked = mic is not None or speaker is not None
-    audio_config = app.context.config if asked else app.context.loaded_config
+    audio_config = app.context.audio_config
     if audio_config is not None:  # Without a config file or a flag, nothing opens.
         from rt_tui.tui.voice_choice import audio_files_problem  # Its audio modules.
 

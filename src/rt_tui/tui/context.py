@@ -56,6 +56,14 @@ class AppContext:
     id_factory: Callable[[], str] | None = None
     """Event ids for sent events; None lets the connection pick."""
 
+    @property
+    def audio_config(self) -> Config | None:
+        """What says which microphone and speaker to open at start: the config with the
+        run's flags when --mic or --speaker was given, else the config file's (None
+        without a file: nothing opens, and the config's models need not load for it)."""
+        asked = self.mic is not None or self.speaker is not None
+        return self.config if asked else self.loaded_config
+
     def target(self, config: Config | None = None) -> Target:
         """Where the app connects, with its flags and environment and `config` (by
         default its own)."""

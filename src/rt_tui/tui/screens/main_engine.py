@@ -48,8 +48,7 @@ class MainEngine:
         self._context = context
         # Without a config file or an audio flag, nothing opens: the settings' models and
         # the voice's audio modules can wait until after the first frame.
-        asked = context.mic is not None or context.speaker is not None
-        self._audio_config = context.config if asked else context.loaded_config
+        self._audio_config = context.audio_config
         """What says which microphone and speaker to open; None: none."""
         if self._audio_config is not None:
             self.voice  # noqa: B018  (made now: its meters may be on the first frame)
