@@ -175,8 +175,10 @@ def _after(views: list[memoryview], skip: int) -> list[memoryview]:
 
 def read_batches(batches: Iterable[Batch], offset: int, end: int) -> bytes:
     """Bytes `offset` to `end` of the file, as far as `batches` hold them."""
+    # Slices of the bytearrays, joined: one copy each (no memoryview: a view held while
+    # the filling buffer grows on the recording thread would stop it growing).
     return b"".join(
-        bytes(data[max(offset - at, 0) : min(end - at, size)])
+        data[max(offset - at, 0) : min(end - at, size)]
         for at, data, size in batches
         if offset < at + size and at < end
     )
