@@ -1,14 +1,16 @@
 """Live voice in the TUI: the microphone streamed to the session, the assistant's audio
 played, push-to-talk, mute, half-duplex and barge-in.
 
-The engine (`rt_tui.realtime.audio_io`) does the audio; this is the glue. The screen makes
-one `Voice` for the app's life and
-- adds `Voice.observe` to each connection's observers, so the reply plays, and a barge-in
-  happens, as frames come off the socket, without waiting for the screen's batches;
-- starts `Voice.run` as the live-audio job: it opens the microphone and speaker off the
-  event loop (PortAudio can take a moment), says once why one cannot be had, and streams
-  the microphone from the moment the session exists until the source ends;
-- calls `talk` and `mute` for the keys, and `close` when it goes.
+The engine (`rt_tui.realtime.audio_io`) does the audio; this is the glue. The main
+screen's engine parts (`tui.screens.main_engine`) make one `Voice` for the app's life;
+- the live session adds `Voice.observe` to each connection's observers, so the reply plays,
+  and a barge-in happens, as frames come off the socket, without waiting for the screen's
+  batches;
+- `MainEngine.run_voice` starts `Voice.run` as the live-audio job: it opens the microphone
+  and speaker off the event loop (PortAudio can take a moment), says once why one cannot
+  be had, and streams the microphone from the moment the session exists until the source
+  ends;
+- the screen calls `talk` and `mute` for the keys, and the engine `close` when it goes.
 
 Turn taking follows the session's turn detection. With server or semantic VAD the
 microphone is open and the server ends the turns; the talk key interrupts the assistant.
