@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize, ScreenResume
 from textual.screen import Screen
 from textual.widget import Widget
@@ -41,6 +40,7 @@ from rt_tui.tui.messages import (
 from rt_tui.tui.screens.composed_events import ComposedEvents
 from rt_tui.tui.screens.main_engine import MainEngine
 from rt_tui.tui.screens.main_keys import MAIN_BINDINGS
+from rt_tui.tui.widgets.backdrop import Backdrop, BackdropHorizontal, BackdropVertical
 from rt_tui.tui.widgets.composer import Composer
 from rt_tui.tui.widgets.conversation import ConversationPane
 from rt_tui.tui.widgets.find_bar import FindBar
@@ -75,7 +75,7 @@ NARROW_WIDTH = 110
 """Below this many columns the inspector goes under the conversation instead of beside it."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(Screen[None], Backdrop):
     """Talk to the model on the left, watch every frame on the right."""
 
     AUTO_FOCUS = "#composer"
@@ -123,12 +123,12 @@ class MainScreen(Screen[None]):
         return self.engine.conversation
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="panes"):
+        with BackdropHorizontal(id="panes"):
             yield self.conversation_box
             yield self.inspector
         yield self.composer_box
-        with Vertical(id="bars"):
-            with Horizontal(id="status-row"):
+        with BackdropVertical(id="bars"):
+            with BackdropHorizontal(id="status-row"):
                 yield self.status
                 yield self.voice_meter
             yield KeyFooter()

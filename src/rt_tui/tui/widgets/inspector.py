@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input
 
 from rt_tui.inspector.status_line import InspectorState
+from rt_tui.tui.widgets.backdrop import BackdropVertical
 from rt_tui.tui.widgets.filter_input import FilterInput
 from rt_tui.tui.widgets.frame_rows import FrameRows
 from rt_tui.tui.widgets.inspector_filter import InspectorFilter
@@ -64,7 +64,7 @@ def detail_height(available: int) -> int:
     return min(wanted, available - 1)
 
 
-class EventInspector(Vertical):
+class EventInspector(BackdropVertical):
     """Every frame on the wire: rows above, the selected frame's JSON below."""
 
     DEFAULT_CSS = """

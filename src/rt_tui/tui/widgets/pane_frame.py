@@ -9,11 +9,12 @@ change, so the pane inside it repaints only its content.
 
 from __future__ import annotations
 
-from textual.containers import Vertical
 from textual.widget import Widget
 
+from rt_tui.tui.widgets.backdrop import BackdropVertical
 
-class PaneFrame(Vertical):
+
+class PaneFrame(BackdropVertical):
     """A border with `title` around `pane` (style it by the frame's id)."""
 
     ALLOW_MAXIMIZE = True
