@@ -1,13 +1,26 @@
-"""The conversation's Markdown: `1.` numbering, and where a streaming text has settled."""
+"""The conversation's Markdown: `1.` numbering, where a streaming text has settled, and a
+streaming paragraph's kept lines."""
 
 from __future__ import annotations
+
+import random
 
 import pytest
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 
 from rt_tui.tui.widgets.chat_markdown import ChatMarkdown
-from rt_tui.tui.widgets.markdown_text import render_body, settled_end
+from rt_tui.tui.widgets.conversation_blocks import ItemBlock, Look
+from rt_tui.tui.widgets.conversation_views import ItemView
+from rt_tui.tui.widgets.markdown_text import (
+    last_line_start,
+    plain_paragraph,
+    render_body,
+    settled_end,
+)
 
 
 def lines_of(renderable: RenderableType, width: int = 40) -> list[str]:
@@ -92,3 +105,57 @@ def test_the_users_text_is_verbatim() -> None:
     assert lines_of(render_body("1. not a list **really**", markdown=False)) == [
         "1. not a list **really**"
     ]
+
+
+def look_for(width: int) -> Look:
+    console = Console(width=width, color_system="truecolor")
+    return Look(console, console.options, Style(color="white"), {})
+
+
+def drawn(lines: list[Strip]) -> list[list[tuple[str, object]]]:
+    """Each line's text and styles, cell runs merged (pieces may be cut up differently)."""
+    return [[(s.text, s.style) for s in Segment.simplify(line)] for line in lines]
+
+
+SENTENCE = (
+    "the server sends a reply in many small deltas, each a word or two; "
+    "supercalifragilisticexpialidocious-antidisestablishmentarianism, "
+    "façade naïve 東京 émigré 100% (done) “quoted” 3.5 - dash"
+)
+WORDS = SENTENCE.split(" ")
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("width", [14, 37, 80])
+def test_a_streamed_paragraph_reads_like_the_whole_at_every_beat(seed: int, width: int) -> None:
+    # The tail keeps the lines above its last while it is a plain paragraph: at each beat
+    # the block must show what rendering the whole text at once shows.
+    rng = random.Random(seed)
+    words = [rng.choice(WORDS) for _ in range(120)]
+    if seed % 3 == 1:
+        words[60] = "**bold**"  # markup half way: the lines are rendered whole from then on
+    if seed % 3 == 2:
+        words = ["Intro.\n\n", *words]  # a settled block first: the tail follows it
+    text = " ".join(words)
+    look = look_for(width)
+    block = ItemBlock(ItemView("assistant", "Assistant", "", final=False))
+    shown = 0
+    while shown < len(text):
+        shown = min(len(text), shown + rng.randint(1, 9))  # a delta, cut anywhere
+        view = ItemView("assistant", "Assistant", text[:shown], final=False)
+        block.update(view)
+        whole = ItemBlock(view)  # nothing kept: the whole text rendered at once
+        assert drawn(block.render(look, width)) == drawn(whole.render(look, width)), shown
+
+
+def test_only_plain_text_counts_as_a_plain_paragraph() -> None:
+    assert plain_paragraph("Sure, it costs 3.5 dollars (about 100%): that's “fine”.")
+    for text in ("a *b*", "a `b`", "x\ny", "- item", "1. item", "    code", "> q", "# h", "a<b"):
+        assert not plain_paragraph(text), text
+
+
+def test_the_last_lines_start_is_found_line_by_line() -> None:
+    text = "one two three four five"
+    assert last_line_start(text, ["", "one two", "three four", "five"]) == text.index("five")
+    assert last_line_start(text, ["one two three four five"]) is None  # one line: nothing above
+    assert last_line_start(text, ["one two", "four five"]) is None  # does not read as the text

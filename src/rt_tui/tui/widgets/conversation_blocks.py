@@ -21,7 +21,12 @@ from rich.text import Text
 from textual.strip import Strip
 
 from rt_tui.tui.widgets.conversation_views import ItemView
-from rt_tui.tui.widgets.markdown_text import render_body, settled_end
+from rt_tui.tui.widgets.markdown_text import (
+    last_line_start,
+    plain_paragraph,
+    render_body,
+    settled_end,
+)
 
 PARTS = (
     "header",
@@ -134,7 +139,15 @@ class ItemBlock(Block):
 
     kind = "item"
 
-    __slots__ = ("_cuts", "_head", "_piece_lines", "_pieces_drawn", "_pieces_look", "view")
+    __slots__ = (
+        "_cuts",
+        "_head",
+        "_piece_lines",
+        "_pieces_drawn",
+        "_pieces_look",
+        "_tail",
+        "view",
+    )
 
     def __init__(self, view: ItemView) -> None:
         super().__init__()
@@ -150,6 +163,9 @@ class ItemBlock(Block):
         """The look and width `_piece_lines` were rendered with."""
         self._head: tuple[Look, int, list[Strip]] | None = None
         """A huge body's start, rendered once for a look and width."""
+        self._tail: tuple[Look, int, int, str, list[Strip]] | None = None
+        """While the streaming tail is a plain paragraph: the look, width and start it was
+        rendered with, its text above its last line, and those lines (`_tail_lines`)."""
 
     @property
     def role(self) -> str:
@@ -201,6 +217,7 @@ class ItemBlock(Block):
         self._piece_lines = None
         self._pieces_drawn = 0
         self._pieces_look = None
+        self._tail = None
 
     def estimate(self, width: int) -> int:
         body = min(len(self.view.body), HUGE_BODY_CHARS)
@@ -229,7 +246,9 @@ class ItemBlock(Block):
         if len(view.body) > HUGE_BODY_CHARS:
             return self._huge_lines(look, width)
         if cuts is None:
-            return render_lines(look, render_body(view.body, markdown=view.markdown), width)
+            if view.final or not view.markdown:
+                return render_lines(look, render_body(view.body, markdown=view.markdown), width)
+            return self._tail_lines(look, width, 0)
         lines = self._piece_lines
         if lines is None or self._pieces_look != (look, width):
             lines = self._piece_lines = []
@@ -240,8 +259,31 @@ class ItemBlock(Block):
             piece = render_body(view.body[cuts[k] : cuts[k + 1]], markdown=True, first=k == 0)
             lines += render_lines(look, piece, width)
             self._pieces_drawn += 1
-        tail = render_body(view.body[cuts[-1] :], markdown=True, first=False)
-        return [*lines, *render_lines(look, tail, width)]
+        return [*lines, *self._tail_lines(look, width, cuts[-1])]
+
+    def _tail_lines(self, look: Look, width: int, start: int) -> list[Strip]:
+        """The lines of the streaming tail `body[start:]`. While it is one plain paragraph
+        (a spoken reply's transcript, mostly), its lines above the last are kept from one
+        render to the next and only the last line on is rendered again: a reply streamed
+        as one paragraph otherwise rendered whole on every beat."""
+        tail = self.view.body[start:]
+        plain = plain_paragraph(tail)
+        lines: list[Strip] | None = None
+        kept = self._tail
+        if plain and kept is not None and kept[:3] == (look, width, start):
+            above_text, above = kept[3], kept[4]
+            rest = tail[len(above_text) :]
+            if tail.startswith(above_text) and plain_paragraph(rest):
+                lines = [*above, *render_lines(look, render_body(rest, markdown=True), width)]
+        if lines is None:
+            piece = render_body(tail, markdown=True, first=start == 0)
+            lines = render_lines(look, piece, width)
+        self._tail = None
+        if plain:
+            upto = last_line_start(tail, [line.text[MARGIN:] for line in lines])
+            if upto is not None:
+                self._tail = (look, width, start, tail[:upto], lines[:-1])
+        return lines
 
 
 class ResponseBlock(Block):

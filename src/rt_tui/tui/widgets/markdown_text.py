@@ -8,7 +8,8 @@ longer change end, so the pane renders those once and re-renders only the growin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Final
 
 from rich.text import Text
 
@@ -70,3 +71,41 @@ def settled_end(body: str, start: int = 0) -> int:
             return start
         offset = newline + 1
     return offset
+
+
+_MARKUP: Final = re.compile(r"[\\`*_\[\]<>&!|~#\n\r\t]")
+"""A character that may be Markdown (markup, an entity, an HTML tag, a line break)."""
+_BLOCK_START: Final = re.compile(r" {4}| *(?:[-+=>]|\d+[.)])")
+"""How a text starts that makes it something other than a paragraph (code, a list...)."""
+
+
+def plain_paragraph(text: str) -> bool:
+    """Whether Markdown renders `text` as one paragraph of its own characters: no markup, no
+    line break, nothing that starts another kind of block. Rich then wraps it word by word
+    as plain text, so text added at its end changes its last line and those after only:
+    the lines above stay as they were (see `last_line_start`)."""
+    return _MARKUP.search(text) is None and _BLOCK_START.match(text) is None
+
+
+def last_line_start(text: str, lines: list[str]) -> int | None:
+    """Where in `text`, a plain paragraph, the last of `lines` starts: `lines` are the
+    paragraph as rendered (blank lines before it allowed), each line's text. None when they
+    do not read as `text` line by line, or there is no line above the last."""
+    shown = [line.rstrip() for line in lines]
+    while shown and not shown[0]:
+        shown.pop(0)
+    if len(shown) < 2:
+        return None
+    end = len(text)
+
+    def after_spaces(position: int) -> int:
+        while position < end and text[position] == " ":
+            position += 1
+        return position
+
+    position = after_spaces(0)
+    for line in shown[:-1]:
+        if not line or not text.startswith(line, position):
+            return None
+        position = after_spaces(position + len(line))
+    return position if position < end and text[position:].rstrip() == shown[-1] else None
