@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from rt_tui.tui.widgets import backdrop
 from rt_tui.tui.widgets.composer import Composer
 
 #: A short word on each pane of the main screen.
@@ -54,12 +55,14 @@ class KeyGroup:
 
 def _pane_of(widget: Widget, screen: Screen[object]) -> Widget:
     """The pane a widget belongs to: its outermost ancestor (or itself) that is one of
-    the app's own widgets, so the inspector's rows and detail list under 'Inspector'."""
+    the app's own widgets, so the inspector's rows and detail list under 'Inspector'.
+    The screen's plain layout boxes (`backdrop`'s) are not panes."""
     pane = widget
     for node in widget.ancestors_with_self:
         if node is screen or not isinstance(node, Widget):
             break
-        if type(node).__module__.startswith("rt_tui."):
+        module = type(node).__module__
+        if module.startswith("rt_tui.") and module != backdrop.__name__:
             pane = node
     return pane
 
