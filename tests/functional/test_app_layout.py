@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 from conftest_app import main_screen, pane_items, pane_texts, screen_text, wait_for
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -171,6 +173,42 @@ async def test_frames_from_a_replaced_session_are_dropped(offline_app: RtTuiApp)
         await pilot.pause()
         assert len(screen.conversation) == 0
         assert len(screen.query_one(EventInspector).store) == 0
+
+
+class StatusApp(App[None]):
+    """The status bar alone, on a clock the test moves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 1000.0
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(clock=lambda: self.now)
+
+
+async def test_the_countdown_repaints_the_bar_once_a_second_not_on_every_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    painted: list[str] = []
+    render = StatusBar.render
+
+    def noted(bar: StatusBar) -> Text:
+        text = render(bar)
+        painted.append(text.plain)
+        return text
+
+    monkeypatch.setattr(StatusBar, "render", noted)
+    app = StatusApp()
+    async with app.run_test(size=(80, 3)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.set_link(LinkState.CONNECTED, host="example.com")
+        await wait_for(pilot, lambda: painted and "60:00 left" in painted[-1], "the bar")
+        before = len(painted)
+        await asyncio.sleep(1.2)  # two or three looks, the same second: nothing new to paint
+        assert len(painted) == before
+        app.now += 1.0
+        await wait_for(pilot, lambda: "59:59 left" in painted[-1], "the next second")
+        assert len(painted) == before + 1
 
 
 def test_time_left_counts_down_to_the_limit() -> None:

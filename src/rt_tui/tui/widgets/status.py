@@ -105,8 +105,9 @@ def limit_class(seconds_left: float) -> str | None:
 class StatusBar(Widget):
     """One line at the bottom of the main screen.
 
-    Setters only store values and ask for a refresh; a timer redraws the session age twice a
-    second, so the bar repaints at most a few times a second however fast frames arrive.
+    Setters only store values and ask for a refresh; a timer looks twice a second, and
+    repaints the bar if something changed or the countdown shows a new second, so it
+    repaints at most twice a second however fast frames arrive.
     """
 
     DEFAULT_CSS = """
@@ -164,14 +165,24 @@ class StatusBar(Widget):
         self.retry_text = ""
         """RECONNECTING: which try that is (`try 2 of 8`)."""
         self._dirty = False
+        self._shown_clock = ""
+        """What the bar shows that changes with time alone, as last painted."""
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._tick)
 
     def _tick(self) -> None:
-        if self._dirty or self.state in (LinkState.CONNECTED, LinkState.RECONNECTING):
+        if self._dirty or self._clock_text() != self._shown_clock:
             self._dirty = False
             self.refresh()
+
+    def _clock_text(self) -> str:
+        """What the bar shows that changes with time alone: the wait before the next try,
+        or the session's time left (each to the second)."""
+        if self.state is LinkState.RECONNECTING and self.retry_at is not None:
+            return f"{max(0, math.ceil(self.retry_at - self._clock()))}"
+        left = self.seconds_left()
+        return "" if left is None else format_left(left)
 
     def _changed(self) -> None:
         self._dirty = True
@@ -257,6 +268,7 @@ class StatusBar(Widget):
         self._changed()
 
     def render(self) -> Text:
+        self._shown_clock = self._clock_text()
         mark, style_class = _STATE_LOOK[self.state]
         style = self.get_component_rich_style(style_class)
         dim = self.get_component_rich_style("status-dim")
