@@ -24,7 +24,6 @@ from time import perf_counter
 
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 
@@ -32,7 +31,6 @@ from rt_tui.tui.widgets.block_column import BlockColumn
 from rt_tui.tui.widgets.conversation_blocks import Block, Look
 from rt_tui.tui.widgets.one_shot import call_after
 from rt_tui.tui.widgets.painted_lines import PaintedLines
-from rt_tui.tui.widgets.quiet_scrollbar import quiet_vertical_scrollbar
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow
 from rt_tui.tui.widgets.text_selection import restyle, selected_text, selection_style
@@ -83,11 +81,6 @@ class BlockView(ScrollView):
         """A jump is set to follow text that went below the view."""
         self._jump_next = False
         """The next `sync` moves the view at once (see `jump_next`)."""
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        # It grows on every beat while a stream lasts: its bar repaints only when it moves.
-        return quiet_vertical_scrollbar(self)
 
     @property
     def busy(self) -> bool:
