@@ -279,8 +279,7 @@ class StatusBar(Widget):
         elif self.state is LinkState.CONNECTING:
             text.append(f"connecting to {self.host}…" if self.host else "connecting…", style)
         elif self.state is LinkState.RECONNECTING and self.retry_at is not None:
-            wait = max(0, math.ceil(self.retry_at - self._clock()))
-            text.append(f"reconnecting in {wait} s", style)
+            text.append(f"reconnecting in {self._shown_clock} s", style)  # the wait
             text.append(f" ({self.retry_text}; Esc stops)" if self.retry_text else "", dim)
         else:
             text.append(self.state.value, style)
