@@ -24,6 +24,7 @@ from time import perf_counter
 
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.selection import Selection
 from textual.strip import Strip
 
@@ -34,6 +35,7 @@ from rt_tui.tui.widgets.painted_lines import PaintedLines
 from rt_tui.tui.widgets.repaint_beat import RepaintBeat
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow
 from rt_tui.tui.widgets.text_selection import restyle, selected_text, selection_style
+from rt_tui.tui.widgets.thumb_scrollbar import thumb_scrollbar
 
 WORK_BUDGET_S = 0.03
 """The longest the view renders in one go; more waits for the next turn of the event loop,
@@ -81,6 +83,12 @@ class BlockView(ScrollView):
         """A jump is set to follow text that went below the view."""
         self._jump_next = False
         """The next `sync` moves the view at once (see `jump_next`)."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        # It grows on every beat while a stream lasts: its bar repaints only the cells
+        # its thumb moves across.
+        return thumb_scrollbar(self)
 
     @property
     def busy(self) -> bool:

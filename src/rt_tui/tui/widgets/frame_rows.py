@@ -18,11 +18,13 @@ from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from rt_tui.inspector.columns import LEAD_WIDTH, fit_wire_type, type_column_width
 from rt_tui.realtime.frames import Direction
 from rt_tui.tui.widgets.scroll_content import resize_content, show_overflow, steady_scrollbar_css
+from rt_tui.tui.widgets.thumb_scrollbar import thumb_scrollbar
 
 if TYPE_CHECKING:
     from rt_tui.inspector.records import Row
@@ -99,6 +101,12 @@ class FrameRows(ScrollView, can_focus=True):
             tooltip="Jump to the newest event and follow new ones",
         ),
     ]
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        # It grows on every beat while a stream lasts: its bar repaints only the cells
+        # its thumb moves across.
+        return thumb_scrollbar(self)
 
     class CursorMoved(Message):
         """The selected row changed (`frame_index` None: nothing selected)."""

@@ -11,11 +11,14 @@ OVERFLOWS then gives it the theme's), so it looks as if it came and went.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Final
 
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
+
+from rt_tui.tui.widgets.thumb_scrollbar import ThumbScrollBar
 
 OVERFLOWS: Final = "-overflows"
 """The class of a view whose content is taller than the view: its scrollbar shows."""
@@ -56,7 +59,9 @@ def resize_content(view: ScrollView, size: Size) -> None:
     place stay the same, so only its scrollbar needs to follow (see the module doc)."""
     if view.virtual_size != size:
         view.set_reactive(Widget.virtual_size, size)
-        view._scroll_update(size)
+        bar = view.vertical_scrollbar
+        with bar.thumb_only() if isinstance(bar, ThumbScrollBar) else nullcontext():
+            view._scroll_update(size)
     show_overflow(view)
 
 
