@@ -45,9 +45,9 @@ class Step:
 
 def plan(quick: bool) -> list[Step]:
     """What one repeat runs. `quick` shrinks the sizes, never drops a figure."""
-    # Long enough that the bare client, the fastest peer, takes ~0.4 s: at 10,000 text and
-    # 4,000 audio deltas it took under 0.1 s, and its rate moved by a third between runs.
-    text = {"kind": "text", "deltas": 50_000, "replies": 100}
+    # Long enough that the bare client, the fastest peer, takes 0.3-0.5 s: at 10,000 text
+    # and 4,000 audio deltas it took under 0.1 s, and its rate moved by a third between runs.
+    text = {"kind": "text", "deltas": 30_000, "replies": 60}
     audio = {"kind": "audio", "deltas": 20_000, "replies": 50}
     one_x = {"audio": 50, "text": 100, "seconds": 10, "reply_seconds": 2}
     twenty_x = {"audio": 1000, "text": 2000, "seconds": 6, "reply_seconds": 2, "drain_timeout": 15}
