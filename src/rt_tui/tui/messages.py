@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rt_tui.dialect import Dialect
     from rt_tui.realtime.frames import Frame
     from rt_tui.realtime.socket_mark import SocketMark
@@ -51,10 +53,22 @@ class FrameBatch(Message, bubble=False):
         self.source = source
         self.taken = False
         """Set by `take`: frames that arrive later go into the next batch."""
+        self._watcher: Callable[[Frame], object] | None = None
+
+    def add(self, frame: Frame) -> None:
+        """One more frame (the worker's), told to the watcher if there is one."""
+        self.frames.append(frame)
+        if self._watcher is not None:
+            self._watcher(frame)
+
+    def watch(self, watcher: Callable[[Frame], object]) -> None:
+        """Call `watcher` with each frame added from now on, until the batch is taken."""
+        self._watcher = watcher
 
     def take(self) -> list[Frame]:
         """The batch's frames; from now on it takes no more."""
         self.taken = True
+        self._watcher = None
         return self.frames
 
 

@@ -70,7 +70,7 @@ class FrameFeed:
         if batch is None or batch.taken:
             batch = self._batch = FrameBatch([], self._source)
             self._post(batch)
-        batch.frames.append(frame)
+        batch.add(frame)
 
 
 @dataclass(frozen=True)
