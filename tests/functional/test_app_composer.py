@@ -161,3 +161,28 @@ async def test_edits_stay_in_the_composer() -> None:
         await pilot.pause()
         assert app.query_one(Composer).text == "i"
         assert app.heard == []
+
+
+class KeyWatchingApp(ComposerApp):
+    """Notes the keys that come back up to it from the composer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.came_up: list[str] = []
+
+    def on_key(self, event: events.Key) -> None:
+        self.came_up.append(event.key)
+
+
+async def test_typing_and_deleting_are_done_in_the_composer() -> None:
+    # Backspace is TextArea's by a binding, found once the key has gone up to the app:
+    # four hops for the key typed most after letters.
+    app = KeyWatchingApp()
+    async with app.run_test() as pilot:
+        await pilot.press("h", "e", "l", "l", "o", "backspace")
+        await pilot.pause()
+        assert app.query_one(Composer).text == "hell"
+        await pilot.press("shift+left", "shift+left", "backspace")  # a selection goes whole
+        await pilot.pause()
+        assert app.query_one(Composer).text == "he"
+        assert app.came_up == ["shift+left", "shift+left"]  # moves still go by bindings

@@ -155,15 +155,24 @@ class Composer(TextArea):
             self._styled_theme = theme
         return ScrollView.render_lines(self, crop)
 
-    def on_text_area_changed(self, message: TextArea.Changed) -> None:
-        message.stop()  # Nothing above reads an edit; each hop up is a message to handle.
-
-    def on_text_area_selection_changed(self, message: TextArea.SelectionChanged) -> None:
-        message.stop()  # As for an edit: the cursor moving concerns the composer alone.
+    def post_message(self, message: Message) -> bool:
+        # TextArea posts these on every edit and cursor move, to be handled by itself and
+        # then by each widget above it; nothing reads them (what was typed is read on
+        # Enter), and each cost a message hop or four on every keystroke.
+        if isinstance(message, TextArea.Changed | TextArea.SelectionChanged):
+            return True
+        return super().post_message(message)
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
-        if key == "enter":
+        if key == "backspace":
+            # TextArea deletes by a binding, found only once the key has gone up to the
+            # app and the bindings are looked up from here: four hops for the key typed
+            # most after letters. Textual would find this one first on that walk too.
+            await super()._on_key(event)  # what it does for any key (the cursor's blink)
+            self._consume(event)
+            self.action_delete_left()
+        elif key == "enter":
             self._consume(event)
             self.submit()
         elif key in NEWLINE_KEYS:
