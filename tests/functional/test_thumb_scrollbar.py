@@ -144,3 +144,24 @@ async def test_a_growing_view_shows_what_textuals_bar_shows_with_fewer_repaints(
             assert bar_column(app, ours) == bar_column(app, textuals)
         # Before the content overflows, and once it is long, the thumb rarely moves.
         assert 0 < len(painted) < len(steps) // 2
+
+
+async def test_hovered_and_clicked_it_looks_and_acts_as_textuals_bar() -> None:
+    app = TwoViews()
+    async with app.run_test(size=(40, 12)) as pilot:
+        textuals, ours = app.query(LiveLines)
+        for view in (textuals, ours):
+            view.grow(100)
+        await pilot.pause()
+        columns = {}
+        for view in (textuals, ours):
+            await pilot.hover(view, offset=(view.size.width - 1, 0))
+            await pilot.pause()
+            columns[view] = bar_column(app, view)
+        assert columns[ours] == columns[textuals]
+        assert bar_column(app, textuals) != columns[textuals]  # no longer hovered: other colours
+        # The track above the thumb scrolls up a page: its cells keep what a click does.
+        for view in (textuals, ours):
+            await pilot.click(view, offset=(view.size.width - 1, 0))
+            await pilot.pause()
+        assert textuals.scroll_y == ours.scroll_y < textuals.max_scroll_y
