@@ -214,13 +214,15 @@ class AppRun:
             self.press(char, char)
         return self.press("enter", "\r")
 
-    async def until(self, condition: Callable[[], object], within: float, what: str) -> float:
-        """Poll `condition` every 5 ms; the time it held. TimeoutError names `what`."""
+    async def until(
+        self, condition: Callable[[], object], within: float, what: str, every: float = 0.005
+    ) -> float:
+        """Poll `condition` every `every` s; the time it held. TimeoutError names `what`."""
         deadline = time.perf_counter() + within
         while not condition():
             if time.perf_counter() > deadline:
                 raise TimeoutError(f"the app did not reach '{what}' within {within:g} s")
-            await asyncio.sleep(0.005)
+            await asyncio.sleep(every)
         return time.perf_counter()
 
     async def painted_once(
