@@ -165,3 +165,40 @@ async def test_hovered_and_clicked_it_looks_and_acts_as_textuals_bar() -> None:
             await pilot.click(view, offset=(view.size.width - 1, 0))
             await pilot.pause()
         assert textuals.scroll_y == ours.scroll_y < textuals.max_scroll_y
+
+
+async def test_a_row_drawn_before_the_thumb_s_repaint_leaves_nothing_stale() -> None:
+    # Textual reads a cell under the mouse (a press on the bar) with `render_line`, at any
+    # time: between a move of the thumb and the repaint of the cells it crossed, too.
+    app = TwoViews()
+    async with app.run_test(size=(40, 12)) as pilot:
+        textuals, ours = app.query(LiveLines)
+        for lines in [30] + [40] * 6:
+            textuals.grow(lines)
+            ours.grow(lines)
+            ours.vertical_scrollbar.render_line(0)  # before this turn's repaint runs
+            await pilot.pause()
+            assert bar_column(app, ours) == bar_column(app, textuals)
+
+
+async def test_the_view_s_new_style_reaches_every_cell() -> None:
+    # The bar takes on its view's style, which changes without a style update of its own.
+    app = TwoViews()
+    async with app.run_test(size=(40, 12)) as pilot:
+        textuals, ours = app.query(LiveLines)
+        for view in (textuals, ours):
+            view.grow(100)
+        await pilot.pause()
+        for view in (textuals, ours):
+            view.styles.color = "blue"
+            view.styles.text_style = "bold underline"
+        await pilot.pause()
+        columns = {}
+        for view in (textuals, ours):
+            # Grabbed (pressed on its thumb): every cell drawn again, in other colours.
+            await pilot.mouse_down(view, offset=(view.size.width - 1, view.size.height - 1))
+            await pilot.pause()
+            columns[view] = bar_column(app, view)
+            await pilot.mouse_up(view, offset=(view.size.width - 1, view.size.height - 1))
+            await pilot.pause()
+        assert columns[ours] == columns[textuals]

@@ -28,7 +28,6 @@ from math import ceil
 from typing import Final, Self
 
 from rich.color import Color
-from rich.console import RenderableType
 from rich.segment import Segment, Segments
 from rich.style import Style as RichStyle
 from textual.geometry import Region
@@ -88,8 +87,9 @@ class ThumbScrollBar(ScrollBar):
     def __init__(self, *, thickness: int) -> None:
         super().__init__(vertical=True, name="vertical", thickness=thickness)
         self._drawn: Thumb = None
+        """The thumb its cells show, or will once the repaints asked for are done."""
         self._drawn_once = False
-        """Whether `_drawn` holds the thumb of a bar drawn (until then, all repaints)."""
+        """Whether `_drawn` holds a thumb (until then, a move repaints the whole bar)."""
         self._follow_due = False
         """A repaint of the cells the thumb moved across is set to run."""
         self._thumb_only = False
@@ -97,7 +97,10 @@ class ThumbScrollBar(ScrollBar):
         self._cells: list[Segment] | None = None
         self._drawn_cells: dict[Segment, Strip] = {}
         """Each kind of cell drawn, by what it shows (meta included: a click on the track
-        above the thumb scrolls up, below it down)."""
+        above the thumb scrolls up, below it down), in `_cells_style`."""
+        self._cells_style: object = None
+        """The bar's own style the kept cells were drawn in (it may change without a
+        style update: one of the view's, which the bar takes on)."""
 
     @contextmanager
     def thumb_only(self) -> Iterator[None]:
@@ -140,24 +143,29 @@ class ThumbScrollBar(ScrollBar):
             asyncio.get_running_loop().call_soon(self._repaint_moved)
 
     def _repaint_moved(self) -> None:
+        """Repaint the cells that look different with the thumb where it now lies; from
+        then on they are taken as showing it. (Noted here, not when a row is drawn: a row
+        drawn for another reason meanwhile, say under the mouse, shows where the thumb is
+        now, while the rows it moved across still wait for this repaint.)"""
         self._follow_due = False
         if not self.is_attached:
             return
+        now = self._thumb()
         if not self._drawn_once:
             self.refresh()
-            return
-        rows = moved_rows(self._drawn, self._thumb(), self.size.height)
-        if rows is not None:
-            first, last = rows
-            self.refresh(Region(0, first, self.size.width, last - first + 1))
-
-    def render(self) -> RenderableType:
-        self._drawn, self._drawn_once = self._thumb(), True
-        return super().render()
+        else:
+            rows = moved_rows(self._drawn, now, self.size.height)
+            if rows is not None:
+                first, last = rows
+                self.refresh(Region(0, first, self.size.width, last - first + 1))
+        self._drawn, self._drawn_once = now, True
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._cells = None  # The bar of this paint: worked out at its first row drawn.
-        return super().render_lines(crop)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._cells = None  # A row asked for outside a paint works the bar out anew.
 
     def render_line(self, y: int) -> Strip:
         cells = self._cells
@@ -180,6 +188,10 @@ class ThumbScrollBar(ScrollBar):
     def _bar_cells(self) -> list[Segment]:
         """The bar's cells, top to bottom, as Textual's renderer makes them (its
         `__rich_console__`, with the console's size the bar's)."""
+        own_style = self.visual_style
+        if own_style != self._cells_style:
+            self._drawn_cells.clear()
+            self._cells_style = own_style
         bar = self.render()
         assert isinstance(bar, ScrollBarRender)
         style = bar.style
