@@ -163,6 +163,7 @@ async def test_hovered_and_clicked_it_looks_and_acts_as_textuals_bar() -> None:
         # The track above the thumb scrolls up a page: its cells keep what a click does.
         for view in (textuals, ours):
             await pilot.click(view, offset=(view.size.width - 1, 0))
+            await pilot.wait_for_scheduled_animations()  # the page up scrolls smoothly
             await pilot.pause()
         assert textuals.scroll_y == ours.scroll_y < textuals.max_scroll_y
 
