@@ -11,6 +11,7 @@ from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.geometry import Size
+from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
@@ -146,13 +147,19 @@ async def test_a_growing_view_shows_what_textuals_bar_shows_with_fewer_repaints(
         assert 0 < len(painted) < len(steps) // 2
 
 
+async def overflowing(app: TwoViews, pilot: Pilot[None]) -> tuple[LiveLines, LiveLines]:
+    """Textual's view and ours, each grown to 100 lines (the thumb a tenth of the bar)."""
+    textuals, ours = app.query(LiveLines)
+    for view in (textuals, ours):
+        view.grow(100)
+    await pilot.pause()
+    return textuals, ours
+
+
 async def test_hovered_and_clicked_it_looks_and_acts_as_textuals_bar() -> None:
     app = TwoViews()
     async with app.run_test(size=(40, 12)) as pilot:
-        textuals, ours = app.query(LiveLines)
-        for view in (textuals, ours):
-            view.grow(100)
-        await pilot.pause()
+        textuals, ours = await overflowing(app, pilot)
         columns = {}
         for view in (textuals, ours):
             await pilot.hover(view, offset=(view.size.width - 1, 0))
@@ -186,10 +193,7 @@ async def test_the_view_s_new_style_reaches_every_cell() -> None:
     # The bar takes on its view's style, which changes without a style update of its own.
     app = TwoViews()
     async with app.run_test(size=(40, 12)) as pilot:
-        textuals, ours = app.query(LiveLines)
-        for view in (textuals, ours):
-            view.grow(100)
-        await pilot.pause()
+        textuals, ours = await overflowing(app, pilot)
         for view in (textuals, ours):
             view.styles.color = "blue"
             view.styles.text_style = "bold underline"
