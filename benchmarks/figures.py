@@ -104,9 +104,15 @@ class Measured:
 
     @property
     def passed(self) -> bool | None:
-        if not self.values:
+        """None when not measured, or measured over too short a run to judge."""
+        if not self.values or self.short_run:
             return None
         return self.figure.holds(self.median) and self.condition
+
+    def verdict(self, fail: str) -> str:
+        if self.short_run:
+            return "not judged (short run)"
+        return "pass" if self.passed else fail
 
     def as_json(self) -> dict[str, Any]:
         f = self.figure
@@ -144,9 +150,7 @@ class Table:
                 median = mark + _number(row.median, f.unit)
                 low, high = min(row.values), max(row.values)
                 spread = f"{_number(low, f.unit)} - {_number(high, f.unit)}"
-                verdict = ("pass" if row.passed else "FAIL") + (
-                    " (short run)" if row.short_run else ""
-                )
+                verdict = row.verdict("FAIL")
             else:
                 median, spread, verdict = "—", "", "not measured"
             body.append((f.title, f.issue, f.budget, median, spread, str(len(row.values)), verdict))
@@ -170,9 +174,7 @@ class Table:
                     f"{mark}{_number(row.median, f.unit)} "
                     f"({_number(min(row.values), f.unit)} - {_number(max(row.values), f.unit)})"
                 )
-                verdict = ("pass" if row.passed else "**fail**") + (
-                    " (short run)" if row.short_run else ""
-                )
+                verdict = row.verdict("**fail**")
             else:
                 value, verdict = "not measured", ""
             lines.append(f"| {f.title} | {f.budget} | {value} | {verdict} |")
@@ -228,6 +230,8 @@ def build_table(
             if soak["extrapolated"]
             else "measured over 1 hour"
         )
+        if soak.get("code"):
+            how += f" of {soak['code'][:10]} ({soak['started']})"
         short = (
             "" if soak["valid_for_budget"] else "; too short for the budget: make soak MINUTES=10"
         )

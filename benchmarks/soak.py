@@ -12,8 +12,17 @@ Figures:
   that excess over the run (after the first minute), and says so; the 1-hour figure counts
   only from runs of at least 10 minutes.
 - CPU per minute, last 10 min / first 10 min (runs under 30 minutes: last third / first
-  third), and the same ratio extrapolated to a 1-hour session from the straight line that
-  fits CPU per minute over the run (capped at one core).
+  third), and the same ratio at a 1-hour session: measured by a run of an hour, else
+  extrapolated from the straight line that fits CPU per minute over the run (capped at one
+  core).
+
+Both lines are Theil-Sen fits (the median of the slopes between every two samples): carried
+from 10 minutes out to 60, a least-squares line multiplies the swing of a minute or two in
+which the machine was busier (the connect-only app dips or rises with it) by six; the
+median slope is moved by a growth that lasts, not by a stray minute.
+
+The summary names the commit it measured (`make bench` shows a soak of at least 10 minutes
+of the same, unchanged code instead of running its own short one).
 
     python -m benchmarks.soak --minutes 10      (make soak MINUTES=10)
 """
@@ -21,8 +30,10 @@ Figures:
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +42,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from benchmarks import procstat
-from benchmarks.env import isolated_env
+from benchmarks.env import ROOT, isolated_env
 from benchmarks.flood_server import ServerProcess
 from benchmarks.peers import KEY
 from benchmarks.terminal import Terminal
@@ -56,6 +67,9 @@ class Sample:
 @dataclass
 class SoakResult:
     minutes: float
+    code: str | None = None
+    """The commit measured, None if the tree had changes (or no git)."""
+    started: str = ""
     samples: list[Sample] = field(default_factory=list)
     replies_sent: int = 0
     error: str = ""
@@ -71,7 +85,7 @@ class SoakResult:
 
     def rss_slope_mb_per_min(self) -> float:
         warm_up = min(1.0, self.minutes / 5)  # the first minute settles caches and imports
-        return _slope([(m, v) for m, v in self.excess_mb() if m >= warm_up])
+        return _median_slope([(m, v) for m, v in self.excess_mb() if m >= warm_up])
 
     def rss_over_idle_1h_mb(self) -> float:
         """At an hour: measured if the run was that long, else extrapolated."""
@@ -111,13 +125,12 @@ class SoakResult:
         rates = self.cpu_per_minute()
         if self.minutes >= SESSION_MINUTES:
             return self.cpu_ratio_measured()[0]
-        slope = _slope(rates)
-        mean_minute = statistics.fmean(m for m, _ in rates)
-        mean_rate = statistics.fmean(r for _, r in rates)
+        slope = _median_slope(rates)
+        intercept = statistics.median(r - slope * m for m, r in rates)
 
         def at(minute: float) -> float:
             # The app's event loop is one thread: it cannot burn more than a core.
-            return min(CORE_SECONDS_PER_MINUTE, mean_rate + slope * (minute - mean_minute))
+            return min(CORE_SECONDS_PER_MINUTE, intercept + slope * minute)
 
         return at(55.0) / max(at(5.0), 1e-9)
 
@@ -128,6 +141,8 @@ class SoakResult:
         ratio, how = self.cpu_ratio_measured()
         return {
             "minutes": self.minutes,
+            "code": self.code,
+            "started": self.started,
             "replies_sent": self.replies_sent,
             "rss_over_idle_mb": self.rss_over_idle_mb(),
             "rss_slope_mb_per_min": self.rss_slope_mb_per_min(),
@@ -143,19 +158,57 @@ class SoakResult:
         }
 
 
-def _slope(points: list[tuple[float, float]]) -> float:
-    if len(points) < 2:
-        return 0.0
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
-        return 0.0
-    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+def _median_slope(points: list[tuple[float, float]]) -> float:
+    """Theil-Sen: the median of the slopes between every two points."""
+    slopes = [
+        (y2 - y1) / (x2 - x1)
+        for i, (x1, y1) in enumerate(points)
+        for x2, y2 in points[i + 1 :]
+        if x2 != x1
+    ]
+    return statistics.median(slopes) if slopes else 0.0
+
+
+def code_version(root: Path = ROOT) -> str | None:
+    """The commit checked out, or None if the code or benchmarks changed since (or no git):
+    a soak's figures stand for that commit only."""
+    try:
+        head, changed = (
+            subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=30
+            ).stdout.strip()
+            for args in (
+                ["rev-parse", "HEAD"],
+                ["status", "--porcelain", "--", "src", "benchmarks", "pyproject.toml"],
+            )
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return None if changed else head
+
+
+def stored_for_this_code() -> dict[str, Any] | None:
+    """The last `make soak`'s summary, if it stands for the code as it is now."""
+    try:
+        summary: dict[str, Any] = json.loads((RESULTS / "soak.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return summary if stands_for(summary, code_version()) else None
+
+
+def stands_for(summary: dict[str, Any], code: str | None) -> bool:
+    """Whether a soak's figures hold for `code`: the soak measured that very commit, ran to
+    its end and was long enough for the budget."""
+    fit = bool(summary.get("valid_for_budget")) and not summary.get("error")
+    return fit and code is not None and summary.get("code") == code
 
 
 def run_soak(minutes: float, *, sample_s: float = SAMPLE_S, progress: bool = True) -> SoakResult:
-    result = SoakResult(minutes=minutes)
+    result = SoakResult(
+        minutes=minutes,
+        code=code_version(),
+        started=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    )
     life = minutes * 60 + 120
     with (
         tempfile.TemporaryDirectory(prefix="rt-tui-soak-") as folder,
@@ -251,7 +304,7 @@ def report(result: SoakResult) -> str:
         f"  the connect-only app's, the same work all along: "
         f"{summary['idle_cpu_ratio_measured']:.2f}x (if far from 1, the machine's load moved)",
         f"  last 10 / first 10 min of an hour: {summary['cpu_ratio_1h']:.2f}x"
-        + (" (extrapolated from a straight-line fit)" if summary["extrapolated"] else ""),
+        + (" (extrapolated from a Theil-Sen line)" if summary["extrapolated"] else ""),
     ]
     if not result.valid_for_budget():
         lines.append(
