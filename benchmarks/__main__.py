@@ -107,9 +107,15 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="one repeat, smaller sizes")
-    parser.add_argument("--repeats", type=int, help="repeats of each trial (default 3)")
+    parser.add_argument(
+        "--repeats", type=int, help="runs of each trial (default 3; 5 of CPU at 1x)"
+    )
     parser.add_argument("--only", help="comma-separated steps (and first_paint, soak)")
-    parser.add_argument("--soak-minutes", type=float, help="the soak's length (default 1)")
+    parser.add_argument(
+        "--soak-minutes",
+        type=float,
+        help="run a soak this long (default: the last make soak of this code, else 1 minute)",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 3)
@@ -139,10 +145,15 @@ def main(argv: list[str] | None = None) -> int:
 
     results: Results = {}
     failures: list[str] = []
-    rounds = repeats + max((s.extra_repeats for s in steps if chosen(s.name)), default=0)
+
+    def runs_of(step: Step) -> int:
+        # --repeats says how many, for every trial alike.
+        return repeats if args.repeats else repeats + step.extra_repeats
+
+    rounds = max((runs_of(s) for s in steps if chosen(s.name)), default=0)
     for repeat in range(1, rounds + 1):
         for step in steps:
-            runs = repeats + step.extra_repeats
+            runs = runs_of(step)
             if not chosen(step.name) or repeat > runs:
                 continue
             t0 = time.perf_counter()
@@ -163,14 +174,15 @@ def main(argv: list[str] | None = None) -> int:
         # Start-up moves most with the machine's load: more pairs than other trials' repeats.
         paint = first_paint.measure(5 if args.quick else max(repeats, 11))
         print(f"{clock()} first paint ({len(paint['ratios'])} pairs)", flush=True)
-    soak_summary = None
+    soak_summary, soak_from = None, None
     if chosen("soak"):
         # The soak's budget needs 10 minutes or more, longer than this whole run: a `make
         # soak` of this very code stands in for the short soak.
         soak_summary = soak.stored_for_this_code() if args.soak_minutes is None else None
         if soak_summary is not None:
+            soak_from = str(soak.RESULTS / "soak.json")
             print(
-                f"{clock()} soak: make soak's {soak_summary['minutes']:g} min of this commit "
+                f"{clock()} soak: make soak's {soak_summary['minutes']:g} min of this code "
                 f"({soak_summary['started']}), from {soak.RESULTS / 'soak.json'}",
                 flush=True,
             )
@@ -201,12 +213,13 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": repeats,
         "quick": args.quick,
         "machine": {"before": before, "after": after},
-        "plan": {s.name: s.params for s in steps},
+        "plan": {s.name: {**s.params, "runs": runs_of(s)} for s in steps if chosen(s.name)},
         "figures": table.as_json(),
         "markdown": table.markdown(),
         "results": results,
         "first_paint": paint,
         "soak": soak_summary,
+        "soak_from": soak_from,
         "failures": failures,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -93,8 +93,9 @@ class Measured:
     note: str = ""
     condition: bool = True
     """A side condition of the budget (the app keeps up at 20x)."""
-    short_run: bool = False
-    """Measured over too short a run for the budget (a soak under 10 minutes)."""
+    not_judged: str = ""
+    """Why the figure, shown, is neither passed nor failed (a soak too short for the
+    budget, or extrapolated too far to tell)."""
     lower_bound: bool = False
     """Some runs were cut short: the true figure is at least this."""
 
@@ -104,14 +105,14 @@ class Measured:
 
     @property
     def passed(self) -> bool | None:
-        """None when not measured, or measured over too short a run to judge."""
-        if not self.values or self.short_run:
+        """None when not measured, or not judged (see `not_judged`)."""
+        if not self.values or self.not_judged:
             return None
         return self.figure.holds(self.median) and self.condition
 
     def verdict(self, fail: str) -> str:
-        if self.short_run:
-            return "not judged (short run)"
+        if self.not_judged:
+            return f"not judged ({self.not_judged})"
         return "pass" if self.passed else fail
 
     def as_json(self) -> dict[str, Any]:
@@ -127,7 +128,7 @@ class Measured:
             "min": min(self.values, default=math.nan),
             "max": max(self.values, default=math.nan),
             "passed": self.passed,
-            "short_run": self.short_run,
+            "not_judged": self.not_judged,
             "lower_bound": self.lower_bound,
             "note": self.note,
         }
@@ -214,6 +215,41 @@ def _ratios(top: list[float], bottom: list[float]) -> list[float]:
     return [a / b for a, b in zip(top, bottom, strict=False) if b > 0]
 
 
+def _add_soak(rows: dict[str, Measured], soak: dict[str, Any]) -> None:
+    """The two soak rows, from a soak's summary."""
+    by_key = {f.key: f for f in FIGURES}
+    how = (
+        f"extrapolated to 1 hour from a {soak['minutes']:g}-min soak"
+        if soak["extrapolated"]
+        else f"measured over {soak['minutes']:g} min"
+    )
+    if soak.get("commit"):
+        how += f" of {soak['commit'][:10]} ({soak['started']})"
+    short = ""
+    if soak.get("error"):
+        short = "the soak stopped early"
+    elif not soak["valid_for_budget"]:
+        short = "short run: make soak MINUTES=10"
+    rows["soak_rss"] = Measured(
+        by_key["soak_rss"],
+        [soak["rss_over_idle_1h_mb"]],
+        not_judged=short,
+        note=f"{how} ({soak['rss_over_idle_mb']:+.1f} MB after {soak['minutes']:g} min, "
+        f"{soak['rss_slope_mb_per_min']:+.2f} MB/min)",
+    )
+    cpu = by_key["soak_cpu"]
+    note = f"{how}; measured {soak['cpu_ratio_measured_how']}: {soak['cpu_ratio_measured']:.2f}x"
+    uncertain = ""
+    if soak["extrapolated"] and soak.get("cpu_ratio_1h_low") is not None:
+        low, high = soak["cpu_ratio_1h_low"], soak["cpu_ratio_1h_high"]
+        note += f"; the line's 95 % interval: {low:.2f}x to {high:.2f}x"
+        if cpu.holds(low) != cpu.holds(high):
+            uncertain = "the interval spans the budget: make soak MINUTES=60"
+    rows["soak_cpu"] = Measured(
+        cpu, [soak["cpu_ratio_1h"]], not_judged=short or uncertain, note=note
+    )
+
+
 def build_table(
     results: Results, first_paint: dict[str, Any] | None, soak: dict[str, Any] | None
 ) -> Table:
@@ -225,31 +261,7 @@ def build_table(
         rows[key] = Measured(by_key[key], values, **kwargs)
 
     if soak is not None:
-        how = (
-            f"extrapolated to 1 hour from a {soak['minutes']:g}-min soak"
-            if soak["extrapolated"]
-            else "measured over 1 hour"
-        )
-        if soak.get("code"):
-            how += f" of {soak['code'][:10]} ({soak['started']})"
-        short = (
-            "" if soak["valid_for_budget"] else "; too short for the budget: make soak MINUTES=10"
-        )
-        short_run = not soak["valid_for_budget"]
-        add(
-            "soak_rss",
-            [soak["rss_over_idle_1h_mb"]],
-            short_run=short_run,
-            note=f"{how} ({soak['rss_over_idle_mb']:+.1f} MB after {soak['minutes']:g} min, "
-            f"{soak['rss_slope_mb_per_min']:+.2f} MB/min){short}",
-        )
-        add(
-            "soak_cpu",
-            [soak["cpu_ratio_1h"]],
-            short_run=short_run,
-            note=f"{how}; measured {soak['cpu_ratio_measured_how']}: "
-            f"{soak['cpu_ratio_measured']:.2f}x{short}",
-        )
+        _add_soak(rows, soak)
     add("lag_1x", _get(results, "paced_1x", ("lag", "p99_ms")))
     add("key_1x", _get(results, "paced_1x", ("keys", "p99_ms")))
     add("cpu_1x", _get(results, "paced_1x", ("cpu_cores",)))

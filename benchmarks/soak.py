@@ -6,23 +6,23 @@ unasked (text deltas and one 100 ms audio delta), one against a server that send
 after `session.created` (connect-only). Every SAMPLE_S both are sampled from /proc: RSS
 and CPU time.
 
-Figures:
+Figures, from the samples nearest each whole minute:
 - RSS growth over the connect-only app: how much more the replying app holds than the idle
   one at the end. A run shorter than an hour is extrapolated to one hour with the slope of
-  that excess over the run (after the first minute), and says so; the 1-hour figure counts
-  only from runs of at least 10 minutes.
+  that excess over the run (after the first minute; a falling one taken as flat), and says
+  so; the 1-hour figure counts only from runs of at least 10 minutes.
 - CPU per minute, last 10 min / first 10 min (runs under 30 minutes: last third / first
   third), and the same ratio at a 1-hour session: measured by a run of an hour, else
-  extrapolated from the straight line that fits CPU per minute over the run (capped at one
-  core).
+  extrapolated from the line that fits CPU per minute over the run (capped at one core),
+  with the interval its slope's interval gives.
 
-Both lines are Theil-Sen fits (the median of the slopes between every two samples): carried
-from 10 minutes out to 60, a least-squares line multiplies the swing of a minute or two in
-which the machine was busier (the connect-only app dips or rises with it) by six; the
-median slope is moved by a growth that lasts, not by a stray minute.
+The lines are Theil-Sen fits (`benchmarks.trend`). Carried from 10 minutes out to 60, any
+line multiplies the minute-to-minute swing of CPU time (a tenth of it, on a 2-core machine
+with nothing else running) by six: the extrapolated CPU ratio's interval then spans the
+budget, and the figure is shown but not judged. An hour's run measures it.
 
-The summary names the commit it measured (`make bench` shows a soak of at least 10 minutes
-of the same, unchanged code instead of running its own short one).
+The summary names what it measured (`code_version`): `make bench` shows a soak of at least
+10 minutes of the same code instead of running its own short one.
 
     python -m benchmarks.soak --minutes 10      (make soak MINUTES=10)
 """
@@ -30,14 +30,20 @@ of the same, unchanged code instead of running its own short one).
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime
+import hashlib
+import itertools
 import json
+import math
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
@@ -46,6 +52,7 @@ from benchmarks.env import ROOT, isolated_env
 from benchmarks.flood_server import ServerProcess
 from benchmarks.peers import KEY
 from benchmarks.terminal import Terminal
+from benchmarks.trend import Trend, fit
 
 SAMPLE_S: Final = 10.0
 SESSION_MINUTES: Final = 60.0
@@ -67,39 +74,62 @@ class Sample:
 @dataclass
 class SoakResult:
     minutes: float
+    commit: str | None = None
     code: str | None = None
-    """The commit measured, None if the tree had changes (or no git)."""
+    """What was measured (see `code_version`), None if it had changes not committed."""
     started: str = ""
     samples: list[Sample] = field(default_factory=list)
     replies_sent: int = 0
     error: str = ""
 
     # --- the figures -----------------------------------------------------------------
+    # All from the samples nearest each whole minute: CPU time counts in 10 ms ticks, and
+    # a rate over 10 seconds swings more than the trend the budget asks about.
+
+    def whole_minutes(self) -> list[Sample]:
+        """The sample nearest each whole minute of the run, from minute 0."""
+        if not self.samples:
+            return []
+        minutes = [s.minute for s in self.samples]
+        picked = []
+        for minute in range(int(minutes[-1] + 1e-6) + 1):
+            at = bisect.bisect_left(minutes, minute)
+            near = [i for i in (at - 1, at) if 0 <= i < len(minutes)]
+            picked.append(self.samples[min(near, key=lambda i: abs(minutes[i] - minute))])
+        return picked
 
     def excess_mb(self) -> list[tuple[float, float]]:
-        """(minute, RSS of the replying app minus the connect-only app's)."""
-        return [(s.minute, s.tick_rss_mb - s.idle_rss_mb) for s in self.samples]
+        """(minute, RSS of the replying app minus the connect-only app's), a minute apart."""
+        return [(s.minute, s.tick_rss_mb - s.idle_rss_mb) for s in self.whole_minutes()]
 
     def rss_over_idle_mb(self) -> float:
-        return self.excess_mb()[-1][1]
+        excess = self.excess_mb()
+        return excess[-1][1] if excess else math.nan
 
     def rss_slope_mb_per_min(self) -> float:
         warm_up = min(1.0, self.minutes / 5)  # the first minute settles caches and imports
-        return _median_slope([(m, v) for m, v in self.excess_mb() if m >= warm_up])
+        return fit([(m, v) for m, v in self.excess_mb() if m >= warm_up]).slope
 
     def rss_over_idle_1h_mb(self) -> float:
-        """At an hour: measured if the run was that long, else extrapolated."""
-        last_minute, last = self.excess_mb()[-1]
+        """At an hour: measured if the run was that long, else extrapolated (a falling
+        line is taken as flat: memory a session gives back is no budget to spend)."""
+        excess = self.excess_mb()
+        if not excess:
+            return math.nan
+        last_minute, last = excess[-1]
         if last_minute >= SESSION_MINUTES:
             return last
-        return last + self.rss_slope_mb_per_min() * (SESSION_MINUTES - last_minute)
+        return last + max(0.0, self.rss_slope_mb_per_min()) * (SESSION_MINUTES - last_minute)
 
     def cpu_per_minute(self, *, idle: bool = False) -> list[tuple[float, float]]:
-        """(minute at the middle of the interval, CPU seconds a minute) between samples,
+        """(minute at the middle of the interval, CPU seconds a minute) minute by minute,
         of the replying app (`idle`: of the connect-only one)."""
+        minutes = self.whole_minutes()
         rates = []
-        for a, b in zip(self.samples, self.samples[1:], strict=False):
+        for a, b in itertools.pairwise(minutes):
             span = b.minute - a.minute
+            if span <= 0:  # samples further apart than a minute: one stands for two
+                continue
             spent = b.idle_cpu_s - a.idle_cpu_s if idle else b.tick_cpu_s - a.tick_cpu_s
             rates.append(((a.minute + b.minute) / 2, spent / span))
         return rates
@@ -118,29 +148,36 @@ class SoakResult:
             third = max(1, len(rates) // 3)
             first, last = [r for _, r in rates[:third]], [r for _, r in rates[-third:]]
             how = "last third / first third"
+        if not first or not last:
+            return math.nan, how
         return statistics.fmean(last) / statistics.fmean(first), how
 
     def cpu_ratio_1h(self) -> float:
-        """Last 10 / first 10 minutes of an hour, from the line fitting CPU a minute."""
-        rates = self.cpu_per_minute()
-        if self.minutes >= SESSION_MINUTES:
+        """Last 10 / first 10 minutes of an hour: measured if the run was that long, else
+        from the line fitting CPU a minute."""
+        if not self.extrapolated():
             return self.cpu_ratio_measured()[0]
-        slope = _median_slope(rates)
-        intercept = statistics.median(r - slope * m for m, r in rates)
+        return _hour_ratio(fit(self.cpu_per_minute()))
 
-        def at(minute: float) -> float:
-            # The app's event loop is one thread: it cannot burn more than a core.
-            return min(CORE_SECONDS_PER_MINUTE, intercept + slope * minute)
+    def cpu_ratio_1h_range(self) -> tuple[float, float] | None:
+        """The extrapolated ratio's interval (from the slope's), None when measured."""
+        if not self.extrapolated():
+            return None
+        trend = fit(self.cpu_per_minute())
+        return _hour_ratio(trend, trend.low), _hour_ratio(trend, trend.high)
 
-        return at(55.0) / max(at(5.0), 1e-9)
+    def extrapolated(self) -> bool:
+        return self.minutes < SESSION_MINUTES
 
     def valid_for_budget(self) -> bool:
-        return self.minutes >= MIN_MINUTES_FOR_BUDGET
+        return self.minutes >= MIN_MINUTES_FOR_BUDGET and not self.error
 
     def summary(self) -> dict[str, Any]:
         ratio, how = self.cpu_ratio_measured()
+        interval = self.cpu_ratio_1h_range()
         return {
             "minutes": self.minutes,
+            "commit": self.commit,
             "code": self.code,
             "started": self.started,
             "replies_sent": self.replies_sent,
@@ -151,40 +188,75 @@ class SoakResult:
             "cpu_ratio_measured_how": how,
             "idle_cpu_ratio_measured": self.cpu_ratio_measured(idle=True)[0],
             "cpu_ratio_1h": self.cpu_ratio_1h(),
-            "extrapolated": self.minutes < SESSION_MINUTES,
+            "cpu_ratio_1h_low": interval[0] if interval else None,
+            "cpu_ratio_1h_high": interval[1] if interval else None,
+            "extrapolated": self.extrapolated(),
             "valid_for_budget": self.valid_for_budget(),
             "samples": [asdict(s) for s in self.samples],
             "error": self.error,
         }
 
 
-def _median_slope(points: list[tuple[float, float]]) -> float:
-    """Theil-Sen: the median of the slopes between every two points."""
-    slopes = [
-        (y2 - y1) / (x2 - x1)
-        for i, (x1, y1) in enumerate(points)
-        for x2, y2 in points[i + 1 :]
-        if x2 != x1
-    ]
-    return statistics.median(slopes) if slopes else 0.0
+def _hour_ratio(trend: Trend, slope: float | None = None) -> float:
+    """Last 10 / first 10 minutes of an hour along `trend` (or the line of `slope`)."""
+
+    def at(minute: float) -> float:
+        # The app's event loop is one thread: it cannot burn more than a core.
+        return min(CORE_SECONDS_PER_MINUTE, trend.at(minute, slope))
+
+    return at(55.0) / max(at(5.0), 1e-9)
+
+
+CODE_PATHS: Final = ("src", "benchmarks", "themes", "pyproject.toml")
+"""What the app and the soak run: a commit that changes none of them (the README) changes
+no figure."""
+PACKAGES: Final = ("textual", "websockets", "pydantic", "platformdirs", "tomli-w")
 
 
 def code_version(root: Path = ROOT) -> str | None:
-    """The commit checked out, or None if the code or benchmarks changed since (or no git):
-    a soak's figures stand for that commit only."""
+    """What a soak measured: the committed trees of CODE_PATHS and the versions of the
+    packages installed, as one hash. None if CODE_PATHS hold changes not committed, or
+    there is no git: such figures stand for no code one could check out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # not a hook's
     try:
-        head, changed = (
+        trees, changed = (
             subprocess.run(
-                ["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=30
-            ).stdout.strip()
+                ["git", *args],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            ).stdout
             for args in (
-                ["rev-parse", "HEAD"],
-                ["status", "--porcelain", "--", "src", "benchmarks", "pyproject.toml"],
+                ["rev-parse", *(f"HEAD:{path}" for path in CODE_PATHS)],
+                ["status", "--porcelain", "--", *CODE_PATHS],
             )
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return None if changed else head
+    if changed.strip():
+        return None
+    versions = []
+    for package in PACKAGES:
+        try:
+            versions.append(f"{package}=={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} missing")
+    return hashlib.sha256("\n".join([trees, *versions]).encode()).hexdigest()[:16]
+
+
+def commit_of(root: Path = ROOT) -> str | None:
+    """The commit checked out (for people: `code_version` is what is compared)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, env=env, capture_output=True, text=True
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() or None
 
 
 def stored_for_this_code() -> dict[str, Any] | None:
@@ -197,7 +269,7 @@ def stored_for_this_code() -> dict[str, Any] | None:
 
 
 def stands_for(summary: dict[str, Any], code: str | None) -> bool:
-    """Whether a soak's figures hold for `code`: the soak measured that very commit, ran to
+    """Whether a soak's figures hold for `code`: the soak measured that very code, ran to
     its end and was long enough for the budget."""
     fit = bool(summary.get("valid_for_budget")) and not summary.get("error")
     return fit and code is not None and summary.get("code") == code
@@ -206,6 +278,7 @@ def stands_for(summary: dict[str, Any], code: str | None) -> bool:
 def run_soak(minutes: float, *, sample_s: float = SAMPLE_S, progress: bool = True) -> SoakResult:
     result = SoakResult(
         minutes=minutes,
+        commit=commit_of(),
         code=code_version(),
         started=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     )
@@ -248,6 +321,8 @@ def run_soak(minutes: float, *, sample_s: float = SAMPLE_S, progress: bool = Tru
                 terminal.close()
         stats = ticking.stop()
         result.replies_sent = sum(len(c["responses_done_at"]) for c in stats)
+    if code_version() != result.code:
+        result.code = None  # changed during the run: the figures are of no one version
     return result
 
 
@@ -277,8 +352,7 @@ def report(result: SoakResult) -> str:
     """The per-minute table and the figures, as text."""
     lines = ["minute  RSS MB  connect-only MB  excess MB  CPU s/min  connect-only CPU s/min"]
     previous: Sample | None = None
-    for minute in range(int(result.samples[-1].minute + 1e-6) + 1 if result.samples else 0):
-        s = min(result.samples, key=lambda sample: abs(sample.minute - minute))
+    for minute, s in enumerate(result.whole_minutes()):
         if previous is not None and s.minute > previous.minute:
             span = s.minute - previous.minute
             cpu = f"{(s.tick_cpu_s - previous.tick_cpu_s) / span:9.1f}"
@@ -304,9 +378,14 @@ def report(result: SoakResult) -> str:
         f"  the connect-only app's, the same work all along: "
         f"{summary['idle_cpu_ratio_measured']:.2f}x (if far from 1, the machine's load moved)",
         f"  last 10 / first 10 min of an hour: {summary['cpu_ratio_1h']:.2f}x"
-        + (" (extrapolated from a Theil-Sen line)" if summary["extrapolated"] else ""),
+        + (
+            f" (extrapolated from a Theil-Sen line: {summary['cpu_ratio_1h_low']:.2f}x to "
+            f"{summary['cpu_ratio_1h_high']:.2f}x at 95 %)"
+            if summary["extrapolated"]
+            else " (measured)"
+        ),
     ]
-    if not result.valid_for_budget():
+    if result.minutes < MIN_MINUTES_FOR_BUDGET:
         lines.append(
             f"  (a {result.minutes:g}-minute run is too short for the budget figures: "
             f"run at least {MIN_MINUTES_FOR_BUDGET:g} minutes)"

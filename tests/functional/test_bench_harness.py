@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from benchmarks.flood_server import (
     big_reply,
     flood_reply,
 )
-from benchmarks.soak import Sample, SoakResult, code_version, report, stands_for
+from benchmarks.soak import Sample, SoakResult, report
 from benchmarks.soak_profile import profile_soak
 from websockets.asyncio.client import connect
 
@@ -160,66 +159,6 @@ def test_the_table_has_every_figure_and_the_soak_extrapolates() -> None:
     assert rows["audio_rss"].passed is None  # not measured
     assert math.isnan(rows["audio_rss"].median)
     assert "5 MB /raw" in table.render()
-
-
-def flat_soak_with_a_busy_minute() -> SoakResult:
-    """A 10-minute soak whose app spends 1.4 s a minute all along, but for the second
-    minute, when the machine slowed both apps down (as in a run of `make soak`)."""
-    soak = SoakResult(minutes=10)
-    cpu = idle = 0.0
-    for step in range(61):
-        minute = step / 6
-        soak.samples.append(Sample(minute, 60, 60, cpu, idle))
-        slow = 1 <= minute < 2
-        cpu += (0.9 if slow else 1.4) / 6
-        idle += (0.4 if slow else 0.5) / 6
-    return soak
-
-
-def test_a_busy_minute_early_in_the_soak_is_not_taken_for_growth() -> None:
-    summary = flat_soak_with_a_busy_minute().summary()
-    # A least-squares line through these ten minutes, carried out to the hour, reads 1.8x.
-    assert summary["cpu_ratio_1h"] == pytest.approx(1.0)
-
-
-def test_a_short_soak_is_shown_but_not_judged() -> None:
-    soak = SoakResult(minutes=2)
-    for minute in range(3):
-        soak.samples.append(Sample(minute, 60, 60, 10 * minute + minute**2, minute))
-    rows = {r.figure.key: r for r in build_table({}, None, soak.summary()).rows}
-    assert rows["soak_cpu"].values  # shown,
-    assert rows["soak_cpu"].as_json()["passed"] is None  # but neither passed nor failed
-    table = build_table({}, None, soak.summary()).render()
-    assert table.count("not judged (short run)") == 2
-    assert "FAIL" not in table
-
-
-def test_a_soak_stands_for_the_commit_it_measured_and_no_other(tmp_path: Path) -> None:
-    def git(*args: str) -> None:
-        subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-            cwd=tmp_path,
-            check=True,
-            capture_output=True,
-        )
-
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "app.py").write_text("x = 1\n")
-    git("init", "-q")
-    git("add", ".")
-    git("commit", "-q", "-m", "one")
-    code = code_version(tmp_path)
-    assert code is not None
-    assert len(code) == 40
-    summary = {"code": code, "valid_for_budget": True, "error": ""}
-    assert stands_for(summary, code)
-    assert not stands_for({**summary, "valid_for_budget": False}, code)  # under 10 minutes
-    assert not stands_for({**summary, "error": "rt-tui ended during the soak"}, code)
-    (tmp_path / "src" / "app.py").write_text("x = 2\n")
-    assert code_version(tmp_path) is None  # changed since: no commit stands for it
-    git("commit", "-q", "-am", "two")
-    assert code_version(tmp_path) not in (None, code)
-    assert not stands_for(summary, code_version(tmp_path))
 
 
 def test_the_open_mic_lag_passes_only_if_every_filter_reached_the_screen() -> None:
