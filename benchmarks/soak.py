@@ -103,8 +103,10 @@ class SoakResult:
         return [(s.minute, s.tick_rss_mb - s.idle_rss_mb) for s in self.whole_minutes()]
 
     def rss_over_idle_mb(self) -> float:
-        excess = self.excess_mb()
-        return excess[-1][1] if excess else math.nan
+        """At the run's end (its last sample)."""
+        if not self.samples:
+            return math.nan
+        return self.samples[-1].tick_rss_mb - self.samples[-1].idle_rss_mb
 
     def rss_slope_mb_per_min(self) -> float:
         warm_up = min(1.0, self.minutes / 5)  # the first minute settles caches and imports
@@ -113,10 +115,9 @@ class SoakResult:
     def rss_over_idle_1h_mb(self) -> float:
         """At an hour: measured if the run was that long, else extrapolated (a falling
         line is taken as flat: memory a session gives back is no budget to spend)."""
-        excess = self.excess_mb()
-        if not excess:
+        if not self.samples:
             return math.nan
-        last_minute, last = excess[-1]
+        last_minute, last = self.samples[-1].minute, self.rss_over_idle_mb()
         if last_minute >= SESSION_MINUTES:
             return last
         return last + max(0.0, self.rss_slope_mb_per_min()) * (SESSION_MINUTES - last_minute)
