@@ -180,10 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         # soak` of this very code stands in for the short soak.
         soak_summary = soak.stored_for_this_code() if args.soak_minutes is None else None
         if soak_summary is not None:
-            soak_from = str(soak.RESULTS / "soak.json")
+            soak_from = str(soak.stored_path())
             print(
                 f"{clock()} soak: make soak's {soak_summary['minutes']:g} min of this code "
-                f"({soak_summary['started']}), from {soak.RESULTS / 'soak.json'}",
+                f"({soak_summary['started']}), from {soak_from}",
                 flush=True,
             )
         else:

@@ -84,6 +84,7 @@ FIGURES: Final = (
     Figure("open_mic_underruns", "same: playback underruns", "count", "<=", 0, "new"),
     Figure("open_mic_lag", "same: event-loop lag p99", "ms", "<", 30, "new"),
 )
+_BY_KEY: Final = {f.key: f for f in FIGURES}
 
 
 @dataclass
@@ -217,7 +218,6 @@ def _ratios(top: list[float], bottom: list[float]) -> list[float]:
 
 def _add_soak(rows: dict[str, Measured], soak: dict[str, Any]) -> None:
     """The two soak rows, from a soak's summary."""
-    by_key = {f.key: f for f in FIGURES}
     how = (
         f"extrapolated to 1 hour from a {soak['minutes']:g}-min soak"
         if soak["extrapolated"]
@@ -231,13 +231,13 @@ def _add_soak(rows: dict[str, Measured], soak: dict[str, Any]) -> None:
     elif not soak["valid_for_budget"]:
         short = "short run: make soak MINUTES=10"
     rows["soak_rss"] = Measured(
-        by_key["soak_rss"],
+        _BY_KEY["soak_rss"],
         [soak["rss_over_idle_1h_mb"]],
         not_judged=short,
         note=f"{how} ({soak['rss_over_idle_mb']:+.1f} MB after {soak['minutes']:g} min, "
         f"{soak['rss_slope_mb_per_min']:+.2f} MB/min)",
     )
-    cpu = by_key["soak_cpu"]
+    cpu = _BY_KEY["soak_cpu"]
     note = f"{how}; measured {soak['cpu_ratio_measured_how']}: {soak['cpu_ratio_measured']:.2f}x"
     uncertain = ""
     if soak["extrapolated"] and soak.get("cpu_ratio_1h_low") is not None:
@@ -255,10 +255,9 @@ def build_table(
 ) -> Table:
     """The figures from the trials' results (`first_paint`, `soak`: their summaries)."""
     rows: dict[str, Measured] = {}
-    by_key = {f.key: f for f in FIGURES}
 
     def add(key: str, values: list[float], **kwargs: Any) -> None:
-        rows[key] = Measured(by_key[key], values, **kwargs)
+        rows[key] = Measured(_BY_KEY[key], values, **kwargs)
 
     if soak is not None:
         _add_soak(rows, soak)

@@ -218,26 +218,9 @@ def code_version(root: Path = ROOT) -> str | None:
     """What a soak measured: the committed trees of CODE_PATHS and the versions of the
     packages installed, as one hash. None if CODE_PATHS hold changes not committed, or
     there is no git: such figures stand for no code one could check out."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # not a hook's
-    try:
-        trees, changed = (
-            subprocess.run(
-                ["git", *args],
-                cwd=root,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=30,
-            ).stdout
-            for args in (
-                ["rev-parse", *(f"HEAD:{path}" for path in CODE_PATHS)],
-                ["status", "--porcelain", "--", *CODE_PATHS],
-            )
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if changed.strip():
+    trees = _git(root, "rev-parse", *(f"HEAD:{path}" for path in CODE_PATHS))
+    changed = _git(root, "status", "--porcelain", "--", *CODE_PATHS)
+    if trees is None or changed is None or changed.strip():
         return None
     versions = []
     for package in PACKAGES:
@@ -250,20 +233,37 @@ def code_version(root: Path = ROOT) -> str | None:
 
 def commit_of(root: Path = ROOT) -> str | None:
     """The commit checked out (for people: `code_version` is what is compared)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    head = (_git(root, "rev-parse", "HEAD") or "").strip()
+    return head or None
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """What `git ARGS` prints in `root`, None if it fails (or there is no git)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # not a hook's
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, env=env, capture_output=True, text=True
+            ["git", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         )
-    except OSError:
+    except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() or None
+    return done.stdout
+
+
+def stored_path() -> Path:
+    """Where `make soak` keeps its summary, and `make bench` looks for it."""
+    return RESULTS / "soak.json"
 
 
 def stored_for_this_code() -> dict[str, Any] | None:
     """The last `make soak`'s summary, if it stands for the code as it is now."""
     try:
-        summary: dict[str, Any] = json.loads((RESULTS / "soak.json").read_text())
+        summary: dict[str, Any] = json.loads(stored_path().read_text())
     except (OSError, ValueError):
         return None
     return summary if stands_for(summary, code_version()) else None
@@ -399,7 +399,7 @@ def report(result: SoakResult) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.soak", description=__doc__)
     parser.add_argument("--minutes", type=float, default=10.0)
-    parser.add_argument("--json", type=Path, default=RESULTS / "soak.json")
+    parser.add_argument("--json", type=Path, default=stored_path())
     args = parser.parse_args(argv)
     print(f"Soak: {args.minutes:g} minutes, one reply a second vs connect-only.", flush=True)
     result = run_soak(args.minutes)
